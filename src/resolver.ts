@@ -1,0 +1,144 @@
+/**
+ * The public resolver API: what a resolver receives and may return.
+ *
+ * @module
+ */
+
+import type { SourceLocation } from "./errors.ts";
+
+/**
+ * Settings of the Config a call belongs to, for resolvers that touch files or the network.
+ * Built-in `file` and `http` resolvers read them; custom resolvers may ignore them.
+ */
+export interface ResolverContext {
+  /** Directory relative paths resolve against: the defining file's directory, else `basePath`. */
+  baseDir: string | undefined;
+  /** Directories the file resolver may read (loaded files' directories, `basePath`, `fileRoots`). */
+  fileRoots: readonly string[];
+  /** Whether http/https resolvers are enabled. */
+  allowHttp: boolean;
+  /** URL patterns allowed for http/https (empty: any). */
+  httpAllowlist: readonly string[];
+  /** Proxy URL for http/https. */
+  httpProxy: string | undefined;
+  /** Take the proxy from `HTTPS_PROXY`/`HTTP_PROXY` when no proxy is set. */
+  httpProxyFromEnv: boolean;
+  /** CA bundle replacing the default roots (path or PEM text). */
+  httpCaBundle: string | undefined;
+  /** CA bundle added to the default roots (path or PEM text). */
+  httpExtraCaBundle: string | undefined;
+  /** Client certificate (path or PEM text, or a `.p12`/`.pfx` path). */
+  httpClientCert: string | undefined;
+  /** Client private key (path or PEM text). */
+  httpClientKey: string | undefined;
+  /** Password of the client key. */
+  httpClientKeyPassword: string | undefined;
+  /** Where warnings go (e.g. `insecure=true`). */
+  onWarning: (message: string) => void;
+}
+
+/** The minimal view of a Config a resolver may use to read other values. */
+export interface ConfigHandle {
+  /** Resolves a path (see `Config.get`). */
+  get(path: string): Promise<unknown>;
+  /** Resolves a path synchronously when possible (see `Config.getSync`). */
+  getSync(path: string): unknown;
+}
+
+/** What a resolver receives besides its key. */
+export interface ResolverCall {
+  /** Positional arguments after interpolation; bytes only from a whole-argument nested value. */
+  args: (string | Uint8Array)[];
+  /** Keyword arguments minus `default` and `sensitive` (last value wins). */
+  kwargs: Record<string, string>;
+  /** Every keyword argument in order, repeats included (`default`/`sensitive` excluded). */
+  kwargsAll: [string, string][];
+  /** Aborted on per-call timeout, batch deadline or caller abort. */
+  signal: AbortSignal;
+  /** Config path being resolved (for messages). */
+  path: string;
+  /** The Config being resolved. */
+  config: ConfigHandle;
+  /** Name the resolver was called by. */
+  resolver: string;
+  /** Where the interpolation was written, when known. */
+  source: SourceLocation | undefined;
+  /** True when an argument came from a sensitive value: never echo inputs in messages. */
+  sensitiveInput: boolean;
+  /** Settings of the Config (file roots, http options). */
+  context: ResolverContext;
+}
+
+/** A resolver as a function: `(key, call) => value`. `key` is `args[0]` as text. */
+export type ResolverFn = (key: string, call: ResolverCall) => unknown;
+
+/** A resolver as an object; may also serve several calls at once. */
+export interface ResolverObject {
+  /** Resolves one call. */
+  resolve(key: string, call: ResolverCall): unknown;
+  /**
+   * Optional batching hook: serve several pending calls at once. Returns one entry per call,
+   * in order: a value, or an `Error` instance for that call alone.
+   */
+  resolveMany?(keys: string[], calls: ResolverCall[]): Promise<unknown[]>;
+  /** Largest group handed to `resolveMany` (default 10). */
+  batchSize?: number;
+  /** Calls with different group keys never share a batch (e.g. different regions). */
+  batchGroup?(key: string, call: ResolverCall): string;
+  /**
+   * Extra identity for single-flight de-duplication beyond name, args and kwargs
+   * (e.g. the absolute path a relative file argument points to).
+   */
+  identity?(key: string, call: ResolverCall): string;
+}
+
+/** A resolver: function or object form. */
+export type Resolver = ResolverFn | ResolverObject;
+
+/** Options for registering a resolver. */
+export interface RegisterOptions {
+  /** Replace an existing resolver of the same name. @default {false} */
+  force?: boolean;
+  /** Per-call timeout in ms (overrides the global default). */
+  timeout?: number;
+  /** Mark every value of this resolver sensitive. @default {false} */
+  sensitive?: boolean;
+}
+
+/**
+ * A value returned by a resolver together with its sensitivity.
+ *
+ * @example Mark a secret
+ * ```ts
+ * import { ResolvedValue } from "./resolver.ts";
+ * import assert from "node:assert/strict";
+ * const v = new ResolvedValue("hunter2", { sensitive: true });
+ * assert.equal(v.sensitive, true);
+ * assert.equal(String(v), "[REDACTED]");
+ * ```
+ */
+export class ResolvedValue {
+  /** The value. */
+  readonly value: unknown;
+  /** Whether it must be redacted in dumps. */
+  readonly sensitive: boolean;
+
+  /**
+   * @param value The value.
+   * @param options `sensitive: true` marks a secret.
+   */
+  constructor(value: unknown, options: { sensitive?: boolean } = {}) {
+    this.value = value;
+    this.sensitive = options.sensitive ?? false;
+  }
+
+  /** Never prints a sensitive value. @returns Text. */
+  toString(): string {
+    return this.sensitive ? "[REDACTED]" : String(this.value);
+  }
+
+  /** Never serialises a sensitive value. @returns JSON value. */
+  toJSON(): unknown {
+    return this.sensitive ? "[REDACTED]" : this.value;
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * The one place that knows which runtime we run on (Deno, Node, an edge runtime).
+ * Everything else asks this module for environment variables and files. Nothing here
+ * touches the file system or imports a runtime module at load time.
+ *
+ * @module
+ */
+
+/** File metadata the library needs. */
+export interface FileInfo {
+  /** A regular file. */
+  isFile: boolean;
+  /** A directory. */
+  isDirectory: boolean;
+}
+
+/** Thrown by the file helpers; `notFound` tells a missing file from other failures. */
+export class RuntimeFileError extends Error {
+  /** The file (or a component of its path) does not exist. */
+  notFound: boolean;
+  /** No permission from the OS or the runtime sandbox. */
+  permissionDenied: boolean;
+
+  /**
+   * @param message Text.
+   * @param options Kind flags and cause.
+   */
+  constructor(
+    message: string,
+    options: { notFound?: boolean; permissionDenied?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "RuntimeFileError";
+    this.notFound = options.notFound ?? false;
+    this.permissionDenied = options.permissionDenied ?? false;
+  }
+}
+
+// deno-lint-ignore no-explicit-any
+type AnyRecord = any;
+
+interface NodeFs {
+  readFileSync(path: string): Uint8Array;
+  realpathSync(path: string): string;
+  statSync(path: string): { isFile(): boolean; isDirectory(): boolean };
+}
+
+function deno(): AnyRecord | undefined {
+  // deno-lint-ignore no-explicit-any
+  return (globalThis as any).Deno;
+}
+
+function nodeProcess(): AnyRecord | undefined {
+  // deno-lint-ignore no-explicit-any
+  return (globalThis as any).process;
+}
+
+let nodeFs: NodeFs | undefined;
+function getNodeFs(): NodeFs {
+  if (nodeFs) return nodeFs;
+  const proc = nodeProcess();
+  const get = proc?.getBuiltinModule;
+  if (typeof get !== "function") {
+    throw new RuntimeFileError("This runtime has no file system access");
+  }
+  nodeFs = get.call(proc, "node:fs") as NodeFs;
+  return nodeFs;
+}
+
+/** Which runtime this is. @returns `"deno"`, `"node"` or `"other"`. */
+export function runtimeName(): "deno" | "node" | "other" {
+  if (deno()?.version?.deno) return "deno";
+  if (nodeProcess()?.versions?.node) return "node";
+  return "other";
+}
+
+/**
+ * Reads an environment variable; `undefined` when unset or not readable (no permission).
+ *
+ * @param name Variable name.
+ * @returns Its value.
+ */
+export function getEnv(name: string): string | undefined {
+  const d = deno();
+  if (d?.env) {
+    try {
+      return d.env.get(name);
+    } catch {
+      return undefined;
+    }
+  }
+  const env = nodeProcess()?.env;
+  if (env && Object.prototype.hasOwnProperty.call(env, name)) return env[name];
+  return undefined;
+}
+
+/**
+ * Sets (or with `undefined` removes) an environment variable. For tests and tools.
+ *
+ * @param name Variable name.
+ * @param value New value, or `undefined` to delete.
+ */
+export function setEnv(name: string, value: string | undefined): void {
+  const d = deno();
+  if (d?.env) {
+    if (value === undefined) d.env.delete(name);
+    else d.env.set(name, value);
+    return;
+  }
+  const env = nodeProcess()?.env;
+  if (!env) return;
+  if (value === undefined) delete env[name];
+  else env[name] = value;
+}
+
+/** The process's working directory, or `/` where there is none. @returns Absolute path. */
+export function cwd(): string {
+  try {
+    const d = deno();
+    if (d?.cwd) return d.cwd();
+    const p = nodeProcess();
+    if (p?.cwd) return p.cwd();
+  } catch {
+    // no read permission: fall through
+  }
+  return "/";
+}
+
+function wrapFsError(e: unknown, path: string): RuntimeFileError {
+  const err = e as { name?: string; code?: string; message?: string };
+  const notFound = err?.name === "NotFound" || err?.code === "ENOENT" || err?.code === "ENOTDIR";
+  const permissionDenied = err?.name === "PermissionDenied" || err?.name === "NotCapable" ||
+    err?.code === "EACCES" || err?.code === "EPERM";
+  return new RuntimeFileError(
+    notFound ? `No such file: ${path}` : `Cannot read ${path}: ${err?.message ?? String(e)}`,
+    { notFound, permissionDenied, cause: e },
+  );
+}
+
+/**
+ * Reads a whole file.
+ *
+ * @param path File path.
+ * @returns Its bytes.
+ * @throws {RuntimeFileError} When it cannot be read.
+ */
+export function readFileSync(path: string): Uint8Array {
+  try {
+    const d = deno();
+    if (d?.readFileSync) return d.readFileSync(path);
+    return new Uint8Array(getNodeFs().readFileSync(path));
+  } catch (e) {
+    if (e instanceof RuntimeFileError) throw e;
+    throw wrapFsError(e, path);
+  }
+}
+
+/**
+ * Reads a whole file as UTF-8 text (invalid sequences throw).
+ *
+ * @param path File path.
+ * @returns Text.
+ * @throws {RuntimeFileError} When it cannot be read or is not UTF-8.
+ */
+export function readTextFileSync(path: string): string {
+  const bytes = readFileSync(path);
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch (e) {
+    throw new RuntimeFileError(`File is not valid UTF-8: ${path}`, { cause: e });
+  }
+}
+
+/**
+ * The canonical path (symlinks followed).
+ *
+ * @param path A path.
+ * @returns Absolute real path.
+ * @throws {RuntimeFileError} When it does not exist or cannot be read.
+ */
+export function realPathSync(path: string): string {
+  try {
+    const d = deno();
+    if (d?.realPathSync) return d.realPathSync(path);
+    return getNodeFs().realpathSync(path);
+  } catch (e) {
+    if (e instanceof RuntimeFileError) throw e;
+    throw wrapFsError(e, path);
+  }
+}
+
+/**
+ * File metadata, following symlinks; `undefined` when missing.
+ *
+ * @param path A path.
+ * @returns Kind flags, or `undefined`.
+ * @throws {RuntimeFileError} On failures other than "not found".
+ */
+export function statSync(path: string): FileInfo | undefined {
+  try {
+    const d = deno();
+    if (d?.statSync) {
+      const s = d.statSync(path);
+      return { isFile: s.isFile, isDirectory: s.isDirectory };
+    }
+    const s = getNodeFs().statSync(path);
+    return { isFile: s.isFile(), isDirectory: s.isDirectory() };
+  } catch (e) {
+    if (e instanceof RuntimeFileError) throw e;
+    const w = wrapFsError(e, path);
+    if (w.notFound) return undefined;
+    throw w;
+  }
+}
