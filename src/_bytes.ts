@@ -1,0 +1,38 @@
+// Byte helpers shared by the engine and resolvers (pure).
+
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** UTF-8 text of `bytes`, or `undefined` when they are not valid UTF-8. */
+export function utf8OrUndefined(bytes: Uint8Array): string | undefined {
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Standard base64 (with padding) of `bytes`. */
+export function encodeBase64(bytes: Uint8Array): string {
+  let bin = "";
+  const CHUNK = 0x8000;
+  for (let i = 0; i < bytes.length; i += CHUNK) {
+    bin += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
+  }
+  return btoa(bin);
+}
+
+const BASE64_REGEXP = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Decodes strict standard base64 (padding required); `undefined` when invalid. */
+export function decodeBase64(text: string): Uint8Array | undefined {
+  if (!BASE64_REGEXP.test(text)) return undefined;
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** Bytes as text: their UTF-8 decoding when valid, else base64 (SPEC §3). */
+export function bytesToText(bytes: Uint8Array): string {
+  return utf8OrUndefined(bytes) ?? encodeBase64(bytes);
+}
