@@ -351,35 +351,46 @@ export class ValidationError extends HoloconfError {
   }
 }
 
+/** One failed path of a `resolveAll`. */
+export interface ResolveFailure {
+  /** The config path that failed. */
+  path: string;
+  /** Why. */
+  error: HoloconfError;
+}
+
 /**
- * `resolveAll` finished with failures: `errors` holds one error per failed path (each with
- * its `path` set); everything else was resolved and memoized.
+ * `resolveAll` finished with failures: `failures` lists every failed path with its error
+ * (several paths may share one error, e.g. two references to one broken value), `errors`
+ * the distinct errors; everything else was resolved and memoized.
  *
  * @example
  * ```ts
  * import { ResolveAllError, ResolverError } from "./errors.ts";
  * import assert from "node:assert/strict";
- * const e = new ResolveAllError([new ResolverError("boom", { path: "a" })]);
+ * const e = new ResolveAllError([{ path: "a", error: new ResolverError("boom", { path: "a" }) }]);
  * assert.equal(e.errors.length, 1);
  * assert.match(e.message, /a: boom/);
  * ```
  */
 export class ResolveAllError extends HoloconfError {
-  /** One error per failed path. */
+  /** Every failed path with its error. */
+  failures: ResolveFailure[];
+  /** The distinct errors. */
   errors: HoloconfError[];
 
   /**
-   * @param errors The failures.
+   * @param failures The failed paths.
    * @param options Context fields.
    */
-  constructor(errors: HoloconfError[], options: HoloconfErrorOptions = {}) {
-    super(`Failed to resolve ${errors.length} value${errors.length === 1 ? "" : "s"}`, {
+  constructor(failures: ResolveFailure[], options: HoloconfErrorOptions = {}) {
+    super(`Failed to resolve ${failures.length} value${failures.length === 1 ? "" : "s"}`, {
       code: "RESOLVE_ALL_FAILED",
-      detail: errors.map((e) => `${e.path ?? "(root)"}: ${e.headline}`),
-      help: "Each failed path is listed; resolved values stay memoized and " +
-        "a later get() retries the failed ones",
+      detail: failures.map((f) => `${f.path || "(root)"}: ${f.error.headline}`),
+      help: "Resolved values stay memoized; a later get() retries the failed ones",
       ...options,
     });
-    this.errors = errors;
+    this.failures = failures;
+    this.errors = [...new Set(failures.map((f) => f.error))];
   }
 }

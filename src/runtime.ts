@@ -212,3 +212,54 @@ export function statSync(path: string): FileInfo | undefined {
     throw w;
   }
 }
+
+/** One directory entry. */
+export interface DirEntry {
+  /** File name (no directory part). */
+  name: string;
+  /** A regular file (not following symlinks). */
+  isFile: boolean;
+  /** A directory (not following symlinks). */
+  isDirectory: boolean;
+  /** A symbolic link. */
+  isSymlink: boolean;
+}
+
+interface NodeDirent {
+  name: string;
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+}
+
+/**
+ * Lists a directory synchronously.
+ *
+ * @param path Directory path.
+ * @returns Its entries, in no particular order.
+ * @throws {Error} When it cannot be read, or the runtime has no file system.
+ */
+export function readDirSync(path: string): DirEntry[] {
+  const d = deno();
+  if (d?.readDirSync) {
+    const out: DirEntry[] = [];
+    for (const e of d.readDirSync(path)) {
+      out.push({
+        name: e.name,
+        isFile: e.isFile,
+        isDirectory: e.isDirectory,
+        isSymlink: e.isSymlink,
+      });
+    }
+    return out;
+  }
+  const fs = getNodeFs() as unknown as {
+    readdirSync(p: string, o: { withFileTypes: true }): NodeDirent[];
+  };
+  return fs.readdirSync(path, { withFileTypes: true }).map((e) => ({
+    name: e.name,
+    isFile: e.isFile(),
+    isDirectory: e.isDirectory(),
+    isSymlink: e.isSymbolicLink(),
+  }));
+}

@@ -1,0 +1,296 @@
+// AWS client settings, the client cache, and helpers shared by the ssm, s3 and cfn resolvers.
+// Nothing here imports the AWS SDK at module level: each client package is loaded with a
+// dynamic import() the first time a client of that service is needed.
+
+import type { SSMClient } from "@aws-sdk/client-ssm";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { ResolverError } from "../../src/errors.ts";
+import type { ResolverCall, ResolverObject } from "../../src/resolver.ts";
+
+/** An AWS resolver object: `resolve` always returns a promise. */
+export interface AwsResolver extends ResolverObject {
+  /**
+   * Resolves one call.
+   *
+   * @param key The argument (`/path`, `bucket/key`, `stack/Output`).
+   * @param call The call (kwargs `region`, `profile`, `endpoint`; `signal` aborts the request).
+   * @returns The value.
+   */
+  resolve(key: string, call: ResolverCall): Promise<unknown>;
+}
+
+/** The AWS services holoconf talks to. */
+export type AwsService = "ssm" | "s3" | "cfn";
+
+/** Client settings of one service (or the global ones, without `endpoint`). */
+export interface AwsClientSettings {
+  /** Endpoint URL (e.g. a local fake or a VPC endpoint). */
+  endpoint?: string | undefined;
+  /** AWS region. */
+  region?: string | undefined;
+  /** Named profile of the shared config/credentials files. */
+  profile?: string | undefined;
+}
+
+/** Settings after precedence: kwargs > per-service > global > SDK default chain (undefined). */
+export interface EffectiveSettings {
+  /** Endpoint URL, or undefined for the SDK's default. */
+  endpoint: string | undefined;
+  /** Region, or undefined for the SDK's default chain. */
+  region: string | undefined;
+  /** Profile, or undefined for the SDK's default chain. */
+  profile: string | undefined;
+}
+
+const globalSettings: { region?: string | undefined; profile?: string | undefined } = {};
+const serviceSettings: Record<AwsService, AwsClientSettings> = { ssm: {}, s3: {}, cfn: {} };
+const clients = new Map<string, Promise<AnyClient>>();
+let extraClientConfig: Record<string, unknown> = {};
+
+type AnyClient = SSMClient | S3Client | CloudFormationClient;
+
+/** Stores global settings; `undefined` fields leave the stored value unchanged. */
+export function setGlobalSettings(
+  settings: { region?: string | undefined; profile?: string | undefined },
+): void {
+  if (settings.region !== undefined) globalSettings.region = settings.region;
+  if (settings.profile !== undefined) globalSettings.profile = settings.profile;
+}
+
+/** Stores per-service settings; `undefined` fields leave the stored value unchanged. */
+export function setServiceSettings(service: AwsService, settings: AwsClientSettings): void {
+  const s = serviceSettings[service];
+  if (settings.endpoint !== undefined) s.endpoint = settings.endpoint;
+  if (settings.region !== undefined) s.region = settings.region;
+  if (settings.profile !== undefined) s.profile = settings.profile;
+}
+
+/** Clears every setting and drops (and destroys) every cached client. */
+export function resetAll(): void {
+  delete globalSettings.region;
+  delete globalSettings.profile;
+  for (const s of Object.values(serviceSettings)) {
+    delete s.endpoint;
+    delete s.region;
+    delete s.profile;
+  }
+  for (const p of clients.values()) {
+    p.then((c) => c.destroy(), () => {});
+  }
+  clients.clear();
+}
+
+/**
+ * The settings a call uses: its kwargs, then the service's settings, then the global ones.
+ * An empty kwarg counts as absent.
+ */
+export function effectiveSettings(
+  service: AwsService,
+  kwargs: Record<string, string>,
+): EffectiveSettings {
+  const s = serviceSettings[service];
+  const pick = (k: "region" | "profile" | "endpoint"): string | undefined => {
+    const v = kwargs[k];
+    return v !== undefined && v !== "" ? v : undefined;
+  };
+  return {
+    endpoint: pick("endpoint") ?? s.endpoint,
+    region: pick("region") ?? s.region ?? globalSettings.region,
+    profile: pick("profile") ?? s.profile ?? globalSettings.profile,
+  };
+}
+
+/** `region|profile|endpoint` of the settings: equal identities share one client. */
+export function clientIdentity(settings: EffectiveSettings): string {
+  return `${settings.region ?? ""}|${settings.profile ?? ""}|${settings.endpoint ?? ""}`;
+}
+
+function clientConfig(service: AwsService, settings: EffectiveSettings): Record<string, unknown> {
+  const config: Record<string, unknown> = { ...extraClientConfig };
+  if (settings.region !== undefined) config.region = settings.region;
+  if (settings.profile !== undefined) config.profile = settings.profile;
+  if (settings.endpoint !== undefined) {
+    config.endpoint = settings.endpoint;
+    // A custom endpoint (local fake, MinIO, LocalStack) cannot do virtual-hosted buckets.
+    if (service === "s3") config.forcePathStyle = true;
+  }
+  return config;
+}
+
+function cached<T extends AnyClient>(
+  service: AwsService,
+  settings: EffectiveSettings,
+  create: (config: Record<string, unknown>) => Promise<T>,
+): Promise<T> {
+  const key = `${service}|${clientIdentity(settings)}`;
+  let p = clients.get(key);
+  if (p === undefined) {
+    p = create(clientConfig(service, settings));
+    clients.set(key, p);
+    // A failed SDK load is not cached: a later call retries.
+    p.catch(() => {
+      if (clients.get(key) === p) clients.delete(key);
+    });
+  }
+  return p as Promise<T>;
+}
+
+/** The cached SSM client for these settings (loads `@aws-sdk/client-ssm` on first use). */
+export function ssmClient(settings: EffectiveSettings): Promise<SSMClient> {
+  return cached("ssm", settings, async (config) => {
+    const { SSMClient } = await import("@aws-sdk/client-ssm");
+    return new SSMClient(config);
+  });
+}
+
+/** The cached S3 client for these settings (loads `@aws-sdk/client-s3` on first use). */
+export function s3Client(settings: EffectiveSettings): Promise<S3Client> {
+  return cached("s3", settings, async (config) => {
+    const { S3Client } = await import("@aws-sdk/client-s3");
+    return new S3Client(config);
+  });
+}
+
+/** The cached CloudFormation client (loads `@aws-sdk/client-cloudformation` on first use). */
+export function cfnClient(settings: EffectiveSettings): Promise<CloudFormationClient> {
+  return cached("cfn", settings, async (config) => {
+    const { CloudFormationClient } = await import("@aws-sdk/client-cloudformation");
+    return new CloudFormationClient(config);
+  });
+}
+
+/** Test hook: number of cached clients. */
+export function _clientCacheSize(): number {
+  return clients.size;
+}
+
+/**
+ * Test hook: extra client constructor settings (e.g. a retry strategy with a short backoff)
+ * applied to clients created afterwards. `undefined` removes them.
+ */
+export function _setExtraClientConfig(config: Record<string, unknown> | undefined): void {
+  extraClientConfig = config === undefined ? {} : { ...config };
+}
+
+/** The SDK error's name (`ParameterNotFound`, `NoSuchKey`, `ValidationError`, ...). */
+export function awsErrorName(err: unknown): string {
+  if (typeof err === "object" && err !== null) {
+    const e = err as { name?: unknown; Code?: unknown; code?: unknown };
+    if (typeof e.name === "string" && e.name !== "" && e.name !== "Error") return e.name;
+    if (typeof e.Code === "string") return e.Code;
+    if (typeof e.code === "string") return e.code;
+    if (typeof e.name === "string") return e.name;
+  }
+  return "Error";
+}
+
+/** The SDK error's message (empty when none). */
+export function awsErrorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (typeof err === "object" && err !== null) {
+    const m = (err as { message?: unknown }).message;
+    if (typeof m === "string") return m;
+  }
+  return String(err);
+}
+
+/** `text` with every occurrence of `secret` replaced by `[REDACTED]` (when `redact`). */
+export function redactText(text: string, secret: string, redact: boolean): string {
+  if (!redact || secret === "") return text;
+  return text.split(secret).join("[REDACTED]");
+}
+
+/**
+ * The ResolverError for a failed AWS request: aborts say so, anything else names the AWS
+ * error and its message.
+ *
+ * @param what What was being fetched, e.g. `SSM parameter '/a/b'` (already redacted).
+ * @param err The SDK error.
+ * @param options The call's signal (to recognise aborts), and the raw key to redact when the
+ *   input was sensitive.
+ */
+export function awsFailure(
+  what: string,
+  err: unknown,
+  options: { signal: AbortSignal; key: string; sensitiveInput: boolean },
+): ResolverError {
+  if (options.signal.aborted) {
+    return new ResolverError(`Request for ${what} was aborted`, {
+      code: "RESOLVER_ABORTED",
+      cause: options.signal.reason,
+    });
+  }
+  const name = awsErrorName(err);
+  const message = redactText(awsErrorMessage(err), options.key, options.sensitiveInput);
+  const text = message === "" || message === name ? name : `${name}: ${message}`;
+  return new ResolverError(`Failed to get ${what}: ${text}`, {
+    code: "AWS_ERROR",
+    cause: err,
+    help: awsHelp(name),
+  });
+}
+
+function awsHelp(name: string): string | undefined {
+  if (/AccessDenied|Unauthorized|Forbidden/i.test(name)) {
+    return "Check the IAM permissions of the credentials in use";
+  }
+  if (/^KMS|Kms/.test(name)) return "Check access to the KMS key that encrypts the value";
+  if (/Throttl|SlowDown|TooManyRequests|RequestLimitExceeded/i.test(name)) {
+    return "AWS throttled the requests even after retries; lower the request rate";
+  }
+  if (/Credential/i.test(name)) {
+    return "Configure AWS credentials (environment, shared files, or an instance role)";
+  }
+  return undefined;
+}
+
+/**
+ * Waits for `promise` but rejects as soon as `signal` aborts (the underlying request is
+ * aborted separately through the SDK's `abortSignal`).
+ */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/**
+ * A signal that aborts once every one of `signals` has aborted (a shared request is given up
+ * only when nobody waits for it any more). Returns a cleanup function removing the listeners.
+ */
+export function allAborted(signals: AbortSignal[]): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const pending = new Set(signals.filter((s) => !s.aborted));
+  if (pending.size === 0) {
+    controller.abort(signals[0]?.reason);
+    return { signal: controller.signal, dispose: () => {} };
+  }
+  const listeners = new Map<AbortSignal, () => void>();
+  for (const s of pending) {
+    const onAbort = () => {
+      pending.delete(s);
+      if (pending.size === 0) controller.abort(s.reason);
+    };
+    listeners.set(s, onAbort);
+    s.addEventListener("abort", onAbort, { once: true });
+  }
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      for (const [s, l] of listeners) s.removeEventListener("abort", l);
+    },
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * The `s3` resolver: an object from Amazon S3 (SPEC §7.9).
+ *
+ * `${s3:bucket/key}` (an `s3://` prefix is accepted) with kwargs `parse`
+ * (`yaml|json|text|binary|auto`), `region`, `profile`, `endpoint`.
+ *
+ * @module
+ */
+
+import { HoloconfError, NotFoundError, ParseError, ResolverError } from "../../src/errors.ts";
+import type { ResolverCall } from "../../src/resolver.ts";
+import { utf8OrUndefined } from "../../src/_bytes.ts";
+import {
+  type AwsResolver,
+  awsErrorName,
+  awsFailure,
+  effectiveSettings,
+  raceAbort,
+  s3Client,
+} from "./_clients.ts";
+
+type ParseMode = "yaml" | "json" | "text" | "binary";
+
+const PARSE_MODES = ["yaml", "json", "text", "binary", "auto"];
+
+/** Splits `bucket/key` (optionally `s3://bucket/key`) at the first `/`. */
+function splitArgument(arg: string, call: ResolverCall): { bucket: string; key: string } {
+  const rest = arg.startsWith("s3://") ? arg.slice("s3://".length) : arg;
+  const slash = rest.indexOf("/");
+  const bucket = slash < 0 ? rest : rest.slice(0, slash);
+  const key = slash < 0 ? "" : rest.slice(slash + 1);
+  if (bucket === "" || key === "") {
+    const shownArg = call.sensitiveInput ? "[REDACTED]" : arg;
+    throw new ResolverError(`S3 argument must be in bucket/key format: ${shownArg}`, {
+      help: "Write ${s3:my-bucket/path/to/object.yaml}",
+    });
+  }
+  return { bucket, key };
+}
+
+function chooseMode(requested: string | undefined, key: string, contentType: string): ParseMode {
+  const mode = requested?.toLowerCase();
+  if (mode !== undefined && mode !== "" && mode !== "auto") return mode as ParseMode;
+  const dot = key.lastIndexOf(".");
+  const ext = dot < 0 ? "" : key.slice(dot + 1).toLowerCase();
+  if (ext === "yaml" || ext === "yml") return "yaml";
+  if (ext === "json") return "json";
+  const type = contentType.toLowerCase();
+  if (type.includes("yaml")) return "yaml";
+  if (type.includes("json")) return "json";
+  return "text";
+}
+
+async function decode(
+  bytes: Uint8Array,
+  mode: ParseMode,
+  what: string,
+): Promise<unknown> {
+  if (mode === "binary") return bytes;
+  const text = utf8OrUndefined(bytes);
+  if (text === undefined) {
+    throw new ResolverError(`${what} is not valid UTF-8`, {
+      help: "Use parse=binary to get the bytes",
+    });
+  }
+  if (mode === "text") return text;
+  if (mode === "json") {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      // The engine's message must not quote the content (it may be a secret): no V8 text.
+      throw new ParseError(`Failed to parse JSON from ${what}`, {
+        cause: err,
+        help: "Check the object's content, or use parse=text to get it unparsed",
+      });
+    }
+  }
+  const { parseYamlValue } = await import("../../src/yaml.ts");
+  try {
+    return parseYamlValue(text);
+  } catch (err) {
+    if (err instanceof HoloconfError) {
+      throw new ParseError(`Failed to parse YAML from ${what}: ${err.headline}`, {
+        cause: err,
+        help: "Check the object's content, or use parse=text to get it unparsed",
+      });
+    }
+    throw err;
+  }
+}
+
+async function getObject(arg: string, call: ResolverCall): Promise<unknown> {
+  const { bucket, key } = splitArgument(arg, call);
+  const requested = call.kwargs.parse;
+  if (requested !== undefined && !PARSE_MODES.includes(requested.toLowerCase())) {
+    throw new ParseError(`Invalid parse mode for s3: ${requested}`, {
+      help: "Use parse=yaml, json, text, binary or auto",
+    });
+  }
+  const name = call.sensitiveInput ? "[REDACTED]" : `${bucket}/${key}`;
+  const what = `S3 object '${name}'`;
+  const settings = effectiveSettings("s3", call.kwargs);
+  let bytes: Uint8Array;
+  let contentType: string;
+  try {
+    const client = await raceAbort(s3Client(settings), call.signal);
+    const { GetObjectCommand } = await import("@aws-sdk/client-s3");
+    const out = await raceAbort(
+      client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
+        abortSignal: call.signal,
+      }),
+      call.signal,
+    );
+    contentType = out.ContentType ?? "";
+    bytes = out.Body === undefined
+      ? new Uint8Array()
+      : await raceAbort(out.Body.transformToByteArray(), call.signal);
+  } catch (err) {
+    const errName = awsErrorName(err);
+    if (!call.signal.aborted && (errName === "NoSuchKey" || errName === "NoSuchBucket")) {
+      throw new NotFoundError(`S3 object not found: ${name}`, {
+        resource: name,
+        detail: errName === "NoSuchBucket" ? "The bucket does not exist" : [],
+        help: `Check the bucket and key, or give a fallback: \${s3:${name},default=value}`,
+      });
+    }
+    throw awsFailure(what, err, {
+      signal: call.signal,
+      key: `${bucket}/${key}`,
+      sensitiveInput: call.sensitiveInput,
+    });
+  }
+  return await decode(bytes, chooseMode(requested, key, contentType), what);
+}
+
+/**
+ * The `s3` resolver object (registered by default by holoconf's `mod.ts`): `GetObject`, then
+ * parsing per `parse=` (`auto`/absent: `.yaml`/`.yml` keys are YAML, `.json` keys JSON, else
+ * a content type containing `yaml`/`json`, else UTF-8 text; `binary` gives bytes).
+ * `NoSuchKey`/`NoSuchBucket` are `NotFoundError`s (so `default=` applies); every other AWS
+ * failure is a `ResolverError`. Values are not sensitive unless `sensitive=true`.
+ *
+ * @example Argument checks happen before any AWS call
+ * ```ts
+ * import { s3Resolver } from "./s3.ts";
+ * import assert from "node:assert/strict";
+ * const call = { args: ["just-a-bucket"], kwargs: {}, signal: new AbortController().signal,
+ *   sensitiveInput: false } as unknown as Parameters<typeof s3Resolver.resolve>[1];
+ * await assert.rejects(
+ *   s3Resolver.resolve("just-a-bucket", call),
+ *   /S3 argument must be in bucket\/key format: just-a-bucket/,
+ * );
+ * ```
+ */
+export const s3Resolver: AwsResolver = {
+  resolve: getObject,
+};

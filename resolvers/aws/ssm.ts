@@ -1,0 +1,226 @@
+/**
+ * The `ssm` resolver: AWS Systems Manager Parameter Store (SPEC §7.8).
+ *
+ * `${ssm:/path}` with kwargs `region`, `profile`, `endpoint`. Single calls use `GetParameter`;
+ * concurrent calls with the same client settings are batched by the scheduler into
+ * `GetParameters` (at most 10 names per request, requests sent in parallel).
+ *
+ * @module
+ */
+
+import type { Parameter } from "@aws-sdk/client-ssm";
+import { NotFoundError, ParseError, ResolverError } from "../../src/errors.ts";
+import { ResolvedValue, type ResolverCall } from "../../src/resolver.ts";
+import {
+  allAborted,
+  type AwsResolver,
+  awsErrorName,
+  awsFailure,
+  clientIdentity,
+  effectiveSettings,
+  raceAbort,
+  ssmClient,
+} from "./_clients.ts";
+
+/** The `ssm` resolver: an {@linkcode AwsResolver} with the batching hooks. */
+export interface SsmResolver extends AwsResolver {
+  /**
+   * Serves several calls with `GetParameters` (10 names per request, requests in parallel).
+   *
+   * @param keys The parameter names, one per call.
+   * @param calls The calls.
+   * @returns One entry per call: its value, or an `Error` for that call alone.
+   */
+  resolveMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]>;
+  /**
+   * The client identity of a call (`region|profile|endpoint`): calls of different clients
+   * never share a batch.
+   *
+   * @param key The parameter name.
+   * @param call The call.
+   * @returns The group key.
+   */
+  batchGroup(key: string, call: ResolverCall): string;
+  /** Names per `GetParameters` request (10, the AWS limit). */
+  batchSize: number;
+}
+
+/** Largest number of names AWS accepts in one `GetParameters` request. */
+const GET_PARAMETERS_MAX = 10;
+
+function shown(key: string, call: ResolverCall): string {
+  return call.sensitiveInput ? "[REDACTED]" : key;
+}
+
+/** Checks the argument; returns an error for a bad one. */
+function checkKey(key: string, call: ResolverCall): Error | undefined {
+  if (call.args.length === 0 || key === "") {
+    return new ParseError("SSM resolver requires a parameter path argument", {
+      help: "Write ${ssm:/path/to/parameter}",
+    });
+  }
+  if (!key.startsWith("/")) {
+    return new ResolverError(`SSM parameter path must start with /: ${shown(key, call)}`, {
+      help: "Parameter Store names are absolute paths, e.g. ${ssm:/app/db/password}",
+    });
+  }
+  return undefined;
+}
+
+function notFound(key: string, call: ResolverCall): NotFoundError {
+  const name = shown(key, call);
+  return new NotFoundError(`SSM parameter not found: ${name}`, {
+    resource: name,
+    help: `Create the parameter, or give a fallback: \${ssm:${name},default=value}`,
+  });
+}
+
+/** The resolver value of a parameter: SecureString is sensitive, StringList an array. */
+function toValue(p: Parameter): unknown {
+  const value = p.Value ?? "";
+  switch (p.Type) {
+    case "SecureString":
+      return new ResolvedValue(value, { sensitive: true });
+    case "StringList":
+      return value.split(",");
+    default:
+      return value;
+  }
+}
+
+async function getOne(key: string, call: ResolverCall): Promise<unknown> {
+  const bad = checkKey(key, call);
+  if (bad) throw bad;
+  const settings = effectiveSettings("ssm", call.kwargs);
+  const what = `SSM parameter '${shown(key, call)}'`;
+  const failure = { signal: call.signal, key, sensitiveInput: call.sensitiveInput };
+  try {
+    const client = await raceAbort(ssmClient(settings), call.signal);
+    const { GetParameterCommand } = await import("@aws-sdk/client-ssm");
+    const out = await raceAbort(
+      client.send(new GetParameterCommand({ Name: key, WithDecryption: true }), {
+        abortSignal: call.signal,
+      }),
+      call.signal,
+    );
+    if (out.Parameter === undefined) throw notFound(key, call);
+    return toValue(out.Parameter);
+  } catch (err) {
+    if (err instanceof NotFoundError) throw err;
+    if (!call.signal.aborted && awsErrorName(err) === "ParameterNotFound") {
+      throw notFound(key, call);
+    }
+    throw awsFailure(what, err, failure);
+  }
+}
+
+/** One `GetParameters` request for up to 10 distinct names; fills `results` for its calls. */
+async function getChunk(
+  names: string[],
+  byName: Map<string, number[]>,
+  keys: string[],
+  calls: ResolverCall[],
+  results: unknown[],
+): Promise<void> {
+  const indexes = names.flatMap((n) => byName.get(n) ?? []);
+  const first = calls[indexes[0]!]!;
+  const settings = effectiveSettings("ssm", first.kwargs);
+  const shared = allAborted(indexes.map((i) => calls[i]!.signal));
+  try {
+    const client = await raceAbort(ssmClient(settings), shared.signal);
+    const { GetParametersCommand } = await import("@aws-sdk/client-ssm");
+    const out = await raceAbort(
+      client.send(new GetParametersCommand({ Names: names, WithDecryption: true }), {
+        abortSignal: shared.signal,
+      }),
+      shared.signal,
+    );
+    const found = new Map<string, Parameter>();
+    for (const p of out.Parameters ?? []) {
+      if (p.Name === undefined) continue;
+      found.set(p.Name + (p.Selector ?? ""), p);
+      if (!found.has(p.Name)) found.set(p.Name, p);
+    }
+    for (const name of names) {
+      const p = found.get(name);
+      for (const i of byName.get(name) ?? []) {
+        results[i] = p === undefined ? notFound(keys[i]!, calls[i]!) : toValue(p);
+      }
+    }
+  } catch (err) {
+    for (const i of indexes) {
+      const call = calls[i]!;
+      const key = keys[i]!;
+      results[i] = awsFailure(`SSM parameter '${shown(key, call)}'`, err, {
+        signal: call.signal.aborted ? call.signal : shared.signal,
+        key,
+        sensitiveInput: call.sensitiveInput,
+      });
+    }
+  } finally {
+    shared.dispose();
+  }
+}
+
+async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]> {
+  const results: unknown[] = new Array(keys.length);
+  // Group valid calls by client identity, then by name (duplicates share a slot).
+  const groups = new Map<string, Map<string, number[]>>();
+  keys.forEach((key, i) => {
+    const call = calls[i]!;
+    const bad = checkKey(key, call);
+    if (bad) {
+      results[i] = bad;
+      return;
+    }
+    const id = clientIdentity(effectiveSettings("ssm", call.kwargs));
+    let byName = groups.get(id);
+    if (byName === undefined) groups.set(id, byName = new Map());
+    const list = byName.get(key);
+    if (list === undefined) byName.set(key, [i]);
+    else list.push(i);
+  });
+  const requests: Promise<void>[] = [];
+  for (const byName of groups.values()) {
+    const names = [...byName.keys()];
+    for (let start = 0; start < names.length; start += GET_PARAMETERS_MAX) {
+      const chunk = names.slice(start, start + GET_PARAMETERS_MAX);
+      requests.push(getChunk(chunk, byName, keys, calls, results));
+    }
+  }
+  await Promise.all(requests);
+  return results;
+}
+
+/**
+ * The `ssm` resolver object (registered by default by holoconf's `mod.ts`).
+ *
+ * - `resolve` fetches one parameter with `GetParameter` (`WithDecryption=true`).
+ * - `resolveMany` serves a batch with `GetParameters`, at most 10 names per request, all
+ *   requests in parallel; each call gets its value or its own error.
+ * - `batchGroup` keeps calls for different clients (region, profile, endpoint) apart.
+ *
+ * `SecureString` values come back as sensitive `ResolvedValue`s, `StringList` as arrays
+ * (split on `,`, not trimmed), anything else as strings. A missing parameter is a
+ * `NotFoundError` (so `default=` applies); every other AWS failure is a `ResolverError`.
+ *
+ * @example Argument checks happen before any AWS call
+ * ```ts
+ * import { ssmResolver } from "./ssm.ts";
+ * import assert from "node:assert/strict";
+ * const call = { args: ["relative"], kwargs: {}, signal: new AbortController().signal,
+ *   sensitiveInput: false } as unknown as Parameters<typeof ssmResolver.resolve>[1];
+ * await assert.rejects(
+ *   Promise.resolve().then(() => ssmResolver.resolve("relative", call)),
+ *   /SSM parameter path must start with \/: relative/,
+ * );
+ * ```
+ */
+export const ssmResolver: SsmResolver = {
+  resolve: getOne,
+  resolveMany: getMany,
+  batchSize: GET_PARAMETERS_MAX,
+  batchGroup(_key: string, call: ResolverCall): string {
+    return clientIdentity(effectiveSettings("ssm", call.kwargs));
+  },
+};

@@ -1,0 +1,38 @@
+/**
+ * The `env` resolver: `${env:NAME}` reads an environment variable (SPEC §7.1).
+ *
+ * @module
+ */
+
+import { NotFoundError, ParseError } from "../src/errors.ts";
+import type { ResolverCall, ResolverObject } from "../src/resolver.ts";
+import { getEnv } from "../src/runtime.ts";
+
+/**
+ * Reads environment variables; a missing one is "not found" (so `default=` applies).
+ *
+ * @example
+ * ```ts
+ * import { envResolver } from "./env.ts";
+ * import assert from "node:assert/strict";
+ * Deno.env.set("HOLOCONF_DOC_EXAMPLE", "42");
+ * const call = { args: ["HOLOCONF_DOC_EXAMPLE"] } as unknown as Parameters<typeof envResolver.resolve>[1];
+ * assert.equal(envResolver.resolve("HOLOCONF_DOC_EXAMPLE", call), "42");
+ * ```
+ */
+export const envResolver: ResolverObject = {
+  resolve(name: string, call: ResolverCall): string {
+    if (call.args.length === 0 || name.trim() === "") {
+      throw new ParseError("env resolver requires a variable name");
+    }
+    const value = getEnv(name);
+    if (value === undefined) {
+      throw new NotFoundError(`Environment variable not found: ${name}`, {
+        resource: name,
+        help: `Set the ${name} environment variable or provide a default: ` +
+          `\${env:${name},default=value}`,
+      });
+    }
+    return value;
+  },
+};

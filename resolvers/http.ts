@@ -1,0 +1,674 @@
+/**
+ * The `http` and `https` resolvers (SPEC §7.4): fetch a URL's body as text or bytes.
+ *
+ * Disabled unless the Config allows HTTP; an allowlist limits which URLs may be fetched (also on
+ * every redirect hop). Proxy and TLS settings come from keyword arguments or the Config's http
+ * options and are mapped onto the runtime by `src/runtime_http.ts`.
+ *
+ * @module
+ */
+
+import { ParseError, ResolverError } from "../src/errors.ts";
+import type { ResolverCall, ResolverObject } from "../src/resolver.ts";
+import { cwd, getEnv, readFileSync, RuntimeFileError, statSync } from "../src/runtime.ts";
+import { resolve as resolvePath } from "../src/_posix.ts";
+import {
+  HttpOptionUnsupportedError,
+  type HttpTransport,
+  type HttpTransportOptions,
+  HttpTransportSetupError,
+  openHttpTransport,
+} from "../src/runtime_http.ts";
+import { boolKwarg, REDACTED, shown } from "./_args.ts";
+
+/** Seconds a request may take (connection, redirects and body) unless `timeout=` says otherwise. */
+const DEFAULT_TIMEOUT_SECONDS = 30;
+/** Largest delay `setTimeout` accepts (longer ones fire at once). */
+const MAX_TIMER_MS = 2_147_483_647;
+/** Redirects followed before giving up. */
+const MAX_REDIRECTS = 10;
+/** Headers dropped when a redirect leaves the origin. */
+const CREDENTIAL_HEADERS = ["authorization", "cookie", "proxy-authorization"];
+
+const CERTIFICATE_REGEXP = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+const PRIVATE_KEY_REGEXP = /-----BEGIN ([A-Z0-9 ]+ )?PRIVATE KEY-----[\s\S]*?-----END \1?PRIVATE KEY-----/;
+const ENCRYPTED_KEY_REGEXP = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type:\s*4,ENCRYPTED/;
+const PKCS12_PATH_REGEXP = /\.(p12|pfx)$/i;
+const PROXY_SCHEMES = ["http:", "https:", "socks5:", "socks5h:"];
+
+/**
+ * Whether a URL matches one allowlist pattern (`scheme://[user@]host[:port]/path`).
+ *
+ * The scheme must be equal; in the host `*` matches any run of characters that stays inside the
+ * host (never `/`, `@` or `:`); the port must equal the pattern's (default ports implied; `*`
+ * means any port); user-info in the URL only matches a pattern that has the same user-info; in
+ * the path (query included) `*` matches anything. A pattern without a path means `/`.
+ * Malformed patterns match nothing.
+ *
+ * @param url The URL to check (string or parsed).
+ * @param pattern An allowlist pattern such as `https://*.example.com/*`.
+ * @returns `true` when the URL is allowed by the pattern.
+ *
+ * @example Wildcards stay inside the host
+ * ```ts
+ * import { urlMatchesPattern } from "./http.ts";
+ * import assert from "node:assert/strict";
+ * const p = "https://*.example.com/*";
+ * assert.equal(urlMatchesPattern("https://api.example.com/v1/config", p), true);
+ * assert.equal(urlMatchesPattern("https://evil.com/.example.com/x", p), false);
+ * assert.equal(urlMatchesPattern("https://example.com@evil.com/", p), false);
+ * ```
+ */
+export function urlMatchesPattern(url: string | URL, pattern: string): boolean {
+  let target: URL;
+  try {
+    target = typeof url === "string" ? new URL(url) : url;
+  } catch {
+    return false;
+  }
+  const parsed = parsePattern(pattern);
+  if (parsed === undefined) return false;
+  if (target.protocol !== `${parsed.scheme}:`) return false;
+
+  const userInfo = target.username === "" && target.password === ""
+    ? ""
+    : target.password === ""
+    ? target.username
+    : `${target.username}:${target.password}`;
+  if (userInfo !== parsed.userInfo) return false;
+
+  if (!wildcardRegExp(parsed.host, "[^/@:]*", "i").test(target.hostname)) return false;
+
+  if (parsed.port !== "*") {
+    const wanted = parsed.port === "" ? defaultPort(target.protocol) : parsed.port;
+    const actual = target.port === "" ? defaultPort(target.protocol) : target.port;
+    if (wanted !== actual) return false;
+  }
+
+  const path = parsed.path === "" ? "/" : parsed.path;
+  return wildcardRegExp(path, "[\\s\\S]*", "").test(target.pathname + target.search);
+}
+
+interface ParsedPattern {
+  scheme: string;
+  userInfo: string;
+  host: string;
+  port: string;
+  path: string;
+}
+
+function parsePattern(pattern: string): ParsedPattern | undefined {
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^#]*)$/.exec(pattern.trim());
+  if (m === null) return undefined;
+  const scheme = m[1]!.toLowerCase();
+  let authority = m[2]!;
+  const path = m[3]!;
+  let userInfo = "";
+  const at = authority.lastIndexOf("@");
+  if (at >= 0) {
+    userInfo = authority.slice(0, at);
+    authority = authority.slice(at + 1);
+  }
+  const portMatch = authority.startsWith("[")
+    ? /^(\[[^\]]*\])(?::(\d+|\*))?$/.exec(authority)
+    : /^([^:]*)(?::(\d+|\*))?$/.exec(authority);
+  if (portMatch === null) return undefined;
+  const host = portMatch[1]!;
+  let port = portMatch[2] ?? "";
+  if (host === "") return undefined;
+  if (port !== "" && port !== "*") port = String(Number(port));
+  return { scheme, userInfo, host: host.toLowerCase(), port, path };
+}
+
+function defaultPort(protocol: string): string {
+  return protocol === "https:" ? "443" : protocol === "http:" ? "80" : "";
+}
+
+function wildcardRegExp(glob: string, star: string, flags: string): RegExp {
+  const body = glob.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .join(star);
+  return new RegExp(`^${body}$`, flags);
+}
+
+/**
+ * Whether a URL passes an allowlist: an empty list allows everything.
+ *
+ * @param url The URL.
+ * @param allowlist Patterns (see {@linkcode urlMatchesPattern}).
+ * @returns `true` when allowed.
+ *
+ * @example
+ * ```ts
+ * import { isUrlAllowed } from "./http.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(isUrlAllowed("https://a.example.com/x", []), true);
+ * assert.equal(isUrlAllowed("https://a.example.com/x", ["https://b.example.com/*"]), false);
+ * ```
+ */
+export function isUrlAllowed(url: string | URL, allowlist: readonly string[]): boolean {
+  return allowlist.length === 0 || allowlist.some((p) => urlMatchesPattern(url, p));
+}
+
+/**
+ * Creates the resolver for one scheme: `${https:host/path}` fetches `https://host/path`
+ * (a leading `http://`, `https://` or `//` in the argument is replaced by this scheme).
+ *
+ * Keyword arguments: `timeout` (seconds, default 30), `header=Name:Value` (repeatable),
+ * `parse` (`text` default, `binary` for bytes), `proxy`, `ca_bundle`, `extra_ca_bundle`,
+ * `client_cert`, `client_key`, `key_password`, `insecure=true`. TLS values are a file path when
+ * a file exists there (relative to the defining file's directory), else PEM text.
+ *
+ * @param scheme The scheme this resolver fetches with.
+ * @returns A resolver object.
+ * @throws {ParseError} (from `resolve`) When the URL argument is missing or empty.
+ * @throws {ResolverError} (from `resolve`) `HTTP_DISABLED`, `HTTP_NOT_ALLOWED`, `HTTP_ERROR`.
+ *
+ * @example A disabled resolver explains how to enable it
+ * ```ts
+ * import { createHttpResolver } from "./http.ts";
+ * import { ResolverError } from "../src/errors.ts";
+ * import assert from "node:assert/strict";
+ * const https = createHttpResolver("https");
+ * const context = {
+ *   baseDir: undefined, fileRoots: [], allowHttp: false, httpAllowlist: [],
+ *   httpProxy: undefined, httpProxyFromEnv: false, httpCaBundle: undefined,
+ *   httpExtraCaBundle: undefined, httpClientCert: undefined, httpClientKey: undefined,
+ *   httpClientKeyPassword: undefined, onWarning: () => {},
+ * };
+ * const call = {
+ *   args: ["example.com/app.yaml"], kwargs: {}, kwargsAll: [], signal: new AbortController().signal,
+ *   path: "remote", config: { get: () => Promise.resolve(undefined), getSync: () => undefined },
+ *   resolver: "https", source: undefined, sensitiveInput: false, context,
+ * };
+ * await assert.rejects(
+ *   async () => await https.resolve("example.com/app.yaml", call),
+ *   (e) => e instanceof ResolverError && e.code === "HTTP_DISABLED",
+ * );
+ * ```
+ */
+export function createHttpResolver(scheme: "http" | "https"): ResolverObject {
+  return {
+    resolve: (key: string, call: ResolverCall): Promise<string | Uint8Array> =>
+      resolveHttp(scheme, key, call),
+  };
+}
+
+/**
+ * The `http` resolver (`${http:host/path}` fetches `http://host/path`).
+ *
+ * @example
+ * ```ts
+ * import { httpResolver } from "./http.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(typeof httpResolver.resolve, "function");
+ * ```
+ */
+export const httpResolver: ResolverObject = createHttpResolver("http");
+
+/**
+ * The `https` resolver (`${https:host/path}` fetches `https://host/path`).
+ *
+ * @example
+ * ```ts
+ * import { httpsResolver } from "./http.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(typeof httpsResolver.resolve, "function");
+ * ```
+ */
+export const httpsResolver: ResolverObject = createHttpResolver("https");
+
+async function resolveHttp(
+  scheme: "http" | "https",
+  key: string,
+  call: ResolverCall,
+): Promise<string | Uint8Array> {
+  const name = (call.resolver === "" ? scheme : call.resolver).toUpperCase();
+
+  // 1. An argument is needed.
+  if (key === "") throw new ParseError(`${name} resolver requires a URL`);
+
+  // 2. Normalise: one scheme prefix, then one `//`, then our own scheme.
+  let rest = key.trim();
+  const prefix = /^https?:\/\//i.exec(rest);
+  if (prefix !== null) rest = rest.slice(prefix[0].length);
+  if (rest.startsWith("//")) rest = rest.slice(2);
+  if (rest.trim() === "") throw new ParseError(`${name} resolver requires a non-empty URL`);
+  const written = `${scheme}://${rest}`;
+  if (rest.startsWith("/")) {
+    throw new ResolverError(`Invalid URL syntax: ${shown(written, call)}`, {
+      detail: "The URL has no host",
+      help: `Write the URL as \${${scheme}:host/path}`,
+    });
+  }
+
+  // 3. Disabled unless allowed.
+  const ctx = call.context;
+  if (!ctx.allowHttp) {
+    throw new ResolverError("HTTP resolver is disabled", {
+      code: "HTTP_DISABLED",
+      help: `${name} resolver is disabled. The URL specified by this config path cannot be ` +
+        "fetched. Enable with { allowHttp: true } (allow_http in other holoconf bindings) or " +
+        "--allow-http",
+    });
+  }
+
+  let url: URL;
+  try {
+    url = new URL(written);
+  } catch {
+    throw new ResolverError(`Invalid URL syntax: ${shown(written, call)}`, {
+      help: "Check the host name, port and characters of the URL",
+    });
+  }
+
+  // 4. Allowlist.
+  checkAllowlist(url, ctx.httpAllowlist, call, undefined);
+
+  // 5. Fetch.
+  const timeoutSeconds = parseTimeout(call);
+  const headers = parseHeaders(call);
+  const binary = call.kwargs.parse?.trim().toLowerCase() === "binary";
+  const options = transportOptions(call);
+
+  let transport: HttpTransport;
+  try {
+    transport = await openHttpTransport(options);
+  } catch (e) {
+    throw transportError(e, call);
+  }
+  for (const w of transport.warnings) warnOnce(ctx.onWarning, w);
+  if (options.insecure) {
+    ctx.onWarning(
+      `WARNING: insecure=true disables TLS certificate verification for ` +
+        `${shown(url.href, call)} (config path ${call.path}). The server's identity is not ` +
+        "checked: never use this in production; pass the server's CA with ca_bundle instead.",
+    );
+  }
+
+  const timeout = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    timeout.abort(new DOMException("Request timeout", "TimeoutError"));
+  }, Math.min(timeoutSeconds * 1000, MAX_TIMER_MS));
+  const signal = AbortSignal.any([call.signal, timeout.signal]);
+  let current = url;
+  try {
+    for (let hop = 0;; hop++) {
+      const response = await transport.fetch(current.href, { headers, signal });
+      const location = response.headers.get("location");
+      if (response.status >= 300 && response.status < 400 && location !== null) {
+        await response.body?.cancel().catch(() => {});
+        const next = followRedirect(current, location, hop, url, call);
+        checkAllowlist(next, ctx.httpAllowlist, call, url);
+        if (next.origin !== current.origin) {
+          for (const h of CREDENTIAL_HEADERS) headers.delete(h);
+        }
+        current = next;
+        continue;
+      }
+      if (response.status < 200 || response.status >= 300) {
+        await response.body?.cancel().catch(() => {});
+        throw httpError(current, call, `HTTP ${response.status}`, url);
+      }
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      return binary ? bytes : new TextDecoder().decode(bytes);
+    }
+  } catch (e) {
+    if (e instanceof ResolverError) throw e;
+    if (call.signal.aborted) throw call.signal.reason ?? e;
+    if (timedOut) {
+      throw httpError(
+        current,
+        call,
+        `Request timeout: no complete response within ${timeoutSeconds}s`,
+        url,
+        e,
+      );
+    }
+    throw httpError(current, call, `Connection error: ${errorText(e, call, current)}`, url, e);
+  } finally {
+    clearTimeout(timer);
+    await transport.close();
+  }
+}
+
+function checkAllowlist(
+  url: URL,
+  allowlist: readonly string[],
+  call: ResolverCall,
+  redirectedFrom: URL | undefined,
+): void {
+  if (isUrlAllowed(url, allowlist)) return;
+  throw new ResolverError(`URL not in allowlist: ${shown(url.href, call)}`, {
+    code: "HTTP_NOT_ALLOWED",
+    ...(redirectedFrom === undefined
+      ? {}
+      : { detail: `Redirected from ${shown(redirectedFrom.href, call)}` }),
+    help: `Allowed URL patterns: ${allowlist.join(", ")}. Add a matching pattern to ` +
+      "httpAllowlist (http_allowlist in other holoconf bindings) to fetch this URL",
+  });
+}
+
+function followRedirect(
+  current: URL,
+  location: string,
+  hop: number,
+  original: URL,
+  call: ResolverCall,
+): URL {
+  if (hop >= MAX_REDIRECTS) {
+    throw httpError(current, call, `Too many redirects (more than ${MAX_REDIRECTS})`, original);
+  }
+  let next: URL;
+  try {
+    next = new URL(location, current);
+  } catch {
+    throw httpError(current, call, "Redirect to an invalid URL", original);
+  }
+  if (next.protocol !== "http:" && next.protocol !== "https:") {
+    throw httpError(current, call, `Redirect to an unsupported scheme: ${next.protocol}`, original);
+  }
+  if (current.protocol === "https:" && next.protocol === "http:") {
+    throw httpError(
+      current,
+      call,
+      `Refused redirect from https to http: ${shown(next.href, call)}`,
+      original,
+    );
+  }
+  return next;
+}
+
+function httpError(
+  url: URL,
+  call: ResolverCall,
+  detail: string,
+  original: URL,
+  cause?: unknown,
+): ResolverError {
+  const href = shown(url.href, call);
+  const details = [detail];
+  if (url.href !== original.href) details.push(`Redirected from ${shown(original.href, call)}`);
+  return new ResolverError(`HTTP request failed: ${href}`, {
+    code: "HTTP_ERROR",
+    detail: details,
+    help: `Check that the URL '${href}' is accessible and returns valid content`,
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+/** The message of a fetch failure (its nested cause included), with the URL hidden if needed. */
+function errorText(e: unknown, call: ResolverCall, url: URL): string {
+  const parts: string[] = [];
+  let cur: unknown = e;
+  for (let i = 0; i < 4 && cur !== undefined && cur !== null; i++) {
+    const msg = cur instanceof Error ? cur.message : String(cur);
+    if (msg !== "" && !parts.some((p) => p.includes(msg))) parts.push(msg);
+    cur = cur instanceof Error ? cur.cause : undefined;
+  }
+  let text = parts.join(": ") || "request failed";
+  if (call.sensitiveInput) text = text.split(url.href).join(REDACTED);
+  return text;
+}
+
+const warnedOnce = new WeakMap<(message: string) => void, Set<string>>();
+
+/** Passes a runtime limitation on once per warning channel, not on every request. */
+function warnOnce(onWarning: (message: string) => void, message: string): void {
+  let seen = warnedOnce.get(onWarning);
+  if (seen === undefined) {
+    seen = new Set();
+    warnedOnce.set(onWarning, seen);
+  }
+  if (seen.has(message)) return;
+  seen.add(message);
+  onWarning(message);
+}
+
+function parseTimeout(call: ResolverCall): number {
+  const raw = call.kwargs.timeout;
+  if (raw === undefined || raw.trim() === "") return DEFAULT_TIMEOUT_SECONDS;
+  const seconds = Number(raw.trim());
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new ResolverError(`Invalid timeout: ${shown(raw, call)}`, {
+      code: "HTTP_ERROR",
+      help: "timeout= takes a positive number of seconds, e.g. timeout=10",
+    });
+  }
+  return seconds;
+}
+
+function parseHeaders(call: ResolverCall): Headers {
+  const headers = new Headers();
+  let index = 0;
+  for (const [k, v] of call.kwargsAll) {
+    if (k !== "header") continue;
+    index++;
+    const colon = v.indexOf(":");
+    const headerName = colon < 0 ? "" : v.slice(0, colon).trim();
+    if (headerName === "") {
+      throw new ResolverError(`Invalid header argument #${index}`, {
+        code: "HTTP_ERROR",
+        help: "Write headers as header=Name:Value (e.g. header=Accept:application/json)",
+      });
+    }
+    try {
+      headers.append(headerName, v.slice(colon + 1).trim());
+    } catch (e) {
+      throw new ResolverError(
+        `Invalid header argument #${index}: ${shown(headerName, call)}`,
+        {
+          code: "HTTP_ERROR",
+          detail: "The name or value has characters a header cannot carry",
+          cause: e,
+        },
+      );
+    }
+  }
+  return headers;
+}
+
+/** A TLS/proxy value: the kwarg when given (relative paths against the defining file). */
+function option(
+  call: ResolverCall,
+  kwarg: string,
+  fromContext: string | undefined,
+): { value: string; base: string } | undefined {
+  const given = call.kwargs[kwarg];
+  if (given !== undefined && given.trim() !== "") {
+    return { value: given, base: call.context.baseDir ?? cwd() };
+  }
+  if (fromContext !== undefined && fromContext.trim() !== "") {
+    return { value: fromContext, base: cwd() };
+  }
+  return undefined;
+}
+
+function transportOptions(call: ResolverCall): HttpTransportOptions {
+  const ctx = call.context;
+  const result: HttpTransportOptions = {};
+
+  const proxy = proxySetting(call);
+  if (proxy !== undefined) result.proxy = proxy;
+
+  const ca = option(call, "ca_bundle", ctx.httpCaBundle);
+  const extra = option(call, "extra_ca_bundle", ctx.httpExtraCaBundle);
+  if (ca !== undefined) result.caCerts = loadCertificates(ca, call);
+  else if (extra !== undefined) result.extraCaCerts = loadCertificates(extra, call);
+
+  const cert = option(call, "client_cert", ctx.httpClientCert);
+  const key = option(call, "client_key", ctx.httpClientKey);
+  const password = call.kwargs.key_password ?? ctx.httpClientKeyPassword;
+  if (cert !== undefined && PKCS12_PATH_REGEXP.test(cert.value.trim())) {
+    result.pfx = loadPkcs12(cert, call);
+    result.passphrase = password ?? "";
+  } else if (cert !== undefined) {
+    if (key === undefined) {
+      throw new ResolverError("client_key required when using PEM certificate (not needed for P12)", {
+        code: "HTTP_ERROR",
+        help: "Pass the client's private key with client_key= (or httpClientKey)",
+      });
+    }
+    result.cert = loadCertificates(cert, call).join("\n");
+    const keyText = loadPrivateKey(key, call);
+    result.key = keyText;
+    if (ENCRYPTED_KEY_REGEXP.test(keyText)) {
+      if (password === undefined) {
+        throw new ResolverError("Failed to decrypt private key: key_password is required", {
+          code: "HTTP_ERROR",
+          detail: "The client key is encrypted",
+          help: "Pass the key's password with key_password= (or httpClientKeyPassword)",
+        });
+      }
+      result.passphrase = password;
+    }
+  } else if (key !== undefined) {
+    throw new ResolverError("client_cert required when using client_key", {
+      code: "HTTP_ERROR",
+      help: "Pass the client certificate with client_cert= (or httpClientCert)",
+    });
+  }
+
+  if (boolKwarg(call, "insecure", false)) result.insecure = true;
+  return result;
+}
+
+function proxySetting(call: ResolverCall): string | undefined {
+  const ctx = call.context;
+  let raw = call.kwargs.proxy?.trim() || ctx.httpProxy?.trim() || undefined;
+  if (raw === undefined && ctx.httpProxyFromEnv) {
+    for (const name of ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"]) {
+      const v = getEnv(name)?.trim();
+      if (v) {
+        raw = v;
+        break;
+      }
+    }
+  }
+  if (raw === undefined) return undefined;
+  const withScheme = raw.includes("://") ? raw : `http://${raw}`;
+  let parsed: URL;
+  try {
+    parsed = new URL(withScheme);
+  } catch {
+    parsed = new URL("invalid://");
+  }
+  if (!PROXY_SCHEMES.includes(parsed.protocol) || parsed.hostname === "") {
+    // Never echo the proxy URL: it may carry credentials.
+    throw new ResolverError("Proxy configuration error: Invalid proxy URL", {
+      code: "HTTP_ERROR",
+      help: "Use http://host:port, https://host:port or socks5://host:port",
+    });
+  }
+  return withScheme;
+}
+
+interface LoadedFile {
+  text: string;
+  /** What messages call it: the path, or `(PEM text)`. */
+  label: string;
+}
+
+/** Reads a path-or-PEM value: a file when one exists at the path, else the text itself. */
+function readPathOrText(
+  input: { value: string; base: string },
+  call: ResolverCall,
+  secret: boolean,
+): LoadedFile {
+  const value = input.value;
+  const inlineLabel = "(PEM text)";
+  if (value.includes("-----BEGIN")) return { text: value, label: inlineLabel };
+  const path = resolvePath(input.base, value.trim());
+  let isFile = false;
+  try {
+    isFile = statSync(path)?.isFile === true;
+  } catch (e) {
+    if (e instanceof RuntimeFileError && e.permissionDenied) {
+      throw new ResolverError(`Failed to load PEM file '${shown(value, call)}': permission denied`, {
+        code: "HTTP_ERROR",
+        cause: e,
+      });
+    }
+  }
+  if (isFile) {
+    try {
+      return { text: new TextDecoder().decode(readFileSync(path)), label: value };
+    } catch (e) {
+      throw new ResolverError(`Failed to load PEM file '${shown(value, call)}': cannot read it`, {
+        code: "HTTP_ERROR",
+        cause: e,
+      });
+    }
+  }
+  // Neither a file nor PEM: name it when it looks like a path, never when it may be key material.
+  const looksLikePath = !secret && !value.includes("\n") && value.length <= 256;
+  return { text: value, label: looksLikePath ? value : inlineLabel };
+}
+
+function loadCertificates(input: { value: string; base: string }, call: ResolverCall): string[] {
+  const file = readPathOrText(input, call, false);
+  const blocks = file.text.match(CERTIFICATE_REGEXP);
+  if (blocks === null) {
+    throw new ResolverError(
+      `Failed to load PEM file '${shown(file.label, call)}': No valid certificates found in PEM data`,
+      {
+        code: "HTTP_ERROR",
+        help: "Pass a path to an existing PEM file, or PEM text with a " +
+          "-----BEGIN CERTIFICATE----- block",
+      },
+    );
+  }
+  return [...blocks];
+}
+
+function loadPrivateKey(input: { value: string; base: string }, call: ResolverCall): string {
+  const file = readPathOrText(input, call, true);
+  const block = PRIVATE_KEY_REGEXP.exec(file.text);
+  if (block === null) {
+    throw new ResolverError(
+      `Failed to load PEM file '${shown(file.label, call)}': No valid private key found in PEM data`,
+      {
+        code: "HTTP_ERROR",
+        help: "Pass a path to an existing PEM key file, or PEM text with a " +
+          "-----BEGIN PRIVATE KEY----- block",
+      },
+    );
+  }
+  // Legacy encrypted PEM keys carry their Proc-Type headers inside the block: keep it whole.
+  return block[0];
+}
+
+function loadPkcs12(input: { value: string; base: string }, call: ResolverCall): Uint8Array {
+  const path = resolvePath(input.base, input.value.trim());
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const missing = e instanceof RuntimeFileError && e.notFound;
+    throw new ResolverError(
+      `Failed to load PKCS#12 file '${shown(input.value.trim(), call)}': ${
+        missing ? "file not found" : "cannot read it"
+      }`,
+      { code: "HTTP_ERROR", cause: e },
+    );
+  }
+}
+
+function transportError(e: unknown, call: ResolverCall): ResolverError {
+  if (e instanceof HttpOptionUnsupportedError) {
+    return new ResolverError(`${e.option} is not supported on ${e.runtime}`, {
+      code: "HTTP_ERROR",
+      help: e.hint,
+    });
+  }
+  if (e instanceof HttpTransportSetupError) {
+    return new ResolverError("TLS/proxy configuration error", {
+      code: "HTTP_ERROR",
+      detail: call.sensitiveInput ? [] : [e.message],
+      help: "Check that the proxy URL and the ca_bundle, extra_ca_bundle, client_cert and " +
+        "client_key values hold valid data",
+      cause: e,
+    });
+  }
+  return new ResolverError("TLS/proxy configuration error", { code: "HTTP_ERROR", cause: e });
+}

@@ -1,0 +1,483 @@
+/**
+ * The `holoconf` command line (SPEC §12), runnable in-process: {@linkcode runCli} takes the
+ * arguments and an {@linkcode CliIo} and returns the exit code. Only `main.ts` touches the
+ * real process. Uses nothing but the public API of `mod.ts`.
+ *
+ * @module
+ */
+
+import { Config, configure, parseTemplate, Schema } from "../../mod.ts";
+import type { LoadOptions } from "../../mod.ts";
+import {
+  type CheckCommand,
+  type CommonFlags,
+  type DumpCommand,
+  type GetCommand,
+  helpText,
+  parseCliArgs,
+  type ParsedCommand,
+  type PlanCommand,
+  type SchemaCommand,
+  UsageError,
+  type ValidateCommand,
+} from "./_args.ts";
+import { VERSION } from "./_version.ts";
+import { formatValue, makeStyle, type Style, toJsonText, toYamlText } from "./format.ts";
+import { buildPlan, formatPlan } from "./plan.ts";
+import {
+  formatWaterfall,
+  type ProgressClock,
+  type ResolverTraceEvent,
+  startProgress,
+} from "./trace.ts";
+
+/** Everything the CLI needs from its environment (a fake one in tests). */
+export interface CliIo {
+  /** Writes data to standard output. */
+  stdout(text: string): void;
+  /** Writes diagnostics to standard error. */
+  stderr(text: string): void;
+  /** Standard output is a terminal (colours on stdout). */
+  isTty: boolean;
+  /** Standard error is a terminal (colours on stderr, progress line). @default {isTty} */
+  stderrIsTty?: boolean;
+  /** `NO_COLOR` is set to a non-empty value. */
+  noColor: boolean;
+  /** Reads a text file; throws (an error named `NotFound` or with code `ENOENT` if missing). */
+  readFile(path: string): string;
+  /** Writes a text file. */
+  writeFile(path: string, text: string): void;
+  /** Directory relative paths are resolved against; `""` or `"."` leaves them as typed. */
+  cwd: string;
+  /** Reads an environment variable (`TERM=dumb` disables colours). */
+  env(name: string): string | undefined;
+  /** Timers for the progress line. @default {SYSTEM_CLOCK} */
+  clock?: ProgressClock;
+}
+
+const SPEC_DEFAULT_TIMEOUT = 30_000;
+const SPEC_DEFAULT_CONCURRENCY = 50;
+
+interface Context {
+  io: CliIo;
+  out: Style;
+  err: Style;
+  events: ResolverTraceEvent[];
+}
+
+function isNotFound(error: unknown): boolean {
+  if (error === null || typeof error !== "object") return false;
+  const e = error as { name?: unknown; code?: unknown };
+  return e.name === "NotFound" || e.code === "ENOENT";
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function codeOf(error: unknown): string | undefined {
+  if (error === null || typeof error !== "object") return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" ? code : undefined;
+}
+
+function absPath(cwd: string, path: string): string {
+  if (cwd === "" || cwd === "." || path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path)) {
+    return path;
+  }
+  return `${cwd.replace(/[\\/]+$/, "")}/${path}`;
+}
+
+function line(text: string): string {
+  return text.endsWith("\n") ? text : text + "\n";
+}
+
+function printError(ctx: Context, message: string): void {
+  ctx.io.stderr(`${ctx.err.red("Error:")} ${line(message)}`);
+}
+
+function loadOptions(ctx: Context, flags: CommonFlags): LoadOptions {
+  const options: LoadOptions = {
+    allowHttp: flags.allowHttp,
+    onTrace: (event: ResolverTraceEvent) => {
+      ctx.events.push(event);
+    },
+  };
+  if (flags.httpAllowlist.length > 0) options.httpAllowlist = flags.httpAllowlist;
+  return options;
+}
+
+/** Loads the config (and attaches the schema); undefined after printing the error (exit 2). */
+function loadConfig(
+  ctx: Context,
+  cmd: CommonFlags & { files: string[] },
+  schemaPath: string | undefined,
+): Config | undefined {
+  let config: Config;
+  try {
+    config = Config.load(
+      cmd.files.map((f) => ({ path: absPath(ctx.io.cwd, f), optional: cmd.ignoreMissing })),
+      loadOptions(ctx, cmd),
+    );
+  } catch (error) {
+    printError(ctx, messageOf(error));
+    return undefined;
+  }
+  if (schemaPath !== undefined) {
+    const schema = loadSchema(ctx, schemaPath);
+    if (schema === undefined) return undefined;
+    config.setSchema(schema);
+  }
+  return config;
+}
+
+function loadSchema(ctx: Context, path: string): Schema | undefined {
+  try {
+    return Schema.load(absPath(ctx.io.cwd, path));
+  } catch (error) {
+    printError(ctx, messageOf(error));
+    return undefined;
+  }
+}
+
+/** Runs `work` with the TTY progress line shown if it lasts more than a second. */
+async function withProgress<T>(ctx: Context, work: () => Promise<T>): Promise<T> {
+  if (!(ctx.io.stderrIsTty ?? ctx.io.isTty)) return await work();
+  const progress = startProgress({
+    write: (text) => ctx.io.stderr(text),
+    settled: () => ctx.events.length,
+    ...(ctx.io.clock ? { clock: ctx.io.clock } : {}),
+  });
+  try {
+    return await work();
+  } finally {
+    progress.stop();
+  }
+}
+
+function resolveAllOptions(flags: CommonFlags): { timeout?: number; maxConcurrency?: number } {
+  const options: { timeout?: number; maxConcurrency?: number } = {};
+  if (flags.timeout !== undefined) options.timeout = flags.timeout;
+  if (flags.maxConcurrency !== undefined) options.maxConcurrency = flags.maxConcurrency;
+  return options;
+}
+
+async function runGet(ctx: Context, cmd: GetCommand): Promise<number> {
+  const config = loadConfig(ctx, cmd, cmd.schema);
+  if (config === undefined) return 2;
+  let value: unknown;
+  try {
+    value = cmd.resolve
+      ? await withProgress(ctx, () => config.get(cmd.path))
+      : config.getRaw(cmd.path);
+  } catch (error) {
+    if (cmd.default !== undefined) {
+      ctx.io.stdout(line(cmd.default));
+      return 0;
+    }
+    const path = (error as { path?: unknown }).path;
+    if (codeOf(error) === "PATH_NOT_FOUND" && (path === undefined || path === cmd.path)) {
+      printError(ctx, `Path '${cmd.path}' not found`);
+    } else {
+      printError(ctx, messageOf(error));
+    }
+    return 1;
+  }
+  ctx.io.stdout(line(formatValue(value, cmd.format)));
+  return 0;
+}
+
+async function runDump(ctx: Context, cmd: DumpCommand): Promise<number> {
+  const config = loadConfig(ctx, cmd, cmd.schema);
+  if (config === undefined) return 2;
+  let text: string;
+  if (cmd.sources) {
+    const sources = config.dumpSources();
+    const entries = Object.keys(sources).sort().map((path) => {
+      const s = sources[path]!;
+      return [path, `${s.file}:${s.line}:${s.column}`] as const;
+    });
+    text = cmd.format === "json"
+      ? toJsonText(Object.fromEntries(entries))
+      : entries.map(([p, s]) => `${p}: ${s}`).join("\n");
+  } else {
+    try {
+      if (cmd.resolve) {
+        await withProgress(ctx, () => config.resolveAll(resolveAllOptions(cmd)));
+      }
+      const options = { resolve: cmd.resolve, redact: cmd.resolve && cmd.redact };
+      text = cmd.format === "json" ? await config.toJson(options) : await config.toYaml(options);
+    } catch (error) {
+      printError(ctx, messageOf(error));
+      return 1;
+    }
+  }
+  if (cmd.output !== undefined) {
+    try {
+      ctx.io.writeFile(absPath(ctx.io.cwd, cmd.output), line(text));
+    } catch (error) {
+      printError(ctx, `Cannot write ${cmd.output}: ${messageOf(error)}`);
+      return 2;
+    }
+    ctx.io.stderr(`${ctx.err.green("✓")} Wrote to ${cmd.output}\n`);
+    return 0;
+  }
+  if (text !== "") ctx.io.stdout(line(text));
+  return 0;
+}
+
+function runCheck(ctx: Context, cmd: CheckCommand): number {
+  let failed = false;
+  let found = 0;
+  for (const file of cmd.files) {
+    let text: string;
+    try {
+      text = ctx.io.readFile(absPath(ctx.io.cwd, file));
+    } catch (error) {
+      if (isNotFound(error) && cmd.ignoreMissing) continue;
+      failed = true;
+      const reason = isNotFound(error) ? "File not found" : messageOf(error);
+      ctx.io.stderr(`${ctx.err.red("✗")} ${file}: ${line(reason)}`);
+      continue;
+    }
+    found++;
+    const json = file.toLowerCase().endsWith(".json");
+    try {
+      if (json) Config.fromJson(text);
+      else Config.loads(text);
+      ctx.io.stdout(`${ctx.out.green("✓")} ${file}: valid ${json ? "JSON" : "YAML"}\n`);
+    } catch (error) {
+      failed = true;
+      ctx.io.stderr(`${ctx.err.red("✗")} ${file}: ${line(messageOf(error))}`);
+    }
+  }
+  if (cmd.ignoreMissing && found === 0 && !failed) {
+    printError(ctx, "No configuration files could be loaded (all files missing)");
+    return 2;
+  }
+  return failed ? 1 : 0;
+}
+
+interface Issue {
+  path: string;
+  message: string;
+}
+
+function pointerOf(path: string): string {
+  if (path === "") return "";
+  return "/" +
+    path.replace(/\[(\d+)\]/g, ".$1").split(".").filter((s) => s !== "").map((s) =>
+      s.replaceAll("~", "~0").replaceAll("/", "~1")
+    ).join("/");
+}
+
+function issuesOf(error: unknown): Issue[] {
+  const e = error as {
+    issues?: unknown;
+    failures?: { path: string; error: { headline?: string; message: string } }[];
+  };
+  if (Array.isArray(e?.issues)) return e.issues as Issue[];
+  if (Array.isArray(e?.failures)) {
+    return e.failures.map((f) => ({
+      path: pointerOf(f.path),
+      message: f.error.headline ?? f.error.message,
+    }));
+  }
+  return [{ path: "", message: messageOf(error) }];
+}
+
+async function runValidate(ctx: Context, cmd: ValidateCommand): Promise<number> {
+  const config = loadConfig(ctx, cmd, undefined);
+  if (config === undefined) return 2;
+  const schema = loadSchema(ctx, cmd.schema);
+  if (schema === undefined) return 2;
+  let issues: Issue[];
+  try {
+    if (cmd.resolve) {
+      config.setSchema(schema);
+      await withProgress(ctx, () => config.resolveAll(resolveAllOptions(cmd)));
+      issues = await config.validateCollect(schema);
+    } else {
+      config.validateRaw(schema);
+      issues = [];
+    }
+  } catch (error) {
+    issues = issuesOf(error);
+  }
+  if (issues.length === 0) {
+    if (!cmd.quiet) {
+      ctx.io.stdout(
+        cmd.format === "json"
+          ? line(toJsonText({ valid: true }))
+          : `${ctx.out.green("✓")} ${cmd.files.join(", ")} is valid\n`,
+      );
+    }
+    return 0;
+  }
+  if (cmd.format === "json") {
+    ctx.io.stdout(line(toJsonText({ valid: false, errors: issues })));
+  } else {
+    const lines = [`${ctx.err.red("✗")} Validation failed`, "", "Errors:"];
+    for (const i of issues) {
+      const text = i.message.replaceAll("\n", "\n    ");
+      lines.push(i.path === "" ? `  - ${text}` : `  - ${i.path}: ${text}`);
+    }
+    ctx.io.stderr(lines.join("\n") + "\n");
+  }
+  return 1;
+}
+
+const DOC_FORMATS: Record<string, "yaml" | "json" | "markdown"> = {
+  yaml: "yaml",
+  yml: "yaml",
+  json: "json",
+  markdown: "markdown",
+  md: "markdown",
+};
+
+async function runSchema(ctx: Context, cmd: SchemaCommand): Promise<number> {
+  if (cmd.action === "validate") {
+    try {
+      const schema = Schema.load(absPath(ctx.io.cwd, cmd.file));
+      // Validating an empty document compiles the schema: a broken schema throws here.
+      await Config.fromObject({}).validateCollect(schema);
+    } catch (error) {
+      ctx.io.stderr(`${ctx.err.red("✗")} ${cmd.file}: ${line(messageOf(error))}`);
+      return 1;
+    }
+    ctx.io.stdout(`${ctx.out.green("✓")} ${cmd.file}: valid JSON Schema\n`);
+    return 0;
+  }
+  const format = cmd.action === "docs" ? DOC_FORMATS[cmd.format.toLowerCase()] : "yaml";
+  if (format === undefined) {
+    printError(ctx, `Unsupported format: ${cmd.format}. Use yaml, json, or markdown.`);
+    return 1;
+  }
+  const schema = loadSchema(ctx, cmd.file);
+  if (schema === undefined) return 2;
+  let text: string;
+  if (cmd.action === "template") {
+    text = schema.toTemplate();
+  } else {
+    text = format === "markdown"
+      ? schema.toMarkdown()
+      : format === "json"
+      ? toJsonText(schema.toObject())
+      : toYamlText(schema.toObject());
+  }
+  if (cmd.output !== undefined) {
+    try {
+      ctx.io.writeFile(absPath(ctx.io.cwd, cmd.output), line(text));
+    } catch (error) {
+      printError(ctx, `Cannot write ${cmd.output}: ${messageOf(error)}`);
+      return 2;
+    }
+    const what = cmd.action === "template" ? "template" : "docs";
+    ctx.io.stderr(`${ctx.err.green("✓")} Wrote ${what} to ${cmd.output}\n`);
+    return 0;
+  }
+  ctx.io.stdout(line(text));
+  return 0;
+}
+
+async function runPlan(ctx: Context, cmd: PlanCommand): Promise<number> {
+  const config = loadConfig(ctx, cmd, undefined);
+  if (config === undefined) return 2;
+  const raw = await config.toObject({ resolve: false });
+  const plan = buildPlan(raw, { parseTemplate });
+  ctx.io.stdout(
+    cmd.format === "json"
+      ? line(toJsonText(plan))
+      : formatPlan(plan, { color: ctx.io.isTty && !ctx.io.noColor, allowHttp: cmd.allowHttp }),
+  );
+  return 0;
+}
+
+async function dispatch(ctx: Context, cmd: ParsedCommand): Promise<number> {
+  switch (cmd.command) {
+    case "help":
+      ctx.io.stdout(line(helpText(cmd.topic)));
+      return 0;
+    case "version":
+      ctx.io.stdout(`holoconf ${VERSION}\n`);
+      return 0;
+    case "get":
+      return await runGet(ctx, cmd);
+    case "dump":
+      return await runDump(ctx, cmd);
+    case "check":
+      return runCheck(ctx, cmd);
+    case "validate":
+      return await runValidate(ctx, cmd);
+    case "schema":
+      return await runSchema(ctx, cmd);
+    case "plan":
+      return await runPlan(ctx, cmd);
+  }
+}
+
+/**
+ * Runs the `holoconf` command line.
+ *
+ * @param argv Arguments without the program name, e.g. `["get", "app.yaml", "db.host"]`.
+ * @param io Output streams, terminal facts and file access.
+ * @returns The exit code: 0 ok; 1 not found, invalid, resolution or check failure; 2 a file
+ * that cannot be loaded, or a usage error.
+ *
+ * @example Print the version
+ * ```ts
+ * import { runCli } from "./cli.ts";
+ * import assert from "node:assert/strict";
+ * let out = "";
+ * const code = await runCli(["--version"], {
+ *   stdout: (t) => (out += t), stderr: () => {}, isTty: false, noColor: true,
+ *   readFile: () => "", writeFile: () => {}, cwd: ".", env: () => undefined,
+ * });
+ * assert.equal(code, 0);
+ * assert.match(out, /^holoconf \d+\.\d+\.\d+/);
+ * ```
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const dumb = io.env("TERM") === "dumb";
+  const ctx: Context = {
+    io,
+    out: makeStyle(io.isTty && !io.noColor && !dumb),
+    err: makeStyle((io.stderrIsTty ?? io.isTty) && !io.noColor && !dumb),
+    events: [],
+  };
+  let cmd: ParsedCommand;
+  try {
+    cmd = parseCliArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    printError(ctx, error.message);
+    io.stderr(
+      error.command === undefined
+        ? "Run 'holoconf --help' for usage.\n"
+        : `Run 'holoconf ${error.command} --help' for usage.\n`,
+    );
+    return 2;
+  }
+  const flags = "ignoreMissing" in cmd ? cmd : undefined;
+  const settings: { defaultTimeout?: number; maxConcurrentResolvers?: number } = {};
+  if (flags?.timeout !== undefined) settings.defaultTimeout = flags.timeout;
+  if (flags?.maxConcurrency !== undefined) settings.maxConcurrentResolvers = flags.maxConcurrency;
+  const changed = Object.keys(settings).length > 0;
+  if (changed) configure(settings);
+  try {
+    return await dispatch(ctx, cmd);
+  } finally {
+    if (changed) {
+      // The CLI is normally the whole process; restore the defaults for in-process callers.
+      configure({
+        ...(settings.defaultTimeout !== undefined ? { defaultTimeout: SPEC_DEFAULT_TIMEOUT } : {}),
+        ...(settings.maxConcurrentResolvers !== undefined
+          ? { maxConcurrentResolvers: SPEC_DEFAULT_CONCURRENCY }
+          : {}),
+      });
+    }
+    if ("trace" in cmd && cmd.trace) {
+      io.stderr(formatWaterfall(ctx.events, { color: ctx.err.red("x") !== "x" }));
+    }
+  }
+}

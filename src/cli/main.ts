@@ -1,0 +1,93 @@
+/**
+ * Entry point of the `holoconf` command: the only CLI file that touches the process
+ * (arguments, `NO_COLOR`, terminals, files, exit code). Runs on Deno (`deno task cli`) and on
+ * Node 20+ (the npm `bin`), where `node:fs` is loaded only when `Deno` is absent.
+ *
+ * @module
+ */
+
+import { type CliIo, runCli } from "./cli.ts";
+
+interface Host {
+  args: string[];
+  env(name: string): string | undefined;
+  isTerminal(fd: 1 | 2): boolean;
+  write(fd: 1 | 2, bytes: Uint8Array): number;
+  readFile(path: string): string;
+  writeFile(path: string, text: string): void;
+  exit(code: number): never;
+}
+
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+async function host(): Promise<Host> {
+  const deno = (globalThis as Any).Deno;
+  if (deno !== undefined) {
+    return {
+      args: deno.args,
+      env: (name) => {
+        try {
+          return deno.env.get(name);
+        } catch {
+          return undefined; // no --allow-env
+        }
+      },
+      isTerminal: (fd) => (fd === 1 ? deno.stdout : deno.stderr).isTerminal(),
+      write: (fd, bytes) => (fd === 1 ? deno.stdout : deno.stderr).writeSync(bytes),
+      readFile: (path) => deno.readTextFileSync(path),
+      writeFile: (path, text) => deno.writeTextFileSync(path, text),
+      exit: (code) => deno.exit(code),
+    };
+  }
+  const process = (globalThis as Any).process;
+  const fs = await import("node:fs");
+  const tty = await import("node:tty");
+  return {
+    args: process.argv.slice(2),
+    env: (name) => process.env[name],
+    isTerminal: (fd) => tty.isatty(fd),
+    write: (fd, bytes) => {
+      try {
+        return fs.writeSync(fd, bytes);
+      } catch (error) {
+        if ((error as { code?: string }).code === "EAGAIN") return 0;
+        throw error;
+      }
+    },
+    readFile: (path) => fs.readFileSync(path, "utf8"),
+    writeFile: (path, text) => fs.writeFileSync(path, text),
+    exit: (code) => process.exit(code),
+  };
+}
+
+function writeAll(h: Host, fd: 1 | 2, text: string): void {
+  let bytes = new TextEncoder().encode(text);
+  while (bytes.length > 0) {
+    const n = h.write(fd, bytes);
+    bytes = bytes.subarray(n);
+  }
+}
+
+const h = await host();
+const noColor = h.env("NO_COLOR");
+const io: CliIo = {
+  stdout: (text) => writeAll(h, 1, text),
+  stderr: (text) => writeAll(h, 2, text),
+  isTty: h.isTerminal(1),
+  stderrIsTty: h.isTerminal(2),
+  noColor: noColor !== undefined && noColor !== "",
+  readFile: (path) => h.readFile(path),
+  writeFile: (path, text) => h.writeFile(path, text),
+  cwd: ".",
+  env: (name) => h.env(name),
+};
+let code: number;
+try {
+  code = await runCli(h.args, io);
+} catch (error) {
+  // A bug, not a user error: show it and fail.
+  io.stderr(`Internal error: ${error instanceof Error ? (error.stack ?? error.message) : error}\n`);
+  code = 1;
+}
+h.exit(code);

@@ -1,0 +1,898 @@
+/**
+ * The `Config` facade: loading, access, resolution, validation and export, tying the
+ * loader, engine, scheduler, registry, schema and export rooms together.
+ *
+ * @module
+ */
+
+import {
+  PathNotFoundError,
+  type SourceLocation,
+  TypeCoercionError,
+  ValidationError,
+  type ValidationIssue,
+} from "./errors.ts";
+import { type BatchOptions, cloneValue, Engine, type Resolved, type TraceEvent, type Value } from "./engine.ts";
+import { loadTrees, type PathSpec } from "./loader.ts";
+import { mergeTrees } from "./merge.ts";
+import { formatPath, parsePath, type PathSegment } from "./path.ts";
+import { ResolverRegistry } from "./registry.ts";
+import type { ConfigHandle, RegisterOptions, Resolver, ResolverContext } from "./resolver.ts";
+import { cwd as runtimeCwd } from "./runtime.ts";
+import { Schema } from "./schema/schema.ts";
+import { fromPlain, type MapNode, toPlain, type TreeNode } from "./tree.ts";
+import { parseJsonTree, parseYamlTree } from "./yaml.ts";
+import { exportText } from "./export.ts";
+import { dirname, resolve as resolvePosix } from "./_posix.ts";
+import { needsInterpolation } from "./interpolation/parser.ts";
+
+export type { PathSpec } from "./loader.ts";
+export type { TraceEvent } from "./engine.ts";
+
+/** Options for loading a config. */
+export interface LoadOptions {
+  /** Directory for relative `${file:}` paths of a string config; also a file root. */
+  basePath?: string;
+  /** Extra directories the file resolver may read. */
+  fileRoots?: string[];
+  /** A schema (or its path) to attach: defaults and coercion (SPEC §8). */
+  schema?: Schema | string;
+  /** Enable the http/https resolvers. @default {false} */
+  allowHttp?: boolean;
+  /** URL patterns allowed for http/https. */
+  httpAllowlist?: string[];
+  /** Proxy URL for http/https. */
+  httpProxy?: string;
+  /** Take the proxy from `HTTPS_PROXY`/`HTTP_PROXY`. @default {false} */
+  httpProxyFromEnv?: boolean;
+  /** CA bundle replacing the default roots (path or PEM text). */
+  httpCaBundle?: string;
+  /** CA bundle added to the default roots (path or PEM text). */
+  httpExtraCaBundle?: string;
+  /** Client certificate (path or PEM text). */
+  httpClientCert?: string;
+  /** Client key (path or PEM text). */
+  httpClientKey?: string;
+  /** Password of the client key. */
+  httpClientKeyPassword?: string;
+  /** Per-config resolvers (override global ones of the same name). */
+  resolvers?: Record<string, Resolver>;
+  /** Called once per resolver invocation after it settles (never with the value). */
+  onTrace?: (event: TraceEvent) => void;
+  /** Where warnings go (e.g. `insecure=true` on https). @default {() => {}} */
+  onWarning?: (message: string) => void;
+}
+
+/** Options of `resolveAll`. */
+export interface ResolveAllOptions {
+  /** Deadline for the whole batch, in ms. */
+  timeout?: number;
+  /** Narrows the process-wide concurrency limit for this batch. */
+  maxConcurrency?: number;
+  /** Aborts the batch. */
+  signal?: AbortSignal;
+}
+
+/** Options of `toObject`, `toYaml` and `toJson`. */
+export interface ExportOptions {
+  /** Resolve interpolations. @default {false} (true when `redact` is set) */
+  resolve?: boolean;
+  /** Replace sensitive values by `[REDACTED]`. @default {false} */
+  redact?: boolean;
+}
+
+const STRING_SOURCE = "<string>";
+
+interface Settings {
+  basePath: string | undefined;
+  roots: string[];
+  context: Omit<ResolverContext, "baseDir" | "fileRoots">;
+  files: string[];
+  onTrace: ((event: TraceEvent) => void) | undefined;
+}
+
+/**
+ * A loaded configuration. Values resolve lazily on access (memoized per node) or all at once
+ * with `resolveAll()`.
+ *
+ * @example Load, access lazily, dump redacted
+ * ```ts
+ * import { Config } from "./config.ts";
+ * import assert from "node:assert/strict";
+ * const config = Config.loads("db:\n  host: localhost\n  url: postgres://${db.host}/app\n");
+ * assert.equal(await config.get("db.url"), "postgres://localhost/app");
+ * ```
+ */
+export class Config {
+  #engine: Engine;
+  #settings: Settings;
+  #registry = new ResolverRegistry();
+  #schema: Schema | undefined;
+
+  private constructor(root: MapNode, options: LoadOptions, files: string[]) {
+    const cwd = runtimeCwd();
+    const basePath = options.basePath === undefined ? undefined : resolvePosix(cwd, options.basePath);
+    const roots = uniq([
+      ...files.map((f) => dirname(f)),
+      ...(basePath === undefined ? [] : [basePath]),
+      ...(options.fileRoots ?? []).map((r) => resolvePosix(cwd, r)),
+    ]);
+    this.#settings = {
+      basePath,
+      roots,
+      files,
+      onTrace: options.onTrace,
+      context: {
+        allowHttp: options.allowHttp ?? false,
+        httpAllowlist: options.httpAllowlist ?? [],
+        httpProxy: options.httpProxy,
+        httpProxyFromEnv: options.httpProxyFromEnv ?? false,
+        httpCaBundle: options.httpCaBundle,
+        httpExtraCaBundle: options.httpExtraCaBundle,
+        httpClientCert: options.httpClientCert,
+        httpClientKey: options.httpClientKey,
+        httpClientKeyPassword: options.httpClientKeyPassword,
+        onWarning: options.onWarning ?? (() => {}),
+      },
+    };
+    for (const [name, r] of Object.entries(options.resolvers ?? {})) {
+      this.#registry.register(name, r, { force: true });
+    }
+    this.#engine = this.#newEngine(root, cwd);
+    if (options.schema !== undefined) {
+      this.setSchema(typeof options.schema === "string" ? Schema.load(options.schema) : options.schema);
+    }
+  }
+
+  #newEngine(root: MapNode, cwd: string): Engine {
+    return new Engine(root, {
+      registry: this.#registry,
+      context: { ...this.#settings.context, fileRoots: this.#settings.roots },
+      basePath: this.#settings.basePath,
+      cwd,
+      onTrace: this.#settings.onTrace,
+      handle: (scope): ConfigHandle => scope,
+    });
+  }
+
+  // ------------------------------------------------------------------ loading
+
+  /**
+   * Loads one or more YAML/JSON files (globs allowed), deep-merged in order. Nothing is
+   * resolved here.
+   *
+   * @param path A path, a `{ path, optional }` spec, or a list of them.
+   * @param options Load options.
+   * @returns The config.
+   * @throws {NotFoundError} `File not found: <path>` (code `FILE_NOT_FOUND`).
+   * @throws {ParseError} Invalid YAML, or a root that is not a mapping.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import assert from "node:assert/strict";
+   * const dir = Deno.makeTempDirSync();
+   * Deno.writeTextFileSync(`${dir}/app.yaml`, "port: 8080\n");
+   * const config = Config.load(`${dir}/app.yaml`);
+   * assert.equal(await config.get("port"), 8080);
+   * ```
+   */
+  static load(path: string | PathSpec | (string | PathSpec)[], options: LoadOptions = {}): Config {
+    const { tree, files } = loadTrees(path);
+    return new Config(tree, options, files);
+  }
+
+  /**
+   * Like `load`, but a missing file (or a glob matching nothing) gives an empty config.
+   *
+   * @param path A path or glob.
+   * @param options Load options.
+   * @returns The config.
+   * @throws {ParseError} When the file exists but is invalid.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import assert from "node:assert/strict";
+   * const config = Config.optional("/nonexistent/local.yaml");
+   * assert.deepEqual(await config.toObject(), {});
+   * ```
+   */
+  static optional(path: string, options: LoadOptions = {}): Config {
+    const { tree, files } = loadTrees(path, { optional: true });
+    return new Config(tree, options, files);
+  }
+
+  /**
+   * Parses YAML (or JSON) text.
+   *
+   * @param text The document.
+   * @param options Load options (`basePath` for relative `${file:}` paths).
+   * @returns The config.
+   * @throws {ParseError} Invalid YAML, several documents, or a root that is not a mapping.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import assert from "node:assert/strict";
+   * const config = Config.loads("a: 1\nb: ${a}\n");
+   * assert.equal(await config.get("b"), 1);
+   * ```
+   */
+  static loads(text: string, options: LoadOptions = {}): Config {
+    const tree = parseYamlTree(text, { file: STRING_SOURCE }) as MapNode;
+    return new Config(tree, options, []);
+  }
+
+  /**
+   * Parses strict JSON text.
+   *
+   * @param text The JSON document (an object).
+   * @param options Load options.
+   * @returns The config.
+   * @throws {ParseError} Invalid JSON or a root that is not an object.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import assert from "node:assert/strict";
+   * const config = Config.fromJson('{"a": {"b": [1, 2]}}');
+   * assert.equal(await config.get("a.b[1]"), 2);
+   * ```
+   */
+  static fromJson(text: string, options: LoadOptions = {}): Config {
+    const tree = parseJsonTree(text, { file: "<json>" }) as MapNode;
+    return new Config(tree, options, []);
+  }
+
+  /**
+   * Wraps a plain object (its strings may hold interpolations).
+   *
+   * @param value The object.
+   * @param options Load options.
+   * @returns The config.
+   * @throws {TypeError} For values that are not JSON-like.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import assert from "node:assert/strict";
+   * const config = Config.fromObject({ host: "h", url: "http://${host}/" });
+   * assert.equal(await config.get("url"), "http://h/");
+   * ```
+   */
+  static fromObject(value: Record<string, unknown>, options: LoadOptions = {}): Config {
+    const tree = fromPlain(value);
+    if (tree.kind !== "map") throw new TypeError("Config.fromObject expects an object");
+    return new Config(tree, options, []);
+  }
+
+  // ------------------------------------------------------------------ access
+
+  /**
+   * Resolves a path lazily (only what it needs), memoized. A mapping or sequence comes back
+   * resolved deeply.
+   *
+   * @param path Access path such as `database.hosts[0].name` (`""` for the whole config).
+   * @returns The resolved value.
+   * @throws {PathNotFoundError} When the path does not exist (and no schema default).
+   * @throws {ResolverError} When a resolver fails.
+   * @throws {CircularReferenceError} When references loop.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import assert from "node:assert/strict";
+   * const config = Config.loads("servers:\n  - host: a\n    url: http://${.host}/\n");
+   * assert.equal(await config.get("servers[0].url"), "http://a/");
+   * ```
+   */
+  async get(path: string): Promise<unknown> {
+    const r = await this.#engine.getResolved(path, { sync: false });
+    return cloneValue(r.value);
+  }
+
+  /**
+   * Resolves a path synchronously. Works when the value is memoized or needs only synchronous
+   * resolvers; otherwise starts the asynchronous call (memoized for a later `get`) and throws.
+   *
+   * @param path Access path.
+   * @returns The resolved value.
+   * @throws {ResolverError} Code `ASYNC_RESOLUTION_REQUIRED` when an async resolver is needed.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import assert from "node:assert/strict";
+   * const config = Config.loads("a: 1\nb: x-${a}\n");
+   * assert.equal(config.getSync("b"), "x-1");
+   * ```
+   */
+  getSync(path: string): unknown {
+    const r = this.#engine.getResolved(path, { sync: true }) as Resolved;
+    return cloneValue(r.value);
+  }
+
+  /**
+   * The raw value at a path: interpolations kept as written, nothing resolved.
+   *
+   * @param path Access path.
+   * @returns Plain raw data.
+   * @throws {PathNotFoundError} When the path does not exist.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import assert from "node:assert/strict";
+   * const config = Config.loads("a: ${env:HOME}\n");
+   * assert.equal(config.getRaw("a"), "${env:HOME}");
+   * ```
+   */
+  getRaw(path: string): unknown {
+    const node = this.#engine.rawNode(path);
+    if (!node) throw this.#notFound(path);
+    return toPlain(node);
+  }
+
+  /**
+   * Whether a path exists in the raw tree (nothing is resolved).
+   *
+   * @param path Access path.
+   * @returns True when present.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import assert from "node:assert/strict";
+   * const config = Config.loads("a:\n  b: 1\n");
+   * assert.equal(config.has("a.b"), true);
+   * assert.equal(config.has("a.c"), false);
+   * ```
+   */
+  has(path: string): boolean {
+    try {
+      return this.#engine.rawNode(path) !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Whether the value at a path is available without running a resolver.
+   *
+   * @param path Access path.
+   * @returns True when memoized or literal.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import assert from "node:assert/strict";
+   * const config = Config.loads("a: ${b}\nb: 1\n");
+   * assert.equal(config.isResolved("a"), false);
+   * await config.get("a");
+   * assert.equal(config.isResolved("a"), true);
+   * ```
+   */
+  isResolved(path: string): boolean {
+    try {
+      return this.#engine.isResolved(path);
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * The value as a string: strings as is, numbers/booleans as text, null as `"null"`.
+   *
+   * @param path Access path.
+   * @returns Text.
+   * @throws {TypeCoercionError} For bytes, lists and maps.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import assert from "node:assert/strict";
+   * assert.equal(await Config.loads("p: 8080\n").getString("p"), "8080");
+   * ```
+   */
+  async getString(path: string): Promise<string> {
+    const r = await this.#engine.getResolved(path, { sync: false });
+    const v = r.value;
+    if (typeof v === "string") return v;
+    if (typeof v === "number" || typeof v === "boolean") return String(v);
+    if (v === null) return "null";
+    throw coercionError(path, "string", r);
+  }
+
+  /**
+   * The value as an integer: integers, or strings that parse strictly as integers.
+   *
+   * @param path Access path.
+   * @returns The integer.
+   * @throws {TypeCoercionError} Otherwise.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import assert from "node:assert/strict";
+   * assert.equal(await Config.loads('p: "8080"\n').getInt("p"), 8080);
+   * ```
+   */
+  async getInt(path: string): Promise<number> {
+    const r = await this.#engine.getResolved(path, { sync: false });
+    const v = r.value;
+    if (typeof v === "number" && Number.isInteger(v)) return v;
+    if (typeof v === "string" && /^[+-]?\d+$/.test(v) && Number.isSafeInteger(Number(v))) return Number(v);
+    throw coercionError(path, "integer", r);
+  }
+
+  /**
+   * The value as a float: numbers or numeric strings.
+   *
+   * @param path Access path.
+   * @returns The number.
+   * @throws {TypeCoercionError} Otherwise.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import assert from "node:assert/strict";
+   * assert.equal(await Config.loads('r: "0.5"\n').getFloat("r"), 0.5);
+   * ```
+   */
+  async getFloat(path: string): Promise<number> {
+    const r = await this.#engine.getResolved(path, { sync: false });
+    const v = r.value;
+    if (typeof v === "number") return v;
+    if (typeof v === "string") {
+      const t = v.trim();
+      if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return Number(t);
+      if (/^[+-]?(inf|infinity)$/i.test(t)) return t.startsWith("-") ? -Infinity : Infinity;
+      if (/^nan$/i.test(t)) return NaN;
+    }
+    throw coercionError(path, "float", r);
+  }
+
+  /**
+   * The value as a boolean: booleans or `"true"`/`"false"` in any case.
+   *
+   * @param path Access path.
+   * @returns The boolean.
+   * @throws {TypeCoercionError} Otherwise.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import assert from "node:assert/strict";
+   * assert.equal(await Config.loads('d: "TRUE"\n').getBool("d"), true);
+   * ```
+   */
+  async getBool(path: string): Promise<boolean> {
+    const r = await this.#engine.getResolved(path, { sync: false });
+    const v = r.value;
+    if (typeof v === "boolean") return v;
+    if (typeof v === "string") {
+      const l = v.toLowerCase();
+      if (l === "true") return true;
+      if (l === "false") return false;
+    }
+    throw coercionError(path, "boolean", r);
+  }
+
+  /**
+   * Resolves every interpolation in parallel under the concurrency limit, respecting
+   * references, and returns the resolved config. Afterwards `getSync` works everywhere.
+   *
+   * @param options Batch deadline (`timeout`, ms), `maxConcurrency`, `signal`.
+   * @returns The resolved plain object.
+   * @throws {ResolveAllError} Listing every failed path, after everything else settled.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import assert from "node:assert/strict";
+   * const slow = (key: string) => new Promise((r) => setTimeout(() => r(key + "!"), 5));
+   * const config = Config.loads("a: ${slow:x}\nb: ${slow:y}\n", { resolvers: { slow } });
+   * const all = await config.resolveAll<{ a: string; b: string }>({ timeout: 5000 });
+   * assert.deepEqual(all, { a: "x!", b: "y!" });
+   * assert.equal(config.getSync("b"), "y!");
+   * ```
+   */
+  async resolveAll<T = Record<string, unknown>>(options: ResolveAllOptions = {}): Promise<T> {
+    const batch: BatchOptions = {
+      timeout: options.timeout,
+      maxConcurrency: options.maxConcurrency,
+      signal: options.signal,
+    };
+    const r = await this.#engine.resolveAll(batch);
+    return cloneValue(r.value) as T;
+  }
+
+  // ------------------------------------------------------------------ changing
+
+  /**
+   * Merges another config on top of this one (the other wins; SPEC §2). Clears the memo.
+   *
+   * @param other The overlay.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import assert from "node:assert/strict";
+   * const base = Config.loads("a: 1\nb: 2\n");
+   * base.merge(Config.loads("b: 3\n"));
+   * assert.deepEqual(await base.toObject(), { a: 1, b: 3 });
+   * ```
+   */
+  merge(other: Config): void {
+    const merged = mergeTrees(this.#engine.root, other.#engine.root) as MapNode;
+    this.#settings.roots.push(...other.#settings.roots.filter((r) => !this.#settings.roots.includes(r)));
+    this.#settings.files.push(...other.#settings.files);
+    this.#engine.root = merged;
+    this.#engine.clear();
+  }
+
+  /**
+   * Registers a resolver for this config only (it overrides a global one of that name).
+   *
+   * @param name Resolver name.
+   * @param resolver Function or object form.
+   * @param options `timeout`, `sensitive`; `force` is implied for globals, required to
+   *   replace one registered on this config.
+   * @throws {ResolverError} For `ref` or an invalid name.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import assert from "node:assert/strict";
+   * const config = Config.loads("v: ${twice:ab}\n");
+   * config.registerResolver("twice", (k) => k + k);
+   * assert.equal(await config.get("v"), "abab");
+   * ```
+   */
+  registerResolver(name: string, resolver: Resolver, options: RegisterOptions = {}): void {
+    this.#registry.register(name, resolver, options);
+    this.#engine.clear();
+  }
+
+  /**
+   * Attaches a schema (defaults and coercion); never validates by itself. Clears the memo.
+   *
+   * @param schema The schema.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import { Schema } from "./schema/schema.ts";
+   * import assert from "node:assert/strict";
+   * const config = Config.loads("a: 1\n");
+   * config.setSchema(Schema.fromObject({ properties: { b: { default: 2 } } }));
+   * assert.equal(await config.get("b"), 2);
+   * ```
+   */
+  setSchema(schema: Schema): void {
+    this.#schema = schema;
+    this.#engine.schema = schema;
+    this.#engine.clear();
+  }
+
+  /**
+   * The attached schema.
+   *
+   * @returns It, or undefined.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import assert from "node:assert/strict";
+   * assert.equal(Config.loads("a: 1\n").getSchema(), undefined);
+   * ```
+   */
+  getSchema(): Schema | undefined {
+    return this.#schema;
+  }
+
+  /**
+   * Forgets every memoized value: the next access resolves again.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import assert from "node:assert/strict";
+   * let n = 0;
+   * const config = Config.loads("v: ${count:x}\n", { resolvers: { count: () => ++n } });
+   * await config.get("v");
+   * config.clearCache();
+   * assert.equal(await config.get("v"), 2);
+   * ```
+   */
+  clearCache(): void {
+    this.#engine.clear();
+  }
+
+  // ------------------------------------------------------------------ validation
+
+  /**
+   * Resolves (with schema defaults and coercion), then validates; reports every issue.
+   *
+   * @param schema The schema (default: the attached one).
+   * @throws {ValidationError} Listing each issue as `<json-pointer>: <text>`.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import { Schema } from "./schema/schema.ts";
+   * import { ValidationError } from "./errors.ts";
+   * import assert from "node:assert/strict";
+   * const schema = Schema.fromObject({ type: "object", properties: { port: { type: "integer" } } });
+   * await assert.rejects(Config.loads("port: abc\n").validate(schema), ValidationError);
+   * ```
+   */
+  async validate(schema?: Schema): Promise<void> {
+    const issues = await this.validateCollect(schema);
+    if (issues.length > 0) throw new ValidationError(issues);
+  }
+
+  /**
+   * Structural check of the raw tree: `${...}` placeholders match any type.
+   *
+   * @param schema The schema (default: the attached one).
+   * @throws {ValidationError} Listing each issue.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import { Schema } from "./schema/schema.ts";
+   * const schema = Schema.fromObject({ type: "object", properties: { port: { type: "integer" } } });
+   * await schema.ready();
+   * Config.loads("port: ${env:PORT}\n").validateRaw(schema);
+   * ```
+   */
+  validateRaw(schema?: Schema): void {
+    const s = this.#requireSchema(schema);
+    const { data, placeholders } = this.#rawForValidation();
+    // A placeholder stands for a value of any type: drop issues about the value itself.
+    const issues = s.validateSync(data).filter((i) => !placeholders.has(i.path));
+    if (issues.length > 0) throw new ValidationError(issues);
+  }
+
+  /**
+   * Like `validate`, but returns the issues instead of throwing.
+   *
+   * @param schema The schema (default: the attached one).
+   * @returns Every issue (`{ path, message }`, path a JSON pointer).
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import { Schema } from "./schema/schema.ts";
+   * import assert from "node:assert/strict";
+   * const schema = Schema.fromObject({ type: "object", required: ["host"] });
+   * const issues = await Config.loads("port: 1\n").validateCollect(schema);
+   * assert.equal(issues.length, 1);
+   * ```
+   */
+  async validateCollect(schema?: Schema): Promise<ValidationIssue[]> {
+    const s = this.#requireSchema(schema);
+    const engine = s === this.#schema ? this.#engine : this.#scratchEngine(s);
+    const issues: ValidationIssue[] = [];
+    let data: Value;
+    try {
+      data = await engine.exportResolved(false);
+    } catch (e) {
+      if (e instanceof TypeCoercionError) {
+        issues.push({ path: pointer(e.path ?? ""), message: `${e.headline}: ${e.detail.join("; ")}` });
+        return issues;
+      }
+      throw e;
+    }
+    issues.push(...await s.validate(applyDefaults(data, s)));
+    return issues;
+  }
+
+  #scratchEngine(s: Schema): Engine {
+    const e = this.#newEngine(this.#engine.root, runtimeCwd());
+    e.schema = s;
+    return e;
+  }
+
+  #requireSchema(schema: Schema | undefined): Schema {
+    const s = schema ?? this.#schema;
+    if (!s) {
+      throw new ValidationError([], {
+        detail: "No schema provided and none attached",
+        help: "Pass a Schema to validate() or attach one with setSchema() / { schema }",
+      });
+    }
+    return s;
+  }
+
+  /** The raw tree, and the JSON pointers of its placeholders (which match any type). */
+  #rawForValidation(): { data: unknown; placeholders: Set<string> } {
+    const placeholders = new Set<string>();
+    const walk = (node: TreeNode, ptr: string) => {
+      if (node.kind === "map") {
+        for (const [k, v] of node.entries) walk(v, `${ptr}/${escapePointer(k)}`);
+      } else if (node.kind === "seq") {
+        node.items.forEach((v, i) => walk(v, `${ptr}/${i}`));
+      } else if (typeof node.value === "string" && needsInterpolation(node.value)) {
+        placeholders.add(ptr);
+      }
+    };
+    walk(this.#engine.root, "");
+    return { data: toPlain(this.#engine.root), placeholders };
+  }
+
+  // ------------------------------------------------------------------ export
+
+  /**
+   * The config as plain data.
+   *
+   * @param options `resolve` (default false; true when `redact` is set) and `redact`.
+   * @returns Plain data (bytes as `Uint8Array`).
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import assert from "node:assert/strict";
+   * const config = Config.loads("a: ${b}\nb: 1\n");
+   * assert.deepEqual(await config.toObject(), { a: "${b}", b: 1 });
+   * assert.deepEqual(await config.toObject({ resolve: true }), { a: 1, b: 1 });
+   * ```
+   */
+  async toObject(options: ExportOptions = {}): Promise<Record<string, unknown>> {
+    const redact = options.redact ?? false;
+    const resolve = options.resolve ?? redact;
+    if (!resolve) return toPlain(this.#engine.root) as Record<string, unknown>;
+    const data = await this.#engine.exportResolved(redact);
+    return (this.#schema ? applyDefaults(data, this.#schema) : data) as Record<string, unknown>;
+  }
+
+  /**
+   * The config as block-style YAML (bytes as base64).
+   *
+   * @param options `resolve` and `redact`.
+   * @returns YAML text.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import assert from "node:assert/strict";
+   * const config = Config.loads("a: 1\n");
+   * assert.equal(await config.toYaml(), "a: 1\n");
+   * ```
+   */
+  async toYaml(options: ExportOptions = {}): Promise<string> {
+    return exportText(await this.toObject(options), "yaml");
+  }
+
+  /**
+   * The config as 2-space-indented JSON (bytes as base64).
+   *
+   * @param options `resolve` and `redact`.
+   * @returns JSON text.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import assert from "node:assert/strict";
+   * assert.equal(await Config.loads("a: 1\n").toJson(), '{\n  "a": 1\n}');
+   * ```
+   */
+  async toJson(options: ExportOptions = {}): Promise<string> {
+    return exportText(await this.toObject(options), "json");
+  }
+
+  /**
+   * Where the value at a path was written.
+   *
+   * @param path Access path.
+   * @returns File, line and column, or undefined.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import assert from "node:assert/strict";
+   * assert.equal(Config.loads("a:\n  b: 1\n").getSource("a.b")?.line, 2);
+   * ```
+   */
+  getSource(path: string): SourceLocation | undefined {
+    try {
+      const s = this.#engine.rawNode(path)?.source;
+      return s ? { ...s } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The source of every leaf value, by path.
+   *
+   * @returns Map of path to location.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(Object.keys(Config.loads("a:\n  b: 1\n").dumpSources()), ["a.b"]);
+   * ```
+   */
+  dumpSources(): Record<string, SourceLocation> {
+    const out: Record<string, SourceLocation> = {};
+    const walk = (node: TreeNode, segs: PathSegment[]) => {
+      if (node.kind === "map") {
+        for (const [k, v] of node.entries) walk(v, [...segs, k]);
+      } else if (node.kind === "seq") {
+        node.items.forEach((v, i) => walk(v, [...segs, i]));
+      } else if (node.source) {
+        out[formatPath(segs)] = { ...node.source };
+      }
+    };
+    walk(this.#engine.root, []);
+    return out;
+  }
+
+  /** A safe summary for `JSON.stringify` (never a resolved value). @returns Summary. */
+  toJSON(): Record<string, unknown> {
+    return this.#summary();
+  }
+
+  #summary(): Record<string, unknown> {
+    return {
+      type: "holoconf.Config",
+      files: [...this.#settings.files],
+      keys: [...this.#engine.root.entries.keys()],
+      resolved: this.isResolved(""),
+    };
+  }
+
+  #notFound(path: string): PathNotFoundError {
+    const p = formatPath(parsePath(path));
+    return new PathNotFoundError("Path not found", {
+      path: p,
+      help: `Check that '${p}' exists in the configuration`,
+    });
+  }
+
+  /** Deno's inspect hook: a redacted summary. @returns Text. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return `Config ${JSON.stringify(this.#summary())}`;
+  }
+
+  /** Node's inspect hook: a redacted summary. @returns Text. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return `Config ${JSON.stringify(this.#summary())}`;
+  }
+}
+
+function uniq(xs: string[]): string[] {
+  return [...new Set(xs)];
+}
+
+function escapePointer(token: string): string {
+  return token.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+function pointer(path: string): string {
+  if (path === "") return "";
+  return "/" + parsePath(path).map((s) => escapePointer(String(s))).join("/");
+}
+
+function coercionError(path: string, expected: string, r: Resolved): TypeCoercionError {
+  return new TypeCoercionError({ path, expected, got: describe(r) });
+}
+
+function describe(r: Resolved): string {
+  const v = r.value;
+  if (v === null) return "null";
+  if (typeof v === "string") return `string (${r.sensitive ? '"[REDACTED]"' : JSON.stringify(v)})`;
+  if (typeof v === "boolean") return "boolean";
+  if (typeof v === "number") return Number.isInteger(v) ? "integer" : "float";
+  if (v instanceof Uint8Array) return "bytes";
+  if (Array.isArray(v)) return "sequence";
+  return "mapping";
+}
+
+function applyDefaults(data: Value, _schema: Schema): Value {
+  return data;
+}

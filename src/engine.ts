@@ -1,0 +1,1139 @@
+/**
+ * The resolution engine: lazy, memoized per node, single-flight, cycle-safe evaluation of
+ * interpolations (SPEC §3–§6). It names no resolver: every `${name:...}` goes through the
+ * registries; only references (`${path}`, `${ref:path}`, `${.rel}`) are its own.
+ *
+ * Evaluation is written once for both synchronous and asynchronous access: functions return
+ * `T | Promise<T>` and only become asynchronous when a resolver does, so `getSync`, lazy
+ * `get` and `resolveAll` share one code path and one memo.
+ *
+ * @module
+ */
+
+import type { ArgValue, Call, Interpolation, Part, Template } from "./interpolation/ast.ts";
+import { needsInterpolation, parseTemplate } from "./interpolation/parser.ts";
+import { formatPath, parsePath, type PathSegment, resolveRelativePath } from "./path.ts";
+import {
+  CircularReferenceError,
+  formatSource,
+  HoloconfError,
+  NotFoundError,
+  ParseError,
+  PathNotFoundError,
+  ResolveAllError,
+  ResolverError,
+  type SourceLocation,
+  TypeCoercionError,
+} from "./errors.ts";
+import type { MapNode, TreeNode } from "./tree.ts";
+import {
+  type ConfigHandle,
+  ResolvedValue,
+  type ResolverCall,
+  type ResolverContext,
+  type ResolverObject,
+} from "./resolver.ts";
+import { globalRegistry, type RegisteredResolver, type ResolverRegistry } from "./registry.ts";
+import {
+  Batcher,
+  getSchedulerSettings,
+  isPromiseLike,
+  runCall,
+  Semaphore,
+  type TimeoutKind,
+} from "./scheduler.ts";
+import { bytesToText, encodeBase64 } from "./_bytes.ts";
+import { dirname, resolve as resolvePosix } from "./_posix.ts";
+
+/** A resolved value: JSON-like data plus bytes. */
+export type Value = null | boolean | number | string | Uint8Array | Value[] | {
+  [key: string]: Value;
+};
+
+/** A value and whether it is sensitive. */
+export interface Resolved {
+  /** The value. */
+  value: Value;
+  /** Must be redacted in dumps. */
+  sensitive: boolean;
+}
+
+/** One resolver invocation, reported after it settles (never carries the value). */
+export interface TraceEvent {
+  /** Resolver name. */
+  resolver: string;
+  /** The key, or `[REDACTED]` when it came from a sensitive value. */
+  key: string;
+  /** Config path being resolved. */
+  path: string;
+  /** `performance.now()` at start, ms. */
+  start: number;
+  /** `performance.now()` at end, ms. */
+  end: number;
+  /** How it ended. */
+  outcome: "ok" | "error" | "timeout";
+}
+
+/** What the engine needs from an attached schema (SPEC §8). */
+export interface SchemaHooks {
+  /** The schema default at a path. */
+  defaultAt(path: PathSegment[]): { found: boolean; value?: unknown };
+  /** Whether null is allowed at a path. */
+  allowsNull(path: PathSegment[]): boolean;
+  /** The type a resolved string is coerced to at a path, if any. */
+  coercionTypeAt(path: PathSegment[]): "integer" | "number" | "boolean" | undefined;
+}
+
+/** Engine settings supplied by the Config. */
+export interface EngineOptions {
+  /** Per-config resolvers (looked up before the global registry). */
+  registry: ResolverRegistry;
+  /** Context handed to resolvers; `baseDir` is filled per node. */
+  context: Omit<ResolverContext, "baseDir">;
+  /** Directory for values without a source file. */
+  basePath: string | undefined;
+  /** Working directory to make source files absolute. */
+  cwd: string;
+  /** The handle resolvers receive as `call.config` (nested calls are routed through it). */
+  handle: (nested: NestedScope) => ConfigHandle;
+  /** Trace listener. */
+  onTrace?: ((event: TraceEvent) => void) | undefined;
+}
+
+/** Options of one `resolveAll` batch. */
+export interface BatchOptions {
+  /** Deadline for the whole batch, ms. */
+  timeout?: number | undefined;
+  /** Narrows the process-wide limit for this batch. */
+  maxConcurrency?: number | undefined;
+  /** Caller's abort signal. */
+  signal?: AbortSignal | undefined;
+}
+
+/** The scope a resolver's own `call.config.get()` runs in. */
+export interface NestedScope {
+  /** Resolves a path from inside a resolver call. */
+  get(path: string): Promise<unknown>;
+  /** Same, synchronously. */
+  getSync(path: string): unknown;
+}
+
+type MP<T> = T | Promise<T>;
+
+function then<T, U>(v: MP<T>, f: (t: T) => MP<U>): MP<U> {
+  return isPromiseLike(v) ? v.then(f) : f(v);
+}
+
+function all<T>(vs: MP<T>[]): MP<T[]> {
+  for (const v of vs) if (isPromiseLike(v)) return Promise.all(vs);
+  return vs as T[];
+}
+
+function attempt<T>(f: () => MP<T>, onError: (e: unknown) => MP<T>): MP<T> {
+  let r: MP<T>;
+  try {
+    r = f();
+  } catch (e) {
+    return onError(e);
+  }
+  return isPromiseLike(r) ? r.catch(onError) : r;
+}
+
+/** A node being resolved: the vertex of the wait-for graph. */
+interface Pending {
+  path: string;
+  promise: Promise<Resolved> | undefined;
+  waitsOn: Set<Pending>;
+}
+
+interface Ctx {
+  sync: boolean;
+  depth: number;
+  waiter: Pending | undefined;
+  nested: boolean;
+  batchLimit: Semaphore | undefined;
+  signal: AbortSignal | undefined;
+}
+
+const MAX_DEPTH = 100;
+const REDACTED = "[REDACTED]";
+
+/** Thrown by `getSync` when an asynchronous resolver is needed. */
+function asyncRequired(path: string): ResolverError {
+  return new ResolverError("Asynchronous resolution required", {
+    code: "ASYNC_RESOLUTION_REQUIRED",
+    path,
+    help: "Use `await config.get()` or `await config.resolveAll()`; the call has been " +
+      "started and will be reused",
+  });
+}
+
+/**
+ * The engine behind a Config. Not part of the public API.
+ */
+export class Engine {
+  /** The raw tree. */
+  root: MapNode;
+  /** Attached schema hooks. */
+  schema: SchemaHooks | undefined;
+  #options: EngineOptions;
+  #memo = new Map<string, Resolved>();
+  #pending = new Map<string, Pending>();
+  #inflight = new Map<string, Promise<Resolved>>();
+  #templates = new Map<string, Template>();
+  #baseDirs = new Map<string, string>();
+  #batcher = new Batcher<ResolverCall>();
+  #generation = 0;
+
+  /**
+   * @param root The raw tree.
+   * @param options Settings.
+   */
+  constructor(root: MapNode, options: EngineOptions) {
+    this.root = root;
+    this.#options = options;
+  }
+
+  /** Forgets every memoized value (in-flight work finishes but is not memoized). */
+  clear(): void {
+    this.#memo = new Map();
+    this.#pending = new Map();
+    this.#inflight = new Map();
+    this.#generation++;
+  }
+
+  // ---------------------------------------------------------------- public entry points
+
+  /**
+   * Resolves an access path.
+   *
+   * @param path Access path (`a.b[0]`).
+   * @param mode `sync` for getSync; `nested` for calls from inside a resolver.
+   * @returns The resolved value and its sensitivity.
+   */
+  getResolved(
+    path: string,
+    mode: { sync: boolean; nested?: Pending | undefined; batch?: Ctx | undefined },
+  ): MP<Resolved> {
+    const segments = parsePath(path);
+    const ctx: Ctx = mode.batch ?? {
+      sync: mode.sync,
+      depth: 0,
+      waiter: mode.nested,
+      nested: mode.nested !== undefined,
+      batchLimit: undefined,
+      signal: undefined,
+    };
+    const r = this.#resolveSegments(segments, ctx, "get");
+    if (mode.sync && isPromiseLike(r)) {
+      r.catch(() => {});
+      throw asyncRequired(formatPath(segments));
+    }
+    return r;
+  }
+
+  /**
+   * Resolves everything in parallel under the limits (SPEC §6).
+   *
+   * @param options Batch deadline, concurrency and signal.
+   * @returns The whole resolved tree.
+   * @throws {ResolveAllError} Listing every failed path, after everything else settled.
+   */
+  async resolveAll(options: BatchOptions): Promise<Resolved> {
+    const signals: AbortSignal[] = [];
+    if (options.signal) signals.push(options.signal);
+    if (options.timeout !== undefined) {
+      if (!(options.timeout > 0)) throw new RangeError(`timeout must be > 0 ms, got ${options.timeout}`);
+      signals.push(AbortSignal.timeout(options.timeout));
+    }
+    let limit: Semaphore | undefined;
+    if (options.maxConcurrency !== undefined) limit = new Semaphore(options.maxConcurrency);
+    const ctx: Ctx = {
+      sync: false,
+      depth: 0,
+      waiter: undefined,
+      nested: false,
+      batchLimit: limit,
+      signal: signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals),
+    };
+    const leaves: { path: string; node: TreeNode }[] = [];
+    collectInterpolated(this.root, "", leaves);
+    const settled = await Promise.allSettled(
+      leaves.map(async ({ path, node }) => await this.#resolveNode(path, node, ctx)),
+    );
+    const failures: { path: string; error: HoloconfError }[] = [];
+    settled.forEach((s, i) => {
+      if (s.status === "rejected") {
+        failures.push({ path: leaves[i]!.path, error: toHoloconfError(s.reason, leaves[i]!.path) });
+      }
+    });
+    if (failures.length > 0) throw new ResolveAllError(failures);
+    return await this.#resolveNode("", this.root, ctx);
+  }
+
+  /**
+   * Resolves the whole tree and builds the export (`redact` replaces sensitive values).
+   *
+   * @param redact Replace sensitive values by `[REDACTED]`.
+   * @returns Plain data.
+   */
+  async exportResolved(redact: boolean): Promise<Value> {
+    const ctx = this.#ctx(false);
+    await this.#resolveNode("", this.root, ctx);
+    return this.#exportNode(this.root, "", redact, ctx);
+  }
+
+  /**
+   * The raw node at a path (no resolution).
+   *
+   * @param path Access path.
+   * @returns The node, or undefined.
+   */
+  rawNode(path: string): TreeNode | undefined {
+    const segs = parsePath(path);
+    let node: TreeNode | undefined = this.root;
+    for (const s of segs) {
+      node = child(node, s);
+      if (!node) return undefined;
+    }
+    return node;
+  }
+
+  /**
+   * Whether a path's value is available without resolving anything.
+   *
+   * @param path Access path.
+   * @returns True when memoized or literal.
+   */
+  isResolved(path: string): boolean {
+    const segs = parsePath(path);
+    const canonical = formatPath(segs);
+    if (this.#memo.has(canonical)) return true;
+    const node = this.rawNode(path);
+    if (!node) return false;
+    return isLiteralTree(node, canonical, this.#memo);
+  }
+
+  // ---------------------------------------------------------------- navigation
+
+  #ctx(sync: boolean): Ctx {
+    return { sync, depth: 0, waiter: undefined, nested: false, batchLimit: undefined, signal: undefined };
+  }
+
+  /** Resolves a path given as segments: raw tree first, then inside resolved values. */
+  #resolveSegments(segs: PathSegment[], ctx: Ctx, purpose: "get" | "ref"): MP<Resolved> {
+    let node: TreeNode = this.root;
+    let i = 0;
+    for (; i < segs.length; i++) {
+      const next = child(node, segs[i]!);
+      if (next) {
+        node = next;
+        continue;
+      }
+      if (node.kind === "scalar" && typeof node.value === "string" && needsInterpolation(node.value)) {
+        // navigate inside the value this node resolves to
+        const nodePath = formatPath(segs.slice(0, i));
+        const rest = segs.slice(i);
+        return then(this.#resolveNode(nodePath, node, ctx), (r) => {
+          const inner = navigateValue(r.value, rest);
+          if (inner === undefined) return this.#missing(segs, purpose);
+          return { value: inner, sensitive: r.sensitive };
+        });
+      }
+      return this.#missing(segs, purpose);
+    }
+    const path = formatPath(segs);
+    return then(this.#resolveNode(path, node, ctx), (r) => {
+      if (r.value === null && purpose === "get" && this.schema && !this.schema.allowsNull(segs)) {
+        const d = this.schema.defaultAt(segs);
+        if (d.found) return { value: toValue(d.value), sensitive: false };
+      }
+      return r;
+    });
+  }
+
+  #missing(segs: PathSegment[], _purpose: "get" | "ref"): Resolved {
+    const d = this.schema?.defaultAt(segs);
+    if (d?.found) return { value: toValue(d.value), sensitive: false };
+    const path = formatPath(segs);
+    throw new PathNotFoundError("Path not found", {
+      path,
+      help: `Check that '${path}' exists in the configuration`,
+    });
+  }
+
+  // ---------------------------------------------------------------- nodes, memo, single-flight
+
+  #resolveNode(path: string, node: TreeNode, ctx: Ctx): MP<Resolved> {
+    if (node.kind === "scalar") {
+      if (typeof node.value !== "string" || !needsInterpolation(node.value)) {
+        return { value: node.value, sensitive: false };
+      }
+    }
+    const memo = this.#memo.get(path);
+    if (memo) return memo;
+    const pending = this.#pending.get(path);
+    if (pending) return this.#waitFor(pending, ctx);
+    if (ctx.depth > MAX_DEPTH) {
+      throw new ParseError(
+        `Maximum interpolation depth (${MAX_DEPTH}) exceeded at path '${path}'. This may ` +
+          "indicate deeply nested defaults or a complex reference chain.",
+        { code: "MAX_DEPTH_EXCEEDED", path },
+      );
+    }
+    const rec: Pending = { path, promise: undefined, waitsOn: new Set() };
+    const generation = this.#generation;
+    this.#pending.set(path, rec);
+    const waiter = ctx.waiter;
+    waiter?.waitsOn.add(rec);
+    const done = () => {
+      if (this.#pending.get(path) === rec) this.#pending.delete(path);
+      waiter?.waitsOn.delete(rec);
+    };
+    const inner: Ctx = { ...ctx, waiter: rec };
+    let r: MP<Resolved>;
+    try {
+      r = this.#evaluateNode(path, node, inner);
+    } catch (e) {
+      done();
+      throw e;
+    }
+    if (!isPromiseLike(r)) {
+      done();
+      if (generation === this.#generation) this.#memo.set(path, r);
+      return r;
+    }
+    rec.promise = r.then(
+      (v) => {
+        done();
+        if (generation === this.#generation) this.#memo.set(path, v);
+        return v;
+      },
+      (e) => {
+        done();
+        throw e;
+      },
+    );
+    return rec.promise;
+  }
+
+  /** Waits for another request's in-flight node, refusing waits that close a loop. */
+  #waitFor(target: Pending, ctx: Ctx): MP<Resolved> {
+    const waiter = ctx.waiter;
+    if (waiter) {
+      const chain = findPath(target, waiter);
+      if (chain) {
+        throw new CircularReferenceError([...chain.map((p) => p.path), target.path]);
+      }
+    }
+    if (!target.promise) {
+      // Only possible when the target is on the current synchronous stack, i.e. a loop
+      // the graph could not see (no waiter): report it as a cycle rather than hang.
+      throw new CircularReferenceError([target.path, target.path]);
+    }
+    if (!waiter) return target.promise;
+    waiter.waitsOn.add(target);
+    return target.promise.finally(() => waiter.waitsOn.delete(target));
+  }
+
+  #evaluateNode(path: string, node: TreeNode, ctx: Ctx): MP<Resolved> {
+    switch (node.kind) {
+      case "scalar": {
+        const text = node.value as string;
+        const template = this.#parse(text, path, node.source);
+        return then(this.#evaluateTemplate(template, path, node.source, ctx), (r) => this.#coerce(path, r));
+      }
+      case "map": {
+        const keys: string[] = [];
+        const parts: MP<Resolved>[] = [];
+        for (const [k, v] of node.entries) {
+          keys.push(k);
+          parts.push(this.#resolveNode(path === "" ? k : `${path}.${k}`, v, ctx));
+        }
+        return then(all(parts), (rs) => {
+          const out: { [key: string]: Value } = {};
+          let sensitive = false;
+          rs.forEach((r, i) => {
+            defineValue(out, keys[i]!, r.value);
+            sensitive ||= r.sensitive;
+          });
+          return { value: out, sensitive };
+        });
+      }
+      case "seq": {
+        const parts = node.items.map((v, i) => this.#resolveNode(`${path}[${i}]`, v, ctx));
+        return then(all(parts), (rs) => ({
+          value: rs.map((r) => r.value),
+          sensitive: rs.some((r) => r.sensitive),
+        }));
+      }
+    }
+  }
+
+  #parse(text: string, path: string, source: SourceLocation | undefined): Template {
+    let t = this.#templates.get(text);
+    if (t) return t;
+    try {
+      t = parseTemplate(text);
+    } catch (e) {
+      if (e instanceof HoloconfError) {
+        e.withContext({ path, ...(source ? { source: formatSource(source) } : {}) });
+      }
+      throw e;
+    }
+    this.#templates.set(text, t);
+    return t;
+  }
+
+  #coerce(path: string, r: Resolved): Resolved {
+    if (!this.schema || typeof r.value !== "string") return r;
+    const segs = parsePath(path);
+    const type = this.schema.coercionTypeAt(segs);
+    if (!type) return r;
+    const coerced = coerceString(r.value, type);
+    if (coerced === undefined) {
+      throw new TypeCoercionError({
+        path,
+        expected: type,
+        got: `string (${r.sensitive ? REDACTED : JSON.stringify(r.value)})`,
+      });
+    }
+    return { value: coerced, sensitive: r.sensitive };
+  }
+
+  // ---------------------------------------------------------------- templates and calls
+
+  #evaluateTemplate(
+    t: Template,
+    path: string,
+    source: SourceLocation | undefined,
+    ctx: Ctx,
+  ): MP<Resolved> {
+    if (t.parts.length === 1 && t.parts[0]!.kind === "interp") {
+      return this.#evaluateInterp(t.parts[0]!, path, source, ctx);
+    }
+    return this.#concat(t.parts, path, source, ctx);
+  }
+
+  #concat(parts: Part[], path: string, source: SourceLocation | undefined, ctx: Ctx): MP<Resolved> {
+    const pieces = parts.map((p): MP<Resolved> =>
+      p.kind === "text" ? { value: p.text, sensitive: false } : this.#evaluateInterp(p, path, source, ctx)
+    );
+    return then(all(pieces), (rs) => {
+      let s = "";
+      let sensitive = false;
+      for (const r of rs) {
+        s += stringify(r.value);
+        sensitive ||= r.sensitive;
+      }
+      return { value: s, sensitive };
+    });
+  }
+
+  #evaluateArg(a: ArgValue, path: string, source: SourceLocation | undefined, ctx: Ctx): MP<Resolved> {
+    if (a.parts.length === 1 && a.parts[0]!.kind === "interp") {
+      return this.#evaluateInterp(a.parts[0]!, path, source, ctx);
+    }
+    return this.#concat(a.parts, path, source, ctx);
+  }
+
+  #evaluateInterp(
+    interp: Interpolation,
+    path: string,
+    source: SourceLocation | undefined,
+    ctx: Ctx,
+  ): MP<Resolved> {
+    const body = interp.body;
+    if (body.type === "relref") {
+      const target = resolveRelativePath(path, body.levels, body.path);
+      const segs = parsePath(target);
+      return attempt(
+        () => this.#resolveSegments(segs, { ...ctx, depth: ctx.depth + 1 }, "ref"),
+        (e) => {
+          if (e instanceof PathNotFoundError) {
+            throw new ResolverError(`Referenced path not found: ${target}`, {
+              code: "REF_NOT_FOUND",
+              path,
+              resolver: "ref",
+              ...(source ? { source: formatSource(source) } : {}),
+              help: `Check that '${target}' exists in the configuration`,
+            });
+          }
+          throw e;
+        },
+      );
+    }
+    if (body.resolver === "ref") return this.#evaluateRef(body, path, source, ctx);
+    return this.#evaluateCall(body, path, source, ctx);
+  }
+
+  #kwargs(call: Call): { sensitive: ArgValue | undefined; deflt: ArgValue | undefined; rest: Call["kwargs"] } {
+    let sensitive: ArgValue | undefined;
+    let deflt: ArgValue | undefined;
+    const rest: Call["kwargs"] = [];
+    for (const k of call.kwargs) {
+      if (k.name === "sensitive") sensitive = k.value;
+      else if (k.name === "default") deflt = k.value;
+      else rest.push(k);
+    }
+    return { sensitive, deflt, rest };
+  }
+
+  #sensitiveFlag(
+    v: ArgValue | undefined,
+    path: string,
+    source: SourceLocation | undefined,
+    ctx: Ctx,
+  ): MP<{ given: boolean; on: boolean; inherited: boolean }> {
+    if (!v) return { given: false, on: false, inherited: false };
+    return then(this.#evaluateArg(v, path, source, ctx), (r) => ({
+      given: true,
+      on: stringify(r.value).trim().toLowerCase() === "true",
+      inherited: r.sensitive,
+    }));
+  }
+
+  #evaluateDefault(
+    v: ArgValue,
+    sensitiveOn: boolean,
+    path: string,
+    source: SourceLocation | undefined,
+    ctx: Ctx,
+  ): MP<Resolved> {
+    return then(this.#evaluateArg(v, path, source, ctx), (r) => ({
+      value: stringify(r.value),
+      sensitive: r.sensitive || sensitiveOn,
+    }));
+  }
+
+  #evaluateRef(call: Call, path: string, source: SourceLocation | undefined, ctx: Ctx): MP<Resolved> {
+    const { sensitive, deflt } = this.#kwargs(call);
+    const first = call.args[0];
+    if (!first) {
+      throw new ParseError("ref resolver requires a path argument", {
+        path,
+        ...(source ? { source: formatSource(source) } : {}),
+      });
+    }
+    return then(all([this.#evaluateArg(first, path, source, ctx), this.#sensitiveFlag(sensitive, path, source, ctx)]), (
+      [target, flag],
+    ) => {
+      const targetPath = stringify((target as Resolved).value).trim();
+      const f = flag as { on: boolean; inherited: boolean };
+      const segs = parsePath(targetPath);
+      const raw = this.#rawAt(segs);
+      const useFallback = (): MP<Resolved> => {
+        if (deflt) return this.#evaluateDefault(deflt, f.on, path, source, ctx);
+        const d = this.schema?.defaultAt(segs);
+        if (d?.found) return { value: toValue(d.value), sensitive: f.on };
+        throw new PathNotFoundError("Path not found", {
+          path: formatPath(segs),
+          ...(source ? { source: formatSource(source) } : {}),
+          detail: `Referenced from: ${path}`,
+          help: `Check that '${formatPath(segs)}' exists in the configuration`,
+        });
+      };
+      if (raw === "null") return useFallback();
+      const resolved = attempt(
+        () => this.#resolveSegments(segs, { ...ctx, depth: ctx.depth + 1 }, "ref"),
+        (e) => {
+          if (e instanceof PathNotFoundError && raw === "missing") return useFallback();
+          throw e;
+        },
+      );
+      return then(resolved, (r) => ({ value: r.value, sensitive: r.sensitive || f.on || f.inherited }));
+    });
+  }
+
+  /** Whether a raw path is a null literal, missing, or something else. */
+  #rawAt(segs: PathSegment[]): "null" | "missing" | "present" {
+    let node: TreeNode | undefined = this.root;
+    for (const s of segs) {
+      const next: TreeNode | undefined = child(node!, s);
+      if (!next) {
+        return node!.kind === "scalar" && typeof node!.value === "string" && needsInterpolation(node!.value)
+          ? "present"
+          : "missing";
+      }
+      node = next;
+    }
+    return node!.kind === "scalar" && node!.value === null ? "null" : "present";
+  }
+
+  #evaluateCall(call: Call, path: string, source: SourceLocation | undefined, ctx: Ctx): MP<Resolved> {
+    const name = call.resolver;
+    const reg = this.#options.registry.get(name) ?? globalRegistry().get(name);
+    if (!reg) {
+      throw new ResolverError(`Unknown resolver: ${name}`, {
+        code: "UNKNOWN_RESOLVER",
+        path,
+        resolver: name,
+        ...(source ? { source: formatSource(source) } : {}),
+        help: `Register the '${name}' resolver or check for typos`,
+      });
+    }
+    const { sensitive, deflt, rest } = this.#kwargs(call);
+    const argParts = call.args.map((a) => this.#evaluateArg(a, path, source, ctx));
+    const kwParts = rest.map((k) => this.#evaluateArg(k.value, path, source, ctx));
+    return then(all([all(argParts), all(kwParts), this.#sensitiveFlag(sensitive, path, source, ctx)]), (
+      [argsR, kwR, flagR],
+    ) => {
+      const args = argsR as Resolved[];
+      const kws = kwR as Resolved[];
+      const flag = flagR as { given: boolean; on: boolean; inherited: boolean };
+      const secrets: string[] = [];
+      let sensitiveInput = flag.inherited;
+      const argValues = args.map((r) => {
+        const v = r.value instanceof Uint8Array ? r.value : stringify(r.value);
+        if (r.sensitive) {
+          sensitiveInput = true;
+          secrets.push(typeof v === "string" ? v : bytesToText(v));
+        }
+        return v;
+      });
+      const kwargsAll: [string, string][] = rest.map((k, i) => {
+        const r = kws[i]!;
+        const text = stringify(r.value);
+        if (r.sensitive) {
+          sensitiveInput = true;
+          secrets.push(text);
+        }
+        return [k.name, text];
+      });
+      const result = attempt<Resolved & { fromDefault?: boolean }>(
+        () => this.#invoke(reg, argValues, kwargsAll, { path, source, ctx, sensitiveInput, secrets }),
+        (e) => {
+          if (e instanceof NotFoundError && deflt) {
+            return then(
+              this.#evaluateDefault(deflt, flag.on, path, source, ctx),
+              (d): Resolved & { fromDefault?: boolean } => ({ ...d, fromDefault: true }),
+            );
+          }
+          throw e;
+        },
+      );
+      return then(result, (r) => {
+        if (r.fromDefault) return { value: r.value, sensitive: r.sensitive };
+        const sensitiveOut = flag.given ? flag.on || sensitiveInput : r.sensitive || sensitiveInput;
+        return { value: r.value, sensitive: sensitiveOut };
+      });
+    });
+  }
+
+  #baseDir(source: SourceLocation | undefined): string | undefined {
+    const file = source?.file;
+    if (file === undefined || file === "<string>" || file === "<json>" || file === "<object>") {
+      return this.#options.basePath;
+    }
+    let d = this.#baseDirs.get(file);
+    if (d === undefined) {
+      d = dirname(resolvePosix(this.#options.cwd, file));
+      this.#baseDirs.set(file, d);
+    }
+    return d;
+  }
+
+  #invoke(
+    reg: RegisteredResolver,
+    args: (string | Uint8Array)[],
+    kwargsAll: [string, string][],
+    info: {
+      path: string;
+      source: SourceLocation | undefined;
+      ctx: Ctx;
+      sensitiveInput: boolean;
+      secrets: string[];
+    },
+  ): MP<Resolved & { fromDefault?: boolean }> {
+    const { path, source, ctx } = info;
+    const name = reg.name;
+    const key = args[0] === undefined ? "" : typeof args[0] === "string" ? args[0] : bytesToText(args[0]);
+    const kwargs: Record<string, string> = Object.create(null);
+    for (const [k, v] of kwargsAll) kwargs[k] = v;
+    const obj = typeof reg.resolver === "function" ? undefined : reg.resolver as ResolverObject;
+    const fn = typeof reg.resolver === "function"
+      ? reg.resolver
+      : (k: string, c: ResolverCall) => (reg.resolver as ResolverObject).resolve(k, c);
+    const pending = ctx.waiter;
+    const call: ResolverCall = {
+      args,
+      kwargs,
+      kwargsAll,
+      signal: NEVER_ABORTED,
+      path,
+      config: this.#options.handle({
+        get: (p) => Promise.resolve(this.getResolved(p, { sync: false, nested: pending })).then((r) => cloneValue(r.value)),
+        getSync: (p) => cloneValue((this.getResolved(p, { sync: true, nested: pending }) as Resolved).value),
+      }),
+      resolver: name,
+      source,
+      sensitiveInput: info.sensitiveInput,
+      context: { ...this.#options.context, baseDir: this.#baseDir(source) },
+    };
+    const shownKey = info.sensitiveInput ? REDACTED : key;
+    const identity = name + "\u0000" + serializeCall(args, kwargsAll) + "\u0000" +
+      (obj?.identity ? obj.identity(key, call) : "") + "\u0000" + (call.context.baseDir ?? "");
+    const shared = this.#inflight.get(identity);
+    if (shared) return shared;
+
+    const timeout = reg.timeout ?? getSchedulerSettings().defaultTimeout;
+    const timeoutError = (kind: TimeoutKind, reason: unknown): Error => {
+      if (kind === "call") {
+        return new ResolverError(`Resolver '${name}' timed out after ${timeout} ms`, {
+          code: "RESOLVER_TIMEOUT",
+          path,
+          resolver: name,
+          ...(source ? { source: formatSource(source) } : {}),
+          detail: `Key: ${shownKey}`,
+          help: `Raise the limit with registerResolver("${name}", r, { timeout }) or ` +
+            "configure({ defaultTimeout })",
+        });
+      }
+      const isTimeout = reason instanceof Error && reason.name === "TimeoutError";
+      return new ResolverError(
+        isTimeout
+          ? `Resolver '${name}' cancelled: resolveAll deadline exceeded`
+          : `Resolver '${name}' cancelled: aborted by caller`,
+        {
+          code: isTimeout ? "RESOLVER_TIMEOUT" : "RESOLVER_ABORTED",
+          path,
+          resolver: name,
+          ...(source ? { source: formatSource(source) } : {}),
+          detail: `Key: ${shownKey}`,
+          ...(reason === undefined ? {} : { cause: reason }),
+        },
+      );
+    };
+    const trace = this.#options.onTrace;
+    const start = trace ? performance.now() : 0;
+    const emit = (outcome: TraceEvent["outcome"]) => {
+      trace?.({ resolver: name, key: shownKey, path, start, end: performance.now(), outcome });
+    };
+
+    const finish = (raw: unknown): Resolved => {
+      emit("ok");
+      return normalizeResult(raw, reg.sensitive, name);
+    };
+    const fail = (e: unknown): never => {
+      const err = wrapResolverError(e, { name, key, path, source, secrets: info.secrets });
+      emit(err.code === "RESOLVER_TIMEOUT" ? "timeout" : "error");
+      throw err;
+    };
+
+    let raw: unknown;
+    const useBatch = obj?.resolveMany !== undefined && !ctx.sync;
+    try {
+      if (useBatch) {
+        const group = name + "\u0000" + (obj!.batchGroup ? obj!.batchGroup(key, call) : "") + "\u0000" +
+          (ctx.batchLimit ? "b" : "") ;
+        raw = this.#batcher.enqueue(group, key, call, {
+          size: Math.max(1, obj!.batchSize ?? 10),
+          runMany: (keys, calls, signal) => {
+            for (const c of calls) c.signal = signal;
+            return obj!.resolveMany!(keys, calls);
+          },
+          task: { timeout, signal: ctx.signal, batchLimit: ctx.batchLimit, bypassLimit: ctx.nested, timeoutError },
+        });
+      } else {
+        raw = runCall<unknown>({
+          run: (signal) => {
+            call.signal = signal;
+            return fn(key, call);
+          },
+          timeout,
+          signal: ctx.signal,
+          batchLimit: ctx.batchLimit,
+          bypassLimit: ctx.nested || ctx.sync,
+          timeoutError,
+        });
+      }
+    } catch (e) {
+      return fail(e);
+    }
+    if (!isPromiseLike(raw)) return finish(raw);
+    const p = (raw as Promise<unknown>).then(finish, fail);
+    this.#inflight.set(identity, p);
+    const forget = () => {
+      if (this.#inflight.get(identity) === p) this.#inflight.delete(identity);
+    };
+    p.then(forget, forget);
+    return p;
+  }
+
+  // ---------------------------------------------------------------- export
+
+  #exportNode(node: TreeNode, path: string, redact: boolean, ctx: Ctx): Value {
+    switch (node.kind) {
+      case "scalar": {
+        if (typeof node.value !== "string" || !needsInterpolation(node.value)) return node.value;
+        const r = this.#memo.get(path) ?? (this.#resolveNode(path, node, ctx) as Resolved);
+        return redact && r.sensitive ? REDACTED : cloneValue(r.value);
+      }
+      case "map": {
+        const out: { [key: string]: Value } = {};
+        for (const [k, v] of node.entries) {
+          defineValue(out, k, this.#exportNode(v, path === "" ? k : `${path}.${k}`, redact, ctx));
+        }
+        return out;
+      }
+      case "seq":
+        return node.items.map((v, i) => this.#exportNode(v, `${path}[${i}]`, redact, ctx));
+    }
+  }
+}
+
+const NEVER_ABORTED = new AbortController().signal;
+
+function child(node: TreeNode, seg: PathSegment): TreeNode | undefined {
+  if (node.kind === "map") return typeof seg === "string" ? node.entries.get(seg) : undefined;
+  if (node.kind === "seq") return typeof seg === "number" ? node.items[seg] : undefined;
+  return undefined;
+}
+
+function navigateValue(v: Value, segs: PathSegment[]): Value | undefined {
+  let cur: Value | undefined = v;
+  for (const s of segs) {
+    if (cur === null || cur === undefined) return undefined;
+    if (typeof s === "number") {
+      if (!Array.isArray(cur)) return undefined;
+      cur = cur[s];
+    } else {
+      if (typeof cur !== "object" || Array.isArray(cur) || cur instanceof Uint8Array) return undefined;
+      if (!Object.prototype.hasOwnProperty.call(cur, s)) return undefined;
+      cur = (cur as Record<string, Value>)[s];
+    }
+  }
+  return cur;
+}
+
+function isLiteralTree(node: TreeNode, path: string, memo: Map<string, Resolved>): boolean {
+  if (memo.has(path)) return true;
+  switch (node.kind) {
+    case "scalar":
+      return typeof node.value !== "string" || !needsInterpolation(node.value);
+    case "map":
+      for (const [k, v] of node.entries) {
+        if (!isLiteralTree(v, path === "" ? k : `${path}.${k}`, memo)) return false;
+      }
+      return true;
+    case "seq":
+      return node.items.every((v, i) => isLiteralTree(v, `${path}[${i}]`, memo));
+  }
+}
+
+function collectInterpolated(node: TreeNode, path: string, out: { path: string; node: TreeNode }[]): void {
+  switch (node.kind) {
+    case "scalar":
+      if (typeof node.value === "string" && needsInterpolation(node.value)) out.push({ path, node });
+      return;
+    case "map":
+      for (const [k, v] of node.entries) collectInterpolated(v, path === "" ? k : `${path}.${k}`, out);
+      return;
+    case "seq":
+      node.items.forEach((v, i) => collectInterpolated(v, `${path}[${i}]`, out));
+      return;
+  }
+}
+
+function findPath(from: Pending, to: Pending): Pending[] | undefined {
+  // Iterative DFS over waitsOn edges; returns the vertices from `from` to `to`.
+  const parent = new Map<Pending, Pending | null>([[from, null]]);
+  const stack: Pending[] = [from];
+  while (stack.length > 0) {
+    const cur = stack.pop()!;
+    if (cur === to) {
+      const chain: Pending[] = [];
+      for (let p: Pending | null | undefined = cur; p; p = parent.get(p)) chain.push(p);
+      return chain.reverse();
+    }
+    for (const next of cur.waitsOn) {
+      if (!parent.has(next)) {
+        parent.set(next, cur);
+        stack.push(next);
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Text of a value inside a concatenation (SPEC §3): numbers in shortest form, booleans,
+ * `null`, lists `[a, b]`, maps `{k: v}`, bytes `<bytes: N bytes>`.
+ *
+ * @param v A resolved value.
+ * @returns Its text.
+ */
+export function stringify(v: Value): string {
+  if (v === null) return "null";
+  switch (typeof v) {
+    case "string":
+      return v;
+    case "number":
+      return Number.isFinite(v) ? String(v) : Number.isNaN(v) ? ".nan" : v > 0 ? ".inf" : "-.inf";
+    case "boolean":
+      return v ? "true" : "false";
+  }
+  if (v instanceof Uint8Array) return `<bytes: ${v.length} bytes>`;
+  if (Array.isArray(v)) return `[${v.map(stringify).join(", ")}]`;
+  return `{${Object.entries(v).map(([k, x]) => `${k}: ${stringify(x)}`).join(", ")}}`;
+}
+
+function defineValue(obj: { [key: string]: Value }, key: string, value: Value): void {
+  if (key === "__proto__") {
+    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  } else obj[key] = value;
+}
+
+/**
+ * A deep copy of a resolved value (callers may mutate what they get).
+ *
+ * @param v A value.
+ * @returns The copy.
+ */
+export function cloneValue(v: Value): Value {
+  if (v === null || typeof v !== "object") return v;
+  if (v instanceof Uint8Array) return v.slice();
+  if (Array.isArray(v)) return v.map(cloneValue);
+  const out: { [key: string]: Value } = {};
+  for (const k of Object.keys(v)) defineValue(out, k, cloneValue(v[k]!));
+  return out;
+}
+
+function toValue(x: unknown, depth = 0): Value {
+  if (depth > 10_000) throw new RangeError("Resolved value nested too deeply");
+  if (x === undefined || x === null) return null;
+  switch (typeof x) {
+    case "string":
+    case "boolean":
+      return x;
+    case "number":
+      return x;
+    case "bigint":
+      if (x >= BigInt(Number.MIN_SAFE_INTEGER) && x <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(x);
+      throw new RangeError(`Integer ${x} does not fit a safe JavaScript number`);
+    case "object":
+      break;
+    default:
+      throw new TypeError(`Unsupported value of type ${typeof x}`);
+  }
+  if (x instanceof Uint8Array) return x;
+  if (x instanceof ArrayBuffer) return new Uint8Array(x);
+  if (ArrayBuffer.isView(x)) return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+  if (x instanceof ResolvedValue) return toValue(x.value, depth + 1);
+  if (Array.isArray(x)) return x.map((e) => toValue(e, depth + 1));
+  if (x instanceof Date) return x.toISOString();
+  if (x instanceof Map) {
+    const out: { [key: string]: Value } = {};
+    for (const [k, v] of x) defineValue(out, String(k), toValue(v, depth + 1));
+    return out;
+  }
+  const out: { [key: string]: Value } = {};
+  for (const k of Object.keys(x)) defineValue(out, k, toValue((x as Record<string, unknown>)[k], depth + 1));
+  return out;
+}
+
+function containsSensitive(x: unknown, depth = 0): boolean {
+  if (depth > 100 || x === null || typeof x !== "object") return false;
+  if (x instanceof ResolvedValue) return x.sensitive || containsSensitive(x.value, depth + 1);
+  if (x instanceof Uint8Array) return false;
+  if (Array.isArray(x)) return x.some((e) => containsSensitive(e, depth + 1));
+  return Object.values(x).some((e) => containsSensitive(e, depth + 1));
+}
+
+function normalizeResult(raw: unknown, registeredSensitive: boolean, name: string): Resolved {
+  try {
+    return { value: toValue(raw), sensitive: registeredSensitive || containsSensitive(raw) };
+  } catch (e) {
+    throw new ResolverError(`Resolver '${name}' returned an unsupported value`, {
+      code: "RESOLVER_BAD_VALUE",
+      resolver: name,
+      detail: e instanceof Error ? e.message : String(e),
+    });
+  }
+}
+
+function serializeCall(args: (string | Uint8Array)[], kwargsAll: [string, string][]): string {
+  return JSON.stringify([
+    args.map((a) => typeof a === "string" ? a : { b: encodeBase64(a) }),
+    kwargsAll,
+  ]);
+}
+
+function redactText(text: string, secrets: string[]): string {
+  let out = text;
+  for (const s of secrets) {
+    if (s.length > 0) out = out.split(s).join(REDACTED);
+  }
+  return out;
+}
+
+function wrapResolverError(
+  e: unknown,
+  info: { name: string; key: string; path: string; source: SourceLocation | undefined; secrets: string[] },
+): HoloconfError {
+  const src = info.source ? formatSource(info.source) : undefined;
+  const shownKey = info.secrets.length > 0 ? redactText(info.key, info.secrets) : info.key;
+  let err: HoloconfError;
+  if (e instanceof NotFoundError && e.resource === undefined && e.code === "NOT_FOUND") {
+    const own = e.headline;
+    err = new NotFoundError(`Resource not found: ${shownKey}`, {
+      resource: info.key,
+      resolver: e.resolver ?? info.name,
+      path: e.path ?? info.path,
+      ...(src ? { source: src } : {}),
+      detail: own ? [own, ...e.detail] : e.detail,
+      ...(e.help ? { help: e.help } : {}),
+      cause: e,
+    });
+  } else if (e instanceof HoloconfError) {
+    err = e.withContext({ path: info.path, resolver: info.name, ...(src ? { source: src } : {}) });
+  } else {
+    const text = e instanceof Error ? e.message : String(e);
+    err = new ResolverError(`Resolver '${info.name}' error: ${text}`, {
+      code: "RESOLVER_FAILED",
+      path: info.path,
+      resolver: info.name,
+      ...(src ? { source: src } : {}),
+      help: `Check the '${info.name}' resolver implementation`,
+      cause: e,
+    });
+  }
+  if (info.secrets.length > 0) {
+    err.headline = redactText(err.headline, info.secrets);
+    err.detail = err.detail.map((d) => redactText(d, info.secrets));
+    if (err.help) err.help = redactText(err.help, info.secrets);
+    err.refresh();
+  }
+  return err;
+}
+
+function toHoloconfError(e: unknown, path: string): HoloconfError {
+  if (e instanceof HoloconfError) return e.withContext({ path });
+  return new ResolverError(e instanceof Error ? e.message : String(e), { path, cause: e });
+}
+
+/**
+ * Converts a resolved string per ADR-012: integers strictly, numbers as floats, booleans only
+ * `true`/`false` (any case).
+ *
+ * @param s The string.
+ * @param type Target type.
+ * @returns The converted value, or `undefined` when it does not convert.
+ */
+export function coerceString(s: string, type: "integer" | "number" | "boolean"): number | boolean | undefined {
+  switch (type) {
+    case "integer": {
+      if (!/^[+-]?\d+$/.test(s)) return undefined;
+      const n = Number(s);
+      return Number.isSafeInteger(n) ? n : undefined;
+    }
+    case "number": {
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return undefined;
+      return Number(s);
+    }
+    case "boolean": {
+      const l = s.toLowerCase();
+      return l === "true" ? true : l === "false" ? false : undefined;
+    }
+  }
+}

@@ -1,0 +1,378 @@
+/**
+ * Loads config files (plain paths, globs, optional files) into one merged raw tree.
+ *
+ * Synchronous, like `Config.load`. Globs are expanded by a small built-in matcher over a
+ * synchronous directory listing: the glob libraries that work synchronously (`tinyglobby`,
+ * `fdir`) import `node:fs` at top level, which costs about 40 ms of start-up in Deno even for
+ * configs that never use a glob, and they cannot be loaded lazily from synchronous code.
+ *
+ * @module
+ */
+
+import { NotFoundError, ParseError } from "./errors.ts";
+import { mergeTrees } from "./merge.ts";
+import { isAbsolute, resolve } from "./_posix.ts";
+import { cwd, readDirSync, readTextFileSync, RuntimeFileError, statSync } from "./runtime.ts";
+import type { MapNode, TreeNode } from "./tree.ts";
+import { parseYamlTree, type YamlOptions } from "./yaml.ts";
+
+/** One file (or glob) to load; an optional one may be missing (or match nothing). */
+export interface PathSpec {
+  /** File path or glob pattern; relative paths resolve against the working directory. */
+  path: string;
+  /**
+   * Skip the entry when the file is missing or the glob matches nothing.
+   *
+   * @default {false}
+   */
+  optional?: boolean;
+}
+
+/** Options of {@linkcode loadTrees}: parser limits plus the default for `optional`. */
+export interface LoadTreesOptions extends YamlOptions {
+  /**
+   * Treat entries given as plain strings (and specs without `optional`) as optional.
+   *
+   * @default {false}
+   */
+  optional?: boolean;
+}
+
+/** Result of {@linkcode loadTrees}. */
+export interface LoadedTrees {
+  /** The merged tree (an empty mapping when nothing was loaded). */
+  tree: MapNode;
+  /** Absolute paths of the files actually loaded, in load order. */
+  files: string[];
+}
+
+const GLOB_CHARS_REGEXP = /[*?[]/;
+const MAX_GLOB_DEPTH = 256;
+
+/**
+ * Tells whether a path is a glob pattern (contains `*`, `?` or `[`).
+ *
+ * @param path A path as the user wrote it.
+ * @returns `true` for a glob.
+ *
+ * @example
+ * ```ts
+ * import { isGlob } from "./loader.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(isGlob("conf/*.yaml"), true);
+ * assert.equal(isGlob("conf/app.yaml"), false);
+ * ```
+ */
+export function isGlob(path: string): boolean {
+  return GLOB_CHARS_REGEXP.test(path);
+}
+
+/**
+ * Loads each entry in order and deep-merges the results (later entries win, SPEC §2).
+ * A glob expands to its matches sorted component-wise, merged in that order.
+ *
+ * @param spec A path, a {@linkcode PathSpec}, or a list of them.
+ * @param options Default for `optional`, and YAML parser limits.
+ * @returns The merged tree and the absolute paths of the loaded files.
+ * @throws {NotFoundError} `File not found: <path>` for a missing required file, or
+ *   `File not found: No files matched glob pattern '<p>'` (code `FILE_NOT_FOUND`).
+ * @throws {ParseError} Invalid YAML, a root that is not a mapping, an invalid glob pattern, or
+ *   `Failed to read file '<p>': <reason>`.
+ *
+ * @example Merge a base file with an optional local override
+ * ```ts
+ * import { loadTrees } from "./loader.ts";
+ * import { toPlain } from "./tree.ts";
+ * import assert from "node:assert/strict";
+ * const dir = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${dir}/base.yaml`, "db:\n  host: localhost\n  port: 5432\n");
+ * const { tree, files } = loadTrees([
+ *   `${dir}/base.yaml`,
+ *   { path: `${dir}/local.yaml`, optional: true },
+ * ]);
+ * assert.deepEqual(toPlain(tree), { db: { host: "localhost", port: 5432 } });
+ * assert.equal(files.length, 1);
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export function loadTrees(
+  spec: string | PathSpec | (string | PathSpec)[],
+  options: LoadTreesOptions = {},
+): LoadedTrees {
+  const { optional: defaultOptional = false, ...yamlOptions } = options;
+  const entries = Array.isArray(spec) ? spec : [spec];
+  const files: string[] = [];
+  let merged: TreeNode | undefined;
+  const add = (displayPath: string): void => {
+    const tree = loadFile(displayPath, yamlOptions);
+    if (tree === undefined) return;
+    files.push(resolve(cwd(), displayPath));
+    merged = merged === undefined ? tree : mergeTrees(merged, tree);
+  };
+  for (const entry of entries) {
+    const path = typeof entry === "string" ? entry : entry.path;
+    const optional = typeof entry === "string"
+      ? defaultOptional
+      : (entry.optional ?? defaultOptional);
+    if (isGlob(path)) {
+      const matches = expandGlob(path);
+      if (matches.length === 0 && !optional) {
+        throw new NotFoundError(`File not found: No files matched glob pattern '${path}'`, {
+          resource: path,
+          code: "FILE_NOT_FOUND",
+          help: "Check the pattern and the directory it is relative to (the working directory " +
+            "for a relative pattern)",
+        });
+      }
+      for (const match of matches) add(match);
+    } else {
+      if (!exists(path)) {
+        if (optional) continue;
+        throw fileNotFound(path);
+      }
+      add(path);
+    }
+  }
+  if (merged === undefined) return { tree: { kind: "map", entries: new Map() }, files };
+  return { tree: merged as MapNode, files };
+}
+
+function fileNotFound(path: string): NotFoundError {
+  return new NotFoundError(`File not found: ${path}`, {
+    resource: path,
+    code: "FILE_NOT_FOUND",
+    help: "Check that the file exists (a relative path is resolved against the working directory)",
+  });
+}
+
+function readFailure(path: string, e: unknown): ParseError {
+  let reason: string;
+  if (e instanceof RuntimeFileError) {
+    const cause = e.cause as { message?: unknown } | undefined;
+    reason = e.permissionDenied
+      ? "permission denied"
+      : typeof cause?.message === "string"
+      ? cause.message
+      : e.message;
+  } else {
+    reason = e instanceof Error ? e.message : String(e);
+  }
+  return new ParseError(`Failed to read file '${path}': ${reason}`, {
+    source: path,
+    cause: e,
+  });
+}
+
+function exists(path: string): boolean {
+  try {
+    return statSync(path) !== undefined;
+  } catch (e) {
+    throw readFailure(path, e);
+  }
+}
+
+/** Reads and parses one file; `undefined` only if it vanished (treated as not found). */
+function loadFile(path: string, options: YamlOptions): MapNode | undefined {
+  let text: string;
+  try {
+    text = readTextFileSync(path);
+  } catch (e) {
+    if (e instanceof RuntimeFileError && e.notFound) throw fileNotFound(path);
+    throw readFailure(path, e);
+  }
+  return parseYamlTree(text, { ...options, file: path }) as MapNode;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Globs
+
+type Segment =
+  | { kind: "globstar" }
+  | { kind: "literal"; name: string }
+  | { kind: "pattern"; regexp: RegExp };
+
+const REGEXP_SYNTAX_REGEXP = /[\\^$.*+?()[\]{}|/]/g;
+const CLASS_SYNTAX_REGEXP = /[\\\]\[^-]/g;
+
+function invalidGlob(pattern: string, reason: string): ParseError {
+  return new ParseError(`Invalid glob pattern '${pattern}': ${reason}`, {
+    help: "Use * and ? within one path component, ** as a whole component, and [abc] / " +
+      "[a-z] / [!abc] for character classes",
+  });
+}
+
+function compileSegment(seg: string, pattern: string): Segment {
+  if (seg === "**") return { kind: "globstar" };
+  if (!isGlob(seg)) return { kind: "literal", name: seg };
+  let src = "";
+  for (let i = 0; i < seg.length; i++) {
+    const c = seg[i] as string;
+    if (c === "*") {
+      if (seg[i + 1] === "*") {
+        throw invalidGlob(pattern, "recursive wildcards must form a single path component");
+      }
+      src += "[^/]*";
+    } else if (c === "?") {
+      src += "[^/]";
+    } else if (c === "[") {
+      let j = i + 1;
+      let negate = false;
+      if (seg[j] === "!" || seg[j] === "^") {
+        negate = true;
+        j++;
+      }
+      const start = j;
+      // A `]` right after the opening bracket is a literal member.
+      if (seg[j] === "]") j++;
+      while (j < seg.length && seg[j] !== "]") j++;
+      if (j >= seg.length) throw invalidGlob(pattern, "unclosed character class");
+      const body = seg.slice(start, j);
+      let cls = "";
+      for (let k = 0; k < body.length; k++) {
+        const ch = body[k] as string;
+        if (ch === "-" && k > 0 && k < body.length - 1) cls += "-";
+        else cls += ch.replace(CLASS_SYNTAX_REGEXP, "\\$&");
+      }
+      src += `[${negate ? "^/" : ""}${cls}]`;
+      i = j;
+    } else {
+      src += c.replace(REGEXP_SYNTAX_REGEXP, "\\$&");
+    }
+  }
+  try {
+    return { kind: "pattern", regexp: new RegExp(`^${src}$`, "u") };
+  } catch {
+    throw invalidGlob(pattern, "invalid character class");
+  }
+}
+
+function compareSegments(a: string[], b: string[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i] as string;
+    const y = b[i] as string;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+function listDir(dir: string): { name: string; isFile: boolean; isDirectory: boolean }[] {
+  let entries;
+  try {
+    entries = readDirSync(dir);
+  } catch {
+    return []; // unreadable directories are skipped, as upstream does
+  }
+  return entries.map((e) => {
+    if (!e.isSymlink) return e;
+    let info;
+    try {
+      info = statSync(`${dir}/${e.name}`);
+    } catch {
+      info = undefined;
+    }
+    return {
+      name: e.name,
+      isFile: info?.isFile ?? false,
+      isDirectory: info?.isDirectory ?? false,
+      isSymlinkDir: true,
+    };
+  });
+}
+
+function statKind(path: string): "file" | "dir" | undefined {
+  let info;
+  try {
+    info = statSync(path);
+  } catch {
+    return undefined;
+  }
+  if (info === undefined) return undefined;
+  return info.isFile ? "file" : info.isDirectory ? "dir" : undefined;
+}
+
+/**
+ * Expands a glob pattern to the files it matches, sorted component-wise, as paths in the form
+ * the pattern was written (a relative pattern gives paths relative to the working directory).
+ * `*` and `?` stay within one path component, `**` matches any number of directories (zero
+ * included), `[abc]`, `[a-z]` and `[!abc]` are character classes, and dotfiles match.
+ *
+ * @param pattern The glob.
+ * @returns Matching file paths.
+ * @throws {ParseError} `Invalid glob pattern '<p>': <reason>`.
+ *
+ * @example
+ * ```ts
+ * import { expandGlob } from "./loader.ts";
+ * import assert from "node:assert/strict";
+ * const dir = Deno.makeTempDirSync();
+ * Deno.mkdirSync(`${dir}/a`);
+ * Deno.writeTextFileSync(`${dir}/a/b.yaml`, "x: 1\n");
+ * Deno.writeTextFileSync(`${dir}/a-b.yaml`, "x: 2\n");
+ * assert.deepEqual(expandGlob(`${dir}/**\/*.yaml`), [`${dir}/a/b.yaml`, `${dir}/a-b.yaml`]);
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export function expandGlob(pattern: string): string[] {
+  const parts = pattern.split("/");
+  let k = 0;
+  while (k < parts.length && !isGlob(parts[k] as string)) k++;
+  const writtenBase = parts.slice(0, k).join("/");
+  const basePrefix = k === 0 ? "" : writtenBase === ""
+    ? "/" // pattern "/*.yaml"
+    : writtenBase.endsWith("/")
+    ? writtenBase
+    : writtenBase + "/";
+  const fsBase = resolve(
+    cwd(),
+    writtenBase === "" ? (isAbsolute(pattern) ? "/" : ".") : writtenBase,
+  );
+  const rest = parts.slice(k).filter((p) => p !== "" && p !== ".");
+  const segments = rest.map((s) => compileSegment(s, pattern));
+  // `dir/**` loads the files below dir.
+  if (segments[segments.length - 1]?.kind === "globstar") {
+    segments.push({ kind: "pattern", regexp: /^[^/]*$/u });
+  }
+
+  const found = new Map<string, string[]>();
+  const seen = new Set<string>();
+  const work: { dir: string; rel: string[]; i: number }[] = [{ dir: fsBase, rel: [], i: 0 }];
+  while (work.length > 0) {
+    const { dir, rel, i } = work.pop() as { dir: string; rel: string[]; i: number };
+    const stateKey = `${i}\u0000${dir}`;
+    if (seen.has(stateKey)) continue;
+    seen.add(stateKey);
+    const seg = segments[i];
+    if (seg === undefined || rel.length > MAX_GLOB_DEPTH) continue;
+    const last = i === segments.length - 1;
+    const join = (name: string) => (dir === "/" ? `/${name}` : `${dir}/${name}`);
+    if (seg.kind === "literal") {
+      const kind = statKind(join(seg.name));
+      if (last && kind === "file") found.set([...rel, seg.name].join("/"), [...rel, seg.name]);
+      else if (!last && kind === "dir") {
+        work.push({ dir: join(seg.name), rel: [...rel, seg.name], i: i + 1 });
+      }
+      continue;
+    }
+    const entries = listDir(dir);
+    if (seg.kind === "globstar") {
+      work.push({ dir, rel, i: i + 1 });
+      for (const e of entries) {
+        // Recursion does not follow symlinked directories (no loops).
+        if (e.isDirectory && !("isSymlinkDir" in e)) {
+          work.push({ dir: join(e.name), rel: [...rel, e.name], i });
+        }
+      }
+      continue;
+    }
+    for (const e of entries) {
+      if (!seg.regexp.test(e.name)) continue;
+      if (last) {
+        if (e.isFile) found.set([...rel, e.name].join("/"), [...rel, e.name]);
+      } else if (e.isDirectory) {
+        work.push({ dir: join(e.name), rel: [...rel, e.name], i: i + 1 });
+      }
+    }
+  }
+  return [...found.values()].sort(compareSegments).map((rel) => basePrefix + rel.join("/"));
+}

@@ -1,0 +1,131 @@
+/**
+ * Access paths (SPEC §3): `a.b`, `a[0]`, `a[0][1].b`, and relative-reference arithmetic.
+ *
+ * @module
+ */
+
+import { ParseError } from "./errors.ts";
+
+/** One step of an access path: a mapping key or a sequence index. */
+export type PathSegment = string | number;
+
+const DIGITS_REGEXP = /^[0-9]+$/;
+
+/**
+ * Splits an access path into keys and indexes. Empty segments are ignored (`a..b` is
+ * `a.b`, a leading `.` is dropped, `""` is the root `[]`). Indexes are non-negative integers.
+ *
+ * @param path The access path, e.g. `servers[0].host`.
+ * @returns The segments: strings for keys, numbers for indexes.
+ * @throws {ParseError} "Invalid array index in path: <x>" for a bracket that does not hold a
+ *   non-negative integer, "Unexpected ']' in path" for a stray `]`, "Unclosed '[' in path" for a
+ *   `[` without `]`. `column` is the 1-based column of the problem.
+ *
+ * @example Parse keys and indexes
+ * ```ts
+ * import { parsePath } from "./path.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(parsePath("a[0][1].b"), ["a", 0, 1, "b"]);
+ * assert.deepEqual(parsePath(""), []);
+ * assert.throws(() => parsePath("a[-1]"), /Invalid array index in path: -1/);
+ * ```
+ */
+export function parsePath(path: string): PathSegment[] {
+  const segments: PathSegment[] = [];
+  let key = "";
+  let i = 0;
+  const pushKey = () => {
+    if (key !== "") segments.push(key);
+    key = "";
+  };
+  while (i < path.length) {
+    const c = path[i];
+    if (c === ".") {
+      pushKey();
+      i++;
+    } else if (c === "[") {
+      pushKey();
+      const close = path.indexOf("]", i + 1);
+      if (close < 0) {
+        throw new ParseError("Unclosed '[' in path", {
+          column: i + 1,
+          path,
+          help: "Close the index with ']', e.g. items[0]",
+        });
+      }
+      const raw = path.slice(i + 1, close);
+      const index = Number(raw);
+      if (!DIGITS_REGEXP.test(raw) || !Number.isSafeInteger(index)) {
+        throw new ParseError(`Invalid array index in path: ${raw}`, {
+          column: i + 2,
+          path,
+          help: "Indexes are non-negative integers, e.g. items[0]",
+        });
+      }
+      segments.push(index);
+      i = close + 1;
+    } else if (c === "]") {
+      throw new ParseError("Unexpected ']' in path", { column: i + 1, path });
+    } else {
+      key += c;
+      i++;
+    }
+  }
+  pushKey();
+  return segments;
+}
+
+/**
+ * Writes segments back as an access path: keys joined with `.`, indexes as `[n]`.
+ * The inverse of {@linkcode parsePath} for keys that contain no `.`, `[` or `]`.
+ *
+ * @param segments Keys and indexes.
+ * @returns The access path (`""` for no segments).
+ *
+ * @example
+ * ```ts
+ * import { formatPath } from "./path.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(formatPath(["a", "b", 0, "c"]), "a.b[0].c");
+ * assert.equal(formatPath([0, 1]), "[0][1]");
+ * ```
+ */
+export function formatPath(segments: readonly PathSegment[]): string {
+  let out = "";
+  for (const s of segments) {
+    if (typeof s === "number") out += `[${s}]`;
+    else out += out === "" ? s : `.${s}`;
+  }
+  return out;
+}
+
+/**
+ * Computes the absolute path a relative reference points to. The current path is split on
+ * `.` only (so `servers[0]` is one level): one dot means a sibling of the current key, each
+ * extra dot one level up, clamped at the root.
+ *
+ * @param current Path of the value holding the reference, e.g. `servers[0].url`.
+ * @param levels Number of leading dots (at least 1).
+ * @param path The path after the dots; `""` gives the parent path itself.
+ * @returns The absolute access path.
+ * @throws {RangeError} When `levels` is not an integer of at least 1.
+ *
+ * @example Siblings and uncles
+ * ```ts
+ * import { resolveRelativePath } from "./path.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(resolveRelativePath("servers[0].url", 1, "host"), "servers[0].host");
+ * assert.equal(resolveRelativePath("database.connection.url", 2, "host"), "database.host");
+ * assert.equal(resolveRelativePath("hosts[1]", 1, "x"), "x");
+ * ```
+ */
+export function resolveRelativePath(current: string, levels: number, path: string): string {
+  if (!Number.isInteger(levels) || levels < 1) {
+    throw new RangeError(`levels must be an integer >= 1 (got ${levels})`);
+  }
+  const parts = current === "" ? [] : current.split(".");
+  const base = parts.slice(0, Math.max(0, parts.length - levels)).join(".");
+  if (path === "") return base;
+  if (base === "") return path;
+  return path.startsWith("[") ? base + path : `${base}.${path}`;
+}

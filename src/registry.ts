@@ -1,0 +1,161 @@
+/**
+ * Resolver registration: one process-wide registry (shared by every copy of the library
+ * loaded in the process) and per-config registries that take precedence over it.
+ *
+ * @module
+ */
+
+import { ResolverError } from "./errors.ts";
+import type { RegisterOptions, Resolver } from "./resolver.ts";
+
+/** A resolver with its registration options. */
+export interface RegisteredResolver {
+  /** Name it is registered under. */
+  name: string;
+  /** The resolver. */
+  resolver: Resolver;
+  /** Per-call timeout in ms, when set. */
+  timeout: number | undefined;
+  /** Every value it returns is sensitive. */
+  sensitive: boolean;
+}
+
+const NAME_REGEXP = /^[\p{L}\p{N}_-]+$/u;
+
+/** A set of named resolvers with the registration rules of SPEC §7. */
+export class ResolverRegistry {
+  #map = new Map<string, RegisteredResolver>();
+
+  /**
+   * Adds a resolver.
+   *
+   * @param name Resolver name (letters, digits, `_`, `-`).
+   * @param resolver Function or object form.
+   * @param options `force` replaces an existing one; `timeout`, `sensitive`.
+   * @throws {ResolverError} For a taken name without `force`, `ref`, or a bad name.
+   */
+  register(name: string, resolver: Resolver, options: RegisterOptions = {}): void {
+    validate(name, resolver, options);
+    if (this.#map.has(name) && !options.force) {
+      throw new ResolverError(`Resolver '${name}' is already registered`, {
+        code: "RESOLVER_ALREADY_REGISTERED",
+        resolver: name,
+        help: `Pass { force: true } to replace it: registerResolver("${name}", r, { force: true })`,
+      });
+    }
+    this.#map.set(name, {
+      name,
+      resolver,
+      timeout: options.timeout,
+      sensitive: options.sensitive ?? false,
+    });
+  }
+
+  /** Removes a resolver. @param name Its name. @returns Whether it existed. */
+  unregister(name: string): boolean {
+    return this.#map.delete(name);
+  }
+
+  /** Looks a resolver up. @param name Its name. @returns It, or undefined. */
+  get(name: string): RegisteredResolver | undefined {
+    return this.#map.get(name);
+  }
+
+  /** Registered names. @returns Names in registration order. */
+  names(): string[] {
+    return [...this.#map.keys()];
+  }
+}
+
+function validate(name: string, resolver: Resolver, options: RegisterOptions): void {
+  if (name === "ref") {
+    throw new ResolverError("The 'ref' resolver cannot be overridden", {
+      code: "RESOLVER_RESERVED",
+      resolver: name,
+      help: "Choose another name; ${ref:path} and ${path} always read this configuration",
+    });
+  }
+  if (!NAME_REGEXP.test(name)) {
+    throw new ResolverError(`Invalid resolver name: '${name}'`, {
+      code: "RESOLVER_INVALID",
+      help: "Resolver names use letters, digits, '_' and '-'",
+    });
+  }
+  const ok = typeof resolver === "function" ||
+    (typeof resolver === "object" && resolver !== null &&
+      typeof (resolver as { resolve?: unknown }).resolve === "function");
+  if (!ok) {
+    throw new ResolverError(`Resolver '${name}' must be a function or an object with resolve()`, {
+      code: "RESOLVER_INVALID",
+      resolver: name,
+    });
+  }
+  if (options.timeout !== undefined && !(options.timeout >= 0)) {
+    throw new RangeError(`timeout must be >= 0 ms, got ${options.timeout}`);
+  }
+}
+
+const GLOBAL_KEY = Symbol.for("holoconf.registry");
+
+/**
+ * The process-wide registry (one per process even if the library is loaded twice).
+ *
+ * @returns The global registry.
+ *
+ * @example
+ * ```ts
+ * import { globalRegistry } from "./registry.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(globalRegistry(), globalRegistry());
+ * ```
+ */
+export function globalRegistry(): ResolverRegistry {
+  const g = globalThis as unknown as Record<symbol, ResolverRegistry | undefined>;
+  let r = g[GLOBAL_KEY];
+  if (!r) {
+    r = new ResolverRegistry();
+    g[GLOBAL_KEY] = r;
+  }
+  return r;
+}
+
+/**
+ * Registers a resolver for every Config in the process.
+ *
+ * @param name Resolver name, used as `${name:...}`.
+ * @param resolver `(key, call) => value` (sync or async), or an object with `resolve`.
+ * @param options `force` to replace, per-call `timeout` in ms, `sensitive` results.
+ * @throws {ResolverError} When the name is taken (without `force`) or is `ref`.
+ *
+ * @example Register an async resolver
+ * ```ts
+ * import { registerResolver, unregisterResolver } from "./registry.ts";
+ * registerResolver("upper", (key) => Promise.resolve(key.toUpperCase()), { force: true });
+ * unregisterResolver("upper");
+ * ```
+ */
+export function registerResolver(
+  name: string,
+  resolver: Resolver,
+  options: RegisterOptions = {},
+): void {
+  globalRegistry().register(name, resolver, options);
+}
+
+/**
+ * Removes a globally registered resolver (built-ins included).
+ *
+ * @param name Resolver name.
+ *
+ * @example
+ * ```ts
+ * import { registerResolver, unregisterResolver, globalRegistry } from "./registry.ts";
+ * import assert from "node:assert/strict";
+ * registerResolver("tmp", () => 1, { force: true });
+ * unregisterResolver("tmp");
+ * assert.equal(globalRegistry().get("tmp"), undefined);
+ * ```
+ */
+export function unregisterResolver(name: string): void {
+  globalRegistry().unregister(name);
+}

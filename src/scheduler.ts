@@ -1,0 +1,450 @@
+/**
+ * The scheduler (ADR-003): one process-wide limit on in-flight resolver calls, per-batch
+ * limits, per-call timeouts and deadlines, and batching of calls for resolvers that can
+ * serve several keys in one request. It knows nothing of configs or resolvers' meaning.
+ *
+ * @module
+ */
+
+/** Process-wide scheduler settings. */
+export interface SchedulerSettings {
+  /** Most resolver calls in flight at once, process-wide. @default {50} */
+  maxConcurrentResolvers: number;
+  /** Per-call timeout in ms when a resolver sets none. @default {30000} */
+  defaultTimeout: number;
+}
+
+/**
+ * A counting semaphore with a FIFO queue. `tryAcquire` is synchronous so calls that find
+ * a free slot start without a microtask hop.
+ */
+export class Semaphore {
+  #limit: number;
+  #active = 0;
+  #peak = 0;
+  #queue: Array<(() => void) | undefined> = [];
+  #head = 0;
+
+  /** @param limit Slots (≥ 1). */
+  constructor(limit: number) {
+    this.#limit = checkLimit(limit, "limit");
+  }
+
+  /** Slots in use. */
+  get active(): number {
+    return this.#active;
+  }
+
+  /** Highest number of slots in use since the last `resetPeak`. */
+  get peak(): number {
+    return this.#peak;
+  }
+
+  /** Current limit. */
+  get limit(): number {
+    return this.#limit;
+  }
+
+  /** Changes the limit; waiters start if it grew. */
+  set limit(value: number) {
+    this.#limit = checkLimit(value, "limit");
+    this.#drain();
+  }
+
+  /** Forgets the peak. */
+  resetPeak(): void {
+    this.#peak = this.#active;
+  }
+
+  /** Takes a slot if one is free. @returns Whether a slot was taken. */
+  tryAcquire(): boolean {
+    if (this.#active < this.#limit && this.#head >= this.#queue.length) {
+      this.#take();
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Waits for a slot.
+   *
+   * @param signal Stops waiting (rejects with the signal's reason) when aborted.
+   * @returns Resolves once the slot is held.
+   */
+  acquire(signal?: AbortSignal): Promise<void> {
+    if (this.tryAcquire()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const index = this.#queue.length;
+      const onAbort = () => {
+        this.#queue[index] = undefined;
+        reject(signal?.reason);
+      };
+      this.#queue.push(() => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      });
+      if (signal) {
+        if (signal.aborted) onAbort();
+        else signal.addEventListener("abort", onAbort, { once: true });
+      }
+    });
+  }
+
+  /** Gives a slot back. */
+  release(): void {
+    this.#active--;
+    this.#drain();
+  }
+
+  #take(): void {
+    this.#active++;
+    if (this.#active > this.#peak) this.#peak = this.#active;
+  }
+
+  #drain(): void {
+    while (this.#active < this.#limit && this.#head < this.#queue.length) {
+      const next = this.#queue[this.#head];
+      this.#queue[this.#head++] = undefined;
+      if (next) {
+        this.#take();
+        next();
+      }
+    }
+    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+}
+
+function checkLimit(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+interface GlobalState {
+  settings: SchedulerSettings;
+  limiter: Semaphore;
+}
+
+const STATE_KEY = Symbol.for("holoconf.scheduler");
+
+function state(): GlobalState {
+  const g = globalThis as unknown as Record<symbol, GlobalState | undefined>;
+  let s = g[STATE_KEY];
+  if (!s) {
+    s = {
+      settings: { maxConcurrentResolvers: 50, defaultTimeout: 30_000 },
+      limiter: new Semaphore(50),
+    };
+    g[STATE_KEY] = s;
+  }
+  return s;
+}
+
+/**
+ * Sets process-wide limits: the most resolver calls in flight at once and the default
+ * per-call timeout.
+ *
+ * @param options New values; omitted ones stay.
+ * @throws {RangeError} For a non-positive or non-integer limit, or a negative timeout.
+ *
+ * @example Allow 100 concurrent resolver calls with a 10 s default timeout
+ * ```ts
+ * import { configure, getSchedulerSettings } from "./scheduler.ts";
+ * import assert from "node:assert/strict";
+ * const before = getSchedulerSettings();
+ * configure({ maxConcurrentResolvers: 100, defaultTimeout: 10_000 });
+ * assert.equal(getSchedulerSettings().maxConcurrentResolvers, 100);
+ * configure(before);
+ * ```
+ */
+export function configure(options: Partial<SchedulerSettings>): void {
+  const s = state();
+  if (options.maxConcurrentResolvers !== undefined) {
+    s.limiter.limit = checkLimit(options.maxConcurrentResolvers, "maxConcurrentResolvers");
+    s.settings.maxConcurrentResolvers = options.maxConcurrentResolvers;
+  }
+  if (options.defaultTimeout !== undefined) {
+    if (!(options.defaultTimeout >= 0)) {
+      throw new RangeError(`defaultTimeout must be >= 0 ms, got ${options.defaultTimeout}`);
+    }
+    s.settings.defaultTimeout = options.defaultTimeout;
+  }
+}
+
+/**
+ * The current process-wide settings.
+ *
+ * @returns A copy of the settings.
+ *
+ * @example
+ * ```ts
+ * import { getSchedulerSettings } from "./scheduler.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(getSchedulerSettings().maxConcurrentResolvers >= 1);
+ * ```
+ */
+export function getSchedulerSettings(): SchedulerSettings {
+  return { ...state().settings };
+}
+
+/**
+ * In-flight statistics of the process-wide limiter (for tests and benchmarks).
+ *
+ * @returns Active calls and the peak since the last reset.
+ *
+ * @example
+ * ```ts
+ * import { schedulerStats } from "./scheduler.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(typeof schedulerStats().peak, "number");
+ * ```
+ */
+export function schedulerStats(): { active: number; peak: number; resetPeak: () => void } {
+  const l = state().limiter;
+  return { active: l.active, peak: l.peak, resetPeak: () => l.resetPeak() };
+}
+
+/** How a call ended for timing purposes. */
+export type TimeoutKind = "call" | "deadline";
+
+/** One resolver invocation handed to the scheduler. */
+export interface CallTask<T> {
+  /** Does the work; receives the call's signal. */
+  run: (signal: AbortSignal) => T | Promise<T>;
+  /** Per-call timeout in ms (0 or Infinity: none). */
+  timeout: number;
+  /** Batch deadline or caller signal. */
+  signal?: AbortSignal | undefined;
+  /** Extra limit of the current batch (`resolveAll({ maxConcurrency })`). */
+  batchLimit?: Semaphore | undefined;
+  /** Skip the limiters (nested calls made from inside a resolver, synchronous access). */
+  bypassLimit?: boolean | undefined;
+  /** Builds the error for a timeout or an aborted caller signal. */
+  timeoutError: (kind: TimeoutKind, reason: unknown) => Error;
+}
+
+/**
+ * Runs one call under the limits. Synchronous work that finds a free slot runs inline and
+ * returns its value directly; anything asynchronous returns a promise that settles with the
+ * result, or rejects with `timeoutError(...)` when the per-call timeout fires or the task's
+ * signal aborts, whatever the resolver does with its signal.
+ *
+ * @param task The call.
+ * @returns The value, or a promise of it.
+ *
+ * @example
+ * ```ts
+ * import { runCall } from "./scheduler.ts";
+ * import assert from "node:assert/strict";
+ * const v = runCall({ run: () => 42, timeout: 1000, timeoutError: () => new Error("t") });
+ * assert.equal(v, 42);
+ * ```
+ */
+export function runCall<T>(task: CallTask<T>): T | Promise<T> {
+  if (task.signal?.aborted) return Promise.reject(task.timeoutError("deadline", task.signal.reason));
+  if (task.bypassLimit) return execute(task, undefined);
+  const global = state().limiter;
+  const batch = task.batchLimit;
+  if (batch === undefined || batch.tryAcquire()) {
+    if (global.tryAcquire()) return execute(task, release(global, batch));
+    if (batch) batch.release();
+  }
+  return acquireBoth(task, global, batch).then((rel) => execute(task, rel));
+}
+
+async function acquireBoth<T>(
+  task: CallTask<T>,
+  global: Semaphore,
+  batch: Semaphore | undefined,
+): Promise<() => void> {
+  try {
+    if (batch) await batch.acquire(task.signal);
+    try {
+      await global.acquire(task.signal);
+    } catch (e) {
+      batch?.release();
+      throw e;
+    }
+  } catch (e) {
+    throw task.timeoutError("deadline", e);
+  }
+  return release(global, batch);
+}
+
+function release(global: Semaphore, batch: Semaphore | undefined): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    global.release();
+    batch?.release();
+  };
+}
+
+function execute<T>(task: CallTask<T>, rel: (() => void) | undefined): T | Promise<T> {
+  const controller = new AbortController();
+  let result: T | Promise<T>;
+  try {
+    result = task.run(controller.signal);
+  } catch (e) {
+    rel?.();
+    throw e;
+  }
+  if (!isPromiseLike(result)) {
+    rel?.();
+    return result;
+  }
+  return guard(task, Promise.resolve(result), controller, rel);
+}
+
+function guard<T>(
+  task: CallTask<T>,
+  work: Promise<T>,
+  controller: AbortController,
+  rel: (() => void) | undefined,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const outer = task.signal;
+    const finish = () => {
+      if (timer !== undefined) clearTimeout(timer);
+      outer?.removeEventListener("abort", onOuterAbort);
+      rel?.();
+    };
+    const fail = (kind: TimeoutKind, reason: unknown) => {
+      const err = task.timeoutError(kind, reason);
+      finish();
+      controller.abort(err);
+      reject(err);
+    };
+    const onOuterAbort = () => fail("deadline", outer?.reason);
+    if (task.timeout > 0 && Number.isFinite(task.timeout)) {
+      timer = setTimeout(() => fail("call", undefined), task.timeout);
+    }
+    if (outer) {
+      if (outer.aborted) {
+        onOuterAbort();
+        return;
+      }
+      outer.addEventListener("abort", onOuterAbort, { once: true });
+    }
+    work.then(
+      (v) => {
+        if (controller.signal.aborted) return;
+        finish();
+        resolve(v);
+      },
+      (e) => {
+        if (controller.signal.aborted) return;
+        finish();
+        reject(e);
+      },
+    );
+  });
+}
+
+/**
+ * Whether a value is a thenable.
+ *
+ * @param value Anything.
+ * @returns True for promises and thenables.
+ *
+ * @example
+ * ```ts
+ * import { isPromiseLike } from "./scheduler.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(isPromiseLike(Promise.resolve(1)), true);
+ * assert.equal(isPromiseLike(1), false);
+ * ```
+ */
+export function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof value === "object" && value !== null &&
+    typeof (value as { then?: unknown }).then === "function";
+}
+
+/** One call waiting in a batch. */
+interface BatchEntry<C> {
+  key: string;
+  call: C;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** How a batch group runs: the group's shared settings. */
+export interface BatchSpec<C> {
+  /** Largest group handed to `runMany`. */
+  size: number;
+  /** Serves a group; returns one value or Error per entry. */
+  runMany: (keys: string[], calls: C[], signal: AbortSignal) => Promise<unknown[]>;
+  /** Task settings for each group request (timeout, signal, batch limit, errors). */
+  task: Omit<CallTask<unknown[]>, "run">;
+}
+
+/**
+ * Groups calls that are pending at the same time into requests of at most `size` keys.
+ * A full group is sent at once; the rest go out on the next macrotask. Each group request
+ * takes one slot of the limiter.
+ */
+export class Batcher<C> {
+  #pending = new Map<string, { spec: BatchSpec<C>; entries: BatchEntry<C>[] }>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * Queues one call.
+   *
+   * @param group Calls of different groups never share a request.
+   * @param key The call's key.
+   * @param call The call object handed to `runMany`.
+   * @param spec How the group runs (the first call of a group decides).
+   * @returns The call's value.
+   */
+  enqueue(group: string, key: string, call: C, spec: BatchSpec<C>): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      let g = this.#pending.get(group);
+      if (!g) {
+        g = { spec, entries: [] };
+        this.#pending.set(group, g);
+      }
+      g.entries.push({ key, call, resolve, reject });
+      if (g.entries.length >= g.spec.size) {
+        this.#pending.delete(group);
+        this.#send(g.spec, g.entries);
+      } else if (this.#timer === undefined) {
+        this.#timer = setTimeout(() => this.#flush(), 0);
+      }
+    });
+  }
+
+  #flush(): void {
+    this.#timer = undefined;
+    const groups = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const g of groups) {
+      for (let i = 0; i < g.entries.length; i += g.spec.size) {
+        this.#send(g.spec, g.entries.slice(i, i + g.spec.size));
+      }
+    }
+  }
+
+  #send(spec: BatchSpec<C>, entries: BatchEntry<C>[]): void {
+    const keys = entries.map((e) => e.key);
+    const calls = entries.map((e) => e.call);
+    Promise.resolve(runCall<unknown[]>({ ...spec.task, run: (signal) => spec.runMany(keys, calls, signal) }))
+      .then(
+        (results) => {
+          entries.forEach((e, i) => {
+            const r = Array.isArray(results) ? results[i] : undefined;
+            if (!Array.isArray(results) || i >= results.length) {
+              e.reject(new Error("resolveMany returned fewer results than calls"));
+            } else if (r instanceof Error) e.reject(r);
+            else e.resolve(r);
+          });
+        },
+        (err) => entries.forEach((e) => e.reject(err)),
+      );
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Schema-driven coercion of resolved strings (ADR-012, SPEC §8) and the value descriptions
+ * used in `TypeCoercionError` `Got:` lines.
+ *
+ * @module
+ */
+
+/** The types a resolved string may be coerced to. */
+export type CoercionType = "integer" | "number" | "boolean";
+
+/** The outcome of {@linkcode coerceString}. */
+export type CoercionResult = { ok: true; value: number | boolean } | { ok: false };
+
+const INTEGER_REGEXP = /^[+-]?[0-9]+$/;
+const NUMBER_REGEXP = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+
+/**
+ * Converts a resolved string to the type a schema asks for, strictly:
+ *
+ * - `integer`: optional sign and ASCII digits only (no whitespace, decimals, underscores or
+ *   exponent), and the result must be a safe integer;
+ * - `number`: a decimal or exponent literal with an optional sign (`1.5`, `-2`, `.5`, `1e3`);
+ *   no whitespace, hex, `inf` or `NaN`, and the result must be finite;
+ * - `boolean`: only `true` or `false`, in any case (`"1"`, `"yes"` are rejected).
+ *
+ * @param value The string to convert.
+ * @param type The target type.
+ * @returns `{ ok: true, value }` on success, `{ ok: false }` otherwise.
+ *
+ * @example Coerce environment strings
+ * ```ts
+ * import { coerceString } from "./coerce.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(coerceString("8080", "integer"), { ok: true, value: 8080 });
+ * assert.deepEqual(coerceString("1e3", "number"), { ok: true, value: 1000 });
+ * assert.deepEqual(coerceString("TRUE", "boolean"), { ok: true, value: true });
+ * assert.deepEqual(coerceString("1.5", "integer"), { ok: false });
+ * assert.deepEqual(coerceString("yes", "boolean"), { ok: false });
+ * ```
+ */
+export function coerceString(value: string, type: CoercionType): CoercionResult {
+  switch (type) {
+    case "integer": {
+      if (!INTEGER_REGEXP.test(value)) return { ok: false };
+      const n = Number(value);
+      if (!Number.isSafeInteger(n)) return { ok: false };
+      return { ok: true, value: n === 0 ? 0 : n };
+    }
+    case "number": {
+      if (!NUMBER_REGEXP.test(value)) return { ok: false };
+      const n = Number(value);
+      if (!Number.isFinite(n)) return { ok: false };
+      return { ok: true, value: n === 0 ? 0 : n };
+    }
+    case "boolean": {
+      const lower = value.toLowerCase();
+      if (lower === "true") return { ok: true, value: true };
+      if (lower === "false") return { ok: true, value: false };
+      return { ok: false };
+    }
+  }
+}
+
+/**
+ * Describes a value for an error's `Got:` line: `string ("abc")`, `integer (5)`,
+ * `float (1.5)`, `boolean`, `null`, `sequence`, `mapping` or `bytes`. A sensitive value is
+ * never shown: `string ([REDACTED])`, `integer ([REDACTED])`.
+ *
+ * @param value The value.
+ * @param sensitive Whether the value is sensitive.
+ * @returns The description.
+ *
+ * @example Describe values, with and without redaction
+ * ```ts
+ * import { describeValue } from "./coerce.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(describeValue("abc", false), 'string ("abc")');
+ * assert.equal(describeValue("hunter2", true), "string ([REDACTED])");
+ * assert.equal(describeValue(5, false), "integer (5)");
+ * assert.equal(describeValue([1], false), "sequence");
+ * ```
+ */
+export function describeValue(value: unknown, sensitive: boolean): string {
+  const shown = (text: string) => (sensitive ? "[REDACTED]" : text);
+  if (value === null || value === undefined) return "null";
+  switch (typeof value) {
+    case "string":
+      return `string (${shown(JSON.stringify(value))})`;
+    case "number":
+      return Number.isInteger(value)
+        ? `integer (${shown(String(value))})`
+        : `float (${shown(String(value))})`;
+    case "bigint":
+      return `integer (${shown(String(value))})`;
+    case "boolean":
+      return "boolean";
+    case "object":
+      if (value instanceof Uint8Array) return "bytes";
+      if (Array.isArray(value)) return "sequence";
+      return "mapping";
+    default:
+      return typeof value;
+  }
+}

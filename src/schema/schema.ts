@@ -1,0 +1,537 @@
+/**
+ * The `Schema` class: a JSON Schema (draft-07 or 2020-12, written in YAML or JSON) used to
+ * validate configs, supply defaults, drive coercion and generate docs and templates.
+ *
+ * The validator itself is loaded on first need with `await import()`: creating a `Schema`
+ * starts that load in the background, `ready()` waits for it, and the synchronous
+ * {@linkcode Schema.validateSync} works as soon as it has completed.
+ *
+ * @module
+ */
+
+import {
+  HoloconfError,
+  NotFoundError,
+  ParseError,
+  type ValidationIssue,
+} from "../errors.ts";
+import { readTextFileSync, RuntimeFileError } from "../runtime.ts";
+import { parseYamlValue } from "../yaml.ts";
+import {
+  type CompiledValidator,
+  compileValidator,
+  detectDraft,
+  type Draft,
+  isValidatorLoaded,
+  loadValidatorModule,
+  type ValidateOptions,
+} from "./_validator.ts";
+import {
+  candidatesAt,
+  checkSchema,
+  expandNode,
+  hasOwn,
+  isObject,
+  type PathSegment,
+  type SchemaNode,
+  typesOf,
+} from "./_walk.ts";
+import { schemaToMarkdown } from "./markdown.ts";
+import { schemaToTemplate } from "./template.ts";
+
+export type { Draft, ValidateOptions } from "./_validator.ts";
+export type { PathSegment } from "./_walk.ts";
+
+/** The result of {@linkcode Schema.defaultAt}. */
+export interface SchemaDefault {
+  /** Whether the schema declares a default at the path. */
+  found: boolean;
+  /** A deep copy of the default (present when `found`). */
+  value?: unknown;
+}
+
+/** The scalar types a resolved string may be coerced to (ADR-012). */
+export type SchemaCoercionType = "integer" | "number" | "boolean";
+
+const COERCIBLE = new Set(["integer", "number", "boolean"]);
+
+/**
+ * A JSON Schema document. Create one with {@linkcode Schema.load},
+ * {@linkcode Schema.fromYaml}, {@linkcode Schema.fromJson} or {@linkcode Schema.fromObject};
+ * a malformed schema is rejected at once with a `ParseError`.
+ *
+ * @example Validate a value and collect every issue
+ * ```ts
+ * import { Schema } from "./schema.ts";
+ * import assert from "node:assert/strict";
+ * const schema = Schema.fromYaml(`
+ * type: object
+ * required: [host]
+ * properties:
+ *   port: { type: integer, maximum: 65535, default: 8080 }
+ * `);
+ * const issues = await schema.validate({ port: 70000 });
+ * assert.deepEqual(issues, [
+ *   { path: "", message: "must have required property 'host'" },
+ *   { path: "/port", message: "must be <= 65535" },
+ * ]);
+ * assert.deepEqual(schema.defaultAt(["port"]), { found: true, value: 8080 });
+ * ```
+ */
+export class Schema {
+  #schema: SchemaNode;
+  #draft: Draft;
+  #compiled: CompiledValidator | undefined;
+  #loading: Promise<void> | undefined;
+
+  private constructor(schema: SchemaNode) {
+    checkSchema(schema);
+    this.#schema = schema;
+    this.#draft = detectDraft(schema);
+    if (!isValidatorLoaded()) {
+      // Start loading the validator now; failures surface from ready()/validate().
+      this.#loading = loadValidatorModule();
+      this.#loading.catch(() => {});
+    }
+  }
+
+  /**
+   * Loads a schema file: `.json` files are parsed as JSON, anything else as YAML.
+   *
+   * @param path File path.
+   * @returns The schema.
+   * @throws {NotFoundError} "File not found: <path>" when the file does not exist.
+   * @throws {ParseError} When the file cannot be read or parsed, or is not a valid schema.
+   *
+   * @example Load a schema file
+   * ```ts ignore
+   * import { Schema } from "./schema.ts";
+   * const schema = Schema.load("config/schema.yaml");
+   * await schema.ready();
+   * ```
+   */
+  static load(path: string): Schema {
+    let text: string;
+    try {
+      text = readTextFileSync(path);
+    } catch (e) {
+      if (e instanceof RuntimeFileError && e.notFound) {
+        throw new NotFoundError(`File not found: ${path}`, {
+          resource: path,
+          code: "FILE_NOT_FOUND",
+          cause: e,
+          help: "Check that the schema file exists",
+        });
+      }
+      throw new ParseError(`Failed to read schema file: ${path}`, {
+        cause: e,
+        detail: e instanceof Error ? e.message : String(e),
+      });
+    }
+    return /\.json$/i.test(path) ? Schema.fromJson(text) : Schema.fromYaml(text);
+  }
+
+  /**
+   * Parses a schema written in YAML (JSON is YAML too).
+   *
+   * @param text YAML text.
+   * @returns The schema.
+   * @throws {ParseError} "Invalid YAML schema: ..." for bad YAML, "Invalid JSON Schema: ..."
+   * for a document that is not a valid schema.
+   *
+   * @example
+   * ```ts
+   * import { Schema } from "./schema.ts";
+   * import assert from "node:assert/strict";
+   * const schema = Schema.fromYaml("type: object\nproperties:\n  debug: { type: boolean }\n");
+   * assert.equal(schema.coercionTypeAt(["debug"]), "boolean");
+   * ```
+   */
+  static fromYaml(text: string): Schema {
+    let value: unknown;
+    try {
+      value = parseYamlValue(text);
+    } catch (e) {
+      const reason = e instanceof HoloconfError ? e.headline : String(e);
+      throw new ParseError(`Invalid YAML schema: ${reason}`, {
+        cause: e,
+        ...(e instanceof ParseError && e.line !== undefined ? { line: e.line } : {}),
+        ...(e instanceof ParseError && e.column !== undefined ? { column: e.column } : {}),
+      });
+    }
+    return new Schema(value === null ? {} : (value as SchemaNode));
+  }
+
+  /**
+   * Parses a schema written in strict JSON.
+   *
+   * @param text JSON text.
+   * @returns The schema.
+   * @throws {ParseError} "Invalid JSON schema: ..." for bad JSON, "Invalid JSON Schema: ..."
+   * for a document that is not a valid schema.
+   *
+   * @example
+   * ```ts
+   * import { Schema } from "./schema.ts";
+   * import assert from "node:assert/strict";
+   * const schema = Schema.fromJson('{"properties": {"n": {"type": ["integer", "null"]}}}');
+   * assert.equal(schema.allowsNull(["n"]), true);
+   * ```
+   */
+  static fromJson(text: string): Schema {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      throw new ParseError(`Invalid JSON schema: ${(e as Error).message}`, { cause: e });
+    }
+    return new Schema(value as SchemaNode);
+  }
+
+  /**
+   * Wraps a schema given as a JavaScript object (deep-copied).
+   *
+   * @param obj The schema (an object or a boolean).
+   * @returns The schema.
+   * @throws {ParseError} "Invalid JSON Schema: ..." when it is not a valid schema.
+   *
+   * @example
+   * ```ts
+   * import { Schema } from "./schema.ts";
+   * import assert from "node:assert/strict";
+   * const schema = Schema.fromObject({ properties: { port: { type: "integer" } } });
+   * assert.deepEqual(schema.toObject(), { properties: { port: { type: "integer" } } });
+   * ```
+   */
+  static fromObject(obj: Record<string, unknown> | boolean): Schema {
+    let copy: unknown;
+    try {
+      copy = structuredClone(obj);
+    } catch (e) {
+      throw new ParseError(`Invalid JSON Schema: ${(e as Error).message}`, { cause: e });
+    }
+    return new Schema(copy as SchemaNode);
+  }
+
+  /**
+   * The JSON Schema draft in use: from `$schema`, 2020-12 by default.
+   *
+   * @example
+   * ```ts
+   * import { Schema } from "./schema.ts";
+   * import assert from "node:assert/strict";
+   * assert.equal(Schema.fromObject({}).draft, "2020-12");
+   * const old = Schema.fromObject({ $schema: "http://json-schema.org/draft-07/schema#" });
+   * assert.equal(old.draft, "draft-07");
+   * ```
+   */
+  get draft(): Draft {
+    return this.#draft;
+  }
+
+  /**
+   * Whether synchronous validation is available now (the validator is loaded).
+   *
+   * @example
+   * ```ts
+   * import { Schema } from "./schema.ts";
+   * import assert from "node:assert/strict";
+   * const schema = Schema.fromObject({ type: "object" });
+   * await schema.ready();
+   * assert.equal(schema.isReady, true);
+   * ```
+   */
+  get isReady(): boolean {
+    return isValidatorLoaded();
+  }
+
+  /**
+   * The schema as a plain object (a deep copy).
+   *
+   * @returns The schema document.
+   *
+   * @example
+   * ```ts
+   * import { Schema } from "./schema.ts";
+   * import assert from "node:assert/strict";
+   * assert.deepEqual(Schema.fromYaml("type: string").toObject(), { type: "string" });
+   * ```
+   */
+  toObject(): Record<string, unknown> | boolean {
+    return structuredClone(this.#schema);
+  }
+
+  /**
+   * Markdown reference documentation for this schema (see `schemaToMarkdown`).
+   *
+   * @returns Markdown text.
+   *
+   * @example
+   * ```ts
+   * import { Schema } from "./schema.ts";
+   * import assert from "node:assert/strict";
+   * const md = Schema.fromYaml("properties:\n  port: { type: integer }").toMarkdown();
+   * assert.ok(md.startsWith("# Configuration Reference"));
+   * ```
+   */
+  toMarkdown(): string {
+    return schemaToMarkdown(this.#schema);
+  }
+
+  /**
+   * A commented YAML skeleton for this schema (see `schemaToTemplate`).
+   *
+   * @returns YAML text.
+   *
+   * @example
+   * ```ts
+   * import { Schema } from "./schema.ts";
+   * import assert from "node:assert/strict";
+   * const yaml = Schema.fromYaml("properties:\n  port: { type: integer }").toTemplate();
+   * assert.ok(yaml.includes("port: 0"));
+   * ```
+   */
+  toTemplate(): string {
+    return schemaToTemplate(this.#schema);
+  }
+
+  /**
+   * Waits until the validator is loaded and this schema compiled; afterwards
+   * {@linkcode Schema.validateSync} works.
+   *
+   * @returns A promise that resolves when validation is available.
+   * @throws {HoloconfError} When the validator package cannot be loaded.
+   * @throws {ParseError} When the schema's references cannot be resolved.
+   *
+   * @example
+   * ```ts
+   * import { Schema } from "./schema.ts";
+   * import assert from "node:assert/strict";
+   * const schema = Schema.fromObject({ type: "integer" });
+   * await schema.ready();
+   * assert.deepEqual(schema.validateSync(5), []);
+   * ```
+   */
+  async ready(): Promise<void> {
+    await (this.#loading ?? loadValidatorModule());
+    this.#compile();
+  }
+
+  /**
+   * Validates a (resolved) value and returns every issue found.
+   *
+   * @param value The value, usually a whole resolved config.
+   * @param options Wildcard handling.
+   * @returns The issues (`[]` when valid), each `{ path: <json pointer>, message }`.
+   * @throws {HoloconfError} When the validator cannot be loaded.
+   *
+   * @example
+   * ```ts
+   * import { Schema } from "./schema.ts";
+   * import assert from "node:assert/strict";
+   * const schema = Schema.fromObject({ properties: { port: { type: "integer" } } });
+   * assert.deepEqual(await schema.validate({ port: "x" }), [
+   *   { path: "/port", message: "must be integer" },
+   * ]);
+   * ```
+   */
+  async validate(value: unknown, options?: ValidateOptions): Promise<ValidationIssue[]> {
+    await this.ready();
+    return this.validateSync(value, options);
+  }
+
+  /**
+   * Validates synchronously. Works once the validator is loaded (after
+   * {@linkcode Schema.ready}, an awaited {@linkcode Schema.validate}, or shortly after any
+   * schema was created).
+   *
+   * @param value The value to check.
+   * @param options Wildcard handling (`isWildcard`), e.g. `${...}` placeholders that match
+   * any type in `validateRaw`.
+   * @returns The issues (`[]` when valid).
+   * @throws {HoloconfError} Code `SCHEMA_NOT_READY` when the validator is not loaded yet.
+   *
+   * @example Treat placeholders as wildcards
+   * ```ts
+   * import { Schema } from "./schema.ts";
+   * import assert from "node:assert/strict";
+   * const schema = Schema.fromObject({ properties: { port: { type: "integer" } } });
+   * await schema.ready();
+   * const isWildcard = (v: unknown) => typeof v === "string" && v.includes("${");
+   * assert.deepEqual(schema.validateSync({ port: "${env:PORT}" }, { isWildcard }), []);
+   * assert.equal(schema.validateSync({ port: "80" }).length, 1);
+   * ```
+   */
+  validateSync(value: unknown, options?: ValidateOptions): ValidationIssue[] {
+    return this.#compile().validate(value, options);
+  }
+
+  #compile(): CompiledValidator {
+    this.#compiled ??= compileValidator(this.#schema, this.#draft);
+    return this.#compiled;
+  }
+
+  /**
+   * The schema default at a config path. Walks `properties` for string segments and
+   * `prefixItems` / `items` for numeric ones (also `patternProperties` and
+   * `additionalProperties` schemas), following local `$ref`s and `allOf`.
+   *
+   * @param path Path segments, e.g. `["database", "port"]` or `["servers", 0, "host"]`.
+   * @returns `{ found: true, value }` (a deep copy) or `{ found: false }`.
+   *
+   * @example
+   * ```ts
+   * import { Schema } from "./schema.ts";
+   * import assert from "node:assert/strict";
+   * const schema = Schema.fromYaml(`
+   * properties:
+   *   database:
+   *     properties:
+   *       port: { type: integer, default: 5432 }
+   * `);
+   * assert.deepEqual(schema.defaultAt(["database", "port"]), { found: true, value: 5432 });
+   * assert.deepEqual(schema.defaultAt(["database", "host"]), { found: false });
+   * ```
+   */
+  defaultAt(path: readonly PathSegment[]): SchemaDefault {
+    for (const node of candidatesAt(this.#schema, path)) {
+      if (isObject(node) && hasOwn(node, "default")) {
+        return { found: true, value: structuredClone(node.default) };
+      }
+    }
+    return { found: false };
+  }
+
+  /**
+   * Whether `null` is acceptable at a path: true when the path is not described by the
+   * schema or has no `type`; otherwise the type must include `"null"` (also through
+   * `anyOf`/`oneOf` unions, or `nullable: true`). An `enum`/`const` without null excludes it.
+   *
+   * @param path Path segments.
+   * @returns Whether null is allowed.
+   *
+   * @example
+   * ```ts
+   * import { Schema } from "./schema.ts";
+   * import assert from "node:assert/strict";
+   * const schema = Schema.fromYaml(`
+   * properties:
+   *   a: { type: string }
+   *   b: { type: [string, "null"] }
+   * `);
+   * assert.equal(schema.allowsNull(["a"]), false);
+   * assert.equal(schema.allowsNull(["b"]), true);
+   * assert.equal(schema.allowsNull(["unknown"]), true);
+   * ```
+   */
+  allowsNull(path: readonly PathSegment[]): boolean {
+    const nodes = candidatesAt(this.#schema, path);
+    return nodes.every((n) => this.#nodeAllowsNull(n, 0));
+  }
+
+  #nodeAllowsNull(node: SchemaNode, depth: number): boolean {
+    if (typeof node === "boolean") return node;
+    if (depth > 32) return true;
+    if (node.nullable === true) return true;
+    const types = typesOf(node);
+    if (types.length > 0 && !types.includes("null")) return false;
+    if (Array.isArray(node.enum) && !node.enum.includes(null)) return false;
+    if (hasOwn(node, "const") && node.const !== null) return false;
+    for (const k of ["anyOf", "oneOf"]) {
+      const branches = node[k];
+      if (!Array.isArray(branches)) continue;
+      const ok = branches.some((b) =>
+        (typeof b === "boolean" || isObject(b)) &&
+        expandNode(this.#schema, b).every((n) => this.#nodeAllowsNull(n, depth + 1))
+      );
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+  /**
+   * The type a resolved string at this path is coerced to (ADR-012): `integer`, `number` or
+   * `boolean` when the schema's `type` there is exactly that (or that plus `"null"`, also as
+   * an `anyOf`/`oneOf` union); `undefined` otherwise, including `type: string` and paths the
+   * schema does not describe. `[integer, number]` coerces as `number`.
+   *
+   * @param path Path segments.
+   * @returns The coercion target, or `undefined`.
+   *
+   * @example
+   * ```ts
+   * import { Schema } from "./schema.ts";
+   * import assert from "node:assert/strict";
+   * const schema = Schema.fromYaml(`
+   * properties:
+   *   port: { type: integer }
+   *   ratio: { type: [number, "null"] }
+   *   name: { type: string }
+   *   ids: { type: array, items: { type: integer } }
+   * `);
+   * assert.equal(schema.coercionTypeAt(["port"]), "integer");
+   * assert.equal(schema.coercionTypeAt(["ratio"]), "number");
+   * assert.equal(schema.coercionTypeAt(["name"]), undefined);
+   * assert.equal(schema.coercionTypeAt(["ids", 3]), "integer");
+   * ```
+   */
+  coercionTypeAt(path: readonly PathSegment[]): SchemaCoercionType | undefined {
+    let result: SchemaCoercionType | undefined;
+    for (const node of candidatesAt(this.#schema, path)) {
+      const t = this.#nodeCoercionType(node, 0);
+      if (t === null) continue; // says nothing about the type
+      if (t === undefined) return undefined;
+      if (result !== undefined && result !== t) return undefined;
+      result = t;
+    }
+    return result;
+  }
+
+  /** `null`: no type information here; `undefined`: not coercible. */
+  #nodeCoercionType(node: SchemaNode, depth: number): SchemaCoercionType | undefined | null {
+    if (!isObject(node) || depth > 32) return null;
+    const types = typesOf(node);
+    if (types.length > 0) return coercionFromTypes(types);
+    for (const k of ["anyOf", "oneOf"]) {
+      const branches = node[k];
+      if (!Array.isArray(branches)) continue;
+      const collected: string[] = [];
+      for (const b of branches) {
+        if (typeof b !== "boolean" && !isObject(b)) continue;
+        const branchTypes = expandNode(this.#schema, b).flatMap(typesOf);
+        if (branchTypes.length === 0) return undefined; // a branch accepting anything
+        collected.push(...branchTypes);
+      }
+      return coercionFromTypes(collected);
+    }
+    return null;
+  }
+
+  /**
+   * A short description (never the whole schema).
+   *
+   * @returns `Schema(<title or draft>)`.
+   *
+   * @example
+   * ```ts
+   * import { Schema } from "./schema.ts";
+   * import assert from "node:assert/strict";
+   * assert.equal(String(Schema.fromObject({ title: "App" })), "Schema(App)");
+   * ```
+   */
+  toString(): string {
+    const title = isObject(this.#schema) && typeof this.#schema.title === "string"
+      ? this.#schema.title
+      : this.#draft;
+    return `Schema(${title})`;
+  }
+}
+
+function coercionFromTypes(types: string[]): SchemaCoercionType | undefined {
+  const set = new Set(types.filter((t) => t !== "null"));
+  if (set.size === 0) return undefined;
+  for (const t of set) if (!COERCIBLE.has(t)) return undefined;
+  if (set.size === 1) return [...set][0] as SchemaCoercionType;
+  if (set.size === 2 && set.has("integer") && set.has("number")) return "number";
+  return undefined;
+}

@@ -1,0 +1,36 @@
+import assert from "node:assert/strict";
+import { formatValue, makeStyle, toPlain } from "../../src/cli/format.ts";
+
+Deno.test("formatValue() text prints strings raw and scalars as YAML scalars", () => {
+  assert.equal(formatValue("a: b", "text"), "a: b");
+  assert.equal(formatValue(5432, "text"), "5432");
+  assert.equal(formatValue(1.5, "text"), "1.5");
+  assert.equal(formatValue(true, "text"), "true");
+  assert.equal(formatValue(null, "text"), "null");
+  assert.equal(formatValue(Infinity, "text"), ".inf");
+});
+
+Deno.test("formatValue() text prints mappings and lists as block YAML", () => {
+  assert.equal(formatValue({ host: "h", ports: [1, 2] }, "text"), "host: h\nports:\n  - 1\n  - 2");
+  assert.equal(formatValue(["a", "true"], "text"), "- a\n- 'true'");
+});
+
+Deno.test("formatValue() json and yaml formats", () => {
+  assert.equal(formatValue("localhost", "json"), '"localhost"');
+  assert.equal(formatValue({ a: [1] }, "json"), '{\n  "a": [\n    1\n  ]\n}');
+  assert.equal(formatValue("localhost", "yaml"), "localhost");
+  assert.equal(formatValue({ a: null }, "yaml"), "a: null");
+});
+
+Deno.test("toPlain() turns bytes into base64 at any depth", () => {
+  const bytes = new TextEncoder().encode("hello");
+  assert.equal(formatValue(bytes, "text"), "aGVsbG8=");
+  assert.deepEqual(toPlain({ a: [bytes] }), { a: ["aGVsbG8="] });
+  assert.equal(toPlain(10n), 10);
+});
+
+Deno.test("makeStyle(false) never emits escape codes", () => {
+  const s = makeStyle(false);
+  for (const f of [s.green, s.red, s.yellow, s.dim, s.bold]) assert.equal(f("x"), "x");
+  assert.notEqual(makeStyle(true).green("x"), "x");
+});

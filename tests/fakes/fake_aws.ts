@@ -1,0 +1,544 @@
+/**
+ * A loopback fake of the three AWS APIs holoconf uses, speaking the wire protocols the AWS SDK
+ * for JavaScript v3 sends:
+ *
+ * - SSM, JSON 1.1: `POST /` with `X-Amz-Target: AmazonSSM.GetParameter | AmazonSSM.GetParameters`;
+ * - S3, REST-XML: path-style `GET /bucket/key` (GetObject), XML errors (`NoSuchKey`, ...);
+ * - CloudFormation, Query: `POST /` form body `Action=DescribeStacks&StackName=...`, XML replies.
+ *
+ * The server logic is a plain `(req: Request) => Promise<Response>` ({@linkcode FakeAwsCore.handle})
+ * so the same fake can be mounted on Node's `http` server; {@linkcode startFakeAws} is a thin
+ * `Deno.serve` wrapper on 127.0.0.1, port 0.
+ *
+ * Fault injection (changeable at any time with `fake.setFaults`): latency per request, the first N
+ * requests throttled (a throttling error of the service's own shape, which the SDK retries), the
+ * first N requests answered with HTTP 500, requests that hang until the client goes away, and
+ * names that are denied (AccessDenied).
+ *
+ * Fixtures may be limited to a region and/or an access key id (the fake reads both from the
+ * SigV4 `Authorization` header), which is how tests check that `region=`/`profile=` reach AWS.
+ *
+ * @module
+ */
+
+/** Restriction of a fixture to the region and/or credentials a request was signed with. */
+export interface FixtureScope {
+  /** Only visible to requests signed for this region. */
+  region?: string;
+  /** Only visible to requests signed with this access key id. */
+  accessKeyId?: string;
+}
+
+/** An SSM parameter. */
+export interface SsmFixture extends FixtureScope {
+  /** Parameter value (for `StringList`, comma-separated). */
+  value: string;
+  /** Parameter type. @default {"String"} */
+  type?: "String" | "SecureString" | "StringList";
+}
+
+/** An S3 object. */
+export interface S3Fixture extends FixtureScope {
+  /** Object content. */
+  body: string | Uint8Array;
+  /** `Content-Type` header. @default {"application/octet-stream"} */
+  contentType?: string;
+}
+
+/** A CloudFormation stack: its outputs (a `null` value is an output without `OutputValue`). */
+export interface CfnStackFixture extends FixtureScope {
+  /** OutputKey -> OutputValue. */
+  outputs: Record<string, string | null>;
+}
+
+/** Faults to inject. */
+export interface FakeAwsFaults {
+  /** Delay before every answer, in ms. @default {0} */
+  latencyMs?: number;
+  /** Answer the next N requests with a throttling error. @default {0} */
+  throttleFirst?: number;
+  /** Answer the next N requests with HTTP 500. @default {0} */
+  failFirst?: number;
+  /**
+   * Hold every request until the client disconnects or `releaseAll()` is called (released
+   * requests are then answered normally). @default {false}
+   */
+  hang?: boolean;
+  /**
+   * Names whose requests are refused with AccessDenied: SSM parameter names, `bucket/key`
+   * for S3, stack names for CloudFormation. A GetParameters request naming any of them fails
+   * as a whole, like IAM does.
+   */
+  deny?: string[];
+}
+
+/** Fixtures and faults of a fake. */
+export interface FakeAwsOptions extends FakeAwsFaults {
+  /** SSM parameters by name; a string is a `String` parameter. */
+  ssm?: Record<string, string | SsmFixture>;
+  /** S3 objects by `bucket/key`; a string is a body with no particular content type. */
+  s3?: Record<string, string | S3Fixture>;
+  /** Stacks by name: OutputKey -> value, or a {@linkcode CfnStackFixture}. */
+  cfn?: Record<string, Record<string, string | null> | CfnStackFixture>;
+}
+
+/** What the fake saw of one request. */
+export interface FakeAwsRequest {
+  /** `GetParameter`, `GetParameters`, `GetObject`, `DescribeStacks`, or `Unknown`. */
+  operation: string;
+  /** Region from the SigV4 credential scope. */
+  region: string | undefined;
+  /** Access key id from the SigV4 credential scope. */
+  accessKeyId: string | undefined;
+  /** Names asked for (parameter names, `bucket/key`, stack name). */
+  names: string[];
+}
+
+/** The runtime-independent part of the fake. */
+export interface FakeAwsCore {
+  /** Serves one request. */
+  handle(req: Request): Promise<Response>;
+  /** Number of requests seen for `operation` (all attempts, faults included). */
+  count(operation: string): number;
+  /** Every request seen, in arrival order. */
+  readonly requests: readonly FakeAwsRequest[];
+  /** Replaces the faults (fields left out keep their values). */
+  setFaults(faults: FakeAwsFaults): void;
+  /** Releases hanging requests and pending delays. */
+  releaseAll(): void;
+  /** Requests currently held by `hang` or latency. */
+  readonly waiting: number;
+  /** Resolves once `predicate` holds (checked now and after every arrival or release). */
+  until(predicate: (fake: FakeAwsCore) => boolean): Promise<void>;
+}
+
+/** A running fake server. */
+export interface FakeAws extends FakeAwsCore {
+  /** Base URL, e.g. `http://127.0.0.1:40123`. */
+  url: string;
+  /** Stops the server (releases hanging requests first). */
+  close(): Promise<void>;
+}
+
+const SSM_JSON = "application/x-amz-json-1.1";
+const CFN_NS = "http://cloudformation.amazonaws.com/doc/2010-05-15/";
+
+function xmlEscape(text: string): string {
+  return text.replace(/[<>&"']/g, (c) =>
+    c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === "&" ? "&amp;" : c === '"' ? "&quot;" : "&apos;");
+}
+
+function requestId(): string {
+  return crypto.randomUUID();
+}
+
+function parseAuthorization(req: Request): { region?: string; accessKeyId?: string } {
+  const auth = req.headers.get("authorization") ?? "";
+  const m = /Credential=([^/]+)\/[^/]+\/([^/]+)\//.exec(auth);
+  if (!m) return {};
+  return { accessKeyId: m[1]!, region: m[2]! };
+}
+
+function visible(scope: FixtureScope, seen: { region?: string; accessKeyId?: string }): boolean {
+  if (scope.region !== undefined && scope.region !== seen.region) return false;
+  if (scope.accessKeyId !== undefined && scope.accessKeyId !== seen.accessKeyId) return false;
+  return true;
+}
+
+function ssmError(status: number, type: string, message: string): Response {
+  return new Response(JSON.stringify({ __type: type, message }), {
+    status,
+    headers: {
+      "content-type": SSM_JSON,
+      "x-amzn-errortype": type,
+      "x-amzn-requestid": requestId(),
+    },
+  });
+}
+
+function s3Error(status: number, code: string, message: string, extra = ""): Response {
+  const id = requestId();
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code>` +
+    `<Message>${xmlEscape(message)}</Message>${extra}<RequestId>${id}</RequestId>` +
+    `<HostId>fake</HostId></Error>`;
+  return new Response(body, {
+    status,
+    headers: { "content-type": "application/xml", "x-amz-request-id": id },
+  });
+}
+
+function cfnError(status: number, code: string, message: string): Response {
+  const id = requestId();
+  const body = `<ErrorResponse xmlns="${CFN_NS}"><Error><Type>Sender</Type>` +
+    `<Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error>` +
+    `<RequestId>${id}</RequestId></ErrorResponse>`;
+  return new Response(body, {
+    status,
+    headers: { "content-type": "text/xml", "x-amzn-requestid": id },
+  });
+}
+
+type Service = "ssm" | "s3" | "cfn";
+
+const NEVER = new AbortController().signal;
+
+interface Classified {
+  service: Service | undefined;
+  operation: string;
+  names: string[];
+  /** Parsed request details for the service handlers. */
+  ssmBody?: { Name?: string; Names?: string[] };
+  s3?: { bucket: string; key: string };
+  stackName?: string | undefined;
+}
+
+async function classify(req: Request): Promise<Classified> {
+  const target = req.headers.get("x-amz-target");
+  if (target !== null && target.startsWith("AmazonSSM.")) {
+    const operation = target.slice("AmazonSSM.".length);
+    let body: { Name?: string; Names?: string[] } = {};
+    try {
+      body = JSON.parse(await req.text());
+    } catch {
+      body = {};
+    }
+    const names = body.Names ?? (body.Name === undefined ? [] : [body.Name]);
+    return { service: "ssm", operation, names, ssmBody: body };
+  }
+  const contentType = req.headers.get("content-type") ?? "";
+  if (req.method === "POST" && contentType.startsWith("application/x-www-form-urlencoded")) {
+    const form = new URLSearchParams(await req.text());
+    const stackName = form.get("StackName") ?? undefined;
+    return {
+      service: "cfn",
+      operation: form.get("Action") ?? "Unknown",
+      names: stackName === undefined ? [] : [stackName],
+      stackName,
+    };
+  }
+  if (req.method === "GET") {
+    const url = new URL(req.url);
+    const path = url.pathname.slice(1);
+    const slash = path.indexOf("/");
+    if (slash > 0) {
+      const bucket = decodeURIComponent(path.slice(0, slash));
+      const key = path.slice(slash + 1).split("/").map(decodeURIComponent).join("/");
+      return {
+        service: "s3",
+        operation: "GetObject",
+        names: [`${bucket}/${key}`],
+        s3: { bucket, key },
+      };
+    }
+  }
+  return { service: undefined, operation: "Unknown", names: [] };
+}
+
+function throttled(service: Service): Response {
+  switch (service) {
+    case "ssm":
+      return ssmError(400, "ThrottlingException", "Rate exceeded");
+    case "cfn":
+      return cfnError(400, "Throttling", "Rate exceeded");
+    case "s3":
+      return s3Error(503, "SlowDown", "Please reduce your request rate.");
+  }
+}
+
+function internalError(service: Service): Response {
+  switch (service) {
+    case "ssm":
+      return ssmError(500, "InternalServerError", "An internal error occurred");
+    case "cfn":
+      return cfnError(500, "InternalFailure", "An internal error occurred");
+    case "s3":
+      return s3Error(500, "InternalError", "We encountered an internal error. Please try again.");
+  }
+}
+
+function accessDenied(service: Service, name: string): Response {
+  const message =
+    `User: arn:aws:iam::123456789012:user/fake is not authorized to perform this action on ${name}`;
+  switch (service) {
+    case "ssm":
+      return ssmError(400, "AccessDeniedException", message);
+    case "cfn":
+      return cfnError(403, "AccessDenied", message);
+    case "s3":
+      return s3Error(403, "AccessDenied", "Access Denied");
+  }
+}
+
+function normaliseSsm(f: string | SsmFixture): SsmFixture {
+  return typeof f === "string" ? { value: f } : f;
+}
+
+function normaliseS3(f: string | S3Fixture): S3Fixture {
+  return typeof f === "string" ? { body: f } : f;
+}
+
+function normaliseCfn(f: Record<string, string | null> | CfnStackFixture): CfnStackFixture {
+  const maybe = f as Partial<CfnStackFixture>;
+  if (typeof maybe.outputs === "object" && maybe.outputs !== null) return f as CfnStackFixture;
+  return { outputs: f as Record<string, string | null> };
+}
+
+/**
+ * Builds the fake's request handler and state, with no server attached.
+ *
+ * @param options Fixtures and initial faults.
+ * @returns The handler with its counters.
+ */
+export function createFakeAwsCore(options: FakeAwsOptions = {}): FakeAwsCore {
+  const ssm = new Map(Object.entries(options.ssm ?? {}).map(([k, v]) => [k, normaliseSsm(v)]));
+  const s3 = new Map(Object.entries(options.s3 ?? {}).map(([k, v]) => [k, normaliseS3(v)]));
+  const cfn = new Map(Object.entries(options.cfn ?? {}).map(([k, v]) => [k, normaliseCfn(v)]));
+  const faults: Required<FakeAwsFaults> = {
+    latencyMs: 0,
+    throttleFirst: 0,
+    failFirst: 0,
+    hang: false,
+    deny: [],
+  };
+  const setFaults = (f: FakeAwsFaults): void => {
+    if (f.latencyMs !== undefined) faults.latencyMs = f.latencyMs;
+    if (f.throttleFirst !== undefined) faults.throttleFirst = f.throttleFirst;
+    if (f.failFirst !== undefined) faults.failFirst = f.failFirst;
+    if (f.hang !== undefined) faults.hang = f.hang;
+    if (f.deny !== undefined) faults.deny = [...f.deny];
+  };
+  setFaults(options);
+
+  const requests: FakeAwsRequest[] = [];
+  const counts = new Map<string, number>();
+  const waiters = new Set<() => void>();
+  const watchers = new Set<() => void>();
+  const notify = () => {
+    for (const w of [...watchers]) w();
+  };
+
+  /** Waits `ms` (or forever when `ms` is Infinity) unless the client or the fake gives up. */
+  const wait = (ms: number, signal: AbortSignal): Promise<void> =>
+    new Promise<void>((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const done = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        waiters.delete(done);
+        resolve();
+        notify();
+      };
+      if (signal.aborted) return resolve();
+      signal.addEventListener("abort", done);
+      waiters.add(done);
+      if (Number.isFinite(ms)) timer = setTimeout(done, ms);
+      notify();
+    });
+
+  const serveSsm = (c: Classified, seen: { region?: string; accessKeyId?: string }) => {
+    const body = c.ssmBody ?? {};
+    const lookup = (name: string): SsmFixture | undefined => {
+      const f = ssm.get(name);
+      return f !== undefined && visible(f, seen) ? f : undefined;
+    };
+    const shape = (name: string, f: SsmFixture) => ({
+      Name: name,
+      Type: f.type ?? "String",
+      Value: f.value,
+      Version: 1,
+      LastModifiedDate: 1_700_000_000,
+      ARN: `arn:aws:ssm:${seen.region ?? "us-east-1"}:123456789012:parameter${name}`,
+      DataType: "text",
+    });
+    if (c.operation === "GetParameter") {
+      const name = body.Name ?? "";
+      const f = lookup(name);
+      if (f === undefined) return ssmError(400, "ParameterNotFound", `Parameter ${name} not found.`);
+      return Response.json({ Parameter: shape(name, f) }, {
+        headers: { "content-type": SSM_JSON },
+      });
+    }
+    if (c.operation === "GetParameters") {
+      const names = body.Names ?? [];
+      if (names.length > 10) {
+        return ssmError(
+          400,
+          "ValidationException",
+          `1 validation error detected: Value at 'names' failed to satisfy constraint: ` +
+            `Member must have length less than or equal to 10`,
+        );
+      }
+      const found: unknown[] = [];
+      const invalid: string[] = [];
+      for (const name of names) {
+        const f = lookup(name);
+        if (f === undefined) invalid.push(name);
+        else found.push(shape(name, f));
+      }
+      return Response.json({ Parameters: found, InvalidParameters: invalid }, {
+        headers: { "content-type": SSM_JSON },
+      });
+    }
+    return ssmError(400, "InvalidAction", `Unsupported operation ${c.operation}`);
+  };
+
+  const serveS3 = (c: Classified, seen: { region?: string; accessKeyId?: string }) => {
+    const { bucket, key } = c.s3!;
+    const f = s3.get(`${bucket}/${key}`);
+    if (f === undefined || !visible(f, seen)) {
+      const bucketExists = [...s3.keys()].some((k) => k.startsWith(`${bucket}/`));
+      if (!bucketExists) {
+        return s3Error(
+          404,
+          "NoSuchBucket",
+          "The specified bucket does not exist",
+          `<BucketName>${xmlEscape(bucket)}</BucketName>`,
+        );
+      }
+      return s3Error(
+        404,
+        "NoSuchKey",
+        "The specified key does not exist.",
+        `<Key>${xmlEscape(key)}</Key>`,
+      );
+    }
+    const bytes = typeof f.body === "string"
+      ? new TextEncoder().encode(f.body)
+      : new Uint8Array(f.body);
+    return new Response(bytes, {
+      status: 200,
+      headers: {
+        "content-type": f.contentType ?? "application/octet-stream",
+        "content-length": String(bytes.length),
+        "etag": `"${bytes.length.toString(16)}"`,
+        "last-modified": new Date(1_700_000_000_000).toUTCString(),
+        "x-amz-request-id": requestId(),
+      },
+    });
+  };
+
+  const serveCfn = (c: Classified, seen: { region?: string; accessKeyId?: string }) => {
+    if (c.operation !== "DescribeStacks") {
+      return cfnError(400, "InvalidAction", `Unsupported action ${c.operation}`);
+    }
+    const name = c.stackName ?? "";
+    const stack = cfn.get(name);
+    if (stack === undefined || !visible(stack, seen)) {
+      return cfnError(400, "ValidationError", `Stack with id ${name} does not exist`);
+    }
+    const outputs = Object.entries(stack.outputs).map(([k, v]) =>
+      `<member><OutputKey>${xmlEscape(k)}</OutputKey>` +
+      (v === null ? "" : `<OutputValue>${xmlEscape(v)}</OutputValue>`) +
+      `</member>`
+    ).join("");
+    const region = seen.region ?? "us-east-1";
+    const body = `<DescribeStacksResponse xmlns="${CFN_NS}"><DescribeStacksResult><Stacks>` +
+      `<member><StackName>${xmlEscape(name)}</StackName>` +
+      `<StackId>arn:aws:cloudformation:${region}:123456789012:stack/${xmlEscape(name)}/1</StackId>` +
+      `<CreationTime>2024-01-01T00:00:00.000Z</CreationTime>` +
+      `<StackStatus>CREATE_COMPLETE</StackStatus><Outputs>${outputs}</Outputs></member>` +
+      `</Stacks></DescribeStacksResult><ResponseMetadata><RequestId>${requestId()}</RequestId>` +
+      `</ResponseMetadata></DescribeStacksResponse>`;
+    return new Response(body, { status: 200, headers: { "content-type": "text/xml" } });
+  };
+
+  const handle = async (req: Request): Promise<Response> => {
+    const c = await classify(req);
+    const seen = parseAuthorization(req);
+    requests.push({ operation: c.operation, names: c.names, ...seenFields(seen) });
+    counts.set(c.operation, (counts.get(c.operation) ?? 0) + 1);
+    notify();
+    if (c.service === undefined) return new Response("unsupported request", { status: 400 });
+
+    if (faults.hang) {
+      // Held until the client goes away, or released (then answered normally).
+      await wait(Infinity, req.signal);
+      if (req.signal.aborted) return new Response("client gone", { status: 499 });
+    }
+    // Latency does not watch the client (reading req.signal makes Deno.serve warn about its
+    // legacy abort-on-success behaviour); a response to a client that left is dropped anyway.
+    if (faults.latencyMs > 0) await wait(faults.latencyMs, NEVER);
+    if (faults.throttleFirst > 0) {
+      faults.throttleFirst--;
+      return throttled(c.service);
+    }
+    if (faults.failFirst > 0) {
+      faults.failFirst--;
+      return internalError(c.service);
+    }
+    const denied = c.names.find((n) => faults.deny.includes(n));
+    if (denied !== undefined) return accessDenied(c.service, denied);
+    switch (c.service) {
+      case "ssm":
+        return serveSsm(c, seen);
+      case "s3":
+        return serveS3(c, seen);
+      case "cfn":
+        return serveCfn(c, seen);
+    }
+  };
+
+  const core: FakeAwsCore = {
+    handle,
+    count: (operation) => counts.get(operation) ?? 0,
+    requests,
+    setFaults,
+    releaseAll: () => {
+      for (const w of [...waiters]) w();
+    },
+    get waiting() {
+      return waiters.size;
+    },
+    until: (predicate) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (predicate(core)) {
+            watchers.delete(check);
+            resolve();
+          }
+        };
+        watchers.add(check);
+        check();
+      }),
+  };
+  return core;
+}
+
+function seenFields(
+  seen: { region?: string; accessKeyId?: string },
+): { region: string | undefined; accessKeyId: string | undefined } {
+  return { region: seen.region, accessKeyId: seen.accessKeyId };
+}
+
+/**
+ * Starts the fake on 127.0.0.1 with a random port (Deno).
+ *
+ * @param options Fixtures and initial faults.
+ * @returns The running fake; call `close()` when done.
+ */
+export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAws> {
+  const core = createFakeAwsCore(options);
+  const ready = Promise.withResolvers<Deno.NetAddr>();
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    onListen: (addr) => ready.resolve(addr as Deno.NetAddr),
+  }, core.handle);
+  const addr = await ready.promise;
+  return {
+    handle: core.handle,
+    count: core.count,
+    requests: core.requests,
+    setFaults: core.setFaults,
+    releaseAll: core.releaseAll,
+    get waiting() {
+      return core.waiting;
+    },
+    until: core.until,
+    url: `http://127.0.0.1:${addr.port}`,
+    close: async () => {
+      core.releaseAll();
+      await server.shutdown();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+// Shared set-up of the AWS resolver tests: fake credentials in the environment, a fake AWS
+// endpoint, the three services pointed at it, a short SDK retry backoff; all undone afterwards.
+
+import { type FakeAws, type FakeAwsOptions, startFakeAws } from "../../fakes/fake_aws.ts";
+import { configureCfn, configureS3, configureSsm, reset } from "../../../resolvers/aws/mod.ts";
+import { _setExtraClientConfig } from "../../../resolvers/aws/_clients.ts";
+import type { ResolverCall, ResolverContext } from "../../../src/resolver.ts";
+
+const ENV_KEYS = [
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_REGION",
+  "AWS_DEFAULT_REGION",
+  "AWS_PROFILE",
+  "AWS_SHARED_CREDENTIALS_FILE",
+  "AWS_CONFIG_FILE",
+  "AWS_EC2_METADATA_DISABLED",
+  "AWS_RETRY_MODE",
+  "AWS_MAX_ATTEMPTS",
+];
+
+/** Access key id of the environment credentials. */
+export const ENV_ACCESS_KEY = "AKIDENVFAKE";
+/** Access key id of the `other` profile in the temporary credentials file. */
+export const PROFILE_ACCESS_KEY = "AKIDPROFILEFAKE";
+
+/**
+ * The SDK's own StandardRetryStrategy class (standard mode), taken from a default client so the
+ * tests need no extra dependency; built with a 1 ms backoff so throttling tests run fast.
+ */
+async function fastRetryStrategy(): Promise<unknown> {
+  const { SSMClient } = await import("@aws-sdk/client-ssm");
+  const probe = new SSMClient({ region: "us-east-1" });
+  const provider = probe.config.retryStrategy as unknown as () => Promise<object>;
+  const strategy = await provider();
+  probe.destroy();
+  const Strategy = strategy.constructor as new (options: unknown) => unknown;
+  return new Strategy({
+    maxAttempts: 3,
+    baseDelay: 1,
+    backoff: { computeNextBackoffDelay: () => 1, setDelayBase: () => {} },
+  });
+}
+
+/**
+ * Runs `fn` against a fresh fake AWS endpoint with fake credentials (environment plus a
+ * temporary credentials file with profile `other`), then restores everything.
+ */
+export async function withFakeAws(
+  options: FakeAwsOptions,
+  fn: (fake: FakeAws) => Promise<void>,
+): Promise<void> {
+  const saved = new Map(ENV_KEYS.map((k) => [k, Deno.env.get(k)]));
+  const dir = await Deno.makeTempDir({ prefix: "holoconf_aws_" });
+  const fake = await startFakeAws(options);
+  try {
+    await Deno.writeTextFile(
+      `${dir}/credentials`,
+      `[other]\naws_access_key_id = ${PROFILE_ACCESS_KEY}\naws_secret_access_key = s3cr3t\n`,
+    );
+    await Deno.writeTextFile(`${dir}/config`, "");
+    for (const k of ENV_KEYS) Deno.env.delete(k);
+    Deno.env.set("AWS_ACCESS_KEY_ID", ENV_ACCESS_KEY);
+    Deno.env.set("AWS_SECRET_ACCESS_KEY", "fake-secret");
+    Deno.env.set("AWS_REGION", "us-east-1");
+    Deno.env.set("AWS_SHARED_CREDENTIALS_FILE", `${dir}/credentials`);
+    Deno.env.set("AWS_CONFIG_FILE", `${dir}/config`);
+    Deno.env.set("AWS_EC2_METADATA_DISABLED", "true");
+    reset();
+    _setExtraClientConfig({ retryStrategy: await fastRetryStrategy() });
+    configureSsm({ endpoint: fake.url });
+    configureS3({ endpoint: fake.url });
+    configureCfn({ endpoint: fake.url });
+    await fn(fake);
+  } finally {
+    reset();
+    _setExtraClientConfig(undefined);
+    await fake.close();
+    for (const [k, v] of saved) {
+      if (v === undefined) Deno.env.delete(k);
+      else Deno.env.set(k, v);
+    }
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const CONTEXT: ResolverContext = {
+  baseDir: undefined,
+  fileRoots: [],
+  allowHttp: false,
+  httpAllowlist: [],
+  httpProxy: undefined,
+  httpProxyFromEnv: false,
+  httpCaBundle: undefined,
+  httpExtraCaBundle: undefined,
+  httpClientCert: undefined,
+  httpClientKey: undefined,
+  httpClientKeyPassword: undefined,
+  onWarning: () => {},
+};
+
+/** A resolver call as the engine would pass it. */
+export function makeCall(
+  resolver: string,
+  arg: string | undefined,
+  options: { kwargs?: Record<string, string>; signal?: AbortSignal; sensitiveInput?: boolean } =
+    {},
+): ResolverCall {
+  const kwargs = options.kwargs ?? {};
+  return {
+    args: arg === undefined ? [] : [arg],
+    kwargs,
+    kwargsAll: Object.entries(kwargs),
+    signal: options.signal ?? new AbortController().signal,
+    path: "test.value",
+    config: { get: () => Promise.resolve(undefined), getSync: () => undefined },
+    resolver,
+    source: undefined,
+    sensitiveInput: options.sensitiveInput ?? false,
+    context: CONTEXT,
+  };
+}

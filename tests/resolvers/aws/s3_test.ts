@@ -1,0 +1,182 @@
+import assert from "node:assert/strict";
+import { s3Resolver } from "../../../resolvers/aws/mod.ts";
+import { NotFoundError, ParseError, ResolverError } from "../../../src/errors.ts";
+import { ResolvedValue } from "../../../src/resolver.ts";
+import { makeCall, withFakeAws } from "./_helpers.ts";
+
+const OBJECTS = {
+  "cfg/app.yaml": { body: "db:\n  host: h\n  port: 5432\nflags: [a, b]\n", contentType: "text/plain" },
+  "cfg/app.yml": { body: "x: true\n", contentType: "binary/octet-stream" },
+  "cfg/app.json": { body: '{"a": [1, 2], "b": null}', contentType: "text/plain" },
+  "cfg/typed-yaml": { body: "k: v\n", contentType: "application/x-yaml" },
+  "cfg/typed-json": { body: '{"k": 1}', contentType: "application/json; charset=utf-8" },
+  "cfg/readme.txt": { body: "hello world", contentType: "text/plain" },
+  "cfg/plain": "just text",
+  "cfg/data.bin": { body: new Uint8Array([0, 255, 1, 128]) },
+  "cfg/bad.json": { body: "{not json", contentType: "application/json" },
+  "cfg/bad.yaml": { body: "a: [1, 2\n", contentType: "text/plain" },
+  "cfg/dir/nested/key.txt": "nested",
+};
+
+async function get(arg: string, kwargs: Record<string, string> = {}): Promise<unknown> {
+  return await s3Resolver.resolve(arg, makeCall("s3", arg, { kwargs }));
+}
+
+Deno.test("s3 auto parse: .yaml/.yml keys are YAML whatever the content type", async () => {
+  await withFakeAws({ s3: OBJECTS }, async (fake) => {
+    assert.deepEqual(await get("cfg/app.yaml"), { db: { host: "h", port: 5432 }, flags: ["a", "b"] });
+    assert.deepEqual(await get("cfg/app.yml"), { x: true });
+    assert.equal(fake.count("GetObject"), 2);
+  });
+});
+
+Deno.test("s3 auto parse: .json keys are JSON", async () => {
+  await withFakeAws({ s3: OBJECTS }, async () => {
+    assert.deepEqual(await get("cfg/app.json"), { a: [1, 2], b: null });
+  });
+});
+
+Deno.test("s3 auto parse falls back to the content type, then to text", async () => {
+  await withFakeAws({ s3: OBJECTS }, async () => {
+    assert.deepEqual(await get("cfg/typed-yaml"), { k: "v" });
+    assert.deepEqual(await get("cfg/typed-json"), { k: 1 });
+    assert.equal(await get("cfg/readme.txt"), "hello world");
+    assert.equal(await get("cfg/plain"), "just text");
+  });
+});
+
+Deno.test("s3 explicit parse=auto behaves like no parse kwarg", async () => {
+  await withFakeAws({ s3: OBJECTS }, async () => {
+    assert.deepEqual(await get("cfg/app.json", { parse: "auto" }), { a: [1, 2], b: null });
+  });
+});
+
+Deno.test("s3 explicit parse modes override the key and content type", async () => {
+  await withFakeAws({ s3: OBJECTS }, async () => {
+    assert.equal(await get("cfg/app.json", { parse: "text" }), '{"a": [1, 2], "b": null}');
+    assert.deepEqual(await get("cfg/readme.txt", { parse: "yaml" }), "hello world");
+    // Modes are case-insensitive; YAML content read as JSON fails.
+    await assert.rejects(get("cfg/typed-yaml", { parse: "JSON" }), ParseError);
+    assert.deepEqual(await get("cfg/typed-json", { parse: "YAML" }), { k: 1 });
+    assert.deepEqual(await get("cfg/app.yaml", { parse: "binary" }), new TextEncoder().encode(OBJECTS["cfg/app.yaml"].body));
+  });
+});
+
+Deno.test("s3 parse=binary returns the exact bytes", async () => {
+  await withFakeAws({ s3: OBJECTS }, async () => {
+    const v = await get("cfg/data.bin", { parse: "binary" });
+    assert.ok(v instanceof Uint8Array);
+    assert.deepEqual([...v], [0, 255, 1, 128]);
+  });
+});
+
+Deno.test("s3 text of non-UTF-8 bytes is an error suggesting parse=binary", async () => {
+  await withFakeAws({ s3: OBJECTS }, async () => {
+    await assert.rejects(get("cfg/data.bin"), (err: unknown) => {
+      assert.ok(err instanceof ResolverError);
+      assert.match(err.message, /not valid UTF-8/);
+      assert.match(err.message, /parse=binary/);
+      return true;
+    });
+  });
+});
+
+Deno.test("s3 invalid JSON or YAML content is a ParseError that does not quote the content", async () => {
+  await withFakeAws({ s3: OBJECTS }, async () => {
+    await assert.rejects(get("cfg/bad.json"), (err: unknown) => {
+      assert.ok(err instanceof ParseError);
+      assert.match(err.message, /Failed to parse JSON from S3 object 'cfg\/bad.json'/);
+      assert.doesNotMatch(err.message, /not json/);
+      return true;
+    });
+    await assert.rejects(get("cfg/bad.yaml"), (err: unknown) => {
+      assert.ok(err instanceof ParseError);
+      assert.match(err.message, /Failed to parse YAML from S3 object 'cfg\/bad.yaml'/);
+      return true;
+    });
+  });
+});
+
+Deno.test("s3 an unknown parse mode is a ParseError", async () => {
+  await withFakeAws({ s3: OBJECTS }, async (fake) => {
+    await assert.rejects(get("cfg/plain", { parse: "xml" }), ParseError);
+    assert.equal(fake.count("GetObject"), 0);
+  });
+});
+
+Deno.test("s3 accepts an s3:// prefix and splits at the first slash", async () => {
+  await withFakeAws({ s3: OBJECTS }, async (fake) => {
+    assert.equal(await get("s3://cfg/readme.txt"), "hello world");
+    assert.equal(await get("cfg/dir/nested/key.txt"), "nested");
+    assert.deepEqual(fake.requests.map((r) => r.names[0]), [
+      "cfg/readme.txt",
+      "cfg/dir/nested/key.txt",
+    ]);
+  });
+});
+
+Deno.test("s3 NoSuchKey and NoSuchBucket are NotFoundError", async () => {
+  await withFakeAws({ s3: OBJECTS }, async () => {
+    await assert.rejects(get("cfg/missing.txt"), (err: unknown) => {
+      assert.ok(err instanceof NotFoundError);
+      assert.match(err.message, /S3 object not found: cfg\/missing.txt/);
+      return true;
+    });
+    await assert.rejects(get("nobucket/x.txt"), (err: unknown) => {
+      assert.ok(err instanceof NotFoundError);
+      assert.match(err.message, /bucket does not exist/);
+      return true;
+    });
+  });
+});
+
+Deno.test("s3 AccessDenied is a ResolverError, not not-found", async () => {
+  await withFakeAws({ s3: OBJECTS, deny: ["cfg/readme.txt"] }, async () => {
+    await assert.rejects(get("cfg/readme.txt"), (err: unknown) => {
+      assert.ok(err instanceof ResolverError && !(err instanceof NotFoundError));
+      assert.match(err.message, /AccessDenied/);
+      return true;
+    });
+  });
+});
+
+Deno.test("s3 succeeds after two throttled attempts", async () => {
+  await withFakeAws({ s3: OBJECTS, throttleFirst: 2 }, async (fake) => {
+    assert.equal(await get("cfg/readme.txt"), "hello world");
+    assert.equal(fake.count("GetObject"), 3);
+  });
+});
+
+Deno.test("s3 abort stops a request the endpoint never answers", async () => {
+  await withFakeAws({ s3: OBJECTS, hang: true }, async (fake) => {
+    const controller = new AbortController();
+    const pending = s3Resolver.resolve(
+      "cfg/readme.txt",
+      makeCall("s3", "cfg/readme.txt", { signal: controller.signal }),
+    );
+    await fake.until((f) => f.waiting === 1);
+    controller.abort(new Error("test abort"));
+    await assert.rejects(pending, (err: unknown) => {
+      assert.ok(err instanceof ResolverError);
+      assert.equal(err.code, "RESOLVER_ABORTED");
+      return true;
+    });
+    await fake.until((f) => f.waiting === 0);
+  });
+});
+
+Deno.test("s3 values are not sensitive", async () => {
+  await withFakeAws({ s3: OBJECTS }, async () => {
+    assert.ok(!((await get("cfg/readme.txt")) instanceof ResolvedValue));
+  });
+});
+
+for (const arg of ["invalid", "bucket/", "/key", "s3://bucket", "s3:///key", ""]) {
+  Deno.test(`s3 rejects '${arg}': not bucket/key`, async () => {
+    await assert.rejects(s3Resolver.resolve(arg, makeCall("s3", arg)), (err: unknown) => {
+      assert.ok(err instanceof ResolverError && !(err instanceof NotFoundError));
+      assert.equal(err.headline, `S3 argument must be in bucket/key format: ${arg}`);
+      return true;
+    });
+  });
+}

@@ -1,0 +1,339 @@
+import assert from "node:assert/strict";
+import { ssmResolver } from "../../../resolvers/aws/mod.ts";
+import { _clientCacheSize } from "../../../resolvers/aws/_clients.ts";
+import { NotFoundError, ParseError, ResolverError } from "../../../src/errors.ts";
+import { ResolvedValue } from "../../../src/resolver.ts";
+import { ENV_ACCESS_KEY, makeCall, PROFILE_ACCESS_KEY, withFakeAws } from "./_helpers.ts";
+
+function names(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `/app/p${i}`);
+}
+
+function fixtures(n: number): Record<string, string> {
+  return Object.fromEntries(names(n).map((name, i) => [name, `value-${i}`]));
+}
+
+for (const [n, requests] of [[9, 1], [10, 1], [11, 2], [21, 3]] as const) {
+  Deno.test(`ssm resolveMany() fetches ${n} names with ${requests} GetParameters request(s)`, async () => {
+    await withFakeAws({ ssm: fixtures(n) }, async (fake) => {
+      const keys = names(n);
+      const values = await ssmResolver.resolveMany(keys, keys.map((k) => makeCall("ssm", k)));
+      assert.deepEqual(values, keys.map((_, i) => `value-${i}`));
+      assert.equal(fake.count("GetParameters"), requests);
+      assert.equal(fake.count("GetParameter"), 0);
+      // Every request stays within the AWS limit and every name is asked exactly once.
+      const asked = fake.requests.flatMap((r) => r.names);
+      assert.ok(fake.requests.every((r) => r.names.length <= 10));
+      assert.deepEqual([...asked].sort(), [...keys].sort());
+    });
+  });
+}
+
+Deno.test("ssm resolveMany() sends its GetParameters requests in parallel", async () => {
+  await withFakeAws({ ssm: fixtures(30), hang: true }, async (fake) => {
+    const keys = names(30);
+    const pending = ssmResolver.resolveMany(keys, keys.map((k) => makeCall("ssm", k)));
+    // All three requests are at the server at the same time before any answer is given.
+    await fake.until((f) => f.waiting === 3);
+    fake.releaseAll();
+    const values = await pending;
+    assert.deepEqual(values, keys.map((_, i) => `value-${i}`));
+  });
+});
+
+Deno.test("ssm resolveMany() fails only the calls whose names are missing", async () => {
+  await withFakeAws({ ssm: { "/a": "1", "/c": "3" } }, async (fake) => {
+    const keys = ["/a", "/missing", "/c", "/gone"];
+    const values = await ssmResolver.resolveMany(keys, keys.map((k) => makeCall("ssm", k)));
+    assert.equal(values[0], "1");
+    assert.equal(values[2], "3");
+    for (const i of [1, 3]) {
+      const err = values[i];
+      assert.ok(err instanceof NotFoundError, `entry ${i} is a NotFoundError`);
+      assert.equal(err.code, "NOT_FOUND");
+      assert.match(err.message, new RegExp(`SSM parameter not found: ${keys[i]}`));
+    }
+    assert.equal(fake.count("GetParameters"), 1);
+  });
+});
+
+Deno.test("ssm resolveMany() reports a bad name for that call only", async () => {
+  await withFakeAws({ ssm: { "/a": "1" } }, async () => {
+    const keys = ["relative", "/a"];
+    const values = await ssmResolver.resolveMany(keys, keys.map((k) => makeCall("ssm", k)));
+    assert.ok(values[0] instanceof ResolverError);
+    assert.ok(!(values[0] instanceof NotFoundError));
+    assert.equal(values[1], "1");
+  });
+});
+
+Deno.test("ssm resolveMany() sends duplicate names once and answers every call", async () => {
+  await withFakeAws({ ssm: { "/a": "1" } }, async (fake) => {
+    const keys = ["/a", "/a", "/a"];
+    const values = await ssmResolver.resolveMany(keys, keys.map((k) => makeCall("ssm", k)));
+    assert.deepEqual(values, ["1", "1", "1"]);
+    assert.deepEqual(fake.requests.map((r) => r.names), [["/a"]]);
+  });
+});
+
+Deno.test("ssm resolveMany() keeps calls for different regions in separate requests", async () => {
+  await withFakeAws({
+    ssm: {
+      "/east": { value: "e", region: "us-east-1" },
+      "/west": { value: "w", region: "us-west-2" },
+    },
+  }, async (fake) => {
+    const calls = [
+      makeCall("ssm", "/east"),
+      makeCall("ssm", "/west", { kwargs: { region: "us-west-2" } }),
+    ];
+    assert.notEqual(
+      ssmResolver.batchGroup("/east", calls[0]!),
+      ssmResolver.batchGroup("/west", calls[1]!),
+    );
+    const values = await ssmResolver.resolveMany(["/east", "/west"], calls);
+    assert.deepEqual(values, ["e", "w"]);
+    assert.deepEqual(
+      fake.requests.map((r) => r.region).sort(),
+      ["us-east-1", "us-west-2"],
+    );
+  });
+});
+
+Deno.test("ssm batchGroup() is the same for calls that share a client", () => {
+  const a = makeCall("ssm", "/a", { kwargs: { region: "eu-west-1" } });
+  const b = makeCall("ssm", "/b", { kwargs: { region: "eu-west-1" } });
+  assert.equal(ssmResolver.batchGroup("/a", a), ssmResolver.batchGroup("/b", b));
+  assert.equal(ssmResolver.batchSize, 10);
+});
+
+Deno.test("ssm resolve() returns a String parameter as a string", async () => {
+  await withFakeAws({ ssm: { "/app/host": "db.example.com" } }, async (fake) => {
+    assert.equal(await ssmResolver.resolve("/app/host", makeCall("ssm", "/app/host")), "db.example.com");
+    assert.equal(fake.count("GetParameter"), 1);
+  });
+});
+
+Deno.test("ssm resolve() marks a SecureString sensitive", async () => {
+  await withFakeAws({ ssm: { "/app/pw": { value: "hunter2", type: "SecureString" } } }, async () => {
+    const v = await ssmResolver.resolve("/app/pw", makeCall("ssm", "/app/pw"));
+    assert.ok(v instanceof ResolvedValue);
+    assert.equal(v.sensitive, true);
+    assert.equal(v.value, "hunter2");
+  });
+});
+
+Deno.test("ssm resolveMany() marks a SecureString sensitive too", async () => {
+  await withFakeAws({
+    ssm: { "/app/pw": { value: "hunter2", type: "SecureString" }, "/app/u": "admin" },
+  }, async () => {
+    const [pw, user] = await ssmResolver.resolveMany(["/app/pw", "/app/u"], [
+      makeCall("ssm", "/app/pw"),
+      makeCall("ssm", "/app/u"),
+    ]);
+    assert.ok(pw instanceof ResolvedValue && pw.sensitive && pw.value === "hunter2");
+    assert.equal(user, "admin");
+  });
+});
+
+Deno.test("ssm resolve() splits a StringList on commas without trimming", async () => {
+  await withFakeAws({ ssm: { "/app/hosts": { value: "a, b,c", type: "StringList" } } }, async () => {
+    assert.deepEqual(await ssmResolver.resolve("/app/hosts", makeCall("ssm", "/app/hosts")), [
+      "a",
+      " b",
+      "c",
+    ]);
+  });
+});
+
+Deno.test("ssm resolve() turns ParameterNotFound into NotFoundError", async () => {
+  await withFakeAws({ ssm: {} }, async () => {
+    await assert.rejects(
+      ssmResolver.resolve("/app/db-host", makeCall("ssm", "/app/db-host")),
+      (err: unknown) => {
+        assert.ok(err instanceof NotFoundError);
+        assert.match(err.message, /not found/);
+        assert.match(err.message, /\/app\/db-host/);
+        return true;
+      },
+    );
+  });
+});
+
+Deno.test("ssm resolve() reports AccessDenied as a ResolverError, not as not-found", async () => {
+  await withFakeAws({ ssm: { "/app/secret": "x" }, deny: ["/app/secret"] }, async () => {
+    await assert.rejects(
+      ssmResolver.resolve("/app/secret", makeCall("ssm", "/app/secret")),
+      (err: unknown) => {
+        assert.ok(err instanceof ResolverError);
+        assert.ok(!(err instanceof NotFoundError));
+        assert.match(err.message, /AccessDeniedException/);
+        assert.match(err.message, /not authorized/);
+        return true;
+      },
+    );
+  });
+});
+
+Deno.test("ssm resolveMany() reports AccessDenied for every call of the refused request", async () => {
+  await withFakeAws({ ssm: { "/a": "1", "/b": "2" }, deny: ["/b"] }, async () => {
+    const values = await ssmResolver.resolveMany(["/a", "/b"], [
+      makeCall("ssm", "/a"),
+      makeCall("ssm", "/b"),
+    ]);
+    for (const v of values) {
+      assert.ok(v instanceof ResolverError && !(v instanceof NotFoundError));
+      assert.match(v.message, /AccessDeniedException/);
+    }
+  });
+});
+
+Deno.test("ssm keeps the key out of AWS messages when the input was sensitive", async () => {
+  await withFakeAws({ ssm: { "/s3cr3t": "x" }, deny: ["/s3cr3t"] }, async () => {
+    await assert.rejects(
+      ssmResolver.resolve("/s3cr3t", makeCall("ssm", "/s3cr3t", { sensitiveInput: true })),
+      (err: unknown) => {
+        assert.ok(err instanceof ResolverError);
+        assert.doesNotMatch(err.message, /s3cr3t/);
+        assert.match(err.message, /\[REDACTED\]/);
+        return true;
+      },
+    );
+  });
+});
+
+Deno.test("ssm rejects a path that does not start with /", async () => {
+  await assert.rejects(
+    ssmResolver.resolve("invalid-path", makeCall("ssm", "invalid-path")),
+    (err: unknown) => {
+      assert.ok(err instanceof ResolverError && !(err instanceof NotFoundError));
+      assert.equal(err.headline, "SSM parameter path must start with /: invalid-path");
+      return true;
+    },
+  );
+});
+
+Deno.test("ssm without an argument is a ParseError", async () => {
+  await assert.rejects(
+    ssmResolver.resolve("", makeCall("ssm", undefined)),
+    (err: unknown) => {
+      assert.ok(err instanceof ParseError);
+      assert.equal(err.headline, "SSM resolver requires a parameter path argument");
+      return true;
+    },
+  );
+});
+
+Deno.test("ssm succeeds after two throttled attempts (SDK retries)", async () => {
+  await withFakeAws({ ssm: { "/a": "1" }, throttleFirst: 2 }, async (fake) => {
+    assert.equal(await ssmResolver.resolve("/a", makeCall("ssm", "/a")), "1");
+    assert.equal(fake.count("GetParameter"), 3);
+  });
+});
+
+Deno.test("ssm batch succeeds after two throttled attempts", async () => {
+  await withFakeAws({ ssm: { "/a": "1", "/b": "2" }, throttleFirst: 2 }, async (fake) => {
+    const values = await ssmResolver.resolveMany(["/a", "/b"], [
+      makeCall("ssm", "/a"),
+      makeCall("ssm", "/b"),
+    ]);
+    assert.deepEqual(values, ["1", "2"]);
+    assert.equal(fake.count("GetParameters"), 3);
+  });
+});
+
+Deno.test("ssm throttling beyond the SDK's retries is a ResolverError naming it", async () => {
+  await withFakeAws({ ssm: { "/a": "1" }, throttleFirst: 100 }, async (fake) => {
+    await assert.rejects(
+      ssmResolver.resolve("/a", makeCall("ssm", "/a")),
+      (err: unknown) => {
+        assert.ok(err instanceof ResolverError && !(err instanceof NotFoundError));
+        assert.match(err.message, /ThrottlingException/);
+        return true;
+      },
+    );
+    assert.equal(fake.count("GetParameter"), 3);
+  });
+});
+
+Deno.test("ssm retries an HTTP 500 and then succeeds", async () => {
+  await withFakeAws({ ssm: { "/a": "1" }, failFirst: 1 }, async (fake) => {
+    assert.equal(await ssmResolver.resolve("/a", makeCall("ssm", "/a")), "1");
+    assert.equal(fake.count("GetParameter"), 2);
+  });
+});
+
+Deno.test("ssm abort stops a request the endpoint never answers", async () => {
+  await withFakeAws({ ssm: { "/a": "1" }, hang: true }, async (fake) => {
+    const controller = new AbortController();
+    const pending = ssmResolver.resolve("/a", makeCall("ssm", "/a", { signal: controller.signal }));
+    await fake.until((f) => f.waiting === 1);
+    controller.abort(new Error("test abort"));
+    // The fake still hangs (nothing is released), so only the abort can settle the call.
+    await assert.rejects(pending, (err: unknown) => {
+      assert.ok(err instanceof ResolverError && !(err instanceof NotFoundError));
+      assert.equal(err.code, "RESOLVER_ABORTED");
+      return true;
+    });
+    // And the HTTP request itself was torn down: the server sees the client go away.
+    await fake.until((f) => f.waiting === 0);
+    assert.equal(fake.count("GetParameter"), 1);
+  });
+});
+
+Deno.test("ssm abort stops a batch request the endpoint never answers", async () => {
+  await withFakeAws({ ssm: { "/a": "1", "/b": "2" }, hang: true }, async (fake) => {
+    const controller = new AbortController();
+    const calls = ["/a", "/b"].map((k) => makeCall("ssm", k, { signal: controller.signal }));
+    const pending = ssmResolver.resolveMany(["/a", "/b"], calls);
+    await fake.until((f) => f.waiting === 1);
+    controller.abort(new Error("deadline"));
+    const values = await pending;
+    for (const v of values) {
+      assert.ok(v instanceof ResolverError);
+      assert.equal(v.code, "RESOLVER_ABORTED");
+    }
+    await fake.until((f) => f.waiting === 0);
+  });
+});
+
+Deno.test("ssm region and profile kwargs select different cached clients", async () => {
+  await withFakeAws({
+    ssm: {
+      "/cfg": { value: "east-env" },
+      "/west": { value: "west-value", region: "us-west-2" },
+      "/prof": { value: "prod-value", accessKeyId: PROFILE_ACCESS_KEY },
+    },
+  }, async (fake) => {
+    assert.equal(_clientCacheSize(), 0);
+    assert.equal(await ssmResolver.resolve("/cfg", makeCall("ssm", "/cfg")), "east-env");
+    assert.equal(_clientCacheSize(), 1);
+    // Same settings again: the cached client is reused.
+    assert.equal(await ssmResolver.resolve("/cfg", makeCall("ssm", "/cfg")), "east-env");
+    assert.equal(_clientCacheSize(), 1);
+    const west = makeCall("ssm", "/west", { kwargs: { region: "us-west-2" } });
+    assert.equal(await ssmResolver.resolve("/west", west), "west-value");
+    assert.equal(_clientCacheSize(), 2);
+    // The profile's credentials come from the shared credentials file, not the environment.
+    Deno.env.delete("AWS_ACCESS_KEY_ID");
+    Deno.env.delete("AWS_SECRET_ACCESS_KEY");
+    const prof = makeCall("ssm", "/prof", { kwargs: { profile: "other" } });
+    assert.equal(await ssmResolver.resolve("/prof", prof), "prod-value");
+    assert.equal(_clientCacheSize(), 3);
+    assert.deepEqual(
+      fake.requests.map((r) => [r.region, r.accessKeyId]),
+      [
+        ["us-east-1", ENV_ACCESS_KEY],
+        ["us-east-1", ENV_ACCESS_KEY],
+        ["us-west-2", ENV_ACCESS_KEY],
+        ["us-east-1", PROFILE_ACCESS_KEY],
+      ],
+    );
+  });
+});
+
+Deno.test("ssm region kwarg reaches AWS: the parameter of another region is not found", async () => {
+  await withFakeAws({ ssm: { "/west": { value: "w", region: "us-west-2" } } }, async () => {
+    await assert.rejects(ssmResolver.resolve("/west", makeCall("ssm", "/west")), NotFoundError);
+  });
+});

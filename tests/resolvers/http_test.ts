@@ -1,0 +1,783 @@
+import assert from "node:assert/strict";
+import {
+  createHttpResolver,
+  httpResolver,
+  httpsResolver,
+  isUrlAllowed,
+  urlMatchesPattern,
+} from "../../resolvers/http.ts";
+import { NotFoundError, ParseError, ResolverError } from "../../src/errors.ts";
+import type { ResolverCall, ResolverContext, ResolverObject } from "../../src/resolver.ts";
+
+const TLS_DIR = new URL("../fixtures/tls/", import.meta.url).pathname;
+const CA_PEM = Deno.readTextFileSync(`${TLS_DIR}ca.pem`);
+const SERVER_CERT = Deno.readTextFileSync(`${TLS_DIR}server.pem`);
+const SERVER_KEY = Deno.readTextFileSync(`${TLS_DIR}server.key`);
+
+interface CallSpec {
+  kwargs?: [string, string][];
+  context?: Partial<ResolverContext>;
+  signal?: AbortSignal;
+  resolver?: string;
+  sensitiveInput?: boolean;
+}
+
+function makeCall(key: string, spec: CallSpec = {}): ResolverCall {
+  const kwargsAll = spec.kwargs ?? [];
+  const kwargs: Record<string, string> = {};
+  for (const [k, v] of kwargsAll) kwargs[k] = v;
+  const context: ResolverContext = {
+    baseDir: undefined,
+    fileRoots: [],
+    allowHttp: true,
+    httpAllowlist: [],
+    httpProxy: undefined,
+    httpProxyFromEnv: false,
+    httpCaBundle: undefined,
+    httpExtraCaBundle: undefined,
+    httpClientCert: undefined,
+    httpClientKey: undefined,
+    httpClientKeyPassword: undefined,
+    onWarning: () => {},
+    ...spec.context,
+  };
+  return {
+    args: key === "" ? [] : [key],
+    kwargs,
+    kwargsAll,
+    signal: spec.signal ?? new AbortController().signal,
+    path: "remote",
+    config: { get: () => Promise.resolve(undefined), getSync: () => undefined },
+    resolver: spec.resolver ?? "http",
+    source: undefined,
+    sensitiveInput: spec.sensitiveInput ?? false,
+    context,
+  };
+}
+
+function call(
+  resolver: ResolverObject,
+  key: string,
+  spec: CallSpec = {},
+): Promise<unknown> {
+  return Promise.resolve().then(() => resolver.resolve(key, makeCall(key, spec)));
+}
+
+async function rejectsWith(
+  promise: Promise<unknown>,
+  cls: typeof ResolverError | typeof ParseError,
+  code: string,
+): Promise<ResolverError> {
+  let caught: unknown;
+  try {
+    await promise;
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught instanceof cls, `expected ${cls.name}, got ${String(caught)}`);
+  assert.equal((caught as ResolverError).code, code);
+  assert.ok(!(caught instanceof NotFoundError), "must not be a not-found error");
+  return caught as ResolverError;
+}
+
+function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** What the server saw of one request (a Request cannot be read after its response). */
+interface SeenRequest {
+  method: string;
+  url: string;
+  headers: Headers;
+}
+
+interface TestServer {
+  base: string;
+  port: number;
+  requests: SeenRequest[];
+  close(): Promise<void>;
+}
+
+function startServer(
+  handler: (req: Request) => Response | Promise<Response>,
+  tls = false,
+): TestServer {
+  const requests: SeenRequest[] = [];
+  const server = Deno.serve(
+    {
+      hostname: "127.0.0.1",
+      port: 0,
+      onListen: () => {},
+      ...(tls ? { cert: SERVER_CERT, key: SERVER_KEY } : {}),
+    },
+    (req) => {
+      requests.push({ method: req.method, url: req.url, headers: new Headers(req.headers) });
+      return handler(req);
+    },
+  );
+  const port = server.addr.port;
+  return {
+    base: `127.0.0.1:${port}`,
+    port,
+    requests,
+    close: () => server.shutdown(),
+  };
+}
+
+/**
+ * A TCP server that reads one request and never answers; `disconnected` resolves when the
+ * client closes the connection (the request was aborted).
+ */
+function startSilentServer(): {
+  base: string;
+  received: Promise<void>;
+  disconnected: Promise<void>;
+  close(): Promise<void>;
+} {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const received = deferred();
+  const disconnected = deferred();
+  const task = (async () => {
+    let conn: Deno.Conn;
+    try {
+      conn = await listener.accept();
+    } catch {
+      return; // closed before any connection
+    }
+    const buf = new Uint8Array(4096);
+    let first = true;
+    for (;;) {
+      const n = await conn.read(buf).catch(() => null);
+      if (n === null) break;
+      if (first) received.resolve();
+      first = false;
+    }
+    conn.close();
+    disconnected.resolve();
+  })();
+  return {
+    base: `127.0.0.1:${(listener.addr as Deno.NetAddr).port}`,
+    received: received.promise,
+    disconnected: disconnected.promise,
+    close: async () => {
+      listener.close();
+      await task;
+    },
+  };
+}
+
+// --- argument checks -------------------------------------------------------------------------
+
+Deno.test("http and https with no URL throw ParseError naming the resolver", async () => {
+  const e1 = await rejectsWith(call(httpResolver, ""), ParseError, "PARSE_ERROR");
+  assert.equal(e1.headline, "HTTP resolver requires a URL");
+  const e2 = await rejectsWith(
+    call(httpsResolver, "", { resolver: "https" }),
+    ParseError,
+    "PARSE_ERROR",
+  );
+  assert.equal(e2.headline, "HTTPS resolver requires a URL");
+});
+
+Deno.test("a URL that is only a scheme or slashes is a non-empty URL error", async () => {
+  for (const key of ["https://", "http://", "//", "https:////", "  "]) {
+    const e = await rejectsWith(call(httpResolver, key), ParseError, "PARSE_ERROR");
+    assert.equal(e.headline, "HTTP resolver requires a non-empty URL", key);
+  }
+});
+
+Deno.test("a URL without a host is invalid URL syntax, checked before the disabled check", async () => {
+  const e = await rejectsWith(
+    call(httpsResolver, "https:///etc/passwd", {
+      resolver: "https",
+      context: { allowHttp: false },
+    }),
+    ResolverError,
+    "RESOLVER_ERROR",
+  );
+  assert.match(e.headline, /^Invalid URL syntax: /);
+});
+
+// --- disabled ---------------------------------------------------------------------------------
+
+Deno.test("http is disabled by default and sends nothing", async () => {
+  const server = startServer(() => new Response("x"));
+  try {
+    const e = await rejectsWith(
+      call(httpResolver, `http://${server.base}/a`, { context: { allowHttp: false } }),
+      ResolverError,
+      "HTTP_DISABLED",
+    );
+    assert.equal(e.headline, "HTTP resolver is disabled");
+    assert.equal(
+      e.help,
+      "HTTP resolver is disabled. The URL specified by this config path cannot be fetched. " +
+        "Enable with { allowHttp: true } (allow_http in other holoconf bindings) or --allow-http",
+    );
+    assert.equal(server.requests.length, 0);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("the disabled help names HTTPS for the https resolver", async () => {
+  const e = await rejectsWith(
+    call(httpsResolver, "config.internal/app.yaml", {
+      resolver: "https",
+      context: { allowHttp: false },
+    }),
+    ResolverError,
+    "HTTP_DISABLED",
+  );
+  assert.equal(e.headline, "HTTP resolver is disabled");
+  assert.match(e.help ?? "", /^HTTPS resolver is disabled\. /);
+  assert.match(e.message, /allow_http/);
+});
+
+Deno.test("TLS options are not even read while http is disabled", async () => {
+  // A missing key would be an error, but the disabled check comes first.
+  const e = await rejectsWith(
+    call(httpsResolver, "api.example.com/config", {
+      resolver: "https",
+      kwargs: [["client_cert", CA_PEM]],
+      context: { allowHttp: false },
+    }),
+    ResolverError,
+    "HTTP_DISABLED",
+  );
+  assert.match(e.message, /HTTPS resolver is disabled/);
+});
+
+// --- URL normalisation (seen through the allowlist error, no network) -------------------------
+
+Deno.test("each resolver fetches with its own scheme whatever prefix the argument has", async () => {
+  const cases: [ResolverObject, string, string][] = [
+    [httpsResolver, "http://example.com/a", "https://example.com/a"],
+    [httpResolver, "https://example.com/a", "http://example.com/a"],
+    [httpsResolver, "//example.com/a", "https://example.com/a"],
+    [httpsResolver, "example.com", "https://example.com/"],
+    [httpResolver, "https:////example.com/a", "http://example.com/a"],
+  ];
+  for (const [resolver, key, expected] of cases) {
+    const e = await rejectsWith(
+      call(resolver, key, { context: { httpAllowlist: ["https://allowed.invalid/*"] } }),
+      ResolverError,
+      "HTTP_NOT_ALLOWED",
+    );
+    assert.equal(e.headline, `URL not in allowlist: ${expected}`);
+    assert.match(e.help ?? "", /https:\/\/allowed\.invalid\/\*/);
+  }
+});
+
+Deno.test("createHttpResolver builds a resolver for the given scheme", async () => {
+  const e = await rejectsWith(
+    call(createHttpResolver("https"), "x.example/y", {
+      context: { httpAllowlist: ["http://x.example/*"] },
+    }),
+    ResolverError,
+    "HTTP_NOT_ALLOWED",
+  );
+  assert.equal(e.headline, "URL not in allowlist: https://x.example/y");
+});
+
+// --- allowlist matching (pure) ----------------------------------------------------------------
+
+Deno.test("allowlist host wildcard cannot be bypassed through path, user-info or suffix", () => {
+  const p = "https://*.example.com/*";
+  assert.equal(urlMatchesPattern("https://api.example.com/config.yaml", p), true);
+  assert.equal(urlMatchesPattern("https://a.b.example.com/x?y=1", p), true);
+  assert.equal(urlMatchesPattern("https://evil.com/.example.com/x", p), false);
+  assert.equal(urlMatchesPattern("https://example.com@evil.com/", p), false);
+  assert.equal(urlMatchesPattern("https://x.example.com@evil.com/", p), false);
+  assert.equal(urlMatchesPattern("https://example.com.evil.com/", p), false);
+  assert.equal(urlMatchesPattern("https://a.example.com.evil.com/x", p), false);
+  assert.equal(urlMatchesPattern("https://evil.com/?.example.com/", p), false);
+  assert.equal(urlMatchesPattern("https://evil.com#.example.com/", p), false);
+  assert.equal(urlMatchesPattern("http://api.example.com/x", p), false);
+  assert.equal(urlMatchesPattern("https://example.com/x", p), false);
+});
+
+Deno.test("allowlist ports: default ports implied, others must match", () => {
+  assert.equal(urlMatchesPattern("https://api.example.com/x", "https://api.example.com:443/*"), true);
+  assert.equal(urlMatchesPattern("https://api.example.com:443/x", "https://api.example.com/*"), true);
+  assert.equal(urlMatchesPattern("https://api.example.com:8443/x", "https://api.example.com/*"), false);
+  assert.equal(urlMatchesPattern("https://api.example.com:8443/x", "https://*.example.com/*"), false);
+  assert.equal(urlMatchesPattern("http://127.0.0.1:8080/x", "http://127.0.0.1:8080/*"), true);
+  assert.equal(urlMatchesPattern("http://127.0.0.1:8081/x", "http://127.0.0.1:8080/*"), false);
+  assert.equal(urlMatchesPattern("http://127.0.0.1:9/x", "http://127.0.0.1:*/*"), true);
+  assert.equal(urlMatchesPattern("http://[::1]:8080/x", "http://[::1]:8080/*"), true);
+  assert.equal(urlMatchesPattern("http://[::1]:8080/x", "http://*:8080/*"), false);
+});
+
+Deno.test("allowlist user-info, paths and malformed patterns", () => {
+  assert.equal(urlMatchesPattern("https://u@h.example/x", "https://h.example/*"), false);
+  assert.equal(urlMatchesPattern("https://u@h.example/x", "https://u@h.example/*"), true);
+  assert.equal(urlMatchesPattern("https://h.example/a/b/c", "https://h.example/a/*"), true);
+  assert.equal(urlMatchesPattern("https://h.example/b", "https://h.example/a/*"), false);
+  assert.equal(urlMatchesPattern("https://h.example/a/../b", "https://h.example/a/*"), false);
+  assert.equal(urlMatchesPattern("https://h.example/a.yaml", "https://h.example/a.yaml"), true);
+  assert.equal(urlMatchesPattern("https://h.example/aXyaml", "https://h.example/a.yaml"), false);
+  assert.equal(urlMatchesPattern("https://h.example/", "https://h.example"), true);
+  assert.equal(urlMatchesPattern("https://H.Example/", "https://h.EXAMPLE/"), true);
+  assert.equal(urlMatchesPattern("https://h.example/", "not a pattern"), false);
+  assert.equal(urlMatchesPattern("https://h.example/", "https:///x"), false);
+  assert.equal(isUrlAllowed("https://h.example/", []), true);
+  assert.equal(isUrlAllowed("https://h.example/", ["https://x/*", "https://h.example/*"]), true);
+});
+
+// --- fetching from a loopback server ----------------------------------------------------------
+
+Deno.test("fetches a body as text and passes several headers", async () => {
+  const server = startServer(() => new Response("key: value\n"));
+  try {
+    const value = await call(httpResolver, `${server.base}/config.yaml`, {
+      kwargs: [
+        ["header", "X-One: first"],
+        ["header", "X-Two:second:with:colons"],
+        ["parse", "text"],
+      ],
+    });
+    assert.equal(value, "key: value\n");
+    assert.equal(server.requests.length, 1);
+    const req = server.requests[0]!;
+    assert.equal(req.method, "GET");
+    assert.equal(new URL(req.url).pathname, "/config.yaml");
+    assert.equal(req.headers.get("x-one"), "first");
+    assert.equal(req.headers.get("x-two"), "second:with:colons");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("parse=binary returns the exact bytes", async () => {
+  const bytes = new Uint8Array([0, 1, 2, 0xfe, 0xff, 0x80]);
+  const server = startServer(() => new Response(bytes));
+  try {
+    const value = await call(httpResolver, `http://${server.base}/b`, {
+      kwargs: [["parse", "binary"]],
+    });
+    assert.ok(value instanceof Uint8Array);
+    assert.deepEqual([...value], [...bytes]);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("non-2xx statuses are HTTP_ERROR with the status, never not-found", async () => {
+  const server = startServer((req) => {
+    const status = Number(new URL(req.url).pathname.slice(1));
+    return new Response(status === 204 || status === 304 ? null : "nope", { status });
+  });
+  try {
+    for (const status of [404, 403, 418, 500, 304]) {
+      const url = `http://${server.base}/${status}`;
+      const e = await rejectsWith(call(httpResolver, url), ResolverError, "HTTP_ERROR");
+      assert.equal(e.headline, `HTTP request failed: ${url}`);
+      assert.deepEqual(e.detail, [`HTTP ${status}`]);
+      assert.equal(e.help, `Check that the URL '${url}' is accessible and returns valid content`);
+    }
+    assert.equal(await call(httpResolver, `http://${server.base}/201`), "nope");
+    assert.equal(await call(httpResolver, `http://${server.base}/204`), "");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("allowlist allows a matching loopback URL and blocks others before any request", async () => {
+  const server = startServer(() => new Response("ok"));
+  try {
+    const allow = [`http://127.0.0.1:${server.port}/public/*`];
+    assert.equal(
+      await call(httpResolver, `${server.base}/public/a`, { context: { httpAllowlist: allow } }),
+      "ok",
+    );
+    const e = await rejectsWith(
+      call(httpResolver, `${server.base}/private/a`, { context: { httpAllowlist: allow } }),
+      ResolverError,
+      "HTTP_NOT_ALLOWED",
+    );
+    assert.equal(e.headline, `URL not in allowlist: http://${server.base}/private/a`);
+    assert.equal(server.requests.length, 1);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("redirects are followed, checked against the allowlist, and drop credentials across origins", async () => {
+  let port = 0;
+  const server = startServer((req) => {
+    const url = new URL(req.url);
+    if (url.pathname === "/same") {
+      return new Response(null, { status: 302, headers: { location: "/landing" } });
+    }
+    if (url.pathname === "/cross") {
+      return new Response(null, {
+        status: 301,
+        headers: { location: `http://localhost:${port}/landing` },
+      });
+    }
+    if (url.pathname === "/outside") {
+      return new Response(null, { status: 307, headers: { location: "http://outside.invalid/" } });
+    }
+    if (url.pathname === "/loop") {
+      return new Response(null, { status: 302, headers: { location: "/loop" } });
+    }
+    return new Response(`landed ${req.headers.get("authorization") ?? "-"}`);
+  });
+  port = server.port;
+  try {
+    const headers: [string, string][] = [["header", "Authorization: Bearer t0ken"]];
+    assert.equal(
+      await call(httpResolver, `${server.base}/same`, { kwargs: headers }),
+      "landed Bearer t0ken",
+    );
+    assert.equal(await call(httpResolver, `${server.base}/cross`, { kwargs: headers }), "landed -");
+
+    const e = await rejectsWith(
+      call(httpResolver, `${server.base}/outside`, {
+        context: { httpAllowlist: [`http://127.0.0.1:${port}/*`] },
+      }),
+      ResolverError,
+      "HTTP_NOT_ALLOWED",
+    );
+    assert.equal(e.headline, "URL not in allowlist: http://outside.invalid/");
+    assert.deepEqual(e.detail, [`Redirected from http://${server.base}/outside`]);
+
+    const loop = await rejectsWith(
+      call(httpResolver, `${server.base}/loop`),
+      ResolverError,
+      "HTTP_ERROR",
+    );
+    assert.match(loop.detail[0] ?? "", /Too many redirects/);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("timeout= aborts a request the server never answers", async () => {
+  const server = startSilentServer();
+  try {
+    const e = await rejectsWith(
+      call(httpResolver, `${server.base}/slow`, { kwargs: [["timeout", "0.05"]] }),
+      ResolverError,
+      "HTTP_ERROR",
+    );
+    assert.equal(e.headline, `HTTP request failed: http://${server.base}/slow`);
+    assert.match(e.detail[0] ?? "", /^Request timeout/);
+    await server.received;
+    await server.disconnected; // the client gave up the connection
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("aborting call.signal stops the request and rejects with the abort reason", async () => {
+  const server = startSilentServer();
+  try {
+    const controller = new AbortController();
+    const pending = call(httpResolver, `${server.base}/slow`, { signal: controller.signal });
+    await server.received;
+    const reason = new Error("caller gave up");
+    controller.abort(reason);
+    await assert.rejects(pending, (e) => e === reason);
+    await server.disconnected;
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("bad timeout and header arguments are errors that do not echo header values", async () => {
+  const e1 = await rejectsWith(
+    call(httpResolver, "127.0.0.1:9/x", { kwargs: [["timeout", "soon"]] }),
+    ResolverError,
+    "HTTP_ERROR",
+  );
+  assert.match(e1.headline, /^Invalid timeout/);
+  const e2 = await rejectsWith(
+    call(httpResolver, "127.0.0.1:9/x", { kwargs: [["header", "s3cr3t-without-colon"]] }),
+    ResolverError,
+    "HTTP_ERROR",
+  );
+  assert.doesNotMatch(e2.message, /s3cr3t/);
+});
+
+Deno.test("a connection failure is HTTP_ERROR with a connection detail", async () => {
+  const server = startServer(() => new Response("x"));
+  const base = server.base;
+  await server.close();
+  const e = await rejectsWith(call(httpResolver, `${base}/gone`), ResolverError, "HTTP_ERROR");
+  assert.match(e.detail[0] ?? "", /^Connection error: /);
+});
+
+Deno.test("messages hide the URL when an input was sensitive", async () => {
+  const e = await rejectsWith(
+    call(httpResolver, "secret-host.example/token123", {
+      sensitiveInput: true,
+      context: { httpAllowlist: ["https://allowed.invalid/*"] },
+    }),
+    ResolverError,
+    "HTTP_NOT_ALLOWED",
+  );
+  assert.doesNotMatch(e.message, /token123|secret-host/);
+});
+
+// --- proxy ------------------------------------------------------------------------------------
+
+Deno.test("proxy= sends the request through the proxy", async () => {
+  const proxy = startServer((req) => new Response(`proxied ${req.url}`));
+  try {
+    const value = await call(httpResolver, "target.invalid/conf", {
+      kwargs: [["proxy", `http://${proxy.base}`]],
+    });
+    assert.equal(value, "proxied http://target.invalid/conf");
+  } finally {
+    await proxy.close();
+  }
+});
+
+Deno.test("httpProxyFromEnv takes HTTPS_PROXY/HTTP_PROXY from the environment", async () => {
+  const proxy = startServer((req) => new Response(`env proxy ${new URL(req.url).host}`));
+  const saved = Deno.env.get("HTTP_PROXY");
+  const savedHttps = Deno.env.get("HTTPS_PROXY");
+  Deno.env.delete("HTTPS_PROXY");
+  Deno.env.set("HTTP_PROXY", `http://${proxy.base}`);
+  try {
+    const value = await call(httpResolver, "target.invalid/conf", {
+      context: { httpProxyFromEnv: true },
+    });
+    assert.equal(value, "env proxy target.invalid");
+  } finally {
+    if (saved === undefined) Deno.env.delete("HTTP_PROXY");
+    else Deno.env.set("HTTP_PROXY", saved);
+    if (savedHttps !== undefined) Deno.env.set("HTTPS_PROXY", savedHttps);
+    await proxy.close();
+  }
+});
+
+Deno.test("an invalid proxy URL is a configuration error that does not echo it", async () => {
+  const e = await rejectsWith(
+    call(httpResolver, "127.0.0.1:9/x", { kwargs: [["proxy", "ftp://user:pw@host:21"]] }),
+    ResolverError,
+    "HTTP_ERROR",
+  );
+  assert.equal(e.headline, "Proxy configuration error: Invalid proxy URL");
+  assert.doesNotMatch(e.message, /pw@/);
+});
+
+// --- TLS --------------------------------------------------------------------------------------
+
+Deno.test("https with a private CA: succeeds with ca_bundle (text or path), fails without", async () => {
+  const server = startServer(() => new Response("secure"), true);
+  const warnings: string[] = [];
+  const onWarning = (m: string) => warnings.push(m);
+  try {
+    const url = `localhost:${server.port}/c`;
+    const noCa = await rejectsWith(
+      call(httpsResolver, url, { resolver: "https" }),
+      ResolverError,
+      "HTTP_ERROR",
+    );
+    assert.match(noCa.detail[0] ?? "", /^Connection error: .*certificate/i);
+
+    assert.equal(
+      await call(httpsResolver, url, {
+        resolver: "https",
+        kwargs: [["ca_bundle", CA_PEM]],
+        context: { onWarning },
+      }),
+      "secure",
+    );
+    assert.equal(
+      await call(httpsResolver, url, {
+        resolver: "https",
+        kwargs: [["ca_bundle", `${TLS_DIR}ca.pem`]],
+        context: { onWarning },
+      }),
+      "secure",
+    );
+    assert.equal(
+      await call(httpsResolver, `127.0.0.1:${server.port}/c`, {
+        resolver: "https",
+        kwargs: [["ca_bundle", "ca.pem"]],
+        context: { baseDir: TLS_DIR.replace(/\/$/, ""), onWarning },
+      }),
+      "secure",
+    );
+    // Deno can only add to its roots: said once per warning channel.
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /ca_bundle on Deno/);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("https with httpCaBundle / extra_ca_bundle from the context", async () => {
+  const server = startServer(() => new Response("secure"), true);
+  try {
+    const url = `localhost:${server.port}/c`;
+    assert.equal(
+      await call(httpsResolver, url, {
+        resolver: "https",
+        context: { httpExtraCaBundle: `${TLS_DIR}ca.pem` },
+      }),
+      "secure",
+    );
+    assert.equal(
+      await call(httpsResolver, url, {
+        resolver: "https",
+        kwargs: [["extra_ca_bundle", CA_PEM]],
+      }),
+      "secure",
+    );
+    assert.equal(
+      await call(httpsResolver, url, {
+        resolver: "https",
+        context: { httpCaBundle: CA_PEM },
+      }),
+      "secure",
+    );
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a CA bundle without certificates is a PEM load error", async () => {
+  const e = await rejectsWith(
+    call(httpsResolver, "127.0.0.1:9/x", {
+      resolver: "https",
+      kwargs: [["ca_bundle", "missing-ca.pem"]],
+    }),
+    ResolverError,
+    "HTTP_ERROR",
+  );
+  assert.equal(
+    e.headline,
+    "Failed to load PEM file 'missing-ca.pem': No valid certificates found in PEM data",
+  );
+  const e2 = await rejectsWith(
+    call(httpsResolver, "127.0.0.1:9/x", {
+      resolver: "https",
+      kwargs: [["extra_ca_bundle", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"]],
+    }),
+    ResolverError,
+    "HTTP_ERROR",
+  );
+  assert.match(e2.headline, /No valid certificates found in PEM data/);
+  assert.doesNotMatch(e2.message, /AAAA/);
+});
+
+Deno.test("client certificate options: key required, key material never echoed", async () => {
+  const noKey = await rejectsWith(
+    call(httpsResolver, "127.0.0.1:9/x", {
+      resolver: "https",
+      kwargs: [["client_cert", SERVER_CERT]],
+    }),
+    ResolverError,
+    "HTTP_ERROR",
+  );
+  assert.equal(noKey.headline, "client_key required when using PEM certificate (not needed for P12)");
+
+  const noCert = await rejectsWith(
+    call(httpsResolver, "127.0.0.1:9/x", {
+      resolver: "https",
+      kwargs: [["client_key", SERVER_KEY]],
+    }),
+    ResolverError,
+    "HTTP_ERROR",
+  );
+  assert.match(noCert.headline, /client_cert required/);
+
+  const badKey = await rejectsWith(
+    call(httpsResolver, "127.0.0.1:9/x", {
+      resolver: "https",
+      kwargs: [["client_cert", SERVER_CERT], ["client_key", "not-a-key\nsecretstuff"]],
+    }),
+    ResolverError,
+    "HTTP_ERROR",
+  );
+  assert.match(badKey.headline, /No valid private key found/);
+  assert.doesNotMatch(badKey.message, /secretstuff/);
+
+  const encrypted = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----";
+  const noPassword = await rejectsWith(
+    call(httpsResolver, "127.0.0.1:9/x", {
+      resolver: "https",
+      kwargs: [["client_cert", SERVER_CERT], ["client_key", encrypted]],
+    }),
+    ResolverError,
+    "HTTP_ERROR",
+  );
+  assert.match(noPassword.headline, /key_password is required/);
+});
+
+Deno.test("a client certificate and key are accepted on Deno", async () => {
+  const server = startServer(() => new Response("mtls-capable"), true);
+  try {
+    assert.equal(
+      await call(httpsResolver, `localhost:${server.port}/`, {
+        resolver: "https",
+        kwargs: [
+          ["extra_ca_bundle", CA_PEM],
+          ["client_cert", `${TLS_DIR}server.pem`],
+          ["client_key", `${TLS_DIR}server.key`],
+        ],
+      }),
+      "mtls-capable",
+    );
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("options Deno cannot honour are clear errors, not silently ignored", async () => {
+  const insecure = await rejectsWith(
+    call(httpsResolver, "127.0.0.1:9/x", {
+      resolver: "https",
+      kwargs: [["insecure", "true"]],
+    }),
+    ResolverError,
+    "HTTP_ERROR",
+  );
+  assert.equal(insecure.headline, "insecure=true is not supported on Deno");
+  assert.match(insecure.help ?? "", /unsafely-ignore-certificate-errors/);
+
+  const encrypted = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----";
+  const withPassword = await rejectsWith(
+    call(httpsResolver, "127.0.0.1:9/x", {
+      resolver: "https",
+      kwargs: [["client_cert", SERVER_CERT], ["client_key", encrypted], ["key_password", "pw"]],
+    }),
+    ResolverError,
+    "HTTP_ERROR",
+  );
+  assert.match(withPassword.headline, /^key_password .* is not supported on Deno$/);
+
+  const dir = Deno.makeTempDirSync();
+  try {
+    Deno.writeFileSync(`${dir}/id.p12`, new Uint8Array([0x30, 0x82, 0x01]));
+    const p12 = await rejectsWith(
+      call(httpsResolver, "127.0.0.1:9/x", {
+        resolver: "https",
+        kwargs: [["client_cert", "id.p12"]],
+        context: { baseDir: dir },
+      }),
+      ResolverError,
+      "HTTP_ERROR",
+    );
+    assert.match(p12.headline, /PKCS#12.* is not supported on Deno/);
+    const missing = await rejectsWith(
+      call(httpsResolver, "127.0.0.1:9/x", {
+        resolver: "https",
+        kwargs: [["client_cert", "nope.pfx"]],
+        context: { baseDir: dir },
+      }),
+      ResolverError,
+      "HTTP_ERROR",
+    );
+    assert.equal(missing.headline, "Failed to load PKCS#12 file 'nope.pfx': file not found");
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
