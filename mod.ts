@@ -32,7 +32,14 @@ export {
   type ResolveAllOptions,
   type TraceEvent,
 } from "./src/config.ts";
-export { Schema } from "./src/schema/schema.ts";
+export {
+  type Draft,
+  type PathSegment,
+  Schema,
+  type SchemaCoercionType,
+  type SchemaDefault,
+  type ValidateOptions,
+} from "./src/schema/schema.ts";
 export {
   CircularReferenceError,
   HoloconfError,
@@ -60,7 +67,7 @@ export {
 } from "./src/resolver.ts";
 export { registerResolver, unregisterResolver } from "./src/registry.ts";
 export { configure, type SchedulerSettings } from "./src/scheduler.ts";
-export { parseTemplate } from "./src/interpolation/parser.ts";
+export { type ParseOptions, parseTemplate } from "./src/interpolation/parser.ts";
 export type {
   ArgValue,
   Call,

@@ -11,13 +11,13 @@ import type { ResolverCall, ResolverObject } from "../src/resolver.ts";
 import { shown } from "./_args.ts";
 
 /** Largest member the resolver extracts (10 MiB). */
-export const MAX_EXTRACTED_BYTES: number = 10 * 1024 * 1024;
+const MAX_EXTRACTED_BYTES = 10 * 1024 * 1024;
 
 /** Largest ZIP compression ratio accepted (100:1). */
-export const MAX_COMPRESSION_RATIO: number = 100;
+const MAX_COMPRESSION_RATIO = 100;
 
 /** Largest decompressed TAR stream read from a TAR.GZ archive (100 MiB). */
-export const MAX_GUNZIPPED_BYTES: number = 100 * 1024 * 1024;
+const MAX_GUNZIPPED_BYTES = 100 * 1024 * 1024;
 
 type Fflate = typeof import("fflate");
 type Nanotar = typeof import("nanotar");

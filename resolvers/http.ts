@@ -31,7 +31,8 @@ const MAX_REDIRECTS = 10;
 const CREDENTIAL_HEADERS = ["authorization", "cookie", "proxy-authorization"];
 
 const CERTIFICATE_REGEXP = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
-const PRIVATE_KEY_REGEXP = /-----BEGIN ([A-Z0-9 ]+ )?PRIVATE KEY-----[\s\S]*?-----END \1?PRIVATE KEY-----/;
+const PRIVATE_KEY_REGEXP =
+  /-----BEGIN ([A-Z0-9 ]+ )?PRIVATE KEY-----[\s\S]*?-----END \1?PRIVATE KEY-----/;
 const ENCRYPTED_KEY_REGEXP = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type:\s*4,ENCRYPTED/;
 const PKCS12_PATH_REGEXP = /\.(p12|pfx)$/i;
 const PROXY_SCHEMES = ["http:", "https:", "socks5:", "socks5h:"];
@@ -285,6 +286,7 @@ async function resolveHttp(
     );
   }
 
+  // A timer of our own (not AbortSignal.timeout) so it is cleared as soon as the call ends.
   const timeout = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -329,7 +331,7 @@ async function resolveHttp(
     throw httpError(current, call, `Connection error: ${errorText(e, call, current)}`, url, e);
   } finally {
     clearTimeout(timer);
-    await transport.close();
+    await transport.close().catch(() => {});
   }
 }
 
@@ -505,10 +507,13 @@ function transportOptions(call: ResolverCall): HttpTransportOptions {
     result.passphrase = password ?? "";
   } else if (cert !== undefined) {
     if (key === undefined) {
-      throw new ResolverError("client_key required when using PEM certificate (not needed for P12)", {
-        code: "HTTP_ERROR",
-        help: "Pass the client's private key with client_key= (or httpClientKey)",
-      });
+      throw new ResolverError(
+        "client_key required when using PEM certificate (not needed for P12)",
+        {
+          code: "HTTP_ERROR",
+          help: "Pass the client's private key with client_key= (or httpClientKey)",
+        },
+      );
     }
     result.cert = loadCertificates(cert, call).join("\n");
     const keyText = loadPrivateKey(key, call);
@@ -585,10 +590,13 @@ function readPathOrText(
     isFile = statSync(path)?.isFile === true;
   } catch (e) {
     if (e instanceof RuntimeFileError && e.permissionDenied) {
-      throw new ResolverError(`Failed to load PEM file '${shown(value, call)}': permission denied`, {
-        code: "HTTP_ERROR",
-        cause: e,
-      });
+      throw new ResolverError(
+        `Failed to load PEM file '${shown(value, call)}': permission denied`,
+        {
+          code: "HTTP_ERROR",
+          cause: e,
+        },
+      );
     }
   }
   if (isFile) {
@@ -611,7 +619,9 @@ function loadCertificates(input: { value: string; base: string }, call: Resolver
   const blocks = file.text.match(CERTIFICATE_REGEXP);
   if (blocks === null) {
     throw new ResolverError(
-      `Failed to load PEM file '${shown(file.label, call)}': No valid certificates found in PEM data`,
+      `Failed to load PEM file '${
+        shown(file.label, call)
+      }': No valid certificates found in PEM data`,
       {
         code: "HTTP_ERROR",
         help: "Pass a path to an existing PEM file, or PEM text with a " +
@@ -627,7 +637,9 @@ function loadPrivateKey(input: { value: string; base: string }, call: ResolverCa
   const block = PRIVATE_KEY_REGEXP.exec(file.text);
   if (block === null) {
     throw new ResolverError(
-      `Failed to load PEM file '${shown(file.label, call)}': No valid private key found in PEM data`,
+      `Failed to load PEM file '${
+        shown(file.label, call)
+      }': No valid private key found in PEM data`,
       {
         code: "HTTP_ERROR",
         help: "Pass a path to an existing PEM key file, or PEM text with a " +

@@ -12,7 +12,14 @@ import {
   ValidationError,
   type ValidationIssue,
 } from "./errors.ts";
-import { type BatchOptions, cloneValue, Engine, type Resolved, type TraceEvent, type Value } from "./engine.ts";
+import {
+  type BatchOptions,
+  cloneValue,
+  Engine,
+  type Resolved,
+  type TraceEvent,
+  type Value,
+} from "./engine.ts";
 import { loadTrees, type PathSpec } from "./loader.ts";
 import { mergeTrees } from "./merge.ts";
 import { formatPath, parsePath, type PathSegment } from "./path.ts";
@@ -111,7 +118,9 @@ export class Config {
 
   private constructor(root: MapNode, options: LoadOptions, files: string[]) {
     const cwd = runtimeCwd();
-    const basePath = options.basePath === undefined ? undefined : resolvePosix(cwd, options.basePath);
+    const basePath = options.basePath === undefined
+      ? undefined
+      : resolvePosix(cwd, options.basePath);
     const roots = uniq([
       ...files.map((f) => dirname(f)),
       ...(basePath === undefined ? [] : [basePath]),
@@ -140,7 +149,9 @@ export class Config {
     }
     this.#engine = this.#newEngine(root, cwd);
     if (options.schema !== undefined) {
-      this.setSchema(typeof options.schema === "string" ? Schema.load(options.schema) : options.schema);
+      this.setSchema(
+        typeof options.schema === "string" ? Schema.load(options.schema) : options.schema,
+      );
     }
   }
 
@@ -422,7 +433,9 @@ export class Config {
     const r = await this.#engine.getResolved(path, { sync: false });
     const v = r.value;
     if (typeof v === "number" && Number.isInteger(v)) return v;
-    if (typeof v === "string" && /^[+-]?\d+$/.test(v) && Number.isSafeInteger(Number(v))) return Number(v);
+    if (typeof v === "string" && /^[+-]?\d+$/.test(v) && Number.isSafeInteger(Number(v))) {
+      return Number(v);
+    }
     throw coercionError(path, "integer", r);
   }
 
@@ -526,7 +539,9 @@ export class Config {
    */
   merge(other: Config): void {
     const merged = mergeTrees(this.#engine.root, other.#engine.root) as MapNode;
-    this.#settings.roots.push(...other.#settings.roots.filter((r) => !this.#settings.roots.includes(r)));
+    this.#settings.roots.push(
+      ...other.#settings.roots.filter((r) => !this.#settings.roots.includes(r)),
+    );
     this.#settings.files.push(...other.#settings.files);
     this.#engine.root = merged;
     this.#engine.clear();
@@ -681,7 +696,10 @@ export class Config {
       data = await engine.exportResolved(false);
     } catch (e) {
       if (e instanceof TypeCoercionError) {
-        issues.push({ path: pointer(e.path ?? ""), message: `${e.headline}: ${e.detail.join("; ")}` });
+        issues.push({
+          path: pointer(e.path ?? ""),
+          message: `${e.headline}: ${e.detail.join("; ")}`,
+        });
         return issues;
       }
       throw e;

@@ -153,6 +153,7 @@ interface Ctx {
   nested: boolean;
   batchLimit: Semaphore | undefined;
   signal: AbortSignal | undefined;
+  deadline?: number | undefined;
 }
 
 const MAX_DEPTH = 100;
@@ -243,7 +244,9 @@ export class Engine {
     const signals: AbortSignal[] = [];
     if (options.signal) signals.push(options.signal);
     if (options.timeout !== undefined) {
-      if (!(options.timeout > 0)) throw new RangeError(`timeout must be > 0 ms, got ${options.timeout}`);
+      if (!(options.timeout > 0)) {
+        throw new RangeError(`timeout must be > 0 ms, got ${options.timeout}`);
+      }
       signals.push(AbortSignal.timeout(options.timeout));
     }
     let limit: Semaphore | undefined;
@@ -254,7 +257,12 @@ export class Engine {
       waiter: undefined,
       nested: false,
       batchLimit: limit,
-      signal: signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals),
+      deadline: options.timeout,
+      signal: signals.length === 0
+        ? undefined
+        : signals.length === 1
+        ? signals[0]
+        : AbortSignal.any(signals),
     };
     const leaves: { path: string; node: TreeNode }[] = [];
     collectInterpolated(this.root, "", leaves);
@@ -317,7 +325,14 @@ export class Engine {
   // ---------------------------------------------------------------- navigation
 
   #ctx(sync: boolean): Ctx {
-    return { sync, depth: 0, waiter: undefined, nested: false, batchLimit: undefined, signal: undefined };
+    return {
+      sync,
+      depth: 0,
+      waiter: undefined,
+      nested: false,
+      batchLimit: undefined,
+      signal: undefined,
+    };
   }
 
   /** Resolves a path given as segments: raw tree first, then inside resolved values. */
@@ -330,7 +345,9 @@ export class Engine {
         node = next;
         continue;
       }
-      if (node.kind === "scalar" && typeof node.value === "string" && needsInterpolation(node.value)) {
+      if (
+        node.kind === "scalar" && typeof node.value === "string" && needsInterpolation(node.value)
+      ) {
         // navigate inside the value this node resolves to
         const nodePath = formatPath(segs.slice(0, i));
         const rest = segs.slice(i);
@@ -441,7 +458,10 @@ export class Engine {
       case "scalar": {
         const text = node.value as string;
         const template = this.#parse(text, path, node.source);
-        return then(this.#evaluateTemplate(template, path, node.source, ctx), (r) => this.#coerce(path, r));
+        return then(
+          this.#evaluateTemplate(template, path, node.source, ctx),
+          (r) => this.#coerce(path, r),
+        );
       }
       case "map": {
         const keys: string[] = [];
@@ -517,7 +537,9 @@ export class Engine {
 
   #concat(parts: Part[], path: string, source: SourceLocation | undefined, ctx: Ctx): MP<Resolved> {
     const pieces = parts.map((p): MP<Resolved> =>
-      p.kind === "text" ? { value: p.text, sensitive: false } : this.#evaluateInterp(p, path, source, ctx)
+      p.kind === "text"
+        ? { value: p.text, sensitive: false }
+        : this.#evaluateInterp(p, path, source, ctx)
     );
     return then(all(pieces), (rs) => {
       let s = "";
@@ -530,7 +552,12 @@ export class Engine {
     });
   }
 
-  #evaluateArg(a: ArgValue, path: string, source: SourceLocation | undefined, ctx: Ctx): MP<Resolved> {
+  #evaluateArg(
+    a: ArgValue,
+    path: string,
+    source: SourceLocation | undefined,
+    ctx: Ctx,
+  ): MP<Resolved> {
     if (a.parts.length === 1 && a.parts[0]!.kind === "interp") {
       return this.#evaluateInterp(a.parts[0]!, path, source, ctx);
     }
@@ -567,7 +594,9 @@ export class Engine {
     return this.#evaluateCall(body, path, source, ctx);
   }
 
-  #kwargs(call: Call): { sensitive: ArgValue | undefined; deflt: ArgValue | undefined; rest: Call["kwargs"] } {
+  #kwargs(
+    call: Call,
+  ): { sensitive: ArgValue | undefined; deflt: ArgValue | undefined; rest: Call["kwargs"] } {
     let sensitive: ArgValue | undefined;
     let deflt: ArgValue | undefined;
     const rest: Call["kwargs"] = [];
@@ -606,7 +635,12 @@ export class Engine {
     }));
   }
 
-  #evaluateRef(call: Call, path: string, source: SourceLocation | undefined, ctx: Ctx): MP<Resolved> {
+  #evaluateRef(
+    call: Call,
+    path: string,
+    source: SourceLocation | undefined,
+    ctx: Ctx,
+  ): MP<Resolved> {
     const { sensitive, deflt } = this.#kwargs(call);
     const first = call.args[0];
     if (!first) {
@@ -615,34 +649,43 @@ export class Engine {
         ...(source ? { source: formatSource(source) } : {}),
       });
     }
-    return then(all([this.#evaluateArg(first, path, source, ctx), this.#sensitiveFlag(sensitive, path, source, ctx)]), (
-      [target, flag],
-    ) => {
-      const targetPath = stringify((target as Resolved).value).trim();
-      const f = flag as { on: boolean; inherited: boolean };
-      const segs = parsePath(targetPath);
-      const raw = this.#rawAt(segs);
-      const useFallback = (): MP<Resolved> => {
-        if (deflt) return this.#evaluateDefault(deflt, f.on, path, source, ctx);
-        const d = this.schema?.defaultAt(segs);
-        if (d?.found) return { value: toValue(d.value), sensitive: f.on };
-        throw new PathNotFoundError("Path not found", {
-          path: formatPath(segs),
-          ...(source ? { source: formatSource(source) } : {}),
-          detail: `Referenced from: ${path}`,
-          help: `Check that '${formatPath(segs)}' exists in the configuration`,
-        });
-      };
-      if (raw === "null") return useFallback();
-      const resolved = attempt(
-        () => this.#resolveSegments(segs, { ...ctx, depth: ctx.depth + 1 }, "ref"),
-        (e) => {
-          if (e instanceof PathNotFoundError && raw === "missing") return useFallback();
-          throw e;
-        },
-      );
-      return then(resolved, (r) => ({ value: r.value, sensitive: r.sensitive || f.on || f.inherited }));
-    });
+    return then(
+      all([
+        this.#evaluateArg(first, path, source, ctx),
+        this.#sensitiveFlag(sensitive, path, source, ctx),
+      ]),
+      (
+        [target, flag],
+      ) => {
+        const targetPath = stringify((target as Resolved).value).trim();
+        const f = flag as { on: boolean; inherited: boolean };
+        const segs = parsePath(targetPath);
+        const raw = this.#rawAt(segs);
+        const useFallback = (): MP<Resolved> => {
+          if (deflt) return this.#evaluateDefault(deflt, f.on, path, source, ctx);
+          const d = this.schema?.defaultAt(segs);
+          if (d?.found) return { value: toValue(d.value), sensitive: f.on };
+          throw new PathNotFoundError("Path not found", {
+            path: formatPath(segs),
+            ...(source ? { source: formatSource(source) } : {}),
+            detail: `Referenced from: ${path}`,
+            help: `Check that '${formatPath(segs)}' exists in the configuration`,
+          });
+        };
+        if (raw === "null") return useFallback();
+        const resolved = attempt(
+          () => this.#resolveSegments(segs, { ...ctx, depth: ctx.depth + 1 }, "ref"),
+          (e) => {
+            if (e instanceof PathNotFoundError && raw === "missing") return useFallback();
+            throw e;
+          },
+        );
+        return then(
+          resolved,
+          (r) => ({ value: r.value, sensitive: r.sensitive || f.on || f.inherited }),
+        );
+      },
+    );
   }
 
   /** Whether a raw path is a null literal, missing, or something else. */
@@ -651,7 +694,8 @@ export class Engine {
     for (const s of segs) {
       const next: TreeNode | undefined = child(node!, s);
       if (!next) {
-        return node!.kind === "scalar" && typeof node!.value === "string" && needsInterpolation(node!.value)
+        return node!.kind === "scalar" && typeof node!.value === "string" &&
+            needsInterpolation(node!.value)
           ? "present"
           : "missing";
       }
@@ -660,7 +704,12 @@ export class Engine {
     return node!.kind === "scalar" && node!.value === null ? "null" : "present";
   }
 
-  #evaluateCall(call: Call, path: string, source: SourceLocation | undefined, ctx: Ctx): MP<Resolved> {
+  #evaluateCall(
+    call: Call,
+    path: string,
+    source: SourceLocation | undefined,
+    ctx: Ctx,
+  ): MP<Resolved> {
     const name = call.resolver;
     const reg = this.#options.registry.get(name) ?? globalRegistry().get(name);
     if (!reg) {
@@ -675,49 +724,55 @@ export class Engine {
     const { sensitive, deflt, rest } = this.#kwargs(call);
     const argParts = call.args.map((a) => this.#evaluateArg(a, path, source, ctx));
     const kwParts = rest.map((k) => this.#evaluateArg(k.value, path, source, ctx));
-    return then(all([all(argParts), all(kwParts), this.#sensitiveFlag(sensitive, path, source, ctx)]), (
-      [argsR, kwR, flagR],
-    ) => {
-      const args = argsR as Resolved[];
-      const kws = kwR as Resolved[];
-      const flag = flagR as { given: boolean; on: boolean; inherited: boolean };
-      const secrets: string[] = [];
-      let sensitiveInput = flag.inherited;
-      const argValues = args.map((r) => {
-        const v = r.value instanceof Uint8Array ? r.value : stringify(r.value);
-        if (r.sensitive) {
-          sensitiveInput = true;
-          secrets.push(typeof v === "string" ? v : bytesToText(v));
-        }
-        return v;
-      });
-      const kwargsAll: [string, string][] = rest.map((k, i) => {
-        const r = kws[i]!;
-        const text = stringify(r.value);
-        if (r.sensitive) {
-          sensitiveInput = true;
-          secrets.push(text);
-        }
-        return [k.name, text];
-      });
-      const result = attempt<Resolved & { fromDefault?: boolean }>(
-        () => this.#invoke(reg, argValues, kwargsAll, { path, source, ctx, sensitiveInput, secrets }),
-        (e) => {
-          if (e instanceof NotFoundError && deflt) {
-            return then(
-              this.#evaluateDefault(deflt, flag.on, path, source, ctx),
-              (d): Resolved & { fromDefault?: boolean } => ({ ...d, fromDefault: true }),
-            );
+    return then(
+      all([all(argParts), all(kwParts), this.#sensitiveFlag(sensitive, path, source, ctx)]),
+      (
+        [argsR, kwR, flagR],
+      ) => {
+        const args = argsR as Resolved[];
+        const kws = kwR as Resolved[];
+        const flag = flagR as { given: boolean; on: boolean; inherited: boolean };
+        const secrets: string[] = [];
+        let sensitiveInput = flag.inherited;
+        const argValues = args.map((r) => {
+          const v = r.value instanceof Uint8Array ? r.value : stringify(r.value);
+          if (r.sensitive) {
+            sensitiveInput = true;
+            secrets.push(typeof v === "string" ? v : bytesToText(v));
           }
-          throw e;
-        },
-      );
-      return then(result, (r) => {
-        if (r.fromDefault) return { value: r.value, sensitive: r.sensitive };
-        const sensitiveOut = flag.given ? flag.on || sensitiveInput : r.sensitive || sensitiveInput;
-        return { value: r.value, sensitive: sensitiveOut };
-      });
-    });
+          return v;
+        });
+        const kwargsAll: [string, string][] = rest.map((k, i) => {
+          const r = kws[i]!;
+          const text = stringify(r.value);
+          if (r.sensitive) {
+            sensitiveInput = true;
+            secrets.push(text);
+          }
+          return [k.name, text];
+        });
+        const result = attempt<Resolved & { fromDefault?: boolean }>(
+          () =>
+            this.#invoke(reg, argValues, kwargsAll, { path, source, ctx, sensitiveInput, secrets }),
+          (e) => {
+            if (e instanceof NotFoundError && deflt) {
+              return then(
+                this.#evaluateDefault(deflt, flag.on, path, source, ctx),
+                (d): Resolved & { fromDefault?: boolean } => ({ ...d, fromDefault: true }),
+              );
+            }
+            throw e;
+          },
+        );
+        return then(result, (r) => {
+          if (r.fromDefault) return { value: r.value, sensitive: r.sensitive };
+          const sensitiveOut = flag.given
+            ? flag.on || sensitiveInput
+            : r.sensitive || sensitiveInput;
+          return { value: r.value, sensitive: sensitiveOut };
+        });
+      },
+    );
   }
 
   #baseDir(source: SourceLocation | undefined): string | undefined {
@@ -747,7 +802,11 @@ export class Engine {
   ): MP<Resolved & { fromDefault?: boolean }> {
     const { path, source, ctx } = info;
     const name = reg.name;
-    const key = args[0] === undefined ? "" : typeof args[0] === "string" ? args[0] : bytesToText(args[0]);
+    const key = args[0] === undefined
+      ? ""
+      : typeof args[0] === "string"
+      ? args[0]
+      : bytesToText(args[0]);
     const kwargs: Record<string, string> = Object.create(null);
     for (const [k, v] of kwargsAll) kwargs[k] = v;
     const obj = typeof reg.resolver === "function" ? undefined : reg.resolver as ResolverObject;
@@ -762,8 +821,12 @@ export class Engine {
       signal: NEVER_ABORTED,
       path,
       config: this.#options.handle({
-        get: (p) => Promise.resolve(this.getResolved(p, { sync: false, nested: pending })).then((r) => cloneValue(r.value)),
-        getSync: (p) => cloneValue((this.getResolved(p, { sync: true, nested: pending }) as Resolved).value),
+        get: (p) =>
+          Promise.resolve(this.getResolved(p, { sync: false, nested: pending })).then((r) =>
+            cloneValue(r.value)
+          ),
+        getSync: (p) =>
+          cloneValue((this.getResolved(p, { sync: true, nested: pending }) as Resolved).value),
       }),
       resolver: name,
       source,
@@ -792,7 +855,9 @@ export class Engine {
       const isTimeout = reason instanceof Error && reason.name === "TimeoutError";
       return new ResolverError(
         isTimeout
-          ? `Resolver '${name}' cancelled: resolveAll deadline exceeded`
+          ? `Resolver '${name}' timed out: resolveAll deadline${
+            ctx.deadline === undefined ? "" : ` of ${ctx.deadline} ms`
+          } exceeded`
           : `Resolver '${name}' cancelled: aborted by caller`,
         {
           code: isTimeout ? "RESOLVER_TIMEOUT" : "RESOLVER_ABORTED",
@@ -824,15 +889,22 @@ export class Engine {
     const useBatch = obj?.resolveMany !== undefined && !ctx.sync;
     try {
       if (useBatch) {
-        const group = name + "\u0000" + (obj!.batchGroup ? obj!.batchGroup(key, call) : "") + "\u0000" +
-          (ctx.batchLimit ? "b" : "") ;
+        const group = name + "\u0000" + (obj!.batchGroup ? obj!.batchGroup(key, call) : "") +
+          "\u0000" +
+          (ctx.batchLimit ? "b" : "");
         raw = this.#batcher.enqueue(group, key, call, {
           size: Math.max(1, obj!.batchSize ?? 10),
           runMany: (keys, calls, signal) => {
             for (const c of calls) c.signal = signal;
             return obj!.resolveMany!(keys, calls);
           },
-          task: { timeout, signal: ctx.signal, batchLimit: ctx.batchLimit, bypassLimit: ctx.nested, timeoutError },
+          task: {
+            timeout,
+            signal: ctx.signal,
+            batchLimit: ctx.batchLimit,
+            bypassLimit: ctx.nested,
+            timeoutError,
+          },
         });
       } else {
         raw = runCall<unknown>({
@@ -898,7 +970,9 @@ function navigateValue(v: Value, segs: PathSegment[]): Value | undefined {
       if (!Array.isArray(cur)) return undefined;
       cur = cur[s];
     } else {
-      if (typeof cur !== "object" || Array.isArray(cur) || cur instanceof Uint8Array) return undefined;
+      if (typeof cur !== "object" || Array.isArray(cur) || cur instanceof Uint8Array) {
+        return undefined;
+      }
       if (!Object.prototype.hasOwnProperty.call(cur, s)) return undefined;
       cur = (cur as Record<string, Value>)[s];
     }
@@ -921,13 +995,21 @@ function isLiteralTree(node: TreeNode, path: string, memo: Map<string, Resolved>
   }
 }
 
-function collectInterpolated(node: TreeNode, path: string, out: { path: string; node: TreeNode }[]): void {
+function collectInterpolated(
+  node: TreeNode,
+  path: string,
+  out: { path: string; node: TreeNode }[],
+): void {
   switch (node.kind) {
     case "scalar":
-      if (typeof node.value === "string" && needsInterpolation(node.value)) out.push({ path, node });
+      if (typeof node.value === "string" && needsInterpolation(node.value)) {
+        out.push({ path, node });
+      }
       return;
     case "map":
-      for (const [k, v] of node.entries) collectInterpolated(v, path === "" ? k : `${path}.${k}`, out);
+      for (const [k, v] of node.entries) {
+        collectInterpolated(v, path === "" ? k : `${path}.${k}`, out);
+      }
       return;
     case "seq":
       node.items.forEach((v, i) => collectInterpolated(v, `${path}[${i}]`, out));
@@ -980,7 +1062,12 @@ export function stringify(v: Value): string {
 
 function defineValue(obj: { [key: string]: Value }, key: string, value: Value): void {
   if (key === "__proto__") {
-    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(obj, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   } else obj[key] = value;
 }
 
@@ -1009,7 +1096,9 @@ function toValue(x: unknown, depth = 0): Value {
     case "number":
       return x;
     case "bigint":
-      if (x >= BigInt(Number.MIN_SAFE_INTEGER) && x <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(x);
+      if (x >= BigInt(Number.MIN_SAFE_INTEGER) && x <= BigInt(Number.MAX_SAFE_INTEGER)) {
+        return Number(x);
+      }
       throw new RangeError(`Integer ${x} does not fit a safe JavaScript number`);
     case "object":
       break;
@@ -1028,7 +1117,9 @@ function toValue(x: unknown, depth = 0): Value {
     return out;
   }
   const out: { [key: string]: Value } = {};
-  for (const k of Object.keys(x)) defineValue(out, k, toValue((x as Record<string, unknown>)[k], depth + 1));
+  for (const k of Object.keys(x)) {
+    defineValue(out, k, toValue((x as Record<string, unknown>)[k], depth + 1));
+  }
   return out;
 }
 
@@ -1069,7 +1160,13 @@ function redactText(text: string, secrets: string[]): string {
 
 function wrapResolverError(
   e: unknown,
-  info: { name: string; key: string; path: string; source: SourceLocation | undefined; secrets: string[] },
+  info: {
+    name: string;
+    key: string;
+    path: string;
+    source: SourceLocation | undefined;
+    secrets: string[];
+  },
 ): HoloconfError {
   const src = info.source ? formatSource(info.source) : undefined;
   const shownKey = info.secrets.length > 0 ? redactText(info.key, info.secrets) : info.key;
@@ -1120,7 +1217,10 @@ function toHoloconfError(e: unknown, path: string): HoloconfError {
  * @param type Target type.
  * @returns The converted value, or `undefined` when it does not convert.
  */
-export function coerceString(s: string, type: "integer" | "number" | "boolean"): number | boolean | undefined {
+export function coerceString(
+  s: string,
+  type: "integer" | "number" | "boolean",
+): number | boolean | undefined {
   switch (type) {
     case "integer": {
       if (!/^[+-]?\d+$/.test(s)) return undefined;

@@ -90,6 +90,8 @@ export class HoloconfError extends Error {
   detail: string[];
 
   /**
+   * Creates the error.
+   *
    * @param headline First line of the message.
    * @param options Context fields.
    */
@@ -163,6 +165,8 @@ export class ParseError extends HoloconfError {
   column: number | undefined;
 
   /**
+   * Creates the error.
+   *
    * @param headline First line of the message.
    * @param options Context, plus the line and column of the problem.
    */
@@ -189,6 +193,8 @@ export class ParseError extends HoloconfError {
  */
 export class ResolverError extends HoloconfError {
   /**
+   * Creates the error.
+   *
    * @param headline First line of the message.
    * @param options Context fields.
    */
@@ -217,6 +223,8 @@ export class NotFoundError extends ResolverError {
   resource: string | undefined;
 
   /**
+   * Creates the error.
+   *
    * @param message Optional text (a custom resolver's explanation).
    * @param options Context; `resource` marks a complete built-in headline.
    */
@@ -238,6 +246,8 @@ export class NotFoundError extends ResolverError {
  */
 export class PathNotFoundError extends HoloconfError {
   /**
+   * Creates the error.
+   *
    * @param headline First line of the message.
    * @param options Context fields.
    */
@@ -263,6 +273,8 @@ export class CircularReferenceError extends HoloconfError {
   chain: string[];
 
   /**
+   * Creates the error.
+   *
    * @param chain Paths in the loop, starting at the accessed key.
    * @param options Context fields.
    */
@@ -295,6 +307,8 @@ export class TypeCoercionError extends HoloconfError {
   expected: string;
 
   /**
+   * Creates the error.
+   *
    * @param info Path, expected type and a description of the value (already redacted).
    * @param options Context fields.
    */
@@ -337,6 +351,8 @@ export class ValidationError extends HoloconfError {
   issues: ValidationIssue[];
 
   /**
+   * Creates the error.
+   *
    * @param issues The problems found.
    * @param options Context fields.
    */
@@ -380,6 +396,8 @@ export class ResolveAllError extends HoloconfError {
   errors: HoloconfError[];
 
   /**
+   * Creates the error.
+   *
    * @param failures The failed paths.
    * @param options Context fields.
    */

@@ -46,7 +46,12 @@ function bytesAsBase64(v: unknown): unknown {
     for (const k of Object.keys(v)) {
       const value = bytesAsBase64((v as Record<string, unknown>)[k]);
       if (k === "__proto__") {
-        Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(out, k, {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       } else out[k] = value;
     }
     return out;

@@ -124,6 +124,8 @@ export class ResolvedValue {
   readonly sensitive: boolean;
 
   /**
+   * Wraps a value.
+   *
    * @param value The value.
    * @param options `sensitive: true` marks a secret.
    */

@@ -80,6 +80,8 @@ export class HttpOptionUnsupportedError extends Error {
   hint: string;
 
   /**
+   * Names the option, the runtime and what to do instead.
+   *
    * @param option The option.
    * @param runtime The runtime.
    * @param hint What to do instead.
@@ -105,6 +107,8 @@ export class HttpOptionUnsupportedError extends Error {
  */
 export class HttpTransportSetupError extends Error {
   /**
+   * Describes the rejected settings.
+   *
    * @param message What went wrong (never contains key material).
    * @param options The underlying error.
    */

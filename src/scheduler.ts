@@ -245,7 +245,9 @@ export interface CallTask<T> {
  * ```
  */
 export function runCall<T>(task: CallTask<T>): T | Promise<T> {
-  if (task.signal?.aborted) return Promise.reject(task.timeoutError("deadline", task.signal.reason));
+  if (task.signal?.aborted) {
+    return Promise.reject(task.timeoutError("deadline", task.signal.reason));
+  }
   if (task.bypassLimit) return execute(task, undefined);
   const global = state().limiter;
   const batch = task.batchLimit;
@@ -433,7 +435,9 @@ export class Batcher<C> {
   #send(spec: BatchSpec<C>, entries: BatchEntry<C>[]): void {
     const keys = entries.map((e) => e.key);
     const calls = entries.map((e) => e.call);
-    Promise.resolve(runCall<unknown[]>({ ...spec.task, run: (signal) => spec.runMany(keys, calls, signal) }))
+    Promise.resolve(
+      runCall<unknown[]>({ ...spec.task, run: (signal) => spec.runMany(keys, calls, signal) }),
+    )
       .then(
         (results) => {
           entries.forEach((e, i) => {

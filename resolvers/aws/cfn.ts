@@ -13,10 +13,10 @@ import { NotFoundError, ResolverError } from "../../src/errors.ts";
 import type { ResolverCall } from "../../src/resolver.ts";
 import {
   allAborted,
-  type AwsResolver,
   awsErrorMessage,
   awsErrorName,
   awsFailure,
+  type AwsResolver,
   cfnClient,
   clientIdentity,
   type EffectiveSettings,

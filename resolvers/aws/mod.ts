@@ -14,9 +14,10 @@
  * @example Point every SSM call at a local endpoint
  * ```ts
  * import { configureSsm, reset } from "./mod.ts";
+ * import assert from "node:assert/strict";
  * configureSsm({ endpoint: "http://127.0.0.1:4566", region: "us-east-1" });
- * // ... load and resolve configs ...
- * reset();
+ * // ... load and resolve configs: no AWS request is made until an ${ssm:...} is resolved ...
+ * assert.doesNotThrow(() => reset());
  * ```
  *
  * @module
@@ -30,6 +31,13 @@ import {
 } from "./_clients.ts";
 
 export type { AwsResolver } from "./_clients.ts";
+export type {
+  ConfigHandle,
+  ResolverCall,
+  ResolverContext,
+  ResolverObject,
+} from "../../src/resolver.ts";
+export type { SourceLocation } from "../../src/errors.ts";
 export type { SsmResolver } from "./ssm.ts";
 export { ssmResolver } from "./ssm.ts";
 export { s3Resolver } from "./s3.ts";
@@ -67,9 +75,10 @@ function serviceSettings(options: AwsServiceOptions): AwsClientSettings {
  * @example Use one region everywhere
  * ```ts
  * import { configure, reset } from "./mod.ts";
+ * import assert from "node:assert/strict";
  * configure({ region: "eu-west-1" });
  * configure({ profile: "prod" }); // keeps eu-west-1
- * reset();
+ * assert.doesNotThrow(() => reset());
  * ```
  */
 export function configure(options: AwsGlobalOptions): void {
@@ -84,7 +93,8 @@ export function configure(options: AwsGlobalOptions): void {
  * @example Send SSM calls to a local endpoint
  * ```ts
  * import { configureSsm, reset } from "./mod.ts";
- * configureSsm({ endpoint: "http://127.0.0.1:4566" });
+ * import assert from "node:assert/strict";
+ * assert.doesNotThrow(() => configureSsm({ endpoint: "http://127.0.0.1:4566" }));
  * reset();
  * ```
  */
@@ -101,7 +111,8 @@ export function configureSsm(options: AwsServiceOptions): void {
  * @example Read objects from a MinIO server
  * ```ts
  * import { configureS3, reset } from "./mod.ts";
- * configureS3({ endpoint: "http://127.0.0.1:9000", region: "us-east-1" });
+ * import assert from "node:assert/strict";
+ * assert.doesNotThrow(() => configureS3({ endpoint: "http://127.0.0.1:9000", region: "us-east-1" }));
  * reset();
  * ```
  */
@@ -117,7 +128,8 @@ export function configureS3(options: AwsServiceOptions): void {
  * @example Read stack outputs from another region
  * ```ts
  * import { configureCfn, reset } from "./mod.ts";
- * configureCfn({ region: "us-west-2" });
+ * import assert from "node:assert/strict";
+ * assert.doesNotThrow(() => configureCfn({ region: "us-west-2" }));
  * reset();
  * ```
  */
@@ -132,8 +144,9 @@ export function configureCfn(options: AwsServiceOptions): void {
  * @example Start over
  * ```ts
  * import { configure, reset } from "./mod.ts";
+ * import assert from "node:assert/strict";
  * configure({ region: "eu-west-1" });
- * reset();
+ * assert.doesNotThrow(() => reset());
  * ```
  */
 export function reset(): void {

@@ -11,9 +11,9 @@ import { HoloconfError, NotFoundError, ParseError, ResolverError } from "../../s
 import type { ResolverCall } from "../../src/resolver.ts";
 import { utf8OrUndefined } from "../../src/_bytes.ts";
 import {
-  type AwsResolver,
   awsErrorName,
   awsFailure,
+  type AwsResolver,
   effectiveSettings,
   raceAbort,
   s3Client,

@@ -13,9 +13,9 @@ import { NotFoundError, ParseError, ResolverError } from "../../src/errors.ts";
 import { ResolvedValue, type ResolverCall } from "../../src/resolver.ts";
 import {
   allAborted,
-  type AwsResolver,
   awsErrorName,
   awsFailure,
+  type AwsResolver,
   clientIdentity,
   effectiveSettings,
   raceAbort,
@@ -211,7 +211,7 @@ async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]
  * const call = { args: ["relative"], kwargs: {}, signal: new AbortController().signal,
  *   sensitiveInput: false } as unknown as Parameters<typeof ssmResolver.resolve>[1];
  * await assert.rejects(
- *   Promise.resolve().then(() => ssmResolver.resolve("relative", call)),
+ *   ssmResolver.resolve("relative", call),
  *   /SSM parameter path must start with \/: relative/,
  * );
  * ```

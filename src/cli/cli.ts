@@ -291,6 +291,12 @@ async function runValidate(ctx: Context, cmd: ValidateCommand): Promise<number> 
   if (config === undefined) return 2;
   const schema = loadSchema(ctx, cmd.schema);
   if (schema === undefined) return 2;
+  try {
+    await schema.ready(); // loads the validator and compiles the schema
+  } catch (error) {
+    printError(ctx, messageOf(error));
+    return 2;
+  }
   let issues: Issue[];
   try {
     if (cmd.resolve) {
@@ -338,9 +344,7 @@ const DOC_FORMATS: Record<string, "yaml" | "json" | "markdown"> = {
 async function runSchema(ctx: Context, cmd: SchemaCommand): Promise<number> {
   if (cmd.action === "validate") {
     try {
-      const schema = Schema.load(absPath(ctx.io.cwd, cmd.file));
-      // Validating an empty document compiles the schema: a broken schema throws here.
-      await Config.fromObject({}).validateCollect(schema);
+      await Schema.load(absPath(ctx.io.cwd, cmd.file)).ready(); // compiles it
     } catch (error) {
       ctx.io.stderr(`${ctx.err.red("✗")} ${cmd.file}: ${line(messageOf(error))}`);
       return 1;

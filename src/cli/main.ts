@@ -15,7 +15,7 @@ interface Host {
   write(fd: 1 | 2, bytes: Uint8Array): number;
   readFile(path: string): string;
   writeFile(path: string, text: string): void;
-  exit(code: number): never;
+  exit(code: number): void;
 }
 
 // deno-lint-ignore no-explicit-any

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { ArgValue, Interpolation, Part, Template } from "../interpolation/ast.ts";
+import type { ArgValue, Interpolation, Part, Template } from "../../mod.ts";
 import { makeStyle } from "./format.ts";
 
 /** The resolvers that reach the network. */
@@ -254,7 +254,9 @@ function normaliseUrl(resolver: string, arg: string): string | undefined {
 export function buildPlan(raw: unknown, options: PlanOptions): Plan {
   const found: Found[] = [];
   const invalid: InvalidReference[] = [];
+  const order = new Map<string, number>();
   walk(raw, "", (text, path) => {
+    order.set(path, order.size);
     let template: Template;
     try {
       template = options.parseTemplate(text);
@@ -467,7 +469,7 @@ export function buildPlan(raw: unknown, options: PlanOptions): Plan {
     cfn: { outputs: cfnOutputs, stacks, requests: stacks.length },
     http: { urls: urlList, requests: urlList.length },
     dynamic,
-    invalid,
+    invalid: invalid.sort((a, b) => order.get(a.path)! - order.get(b.path)!),
     otherResolvers: sortedCounts(other),
     iam,
     summary,

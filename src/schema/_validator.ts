@@ -399,7 +399,9 @@ function messageFor(unit: OutputUnit, ctx: TranslateContext): string {
     case "not":
       return "must NOT be valid";
     case "if":
-      return unit.error.includes('"else"') ? 'must match "else" schema' : 'must match "then" schema';
+      return unit.error.includes('"else"')
+        ? 'must match "else" schema'
+        : 'must match "then" schema';
     case "contains":
       return "must contain at least 1 valid item(s)";
     case "minContains":

@@ -257,7 +257,13 @@ const SCHEMA_KEYWORDS = [
   "propertyNames",
 ];
 const SCHEMA_ARRAY_KEYWORDS = ["allOf", "anyOf", "oneOf", "prefixItems"];
-const SCHEMA_MAP_KEYWORDS = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
+const SCHEMA_MAP_KEYWORDS = [
+  "properties",
+  "patternProperties",
+  "$defs",
+  "definitions",
+  "dependentSchemas",
+];
 const NUMBER_KEYWORDS = ["minimum", "maximum"];
 const COUNT_KEYWORDS = [
   "minLength",
@@ -372,7 +378,9 @@ export function checkSchema(schema: unknown): void {
       }
     }
     if (node.pattern !== undefined) {
-      if (typeof node.pattern !== "string") throw invalid(at("pattern"), "pattern must be a string");
+      if (typeof node.pattern !== "string") {
+        throw invalid(at("pattern"), "pattern must be a string");
+      }
       checkRegex(node.pattern, at("pattern"));
     }
     if (node.required !== undefined) {

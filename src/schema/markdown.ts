@@ -33,7 +33,7 @@ const MAX_DOC_DEPTH = 32;
  * assert.ok(md.includes("| port | integer (max: 65535) | yes | 8080 | Port |"));
  * ```
  */
-export function schemaToMarkdown(schema: SchemaNode): string {
+export function schemaToMarkdown(schema: Record<string, unknown> | boolean): string {
   const root = mergedView(schema, schema);
   const title = typeof root.title === "string" ? oneLine(root.title) : "Configuration Reference";
   const out: string[] = [`# ${title}`, ""];
@@ -98,9 +98,9 @@ function table(schema: SchemaNode, view: Record<string, unknown>): string[] {
       ? v.description
       : "-";
     rows.push(
-      `| ${cell(name)} | ${cell(typeText(schema, v))} | ${required.includes(name) ? "yes" : "no"} | ${
-        cell(def)
-      } | ${cell(desc)} |`,
+      `| ${cell(name)} | ${cell(typeText(schema, v))} | ${
+        required.includes(name) ? "yes" : "no"
+      } | ${cell(def)} | ${cell(desc)} |`,
     );
   }
   return rows;

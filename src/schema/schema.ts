@@ -9,12 +9,7 @@
  * @module
  */
 
-import {
-  HoloconfError,
-  NotFoundError,
-  ParseError,
-  type ValidationIssue,
-} from "../errors.ts";
+import { HoloconfError, NotFoundError, ParseError, type ValidationIssue } from "../errors.ts";
 import { readTextFileSync, RuntimeFileError } from "../runtime.ts";
 import { parseYamlValue } from "../yaml.ts";
 import {

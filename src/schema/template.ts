@@ -8,7 +8,7 @@ import { expandNode, isObject, mergedView, type SchemaNode } from "./_walk.ts";
 
 const MAX_TEMPLATE_DEPTH = 32;
 const SAFE_PLAIN_REGEXP = /^[A-Za-z_/][A-Za-z0-9_\-./ ]*$/;
-const RESERVED_PLAIN_REGEXP = /^(?:true|false|null|yes|no|on|off|y|n)$/i;
+const RESERVED_PLAIN_REGEXP = /^(?:true|false|null|yes|no|on|off)$/i;
 
 /**
  * Renders a JSON Schema as a commented YAML template. The header is
@@ -38,7 +38,7 @@ const RESERVED_PLAIN_REGEXP = /^(?:true|false|null|yes|no|on|off|y|n)$/i;
  * assert.ok(yaml.includes("port: 8080  # default: 8080"));
  * ```
  */
-export function schemaToTemplate(schema: SchemaNode): string {
+export function schemaToTemplate(schema: Record<string, unknown> | boolean): string {
   const root = mergedView(schema, schema);
   const out: string[] = [
     typeof root.title === "string" && root.title.trim() !== ""

@@ -24,9 +24,9 @@ Deno.test("formatWaterfall() sorts calls by start and scales bars to the span", 
   ], { width: 10 });
   const lines = text.trimEnd().split("\n");
   assert.match(lines[0]!, /trace: 3 resolver calls over 100\.0 ms/);
-  assert.match(lines[1]!, /\+0\.0 ms\s+10\.0 ms\s+│█         │ env HOME \(p\.env\)$/);
+  assert.match(lines[1]!, /\+0\.0 ms\s+10\.0 ms\s+│█ {9}│ env HOME \(p\.env\)$/);
   assert.match(lines[2]!, /\+0\.0 ms\s+100\.0 ms\s+│██████████│ vault x \(p\.vault\) ✗ timeout$/);
-  assert.match(lines[3]!, /\+50\.0 ms\s+50\.0 ms\s+│     █████│ ssm \/b/);
+  assert.match(lines[3]!, /\+50\.0 ms\s+50\.0 ms\s+│ {5}█{5}│ ssm \/b/);
 });
 
 Deno.test("formatWaterfall() handles zero-length spans and no calls", () => {
@@ -78,22 +78,23 @@ function fakeClock() {
 Deno.test("startProgress() draws after the delay, redraws with \\r and clears on stop", () => {
   const fake = fakeClock();
   let out = "";
+  const written = (): string => out;
   let settled = 0;
   const progress = startProgress({
     write: (t) => (out += t),
     settled: () => settled,
     clock: fake.clock,
   });
-  assert.equal(out, "");
+  assert.equal(written(), "");
   fake.advance(1000);
   fake.fireTimeouts();
-  assert.equal(out, "\r\x1b[2K⋯ resolving: 0 calls done, 1.0 s");
+  assert.equal(written(), "\r\x1b[2K⋯ resolving: 0 calls done, 1.0 s");
   settled = 3;
   fake.advance(500);
   fake.fireIntervals();
-  assert.ok(out.endsWith("\r\x1b[2K⋯ resolving: 3 calls done, 1.5 s"));
+  assert.ok(written().endsWith("\r\x1b[2K⋯ resolving: 3 calls done, 1.5 s"));
   progress.stop();
-  assert.ok(out.endsWith("\r\x1b[2K"));
+  assert.ok(written().endsWith("\r\x1b[2K"));
   assert.equal(fake.pending(), 0);
 });
 

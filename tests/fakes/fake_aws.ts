@@ -124,8 +124,19 @@ const SSM_JSON = "application/x-amz-json-1.1";
 const CFN_NS = "http://cloudformation.amazonaws.com/doc/2010-05-15/";
 
 function xmlEscape(text: string): string {
-  return text.replace(/[<>&"']/g, (c) =>
-    c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === "&" ? "&amp;" : c === '"' ? "&quot;" : "&apos;");
+  return text.replace(
+    /[<>&"']/g,
+    (c) =>
+      c === "<"
+        ? "&lt;"
+        : c === ">"
+        ? "&gt;"
+        : c === "&"
+        ? "&amp;"
+        : c === '"'
+        ? "&quot;"
+        : "&apos;",
+  );
 }
 
 function requestId(): string {
@@ -353,7 +364,9 @@ export function createFakeAwsCore(options: FakeAwsOptions = {}): FakeAwsCore {
     if (c.operation === "GetParameter") {
       const name = body.Name ?? "";
       const f = lookup(name);
-      if (f === undefined) return ssmError(400, "ParameterNotFound", `Parameter ${name} not found.`);
+      if (f === undefined) {
+        return ssmError(400, "ParameterNotFound", `Parameter ${name} not found.`);
+      }
       return Response.json({ Parameter: shape(name, f) }, {
         headers: { "content-type": SSM_JSON },
       });
@@ -434,7 +447,9 @@ export function createFakeAwsCore(options: FakeAwsOptions = {}): FakeAwsCore {
     const region = seen.region ?? "us-east-1";
     const body = `<DescribeStacksResponse xmlns="${CFN_NS}"><DescribeStacksResult><Stacks>` +
       `<member><StackName>${xmlEscape(name)}</StackName>` +
-      `<StackId>arn:aws:cloudformation:${region}:123456789012:stack/${xmlEscape(name)}/1</StackId>` +
+      `<StackId>arn:aws:cloudformation:${region}:123456789012:stack/${
+        xmlEscape(name)
+      }/1</StackId>` +
       `<CreationTime>2024-01-01T00:00:00.000Z</CreationTime>` +
       `<StackStatus>CREATE_COMPLETE</StackStatus><Outputs>${outputs}</Outputs></member>` +
       `</Stacks></DescribeStacksResult><ResponseMetadata><RequestId>${requestId()}</RequestId>` +

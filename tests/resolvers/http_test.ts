@@ -300,10 +300,22 @@ Deno.test("allowlist host wildcard cannot be bypassed through path, user-info or
 });
 
 Deno.test("allowlist ports: default ports implied, others must match", () => {
-  assert.equal(urlMatchesPattern("https://api.example.com/x", "https://api.example.com:443/*"), true);
-  assert.equal(urlMatchesPattern("https://api.example.com:443/x", "https://api.example.com/*"), true);
-  assert.equal(urlMatchesPattern("https://api.example.com:8443/x", "https://api.example.com/*"), false);
-  assert.equal(urlMatchesPattern("https://api.example.com:8443/x", "https://*.example.com/*"), false);
+  assert.equal(
+    urlMatchesPattern("https://api.example.com/x", "https://api.example.com:443/*"),
+    true,
+  );
+  assert.equal(
+    urlMatchesPattern("https://api.example.com:443/x", "https://api.example.com/*"),
+    true,
+  );
+  assert.equal(
+    urlMatchesPattern("https://api.example.com:8443/x", "https://api.example.com/*"),
+    false,
+  );
+  assert.equal(
+    urlMatchesPattern("https://api.example.com:8443/x", "https://*.example.com/*"),
+    false,
+  );
   assert.equal(urlMatchesPattern("http://127.0.0.1:8080/x", "http://127.0.0.1:8080/*"), true);
   assert.equal(urlMatchesPattern("http://127.0.0.1:8081/x", "http://127.0.0.1:8080/*"), false);
   assert.equal(urlMatchesPattern("http://127.0.0.1:9/x", "http://127.0.0.1:*/*"), true);
@@ -677,7 +689,10 @@ Deno.test("client certificate options: key required, key material never echoed",
     ResolverError,
     "HTTP_ERROR",
   );
-  assert.equal(noKey.headline, "client_key required when using PEM certificate (not needed for P12)");
+  assert.equal(
+    noKey.headline,
+    "client_key required when using PEM certificate (not needed for P12)",
+  );
 
   const noCert = await rejectsWith(
     call(httpsResolver, "127.0.0.1:9/x", {
@@ -700,7 +715,8 @@ Deno.test("client certificate options: key required, key material never echoed",
   assert.match(badKey.headline, /No valid private key found/);
   assert.doesNotMatch(badKey.message, /secretstuff/);
 
-  const encrypted = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----";
+  const encrypted =
+    "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----";
   const noPassword = await rejectsWith(
     call(httpsResolver, "127.0.0.1:9/x", {
       resolver: "https",
@@ -743,7 +759,8 @@ Deno.test("options Deno cannot honour are clear errors, not silently ignored", a
   assert.equal(insecure.headline, "insecure=true is not supported on Deno");
   assert.match(insecure.help ?? "", /unsafely-ignore-certificate-errors/);
 
-  const encrypted = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----";
+  const encrypted =
+    "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----";
   const withPassword = await rejectsWith(
     call(httpsResolver, "127.0.0.1:9/x", {
       resolver: "https",

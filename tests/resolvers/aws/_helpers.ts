@@ -104,8 +104,7 @@ const CONTEXT: ResolverContext = {
 export function makeCall(
   resolver: string,
   arg: string | undefined,
-  options: { kwargs?: Record<string, string>; signal?: AbortSignal; sensitiveInput?: boolean } =
-    {},
+  options: { kwargs?: Record<string, string>; signal?: AbortSignal; sensitiveInput?: boolean } = {},
 ): ResolverCall {
   const kwargs = options.kwargs ?? {};
   return {

@@ -38,14 +38,17 @@ Deno.test("cfn does not keep results after the shared request settles", async ()
 });
 
 Deno.test("cfn never shares a request between different regions", async () => {
-  await withFakeAws({ cfn: { ...STACKS, "west-stack": { outputs: { Name: "w" } } } }, async (fake) => {
-    await Promise.all([
-      get("west-stack/Name"),
-      get("west-stack/Name", { kwargs: { region: "us-west-2" } }),
-    ]);
-    assert.equal(fake.count("DescribeStacks"), 2);
-    assert.deepEqual(fake.requests.map((r) => r.region).sort(), ["us-east-1", "us-west-2"]);
-  });
+  await withFakeAws(
+    { cfn: { ...STACKS, "west-stack": { outputs: { Name: "w" } } } },
+    async (fake) => {
+      await Promise.all([
+        get("west-stack/Name"),
+        get("west-stack/Name", { kwargs: { region: "us-west-2" } }),
+      ]);
+      assert.equal(fake.count("DescribeStacks"), 2);
+      assert.deepEqual(fake.requests.map((r) => r.region).sort(), ["us-east-1", "us-west-2"]);
+    },
+  );
 });
 
 Deno.test("cfn region kwarg reaches AWS", async () => {

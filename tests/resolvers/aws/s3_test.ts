@@ -5,7 +5,10 @@ import { ResolvedValue } from "../../../src/resolver.ts";
 import { makeCall, withFakeAws } from "./_helpers.ts";
 
 const OBJECTS = {
-  "cfg/app.yaml": { body: "db:\n  host: h\n  port: 5432\nflags: [a, b]\n", contentType: "text/plain" },
+  "cfg/app.yaml": {
+    body: "db:\n  host: h\n  port: 5432\nflags: [a, b]\n",
+    contentType: "text/plain",
+  },
   "cfg/app.yml": { body: "x: true\n", contentType: "binary/octet-stream" },
   "cfg/app.json": { body: '{"a": [1, 2], "b": null}', contentType: "text/plain" },
   "cfg/typed-yaml": { body: "k: v\n", contentType: "application/x-yaml" },
@@ -24,7 +27,10 @@ async function get(arg: string, kwargs: Record<string, string> = {}): Promise<un
 
 Deno.test("s3 auto parse: .yaml/.yml keys are YAML whatever the content type", async () => {
   await withFakeAws({ s3: OBJECTS }, async (fake) => {
-    assert.deepEqual(await get("cfg/app.yaml"), { db: { host: "h", port: 5432 }, flags: ["a", "b"] });
+    assert.deepEqual(await get("cfg/app.yaml"), {
+      db: { host: "h", port: 5432 },
+      flags: ["a", "b"],
+    });
     assert.deepEqual(await get("cfg/app.yml"), { x: true });
     assert.equal(fake.count("GetObject"), 2);
   });
@@ -58,7 +64,10 @@ Deno.test("s3 explicit parse modes override the key and content type", async () 
     // Modes are case-insensitive; YAML content read as JSON fails.
     await assert.rejects(get("cfg/typed-yaml", { parse: "JSON" }), ParseError);
     assert.deepEqual(await get("cfg/typed-json", { parse: "YAML" }), { k: 1 });
-    assert.deepEqual(await get("cfg/app.yaml", { parse: "binary" }), new TextEncoder().encode(OBJECTS["cfg/app.yaml"].body));
+    assert.deepEqual(
+      await get("cfg/app.yaml", { parse: "binary" }),
+      new TextEncoder().encode(OBJECTS["cfg/app.yaml"].body),
+    );
   });
 });
 

@@ -109,18 +109,24 @@ Deno.test("ssm batchGroup() is the same for calls that share a client", () => {
 
 Deno.test("ssm resolve() returns a String parameter as a string", async () => {
   await withFakeAws({ ssm: { "/app/host": "db.example.com" } }, async (fake) => {
-    assert.equal(await ssmResolver.resolve("/app/host", makeCall("ssm", "/app/host")), "db.example.com");
+    assert.equal(
+      await ssmResolver.resolve("/app/host", makeCall("ssm", "/app/host")),
+      "db.example.com",
+    );
     assert.equal(fake.count("GetParameter"), 1);
   });
 });
 
 Deno.test("ssm resolve() marks a SecureString sensitive", async () => {
-  await withFakeAws({ ssm: { "/app/pw": { value: "hunter2", type: "SecureString" } } }, async () => {
-    const v = await ssmResolver.resolve("/app/pw", makeCall("ssm", "/app/pw"));
-    assert.ok(v instanceof ResolvedValue);
-    assert.equal(v.sensitive, true);
-    assert.equal(v.value, "hunter2");
-  });
+  await withFakeAws(
+    { ssm: { "/app/pw": { value: "hunter2", type: "SecureString" } } },
+    async () => {
+      const v = await ssmResolver.resolve("/app/pw", makeCall("ssm", "/app/pw"));
+      assert.ok(v instanceof ResolvedValue);
+      assert.equal(v.sensitive, true);
+      assert.equal(v.value, "hunter2");
+    },
+  );
 });
 
 Deno.test("ssm resolveMany() marks a SecureString sensitive too", async () => {
@@ -137,13 +143,16 @@ Deno.test("ssm resolveMany() marks a SecureString sensitive too", async () => {
 });
 
 Deno.test("ssm resolve() splits a StringList on commas without trimming", async () => {
-  await withFakeAws({ ssm: { "/app/hosts": { value: "a, b,c", type: "StringList" } } }, async () => {
-    assert.deepEqual(await ssmResolver.resolve("/app/hosts", makeCall("ssm", "/app/hosts")), [
-      "a",
-      " b",
-      "c",
-    ]);
-  });
+  await withFakeAws(
+    { ssm: { "/app/hosts": { value: "a, b,c", type: "StringList" } } },
+    async () => {
+      assert.deepEqual(await ssmResolver.resolve("/app/hosts", makeCall("ssm", "/app/hosts")), [
+        "a",
+        " b",
+        "c",
+      ]);
+    },
+  );
 });
 
 Deno.test("ssm resolve() turns ParameterNotFound into NotFoundError", async () => {

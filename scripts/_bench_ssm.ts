@@ -1,0 +1,133 @@
+// SSM fetch benchmark against the loopback fake AWS endpoint (100 ms latency per request):
+// 50 distinct parameters fetched by AWS Lambda Powertools' `getParametersByName` (through an
+// SSMProvider pointed at the fake; the exported helper is a thin wrapper over the same method
+// on a default provider that cannot be re-pointed), and, for comparison, by the holoconf ssm
+// resolver's batching hook (`resolveMany`, which is what the scheduler calls for resolveAll).
+// Used by scripts/bench.ts; runnable alone: `deno run -A scripts/_bench_ssm.ts`.
+
+import { startFakeAws } from "../tests/fakes/fake_aws.ts";
+import { configureSsm, reset, ssmResolver } from "../resolvers/aws/mod.ts";
+import { _setExtraClientConfig } from "../resolvers/aws/_clients.ts";
+import type { ResolverCall } from "../src/resolver.ts";
+
+/** One benchmark measurement. */
+export interface BenchResult {
+  /** Metric name. */
+  name: string;
+  /** Measured value. */
+  value: number;
+  /** Unit of `value`. */
+  unit: string;
+}
+
+const COUNT = 50;
+const LATENCY_MS = 100;
+const RUNS = 5;
+const REGION = "us-east-1";
+const CREDENTIALS = { accessKeyId: "AKIDBENCHFAKE", secretAccessKey: "fake-secret" };
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+function benchCall(key: string): ResolverCall {
+  return {
+    args: [key],
+    kwargs: {},
+    kwargsAll: [],
+    signal: new AbortController().signal,
+    path: key,
+    config: { get: () => Promise.resolve(undefined), getSync: () => undefined },
+    resolver: "ssm",
+    source: undefined,
+    sensitiveInput: false,
+    context: {
+      baseDir: undefined,
+      fileRoots: [],
+      allowHttp: false,
+      httpAllowlist: [],
+      httpProxy: undefined,
+      httpProxyFromEnv: false,
+      httpCaBundle: undefined,
+      httpExtraCaBundle: undefined,
+      httpClientCert: undefined,
+      httpClientKey: undefined,
+      httpClientKeyPassword: undefined,
+      onWarning: () => {},
+    },
+  };
+}
+
+/**
+ * Measures fetching 50 distinct SSM parameters against the fake endpoint with 100 ms latency:
+ * `powertools_50_ms` (Powertools `getParametersByName`, GetParameters chunks of 10 sent one
+ * after another) and `holoconf_resolve_many_50_ms` (the ssm resolver's `resolveMany`, chunks
+ * of 10 sent in parallel). Medians of 5 runs after one warm-up; a fresh provider per run so
+ * Powertools' cache never serves a value.
+ *
+ * @returns The measurements in ms.
+ */
+export async function benchSsm(): Promise<BenchResult[]> {
+  const names = Array.from({ length: COUNT }, (_, i) => `/bench/param-${i}`);
+  const fake = await startFakeAws({
+    ssm: Object.fromEntries(names.map((n, i) => [n, `value-${i}`])),
+  });
+  try {
+    const { SSMProvider } = await import("@aws-lambda-powertools/parameters/ssm");
+    const request = Object.fromEntries(names.map((n) => [n, {}]));
+    const powertoolsOnce = async (): Promise<number> => {
+      const provider = new SSMProvider({
+        clientConfig: { endpoint: fake.url, region: REGION, credentials: CREDENTIALS },
+      });
+      const start = performance.now();
+      const values = await provider.getParametersByName(request, { decrypt: true });
+      const elapsed = performance.now() - start;
+      if (Object.keys(values).length !== COUNT) throw new Error("powertools: missing values");
+      provider.client.destroy();
+      return elapsed;
+    };
+
+    reset();
+    _setExtraClientConfig({ credentials: CREDENTIALS });
+    configureSsm({ endpoint: fake.url, region: REGION });
+    const holoconfOnce = async (): Promise<number> => {
+      const calls = names.map(benchCall);
+      const start = performance.now();
+      const values = await ssmResolver.resolveMany(names, calls);
+      const elapsed = performance.now() - start;
+      if (values.some((v) => v instanceof Error)) throw new Error("holoconf: failed values");
+      return elapsed;
+    };
+
+    // Warm-up: SDK loading, connection set-up.
+    fake.setFaults({ latencyMs: 0 });
+    await powertoolsOnce();
+    await holoconfOnce();
+    fake.setFaults({ latencyMs: LATENCY_MS });
+
+    const powertools: number[] = [];
+    const holoconf: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      powertools.push(await powertoolsOnce());
+      holoconf.push(await holoconfOnce());
+    }
+    return [
+      { name: "powertools_50_ms", value: round(median(powertools)), unit: "ms" },
+      { name: "holoconf_resolve_many_50_ms", value: round(median(holoconf)), unit: "ms" },
+    ];
+  } finally {
+    reset();
+    _setExtraClientConfig(undefined);
+    await fake.close();
+  }
+}
+
+if (import.meta.main) {
+  for (const r of await benchSsm()) console.log(`${r.name}: ${r.value} ${r.unit}`);
+}

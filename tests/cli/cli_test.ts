@@ -1,0 +1,519 @@
+import assert from "node:assert/strict";
+import { registerResolver, ResolvedValue, unregisterResolver } from "../../mod.ts";
+import { run, tempFiles } from "./_io.ts";
+
+const APP = `database:
+  host: localhost
+  port: 5432
+  url: "postgres://\${database.host}:\${database.port}"
+cache:
+  enabled: true
+  ttl: null
+servers: [a, b]
+`;
+
+const SCHEMA = `type: object
+properties:
+  name: { type: string }
+  port: { type: integer }
+required: [name]
+`;
+
+// --- get ---------------------------------------------------------------------------------
+
+Deno.test("get prints strings raw and numbers, booleans and null as YAML scalars", async () => {
+  await using t = await tempFiles({ "app.yaml": APP });
+  const cases: [string, string][] = [
+    ["database.host", "localhost\n"],
+    ["database.port", "5432\n"],
+    ["cache.enabled", "true\n"],
+    ["cache.ttl", "null\n"],
+    ["servers[1]", "b\n"],
+    ["servers", "- a\n- b\n"],
+  ];
+  for (const [path, expected] of cases) {
+    const r = await run(["get", t.path("app.yaml"), path]);
+    assert.deepEqual(r, { code: 0, stdout: expected, stderr: "" }, path);
+  }
+});
+
+Deno.test("get without -r keeps placeholders; with -r resolves them", async () => {
+  await using t = await tempFiles({ "app.yaml": APP });
+  const raw = await run(["get", t.path("app.yaml"), "database.url"]);
+  assert.equal(raw.stdout, "postgres://${database.host}:${database.port}\n");
+  const resolved = await run(["get", t.path("app.yaml"), "database.url", "-r"]);
+  assert.equal(resolved.stdout, "postgres://localhost:5432\n");
+  assert.equal(resolved.code, 0);
+});
+
+Deno.test("get of a mapping prints YAML, or JSON/YAML with --format", async () => {
+  await using t = await tempFiles({ "app.yaml": APP });
+  const text = await run(["get", t.path("app.yaml"), "database", "-r"]);
+  assert.equal(
+    text.stdout,
+    "host: localhost\nport: 5432\nurl: postgres://localhost:5432\n",
+  );
+  const json = await run(["get", t.path("app.yaml"), "database", "-r", "--format", "json"]);
+  assert.deepEqual(JSON.parse(json.stdout), {
+    host: "localhost",
+    port: 5432,
+    url: "postgres://localhost:5432",
+  });
+  const yaml = await run(["get", t.path("app.yaml"), "database.host", "-f", "yaml"]);
+  assert.equal(yaml.stdout, "localhost\n");
+});
+
+Deno.test("get of a missing path exits 1 with Error: Path '<p>' not found", async () => {
+  await using t = await tempFiles({ "app.yaml": APP });
+  const r = await run(["get", t.path("app.yaml"), "nonexistent"]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, "");
+  assert.equal(r.stderr, "Error: Path 'nonexistent' not found\n");
+  const resolved = await run(["get", t.path("app.yaml"), "database.nope", "-r"]);
+  assert.equal(resolved.code, 1);
+  assert.match(resolved.stderr, /Path 'database\.nope' not found/);
+});
+
+Deno.test("get --default replaces any error after loading, exit 0", async () => {
+  await using t = await tempFiles({
+    "app.yaml": "a: ${env:HOLOCONF_CLI_TEST_UNSET_VAR}\n",
+  });
+  const missing = await run(["get", t.path("app.yaml"), "nonexistent", "--default", "fallback"]);
+  assert.deepEqual(missing, { code: 0, stdout: "fallback\n", stderr: "" });
+  const failing = await run(["get", t.path("app.yaml"), "a", "-r", "-d", "x"]);
+  assert.deepEqual(failing, { code: 0, stdout: "x\n", stderr: "" });
+});
+
+Deno.test("get -r of a failing resolver exits 1 with the error", async () => {
+  await using t = await tempFiles({ "app.yaml": "a: ${env:HOLOCONF_CLI_TEST_UNSET_VAR}\n" });
+  const r = await run(["get", t.path("app.yaml"), "a", "-r"]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^Error: Environment variable not found: HOLOCONF_CLI_TEST_UNSET_VAR/);
+});
+
+Deno.test("get of a file that cannot be loaded exits 2, even with --default", async () => {
+  await using t = await tempFiles({ "bad.yaml": "a: [unclosed\n" });
+  const missing = await run(["get", t.path("nope.yaml"), "a", "-d", "x"]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /File not found/);
+  const bad = await run(["get", t.path("bad.yaml"), "a"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^Error: /);
+});
+
+Deno.test("get merges files left to right; --ignore-missing skips missing ones", async () => {
+  await using t = await tempFiles({ "base.yaml": "a: 1\nb: 1\n", "over.yaml": "b: 2\n" });
+  const merged = await run(["get", t.path("base.yaml"), t.path("over.yaml"), "b"]);
+  assert.equal(merged.stdout, "2\n");
+  const skipped = await run([
+    "get",
+    t.path("base.yaml"),
+    t.path("absent.yaml"),
+    "a",
+    "--ignore-missing",
+  ]);
+  assert.deepEqual(skipped, { code: 0, stdout: "1\n", stderr: "" });
+});
+
+Deno.test("get -s attaches the schema: -r applies its defaults, raw get does not", async () => {
+  await using t = await tempFiles({
+    "app.yaml": "name: x\n",
+    "schema.yaml": "type: object\nproperties:\n  port: { type: integer, default: 8080 }\n",
+  });
+  const resolved = await run([
+    "get",
+    t.path("app.yaml"),
+    "port",
+    "-r",
+    "-s",
+    t.path("schema.yaml"),
+  ]);
+  assert.deepEqual(resolved, { code: 0, stdout: "8080\n", stderr: "" });
+  const raw = await run(["get", t.path("app.yaml"), "port", "-s", t.path("schema.yaml")]);
+  assert.equal(raw.code, 1);
+  const noSchema = await run(["get", t.path("app.yaml"), "port", "-s", t.path("none.yaml")]);
+  assert.equal(noSchema.code, 2);
+});
+
+Deno.test("relative file arguments resolve against io.cwd", async () => {
+  await using t = await tempFiles({ "app.yaml": APP });
+  const r = await run(["get", "app.yaml", "database.host"], { cwd: t.dir });
+  assert.deepEqual(r, { code: 0, stdout: "localhost\n", stderr: "" });
+});
+
+// --- dump --------------------------------------------------------------------------------
+
+Deno.test("dump prints the raw merged config as YAML or JSON", async () => {
+  await using t = await tempFiles({ "app.yaml": APP });
+  const yaml = await run(["dump", t.path("app.yaml")]);
+  assert.equal(yaml.code, 0);
+  assert.match(yaml.stdout, /^database:\n {2}host: localhost\n/);
+  assert.ok(yaml.stdout.includes("url: postgres://${database.host}:${database.port}"));
+  const json = await run(["dump", t.path("app.yaml"), "--format", "json"]);
+  assert.equal(
+    JSON.parse(json.stdout).database.url,
+    "postgres://${database.host}:${database.port}",
+  );
+});
+
+Deno.test("dump -r redacts sensitive values unless --no-redact", async () => {
+  registerResolver("cli_test_secret", () => new ResolvedValue("s3cr3t", { sensitive: true }), {
+    force: true,
+  });
+  try {
+    await using t = await tempFiles({ "app.yaml": "pw: ${cli_test_secret:x}\nname: n\n" });
+    const redacted = await run(["dump", t.path("app.yaml"), "-r"]);
+    assert.equal(redacted.code, 0);
+    assert.ok(redacted.stdout.includes("[REDACTED]"));
+    assert.ok(!redacted.stdout.includes("s3cr3t"));
+    const clear = await run(["dump", t.path("app.yaml"), "-r", "--no-redact", "-f", "json"]);
+    assert.equal(JSON.parse(clear.stdout).pw, "s3cr3t");
+  } finally {
+    unregisterResolver("cli_test_secret");
+  }
+});
+
+Deno.test("dump -o writes the file and reports on stderr", async () => {
+  await using t = await tempFiles({ "app.yaml": "key: value\n" });
+  const out = t.path("out.json");
+  const r = await run(["dump", t.path("app.yaml"), "-f", "json", "-o", out]);
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout, "");
+  assert.equal(r.stderr, `✓ Wrote to ${out}\n`);
+  assert.deepEqual(JSON.parse(await Deno.readTextFile(out)), { key: "value" });
+  const unwritable = await run(["dump", t.path("app.yaml"), "-o", t.path("no/such/dir.yaml")]);
+  assert.equal(unwritable.code, 2);
+});
+
+Deno.test("dump --sources lists file:line:column per path, sorted", async () => {
+  await using t = await tempFiles({ "app.yaml": "b: 1\na:\n  c: x\n" });
+  const f = t.path("app.yaml");
+  const text = await run(["dump", f, "--sources"]);
+  assert.equal(text.stdout, `a.c: ${f}:3:6\nb: ${f}:1:4\n`);
+  const json = await run(["dump", f, "--sources", "-f", "json"]);
+  assert.deepEqual(JSON.parse(json.stdout), { "a.c": `${f}:3:6`, b: `${f}:1:4` });
+});
+
+Deno.test("dump exits 2 for an unloadable file and 1 for a resolution failure", async () => {
+  await using t = await tempFiles({
+    "app.yaml": "a: ${env:HOLOCONF_CLI_TEST_UNSET_VAR}\nb: ${env:HOLOCONF_CLI_TEST_UNSET_2}\n",
+  });
+  const missing = await run(["dump", "/nonexistent/path.yaml"]);
+  assert.equal(missing.code, 2);
+  const failing = await run(["dump", t.path("app.yaml"), "-r"]);
+  assert.equal(failing.code, 1);
+  assert.match(failing.stderr, /^Error: /);
+  // resolveAll reports every failed path, not only the first.
+  assert.match(failing.stderr, /\ba: /);
+  assert.match(failing.stderr, /\bb: /);
+});
+
+Deno.test("dump -r --timeout aborts a resolver that never answers", async () => {
+  registerResolver("cli_test_hang", (_key, call) =>
+    new Promise((_resolve, reject) => {
+      call.signal.addEventListener("abort", () => reject(call.signal.reason), { once: true });
+    }), { force: true });
+  try {
+    await using t = await tempFiles({ "app.yaml": "a: ${cli_test_hang:x}\n" });
+    const r = await run(["dump", t.path("app.yaml"), "-r", "--timeout", "20"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /a: .*(deadline|timed? ?out)/i);
+  } finally {
+    unregisterResolver("cli_test_hang");
+  }
+});
+
+// --- check -------------------------------------------------------------------------------
+
+Deno.test("check reports each file as valid YAML or JSON on stdout", async () => {
+  await using t = await tempFiles({ "a.yaml": "first: file\n", "b.json": '{"second": "file"}' });
+  const r = await run(["check", t.path("a.yaml"), t.path("b.json")]);
+  assert.deepEqual(r, {
+    code: 0,
+    stdout: `✓ ${t.path("a.yaml")}: valid YAML\n✓ ${t.path("b.json")}: valid JSON\n`,
+    stderr: "",
+  });
+});
+
+Deno.test("check exits 1 with a ✗ line on stderr for invalid or missing files", async () => {
+  await using t = await tempFiles({
+    "ok.yaml": "a: 1\n",
+    "bad.yaml": "invalid: [unclosed",
+    "bad.json": '{"a": 1,}',
+  });
+  const r = await run([
+    "check",
+    t.path("ok.yaml"),
+    t.path("bad.yaml"),
+    t.path("bad.json"),
+    t.path("gone.yaml"),
+  ]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, `✓ ${t.path("ok.yaml")}: valid YAML\n`);
+  assert.ok(r.stderr.includes(`✗ ${t.path("bad.yaml")}: `));
+  assert.ok(r.stderr.includes(`✗ ${t.path("bad.json")}: `));
+  assert.ok(r.stderr.includes(`✗ ${t.path("gone.yaml")}: File not found\n`));
+});
+
+Deno.test("check --ignore-missing skips missing files; exit 2 when none exist", async () => {
+  await using t = await tempFiles({ "ok.yaml": "a: 1\n" });
+  const some = await run(["check", t.path("ok.yaml"), t.path("gone.yaml"), "--ignore-missing"]);
+  assert.equal(some.code, 0);
+  const none = await run(["check", t.path("gone.yaml"), "--ignore-missing"]);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /No configuration files could be loaded \(all files missing\)/);
+});
+
+// --- validate ----------------------------------------------------------------------------
+
+Deno.test('validate prints ✓ <files> is valid, {"valid": true}, or nothing with -q', async () => {
+  await using t = await tempFiles({ "app.yaml": "name: test\nport: 8080\n", "s.yaml": SCHEMA });
+  const args = ["validate", t.path("app.yaml"), "--schema", t.path("s.yaml")];
+  assert.deepEqual(await run(args), {
+    code: 0,
+    stdout: `✓ ${t.path("app.yaml")} is valid\n`,
+    stderr: "",
+  });
+  const json = await run([...args, "--format", "json"]);
+  assert.deepEqual(JSON.parse(json.stdout), { valid: true });
+  assert.deepEqual(await run([...args, "-q"]), { code: 0, stdout: "", stderr: "" });
+});
+
+Deno.test("validate failure: text to stderr with every issue, JSON to stdout, exit 1", async () => {
+  await using t = await tempFiles({ "app.yaml": "port: abc\n", "s.yaml": SCHEMA });
+  const args = ["validate", t.path("app.yaml"), "-s", t.path("s.yaml")];
+  const text = await run(args);
+  assert.equal(text.code, 1);
+  assert.equal(text.stdout, "");
+  assert.match(text.stderr, /^✗ Validation failed\n\nErrors:\n/);
+  assert.match(text.stderr, /must have required property 'name'/);
+  assert.match(text.stderr, / {2}- \/port: must be integer/);
+  const json = await run([...args, "-f", "json", "-q"]);
+  assert.equal(json.code, 1);
+  const body = JSON.parse(json.stdout);
+  assert.equal(body.valid, false);
+  assert.ok(body.errors.some((e: { path: string }) => e.path === "/port"));
+});
+
+Deno.test("validate without -r treats placeholders as wildcards; -r resolves and coerces", async () => {
+  Deno.env.set("HOLOCONF_CLI_TEST_PORT", "8080");
+  Deno.env.set("HOLOCONF_CLI_TEST_BAD_PORT", "eighty");
+  try {
+    await using t = await tempFiles({
+      "good.yaml": "name: n\nport: ${env:HOLOCONF_CLI_TEST_PORT}\n",
+      "bad.yaml": "name: n\nport: ${env:HOLOCONF_CLI_TEST_BAD_PORT}\n",
+      "s.yaml": SCHEMA,
+    });
+    const s = t.path("s.yaml");
+    assert.equal((await run(["validate", t.path("bad.yaml"), "-s", s])).code, 0);
+    assert.equal((await run(["validate", t.path("good.yaml"), "-s", s, "-r"])).code, 0);
+    const bad = await run(["validate", t.path("bad.yaml"), "-s", s, "-r", "-f", "json"]);
+    assert.equal(bad.code, 1);
+    assert.equal(JSON.parse(bad.stdout).valid, false);
+  } finally {
+    Deno.env.delete("HOLOCONF_CLI_TEST_PORT");
+    Deno.env.delete("HOLOCONF_CLI_TEST_BAD_PORT");
+  }
+});
+
+Deno.test("validate exits 2 when the config or the schema cannot be loaded", async () => {
+  await using t = await tempFiles({ "app.yaml": "name: x\n", "s.yaml": SCHEMA, "bad.yaml": "[" });
+  assert.equal((await run(["validate", t.path("gone.yaml"), "-s", t.path("s.yaml")])).code, 2);
+  assert.equal((await run(["validate", t.path("app.yaml"), "-s", t.path("gone.yaml")])).code, 2);
+  assert.equal((await run(["validate", t.path("app.yaml"), "-s", t.path("bad.yaml")])).code, 2);
+});
+
+// --- schema ------------------------------------------------------------------------------
+
+Deno.test("schema validate accepts a schema and rejects a broken one", async () => {
+  await using t = await tempFiles({
+    "s.yaml": SCHEMA,
+    "broken.yaml": "type: object\nproperties:\n  a: { type: nonsense }\n",
+  });
+  assert.deepEqual(await run(["schema", "validate", t.path("s.yaml")]), {
+    code: 0,
+    stdout: `✓ ${t.path("s.yaml")}: valid JSON Schema\n`,
+    stderr: "",
+  });
+  const broken = await run(["schema", "validate", t.path("broken.yaml")]);
+  assert.equal(broken.code, 1);
+  assert.ok(broken.stderr.startsWith(`✗ ${t.path("broken.yaml")}: `));
+  assert.equal((await run(["schema", "validate", t.path("gone.yaml")])).code, 1);
+});
+
+Deno.test("schema template prints the skeleton or writes it with -o", async () => {
+  await using t = await tempFiles({ "s.yaml": SCHEMA });
+  const r = await run(["schema", "template", t.path("s.yaml")]);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /name: ""/);
+  const out = t.path("template.yaml");
+  const written = await run(["schema", "template", t.path("s.yaml"), "-o", out]);
+  assert.equal(written.stderr, `✓ Wrote template to ${out}\n`);
+  assert.equal(await Deno.readTextFile(out), r.stdout);
+  assert.equal((await run(["schema", "template", t.path("gone.yaml")])).code, 2);
+});
+
+Deno.test("schema docs prints yaml (default), json or markdown; other formats exit 1", async () => {
+  await using t = await tempFiles({ "s.yaml": SCHEMA });
+  const s = t.path("s.yaml");
+  const yaml = await run(["schema", "docs", s]);
+  assert.match(yaml.stdout, /^type: object\n/);
+  const json = await run(["schema", "docs", s, "-f", "json"]);
+  assert.deepEqual(JSON.parse(json.stdout).required, ["name"]);
+  const md = await run(["schema", "docs", s, "--format", "markdown"]);
+  assert.match(md.stdout, /^# /);
+  assert.match(md.stdout, /\| port \| integer/);
+  const bad = await run(["schema", "docs", s, "-f", "html"]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /Unsupported format: html\. Use yaml, json, or markdown\./);
+  assert.equal((await run(["schema", "docs", t.path("gone.yaml")])).code, 2);
+});
+
+// --- help, version, usage ----------------------------------------------------------------
+
+Deno.test("--version prints holoconf <version>; --help and <command> --help print usage", async () => {
+  const version = await run(["--version"]);
+  assert.match(version.stdout, /^holoconf \d+\.\d+\.\d+\n$/);
+  const help = await run(["--help"]);
+  assert.equal(help.code, 0);
+  for (const c of ["get", "dump", "check", "validate", "schema", "plan"]) {
+    assert.ok(help.stdout.includes(`  ${c} `), c);
+  }
+  const getHelp = await run(["get", "--help"]);
+  assert.match(getHelp.stdout, /Usage: holoconf get/);
+});
+
+Deno.test("usage errors exit 2 with a hint on stderr", async () => {
+  for (const argv of [[], ["nope"], ["get", "a.yaml"], ["dump", "a.yaml", "--bogus"]]) {
+    const r = await run(argv);
+    assert.equal(r.code, 2, argv.join(" "));
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /^Error: .*\nRun 'holoconf .*--help' for usage\.\n$/s);
+  }
+});
+
+// --- colours -----------------------------------------------------------------------------
+
+Deno.test("colours only on a TTY without NO_COLOR (or TERM=dumb)", async () => {
+  await using t = await tempFiles({ "a.yaml": "a: 1\n", "bad.yaml": "[" });
+  const argv = ["check", t.path("a.yaml"), t.path("bad.yaml")];
+  const plain = [
+    await run(argv, { isTty: false, noColor: false }),
+    await run(argv, { isTty: true, noColor: true }),
+    await run(argv, {
+      isTty: true,
+      noColor: false,
+      env: (n) => (n === "TERM" ? "dumb" : undefined),
+    }),
+  ];
+  for (const r of plain) {
+    assert.ok(!r.stdout.includes("\x1b") && !r.stderr.includes("\x1b"));
+    assert.ok(r.stdout.includes("✓") && r.stderr.includes("✗"));
+  }
+  const coloured = await run(argv, { isTty: true, noColor: false });
+  assert.ok(coloured.stdout.includes("\x1b[32m✓\x1b[39m"));
+  assert.ok(coloured.stderr.includes("\x1b[31m✗\x1b[39m"));
+});
+
+// --- trace and progress ------------------------------------------------------------------
+
+Deno.test("--trace names every resolver call and never shows a value", async () => {
+  const secretEnv = "env-secret-7f3a9c";
+  const secretCustom = "vault-secret-b81d2e";
+  Deno.env.set("HOLOCONF_CLI_TEST_SECRET", secretEnv);
+  registerResolver("cli_test_vault", (key) => `${secretCustom}-${key.length}`, { force: true });
+  try {
+    await using t = await tempFiles({
+      "app.yaml": [
+        "token: ${env:HOLOCONF_CLI_TEST_SECRET}",
+        "db: ${cli_test_vault:db/password}",
+        "api: ${cli_test_vault:api/key}",
+        "greeting: hello",
+        "",
+      ].join("\n"),
+    });
+    const r = await run(["dump", t.path("app.yaml"), "-r", "--no-redact", "--trace"]);
+    assert.equal(r.code, 0);
+    // The values were resolved (stdout shows them: --no-redact)...
+    assert.ok(r.stdout.includes(secretEnv) && r.stdout.includes(secretCustom));
+    // ...and the waterfall names each call but shows none of them.
+    assert.match(r.stderr, /trace: 3 resolver calls over /);
+    assert.match(r.stderr, /│ env HOLOCONF_CLI_TEST_SECRET \(token\)/);
+    assert.match(r.stderr, /│ cli_test_vault db\/password \(db\)/);
+    assert.match(r.stderr, /│ cli_test_vault api\/key \(api\)/);
+    assert.ok(!r.stderr.includes(secretEnv));
+    assert.ok(!r.stderr.includes(secretCustom));
+
+    const get = await run(["get", t.path("app.yaml"), "db", "-r", "--trace"]);
+    assert.equal(get.stdout, `${secretCustom}-11\n`);
+    assert.match(get.stderr, /trace: 1 resolver call over /);
+    assert.ok(!get.stderr.includes(secretCustom));
+  } finally {
+    Deno.env.delete("HOLOCONF_CLI_TEST_SECRET");
+    unregisterResolver("cli_test_vault");
+  }
+});
+
+Deno.test("a progress line appears on a TTY while resolveAll is slow, and is cleared", async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let called!: () => void;
+  const started = new Promise<void>((r) => (called = r));
+  registerResolver("cli_test_slow", async () => {
+    called();
+    await gate;
+    return "v";
+  }, { force: true });
+  const timers: (() => void)[] = [];
+  const clock = {
+    now: () => 0,
+    setTimeout: (fn: () => void) => timers.push(fn),
+    clearTimeout: () => {},
+    setInterval: () => 0,
+    clearInterval: () => {},
+  };
+  try {
+    await using t = await tempFiles({ "app.yaml": "a: ${cli_test_slow:x}\n" });
+    let stderr = "";
+    const written = (): string => stderr;
+    const { runCli } = await import("../../src/cli/cli.ts");
+    const done = runCli(["dump", t.path("app.yaml"), "-r"], {
+      stdout: () => {},
+      stderr: (text) => (stderr += text),
+      isTty: true,
+      noColor: true,
+      readFile: (p) => Deno.readTextFileSync(p),
+      writeFile: () => {},
+      cwd: ".",
+      env: () => undefined,
+      clock,
+    });
+    await started;
+    assert.equal(written(), "");
+    for (const fire of timers) fire(); // "one second later"
+    assert.equal(written(), "\r\x1b[2K⋯ resolving: 0 calls done, 0.0 s");
+    release();
+    assert.equal(await done, 0);
+    assert.ok(written().endsWith("\r\x1b[2K"));
+  } finally {
+    unregisterResolver("cli_test_slow");
+  }
+});
+
+Deno.test("no progress line when stderr is not a TTY", async () => {
+  const timers: (() => void)[] = [];
+  await using t = await tempFiles({ "app.yaml": "a: ${env:HOME,default=x}\n" });
+  const r = await run(["dump", t.path("app.yaml"), "-r"], {
+    isTty: false,
+    clock: {
+      now: () => 0,
+      setTimeout: (fn) => timers.push(fn),
+      clearTimeout: () => {},
+      setInterval: () => 0,
+      clearInterval: () => {},
+    },
+  });
+  assert.equal(r.code, 0);
+  assert.equal(timers.length, 0);
+  assert.equal(r.stderr, "");
+});

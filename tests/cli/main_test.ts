@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { VERSION } from "../../src/cli/_version.ts";
+import { tempFiles } from "./_io.ts";
+
+const ROOT = new URL("../../", import.meta.url);
+
+/** The `deno run ...` arguments of the `cli` task in deno.json (without `deno`). */
+async function cliTaskArgs(): Promise<string[]> {
+  const denoJson = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT))) as {
+    tasks: Record<string, string>;
+  };
+  const words = denoJson.tasks["cli"]!.trim().split(/\s+/);
+  assert.equal(words[0], "deno");
+  return words.slice(1);
+}
+
+async function holoconf(args: string[], env: Record<string, string> = {}) {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [...await cliTaskArgs(), ...args],
+    cwd: ROOT,
+    env: { NO_COLOR: "", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+Deno.test("holoconf --version runs as a process with the cli task's permissions", async () => {
+  const r = await holoconf(["--version"]);
+  assert.deepEqual(r, { code: 0, stdout: `holoconf ${VERSION}\n`, stderr: "" });
+});
+
+Deno.test("holoconf get runs as a process: value on stdout, exit codes 0/1/2", async () => {
+  await using t = await tempFiles({
+    "app.yaml": "database:\n  host: ${env:HOLOCONF_E2E_HOST}\n  port: 5432\n",
+  });
+  const env = { HOLOCONF_E2E_HOST: "db.internal" };
+  const ok = await holoconf(["get", t.path("app.yaml"), "database.host", "-r"], env);
+  assert.deepEqual(ok, { code: 0, stdout: "db.internal\n", stderr: "" });
+  const json = await holoconf(["get", t.path("app.yaml"), "database", "-r", "-f", "json"], env);
+  assert.deepEqual(JSON.parse(json.stdout), { host: "db.internal", port: 5432 });
+  const missing = await holoconf(["get", t.path("app.yaml"), "nope"]);
+  assert.deepEqual(missing, { code: 1, stdout: "", stderr: "Error: Path 'nope' not found\n" });
+  const unloadable = await holoconf(["get", t.path("gone.yaml"), "a"]);
+  assert.equal(unloadable.code, 2);
+  // Not a terminal: no escape codes even without NO_COLOR.
+  const check = await holoconf(["check", t.path("app.yaml")], { NO_COLOR: "" });
+  assert.equal(check.stdout, `✓ ${t.path("app.yaml")}: valid YAML\n`);
+});

@@ -1,0 +1,140 @@
+import assert from "node:assert/strict";
+import { parseTemplate } from "../../mod.ts";
+import { buildPlan } from "../../src/cli/plan.ts";
+import { run, tempFiles } from "./_io.ts";
+
+function bigConfig(): string {
+  const lines = ["params:"];
+  for (let i = 1; i <= 23; i++) lines.push(`  p${i}: \${ssm:/app/prod/p${i}}`);
+  lines.push(
+    "objects:",
+    "  settings: ${s3:config-bucket/settings.yaml}",
+    "  flags: ${s3:s3://config-bucket/flags.json,region=eu-west-1}",
+    "network:",
+    "  vpc: ${cfn:network-stack/VpcId}",
+    "  subnet: ${cfn:network-stack/SubnetId}",
+    "  db: ${cfn:database-stack/Endpoint}",
+    "dup: ${ssm:/app/prod/p1}",
+    "home: ${env:HOME,default=/root}",
+    "url: https://${network.vpc}/x",
+    "",
+  );
+  return lines.join("\n");
+}
+
+Deno.test("plan counts requests: 23 ssm names → 3 GetParameters, 2 GetObject, 2 DescribeStacks", async () => {
+  await using t = await tempFiles({ "app.yaml": bigConfig() });
+  const r = await run(["plan", t.path("app.yaml")]);
+  assert.equal(r.code, 0);
+  assert.equal(r.stderr, "");
+  assert.ok(r.stdout.includes("  23 ssm names → 3 GetParameters\n"), r.stdout);
+  assert.ok(r.stdout.includes("  2 s3 objects → 2 GetObject\n"));
+  assert.ok(r.stdout.includes("  3 outputs of 2 stacks → 2 DescribeStacks\n"));
+  assert.ok(r.stdout.includes("Remote references: 29 (3 cfn, 2 s3, 24 ssm)"));
+  assert.ok(r.stdout.includes("Other resolvers: env ×1, ref ×1"));
+  // IAM actions and resources.
+  assert.ok(r.stdout.includes("IAM permissions:\n  ssm:GetParameters\n"));
+  assert.ok(r.stdout.includes("    arn:aws:ssm:*:*:parameter/app/prod/p1\n"));
+  assert.ok(r.stdout.includes("    arn:aws:ssm:*:*:parameter/app/prod/p23\n"));
+  assert.match(r.stdout, / {2}kms:Decrypt \(conditional: only for SecureString parameters/);
+  assert.ok(r.stdout.includes("  s3:GetObject\n    arn:aws:s3:::config-bucket/flags.json\n"));
+  assert.ok(r.stdout.includes("    arn:aws:s3:::config-bucket/settings.yaml\n"));
+  assert.ok(
+    r.stdout.includes(
+      "  cloudformation:DescribeStacks\n" +
+        "    arn:aws:cloudformation:*:*:stack/database-stack/*\n" +
+        "    arn:aws:cloudformation:*:*:stack/network-stack/*\n",
+    ),
+  );
+});
+
+Deno.test("plan --format json gives the same plan as data", async () => {
+  await using t = await tempFiles({ "app.yaml": bigConfig() });
+  const r = await run(["plan", t.path("app.yaml"), "--format", "json"]);
+  assert.equal(r.code, 0);
+  const plan = JSON.parse(r.stdout);
+  assert.deepEqual(plan.summary, [
+    "23 ssm names → 3 GetParameters",
+    "2 s3 objects → 2 GetObject",
+    "3 outputs of 2 stacks → 2 DescribeStacks",
+  ]);
+  assert.equal(plan.ssm.requests, 3);
+  assert.equal(plan.ssm.groups.length, 1);
+  assert.equal(plan.ssm.groups[0].names.length, 23);
+  assert.deepEqual(
+    plan.cfn.stacks.map((s: { stack: string; outputs: string[] }) => [s.stack, s.outputs]),
+    [
+      ["database-stack", ["Endpoint"]],
+      ["network-stack", ["SubnetId", "VpcId"]],
+    ],
+  );
+  assert.deepEqual(
+    plan.iam.map((p: { action: string; conditional: boolean }) => [p.action, p.conditional]),
+    [
+      ["ssm:GetParameters", false],
+      ["kms:Decrypt", true],
+      ["s3:GetObject", false],
+      ["cloudformation:DescribeStacks", false],
+    ],
+  );
+  assert.equal(plan.iam[0].resources.length, 23);
+});
+
+Deno.test("plan lists nested-interpolation arguments as dynamic, with wildcard resources", () => {
+  const plan = buildPlan({
+    db: { password: "${ssm:/${env:ENV}/db/password}" },
+    region: "${ssm:/x,region=${env:R}}",
+  }, { parseTemplate });
+  assert.deepEqual(plan.dynamic.map((d) => [d.path, d.expression, d.pattern]), [
+    ["db.password", "${ssm:/${env:ENV}/db/password}", "/*/db/password"],
+    ["region", "${ssm:/x,region=${env:R}}", "/x"],
+  ]);
+  assert.equal(plan.ssm.names, 0);
+  assert.deepEqual(plan.otherResolvers, { env: 2 });
+  assert.deepEqual(plan.iam[0]?.resources, [
+    "arn:aws:ssm:*:*:parameter/*/db/password",
+    "arn:aws:ssm:*:*:parameter/x",
+  ]);
+});
+
+Deno.test("plan groups ssm names per region/profile/endpoint and batches by 10 in each", () => {
+  const raw: Record<string, string> = {};
+  for (let i = 0; i < 11; i++) raw[`a${i}`] = `\${ssm:/a/${i}}`;
+  for (let i = 0; i < 3; i++) raw[`b${i}`] = `\${ssm:/b/${i},region=eu-west-1}`;
+  const plan = buildPlan(raw, { parseTemplate });
+  assert.equal(plan.ssm.names, 14);
+  assert.equal(plan.ssm.requests, 3); // 2 (11 names) + 1 (3 names), not ceil(14 / 10)
+  assert.deepEqual(plan.ssm.groups.map((g) => [g.region, g.requests]), [[null, 2], [
+    "eu-west-1",
+    1,
+  ]]);
+  assert.ok(plan.iam[0]!.resources.includes("arn:aws:ssm:eu-west-1:*:parameter/b/0"));
+  assert.deepEqual(plan.iam[1]!.resources, [
+    "arn:aws:kms:*:*:key/*",
+    "arn:aws:kms:eu-west-1:*:key/*",
+  ]);
+});
+
+Deno.test("plan normalises and de-duplicates URLs, and reports bad references", () => {
+  const plan = buildPlan({
+    a: "${https:example.com/a}",
+    b: "${https:https://example.com/a}",
+    c: "${http:example.com/a}",
+    items: ["${ssm:no-slash}", "${s3:bucket-only}", "${cfn:stack}", "${unclosed"],
+  }, { parseTemplate });
+  assert.deepEqual(plan.http.urls, ["http://example.com/a", "https://example.com/a"]);
+  assert.equal(plan.http.requests, 2);
+  assert.deepEqual(plan.invalid.map((i) => [i.path, i.resolver]), [
+    ["items[0]", "ssm"],
+    ["items[1]", "s3"],
+    ["items[2]", "cfn"],
+    ["items[3]", null],
+  ]);
+  assert.deepEqual(plan.iam, []);
+});
+
+Deno.test("plan of a config without remote references says so", async () => {
+  await using t = await tempFiles({ "app.yaml": "a: 1\nb: ${a}\n" });
+  const r = await run(["plan", t.path("app.yaml")]);
+  assert.equal(r.stdout, "No remote references.\n\nOther resolvers: ref ×1\n");
+});

@@ -1,0 +1,688 @@
+// Tests of the resolution engine (SPEC §3–§5) through the public Config API: laziness,
+// memoization, single-flight, getSync, references, cycles, default=/sensitive=,
+// concatenation typing and value handling.
+
+import assert from "node:assert/strict";
+import {
+  CircularReferenceError,
+  Config,
+  NotFoundError,
+  ParseError,
+  PathNotFoundError,
+  ResolvedValue,
+  ResolverError,
+  Schema,
+} from "../mod.ts";
+
+/** A resolver that counts its calls and returns `<key>!`. */
+function counter(): { fn: (key: string) => string; calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    fn: (key: string) => {
+      calls.push(key);
+      return `${key}!`;
+    },
+  };
+}
+
+/** An async resolver whose calls stay pending until released by hand. */
+function gated(): {
+  fn: (key: string) => Promise<string>;
+  calls: string[];
+  release: () => void;
+} {
+  const calls: string[] = [];
+  const gate = Promise.withResolvers<void>();
+  return {
+    calls,
+    release: () => gate.resolve(),
+    fn: async (key: string) => {
+      calls.push(key);
+      await gate.promise;
+      return `${key}!`;
+    },
+  };
+}
+
+async function tick(): Promise<void> {
+  await new Promise((r) => setTimeout(r, 0));
+}
+
+// ------------------------------------------------------------------ laziness and memo
+
+Deno.test("nothing resolves at load, merge or getRaw", () => {
+  const c = counter();
+  const config = Config.loads("a: ${count:a}\nb: ${count:b}\n", { resolvers: { count: c.fn } });
+  config.merge(Config.loads("c: ${count:c}\n"));
+  assert.equal(config.getRaw("a"), "${count:a}");
+  assert.equal(config.has("c"), true);
+  assert.deepEqual(c.calls, []);
+});
+
+Deno.test("get() resolves only what the path needs", async () => {
+  const c = counter();
+  const config = Config.loads(
+    "a: ${count:a}\nb: ${count:b}\nc: x-${a}\nd:\n  e: ${count:e}\n",
+    { resolvers: { count: c.fn } },
+  );
+  assert.equal(await config.get("c"), "x-a!");
+  assert.deepEqual(c.calls, ["a"]);
+  assert.deepEqual(await config.get("d"), { e: "e!" });
+  assert.deepEqual(c.calls, ["a", "e"]);
+});
+
+Deno.test("a resolver referenced from three places runs once across get, refs, resolveAll and export", async () => {
+  const c = counter();
+  const config = Config.loads(
+    "src: ${count:k}\nr1: ${src}\nr2: pre-${src}\nr3:\n  deep: ${ref:src}\n",
+    { resolvers: { count: c.fn } },
+  );
+  assert.equal(await config.get("r1"), "k!");
+  assert.equal(await config.get("r2"), "pre-k!");
+  assert.deepEqual(await config.get("r3"), { deep: "k!" });
+  assert.equal(await config.get("src"), "k!");
+  assert.equal(config.getSync("src"), "k!");
+  await config.resolveAll();
+  await config.toObject({ resolve: true });
+  await config.toYaml({ redact: true });
+  assert.deepEqual(c.calls, ["k"]);
+});
+
+Deno.test("an async resolver referenced from several nodes runs once under resolveAll", async () => {
+  const g = gated();
+  const config = Config.loads(
+    "src: ${slow:k}\nr1: ${src}\nr2: ${src}-x\nr3: ${.src}\n",
+    { resolvers: { slow: g.fn } },
+  );
+  const all = config.resolveAll();
+  await tick();
+  g.release();
+  assert.deepEqual(await all, { src: "k!", r1: "k!", r2: "k!-x", r3: "k!" });
+  assert.deepEqual(g.calls, ["k"]);
+});
+
+Deno.test("failures are not memoized: a later get retries", async () => {
+  let n = 0;
+  const flaky = () => {
+    n++;
+    if (n === 1) throw new Error("transient");
+    return "ok";
+  };
+  const config = Config.loads("v: ${flaky:x}\nw: ${v}\n", { resolvers: { flaky } });
+  await assert.rejects(config.get("w"), ResolverError);
+  assert.equal(config.isResolved("v"), false);
+  assert.equal(await config.get("w"), "ok");
+  assert.equal(await config.get("v"), "ok");
+  assert.equal(n, 2);
+});
+
+Deno.test("a failed async call is not memoized either", async () => {
+  let n = 0;
+  const flaky = () => {
+    n++;
+    return n === 1 ? Promise.reject(new Error("transient")) : Promise.resolve("ok");
+  };
+  const config = Config.loads("v: ${flaky:x}\n", { resolvers: { flaky } });
+  await assert.rejects(config.get("v"), /transient/);
+  assert.equal(await config.get("v"), "ok");
+  assert.equal(n, 2);
+});
+
+Deno.test("clearCache() forgets memoized values", async () => {
+  const c = counter();
+  const config = Config.loads("v: ${count:x}\n", { resolvers: { count: c.fn } });
+  await config.get("v");
+  assert.equal(config.isResolved("v"), true);
+  config.clearCache();
+  assert.equal(config.isResolved("v"), false);
+  await config.get("v");
+  assert.equal(c.calls.length, 2);
+});
+
+Deno.test("merge() clears the memo and an overridden interpolation is never resolved", async () => {
+  const c = counter();
+  const config = Config.loads("v: ${count:x}\nw: ${count:old}\n", { resolvers: { count: c.fn } });
+  assert.equal(await config.get("v"), "x!");
+  config.merge(Config.loads("w: ${count:new}\n"));
+  assert.equal(config.isResolved("v"), false);
+  assert.deepEqual(await config.toObject({ resolve: true }), { v: "x!", w: "new!" });
+  assert.deepEqual(c.calls, ["x", "x", "new"]);
+});
+
+Deno.test("setSchema() clears the memo", async () => {
+  const c = counter();
+  const config = Config.loads("v: ${count:x}\n", { resolvers: { count: c.fn } });
+  await config.get("v");
+  config.setSchema(Schema.fromObject({ type: "object" }));
+  assert.equal(config.isResolved("v"), false);
+  await config.get("v");
+  assert.equal(c.calls.length, 2);
+});
+
+// ------------------------------------------------------------------ single-flight
+
+Deno.test("1,000 concurrent get() of one node make exactly one resolver call", async () => {
+  const g = gated();
+  const config = Config.loads("v: ${slow:k}\n", { resolvers: { slow: g.fn } });
+  const gets = Array.from({ length: 1000 }, () => config.get("v"));
+  await tick();
+  assert.deepEqual(g.calls, ["k"]);
+  g.release();
+  const values = await Promise.all(gets);
+  assert.ok(values.every((v) => v === "k!"));
+  assert.deepEqual(g.calls, ["k"]);
+});
+
+Deno.test("identical calls from different nodes share one in-flight call", async () => {
+  const g = gated();
+  const config = Config.loads(
+    "a: ${slow:k,opt=1}\nb: ${slow:k,opt=1}\nc: x-${slow:k,opt=1}\nd: ${slow:k,opt=2}\n",
+    { resolvers: { slow: g.fn } },
+  );
+  const gets = [config.get("a"), config.get("b"), config.get("c"), config.get("d")];
+  await tick();
+  assert.equal(g.calls.length, 2, "same args+kwargs share, different kwargs do not");
+  g.release();
+  assert.deepEqual(await Promise.all(gets), ["k!", "k!", "x-k!", "k!"]);
+  assert.equal(g.calls.length, 2);
+});
+
+Deno.test("identical calls whose arguments come from different nested values are shared", async () => {
+  const g = gated();
+  const config = Config.loads(
+    "p: k\nq: k\na: ${slow:${p}}\nb: ${slow:${q}}\n",
+    { resolvers: { slow: g.fn } },
+  );
+  const all = config.resolveAll();
+  await tick();
+  g.release();
+  assert.deepEqual(await all, { p: "k", q: "k", a: "k!", b: "k!" });
+  assert.deepEqual(g.calls, ["k"]);
+});
+
+// ------------------------------------------------------------------ getSync
+
+Deno.test("getSync() resolves literals, references, env and sync custom resolvers", () => {
+  Deno.env.set("HOLOCONF_ENGINE_SYNC", "from-env");
+  try {
+    const config = Config.loads(
+      "lit: 5\nref: ${lit}\nrel: ${.lit}\nenv: ${env:HOLOCONF_ENGINE_SYNC}\n" +
+        "custom: ${up:abc}\nmix: ${custom}-${env}-${lit}\nmap:\n  x: ${lit}\n",
+      { resolvers: { up: (k: string) => k.toUpperCase() } },
+    );
+    assert.equal(config.getSync("lit"), 5);
+    assert.equal(config.getSync("ref"), 5);
+    assert.equal(config.getSync("rel"), 5);
+    assert.equal(config.getSync("env"), "from-env");
+    assert.equal(config.getSync("custom"), "ABC");
+    assert.equal(config.getSync("mix"), "ABC-from-env-5");
+    assert.deepEqual(config.getSync("map"), { x: 5 });
+  } finally {
+    Deno.env.delete("HOLOCONF_ENGINE_SYNC");
+  }
+});
+
+Deno.test("getSync() of an async resolver throws ASYNC_RESOLUTION_REQUIRED and await get() reuses the started call", async () => {
+  let calls = 0;
+  const slow = (k: string) => {
+    calls++;
+    return Promise.resolve(k + "!");
+  };
+  const config = Config.loads("v: ${slow:k}\nw: x-${v}\n", { resolvers: { slow } });
+  assert.throws(
+    () => config.getSync("w"),
+    (e: unknown) => {
+      assert.ok(e instanceof ResolverError);
+      assert.equal(e.code, "ASYNC_RESOLUTION_REQUIRED");
+      assert.match(e.help ?? "", /await config\.get\(\)/);
+      return true;
+    },
+  );
+  assert.equal(calls, 1, "getSync starts the call");
+  assert.equal(await config.get("w"), "x-k!");
+  assert.equal(await config.get("v"), "k!");
+  assert.equal(calls, 1);
+  assert.equal(config.getSync("w"), "x-k!");
+});
+
+Deno.test("getSync() works everywhere after resolveAll()", async () => {
+  const config = Config.loads("a: ${slow:1}\nb:\n  - ${slow:2}\n", {
+    resolvers: { slow: (k: string) => Promise.resolve(Number(k)) },
+  });
+  await config.resolveAll();
+  assert.equal(config.getSync("a"), 1);
+  assert.deepEqual(config.getSync("b"), [2]);
+  assert.deepEqual(config.getSync(""), { a: 1, b: [2] });
+});
+
+// ------------------------------------------------------------------ references
+
+Deno.test("absolute, ref: and relative references resolve", async () => {
+  const config = Config.loads(
+    [
+      "x: root-x",
+      "db:",
+      "  host: h",
+      "  port: 5432",
+      "  abs: ${db.host}",
+      "  viaref: ${ref:db.port}",
+      "  sib: ${.host}",
+      "  conn:",
+      "    url: ${..host}:${..port}",
+      "    up: ${...x}",
+      "    clamp: ${........x}",
+    ].join("\n"),
+  );
+  assert.equal(await config.get("db.abs"), "h");
+  assert.equal(await config.get("db.viaref"), 5432);
+  assert.equal(await config.get("db.sib"), "h");
+  assert.equal(await config.get("db.conn.url"), "h:5432");
+  assert.equal(await config.get("db.conn.up"), "root-x");
+  assert.equal(await config.get("db.conn.clamp"), "root-x", "above the root clamps at the root");
+});
+
+Deno.test("relative references inside sequences", async () => {
+  const config = Config.loads(
+    [
+      "x: root-x",
+      "servers:",
+      "  - host: a",
+      "    url: http://${.host}/",
+      "    up: ${..x}",
+      "  - host: b",
+      "    url: http://${.host}/",
+      "hosts:",
+      "  - one",
+      "  - ${.x}",
+      "first: ${servers[0].host}",
+    ].join("\n"),
+  );
+  assert.equal(await config.get("servers[0].url"), "http://a/");
+  assert.equal(await config.get("servers[1].url"), "http://b/");
+  assert.equal(await config.get("servers[0].up"), "root-x");
+  assert.equal(await config.get("hosts[1]"), "root-x", "at hosts[1], ${.x} reads root x");
+  assert.equal(await config.get("first"), "a");
+});
+
+Deno.test("a reference to a mapping returns it deeply resolved, relative refs resolved at their own location", async () => {
+  const config = Config.loads(
+    [
+      "base:",
+      "  host: h",
+      "  url: http://${.host}/",
+      "  list:",
+      "    - ${.host}",
+      "    - ${..host}",
+      "copy: ${base}",
+      "items: ${base.list}",
+      "host: other",
+    ].join("\n"),
+  );
+  // at base.list[0] the indexed segment is one level: `.host` is base.host, `..host` root host
+  const expected = { host: "h", url: "http://h/", list: ["h", "other"] };
+  assert.deepEqual(await config.get("copy"), expected);
+  assert.deepEqual(await config.get("items"), ["h", "other"]);
+  assert.deepEqual(await config.get("base"), expected);
+  assert.equal(
+    await config.get("copy.url"),
+    "http://h/",
+    "get navigates into the referenced value",
+  );
+});
+
+Deno.test("get() returns a fresh copy that callers may mutate", async () => {
+  const config = Config.loads("m:\n  a: 1\nr: ${m}\n");
+  const m = (await config.get("m")) as Record<string, unknown>;
+  m.a = 99;
+  assert.deepEqual(await config.get("m"), { a: 1 });
+  assert.deepEqual(await config.get("r"), { a: 1 });
+});
+
+Deno.test("a mapping that contains a reference to itself is a cycle", async () => {
+  const config = Config.loads("a:\n  x: ${a}\n");
+  await assert.rejects(config.get("a"), CircularReferenceError);
+  await assert.rejects(config.get("a.x"), CircularReferenceError);
+});
+
+Deno.test("a → b → a is a circular reference whose chain starts at the accessed key", async () => {
+  const config = Config.loads("a: ${b}\nb: ${a}\nc: ${c}\n");
+  for (const [key, chain] of [["a", "a → b → a"], ["b", "b → a → b"], ["c", "c → c"]]) {
+    const cfg = Config.loads("a: ${b}\nb: ${a}\nc: ${c}\n");
+    await assert.rejects(cfg.get(key!), (e: unknown) => {
+      assert.ok(e instanceof CircularReferenceError);
+      assert.equal(e.code, "CIRCULAR_REFERENCE");
+      assert.match(e.message, /^Circular reference detected/);
+      assert.ok(e.message.includes(`Chain: ${chain}`), e.message);
+      assert.match(e.message, /circular/);
+      return true;
+    });
+  }
+  assert.throws(() => config.getSync("a"), CircularReferenceError);
+});
+
+Deno.test("a cycle through async resolver arguments is detected, not hung", async () => {
+  const config = Config.loads("a: ${slow:${b}}\nb: ${slow:${a}}\n", {
+    resolvers: { slow: (k: string) => Promise.resolve(k) },
+  });
+  await assert.rejects(config.get("a"), CircularReferenceError);
+  const r = await config.resolveAll().then(() => undefined, (e: unknown) => e);
+  assert.ok(r instanceof Error);
+  assert.match(r.message, /circular/i);
+});
+
+Deno.test("a conditional default edge is not a cycle when the value exists", async () => {
+  const config = Config.loads("a: ${b,default=${c}}\nb: 1\nc: ${a}\n");
+  assert.equal(await config.get("a"), 1);
+  assert.equal(await config.get("c"), 1);
+});
+
+Deno.test("reference chains deeper than 100 fail with the depth limit", async () => {
+  const chain = (n: number) =>
+    "v: ${a0}\n" +
+    Array.from({ length: n }, (_, i) => `a${i}: \${a${i + 1}}`).join("\n") + `\na${n}: end\n`;
+  assert.equal(await Config.loads(chain(60)).get("v"), "end");
+  await assert.rejects(Config.loads(chain(150)).get("v"), (e: unknown) => {
+    assert.ok(e instanceof ParseError || e instanceof ResolverError);
+    assert.match((e as Error).message, /Maximum interpolation depth \(100\) exceeded/);
+    return true;
+  });
+});
+
+Deno.test("a relative reference to a missing path is a ResolverError naming the full path", async () => {
+  const config = Config.loads("db:\n  conn:\n    url: ${..missing.x}\n");
+  await assert.rejects(config.get("db.conn.url"), (e: unknown) => {
+    assert.ok(e instanceof ResolverError);
+    assert.match(e.message, /^Referenced path not found: db\.missing\.x/);
+    assert.equal(e.path, "db.conn.url");
+    return true;
+  });
+});
+
+Deno.test("an absolute reference to a missing path is a PathNotFoundError naming the referenced path", async () => {
+  for (const text of ["v: ${nope.deep}\n", "v: ${ref:nope.deep}\n", "v: pre-${nope.deep}\n"]) {
+    await assert.rejects(Config.loads(text).get("v"), (e: unknown) => {
+      assert.ok(e instanceof PathNotFoundError);
+      assert.equal(e.code, "PATH_NOT_FOUND");
+      assert.match(e.message, /^Path not found/);
+      assert.ok(e.message.includes("nope.deep"), e.message);
+      assert.equal(e.help, "Check that 'nope.deep' exists in the configuration");
+      return true;
+    });
+  }
+});
+
+Deno.test("get() of a missing path or out-of-range index is PathNotFoundError", async () => {
+  const config = Config.loads("a:\n  - 1\n");
+  await assert.rejects(config.get("b"), PathNotFoundError);
+  await assert.rejects(config.get("a[3]"), PathNotFoundError);
+  assert.throws(() => config.getSync("a.b"), PathNotFoundError);
+});
+
+Deno.test("get() navigates into values produced by resolvers", async () => {
+  const config = Config.loads("data: ${obj:x}\n", {
+    resolvers: { obj: () => ({ name: "n", list: [{ id: 7 }] }) },
+  });
+  assert.equal(await config.get("data.name"), "n");
+  assert.equal(await config.get("data.list[0].id"), 7);
+  await assert.rejects(config.get("data.missing"), PathNotFoundError);
+});
+
+// ------------------------------------------------------------------ default=
+
+Deno.test("default= is lazy: its resolver is not called when the value exists", async () => {
+  const c = counter();
+  Deno.env.set("HOLOCONF_ENGINE_DEF", "present");
+  try {
+    const config = Config.loads(
+      "v: ${env:HOLOCONF_ENGINE_DEF,default=${count:d}}\nx: 1\nr: ${x,default=${count:r}}\n",
+      { resolvers: { count: c.fn } },
+    );
+    assert.equal(await config.get("v"), "present");
+    assert.equal(await config.get("r"), 1);
+    assert.deepEqual(c.calls, []);
+  } finally {
+    Deno.env.delete("HOLOCONF_ENGINE_DEF");
+  }
+});
+
+Deno.test("default= applies on not-found only, and its value is a string", async () => {
+  const config = Config.loads(
+    [
+      "port: ${env:HOLOCONF_ENGINE_NOPE,default=8080}",
+      "nf: ${nf:k,default=fallback}",
+      "boom: ${boom:k,default=fallback}",
+      "nested: ${env:HOLOCONF_ENGINE_NOPE,default=${env:HOLOCONF_ENGINE_NOPE2,default=z}}",
+      "flag: ${env:HOLOCONF_ENGINE_NOPE,default=true}",
+    ].join("\n"),
+    {
+      resolvers: {
+        nf: () => {
+          throw new NotFoundError("gone");
+        },
+        boom: () => {
+          throw new Error("exploded");
+        },
+      },
+    },
+  );
+  assert.equal(await config.get("port"), "8080");
+  assert.equal(await config.get("nf"), "fallback");
+  assert.equal(await config.get("nested"), "z");
+  assert.equal(await config.get("flag"), "true");
+  await assert.rejects(config.get("boom"), /Resolver 'boom' error: exploded/);
+});
+
+Deno.test("default= applies to a reference whose target is missing or null", async () => {
+  const config = Config.loads(
+    "n: null\nz: 0\nm: ${missing,default=d1}\nnl: ${n,default=d2}\nzero: ${z,default=d3}\n" +
+      "viaref: ${ref:missing,default=d4}\nnoDefault: ${n}\n",
+  );
+  assert.equal(await config.get("m"), "d1");
+  assert.equal(await config.get("nl"), "d2");
+  assert.equal(await config.get("zero"), 0);
+  assert.equal(await config.get("viaref"), "d4");
+  assert.equal(await config.get("n"), null, "get of a literal null returns null");
+  // only a reference to a null target falls back; without default= it is not found
+  await assert.rejects(config.get("noDefault"), PathNotFoundError);
+});
+
+Deno.test("default= can reference other values", async () => {
+  const config = Config.loads("fallback: fb\nv: ${missing,default=${fallback}}\n");
+  assert.equal(await config.get("v"), "fb");
+});
+
+// ------------------------------------------------------------------ sensitive=
+
+async function redacted(config: Config): Promise<Record<string, unknown>> {
+  return await config.toObject({ redact: true });
+}
+
+Deno.test("sensitive=true marks a value, case-insensitively, and marks a default", async () => {
+  Deno.env.set("HOLOCONF_ENGINE_SENS", "plain");
+  try {
+    const config = Config.loads(
+      [
+        "a: ${env:HOLOCONF_ENGINE_SENS,sensitive=true}",
+        "b: ${env:HOLOCONF_ENGINE_SENS,sensitive=TRUE}",
+        "c: ${env:HOLOCONF_ENGINE_SENS,sensitive=yes}",
+        "d: ${env:HOLOCONF_ENGINE_SENS_NO,default=dflt,sensitive=true}",
+        "e: ${env:HOLOCONF_ENGINE_SENS}",
+        "lit: literal",
+      ].join("\n"),
+    );
+    assert.equal(await config.get("a"), "plain");
+    assert.equal(await config.get("d"), "dflt");
+    assert.deepEqual(await redacted(config), {
+      a: "[REDACTED]",
+      b: "[REDACTED]",
+      c: "plain",
+      d: "[REDACTED]",
+      e: "plain",
+      lit: "literal",
+    });
+  } finally {
+    Deno.env.delete("HOLOCONF_ENGINE_SENS");
+  }
+});
+
+Deno.test("sensitive=false cannot remove inherited sensitivity", async () => {
+  const config = Config.loads(
+    [
+      "secret: ${vault:k}",
+      "ref: ${secret,sensitive=false}",
+      "plainref: ${secret}",
+      "concat: user:${secret}",
+      "nested: ${echo:${secret},sensitive=false}",
+      "kwnested: ${echo:x,opt=${secret},sensitive=false}",
+      "overridden: ${vault:k,sensitive=false}",
+    ].join("\n"),
+    {
+      resolvers: {
+        vault: (k: string) => new ResolvedValue(`s3cr3t-${k}`, { sensitive: true }),
+        echo: (k: string) => `echo-${k}`,
+      },
+    },
+  );
+  const out = await redacted(config);
+  assert.deepEqual(out, {
+    secret: "[REDACTED]",
+    ref: "[REDACTED]",
+    plainref: "[REDACTED]",
+    concat: "[REDACTED]",
+    nested: "[REDACTED]",
+    kwnested: "[REDACTED]",
+    overridden: "s3cr3t-k",
+  });
+});
+
+Deno.test("a resolver registered with sensitive: true marks all its values", async () => {
+  const config = Config.loads("a: ${sec:x}\nb: ${sec:x,sensitive=false}\n");
+  config.registerResolver("sec", (k: string) => `v-${k}`, { sensitive: true });
+  assert.equal(await config.get("a"), "v-x");
+  const out = await redacted(config);
+  assert.equal(out.a, "[REDACTED]");
+  assert.equal(out.b, "v-x", "an explicit sensitive=false overrides the resolver's own hint");
+});
+
+// ------------------------------------------------------------------ typing and stringification
+
+Deno.test("a whole interpolation keeps the resolved type", async () => {
+  const bytes = new Uint8Array([1, 2, 3]);
+  const config = Config.loads(
+    "n: ${v:n}\nf: ${v:f}\nb: ${v:b}\nz: ${v:z}\nl: ${v:l}\nm: ${v:m}\nby: ${v:by}\nu: ${v:u}\n",
+    {
+      resolvers: {
+        v: (k: string) =>
+          ({
+            n: 42,
+            f: 1.5,
+            b: false,
+            z: null,
+            l: [1, "two"],
+            m: { k: "v" },
+            by: bytes,
+            u: undefined,
+          } as Record<string, unknown>)[k],
+      },
+    },
+  );
+  assert.equal(await config.get("n"), 42);
+  assert.equal(await config.get("f"), 1.5);
+  assert.equal(await config.get("b"), false);
+  assert.equal(await config.get("z"), null);
+  assert.deepEqual(await config.get("l"), [1, "two"]);
+  assert.deepEqual(await config.get("m"), { k: "v" });
+  assert.deepEqual(await config.get("by"), bytes);
+  assert.equal(await config.get("u"), null, "undefined becomes null");
+});
+
+Deno.test("concatenation stringifies numbers, booleans, null, lists, maps and bytes", async () => {
+  const config = Config.loads(
+    [
+      "three: 3.0",
+      "half: 0.5",
+      "big: 1e21",
+      "t: true",
+      "list: [a, 1, [b]]",
+      "map: {k: v, n: 2}",
+      "s: |-",
+      "  n=${three} h=${half} big=${big} t=${t} nul=${nul:x} l=${list} m=${map} b=${bytes:x}",
+    ].join("\n"),
+    { resolvers: { bytes: () => new Uint8Array([0xff, 0xfe, 0x00]), nul: () => null } },
+  );
+  assert.equal(
+    await config.get("s"),
+    "n=3 h=0.5 big=1e+21 t=true nul=null l=[a, 1, [b]] m={k: v, n: 2} b=<bytes: 3 bytes>",
+  );
+});
+
+Deno.test("values returned by resolvers are never parsed again", async () => {
+  Deno.env.set("HOLOCONF_ENGINE_LIT", "${env:HOME} and ${a}");
+  try {
+    const config = Config.loads(
+      "a: 1\ne: ${env:HOLOCONF_ENGINE_LIT}\nc: x-${env:HOLOCONF_ENGINE_LIT}\nr: ${raw:x}\ncopy: ${e}\n",
+      { resolvers: { raw: () => "${a}" } },
+    );
+    assert.equal(await config.get("e"), "${env:HOME} and ${a}");
+    assert.equal(await config.get("c"), "x-${env:HOME} and ${a}");
+    assert.equal(await config.get("r"), "${a}");
+    assert.equal(await config.get("copy"), "${env:HOME} and ${a}");
+  } finally {
+    Deno.env.delete("HOLOCONF_ENGINE_LIT");
+  }
+});
+
+Deno.test("an escaped \\${ stays literal", async () => {
+  const config = Config.loads('v: "\\\\${a} ${b}"\nb: 2\n');
+  assert.equal(await config.get("v"), "${a} 2");
+});
+
+Deno.test("resolver arguments, kwargs and kwargsAll reach the resolver after interpolation", async () => {
+  let seen: unknown;
+  const config = Config.loads(
+    "e: E\nv: ${spy:/${e}/k,second,h=1,h=2,x=${e},default=d,sensitive=false}\n",
+    {
+      resolvers: {
+        spy: (key: string, call) => {
+          seen = {
+            key,
+            args: call.args,
+            kwargs: { ...call.kwargs },
+            kwargsAll: call.kwargsAll,
+            path: call.path,
+          };
+          return "ok";
+        },
+      },
+    },
+  );
+  assert.equal(await config.get("v"), "ok");
+  assert.deepEqual(seen, {
+    key: "/E/k",
+    args: ["/E/k", "second"],
+    kwargs: { h: "2", x: "E" },
+    kwargsAll: [["h", "1"], ["h", "2"], ["x", "E"]],
+    path: "v",
+  });
+});
+
+Deno.test("a whole-argument nested bytes value reaches the resolver as bytes", async () => {
+  let seen: unknown;
+  const config = Config.loads("v: ${len:${bytes:x}}\n", {
+    resolvers: {
+      bytes: () => new Uint8Array([0xff, 0x00]),
+      len: (_k: string, call) => {
+        seen = call.args[0];
+        return (call.args[0] as Uint8Array).length;
+      },
+    },
+  });
+  assert.equal(await config.get("v"), 2);
+  assert.ok(seen instanceof Uint8Array);
+});
+
+Deno.test("a resolver returning an unsupported value is a ResolverError", async () => {
+  const config = Config.loads("v: ${fn:x}\n", { resolvers: { fn: () => () => 1 } });
+  await assert.rejects(config.get("v"), ResolverError);
+});
