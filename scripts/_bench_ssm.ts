@@ -26,7 +26,16 @@ const RUNS = 5;
 const REGION = "us-east-1";
 const CREDENTIALS = { accessKeyId: "AKIDBENCHFAKE", secretAccessKey: "fake-secret" };
 
-function median(values: number[]): number {
+/** Region and static credentials the SSM benchmarks sign their requests with. */
+export const BENCH_AWS = { region: REGION, credentials: CREDENTIALS } as const;
+
+/**
+ * Median of the values (mean of the two middle ones for an even count).
+ *
+ * @param values Samples.
+ * @returns The median.
+ */
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
@@ -65,6 +74,33 @@ function benchCall(key: string): ResolverCall {
 }
 
 /**
+ * Times one `getParametersByName` of AWS Lambda Powertools (a fresh SSMProvider pointed at
+ * `endpoint`, so its cache never serves a value) for `names`, with decryption.
+ *
+ * @param endpoint The SSM endpoint (the fake's URL).
+ * @param names Parameter names, all of which must exist.
+ * @returns Elapsed ms of the fetch alone (provider creation excluded).
+ */
+export async function timePowertools(endpoint: string, names: string[]): Promise<number> {
+  const { SSMProvider } = await import("@aws-lambda-powertools/parameters/ssm");
+  const request = Object.fromEntries(names.map((n) => [n, {}]));
+  const provider = new SSMProvider({
+    clientConfig: { endpoint, region: REGION, credentials: CREDENTIALS },
+  });
+  try {
+    const start = performance.now();
+    const values = await provider.getParametersByName(request, { decrypt: true });
+    const elapsed = performance.now() - start;
+    if (Object.keys(values).length !== names.length) {
+      throw new Error("powertools: missing values");
+    }
+    return elapsed;
+  } finally {
+    provider.client.destroy();
+  }
+}
+
+/**
  * Measures fetching 50 distinct SSM parameters against the fake endpoint with 100 ms latency:
  * `powertools_50_ms` (Powertools `getParametersByName`, GetParameters chunks of 10 sent one
  * after another) and `holoconf_resolve_many_50_ms` (the ssm resolver's `resolveMany`, chunks
@@ -79,19 +115,7 @@ export async function benchSsm(): Promise<BenchResult[]> {
     ssm: Object.fromEntries(names.map((n, i) => [n, `value-${i}`])),
   });
   try {
-    const { SSMProvider } = await import("@aws-lambda-powertools/parameters/ssm");
-    const request = Object.fromEntries(names.map((n) => [n, {}]));
-    const powertoolsOnce = async (): Promise<number> => {
-      const provider = new SSMProvider({
-        clientConfig: { endpoint: fake.url, region: REGION, credentials: CREDENTIALS },
-      });
-      const start = performance.now();
-      const values = await provider.getParametersByName(request, { decrypt: true });
-      const elapsed = performance.now() - start;
-      if (Object.keys(values).length !== COUNT) throw new Error("powertools: missing values");
-      provider.client.destroy();
-      return elapsed;
-    };
+    const powertoolsOnce = () => timePowertools(fake.url, names);
 
     reset();
     _setExtraClientConfig({ credentials: CREDENTIALS });

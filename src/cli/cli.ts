@@ -23,9 +23,10 @@ import {
 } from "./_args.ts";
 import { VERSION } from "./_version.ts";
 import { formatValue, makeStyle, type Style, toJsonText, toYamlText } from "./format.ts";
-import { buildPlan, formatPlan } from "./plan.ts";
+import { buildPlan, formatPlan, literalCalls } from "./plan.ts";
 import {
   formatWaterfall,
+  printableKey,
   type ProgressClock,
   type ResolverTraceEvent,
   startProgress,
@@ -63,6 +64,24 @@ interface Context {
   out: Style;
   err: Style;
   events: ResolverTraceEvent[];
+  describeKey?: (event: ResolverTraceEvent) => string;
+}
+
+/** Resolvers whose key is a name (variable, path, parameter, URL), never a data payload. */
+const NAME_KEYED_RESOLVERS = new Set(["env", "file", "ref", "ssm", "s3", "cfn", "http", "https"]);
+
+/**
+ * Decides how `--trace` shows keys: a key written literally in the config, or the name a
+ * name-keyed resolver looked up, is shown; a computed key of any other resolver (e.g. the text
+ * `json` parses, which is data) is shown as `‹computed›`. Sensitive keys are already
+ * `[REDACTED]` in the events.
+ */
+async function prepareTrace(ctx: Context, config: Config): Promise<void> {
+  const literal = literalCalls(await config.toObject({ resolve: false }), { parseTemplate });
+  ctx.describeKey = (e) =>
+    literal.has(`${e.path}\0${e.resolver}\0${e.key}`) || NAME_KEYED_RESOLVERS.has(e.resolver)
+      ? printableKey(e.key)
+      : "‹computed›";
 }
 
 function isNotFound(error: unknown): boolean {
@@ -165,6 +184,7 @@ function resolveAllOptions(flags: CommonFlags): { timeout?: number; maxConcurren
 async function runGet(ctx: Context, cmd: GetCommand): Promise<number> {
   const config = loadConfig(ctx, cmd, cmd.schema);
   if (config === undefined) return 2;
+  if (cmd.trace) await prepareTrace(ctx, config);
   let value: unknown;
   try {
     value = cmd.resolve
@@ -190,6 +210,7 @@ async function runGet(ctx: Context, cmd: GetCommand): Promise<number> {
 async function runDump(ctx: Context, cmd: DumpCommand): Promise<number> {
   const config = loadConfig(ctx, cmd, cmd.schema);
   if (config === undefined) return 2;
+  if (cmd.trace) await prepareTrace(ctx, config);
   let text: string;
   if (cmd.sources) {
     const sources = config.dumpSources();
@@ -289,6 +310,7 @@ function issuesOf(error: unknown): Issue[] {
 async function runValidate(ctx: Context, cmd: ValidateCommand): Promise<number> {
   const config = loadConfig(ctx, cmd, undefined);
   if (config === undefined) return 2;
+  if (cmd.trace) await prepareTrace(ctx, config);
   const schema = loadSchema(ctx, cmd.schema);
   if (schema === undefined) return 2;
   try {
@@ -481,7 +503,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       });
     }
     if ("trace" in cmd && cmd.trace) {
-      io.stderr(formatWaterfall(ctx.events, { color: ctx.err.red("x") !== "x" }));
+      io.stderr(
+        formatWaterfall(ctx.events, {
+          color: ctx.err.red("x") !== "x",
+          ...(ctx.describeKey ? { describeKey: ctx.describeKey } : {}),
+        }),
+      );
     }
   }
 }

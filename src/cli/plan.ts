@@ -439,8 +439,7 @@ export function buildPlan(raw: unknown, options: PlanOptions): Plan {
       action: "kms:Decrypt",
       resources: [...kmsResources].sort(byText),
       conditional: true,
-      note: "only for SecureString parameters (the type is known only when fetched); " +
-        "narrow it to the KMS keys that encrypt them",
+      note: "needed only for SecureString parameters, whose type is known only when fetched",
     });
   }
   const s3Resources = new Set<string>(dynamicResources.s3);
@@ -474,6 +473,42 @@ export function buildPlan(raw: unknown, options: PlanOptions): Plan {
     iam,
     summary,
   };
+}
+
+/**
+ * The resolver calls written with a literal first argument, as `path`, `resolver` and `key`
+ * joined by NUL: what `--trace` may show as is (a computed key may be data, e.g. the text a
+ * `json` resolver parses).
+ *
+ * @param raw The unresolved config (`await config.toObject({ resolve: false })`).
+ * @param options The template parser.
+ * @returns The set of `path\0resolver\0key` entries.
+ *
+ * @example A nested call: only the inner key is literal
+ * ```ts
+ * import { literalCalls } from "./plan.ts";
+ * import { parseTemplate } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * const calls = literalCalls({ a: "${json:${file:x.json}}" }, { parseTemplate });
+ * assert.deepEqual([...calls], ["a\0file\0x.json"]);
+ * ```
+ */
+export function literalCalls(raw: unknown, options: PlanOptions): Set<string> {
+  const out = new Set<string>();
+  walk(raw, "", (text, path) => {
+    const found: Found[] = [];
+    try {
+      collect(options.parseTemplate(text).parts, path, text, found);
+    } catch {
+      return;
+    }
+    for (const { interp } of found) {
+      if (interp.body.type !== "call") continue;
+      const key = staticText(interp.body.args[0]);
+      if (key !== undefined) out.add(`${path}\0${interp.body.resolver}\0${key}`);
+    }
+  });
+  return out;
 }
 
 /** Options of {@linkcode formatPlan}. */

@@ -32,6 +32,33 @@ export interface WaterfallOptions {
   width?: number;
   /** Emit ANSI colours. @default {false} */
   color?: boolean;
+  /** Text shown for an event's key. @default {the key, made single-line and shortened} */
+  describeKey?: (event: ResolverTraceEvent) => string;
+}
+
+const MAX_KEY_LENGTH = 60;
+
+/**
+ * Makes a key printable on one line: control characters escaped, at most 60 characters.
+ *
+ * @param key The key.
+ * @returns Printable text.
+ *
+ * @example
+ * ```ts
+ * import { printableKey } from "./trace.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(printableKey("a\nb"), "a\\nb");
+ * ```
+ */
+export function printableKey(key: string): string {
+  const escapes: Record<string, string> = { "\n": "\\n", "\t": "\\t", "\r": "\\r" };
+  let flat = "";
+  for (const c of key) {
+    const code = c.charCodeAt(0);
+    flat += code < 0x20 || code === 0x7f ? (escapes[c] ?? "?") : c;
+  }
+  return flat.length > MAX_KEY_LENGTH ? flat.slice(0, MAX_KEY_LENGTH - 1) + "…" : flat;
 }
 
 function ms(value: number): string {
@@ -64,6 +91,7 @@ export function formatWaterfall(
 ): string {
   const width = Math.max(1, Math.floor(options.width ?? 40));
   const style = makeStyle(options.color ?? false);
+  const describeKey = options.describeKey ?? ((e: ResolverTraceEvent) => printableKey(e.key));
   if (events.length === 0) return style.dim("trace: no resolver calls") + "\n";
   const sorted = [...events].sort((a, b) => a.start - b.start || a.end - b.end);
   const t0 = sorted[0]!.start;
@@ -88,7 +116,7 @@ export function formatWaterfall(
     const mark = e.outcome === "ok" ? "" : " " + style.red(`✗ ${e.outcome}`);
     lines.push(
       `  ${offsets[i]!.padStart(offsetWidth)}  ${durations[i]!.padStart(durationWidth)}  ` +
-        `│${colouredBar}│ ${e.resolver} ${e.key}${style.dim(` (${e.path})`)}${mark}`,
+        `│${colouredBar}│ ${e.resolver} ${describeKey(e)}${style.dim(` (${e.path})`)}${mark}`,
     );
   });
   return lines.join("\n") + "\n";

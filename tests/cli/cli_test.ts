@@ -420,7 +420,9 @@ Deno.test("colours only on a TTY without NO_COLOR (or TERM=dumb)", async () => {
 Deno.test("--trace names every resolver call and never shows a value", async () => {
   const secretEnv = "env-secret-7f3a9c";
   const secretCustom = "vault-secret-b81d2e";
+  const secretJson = "json-secret-55c0aa";
   Deno.env.set("HOLOCONF_CLI_TEST_SECRET", secretEnv);
+  Deno.env.set("HOLOCONF_CLI_TEST_JSON", `{"pw": "${secretJson}"}`);
   registerResolver("cli_test_vault", (key) => `${secretCustom}-${key.length}`, { force: true });
   try {
     await using t = await tempFiles({
@@ -428,6 +430,7 @@ Deno.test("--trace names every resolver call and never shows a value", async () 
         "token: ${env:HOLOCONF_CLI_TEST_SECRET}",
         "db: ${cli_test_vault:db/password}",
         "api: ${cli_test_vault:api/key}",
+        "blob: ${json:${env:HOLOCONF_CLI_TEST_JSON}}",
         "greeting: hello",
         "",
       ].join("\n"),
@@ -436,13 +439,18 @@ Deno.test("--trace names every resolver call and never shows a value", async () 
     assert.equal(r.code, 0);
     // The values were resolved (stdout shows them: --no-redact)...
     assert.ok(r.stdout.includes(secretEnv) && r.stdout.includes(secretCustom));
+    assert.ok(r.stdout.includes(secretJson));
     // ...and the waterfall names each call but shows none of them.
-    assert.match(r.stderr, /trace: 3 resolver calls over /);
+    assert.match(r.stderr, /trace: 5 resolver calls over /);
     assert.match(r.stderr, /│ env HOLOCONF_CLI_TEST_SECRET \(token\)/);
     assert.match(r.stderr, /│ cli_test_vault db\/password \(db\)/);
     assert.match(r.stderr, /│ cli_test_vault api\/key \(api\)/);
-    assert.ok(!r.stderr.includes(secretEnv));
-    assert.ok(!r.stderr.includes(secretCustom));
+    assert.match(r.stderr, /│ env HOLOCONF_CLI_TEST_JSON \(blob\)/);
+    // The json resolver's key is data (the env value): shown as computed, not as text.
+    assert.match(r.stderr, /│ json ‹computed› \(blob\)/);
+    for (const secret of [secretEnv, secretCustom, secretJson]) {
+      assert.ok(!r.stderr.includes(secret), secret);
+    }
 
     const get = await run(["get", t.path("app.yaml"), "db", "-r", "--trace"]);
     assert.equal(get.stdout, `${secretCustom}-11\n`);
@@ -450,6 +458,7 @@ Deno.test("--trace names every resolver call and never shows a value", async () 
     assert.ok(!get.stderr.includes(secretCustom));
   } finally {
     Deno.env.delete("HOLOCONF_CLI_TEST_SECRET");
+    Deno.env.delete("HOLOCONF_CLI_TEST_JSON");
     unregisterResolver("cli_test_vault");
   }
 });

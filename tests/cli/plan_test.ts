@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseTemplate } from "../../mod.ts";
-import { buildPlan } from "../../src/cli/plan.ts";
+import { buildPlan, literalCalls } from "../../src/cli/plan.ts";
 import { run, tempFiles } from "./_io.ts";
 
 function bigConfig(): string {
@@ -36,7 +36,7 @@ Deno.test("plan counts requests: 23 ssm names → 3 GetParameters, 2 GetObject, 
   assert.ok(r.stdout.includes("IAM permissions:\n  ssm:GetParameters\n"));
   assert.ok(r.stdout.includes("    arn:aws:ssm:*:*:parameter/app/prod/p1\n"));
   assert.ok(r.stdout.includes("    arn:aws:ssm:*:*:parameter/app/prod/p23\n"));
-  assert.match(r.stdout, / {2}kms:Decrypt \(conditional: only for SecureString parameters/);
+  assert.match(r.stdout, / {2}kms:Decrypt \(conditional: needed only for SecureString parameters/);
   assert.ok(r.stdout.includes("  s3:GetObject\n    arn:aws:s3:::config-bucket/flags.json\n"));
   assert.ok(r.stdout.includes("    arn:aws:s3:::config-bucket/settings.yaml\n"));
   assert.ok(
@@ -137,4 +137,16 @@ Deno.test("plan of a config without remote references says so", async () => {
   await using t = await tempFiles({ "app.yaml": "a: 1\nb: ${a}\n" });
   const r = await run(["plan", t.path("app.yaml")]);
   assert.equal(r.stdout, "No remote references.\n\nOther resolvers: ref ×1\n");
+});
+
+Deno.test("literalCalls() lists only calls whose first argument is written literally", () => {
+  const calls = literalCalls({
+    a: "${json:${file:x.json}}",
+    b: ["${ssm:/${env:E}/k}", "${cfn:s/o,region=eu-west-1}"],
+  }, { parseTemplate });
+  assert.deepEqual([...calls].sort(), [
+    "a\0file\0x.json",
+    "b[0]\0env\0E",
+    "b[1]\0cfn\0s/o",
+  ]);
 });

@@ -106,3 +106,12 @@ Deno.test("startProgress() writes nothing when stopped before the delay", () => 
   assert.equal(out, "");
   assert.equal(fake.pending(), 0);
 });
+
+Deno.test("formatWaterfall() keeps keys on one short line and honours describeKey", () => {
+  const long = event("yaml", "a: 1\nb: " + "x".repeat(100), 0, 1);
+  const text = formatWaterfall([long], { width: 4 });
+  assert.equal(text.trimEnd().split("\n").length, 2);
+  assert.match(text, /yaml a: 1\\nb: x+… \(p\.yaml\)/);
+  const hidden = formatWaterfall([long], { width: 4, describeKey: () => "‹computed›" });
+  assert.match(hidden, /│ yaml ‹computed› \(p\.yaml\)/);
+});

@@ -1,0 +1,463 @@
+// Tests of the async execution model (ADR-003, SPEC §6): parallel resolveAll, dependencies,
+// the process-wide concurrency limit, per-call timeouts, batch deadlines, caller abort,
+// aggregated errors, nested calls and the batching hook. No wall-clock thresholds: calls are
+// held by deferred promises released by hand, and in-flight counts are observed directly.
+
+import assert from "node:assert/strict";
+import {
+  Config,
+  configure,
+  ResolveAllError,
+  type ResolverCall,
+  ResolverError,
+  type ResolverObject,
+} from "../mod.ts";
+import { getSchedulerSettings, Semaphore } from "../src/scheduler.ts";
+
+async function tick(n = 1): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((r) => setTimeout(r, 0));
+}
+
+/** Waits (in macrotask ticks, at most `max`) until `cond()` holds. */
+async function until(cond: () => boolean, max = 200): Promise<void> {
+  for (let i = 0; i < max && !cond(); i++) await tick();
+  assert.ok(cond(), "condition not reached");
+}
+
+/** Runs `fn` with scheduler settings changed, restoring them afterwards. */
+async function withSettings(
+  settings: Parameters<typeof configure>[0],
+  fn: () => Promise<void>,
+): Promise<void> {
+  const before = getSchedulerSettings();
+  configure(settings);
+  try {
+    await fn();
+  } finally {
+    configure(before);
+  }
+}
+
+/**
+ * An async resolver whose calls each wait for their own release. Tracks started, finished,
+ * in flight and the peak in flight.
+ */
+function held() {
+  const state = {
+    started: [] as string[],
+    finished: [] as string[],
+    inFlight: 0,
+    peak: 0,
+    signals: [] as AbortSignal[],
+    gates: new Map<string, PromiseWithResolvers<void>>(),
+  };
+  const gate = (key: string) => {
+    let g = state.gates.get(key);
+    if (!g) {
+      g = Promise.withResolvers<void>();
+      state.gates.set(key, g);
+    }
+    return g;
+  };
+  const fn = async (key: string, call: ResolverCall) => {
+    state.started.push(key);
+    state.signals.push(call.signal);
+    state.inFlight++;
+    state.peak = Math.max(state.peak, state.inFlight);
+    try {
+      await gate(key).promise;
+    } finally {
+      state.inFlight--;
+    }
+    state.finished.push(key);
+    return `${key}!`;
+  };
+  return {
+    state,
+    fn,
+    release: (key: string) => gate(key).resolve(),
+    releaseStarted: () => {
+      for (const k of state.started) gate(k).resolve();
+    },
+  };
+}
+
+/** A resolver that never settles on its own (it only records its signal). */
+function never() {
+  const signals: AbortSignal[] = [];
+  const keys: string[] = [];
+  const fn = (key: string, call: ResolverCall) => {
+    keys.push(key);
+    signals.push(call.signal);
+    return new Promise<never>(() => {});
+  };
+  return { fn, signals, keys };
+}
+
+function yamlOf(entries: Record<string, string>): string {
+  return Object.entries(entries).map(([k, v]) => `${k}: "${v}"`).join("\n") + "\n";
+}
+
+// ------------------------------------------------------------------ parallelism
+
+Deno.test("resolveAll() starts every independent call before any finishes", async () => {
+  const h = held();
+  const n = 12;
+  const entries: Record<string, string> = {};
+  for (let i = 0; i < n; i++) entries[`k${i}`] = `\${slow:${i}}`;
+  const config = Config.loads(yamlOf(entries), { resolvers: { slow: h.fn } });
+  const all = config.resolveAll();
+  await until(() => h.state.started.length === n);
+  assert.equal(h.state.finished.length, 0);
+  assert.equal(h.state.peak, n);
+  h.releaseStarted();
+  const out = await all;
+  assert.equal(out.k0, "0!");
+  assert.equal(out.k11, "11!");
+});
+
+Deno.test("a reference waits only for what it references", async () => {
+  const h = held();
+  const config = Config.loads("a: ${slow:a}\nb: ${slow:b}\nc: ${a}-x\nd: ${b}-y\n", {
+    resolvers: { slow: h.fn },
+  });
+  const all = config.resolveAll();
+  await until(() => h.state.started.length === 2);
+  h.release("a");
+  await until(() => config.isResolved("c"));
+  assert.equal(config.getSync("c"), "a!-x");
+  assert.equal(config.isResolved("b"), false);
+  assert.equal(config.isResolved("d"), false);
+  h.release("b");
+  assert.deepEqual(await all, { a: "a!", b: "b!", c: "a!-x", d: "b!-y" });
+});
+
+Deno.test("resolveAll() returns the resolved plain object and getSync works afterwards", async () => {
+  const config = Config.loads("a:\n  b: ${slow:1}\n  c: [${slow:2}, lit]\nn: 3\n", {
+    resolvers: { slow: (k: string) => Promise.resolve(Number(k)) },
+  });
+  const out = await config.resolveAll<{ a: { b: number; c: unknown[] }; n: number }>();
+  assert.deepEqual(out, { a: { b: 1, c: [2, "lit"] }, n: 3 });
+  assert.equal(config.getSync("a.b"), 1);
+  assert.deepEqual(config.getSync("a"), { b: 1, c: [2, "lit"] });
+});
+
+// ------------------------------------------------------------------ concurrency limits
+
+Deno.test("configure({ maxConcurrentResolvers }) bounds the in-flight peak exactly", async () => {
+  await withSettings({ maxConcurrentResolvers: 5 }, async () => {
+    const h = held();
+    const entries: Record<string, string> = {};
+    for (let i = 0; i < 30; i++) entries[`k${i}`] = `\${slow:${i}}`;
+    const config = Config.loads(yamlOf(entries), { resolvers: { slow: h.fn } });
+    const all = config.resolveAll();
+    while (h.state.finished.length < 30) {
+      await until(() => h.state.inFlight === Math.min(5, 30 - h.state.finished.length));
+      assert.ok(h.state.inFlight <= 5);
+      h.releaseStarted();
+      await tick();
+    }
+    await all;
+    assert.equal(h.state.peak, 5);
+    assert.equal(h.state.started.length, 30);
+  });
+});
+
+Deno.test("resolveAll({ maxConcurrency }) narrows the process-wide limit", async () => {
+  await withSettings({ maxConcurrentResolvers: 50 }, async () => {
+    const h = held();
+    const entries: Record<string, string> = {};
+    for (let i = 0; i < 10; i++) entries[`k${i}`] = `\${slow:${i}}`;
+    const config = Config.loads(yamlOf(entries), { resolvers: { slow: h.fn } });
+    const all = config.resolveAll({ maxConcurrency: 3 });
+    while (h.state.finished.length < 10) {
+      await until(() => h.state.inFlight === Math.min(3, 10 - h.state.finished.length));
+      h.releaseStarted();
+      await tick();
+    }
+    await all;
+    assert.equal(h.state.peak, 3);
+  });
+});
+
+Deno.test("the limit is shared by lazy get() and by several configs", async () => {
+  await withSettings({ maxConcurrentResolvers: 2 }, async () => {
+    const h = held();
+    const c1 = Config.loads("a: ${slow:a}\nb: ${slow:b}\n", { resolvers: { slow: h.fn } });
+    const c2 = Config.loads("c: ${slow:c}\nd: ${slow:d}\n", { resolvers: { slow: h.fn } });
+    const gets = [c1.get("a"), c1.get("b"), c2.get("c"), c2.get("d")];
+    await until(() => h.state.started.length === 2);
+    await tick(3);
+    assert.equal(h.state.inFlight, 2);
+    h.releaseStarted();
+    await until(() => h.state.started.length === 4);
+    h.releaseStarted();
+    assert.deepEqual(await Promise.all(gets), ["a!", "b!", "c!", "d!"]);
+    assert.equal(h.state.peak, 2);
+  });
+});
+
+Deno.test("configure() rejects bad limits with RangeError", () => {
+  const before = getSchedulerSettings();
+  try {
+    assert.throws(() => configure({ maxConcurrentResolvers: 0 }), RangeError);
+    assert.throws(() => configure({ maxConcurrentResolvers: 1.5 }), RangeError);
+    assert.throws(() => configure({ defaultTimeout: -1 }), RangeError);
+    assert.deepEqual(getSchedulerSettings(), before);
+  } finally {
+    configure(before);
+  }
+});
+
+Deno.test("a resolver calling back into its config does not deadlock under maxConcurrentResolvers: 1", async () => {
+  await withSettings({ maxConcurrentResolvers: 1 }, async () => {
+    const outer = async (_k: string, call: ResolverCall) => {
+      await new Promise((r) => setTimeout(r, 0)); // let resolveAll queue `inner` first
+      return `outer(${await call.config.get("inner")})`;
+    };
+    const config = Config.loads("a: ${outer:x}\ninner: ${slow:y}\nb: ${slow:z}\n", {
+      resolvers: { outer, slow: (k: string) => Promise.resolve(k) },
+    });
+    // a safety deadline turns a deadlock into a failure instead of a hang
+    const out = await config.resolveAll({ timeout: 10_000 });
+    assert.deepEqual(out, { a: "outer(y)", inner: "y", b: "z" });
+    const lazy = Config.loads("a: ${outer:x}\ninner: ${slow:y}\n", {
+      resolvers: { outer, slow: (k: string) => Promise.resolve(k) },
+    });
+    assert.equal(await lazy.get("a"), "outer(y)");
+  });
+});
+
+Deno.test("call.config.getSync() reads sync values from inside a resolver", async () => {
+  const config = Config.loads("a: ${peek:x}\nb: 7\nc: ${b}\n", {
+    resolvers: { peek: (_k: string, call: ResolverCall) => `${call.config.getSync("c")}` },
+  });
+  assert.equal(await config.get("a"), "7");
+});
+
+// ------------------------------------------------------------------ timeouts and abort
+
+Deno.test("a per-call timeout fails with RESOLVER_TIMEOUT naming path, resolver, key and limit, and aborts call.signal", async () => {
+  const nv = never();
+  const config = Config.loads("db:\n  pw: ${never:the-key}\n");
+  config.registerResolver("never", nv.fn, { timeout: 20 });
+  await assert.rejects(config.get("db.pw"), (e: unknown) => {
+    assert.ok(e instanceof ResolverError);
+    assert.equal(e.code, "RESOLVER_TIMEOUT");
+    assert.equal(e.path, "db.pw");
+    assert.equal(e.resolver, "never");
+    assert.ok(e.message.includes("never"), e.message);
+    assert.ok(e.message.includes("the-key"), e.message);
+    assert.ok(e.message.includes("20"), e.message);
+    assert.ok(e.message.includes("db.pw"), e.message);
+    return true;
+  });
+  assert.equal(nv.signals.length, 1);
+  assert.equal(nv.signals[0]!.aborted, true);
+});
+
+Deno.test("configure({ defaultTimeout }) applies to resolvers without their own timeout", async () => {
+  await withSettings({ defaultTimeout: 15 }, async () => {
+    const nv = never();
+    const config = Config.loads("v: ${never:k}\n", { resolvers: { never: nv.fn } });
+    await assert.rejects(config.get("v"), (e: unknown) => {
+      assert.ok(e instanceof ResolverError);
+      assert.equal(e.code, "RESOLVER_TIMEOUT");
+      return true;
+    });
+    assert.equal(nv.signals[0]!.aborted, true);
+  });
+});
+
+Deno.test("a timed-out call is not memoized: a later get retries", async () => {
+  let n = 0;
+  const flaky = (_k: string) => {
+    n++;
+    return n === 1 ? new Promise(() => {}) : Promise.resolve("late");
+  };
+  const config = Config.loads("v: ${flaky:k}\n");
+  config.registerResolver("flaky", flaky, { timeout: 10 });
+  await assert.rejects(config.get("v"), /timed out|RESOLVER_TIMEOUT/);
+  assert.equal(await config.get("v"), "late");
+});
+
+Deno.test("resolveAll({ timeout }) fails every pending call with RESOLVER_TIMEOUT and aborts their signals", async () => {
+  const nv = never();
+  const config = Config.loads("a: ${never:1}\nb: ${never:2}\nc: ${never:3}\nok: ${fast:x}\n", {
+    resolvers: { never: nv.fn, fast: (k: string) => Promise.resolve(k) },
+  });
+  const e = await config.resolveAll({ timeout: 20 }).then(() => undefined, (e: unknown) => e);
+  assert.ok(e instanceof ResolveAllError, String(e));
+  assert.deepEqual(e.failures.map((f) => f.path).sort(), ["a", "b", "c"]);
+  for (const f of e.failures) {
+    assert.equal(f.error.code, "RESOLVER_TIMEOUT", f.error.message);
+  }
+  assert.equal(nv.signals.length, 3);
+  assert.ok(nv.signals.every((s) => s.aborted));
+  assert.equal(config.getSync("ok"), "x", "what finished in time stays memoized");
+});
+
+Deno.test("a caller signal aborts resolveAll and every call's signal", async () => {
+  const nv = never();
+  const config = Config.loads("a: ${never:1}\nb: ${never:2}\n", { resolvers: { never: nv.fn } });
+  const controller = new AbortController();
+  const p = config.resolveAll({ signal: controller.signal });
+  await until(() => nv.signals.length === 2);
+  controller.abort();
+  const e = await p.then(() => undefined, (e: unknown) => e);
+  assert.ok(e instanceof ResolveAllError);
+  assert.equal(e.failures.length, 2);
+  assert.ok(nv.signals.every((s) => s.aborted));
+});
+
+Deno.test("an already aborted signal starts no resolver call", async () => {
+  const nv = never();
+  const config = Config.loads("a: ${never:1}\n", { resolvers: { never: nv.fn } });
+  await assert.rejects(config.resolveAll({ signal: AbortSignal.abort() }));
+  assert.equal(nv.keys.length, 0);
+});
+
+Deno.test("resolveAll() rejects a non-positive timeout", async () => {
+  await assert.rejects(Config.loads("a: 1\n").resolveAll({ timeout: 0 }), RangeError);
+});
+
+// ------------------------------------------------------------------ aggregated errors
+
+Deno.test("ResolveAllError lists every failed path after the others settled and were memoized", async () => {
+  const h = held();
+  const config = Config.loads(
+    "a: ${bad:1}\nb: ${slow:b}\nc: ${bad:2}\nd: ${a}-ref\ne: literal\n",
+    {
+      resolvers: {
+        slow: h.fn,
+        bad: (k: string) => Promise.reject(new Error(`bad ${k}`)),
+      },
+    },
+  );
+  let settled = false;
+  const p = config.resolveAll().finally(() => (settled = true));
+  await until(() => h.state.started.length === 1);
+  await tick(3);
+  assert.equal(settled, false, "resolveAll waits for the values still in flight");
+  h.release("b");
+  const e = await p.then(() => undefined, (e: unknown) => e);
+  assert.ok(e instanceof ResolveAllError);
+  assert.equal(e.code, "RESOLVE_ALL_FAILED");
+  assert.deepEqual(e.failures.map((f) => f.path).sort(), ["a", "c", "d"]);
+  for (const p of ["a", "c", "d"]) assert.ok(e.message.includes(`${p}: `), e.message);
+  assert.ok(e.errors.length >= 2);
+  assert.equal(config.getSync("b"), "b!");
+  assert.equal(config.getSync("e"), "literal");
+  assert.deepEqual(h.state.started, ["b"]);
+});
+
+Deno.test("after a failed resolveAll a later get retries the failed node", async () => {
+  let n = 0;
+  const config = Config.loads("a: ${flaky:x}\n", {
+    resolvers: { flaky: () => (++n === 1 ? Promise.reject(new Error("once")) : "fine") },
+  });
+  await assert.rejects(config.resolveAll(), ResolveAllError);
+  assert.equal(await config.get("a"), "fine");
+});
+
+// ------------------------------------------------------------------ batching hook
+
+function batchingResolver(options: {
+  failKey?: string;
+  group?: (key: string, call: ResolverCall) => string;
+}) {
+  const batches: string[][] = [];
+  const signals: AbortSignal[] = [];
+  const single: string[] = [];
+  const obj: ResolverObject = {
+    batchSize: 10,
+    resolve: (key: string) => {
+      single.push(key);
+      return `one-${key}`;
+    },
+    resolveMany: (keys: string[], calls: ResolverCall[]) => {
+      batches.push([...keys]);
+      for (const c of calls) signals.push(c.signal);
+      return Promise.resolve(
+        keys.map((k) => (k === options.failKey ? new Error(`no ${k}`) : `many-${k}`)),
+      );
+    },
+    ...(options.group ? { batchGroup: options.group } : {}),
+  };
+  return { obj, batches, signals, single };
+}
+
+Deno.test("resolveMany receives concurrent keys in groups of batchSize (10/10/5)", async () => {
+  const b = batchingResolver({});
+  const entries: Record<string, string> = {};
+  for (let i = 0; i < 25; i++) entries[`k${i}`] = `\${many:key${i}}`;
+  const config = Config.loads(yamlOf(entries), { resolvers: { many: b.obj } });
+  const out = await config.resolveAll();
+  assert.deepEqual(b.batches.map((x) => x.length).sort((x, y) => y - x), [10, 10, 5]);
+  assert.equal(new Set(b.batches.flat()).size, 25);
+  assert.equal(out.k7, "many-key7");
+  assert.equal(b.single.length, 0);
+  assert.ok(b.signals.every((s) => s instanceof AbortSignal));
+});
+
+Deno.test("an Error in resolveMany's result fails only that path", async () => {
+  const b = batchingResolver({ failKey: "key3" });
+  const entries: Record<string, string> = {};
+  for (let i = 0; i < 6; i++) entries[`k${i}`] = `\${many:key${i}}`;
+  const config = Config.loads(yamlOf(entries), { resolvers: { many: b.obj } });
+  const e = await config.resolveAll().then(() => undefined, (e: unknown) => e);
+  assert.ok(e instanceof ResolveAllError);
+  assert.deepEqual(e.failures.map((f) => f.path), ["k3"]);
+  assert.match(e.failures[0]!.error.message, /no key3/);
+  assert.equal(config.getSync("k2"), "many-key2");
+  assert.equal(config.getSync("k4"), "many-key4");
+});
+
+Deno.test("batchGroup keeps different groups in separate requests", async () => {
+  const b = batchingResolver({ group: (_k, call) => call.kwargs.region ?? "" });
+  const config = Config.loads(
+    "a: ${many:1,region=eu}\nb: ${many:2,region=us}\nc: ${many:3,region=eu}\nd: ${many:4,region=us}\n",
+    { resolvers: { many: b.obj } },
+  );
+  await config.resolveAll();
+  const sorted = b.batches.map((x) => [...x].sort()).sort((x, y) => x[0]!.localeCompare(y[0]!));
+  assert.deepEqual(sorted, [["1", "3"], ["2", "4"]]);
+});
+
+Deno.test("lazy concurrent gets of a batching resolver are batched too", async () => {
+  const b = batchingResolver({});
+  const config = Config.loads("a: ${many:1}\nb: ${many:2}\nc: ${many:3}\n", {
+    resolvers: { many: b.obj },
+  });
+  const values = await Promise.all([config.get("a"), config.get("b"), config.get("c")]);
+  assert.deepEqual(values, ["many-1", "many-2", "many-3"]);
+  assert.deepEqual(b.batches, [["1", "2", "3"]]);
+});
+
+Deno.test("getSync of a batching resolver uses resolve()", () => {
+  const b = batchingResolver({});
+  const config = Config.loads("a: ${many:1}\n", { resolvers: { many: b.obj } });
+  assert.equal(config.getSync("a"), "one-1");
+  assert.deepEqual(b.batches, []);
+});
+
+// ------------------------------------------------------------------ Semaphore
+
+Deno.test("Semaphore hands slots out in FIFO order and honours abort while waiting", async () => {
+  const s = new Semaphore(1);
+  assert.equal(s.tryAcquire(), true);
+  const order: string[] = [];
+  const controller = new AbortController();
+  const a = s.acquire().then(() => order.push("a"));
+  const aborted = s.acquire(controller.signal).then(() => order.push("aborted"), () => "rejected");
+  const c = s.acquire().then(() => order.push("c"));
+  controller.abort(new Error("stop"));
+  assert.equal(await aborted, "rejected");
+  s.release();
+  await a;
+  s.release();
+  await c;
+  assert.deepEqual(order, ["a", "c"]);
+  assert.equal(s.peak, 1);
+  assert.throws(() => new Semaphore(0), RangeError);
+});
