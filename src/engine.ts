@@ -775,6 +775,31 @@ export class Engine {
     );
   }
 
+  #contexts = new Map<string | undefined, ResolverContext>();
+
+  /** The resolver context for values defined in `source`'s file (cached per directory). */
+  #contextFor(source: SourceLocation | undefined): ResolverContext {
+    const baseDir = this.#baseDir(source);
+    let c = this.#contexts.get(baseDir);
+    if (!c) {
+      c = Object.freeze({ ...this.#options.context, baseDir });
+      this.#contexts.set(baseDir, c);
+    }
+    return c;
+  }
+
+  /** The `call.config` handle: gets from inside a resolver wait as part of its node. */
+  #handleFor(pending: Pending | undefined): ConfigHandle {
+    return this.#options.handle({
+      get: (p) =>
+        Promise.resolve(this.getResolved(p, { sync: false, nested: pending })).then((r) =>
+          cloneValue(r.value)
+        ),
+      getSync: (p) =>
+        cloneValue((this.getResolved(p, { sync: true, nested: pending }) as Resolved).value),
+    });
+  }
+
   #baseDir(source: SourceLocation | undefined): string | undefined {
     const file = source?.file;
     if (file === undefined || file === "<string>" || file === "<json>" || file === "<object>") {
@@ -820,18 +845,11 @@ export class Engine {
       kwargsAll,
       signal: NEVER_ABORTED,
       path,
-      config: this.#options.handle({
-        get: (p) =>
-          Promise.resolve(this.getResolved(p, { sync: false, nested: pending })).then((r) =>
-            cloneValue(r.value)
-          ),
-        getSync: (p) =>
-          cloneValue((this.getResolved(p, { sync: true, nested: pending }) as Resolved).value),
-      }),
+      config: this.#handleFor(pending),
       resolver: name,
       source,
       sensitiveInput: info.sensitiveInput,
-      context: { ...this.#options.context, baseDir: this.#baseDir(source) },
+      context: this.#contextFor(source),
     };
     const shownKey = info.sensitiveInput ? REDACTED : key;
     const identity = name + "\u0000" + serializeCall(args, kwargsAll) + "\u0000" +

@@ -24,6 +24,7 @@ import {
 import {
   candidatesAt,
   checkSchema,
+  childCandidates,
   expandNode,
   hasOwn,
   isObject,
@@ -49,6 +50,7 @@ export interface SchemaDefault {
 export type SchemaCoercionType = "integer" | "number" | "boolean";
 
 const COERCIBLE = new Set(["integer", "number", "boolean"]);
+const MAX_FILL_DEPTH = 10_000;
 
 /**
  * A JSON Schema document. Create one with {@linkcode Schema.load},
@@ -389,12 +391,8 @@ export class Schema {
    * ```
    */
   defaultAt(path: readonly PathSegment[]): SchemaDefault {
-    for (const node of candidatesAt(this.#schema, path)) {
-      if (isObject(node) && hasOwn(node, "default")) {
-        return { found: true, value: structuredClone(node.default) };
-      }
-    }
-    return { found: false };
+    const d = defaultOf(candidatesAt(this.#schema, path));
+    return d.found ? { found: true, value: copyDefault(d.value, 0) } : d;
   }
 
   /**
@@ -420,8 +418,83 @@ export class Schema {
    * ```
    */
   allowsNull(path: readonly PathSegment[]): boolean {
-    const nodes = candidatesAt(this.#schema, path);
+    return this.#nodesAllowNull(candidatesAt(this.#schema, path));
+  }
+
+  #nodesAllowNull(nodes: readonly SchemaNode[]): boolean {
     return nodes.every((n) => this.#nodeAllowsNull(n, 0));
+  }
+
+  /**
+   * A deep copy of `value` (the value found at `path` in a config) with the schema's
+   * defaults filled in: a missing object property that has a schema default gets a deep copy
+   * of it, and so does a `null` property or array item where the schema does not allow null.
+   * Present objects and array items (`items` / `prefixItems`) are walked recursively, and
+   * inserted defaults are filled in turn; local `$ref`s and `allOf` are followed as in
+   * {@linkcode Schema.defaultAt}. Values other than plain objects and arrays (strings,
+   * numbers, `Uint8Array`...) are returned as they are; a `__proto__` key stays plain data.
+   *
+   * @param value The value, e.g. a whole resolved config or one mapping of it.
+   * @param path Where `value` sits in the config (`[]` for the root).
+   * @returns The filled copy (`value` itself is never modified).
+   * @throws {RangeError} When `value` is nested more than 10,000 levels deep.
+   *
+   * @example Fill missing properties and disallowed nulls
+   * ```ts
+   * import { Schema } from "./schema.ts";
+   * import assert from "node:assert/strict";
+   * const schema = Schema.fromYaml(`
+   * properties:
+   *   host: { type: string, default: localhost }
+   *   database:
+   *     properties:
+   *       port: { type: integer, default: 5432 }
+   *       user: { type: string, default: app }
+   * `);
+   * const data = { host: null, database: { user: "admin" } };
+   * assert.deepEqual(schema.fillDefaults(data), {
+   *   host: "localhost",
+   *   database: { user: "admin", port: 5432 },
+   * });
+   * assert.deepEqual(data, { host: null, database: { user: "admin" } });
+   * assert.deepEqual(schema.fillDefaults({}, ["database"]), { port: 5432, user: "app" });
+   * ```
+   */
+  fillDefaults(value: unknown, path: readonly PathSegment[] = []): unknown {
+    return this.#fill(value, candidatesAt(this.#schema, path), 0);
+  }
+
+  #fill(value: unknown, nodes: SchemaNode[], depth: number): unknown {
+    if (depth > MAX_FILL_DEPTH) throw new RangeError("Value nested too deeply to fill defaults");
+    if (Array.isArray(value)) {
+      if (nodes.length === 0) return copyData(value, depth);
+      return value.map((item, i) =>
+        this.#fillChild(item, childCandidates(this.#schema, nodes, i), depth + 1)
+      );
+    }
+    if (!isPlainObject(value)) return value;
+    if (nodes.length === 0) return copyData(value, depth);
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const child = childCandidates(this.#schema, nodes, key);
+      defineData(out, key, this.#fillChild(value[key], child, depth + 1));
+    }
+    for (const key of propertyNames(nodes)) {
+      if (hasOwn(out, key)) continue;
+      const child = childCandidates(this.#schema, nodes, key);
+      const d = defaultOf(child);
+      if (d.found) defineData(out, key, this.#fill(copyDefault(d.value, 0), child, depth + 1));
+    }
+    return out;
+  }
+
+  /** Fills one property value or array item whose schemas are `nodes`. */
+  #fillChild(value: unknown, nodes: SchemaNode[], depth: number): unknown {
+    if (value === null && nodes.length > 0 && !this.#nodesAllowNull(nodes)) {
+      const d = defaultOf(nodes);
+      if (d.found) return this.#fill(copyDefault(d.value, 0), nodes, depth);
+    }
+    return this.#fill(value, nodes, depth);
   }
 
   #nodeAllowsNull(node: SchemaNode, depth: number): boolean {
@@ -529,4 +602,61 @@ function coercionFromTypes(types: string[]): SchemaCoercionType | undefined {
   if (set.size === 1) return [...set][0] as SchemaCoercionType;
   if (set.size === 2 && set.has("integer") && set.has("number")) return "number";
   return undefined;
+}
+
+/** The first `default` among `nodes` (not copied). */
+function defaultOf(nodes: readonly SchemaNode[]): SchemaDefault {
+  for (const node of nodes) {
+    if (isObject(node) && hasOwn(node, "default")) return { found: true, value: node.default };
+  }
+  return { found: false };
+}
+
+/** The names listed under `properties` in any of `nodes`, in order, without repeats. */
+function propertyNames(nodes: readonly SchemaNode[]): string[] {
+  const names: string[] = [];
+  const seen = new Set<string>();
+  for (const node of nodes) {
+    if (!isObject(node) || !isObject(node.properties)) continue;
+    for (const key of Object.keys(node.properties)) {
+      if (!seen.has(key)) {
+        seen.add(key);
+        names.push(key);
+      }
+    }
+  }
+  return names;
+}
+
+/** A plain object: prototype `Object.prototype` or `null` (not arrays, bytes, dates...). */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Defines an own data property (so a `__proto__` key stays data). */
+function defineData(obj: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** A deep copy of plain objects and arrays; other values are returned as they are. */
+function copyData(value: unknown, depth: number): unknown {
+  if (depth > MAX_FILL_DEPTH) throw new RangeError("Value nested too deeply to fill defaults");
+  if (Array.isArray(value)) return value.map((v) => copyData(v, depth + 1));
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) defineData(out, key, copyData(value[key], depth + 1));
+  return out;
+}
+
+/** A deep copy of a schema default (bytes copied too), so callers never share the schema's. */
+function copyDefault(value: unknown, depth: number): unknown {
+  if (depth > MAX_FILL_DEPTH) throw new RangeError("Schema default nested too deeply");
+  if (value instanceof Uint8Array) return value.slice();
+  if (Array.isArray(value)) return value.map((v) => copyDefault(v, depth + 1));
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) defineData(out, key, copyDefault(value[key], depth + 1));
+  return out;
 }

@@ -1,0 +1,171 @@
+// Tests of resolver registration (SPEC §1, §7): the process-wide registry, per-config
+// resolvers and their precedence, force, reserved names, object form and options.
+
+import assert from "node:assert/strict";
+import {
+  Config,
+  registerResolver,
+  ResolvedValue,
+  ResolverError,
+  unregisterResolver,
+} from "../mod.ts";
+import { globalRegistry, ResolverRegistry } from "../src/registry.ts";
+
+/** Registers a global resolver for the duration of `fn`. */
+async function withGlobal(
+  name: string,
+  resolver: Parameters<typeof registerResolver>[1],
+  fn: () => Promise<void> | void,
+  options: Parameters<typeof registerResolver>[2] = {},
+): Promise<void> {
+  registerResolver(name, resolver, options);
+  try {
+    await fn();
+  } finally {
+    unregisterResolver(name);
+  }
+}
+
+Deno.test("a globally registered resolver is used by every config", async () => {
+  await withGlobal("regtest_up", (k: string) => k.toUpperCase(), async () => {
+    assert.equal(await Config.loads("v: ${regtest_up:abc}\n").get("v"), "ABC");
+    assert.equal(await Config.loads("w: x-${regtest_up:d}\n").get("w"), "x-D");
+  });
+});
+
+Deno.test("unregisterResolver() removes a global resolver", async () => {
+  registerResolver("regtest_gone", () => 1);
+  unregisterResolver("regtest_gone");
+  await assert.rejects(
+    Config.loads("v: ${regtest_gone:x}\n").get("v"),
+    /Unknown resolver: regtest_gone/,
+  );
+  unregisterResolver("regtest_gone"); // removing a missing name is harmless
+});
+
+Deno.test("registering a taken global name throws 'already registered' unless force", async () => {
+  await withGlobal("regtest_dup", () => "first", async () => {
+    assert.throws(
+      () => registerResolver("regtest_dup", () => "second"),
+      (e: unknown) => {
+        assert.ok(e instanceof ResolverError);
+        assert.match(e.message, /already registered/);
+        return true;
+      },
+    );
+    assert.equal(await Config.loads("v: ${regtest_dup:x}\n").get("v"), "first");
+    registerResolver("regtest_dup", () => "second", { force: true });
+    assert.equal(await Config.loads("v: ${regtest_dup:x}\n").get("v"), "second");
+  });
+});
+
+Deno.test("built-in names are taken: registering env without force throws", () => {
+  assert.throws(() => registerResolver("env", () => "x"), /already registered/);
+  assert.ok(globalRegistry().get("env"));
+});
+
+Deno.test("ref cannot be overridden, globally, per config or with force", () => {
+  assert.throws(() => registerResolver("ref", () => "x"), ResolverError);
+  assert.throws(() => registerResolver("ref", () => "x", { force: true }), ResolverError);
+  const config = Config.loads("a: 1\nv: ${ref:a}\n");
+  assert.throws(() => config.registerResolver("ref", () => "x"), ResolverError);
+  assert.throws(() => Config.loads("a: 1\n", { resolvers: { ref: () => "x" } }), ResolverError);
+  assert.equal(config.getSync("v"), 1);
+});
+
+Deno.test("LoadOptions.resolvers override a global resolver of the same name", async () => {
+  await withGlobal("regtest_prec", () => "global", async () => {
+    const local = Config.loads("v: ${regtest_prec:x}\n", {
+      resolvers: { regtest_prec: () => "local" },
+    });
+    const other = Config.loads("v: ${regtest_prec:x}\n");
+    assert.equal(await local.get("v"), "local");
+    assert.equal(await other.get("v"), "global", "per-config resolvers do not leak");
+  });
+});
+
+Deno.test("config.registerResolver overrides a global one without force, only for that config", async () => {
+  await withGlobal("regtest_cfg", () => "global", async () => {
+    const config = Config.loads("v: ${regtest_cfg:x}\n");
+    config.registerResolver("regtest_cfg", () => "mine");
+    assert.equal(await config.get("v"), "mine");
+    assert.equal(await Config.loads("v: ${regtest_cfg:x}\n").get("v"), "global");
+  });
+});
+
+Deno.test("config.registerResolver needs force to replace its own resolver", async () => {
+  const config = Config.loads("v: ${mine:x}\n", { resolvers: { mine: () => "one" } });
+  assert.throws(() => config.registerResolver("mine", () => "two"), /already registered/);
+  config.registerResolver("mine", () => "two", { force: true });
+  assert.equal(await config.get("v"), "two");
+});
+
+Deno.test("a per-config resolver can override a built-in", async () => {
+  const config = Config.loads("v: ${env:ANYTHING}\n", { resolvers: { env: (k: string) => `fake-${k}` } });
+  assert.equal(await config.get("v"), "fake-ANYTHING");
+});
+
+Deno.test("the object form { resolve } works globally and per config", async () => {
+  const obj = {
+    prefix: "p-",
+    resolve(this: { prefix: string }, key: string) {
+      return this.prefix + key;
+    },
+  };
+  await withGlobal("regtest_obj", obj, async () => {
+    assert.equal(await Config.loads("v: ${regtest_obj:k}\n").get("v"), "p-k");
+  });
+  const config = Config.loads("v: ${o:k}\n", { resolvers: { o: obj } });
+  assert.equal(await config.get("v"), "p-k", "resolve() keeps its this");
+});
+
+Deno.test("registerResolver(..., { sensitive: true }) marks every value sensitive", async () => {
+  await withGlobal("regtest_secret", (k: string) => `s-${k}`, async () => {
+    const config = Config.loads("v: ${regtest_secret:k}\nlit: plain\n");
+    assert.equal(await config.get("v"), "s-k");
+    assert.deepEqual(await config.toObject({ redact: true }), { v: "[REDACTED]", lit: "plain" });
+  }, { sensitive: true });
+});
+
+Deno.test("a ResolvedValue's own sensitivity marks the value", async () => {
+  const config = Config.loads("v: ${r:k}\nw: ${r:public}\n", {
+    resolvers: { r: (k: string) => new ResolvedValue(k, { sensitive: k !== "public" }) },
+  });
+  assert.deepEqual(await config.toObject({ redact: true }), { v: "[REDACTED]", w: "public" });
+});
+
+Deno.test("registration rejects invalid names, resolvers and timeouts", () => {
+  assert.throws(() => registerResolver("bad name", () => 1), ResolverError);
+  assert.throws(() => registerResolver("bad:name", () => 1), ResolverError);
+  assert.throws(
+    () => registerResolver("regtest_bad", {} as unknown as Parameters<typeof registerResolver>[1]),
+    ResolverError,
+  );
+  assert.throws(() => registerResolver("regtest_bad", () => 1, { timeout: -1 }), RangeError);
+  assert.equal(globalRegistry().get("regtest_bad"), undefined);
+});
+
+Deno.test("names with letters, digits, '_' and '-' (any script) are valid", async () => {
+  const config = Config.loads("a: ${my-res_2:x}\nb: ${résolveur:y}\n", {
+    resolvers: { "my-res_2": (k: string) => `1${k}`, "résolveur": (k: string) => `2${k}` },
+  });
+  assert.deepEqual(await config.toObject({ resolve: true }), { a: "1x", b: "2y" });
+});
+
+Deno.test("ResolverRegistry keeps registration options", () => {
+  const r = new ResolverRegistry();
+  const fn = () => 1;
+  r.register("a", fn, { timeout: 50, sensitive: true });
+  r.register("b", { resolve: fn });
+  assert.deepEqual(r.names(), ["a", "b"]);
+  assert.deepEqual(r.get("a"), { name: "a", resolver: fn, timeout: 50, sensitive: true });
+  assert.equal(r.get("b")?.sensitive, false);
+  assert.equal(r.unregister("a"), true);
+  assert.equal(r.unregister("a"), false);
+});
+
+Deno.test("the global registry is one per process", () => {
+  assert.equal(globalRegistry(), globalRegistry());
+  const key = Symbol.for("holoconf.registry");
+  assert.equal((globalThis as unknown as Record<symbol, unknown>)[key], globalRegistry());
+});
