@@ -3,9 +3,13 @@
 // {"name": ..., "value": ..., "unit": ...}.
 
 import { benchAsync, type Figure } from "./_bench_async.ts";
+import { benchAws } from "./_bench_aws.ts";
+import { benchStartup } from "./_bench_startup.ts";
 
 const GROUPS: Record<string, () => Promise<Figure[]>> = {
   async: benchAsync,
+  aws: benchAws,
+  startup: benchStartup,
 };
 
 const args = Deno.args;

@@ -269,7 +269,9 @@ function runCheck(ctx: Context, cmd: CheckCommand): number {
       ctx.io.stdout(`${ctx.out.green("✓")} ${file}: valid ${json ? "JSON" : "YAML"}\n`);
     } catch (error) {
       failed = true;
-      ctx.io.stderr(`${ctx.err.red("✗")} ${file}: ${line(messageOf(error))}`);
+      // The text was parsed as a string: name the file in its source locations.
+      const message = messageOf(error).replaceAll("<string>:", `${file}:`);
+      ctx.io.stderr(`${ctx.err.red("✗")} ${file}: ${line(message)}`);
     }
   }
   if (cmd.ignoreMissing && found === 0 && !failed) {
@@ -295,14 +297,20 @@ function pointerOf(path: string): string {
 function issuesOf(error: unknown): Issue[] {
   const e = error as {
     issues?: unknown;
-    failures?: { path: string; error: { headline?: string; message: string } }[];
+    failures?: { path: string; error: { headline?: string; detail?: string[]; message: string } }[];
   };
   if (Array.isArray(e?.issues)) return e.issues as Issue[];
   if (Array.isArray(e?.failures)) {
-    return e.failures.map((f) => ({
-      path: pointerOf(f.path),
-      message: f.error.headline ?? f.error.message,
-    }));
+    // resolveAll failed: one issue per failed path, with the error's detail lines (e.g. the
+    // expected type of a coercion failure) but not its help.
+    return e.failures.map((f) => {
+      const detail = f.error.detail ?? [];
+      const headline = f.error.headline ?? f.error.message;
+      return {
+        path: pointerOf(f.path),
+        message: detail.length > 0 ? `${headline}: ${detail.join("; ")}` : headline,
+      };
+    });
   }
   return [{ path: "", message: messageOf(error) }];
 }

@@ -411,5 +411,22 @@ function messageFor(unit: OutputUnit, ctx: TranslateContext): string {
       if (num !== undefined) return `must contain at most ${num} valid item(s)`;
       break;
   }
+  // The validator's own texts for these keywords quote the instance (`hunter2 is less
+  // than 5`) or its length: never pass them on, the value may be a secret.
+  if (INSTANCE_ECHOING_KEYWORDS.has(unit.keyword)) return `must satisfy "${unit.keyword}"`;
   return unit.error;
 }
+
+const INSTANCE_ECHOING_KEYWORDS = new Set([
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "multipleOf",
+  "minLength",
+  "maxLength",
+  "minItems",
+  "maxItems",
+  "minContains",
+  "maxContains",
+]);
