@@ -686,3 +686,38 @@ Deno.test("a resolver returning an unsupported value is a ResolverError", async 
   const config = Config.loads("v: ${fn:x}\n", { resolvers: { fn: () => () => 1 } });
   await assert.rejects(config.get("v"), ResolverError);
 });
+
+Deno.test("a getSync-started async call that fails leaves no unhandled rejection and is retried", async () => {
+  let n = 0;
+  const config = Config.loads("v: ${bad:x}\n", {
+    resolvers: { bad: () => (++n === 1 ? Promise.reject(new Error("first")) : Promise.resolve("second")) },
+  });
+  assert.throws(() => config.getSync("v"), (e: unknown) => (e as ResolverError).code === "ASYNC_RESOLUTION_REQUIRED");
+  await tick();
+  await tick();
+  assert.equal(config.isResolved("v"), false);
+  assert.equal(await config.get("v"), "second");
+});
+
+Deno.test("work in flight during clearCache() finishes but is not memoized", async () => {
+  const g = gated();
+  const config = Config.loads("v: ${slow:k}\n", { resolvers: { slow: g.fn } });
+  const p = config.get("v");
+  await tick();
+  config.clearCache();
+  g.release();
+  assert.equal(await p, "k!");
+  assert.equal(config.isResolved("v"), false);
+  assert.equal(await config.get("v"), "k!");
+  assert.equal(g.calls.length, 2);
+});
+
+Deno.test("a reference to a mapping with a sensitive leaf is redacted as a whole", async () => {
+  const config = Config.loads("m:\n  user: u\n  pw: ${vault:k}\ncopy: ${m}\n", {
+    resolvers: { vault: () => new ResolvedValue("s3cr3t", { sensitive: true }) },
+  });
+  assert.deepEqual(await config.get("copy"), { user: "u", pw: "s3cr3t" });
+  const out = await config.toObject({ redact: true });
+  assert.deepEqual(out.m, { user: "u", pw: "[REDACTED]" });
+  assert.equal(out.copy, "[REDACTED]");
+});

@@ -482,3 +482,100 @@ Deno.test("Semaphore hands slots out in FIFO order and honours abort while waiti
   assert.equal(s.peak, 1);
   assert.throws(() => new Semaphore(0), RangeError);
 });
+
+// ------------------------------------------------------------------ more timeouts and batches
+
+// BUG: a resolveAll deadline failure reads "Resolver 'never' cancelled: resolveAll deadline
+// exceeded" with the key but without the limit (20 ms); SPEC §6: "A timeout error names the
+// path, resolver, key and limit".
+Deno.test({
+  name: "a resolveAll deadline error names the limit",
+  ignore: true,
+  fn: async () => {
+    const nv = never();
+    const config = Config.loads("a: ${never:the-key}\n", { resolvers: { never: nv.fn } });
+    const e = await config.resolveAll({ timeout: 20 }).then(() => undefined, (e: unknown) => e);
+    assert.ok(e instanceof ResolveAllError);
+    const err = e.failures[0]!.error;
+    for (const part of ["a", "never", "the-key", "20"]) {
+      assert.ok(err.message.includes(part), `${part} missing in: ${err.message}`);
+    }
+  },
+});
+
+Deno.test("a resolveAll deadline error names the path, resolver and key", async () => {
+  const nv = never();
+  const config = Config.loads("a: ${never:the-key}\n", { resolvers: { never: nv.fn } });
+  const e = await config.resolveAll({ timeout: 20 }).then(() => undefined, (e: unknown) => e);
+  assert.ok(e instanceof ResolveAllError);
+  const err = e.failures[0]!.error;
+  assert.equal(err.path, "a");
+  assert.equal(err.resolver, "never");
+  assert.ok(err.message.includes("the-key"), err.message);
+});
+
+Deno.test("a deadline also fails calls still queued for a slot", async () => {
+  await withSettings({ maxConcurrentResolvers: 1 }, async () => {
+    const nv = never();
+    const config = Config.loads("a: ${never:1}\nb: ${never:2}\nc: ${never:3}\n", {
+      resolvers: { never: nv.fn },
+    });
+    const e = await config.resolveAll({ timeout: 20 }).then(() => undefined, (e: unknown) => e);
+    assert.ok(e instanceof ResolveAllError);
+    assert.equal(e.failures.length, 3);
+    assert.ok(e.failures.every((f) => f.error.code === "RESOLVER_TIMEOUT"));
+    assert.equal(nv.keys.length, 1, "queued calls never started");
+    // the slot is free again afterwards
+    const ok = Config.loads("v: ${fast:x}\n", { resolvers: { fast: (k: string) => Promise.resolve(k) } });
+    assert.equal(await ok.get("v"), "x");
+  });
+});
+
+Deno.test("a batched request that never settles times out every call of the group", async () => {
+  const signals: AbortSignal[] = [];
+  const obj: ResolverObject = {
+    resolve: () => "single",
+    resolveMany: (_keys: string[], calls: ResolverCall[]) => {
+      for (const c of calls) signals.push(c.signal);
+      return new Promise(() => {});
+    },
+  };
+  const config = Config.loads("a: ${many:1}\nb: ${many:2}\n");
+  config.registerResolver("many", obj, { timeout: 20 });
+  const e = await config.resolveAll().then(() => undefined, (e: unknown) => e);
+  assert.ok(e instanceof ResolveAllError);
+  assert.deepEqual(e.failures.map((f) => [f.path, f.error.code]), [
+    ["a", "RESOLVER_TIMEOUT"],
+    ["b", "RESOLVER_TIMEOUT"],
+  ]);
+  assert.equal(signals.length, 2);
+  assert.ok(signals.every((s) => s.aborted));
+});
+
+Deno.test("a rejected resolveMany fails every path of its group only", async () => {
+  const obj: ResolverObject = {
+    resolve: () => "single",
+    batchGroup: (k: string) => k.startsWith("bad") ? "bad" : "good",
+    resolveMany: (keys: string[]) =>
+      keys[0]!.startsWith("bad") ? Promise.reject(new Error("service down")) : Promise.resolve(keys),
+  };
+  const config = Config.loads("a: ${many:bad1}\nb: ${many:bad2}\nc: ${many:ok}\n", {
+    resolvers: { many: obj },
+  });
+  const e = await config.resolveAll().then(() => undefined, (e: unknown) => e);
+  assert.ok(e instanceof ResolveAllError);
+  assert.deepEqual(e.failures.map((f) => f.path), ["a", "b"]);
+  assert.match(e.failures[0]!.error.message, /service down/);
+  assert.equal(config.getSync("c"), "ok");
+});
+
+Deno.test("sync resolvers run under resolveAll and are memoized", async () => {
+  let calls = 0;
+  const config = Config.loads("a: ${s:1}\nb: ${a}\nc: ${s:1}-x\n", {
+    resolvers: { s: (k: string) => (calls++, `v${k}`) },
+  });
+  assert.deepEqual(await config.resolveAll(), { a: "v1", b: "v1", c: "v1-x" });
+  const before = calls;
+  await config.resolveAll();
+  assert.equal(calls, before, "a second resolveAll calls nothing");
+});

@@ -16,6 +16,8 @@ export class UsageError extends Error {
   command: string | undefined;
 
   /**
+   * Creates a usage error.
+   *
    * @param message What is wrong.
    * @param command Command whose help is relevant.
    */

@@ -1,0 +1,95 @@
+// Importing holoconf and resolving a config without AWS references must not load the AWS SDK
+// (SPEC §7.11, §14). A child Deno process runs with an import map in which
+// `@aws-sdk/client-ssm`, `client-s3` and `client-cloudformation` point at tripwire modules: each
+// records its own evaluation, then re-exports the real package. The child imports mod.ts,
+// resolves a local-only config (env vars, references, a default, a transformation) and reports
+// which tripwires fired (none may). As a positive control it then resolves one `${ssm:...}`
+// against the fake AWS endpoint: the value must come back and the ssm tripwire must fire, which
+// proves the tripwires sit on the very specifiers the resolvers import.
+
+import assert from "node:assert/strict";
+import { startFakeAws } from "./fakes/fake_aws.ts";
+
+const ROOT = new URL("../", import.meta.url);
+const PACKAGES = ["client-ssm", "client-s3", "client-cloudformation"];
+
+Deno.test("mod.ts resolves a config without AWS references loading no @aws-sdk module", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "holoconf_cold_start_" });
+  const fake = await startFakeAws({ ssm: { "/probe/value": "from-fake" } });
+  try {
+    const denoJson = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
+    const imports: Record<string, string> = { ...denoJson.imports };
+    for (const pkg of PACKAGES) {
+      const specifier = `@aws-sdk/${pkg}`;
+      const real = imports[specifier];
+      assert.ok(real, `deno.json maps ${specifier}`);
+      const file = `${dir}/tripwire_${pkg}.js`;
+      await Deno.writeTextFile(
+        file,
+        `globalThis.__awsSdkLoads = [...(globalThis.__awsSdkLoads ?? []), ${
+          JSON.stringify(pkg)
+        }];\nexport * from ${JSON.stringify(real)};\n`,
+      );
+      imports[specifier] = new URL(`file://${file}`).href;
+    }
+    await Deno.writeTextFile(`${dir}/deno.json`, JSON.stringify({ imports }));
+    await Deno.writeTextFile(
+      `${dir}/probe.ts`,
+      `import { Config } from ${JSON.stringify(new URL("mod.ts", ROOT).href)};
+import { configureSsm } from ${JSON.stringify(new URL("resolvers/aws/mod.ts", ROOT).href)};
+const loads = () => [...((globalThis as { __awsSdkLoads?: string[] }).__awsSdkLoads ?? [])];
+const local = Config.loads(
+  "app:\\n  env: \${env:COLD_START_ENV}\\n  port: \${env:COLD_START_PORT,default=8080}\\n" +
+    "db:\\n  host: db.\${app.env}.internal\\n  url: postgres://\${.host}:\${app.port}/x\\n" +
+    "  tags: \${split:a,b}\\n",
+);
+const resolved = await local.resolveAll();
+const afterLocal = loads();
+configureSsm({ endpoint: Deno.args[0], region: "us-east-1" });
+const remote = Config.loads("v: \${ssm:/probe/value}\\n");
+const value = await remote.get("v");
+console.log(JSON.stringify({ resolved, afterLocal, afterSsm: loads(), value }));
+`,
+    );
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--no-check",
+        "--no-lock",
+        "--allow-env",
+        "--allow-read",
+        "--allow-net=127.0.0.1",
+        "--config",
+        `${dir}/deno.json`,
+        `${dir}/probe.ts`,
+        fake.url,
+      ],
+      env: {
+        COLD_START_ENV: "prod",
+        AWS_ACCESS_KEY_ID: "AKIDCOLDSTART",
+        AWS_SECRET_ACCESS_KEY: "fake-secret",
+        AWS_REGION: "us-east-1",
+        AWS_SHARED_CREDENTIALS_FILE: `${dir}/no-credentials`,
+        AWS_CONFIG_FILE: `${dir}/no-config`,
+        AWS_EC2_METADATA_DISABLED: "true",
+      },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 0, stderr);
+    const report = JSON.parse(new TextDecoder().decode(out.stdout).trim());
+    assert.deepEqual(report.resolved, {
+      app: { env: "prod", port: "8080" },
+      db: { host: "db.prod.internal", url: "postgres://db.prod.internal:8080/x", tags: ["a", "b"] },
+    });
+    assert.deepEqual(report.afterLocal, [], "no @aws-sdk module for a local-only config");
+    // Positive control: the ssm resolver went through the tripwire and reached the fake.
+    assert.deepEqual(report.afterSsm, ["client-ssm"]);
+    assert.equal(report.value, "from-fake");
+    assert.equal(fake.count("GetParameters") + fake.count("GetParameter"), 1);
+  } finally {
+    await fake.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
