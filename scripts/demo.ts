@@ -92,3 +92,6 @@ console.log(
 console.log(await fresh.toYaml({ redact: true }));
 console.log("--- console.log(config) never shows a secret ---");
 console.log(fresh);
+
+console.log("\n=== part 2: AWS SSM against a local fake endpoint ===\n");
+await (await import("./_demo_aws.ts")).runAwsDemo();

@@ -690,21 +690,16 @@ export class Config {
   async validateCollect(schema?: Schema): Promise<ValidationIssue[]> {
     const s = this.#requireSchema(schema);
     const engine = s === this.#schema ? this.#engine : this.#scratchEngine(s);
-    const issues: ValidationIssue[] = [];
-    let data: Value;
-    try {
-      data = await engine.exportResolved(false);
-    } catch (e) {
-      if (e instanceof TypeCoercionError) {
-        issues.push({
-          path: pointer(e.path ?? ""),
-          message: `${e.headline}: ${e.detail.join("; ")}`,
-        });
-        return issues;
-      }
-      throw e;
+    const { data, coercion } = await engine.exportForValidation();
+    const coerced = new Set(coercion.map((e) => pointer(e.path ?? "")));
+    const issues: ValidationIssue[] = coercion.map((e) => ({
+      path: pointer(e.path ?? ""),
+      message: `must be ${e.expected} (${e.detail.join("; ").replace(/^Got: /, "got ")})`,
+    }));
+    // A value that failed coercion is reported once, by its coercion issue.
+    for (const issue of await s.validate(applyDefaults(data, s))) {
+      if (!coerced.has(issue.path)) issues.push(issue);
     }
-    issues.push(...await s.validate(applyDefaults(data, s)));
     return issues;
   }
 

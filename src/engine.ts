@@ -70,8 +70,8 @@ export interface TraceEvent {
   start: number;
   /** `performance.now()` at end, ms. */
   end: number;
-  /** How it ended. */
-  outcome: "ok" | "error" | "timeout";
+  /** How it ended (`not_found` lets a `default=` apply). */
+  outcome: "ok" | "not_found" | "error" | "timeout";
 }
 
 /** What the engine needs from an attached schema (SPEC §8). */
@@ -289,6 +289,37 @@ export class Engine {
     const ctx = this.#ctx(false);
     await this.#resolveNode("", this.root, ctx);
     return this.#exportNode(this.root, "", redact, ctx);
+  }
+
+  /**
+   * Resolves the whole tree for validation: every node is tried; a value whose schema
+   * coercion failed is kept as its uncoerced string and reported, any other failure is thrown
+   * after everything settled (as a `ResolveAllError`).
+   *
+   * @returns Plain data (unredacted) and the coercion failures.
+   */
+  async exportForValidation(): Promise<{ data: Value; coercion: TypeCoercionError[] }> {
+    const ctx = this.#ctx(false);
+    const leaves: { path: string; node: TreeNode }[] = [];
+    collectInterpolated(this.root, "", leaves);
+    const coercion: TypeCoercionError[] = [];
+    const failures: { path: string; error: HoloconfError }[] = [];
+    const fallback = new Map<string, Resolved>();
+    const settled = await Promise.allSettled(
+      leaves.map(async ({ path, node }) => await this.#resolveNode(path, node, ctx)),
+    );
+    settled.forEach((s, i) => {
+      if (s.status === "fulfilled") return;
+      const path = leaves[i]!.path;
+      const e = s.reason;
+      if (e instanceof TypeCoercionError && UNCOERCED.has(e)) {
+        coercion.push(e);
+        fallback.set(path, UNCOERCED.get(e)!);
+      } else failures.push({ path, error: toHoloconfError(e, path) });
+    });
+    if (failures.length > 0) throw new ResolveAllError(failures);
+    const data = this.#exportNode(this.root, "", false, ctx, fallback);
+    return { data, coercion };
   }
 
   /**
@@ -512,11 +543,13 @@ export class Engine {
     if (!type) return r;
     const coerced = coerceString(r.value, type);
     if (coerced === undefined) {
-      throw new TypeCoercionError({
+      const err = new TypeCoercionError({
         path,
         expected: type,
         got: `string (${r.sensitive ? REDACTED : JSON.stringify(r.value)})`,
       });
+      UNCOERCED.set(err, r);
+      throw err;
     }
     return { value: coerced, sensitive: r.sensitive };
   }
@@ -899,7 +932,13 @@ export class Engine {
     };
     const fail = (e: unknown): never => {
       const err = wrapResolverError(e, { name, key, path, source, secrets: info.secrets });
-      emit(err.code === "RESOLVER_TIMEOUT" ? "timeout" : "error");
+      emit(
+        err.code === "RESOLVER_TIMEOUT"
+          ? "timeout"
+          : err instanceof NotFoundError
+          ? "not_found"
+          : "error",
+      );
       throw err;
     };
 
@@ -952,27 +991,43 @@ export class Engine {
 
   // ---------------------------------------------------------------- export
 
-  #exportNode(node: TreeNode, path: string, redact: boolean, ctx: Ctx): Value {
+  #exportNode(
+    node: TreeNode,
+    path: string,
+    redact: boolean,
+    ctx: Ctx,
+    fallback?: Map<string, Resolved>,
+  ): Value {
     switch (node.kind) {
       case "scalar": {
         if (typeof node.value !== "string" || !needsInterpolation(node.value)) return node.value;
-        const r = this.#memo.get(path) ?? (this.#resolveNode(path, node, ctx) as Resolved);
+        const r = this.#memo.get(path) ?? fallback?.get(path) ??
+          (this.#resolveNode(path, node, ctx) as Resolved);
         return redact && r.sensitive ? REDACTED : cloneValue(r.value);
       }
       case "map": {
         const out: { [key: string]: Value } = {};
         for (const [k, v] of node.entries) {
-          defineValue(out, k, this.#exportNode(v, path === "" ? k : `${path}.${k}`, redact, ctx));
+          defineValue(
+            out,
+            k,
+            this.#exportNode(v, path === "" ? k : `${path}.${k}`, redact, ctx, fallback),
+          );
         }
         return out;
       }
       case "seq":
-        return node.items.map((v, i) => this.#exportNode(v, `${path}[${i}]`, redact, ctx));
+        return node.items.map((v, i) =>
+          this.#exportNode(v, `${path}[${i}]`, redact, ctx, fallback)
+        );
     }
   }
 }
 
 const NEVER_ABORTED = new AbortController().signal;
+
+/** The value a coercion failure was about, kept out of the error object itself. */
+const UNCOERCED = new WeakMap<TypeCoercionError, Resolved>();
 
 function child(node: TreeNode, seg: PathSegment): TreeNode | undefined {
   if (node.kind === "map") return typeof seg === "string" ? node.entries.get(seg) : undefined;

@@ -359,7 +359,7 @@ export class ValidationError extends HoloconfError {
   constructor(issues: ValidationIssue[], options: HoloconfErrorOptions = {}) {
     super("Validation error", {
       code: "VALIDATION_ERROR",
-      detail: issues.map((i) => `${i.path}: ${i.message}`),
+      detail: issues.map((i) => (i.path === "" ? i.message : `${i.path}: ${i.message}`)),
       help: "Fix the values to match the schema requirements",
       ...options,
     });

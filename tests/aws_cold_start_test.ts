@@ -5,7 +5,9 @@
 // resolves a local-only config (env vars, references, a default, a transformation) and reports
 // which tripwires fired (none may). As a positive control it then resolves one `${ssm:...}`
 // against the fake AWS endpoint: the value must come back and the ssm tripwire must fire, which
-// proves the tripwires sit on the very specifiers the resolvers import.
+// proves the tripwires sit on the very specifiers the resolvers import; an `${s3:...}` and a
+// `${cfn:...}` then fire the other two. The child gets no `--allow-sys`: AWS calls must work
+// with env, read and loopback net permissions only.
 
 import assert from "node:assert/strict";
 import { startFakeAws } from "./fakes/fake_aws.ts";
@@ -15,7 +17,11 @@ const PACKAGES = ["client-ssm", "client-s3", "client-cloudformation"];
 
 Deno.test("mod.ts resolves a config without AWS references loading no @aws-sdk module", async () => {
   const dir = await Deno.makeTempDir({ prefix: "holoconf_cold_start_" });
-  const fake = await startFakeAws({ ssm: { "/probe/value": "from-fake" } });
+  const fake = await startFakeAws({
+    ssm: { "/probe/value": "from-fake" },
+    s3: { "bucket/key.txt": "s3-text" },
+    cfn: { stack: { Out: "cfn-output" } },
+  });
   try {
     const denoJson = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
     const imports: Record<string, string> = { ...denoJson.imports };
@@ -36,19 +42,25 @@ Deno.test("mod.ts resolves a config without AWS references loading no @aws-sdk m
     await Deno.writeTextFile(
       `${dir}/probe.ts`,
       `import { Config } from ${JSON.stringify(new URL("mod.ts", ROOT).href)};
-import { configureSsm } from ${JSON.stringify(new URL("resolvers/aws/mod.ts", ROOT).href)};
+import { configureCfn, configureS3, configureSsm } from ${
+        JSON.stringify(new URL("resolvers/aws/mod.ts", ROOT).href)
+      };
 const loads = () => [...((globalThis as { __awsSdkLoads?: string[] }).__awsSdkLoads ?? [])];
 const local = Config.loads(
   "app:\\n  env: \${env:COLD_START_ENV}\\n  port: \${env:COLD_START_PORT,default=8080}\\n" +
     "db:\\n  host: db.\${app.env}.internal\\n  url: postgres://\${.host}:\${app.port}/x\\n" +
-    "  tags: \${split:a,b}\\n",
+    "  tags: \${split:a;b,delim=;}\\n",
 );
 const resolved = await local.resolveAll();
 const afterLocal = loads();
 configureSsm({ endpoint: Deno.args[0], region: "us-east-1" });
 const remote = Config.loads("v: \${ssm:/probe/value}\\n");
 const value = await remote.get("v");
-console.log(JSON.stringify({ resolved, afterLocal, afterSsm: loads(), value }));
+const afterSsm = loads();
+configureS3({ endpoint: Deno.args[0], region: "us-east-1" });
+configureCfn({ endpoint: Deno.args[0], region: "us-east-1" });
+const others = await Config.loads("s: \${s3:bucket/key.txt}\\nc: \${cfn:stack/Out}\\n").resolveAll();
+console.log(JSON.stringify({ resolved, afterLocal, afterSsm, value, others, afterAll: loads() }));
 `,
     );
     const out = await new Deno.Command(Deno.execPath(), {
@@ -87,7 +99,12 @@ console.log(JSON.stringify({ resolved, afterLocal, afterSsm: loads(), value }));
     // Positive control: the ssm resolver went through the tripwire and reached the fake.
     assert.deepEqual(report.afterSsm, ["client-ssm"]);
     assert.equal(report.value, "from-fake");
-    assert.equal(fake.count("GetParameters") + fake.count("GetParameter"), 1);
+    assert.deepEqual(report.others, { s: "s3-text", c: "cfn-output" });
+    assert.deepEqual(report.afterAll, ["client-ssm", "client-s3", "client-cloudformation"]);
+    assert.deepEqual(
+      fake.requests.map((r) => r.operation),
+      ["GetParameters", "GetObject", "DescribeStacks"],
+    );
   } finally {
     await fake.close();
     await Deno.remove(dir, { recursive: true });

@@ -111,7 +111,12 @@ Deno.test("an invalid access path is an error", async () => {
 Deno.test("merge() overlays another config: other wins, null deletes, sources survive", async () => {
   const base = Config.loads("a: 1\nb:\n  c: 2\n  d: 3\nkeep: k\n");
   base.merge(Config.loads("b:\n  c: 20\n  d: null\nnew: ${a}\n"));
-  assert.deepEqual(await base.toObject({ resolve: true }), { a: 1, b: { c: 20 }, keep: "k", new: 1 });
+  assert.deepEqual(await base.toObject({ resolve: true }), {
+    a: 1,
+    b: { c: 20 },
+    keep: "k",
+    new: 1,
+  });
   assert.equal(base.getSource("b.c")?.line, 2);
 });
 

@@ -690,9 +690,14 @@ Deno.test("a resolver returning an unsupported value is a ResolverError", async 
 Deno.test("a getSync-started async call that fails leaves no unhandled rejection and is retried", async () => {
   let n = 0;
   const config = Config.loads("v: ${bad:x}\n", {
-    resolvers: { bad: () => (++n === 1 ? Promise.reject(new Error("first")) : Promise.resolve("second")) },
+    resolvers: {
+      bad: () => (++n === 1 ? Promise.reject(new Error("first")) : Promise.resolve("second")),
+    },
   });
-  assert.throws(() => config.getSync("v"), (e: unknown) => (e as ResolverError).code === "ASYNC_RESOLUTION_REQUIRED");
+  assert.throws(
+    () => config.getSync("v"),
+    (e: unknown) => (e as ResolverError).code === "ASYNC_RESOLUTION_REQUIRED",
+  );
   await tick();
   await tick();
   assert.equal(config.isResolved("v"), false);
@@ -720,4 +725,36 @@ Deno.test("a reference to a mapping with a sensitive leaf is redacted as a whole
   const out = await config.toObject({ redact: true });
   assert.deepEqual(out.m, { user: "u", pw: "[REDACTED]" });
   assert.equal(out.copy, "[REDACTED]");
+});
+
+Deno.test("a cycle between two concurrent lazy requests is detected through the wait-for graph", async () => {
+  const config = Config.loads("a: ${ref:${slow:b}}\nb: ${ref:${slow:a}}\n", {
+    resolvers: { slow: (k: string) => Promise.resolve(k) },
+  });
+  const results: unknown[] = [];
+  config.get("a").then((v) => results.push(v), (e) => results.push(e));
+  config.get("b").then((v) => results.push(v), (e) => results.push(e));
+  for (let i = 0; i < 100 && results.length < 2; i++) await tick();
+  assert.equal(results.length, 2, "both requests settle (no hang)");
+  assert.ok(results.some((r) => r instanceof CircularReferenceError), String(results));
+});
+
+Deno.test("a resolver's identity() takes part in single-flight de-duplication", async () => {
+  const g = gated();
+  const config = Config.loads("a: ${obj:k}\nb: ${obj:k}\nc: ${obj:k}\n", {
+    resolvers: {
+      obj: {
+        resolve: (k: string) => g.fn(k),
+        // same arguments, but the call made for `c` means something else (like a relative
+        // file path defined in another directory)
+        identity: (_k: string, call) => (call.path === "c" ? "other" : "same"),
+      },
+    },
+  });
+  const gets = [config.get("a"), config.get("b"), config.get("c")];
+  await tick();
+  assert.equal(g.calls.length, 2);
+  g.release();
+  assert.deepEqual(await Promise.all(gets), ["k!", "k!", "k!"]);
+  assert.equal(g.calls.length, 2);
 });

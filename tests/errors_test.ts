@@ -35,7 +35,9 @@ function resolvers() {
       throw new NotFoundError();
     },
     never: (_k: string, call: { signal: AbortSignal }) =>
-      new Promise((_r, reject) => call.signal.addEventListener("abort", () => reject(call.signal.reason))),
+      new Promise((_r, reject) =>
+        call.signal.addEventListener("abort", () => reject(call.signal.reason))
+      ),
   };
 }
 

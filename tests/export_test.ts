@@ -69,7 +69,9 @@ Deno.test("redact: true implies resolve and redacts whole, structured and concat
     port: 8080,
     nested: { list: ["[REDACTED]", "keep"] },
   });
-  for (const text of [await config.toYaml({ redact: true }), await config.toJson({ redact: true })]) {
+  for (
+    const text of [await config.toYaml({ redact: true }), await config.toJson({ redact: true })]
+  ) {
     assert.equal(text.split(SECRET).length, 2, "only the literal copy of the text appears");
     assert.ok(!text.includes("password"), text);
   }
@@ -167,7 +169,11 @@ Deno.test("Deno.inspect and JSON.stringify of a Config show no secret, even afte
     Deno.inspect({ wrapped: config }),
     JSON.stringify(config),
     JSON.stringify({ config }),
-    String((config as unknown as Record<symbol, () => string>)[Symbol.for("nodejs.util.inspect.custom")]!()),
+    String(
+      (config as unknown as Record<symbol, () => string>)[
+        Symbol.for("nodejs.util.inspect.custom")
+      ]!(),
+    ),
   ];
   for (const t of texts) {
     assert.ok(!t.includes(SECRET.slice(0, 6)), t);

@@ -101,7 +101,9 @@ Deno.test("config.registerResolver needs force to replace its own resolver", asy
 });
 
 Deno.test("a per-config resolver can override a built-in", async () => {
-  const config = Config.loads("v: ${env:ANYTHING}\n", { resolvers: { env: (k: string) => `fake-${k}` } });
+  const config = Config.loads("v: ${env:ANYTHING}\n", {
+    resolvers: { env: (k: string) => `fake-${k}` },
+  });
   assert.equal(await config.get("v"), "fake-ANYTHING");
 });
 

@@ -136,11 +136,41 @@ function cached<T extends AnyClient>(
   return p as Promise<T>;
 }
 
+type UserAgentSections = [string, string?][];
+
+/**
+ * The SDK's default user-agent provider calls `os.release()` on every request, which Deno refuses
+ * without `--allow-sys` (NotCapable): every AWS call would fail under `--allow-env --allow-read
+ * --allow-net`, and on hosts that grant no sys access. When (and only when) the OS version is not
+ * permitted, this falls back to the same header without the `os/` section.
+ */
+function withoutSysPermission<T extends AnyClient>(client: T): T {
+  const config = client.config as unknown as {
+    defaultUserAgentProvider?: (...args: unknown[]) => Promise<UserAgentSections>;
+  };
+  const original = config.defaultUserAgentProvider;
+  if (typeof original !== "function") return client;
+  let denied = false;
+  const fallback = (): UserAgentSections => [["aws-sdk-js"], ["ua", "2.1"], ["lang/js"]];
+  config.defaultUserAgentProvider = async (...args: unknown[]) => {
+    if (denied) return fallback();
+    try {
+      return await original(...args);
+    } catch (err) {
+      const name = (err as { name?: unknown } | null)?.name;
+      if (name !== "NotCapable" && name !== "PermissionDenied") throw err;
+      denied = true;
+      return fallback();
+    }
+  };
+  return client;
+}
+
 /** The cached SSM client for these settings (loads `@aws-sdk/client-ssm` on first use). */
 export function ssmClient(settings: EffectiveSettings): Promise<SSMClient> {
   return cached("ssm", settings, async (config) => {
     const { SSMClient } = await import("@aws-sdk/client-ssm");
-    return new SSMClient(config);
+    return withoutSysPermission(new SSMClient(config));
   });
 }
 
@@ -148,7 +178,7 @@ export function ssmClient(settings: EffectiveSettings): Promise<SSMClient> {
 export function s3Client(settings: EffectiveSettings): Promise<S3Client> {
   return cached("s3", settings, async (config) => {
     const { S3Client } = await import("@aws-sdk/client-s3");
-    return new S3Client(config);
+    return withoutSysPermission(new S3Client(config));
   });
 }
 
@@ -156,7 +186,7 @@ export function s3Client(settings: EffectiveSettings): Promise<S3Client> {
 export function cfnClient(settings: EffectiveSettings): Promise<CloudFormationClient> {
   return cached("cfn", settings, async (config) => {
     const { CloudFormationClient } = await import("@aws-sdk/client-cloudformation");
-    return new CloudFormationClient(config);
+    return withoutSysPermission(new CloudFormationClient(config));
   });
 }
 

@@ -23,7 +23,7 @@ export interface ResolverTraceEvent {
   /** `performance.now()` when it settled, ms. */
   end: number;
   /** How it ended. */
-  outcome: "ok" | "error" | "timeout";
+  outcome: "ok" | "not_found" | "error" | "timeout";
 }
 
 /** Options of {@linkcode formatWaterfall}. */
@@ -112,8 +112,16 @@ export function formatWaterfall(
     from = Math.min(from, width - 1);
     to = Math.min(width, Math.max(to, from + 1));
     const bar = " ".repeat(from) + "█".repeat(to - from) + " ".repeat(width - to);
-    const colouredBar = e.outcome === "ok" ? style.green(bar) : style.red(bar);
-    const mark = e.outcome === "ok" ? "" : " " + style.red(`✗ ${e.outcome}`);
+    const colouredBar = e.outcome === "ok"
+      ? style.green(bar)
+      : e.outcome === "not_found"
+      ? style.yellow(bar)
+      : style.red(bar);
+    const mark = e.outcome === "ok"
+      ? ""
+      : e.outcome === "not_found"
+      ? " " + style.yellow("not found")
+      : " " + style.red(`✗ ${e.outcome}`);
     lines.push(
       `  ${offsets[i]!.padStart(offsetWidth)}  ${durations[i]!.padStart(durationWidth)}  ` +
         `│${colouredBar}│ ${e.resolver} ${describeKey(e)}${style.dim(` (${e.path})`)}${mark}`,

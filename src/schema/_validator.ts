@@ -342,10 +342,10 @@ function messageFor(unit: OutputUnit, ctx: TranslateContext): string {
       break;
     }
     case "minimum":
-      if (num !== undefined) return `must be >= ${num}`;
+      if (num !== undefined) return `must be ${draft4Exclusive(unit, ctx) ? ">" : ">="} ${num}`;
       break;
     case "maximum":
-      if (num !== undefined) return `must be <= ${num}`;
+      if (num !== undefined) return `must be ${draft4Exclusive(unit, ctx) ? "<" : "<="} ${num}`;
       break;
     case "exclusiveMinimum":
       if (num !== undefined) return `must be > ${num}`;
@@ -415,6 +415,13 @@ function messageFor(unit: OutputUnit, ctx: TranslateContext): string {
   // than 5`) or its length: never pass them on, the value may be a secret.
   if (INSTANCE_ECHOING_KEYWORDS.has(unit.keyword)) return `must satisfy "${unit.keyword}"`;
   return unit.error;
+}
+
+/** Draft-04's boolean `exclusiveMinimum` / `exclusiveMaximum` next to `minimum` / `maximum`. */
+function draft4Exclusive(unit: OutputUnit, ctx: TranslateContext): boolean {
+  const sibling = unit.keyword === "minimum" ? "exclusiveMinimum" : "exclusiveMaximum";
+  const location = unit.keywordLocation.slice(0, -unit.keyword.length) + sibling;
+  return keywordValue(ctx, location) === true;
 }
 
 const INSTANCE_ECHOING_KEYWORDS = new Set([

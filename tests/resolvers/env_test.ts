@@ -41,7 +41,7 @@ Deno.test("a missing variable is not-found with a default= hint", () => {
 
 Deno.test("no variable name is ParseError 'env resolver requires a variable name'", async () => {
   assert.throws(() => envResolver.resolve("", makeCall({ args: [] })), ParseError);
-  for (const text of ["v: ${env:}\n", "v: \"${env: }\"\n"]) {
+  for (const text of ["v: ${env:}\n", 'v: "${env: }"\n']) {
     await assert.rejects(Config.loads(text).get("v"), (e: unknown) => {
       assert.ok(e instanceof ParseError, String(e));
       assert.match(e.message, /^env resolver requires a variable name/);
@@ -65,7 +65,10 @@ Deno.test("through a Config: value, missing error with path, and default=", asyn
       assert.equal(e.code, "NOT_FOUND");
       assert.equal(e.path, "m");
       assert.equal(e.resolver, "env");
-      assert.match(e.message, new RegExp(`^Environment variable not found: ${MISSING}\\n  Path: m`));
+      assert.match(
+        e.message,
+        new RegExp(`^Environment variable not found: ${MISSING}\\n  Path: m`),
+      );
       return true;
     });
   });

@@ -493,3 +493,50 @@ Deno.test("a recursive schema does not hang the lookups", () => {
   assert.ok(s.toMarkdown().includes("| n | integer | no | 0 | - |"));
   assert.ok(s.toTemplate().includes("n: 0"));
 });
+
+Deno.test("validate() words draft-04 boolean exclusiveMinimum/Maximum as strict bounds", async () => {
+  const schema = Schema.fromObject({
+    $schema: "http://json-schema.org/draft-04/schema#",
+    properties: {
+      low: { minimum: 5, exclusiveMinimum: true },
+      high: { maximum: 5, exclusiveMaximum: true },
+      plain: { minimum: 5 },
+    },
+  });
+  assert.deepEqual(await schema.validate({ low: 5, high: 5, plain: 4 }), [
+    { path: "/low", message: "must be > 5" },
+    { path: "/high", message: "must be < 5" },
+    { path: "/plain", message: "must be >= 5" },
+  ]);
+});
+
+Deno.test("validate() issue messages never quote the instance value", async () => {
+  const secret = "hunter2-zz9";
+  const schema = Schema.fromYaml(`
+properties:
+  s:
+    type: string
+    pattern: "^[0-9]+$"
+    minLength: 50
+    format: email
+    enum: [a, b]
+    not: { const: "${secret}" }
+  n: { maximum: 10, minimum: 999999999, multipleOf: 7, exclusiveMaximum: 1, enum: [1] }
+  o: { const: { k: v } }
+  l: { type: array, maxItems: 1, uniqueItems: true, contains: { const: x } }
+`);
+  const issues = await schema.validate({
+    s: secret,
+    n: 987654321,
+    o: { k: secret },
+    l: [secret, secret],
+  });
+  assert.ok(issues.length >= 10, JSON.stringify(issues));
+  for (const issue of issues) {
+    assert.ok(!issue.message.includes("987654321"), issue.message);
+    // The secret may only appear where the schema itself spells it (the `not: const`).
+    if (!issue.message.startsWith("must NOT be valid")) {
+      assert.ok(!issue.message.includes(secret), issue.message);
+    }
+  }
+});
