@@ -1,0 +1,68 @@
+// CLI start-up: `holoconf get -r` on a local-only config vs `deno run` of an empty script, with
+// the same permission flags (those of the `cli` task), alternating runs, median of 9.
+
+import type { Figure } from "./_bench_async.ts";
+
+const ROOT = new URL("../", import.meta.url);
+
+function cliFlags(): string[] {
+  const task: string = JSON.parse(Deno.readTextFileSync(new URL("deno.json", ROOT))).tasks.cli;
+  return task.split(/\s+/).filter((w) => w.startsWith("--allow-"));
+}
+
+async function run(args: string[], env: Record<string, string> = {}): Promise<number> {
+  const t0 = performance.now();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args,
+    stdout: "piped",
+    stderr: "piped",
+    env,
+  }).output();
+  const t = performance.now() - t0;
+  if (!out.success) {
+    throw new Error(`command failed: ${args.join(" ")}\n${new TextDecoder().decode(out.stderr)}`);
+  }
+  return t;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Runs the CLI start-up benchmark. */
+export async function benchCli(): Promise<Figure[]> {
+  const dir = await Deno.makeTempDir({ prefix: "holoconf-bench-cli-" });
+  try {
+    const cfg = `${dir}/app.yaml`;
+    await Deno.writeTextFile(
+      cfg,
+      "app:\n  name: demo\n  env: ${env:BENCH_ENV,default=dev}\n" +
+        "db:\n  host: db.${app.env}.internal\n  url: postgres://${.host}/${app.name}\n",
+    );
+    const empty = `${dir}/empty.ts`;
+    await Deno.writeTextFile(empty, "");
+    const flags = cliFlags();
+    const config = new URL("deno.json", ROOT).pathname;
+    const main = new URL("src/cli/main.ts", ROOT).pathname;
+    const cliArgs = ["run", ...flags, `--config=${config}`, main, "get", cfg, "db.url", "-r"];
+    const emptyArgs = ["run", ...flags, `--config=${config}`, empty];
+    await run(cliArgs); // warm the module cache
+    await run(emptyArgs);
+    const cli: number[] = [];
+    const base: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      base.push(await run(emptyArgs));
+      cli.push(await run(cliArgs));
+    }
+    const c = median(cli);
+    const b = median(base);
+    return [
+      { name: "cli_get_local_ms", value: Math.round(c * 10) / 10, unit: "ms" },
+      { name: "empty_deno_run_ms", value: Math.round(b * 10) / 10, unit: "ms" },
+      { name: "cli_get_local_ratio", value: Math.round((c / b) * 100) / 100, unit: "x" },
+    ];
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
