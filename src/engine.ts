@@ -25,7 +25,7 @@ import {
   type SourceLocation,
   TypeCoercionError,
 } from "./errors.ts";
-import type { MapNode, TreeNode } from "./tree.ts";
+import { defineOwn, type MapNode, type TreeNode } from "./tree.ts";
 import {
   type ConfigHandle,
   ResolvedValue,
@@ -505,7 +505,7 @@ export class Engine {
           const out: { [key: string]: Value } = {};
           let sensitive = false;
           rs.forEach((r, i) => {
-            defineValue(out, keys[i]!, r.value);
+            defineOwn(out, keys[i]!, r.value);
             sensitive ||= r.sensitive;
           });
           return { value: out, sensitive };
@@ -1008,7 +1008,7 @@ export class Engine {
       case "map": {
         const out: { [key: string]: Value } = {};
         for (const [k, v] of node.entries) {
-          defineValue(
+          defineOwn(
             out,
             k,
             this.#exportNode(v, path === "" ? k : `${path}.${k}`, redact, ctx, fallback),
@@ -1133,17 +1133,6 @@ export function stringify(v: Value): string {
   return `{${Object.entries(v).map(([k, x]) => `${k}: ${stringify(x)}`).join(", ")}}`;
 }
 
-function defineValue(obj: { [key: string]: Value }, key: string, value: Value): void {
-  if (key === "__proto__") {
-    Object.defineProperty(obj, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  } else obj[key] = value;
-}
-
 /**
  * A deep copy of a resolved value (callers may mutate what they get).
  *
@@ -1155,7 +1144,7 @@ export function cloneValue(v: Value): Value {
   if (v instanceof Uint8Array) return v.slice();
   if (Array.isArray(v)) return v.map(cloneValue);
   const out: { [key: string]: Value } = {};
-  for (const k of Object.keys(v)) defineValue(out, k, cloneValue(v[k]!));
+  for (const k of Object.keys(v)) defineOwn(out, k, cloneValue(v[k]!));
   return out;
 }
 
@@ -1186,12 +1175,12 @@ function toValue(x: unknown, depth = 0): Value {
   if (x instanceof Date) return x.toISOString();
   if (x instanceof Map) {
     const out: { [key: string]: Value } = {};
-    for (const [k, v] of x) defineValue(out, String(k), toValue(v, depth + 1));
+    for (const [k, v] of x) defineOwn(out, String(k), toValue(v, depth + 1));
     return out;
   }
   const out: { [key: string]: Value } = {};
   for (const k of Object.keys(x)) {
-    defineValue(out, k, toValue((x as Record<string, unknown>)[k], depth + 1));
+    defineOwn(out, k, toValue((x as Record<string, unknown>)[k], depth + 1));
   }
   return out;
 }

@@ -8,23 +8,11 @@
  * @module
  */
 
+import type { TraceEvent } from "../../mod.ts";
 import { makeStyle } from "./format.ts";
 
-/** One settled resolver call (the shape of `LoadOptions.onTrace` events). */
-export interface ResolverTraceEvent {
-  /** Resolver name. */
-  resolver: string;
-  /** Key (first argument), `[REDACTED]` when sensitive. */
-  key: string;
-  /** Config path being resolved. */
-  path: string;
-  /** `performance.now()` at the start, ms. */
-  start: number;
-  /** `performance.now()` when it settled, ms. */
-  end: number;
-  /** How it ended. */
-  outcome: "ok" | "not_found" | "error" | "timeout";
-}
+/** One settled resolver call: the `LoadOptions.onTrace` event of the public API. */
+export type ResolverTraceEvent = TraceEvent;
 
 /** Options of {@linkcode formatWaterfall}. */
 export interface WaterfallOptions {
