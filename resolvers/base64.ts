@@ -55,6 +55,7 @@ function base64Problem(text: string): string {
  * ```
  */
 export const base64Resolver: ResolverObject = {
+  synchronous: true,
   resolve(key: string, call: ResolverCall): string | Uint8Array {
     const text = key.trim();
     const bytes = decodeBase64(text);

@@ -21,6 +21,7 @@ import { getEnv } from "../src/runtime.ts";
  * ```
  */
 export const envResolver: ResolverObject = {
+  synchronous: true,
   resolve(name: string, call: ResolverCall): string {
     if (call.args.length === 0 || name.trim() === "") {
       throw new ParseError("env resolver requires a variable name");

@@ -222,6 +222,7 @@ function readFile(key: string, call: ResolverCall): string | Uint8Array {
  * ```
  */
 export const fileResolver: ResolverObject = {
+  synchronous: true,
   resolve(key: string, call: ResolverCall): string | Uint8Array {
     return readFile(key, call);
   },

@@ -278,6 +278,7 @@ function parseJsonValue(text: string, call: ResolverCall): unknown {
  * ```
  */
 export const jsonResolver: ResolverObject = {
+  synchronous: true,
   resolve(key: string, call: ResolverCall): unknown {
     return parseJsonValue(key, call);
   },

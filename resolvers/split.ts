@@ -58,6 +58,7 @@ function splitLimited(text: string, delim: string, limit: number | undefined): s
  * ```
  */
 export const splitResolver: ResolverObject = {
+  synchronous: true,
   resolve(key: string, call: ResolverCall): string[] {
     const delim = call.kwargs["delim"] ?? ",";
     if (delim === "") {

@@ -42,6 +42,7 @@ const QUOTED_REGEXP = /'[^'\n]*'|"[^"\n]*"|`[^`\n]*`/g;
  * ```
  */
 export const yamlResolver: ResolverObject = {
+  synchronous: true,
   resolve(key: string, call: ResolverCall): unknown {
     try {
       return parseYamlValue(key, { preview: !call.sensitiveInput }) ?? null;

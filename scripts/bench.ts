@@ -3,12 +3,14 @@
 // {"name": ..., "value": ..., "unit": ...}.
 
 import { benchAsync, type Figure } from "./_bench_async.ts";
+import { benchSchema } from "./_bench_schema.ts";
 import { benchCli } from "./_bench_cli.ts";
 import { benchAws } from "./_bench_aws.ts";
 import { benchStartup } from "./_bench_startup.ts";
 
 const GROUPS: Record<string, () => Promise<Figure[]>> = {
   async: benchAsync,
+  schema: benchSchema,
   cli: benchCli,
   aws: benchAws,
   startup: benchStartup,

@@ -518,7 +518,7 @@ export class Config {
       signal: options.signal,
     };
     const r = await this.#engine.resolveAll(batch);
-    return cloneValue(r.value) as T;
+    return (this.#schema ? applyDefaults(r.value, this.#schema) : cloneValue(r.value)) as T;
   }
 
   // ------------------------------------------------------------------ changing
@@ -906,6 +906,6 @@ function describe(r: Resolved): string {
   return "mapping";
 }
 
-function applyDefaults(data: Value, _schema: Schema): Value {
-  return data;
+function applyDefaults(data: Value, schema: Schema): Value {
+  return schema.fillDefaults(data) as Value;
 }

@@ -40,9 +40,11 @@ import {
   isPromiseLike,
   runCall,
   Semaphore,
+  type SlotLease,
   type TimeoutKind,
 } from "./scheduler.ts";
 import { bytesToText, encodeBase64 } from "./_bytes.ts";
+import { coerceString } from "./schema/coerce.ts";
 import { dirname, resolve as resolvePosix } from "./_posix.ts";
 
 /** A resolved value: JSON-like data plus bytes. */
@@ -56,6 +58,8 @@ export interface Resolved {
   value: Value;
   /** Must be redacted in dumps. */
   sensitive: boolean;
+  /** Texts of sensitive pieces inside a partly sensitive value (kept out of messages). */
+  secrets?: string[];
 }
 
 /** One resolver invocation, reported after it settles (never carries the value). */
@@ -82,6 +86,8 @@ export interface SchemaHooks {
   allowsNull(path: PathSegment[]): boolean;
   /** The type a resolved string is coerced to at a path, if any. */
   coercionTypeAt(path: PathSegment[]): "integer" | "number" | "boolean" | undefined;
+  /** A copy of `value` (found at `path`) with schema defaults filled in. */
+  fillDefaults(value: unknown, path: readonly PathSegment[]): unknown;
 }
 
 /** Engine settings supplied by the Config. */
@@ -144,6 +150,11 @@ interface Pending {
   path: string;
   promise: Promise<Resolved> | undefined;
   waitsOn: Set<Pending>;
+}
+
+interface RefFlag {
+  on: boolean;
+  inherited: boolean;
 }
 
 interface Ctx {
@@ -392,9 +403,15 @@ export class Engine {
     }
     const path = formatPath(segs);
     return then(this.#resolveNode(path, node, ctx), (r) => {
-      if (r.value === null && purpose === "get" && this.schema && !this.schema.allowsNull(segs)) {
-        const d = this.schema.defaultAt(segs);
+      const schema = this.schema;
+      if (!schema) return r;
+      if (r.value === null && purpose === "get" && !schema.allowsNull(segs)) {
+        const d = schema.defaultAt(segs);
         if (d.found) return { value: toValue(d.value), sensitive: false };
+      }
+      if (r.value !== null && typeof r.value === "object" && !(r.value instanceof Uint8Array)) {
+        // A mapping or sequence comes back with its missing children's defaults.
+        return { ...r, value: toValue(schema.fillDefaults(r.value, segs)) };
       }
       return r;
     });
@@ -479,9 +496,14 @@ export class Engine {
       // the graph could not see (no waiter): report it as a cycle rather than hang.
       throw new CircularReferenceError([target.path, target.path]);
     }
-    if (!waiter) return target.promise;
-    waiter.waitsOn.add(target);
-    return target.promise.finally(() => waiter.waitsOn.delete(target));
+    let p = target.promise;
+    if (waiter) {
+      waiter.waitsOn.add(target);
+      p = p.finally(() => waiter.waitsOn.delete(target));
+    }
+    // Work started by another request keeps running; this request stops waiting at its own
+    // deadline.
+    return ctx.signal ? abortable(p, ctx.signal, target.path, ctx.deadline) : p;
   }
 
   #evaluateNode(path: string, node: TreeNode, ctx: Ctx): MP<Resolved> {
@@ -542,7 +564,7 @@ export class Engine {
     const type = this.schema.coercionTypeAt(segs);
     if (!type) return r;
     const coerced = coerceString(r.value, type);
-    if (coerced === undefined) {
+    if (!coerced.ok) {
       const err = new TypeCoercionError({
         path,
         expected: type,
@@ -551,7 +573,7 @@ export class Engine {
       UNCOERCED.set(err, r);
       throw err;
     }
-    return { value: coerced, sensitive: r.sensitive };
+    return { value: coerced.value, sensitive: r.sensitive };
   }
 
   // ---------------------------------------------------------------- templates and calls
@@ -577,11 +599,16 @@ export class Engine {
     return then(all(pieces), (rs) => {
       let s = "";
       let sensitive = false;
+      let secrets: string[] | undefined;
       for (const r of rs) {
-        s += stringify(r.value);
-        sensitive ||= r.sensitive;
+        const text = stringify(r.value);
+        s += text;
+        if (r.sensitive) {
+          sensitive = true;
+          (secrets ??= []).push(text, ...(r.secrets ?? []));
+        }
       }
-      return { value: s, sensitive };
+      return secrets ? { value: s, sensitive, secrets } : { value: s, sensitive };
     });
   }
 
@@ -687,38 +714,57 @@ export class Engine {
         this.#evaluateArg(first, path, source, ctx),
         this.#sensitiveFlag(sensitive, path, source, ctx),
       ]),
-      (
-        [target, flag],
-      ) => {
-        const targetPath = stringify((target as Resolved).value).trim();
-        const f = flag as { on: boolean; inherited: boolean };
-        const segs = parsePath(targetPath);
-        const raw = this.#rawAt(segs);
-        const useFallback = (): MP<Resolved> => {
-          if (deflt) return this.#evaluateDefault(deflt, f.on, path, source, ctx);
-          const d = this.schema?.defaultAt(segs);
-          if (d?.found) return { value: toValue(d.value), sensitive: f.on };
-          throw new PathNotFoundError("Path not found", {
-            path: formatPath(segs),
-            ...(source ? { source: formatSource(source) } : {}),
-            detail: `Referenced from: ${path}`,
-            help: `Check that '${formatPath(segs)}' exists in the configuration`,
-          });
-        };
-        if (raw === "null") return useFallback();
-        const resolved = attempt(
-          () => this.#resolveSegments(segs, { ...ctx, depth: ctx.depth + 1 }, "ref"),
+      ([target, flag]) => {
+        const t = target as Resolved;
+        if (!t.sensitive) return this.#refTo(t, flag as RefFlag, deflt, path, source, ctx);
+        // The target path itself came from a secret: keep it out of every message.
+        const secrets = [stringify(t.value).trim(), ...(t.secrets ?? [])];
+        return attempt(
+          () => this.#refTo(t, flag as RefFlag, deflt, path, source, ctx),
           (e) => {
-            if (e instanceof PathNotFoundError && raw === "missing") return useFallback();
-            throw e;
+            throw e instanceof HoloconfError ? redactError(e, secrets) : e;
           },
-        );
-        return then(
-          resolved,
-          (r) => ({ value: r.value, sensitive: r.sensitive || f.on || f.inherited }),
         );
       },
     );
+  }
+
+  #refTo(
+    target: Resolved,
+    f: RefFlag,
+    deflt: ArgValue | undefined,
+    path: string,
+    source: SourceLocation | undefined,
+    ctx: Ctx,
+  ): MP<Resolved> {
+    const targetPath = stringify(target.value).trim();
+    const segs = parsePath(targetPath);
+    const raw = this.#rawAt(segs);
+    const useFallback = (): MP<Resolved> => {
+      if (deflt) return this.#evaluateDefault(deflt, f.on, path, source, ctx);
+      const d = this.schema?.defaultAt(segs);
+      if (d?.found) return { value: toValue(d.value), sensitive: f.on };
+      throw new PathNotFoundError("Path not found", {
+        path: formatPath(segs),
+        ...(source ? { source: formatSource(source) } : {}),
+        detail: `Referenced from: ${path}`,
+        help: `Check that '${formatPath(segs)}' exists in the configuration`,
+      });
+    };
+    if (raw === "null") return useFallback();
+    const resolved = attempt(
+      () => this.#resolveSegments(segs, { ...ctx, depth: ctx.depth + 1 }, "ref"),
+      (e) => {
+        if (e instanceof PathNotFoundError && raw === "missing") return useFallback();
+        throw e;
+      },
+    );
+    return then(resolved, (r): Resolved => {
+      const sensitive = r.sensitive || f.on || f.inherited || target.sensitive;
+      return r.secrets
+        ? { value: r.value, sensitive, secrets: r.secrets }
+        : { value: r.value, sensitive };
+    });
   }
 
   /** Whether a raw path is a null literal, missing, or something else. */
@@ -771,7 +817,7 @@ export class Engine {
           const v = r.value instanceof Uint8Array ? r.value : stringify(r.value);
           if (r.sensitive) {
             sensitiveInput = true;
-            secrets.push(typeof v === "string" ? v : bytesToText(v));
+            secrets.push(typeof v === "string" ? v : bytesToText(v), ...(r.secrets ?? []));
           }
           return v;
         });
@@ -780,7 +826,7 @@ export class Engine {
           const text = stringify(r.value);
           if (r.sensitive) {
             sensitiveInput = true;
-            secrets.push(text);
+            secrets.push(text, ...(r.secrets ?? []));
           }
           return [k.name, text];
         });
@@ -821,13 +867,17 @@ export class Engine {
     return c;
   }
 
-  /** The `call.config` handle: gets from inside a resolver wait as part of its node. */
-  #handleFor(pending: Pending | undefined): ConfigHandle {
+  /**
+   * The `call.config` handle: gets from inside a resolver wait as part of its node (cycles are
+   * seen) and lend the caller's slot while they wait (no deadlock on the limit).
+   */
+  #handleFor(pending: Pending | undefined, lease: { current?: SlotLease }): ConfigHandle {
+    const get = (p: string) =>
+      Promise.resolve(this.getResolved(p, { sync: false, nested: pending })).then((r) =>
+        cloneValue(r.value)
+      );
     return this.#options.handle({
-      get: (p) =>
-        Promise.resolve(this.getResolved(p, { sync: false, nested: pending })).then((r) =>
-          cloneValue(r.value)
-        ),
+      get: (p) => lease.current ? lease.current.lend(() => get(p)) : get(p),
       getSync: (p) =>
         cloneValue((this.getResolved(p, { sync: true, nested: pending }) as Resolved).value),
     });
@@ -872,13 +922,14 @@ export class Engine {
       ? reg.resolver
       : (k: string, c: ResolverCall) => (reg.resolver as ResolverObject).resolve(k, c);
     const pending = ctx.waiter;
+    const lease: { current?: SlotLease } = {};
     const call: ResolverCall = {
       args,
       kwargs,
       kwargsAll,
       signal: NEVER_ABORTED,
       path,
-      config: this.#handleFor(pending),
+      config: this.#handleFor(pending, lease),
       resolver: name,
       source,
       sensitiveInput: info.sensitiveInput,
@@ -946,12 +997,13 @@ export class Engine {
     const useBatch = obj?.resolveMany !== undefined && !ctx.sync;
     try {
       if (useBatch) {
+        // Calls share a request only when they share deadline, limits and nesting.
         const group = name + "\u0000" + (obj!.batchGroup ? obj!.batchGroup(key, call) : "") +
-          "\u0000" +
-          (ctx.batchLimit ? "b" : "");
+          "\u0000" + idOf(ctx.signal) + "/" + idOf(ctx.batchLimit) + "/" + (ctx.nested ? "n" : "");
         raw = this.#batcher.enqueue(group, key, call, {
           size: Math.max(1, obj!.batchSize ?? 10),
-          runMany: (keys, calls, signal) => {
+          runMany: (keys, calls, signal, l) => {
+            lease.current = l;
             for (const c of calls) c.signal = signal;
             return obj!.resolveMany!(keys, calls);
           },
@@ -965,14 +1017,16 @@ export class Engine {
         });
       } else {
         raw = runCall<unknown>({
-          run: (signal) => {
+          run: (signal, l) => {
             call.signal = signal;
+            lease.current = l;
             return fn(key, call);
           },
           timeout,
           signal: ctx.signal,
           batchLimit: ctx.batchLimit,
-          bypassLimit: ctx.nested || ctx.sync,
+          bypassLimit: ctx.nested,
+          inlineIfFull: ctx.sync && obj?.synchronous === true,
           timeoutError,
         });
       }
@@ -1025,6 +1079,44 @@ export class Engine {
 }
 
 const NEVER_ABORTED = new AbortController().signal;
+
+function abortable<T>(
+  p: Promise<T>,
+  signal: AbortSignal,
+  path: string,
+  deadline: number | undefined,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      const isTimeout = signal.reason instanceof Error && signal.reason.name === "TimeoutError";
+      reject(
+        new ResolverError(
+          isTimeout
+            ? `Timed out waiting for '${path}': resolveAll deadline${
+              deadline === undefined ? "" : ` of ${deadline} ms`
+            } exceeded`
+            : `Stopped waiting for '${path}': aborted by caller`,
+          { code: isTimeout ? "RESOLVER_TIMEOUT" : "RESOLVER_ABORTED", path, cause: signal.reason },
+        ),
+      );
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+const IDS = new WeakMap<object, number>();
+let nextId = 1;
+function idOf(o: object | undefined): number {
+  if (o === undefined) return 0;
+  let id = IDS.get(o);
+  if (id === undefined) {
+    id = nextId++;
+    IDS.set(o, id);
+  }
+  return id;
+}
 
 /** The value a coercion failure was about, kept out of the error object itself. */
 const UNCOERCED = new WeakMap<TypeCoercionError, Resolved>();
@@ -1236,7 +1328,7 @@ function wrapResolverError(
   if (e instanceof NotFoundError && e.resource === undefined && e.code === "NOT_FOUND") {
     const own = e.headline;
     err = new NotFoundError(`Resource not found: ${shownKey}`, {
-      resource: info.key,
+      resource: shownKey,
       resolver: e.resolver ?? info.name,
       path: e.path ?? info.path,
       ...(src ? { source: src } : {}),
@@ -1257,45 +1349,27 @@ function wrapResolverError(
       cause: e,
     });
   }
-  if (info.secrets.length > 0) {
-    err.headline = redactText(err.headline, info.secrets);
-    err.detail = err.detail.map((d) => redactText(d, info.secrets));
-    if (err.help) err.help = redactText(err.help, info.secrets);
-    err.refresh();
+  return info.secrets.length > 0 ? redactError(err, info.secrets) : err;
+}
+
+/** Replaces every secret text in an error's message parts, path and cause's message. */
+function redactError(err: HoloconfError, secrets: string[]): HoloconfError {
+  const cause = (err as { cause?: unknown }).cause;
+  if (cause instanceof Error && secrets.some((x) => x !== "" && cause.message.includes(x))) {
+    // The original stays reachable for debugging only in redacted form.
+    const copy = new Error(redactText(cause.message, secrets));
+    copy.name = cause.name;
+    (err as { cause?: unknown }).cause = copy;
   }
+  err.headline = redactText(err.headline, secrets);
+  err.detail = err.detail.map((d) => redactText(d, secrets));
+  if (err.help) err.help = redactText(err.help, secrets);
+  if (err.path) err.path = redactText(err.path, secrets);
+  err.refresh();
   return err;
 }
 
 function toHoloconfError(e: unknown, path: string): HoloconfError {
   if (e instanceof HoloconfError) return e.withContext({ path });
   return new ResolverError(e instanceof Error ? e.message : String(e), { path, cause: e });
-}
-
-/**
- * Converts a resolved string per ADR-012: integers strictly, numbers as floats, booleans only
- * `true`/`false` (any case).
- *
- * @param s The string.
- * @param type Target type.
- * @returns The converted value, or `undefined` when it does not convert.
- */
-export function coerceString(
-  s: string,
-  type: "integer" | "number" | "boolean",
-): number | boolean | undefined {
-  switch (type) {
-    case "integer": {
-      if (!/^[+-]?\d+$/.test(s)) return undefined;
-      const n = Number(s);
-      return Number.isSafeInteger(n) ? n : undefined;
-    }
-    case "number": {
-      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return undefined;
-      return Number(s);
-    }
-    case "boolean": {
-      const l = s.toLowerCase();
-      return l === "true" ? true : l === "false" ? false : undefined;
-    }
-  }
 }

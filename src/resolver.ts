@@ -86,6 +86,11 @@ export interface ResolverObject {
   /** Calls with different group keys never share a batch (e.g. different regions). */
   batchGroup?(key: string, call: ResolverCall): string;
   /**
+   * Declares that `resolve` never returns a promise: `getSync` may then run it even while the
+   * process-wide concurrency limit is saturated (it holds no slot across a tick).
+   */
+  synchronous?: boolean;
+  /**
    * Extra identity for single-flight de-duplication beyond name, args and kwargs
    * (e.g. the absolute path a relative file argument points to).
    */

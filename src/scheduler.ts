@@ -211,18 +211,33 @@ export function schedulerStats(): { active: number; peak: number; resetPeak: () 
 /** How a call ended for timing purposes. */
 export type TimeoutKind = "call" | "deadline";
 
+/**
+ * The slot a running call holds. A call that waits for other work it started itself (a
+ * resolver reading its own config) lends its slot for that time, so the work it waits for can
+ * run even when every slot is taken: nested calls never deadlock on the limit.
+ */
+export interface SlotLease {
+  /** Runs `work` with this call's slot given back meanwhile; takes a slot again after. */
+  lend<T>(work: () => Promise<T>): Promise<T>;
+}
+
 /** One resolver invocation handed to the scheduler. */
 export interface CallTask<T> {
-  /** Does the work; receives the call's signal. */
-  run: (signal: AbortSignal) => T | Promise<T>;
+  /** Does the work; receives the call's signal and its slot lease. */
+  run: (signal: AbortSignal, lease: SlotLease) => T | Promise<T>;
   /** Per-call timeout in ms (0 or Infinity: none). */
   timeout: number;
   /** Batch deadline or caller signal. */
   signal?: AbortSignal | undefined;
   /** Extra limit of the current batch (`resolveAll({ maxConcurrency })`). */
   batchLimit?: Semaphore | undefined;
-  /** Skip the limiters (nested calls made from inside a resolver, synchronous access). */
+  /** Skip the limiters (nested calls made from inside a resolver). */
   bypassLimit?: boolean | undefined;
+  /**
+   * When no slot is free, run at once without one instead of queueing (synchronous access to
+   * resolvers that never return a promise: they hold no slot across a tick anyway).
+   */
+  inlineIfFull?: boolean | undefined;
   /** Builds the error for a timeout or an aborted caller signal. */
   timeoutError: (kind: TimeoutKind, reason: unknown) => Error;
 }
@@ -252,17 +267,18 @@ export function runCall<T>(task: CallTask<T>): T | Promise<T> {
   const global = state().limiter;
   const batch = task.batchLimit;
   if (batch === undefined || batch.tryAcquire()) {
-    if (global.tryAcquire()) return execute(task, release(global, batch));
+    if (global.tryAcquire()) return execute(task, new Slot(global, batch));
     if (batch) batch.release();
   }
-  return acquireBoth(task, global, batch).then((rel) => execute(task, rel));
+  if (task.inlineIfFull) return execute(task, undefined);
+  return acquireBoth(task, global, batch).then((slot) => execute(task, slot));
 }
 
 async function acquireBoth<T>(
   task: CallTask<T>,
   global: Semaphore,
   batch: Semaphore | undefined,
-): Promise<() => void> {
+): Promise<Slot> {
   try {
     if (batch) await batch.acquire(task.signal);
     try {
@@ -274,24 +290,65 @@ async function acquireBoth<T>(
   } catch (e) {
     throw task.timeoutError("deadline", e);
   }
-  return release(global, batch);
+  return new Slot(global, batch);
 }
 
-function release(global: Semaphore, batch: Semaphore | undefined): () => void {
-  let done = false;
-  return () => {
-    if (done) return;
-    done = true;
-    global.release();
-    batch?.release();
+/** A held slot of the global (and batch) limiter, released once; lendable while waiting. */
+class Slot implements SlotLease {
+  #global: Semaphore;
+  #batch: Semaphore | undefined;
+  #held = true;
+  #done = false;
+  #lending = 0;
+
+  constructor(global: Semaphore, batch: Semaphore | undefined) {
+    this.#global = global;
+    this.#batch = batch;
+  }
+
+  release = (): void => {
+    if (this.#done) return;
+    this.#done = true;
+    if (this.#held) this.#give();
   };
+
+  async lend<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#done) return await work();
+    if (this.#lending++ === 0 && this.#held) this.#give();
+    try {
+      return await work();
+    } finally {
+      if (--this.#lending === 0 && !this.#done) {
+        await this.#batch?.acquire();
+        await this.#global.acquire();
+        if (this.#done) {
+          this.#global.release();
+          this.#batch?.release();
+        } else this.#held = true;
+      }
+    }
+  }
+
+  #give(): void {
+    this.#held = false;
+    this.#global.release();
+    this.#batch?.release();
+  }
 }
 
-function execute<T>(task: CallTask<T>, rel: (() => void) | undefined): T | Promise<T> {
+const NO_LEASE: SlotLease = { lend: (work) => work() };
+
+function execute<T>(task: CallTask<T>, slot: Slot | undefined): T | Promise<T> {
+  const rel = slot?.release;
+  if (task.signal?.aborted) {
+    // Granted a slot after the deadline passed: never start the work.
+    rel?.();
+    return Promise.reject(task.timeoutError("deadline", task.signal.reason));
+  }
   const controller = new AbortController();
   let result: T | Promise<T>;
   try {
-    result = task.run(controller.signal);
+    result = task.run(controller.signal, slot ?? NO_LEASE);
   } catch (e) {
     rel?.();
     throw e;
@@ -372,6 +429,7 @@ export function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
 interface BatchEntry<C> {
   key: string;
   call: C;
+  timeoutError: CallTask<unknown>["timeoutError"];
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -381,7 +439,12 @@ export interface BatchSpec<C> {
   /** Largest group handed to `runMany`. */
   size: number;
   /** Serves a group; returns one value or Error per entry. */
-  runMany: (keys: string[], calls: C[], signal: AbortSignal) => Promise<unknown[]>;
+  runMany: (
+    keys: string[],
+    calls: C[],
+    signal: AbortSignal,
+    lease: SlotLease,
+  ) => Promise<unknown[]>;
   /** Task settings for each group request (timeout, signal, batch limit, errors). */
   task: Omit<CallTask<unknown[]>, "run">;
 }
@@ -411,7 +474,7 @@ export class Batcher<C> {
         g = { spec, entries: [] };
         this.#pending.set(group, g);
       }
-      g.entries.push({ key, call, resolve, reject });
+      g.entries.push({ key, call, timeoutError: spec.task.timeoutError, resolve, reject });
       if (g.entries.length >= g.spec.size) {
         this.#pending.delete(group);
         this.#send(g.spec, g.entries);
@@ -435,8 +498,19 @@ export class Batcher<C> {
   #send(spec: BatchSpec<C>, entries: BatchEntry<C>[]): void {
     const keys = entries.map((e) => e.key);
     const calls = entries.map((e) => e.call);
+    // A timeout or abort of the group request fails each call with its own error (naming its
+    // own path and key), not one error shared by the group.
+    const timeouts = new WeakMap<Error, { kind: TimeoutKind; reason: unknown }>();
     Promise.resolve(
-      runCall<unknown[]>({ ...spec.task, run: (signal) => spec.runMany(keys, calls, signal) }),
+      runCall<unknown[]>({
+        ...spec.task,
+        timeoutError: (kind, reason) => {
+          const e = spec.task.timeoutError(kind, reason);
+          timeouts.set(e, { kind, reason });
+          return e;
+        },
+        run: (signal, lease) => spec.runMany(keys, calls, signal, lease),
+      }),
     )
       .then(
         (results) => {
@@ -448,7 +522,10 @@ export class Batcher<C> {
             else e.resolve(r);
           });
         },
-        (err) => entries.forEach((e) => e.reject(err)),
+        (err) => {
+          const t = err instanceof Error ? timeouts.get(err) : undefined;
+          entries.forEach((e, i) => e.reject(t && i > 0 ? e.timeoutError(t.kind, t.reason) : err));
+        },
       );
   }
 }

@@ -181,13 +181,8 @@ Deno.test("Deno.inspect and JSON.stringify of a Config show no secret, even afte
   assert.match(Deno.inspect(config), /Config/);
 });
 
-// BUG: with a schema attached, get("a") returns the schema default (5) for a null that the
-// schema does not allow, and get("extra") returns "dflt" for a missing path, but
-// toObject({ resolve: true }), resolveAll() and get("") return { a: null } without `extra`
-// (Config's applyDefaults is a no-op). SPEC §8: defaults apply "in get, resolveAll and exports".
 Deno.test({
   name: "schema defaults apply in exports and resolveAll as in get",
-  ignore: true,
   fn: async () => {
     const schema = Schema.fromObject({
       type: "object",

@@ -159,13 +159,14 @@ Deno.test(
   "redaction audit: a printed Config never shows a secret",
   withEnv(async () => {
     const config = auditConfig();
-    const views = () => [
-      ["Deno.inspect", Deno.inspect(config)],
-      ["Deno.inspect deep", Deno.inspect({ config }, { depth: 10, showHidden: true })],
-      ["JSON.stringify", JSON.stringify(config)],
-      ["String", String(config)],
-      ["template", `${config}`],
-    ] as const;
+    const views = () =>
+      [
+        ["Deno.inspect", Deno.inspect(config)],
+        ["Deno.inspect deep", Deno.inspect({ config }, { depth: 10, showHidden: true })],
+        ["JSON.stringify", JSON.stringify(config)],
+        ["String", String(config)],
+        ["template", `${config}`],
+      ] as const;
     for (const [where, text] of views()) assertNoSecret(text, `${where} before resolving`);
     await config.resolveAll();
     for (const [where, text] of views()) assertNoSecret(text, `${where} after resolveAll`);
@@ -284,12 +285,9 @@ Deno.test(
 
 Deno.test({
   name: "redaction audit: a printed resolver error (Deno.inspect, with its cause) shows no secret",
-  // LEAK: src/engine.ts wrapResolverError() keeps the resolver's original error as `cause`
-  // (its message still holds the sensitive key) and, for a bare NotFoundError, stores the
-  // unredacted key in the wrapper's `resource` field. Deno.inspect / console.error(err)
-  // print both; JSON.stringify(err) (structured loggers) prints `resource`. Fix: when info.secrets is non-empty, pass `resource: shownKey` and either drop
-  // `cause` or replace it by a copy whose message went through redactText() (keeping name).
-  ignore: true,
+  // Guards the fix in src/engine.ts wrapResolverError()/redactError(): the resolver's
+  // original error (kept as `cause`) and a NotFoundError's `resource` must not hold the
+  // sensitive key, since Deno.inspect / console.error(err) and JSON loggers print them.
   fn: withEnv(async () => {
     const config = throwingConfig();
     for (const path of ["a", "b"]) {

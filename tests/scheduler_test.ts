@@ -223,15 +223,8 @@ Deno.test("a resolver calling back into its config does not deadlock under maxCo
   });
 });
 
-// BUG: with maxConcurrentResolvers: 1, when the node a resolver reads back through
-// call.config.get() has its own call already queued for the slot (queued by resolveAll or by a
-// concurrent get), the nested get waits for that queued call, which waits for the slot the
-// caller holds: a deadlock broken only by a timeout (here the 2 s safety deadline; with lazy
-// get, the 30 s default per-call timeout). SPEC §5.3: "A resolver that calls back into its
-// Config must not deadlock the concurrency limit".
 Deno.test({
   name: "a nested get of a node queued behind its caller's slot does not deadlock",
-  ignore: true,
   fn: async () => {
     await withSettings({ maxConcurrentResolvers: 1 }, async () => {
       const outer = async (_k: string, call: ResolverCall) => {
@@ -518,14 +511,8 @@ Deno.test("a deadline also fails calls still queued for a slot", async () => {
   });
 });
 
-// BUG: when the deadline fires, the running call's slot is released and the next queued call
-// takes it and is started (its resolver runs, with a signal aborted only afterwards) although
-// the batch deadline has already passed: 2 calls start instead of 1. runCall checks
-// task.signal.aborted before queueing, but not after the slot is acquired. SPEC §6: the
-// deadline is for the whole batch; a call should not start after it.
 Deno.test({
   name: "no queued call starts after the resolveAll deadline",
-  ignore: true,
   fn: async () => {
     await withSettings({ maxConcurrentResolvers: 1 }, async () => {
       const nv = never();
@@ -590,13 +577,8 @@ Deno.test("sync resolvers run under resolveAll and are memoized", async () => {
   assert.equal(calls, before, "a second resolveAll calls nothing");
 });
 
-// BUG: async calls started by getSync() bypass the process-wide limit (the engine passes
-// bypassLimit for synchronous access): with maxConcurrentResolvers: 2, five getSync() calls of
-// five async nodes put 5 calls in flight. SPEC §6: the limit is shared by lazy access and
-// every resolveAll and is "never exceeded".
 Deno.test({
   name: "async calls started by getSync() respect maxConcurrentResolvers",
-  ignore: true,
   fn: async () => {
     await withSettings({ maxConcurrentResolvers: 2 }, async () => {
       const h = held();

@@ -134,29 +134,66 @@ export function compileValidator(schema: SchemaNode, draft: Draft): CompiledVali
 
 const MAX_INSTANCE_DEPTH = 10_000;
 
-/** A JSON-like copy of a config value the validator accepts (bytes as base64 text). */
+/**
+ * The config value as the JSON-like instance the validator accepts: bytes become base64 text,
+ * bigints numbers, dates ISO text, maps objects, `undefined` null (members dropped). Parts
+ * that are JSON-like already are shared, not copied (the validator only reads them), so a
+ * plain resolved config costs one walk and no allocation.
+ */
 function toInstance(value: unknown, depth: number): unknown {
   if (depth > MAX_INSTANCE_DEPTH) throw new RangeError("Value nested too deeply to validate");
   if (value === undefined || value === null) return null;
-  if (typeof value === "bigint") return Number(value);
   if (typeof value !== "object") {
+    if (typeof value === "bigint") return Number(value);
     return typeof value === "function" || typeof value === "symbol" ? String(value) : value;
   }
   if (value instanceof Uint8Array) return encodeBase64(value);
   if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map((v) => toInstance(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  const entries = value instanceof Map ? [...value.entries()] : Object.entries(value);
-  for (const [k, v] of entries) {
-    if (v === undefined) continue;
-    Object.defineProperty(out, String(k), {
-      value: toInstance(v, depth + 1),
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const converted = toInstance(item, depth + 1);
+      if (converted !== item && out === undefined) out = value.slice(0, i);
+      if (out !== undefined) out.push(converted);
+    }
+    return out ?? value;
+  }
+  if (value instanceof Map) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of value) {
+      if (v !== undefined) setMember(out, String(k), toInstance(v, depth + 1));
+    }
+    return out;
+  }
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  let out: Record<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = obj[k];
+    const converted = v === undefined ? undefined : toInstance(v, depth + 1);
+    if ((converted !== v || v === undefined) && out === undefined) {
+      out = {};
+      for (let j = 0; j < i; j++) setMember(out, keys[j]!, obj[keys[j]!]);
+    }
+    if (out !== undefined && converted !== undefined) setMember(out, k, converted);
+  }
+  return out ?? value;
+}
+
+/** Sets an own data property; a `__proto__` key stays data. */
+function setMember(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") {
+    Object.defineProperty(obj, key, {
+      value,
       enumerable: true,
       writable: true,
       configurable: true,
     });
+  } else {
+    obj[key] = value;
   }
-  return out;
 }
 
 interface TranslateContext {

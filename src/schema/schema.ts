@@ -51,6 +51,18 @@ export type SchemaCoercionType = "integer" | "number" | "boolean";
 
 const COERCIBLE = new Set(["integer", "number", "boolean"]);
 const MAX_FILL_DEPTH = 10_000;
+const MAX_CACHED_CHILDREN = 4096;
+const NO_NODES: SchemaNode[] = [];
+
+/** What fillDefaults() remembers about one list of schemas. */
+interface NodeListInfo {
+  /** The schemas that apply to each child key / index. */
+  children: Map<PathSegment, SchemaNode[]>;
+  /** The names under `properties`. */
+  properties: string[];
+  /** Whether null is allowed (computed on first need). */
+  allowsNull?: boolean;
+}
 
 /**
  * A JSON Schema document. Create one with {@linkcode Schema.load},
@@ -461,40 +473,81 @@ export class Schema {
    * ```
    */
   fillDefaults(value: unknown, path: readonly PathSegment[] = []): unknown {
-    return this.#fill(value, candidatesAt(this.#schema, path), 0);
+    let nodes = this.#rootNodes();
+    for (const segment of path) nodes = this.#children(nodes, segment);
+    return this.#fill(value, nodes, 0);
   }
 
   #fill(value: unknown, nodes: SchemaNode[], depth: number): unknown {
     if (depth > MAX_FILL_DEPTH) throw new RangeError("Value nested too deeply to fill defaults");
     if (Array.isArray(value)) {
       if (nodes.length === 0) return copyData(value, depth);
-      return value.map((item, i) =>
-        this.#fillChild(item, childCandidates(this.#schema, nodes, i), depth + 1)
-      );
+      const out = new Array<unknown>(value.length);
+      for (let i = 0; i < value.length; i++) {
+        out[i] = this.#fillChild(value[i], this.#children(nodes, i), depth + 1);
+      }
+      return out;
     }
     if (!isPlainObject(value)) return value;
     if (nodes.length === 0) return copyData(value, depth);
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
-      const child = childCandidates(this.#schema, nodes, key);
-      defineData(out, key, this.#fillChild(value[key], child, depth + 1));
+      setData(out, key, this.#fillChild(value[key], this.#children(nodes, key), depth + 1));
     }
-    for (const key of propertyNames(nodes)) {
+    for (const key of this.#info(nodes).properties) {
       if (hasOwn(out, key)) continue;
-      const child = childCandidates(this.#schema, nodes, key);
+      const child = this.#children(nodes, key);
       const d = defaultOf(child);
-      if (d.found) defineData(out, key, this.#fill(copyDefault(d.value, 0), child, depth + 1));
+      if (d.found) setData(out, key, this.#fill(copyDefault(d.value, 0), child, depth + 1));
     }
     return out;
   }
 
   /** Fills one property value or array item whose schemas are `nodes`. */
   #fillChild(value: unknown, nodes: SchemaNode[], depth: number): unknown {
-    if (value === null && nodes.length > 0 && !this.#nodesAllowNull(nodes)) {
-      const d = defaultOf(nodes);
-      if (d.found) return this.#fill(copyDefault(d.value, 0), nodes, depth);
+    if (value === null && nodes.length > 0) {
+      const info = this.#info(nodes);
+      info.allowsNull ??= this.#nodesAllowNull(nodes);
+      if (!info.allowsNull) {
+        const d = defaultOf(nodes);
+        if (d.found) return this.#fill(copyDefault(d.value, 0), nodes, depth);
+      }
     }
+    if (nodes.length === 0 && (typeof value !== "object" || value === null)) return value;
     return this.#fill(value, nodes, depth);
+  }
+
+  // Walking the schema along a config is the hot part of fillDefaults(): the schemas that
+  // apply below a list of schemas are computed once per (list, key) and kept, so that the
+  // lists are shared and lookups for the next level hit the cache too.
+
+  #root: SchemaNode[] | undefined;
+  #infos = new WeakMap<SchemaNode[], NodeListInfo>();
+
+  #rootNodes(): SchemaNode[] {
+    this.#root ??= candidatesAt(this.#schema, []);
+    return this.#root;
+  }
+
+  #info(nodes: SchemaNode[]): NodeListInfo {
+    let info = this.#infos.get(nodes);
+    if (info === undefined) {
+      info = { children: new Map(), properties: propertyNames(nodes) };
+      this.#infos.set(nodes, info);
+    }
+    return info;
+  }
+
+  #children(nodes: SchemaNode[], segment: PathSegment): SchemaNode[] {
+    if (nodes.length === 0) return nodes;
+    const info = this.#info(nodes);
+    let child = info.children.get(segment);
+    if (child === undefined) {
+      child = childCandidates(this.#schema, nodes, segment);
+      if (child.length === 0) child = NO_NODES;
+      if (info.children.size < MAX_CACHED_CHILDREN) info.children.set(segment, child);
+    }
+    return child;
   }
 
   #nodeAllowsNull(node: SchemaNode, depth: number): boolean {
@@ -635,9 +688,18 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** Defines an own data property (so a `__proto__` key stays data). */
-function defineData(obj: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+/** Sets an own data property; a `__proto__` key stays data (never sets the prototype). */
+function setData(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") {
+    Object.defineProperty(obj, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else {
+    obj[key] = value;
+  }
 }
 
 /** A deep copy of plain objects and arrays; other values are returned as they are. */
@@ -646,7 +708,7 @@ function copyData(value: unknown, depth: number): unknown {
   if (Array.isArray(value)) return value.map((v) => copyData(v, depth + 1));
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) defineData(out, key, copyData(value[key], depth + 1));
+  for (const key of Object.keys(value)) setData(out, key, copyData(value[key], depth + 1));
   return out;
 }
 
@@ -657,6 +719,6 @@ function copyDefault(value: unknown, depth: number): unknown {
   if (Array.isArray(value)) return value.map((v) => copyDefault(v, depth + 1));
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) defineData(out, key, copyDefault(value[key], depth + 1));
+  for (const key of Object.keys(value)) setData(out, key, copyDefault(value[key], depth + 1));
   return out;
 }

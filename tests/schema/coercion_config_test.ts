@@ -309,9 +309,6 @@ Deno.test("a reference to a missing path falls back to the schema default", asyn
 
 Deno.test({
   name: "get() of a mapping fills its missing children with schema defaults",
-  // NEEDS-WIRING: src/config.ts get() should return schema.fillDefaults(value, path) for a
-  // mapping / sequence.
-  ignore: true,
   fn: async () => {
     const config = defaultsConfig("database:\n  name: app\n");
     assert.deepEqual(await config.get("database"), { name: "app", pool: 10 });
@@ -326,9 +323,6 @@ Deno.test({
 
 Deno.test({
   name: "toObject({ resolve: true }), toYaml and toJson include schema defaults",
-  // NEEDS-WIRING: src/config.ts applyDefaults() is a stub; it should call
-  // schema.fillDefaults(data).
-  ignore: true,
   fn: async () => {
     const config = defaultsConfig("host: null\ndatabase:\n  name: app\n");
     const expected = {
@@ -347,8 +341,6 @@ Deno.test({
 
 Deno.test({
   name: "resolveAll() returns the config with schema defaults",
-  // NEEDS-WIRING: src/config.ts resolveAll() should return schema.fillDefaults(value).
-  ignore: true,
   fn: async () => {
     const config = defaultsConfig("database:\n  name: app\n");
     assert.deepEqual(await config.resolveAll(), {
@@ -362,8 +354,6 @@ Deno.test({
 
 Deno.test({
   name: "validate() sees schema defaults for missing required properties",
-  // NEEDS-WIRING: validateCollect() passes data through the applyDefaults() stub.
-  ignore: true,
   fn: async () => {
     const config = Config.loads("name: app\n");
     const schema = Schema.fromYaml(`

@@ -540,3 +540,41 @@ properties:
     }
   }
 });
+
+Deno.test("validate() treats undefined members as absent and converts nested values", async () => {
+  const schema = Schema.fromObject({
+    type: "object",
+    required: ["gone"],
+    properties: {
+      list: { type: "array", items: { type: "string", pattern: "^[A-Za-z0-9+/=]+$" } },
+      big: { type: "integer", maximum: 10 },
+      map: { type: "object", required: ["k"] },
+    },
+  });
+  const input = {
+    gone: undefined,
+    list: ["ok", new Uint8Array([1, 2, 3])],
+    big: 5n,
+    map: new Map([["k", 1]]),
+  };
+  assert.deepEqual(await schema.validate(input), [
+    { path: "", message: "must have required property 'gone'" },
+  ]);
+  // The input itself is left alone.
+  assert.ok(input.list[1] instanceof Uint8Array);
+  assert.ok("gone" in input);
+});
+
+Deno.test("validate() keeps a __proto__ key as data", async () => {
+  const schema = Schema.fromObject({
+    type: "object",
+    required: ["__proto__"],
+    properties: { ["__proto__"]: { type: "object", required: ["x"] } },
+  });
+  assert.deepEqual(await schema.validate(JSON.parse('{"__proto__": {"x": 1}}')), []);
+  const converted = JSON.parse('{"__proto__": {"y": 1}, "b": 1}');
+  converted.b = new Uint8Array([1]); // forces a converted copy of the object
+  assert.deepEqual(await schema.validate(converted), [
+    { path: "/__proto__", message: "must have required property 'x'" },
+  ]);
+});

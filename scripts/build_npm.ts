@@ -1,0 +1,326 @@
+// `deno task build:npm`: builds the npm package `holoconf` into npm/ from the same sources as the
+// JSR package, with TypeScript's own compiler (dnt lives on JSR, which this project cannot reach).
+//
+// 1. A staging directory (.tmp/npm_build/) gets a package.json listing the runtime dependencies
+//    (versions from deno.json's import map), `typescript` (5.9: TypeScript 7's npm package has
+//    no compiler API yet, only an unstable client of its native binary) and `@types/node@20`;
+//    `npm install` runs there when that list changed since the last build.
+// 2. mod.ts, src/ and resolvers/ are copied into it (so Node-style resolution finds the
+//    dependencies' types) and `tsc` compiles the three entry points (library, `./aws`, CLI) to
+//    ES2022 JavaScript + `.d.ts` with `rewriteRelativeImportExtensions` (`./x.ts` -> `./x.js`),
+//    against the ES2023 library and Node 20's types: `Promise.withResolvers`, `Array.fromAsync`,
+//    `Object.groupBy`, the new Set methods and iterator helpers do not type-check there.
+// 3. The output is audited: every bare import must be in the import map, no bare `Deno.` global
+//    may appear in code (only guarded `globalThis.Deno` lookups), and no Node-20-missing API may
+//    appear even through `any`.
+// 4. package.json (exports `.` and `./aws` with types, `bin`, engines), README.md and LICENSE
+//    are written next to the output; the CLI entry gets a `#!/usr/bin/env node` line.
+
+const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
+const STAGE = `${ROOT}/.tmp/npm_build`;
+const OUT = `${ROOT}/npm`;
+const TYPESCRIPT = "5.9.3";
+const NODE_TYPES = "^20.19.0";
+/** Node 20.16 added `process.getBuiltinModule`, which the runtime adapter uses for files. */
+const NODE_ENGINES = ">=20.16.0";
+const ENTRY_POINTS = ["mod.ts", "resolvers/aws/mod.ts", "src/cli/main.ts"];
+const SOURCES = ["mod.ts", "src", "resolvers"];
+
+/** Where the build went and what it found. */
+export interface BuildResult {
+  /** The package directory (npm/). */
+  outDir: string;
+  /** Package version (from deno.json). */
+  version: string;
+  /** Runtime dependencies written to package.json. */
+  dependencies: Record<string, string>;
+  /** Every `Deno` mention in the built JavaScript, with how it is reached. */
+  denoUses: string[];
+}
+
+interface DenoJson {
+  version: string;
+  imports: Record<string, string>;
+}
+
+async function run(cmd: string, args: string[], cwd: string): Promise<void> {
+  const { code } = await new Deno.Command(cmd, {
+    args,
+    cwd,
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  if (code !== 0) throw new Error(`${cmd} ${args.join(" ")} failed with exit code ${code}`);
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
+/** `npm:name@range/sub` -> `{ name, range }`. */
+export function parseNpmSpecifier(spec: string): { name: string; range: string } {
+  if (!spec.startsWith("npm:")) throw new Error(`not an npm: specifier: ${spec}`);
+  const rest = spec.slice(4);
+  const scoped = rest.startsWith("@");
+  const at = rest.indexOf("@", scoped ? 1 : 0);
+  if (at < 0) return { name: rest.split("/").slice(0, scoped ? 2 : 1).join("/"), range: "*" };
+  const name = rest.slice(0, at);
+  const tail = rest.slice(at + 1);
+  const slash = tail.indexOf("/");
+  return { name, range: slash < 0 ? tail : tail.slice(0, slash) };
+}
+
+/** The package name of a bare specifier (`csv-parse/sync` -> `csv-parse`). */
+function packageOf(specifier: string): string {
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
+}
+
+/** Bare module specifiers the library imports (statically or with `import()`), from source text. */
+export function bareImports(code: string): Set<string> {
+  const found = new Set<string>();
+  const re = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"'./][^"']*)["']/g;
+  for (const m of code.matchAll(re)) {
+    const spec = m[1]!;
+    if (!spec.startsWith("node:")) found.add(spec);
+  }
+  return found;
+}
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  for await (const entry of Deno.readDir(dir)) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory) yield* walk(path);
+    else if (entry.isFile) yield path;
+  }
+}
+
+async function copySources(): Promise<void> {
+  for (const name of SOURCES) {
+    await Deno.remove(`${STAGE}/${name}`, { recursive: true }).catch(() => {});
+  }
+  for (const name of SOURCES) {
+    const src = `${ROOT}/${name}`;
+    if ((await Deno.stat(src)).isFile) {
+      await Deno.copyFile(src, `${STAGE}/${name}`);
+      continue;
+    }
+    for await (const file of walk(src)) {
+      if (!file.endsWith(".ts") || file.endsWith("_test.ts")) continue;
+      const dest = `${STAGE}/${file.slice(ROOT.length + 1)}`;
+      await Deno.mkdir(dest.slice(0, dest.lastIndexOf("/")), { recursive: true });
+      await Deno.copyFile(file, dest);
+    }
+  }
+}
+
+/** Strips string literals and comments from one line of emitted JavaScript (good enough here). */
+function codeOnly(line: string): string {
+  const trimmed = line.trimStart();
+  if (trimmed.startsWith("*") || trimmed.startsWith("/*") || trimmed.startsWith("//")) return "";
+  return line
+    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""')
+    .replace(/\/\/.*$/, "");
+}
+
+const NODE20_MISSING: [RegExp, string][] = [
+  [/\bPromise\.withResolvers\b/, "Promise.withResolvers"],
+  [/\bArray\.fromAsync\b/, "Array.fromAsync"],
+  [/\b(?:Object|Map)\.groupBy\b/, "Object.groupBy / Map.groupBy"],
+  [
+    /\.(?:union|intersection|difference|symmetricDifference|isSubsetOf|isSupersetOf|isDisjointFrom)\(/,
+    "Set methods (union, intersection, ...)",
+  ],
+  [/\bIterator\.from\b/, "Iterator.from"],
+  [
+    /\.(?:keys|values|entries)\(\)\.(?:map|filter|take|drop|flatMap|reduce|toArray|forEach|some|every|find)\(/,
+    "iterator helpers",
+  ],
+];
+
+/** Audits the built JavaScript; returns the `Deno` mentions, throws on a real problem. */
+async function audit(files: string[]): Promise<string[]> {
+  const denoUses: string[] = [];
+  const problems: string[] = [];
+  for (const file of files) {
+    const rel = file.slice(OUT.length + 1);
+    const lines = (await Deno.readTextFile(file)).split("\n");
+    lines.forEach((line, i) => {
+      const code = codeOnly(line);
+      const where = `${rel}:${i + 1}`;
+      if (/(?<![.\w$])Deno\s*[.[]/.test(code)) {
+        problems.push(`${where}: unguarded global Deno reference: ${line.trim()}`);
+      } else if (/\bDeno\b/.test(code)) {
+        denoUses.push(`${where}: ${line.trim()}`);
+      }
+      for (const [re, name] of NODE20_MISSING) {
+        if (re.test(code)) problems.push(`${where}: ${name} is missing on Node 20: ${line.trim()}`);
+      }
+    });
+  }
+  if (problems.length > 0) {
+    throw new Error(`The npm build is not safe for Node 20:\n${problems.join("\n")}`);
+  }
+  return denoUses;
+}
+
+/**
+ * Builds npm/.
+ *
+ * @returns What was built.
+ */
+export async function buildNpm(): Promise<BuildResult> {
+  const denoJson = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`)) as DenoJson;
+  const version = denoJson.version;
+
+  // Every bare import of the library sources must come from the import map.
+  const wanted = new Map<string, string>();
+  for (const name of SOURCES) {
+    const path = `${ROOT}/${name}`;
+    const files = (await Deno.stat(path)).isFile ? [path] : await Array.fromAsync(walk(path));
+    for (const file of files) {
+      if (!file.endsWith(".ts") || file.endsWith("_test.ts")) continue;
+      const text = await Deno.readTextFile(file);
+      // Skip JSDoc examples: they run as doc tests, not in the package.
+      const code = text.replace(/\/\*\*[\s\S]*?\*\//g, "");
+      for (const spec of bareImports(code)) {
+        const mapped = denoJson.imports[spec];
+        if (mapped === undefined) {
+          throw new Error(`${file}: import "${spec}" is not in deno.json's import map`);
+        }
+        const { name: pkg, range } = parseNpmSpecifier(mapped);
+        if (pkg !== packageOf(spec)) {
+          throw new Error(`import map entry "${spec}" points at another package (${pkg})`);
+        }
+        wanted.set(pkg, range);
+      }
+    }
+  }
+  const dependencies = Object.fromEntries([...wanted].sort(([a], [b]) => a.localeCompare(b)));
+
+  // Staging project: dependencies + compiler, installed when the list changes.
+  await Deno.mkdir(STAGE, { recursive: true });
+  const stagePackage = JSON.stringify(
+    {
+      name: "holoconf-npm-build",
+      private: true,
+      type: "module",
+      dependencies,
+      devDependencies: { typescript: TYPESCRIPT, "@types/node": NODE_TYPES },
+    },
+    null,
+    2,
+  ) + "\n";
+  const installedMarker = `${STAGE}/node_modules/.holoconf-installed.json`;
+  const installed = await Deno.readTextFile(installedMarker).catch(() => "");
+  if (installed !== stagePackage) {
+    await Deno.writeTextFile(`${STAGE}/package.json`, stagePackage);
+    console.log("build:npm: installing the build dependencies (npm install)");
+    await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], STAGE);
+    await Deno.writeTextFile(installedMarker, stagePackage);
+  }
+  await copySources();
+
+  const tsconfig = {
+    compilerOptions: {
+      target: "ES2022",
+      lib: ["ES2023"],
+      types: ["node"],
+      module: "NodeNext",
+      moduleResolution: "NodeNext",
+      rewriteRelativeImportExtensions: true,
+      verbatimModuleSyntax: false,
+      isolatedModules: true,
+      declaration: true,
+      outDir: OUT,
+      rootDir: STAGE,
+      newLine: "lf",
+      strict: true,
+      exactOptionalPropertyTypes: true,
+      noUncheckedIndexedAccess: true,
+      noImplicitOverride: true,
+      useUnknownInCatchVariables: true,
+      skipLibCheck: true,
+    },
+    files: ENTRY_POINTS,
+  };
+  await Deno.writeTextFile(`${STAGE}/tsconfig.json`, JSON.stringify(tsconfig, null, 2) + "\n");
+  await Deno.remove(OUT, { recursive: true }).catch(() => {});
+  console.log(`build:npm: tsc ${TYPESCRIPT} -> npm/`);
+  await run("node", [`${STAGE}/node_modules/typescript/bin/tsc`, "-p", "tsconfig.json"], STAGE);
+
+  const jsFiles = (await Array.fromAsync(walk(OUT))).filter((f) => f.endsWith(".js")).sort();
+  for (const entry of ENTRY_POINTS) {
+    const js = `${OUT}/${entry.replace(/\.ts$/, ".js")}`;
+    if (!jsFiles.includes(js)) throw new Error(`tsc did not emit ${js}`);
+  }
+  // The built code must import exactly what package.json declares.
+  for (const file of jsFiles) {
+    const code = (await Deno.readTextFile(file)).replace(/\/\*[\s\S]*?\*\//g, "");
+    for (const spec of bareImports(code)) {
+      if (!(packageOf(spec) in dependencies)) {
+        throw new Error(`${file}: imports "${spec}", which is not a dependency`);
+      }
+    }
+  }
+  const denoUses = await audit(jsFiles);
+  // Declarations keep the sources' `./x.ts` specifiers; point them at the emitted `./x.js`
+  // (which TypeScript maps to `./x.d.ts`) so every consumer's compiler resolves them.
+  for await (const file of walk(OUT)) {
+    if (!file.endsWith(".d.ts")) continue;
+    const text = await Deno.readTextFile(file);
+    const fixed = text.split("\n").map((line) =>
+      /^\s*\*/.test(line)
+        ? line
+        : line.replace(/((?:from\s*|import\s*\(\s*)["'])(\.{1,2}\/[^"']+)\.ts(["'])/g, "$1$2.js$3")
+    ).join("\n");
+    if (fixed !== text) await Deno.writeTextFile(file, fixed);
+  }
+
+  const cli = `${OUT}/src/cli/main.js`;
+  const cliText = await Deno.readTextFile(cli);
+  if (!cliText.startsWith("#!")) await Deno.writeTextFile(cli, `#!/usr/bin/env node\n${cliText}`);
+  await Deno.chmod(cli, 0o755);
+
+  const pkg = {
+    name: "holoconf",
+    version,
+    description: "Hierarchical configuration for TypeScript and JavaScript: deep-merged YAML, " +
+      "lazy or parallel interpolation (env, references, SSM, S3, CloudFormation, HTTPS, custom " +
+      "async resolvers), schemas, and secrets that never reach dumps.",
+    license: "MIT",
+    keywords: ["config", "configuration", "yaml", "interpolation", "ssm", "secrets", "cli"],
+    type: "module",
+    main: "./mod.js",
+    types: "./mod.d.ts",
+    exports: {
+      ".": { types: "./mod.d.ts", default: "./mod.js" },
+      "./aws": { types: "./resolvers/aws/mod.d.ts", default: "./resolvers/aws/mod.js" },
+      "./package.json": "./package.json",
+    },
+    bin: { holoconf: "./src/cli/main.js" },
+    engines: { node: NODE_ENGINES },
+    sideEffects: true,
+    dependencies,
+  };
+  await Deno.writeTextFile(`${OUT}/package.json`, JSON.stringify(pkg, null, 2) + "\n");
+  await Deno.copyFile(`${ROOT}/README.md`, `${OUT}/README.md`);
+  await Deno.copyFile(`${ROOT}/LICENSE`, `${OUT}/LICENSE`);
+  if (await exists(`${OUT}/tsconfig.tsbuildinfo`)) await Deno.remove(`${OUT}/tsconfig.tsbuildinfo`);
+
+  return { outDir: OUT, version, dependencies, denoUses };
+}
+
+if (import.meta.main) {
+  const result = await buildNpm();
+  console.log(`build:npm: holoconf@${result.version} in npm/`);
+  console.log(`  dependencies: ${JSON.stringify(result.dependencies)}`);
+  console.log(`  Deno mentions in the built JavaScript (all behind a runtime check):`);
+  for (const use of result.denoUses) console.log(`    ${use}`);
+}

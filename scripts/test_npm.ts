@@ -1,0 +1,122 @@
+// `deno task test:npm`: the npm package as a Node user gets it. Builds npm/, packs it with
+// `npm pack`, installs the tarball into a fresh scratch Node project in a temporary directory
+// (its dependencies come from the npm registry), type-checks a TypeScript consumer against the
+// installed declarations, then runs tests/node/*_test.mjs there with `node --test`: they import
+// `holoconf` and `holoconf/aws` by name, run the `holoconf` bin through npx, and run the Node
+// examples (examples/node_esm.mjs, examples/lambda_handler.mjs).
+//
+// Set HOLOCONF_KEEP_NPM_TEST=1 to keep the scratch project (its path is printed).
+
+import { buildNpm } from "./build_npm.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
+const TYPESCRIPT = "5.9.3";
+
+async function run(cmd: string, args: string[], cwd: string, capture = false): Promise<string> {
+  const out = await new Deno.Command(cmd, {
+    args,
+    cwd,
+    stdout: capture ? "piped" : "inherit",
+    stderr: "inherit",
+  }).output();
+  if (out.code !== 0) throw new Error(`${cmd} ${args.join(" ")} failed with exit code ${out.code}`);
+  return capture ? new TextDecoder().decode(out.stdout) : "";
+}
+
+const CONSUMER_TS = `import { Config, ResolvedValue, type ResolverCall } from "holoconf";
+import { configureSsm } from "holoconf/aws";
+
+configureSsm({ endpoint: "http://127.0.0.1:1", region: "us-east-1" });
+const config = Config.loads("a: \${vault:x}\\n", {
+  resolvers: {
+    vault: (key: string, call: ResolverCall): Promise<ResolvedValue> =>
+      Promise.resolve(new ResolvedValue(key + String(call.signal.aborted), { sensitive: true })),
+  },
+});
+const value: unknown = await config.get("a");
+const dump: string = await config.toYaml({ redact: true });
+export { dump, value };
+`;
+
+const CONSUMER_TSCONFIG = {
+  compilerOptions: {
+    target: "ES2022",
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: ["node"],
+  },
+  files: ["consumer.ts"],
+};
+
+const started = performance.now();
+const build = await buildNpm();
+console.log(`test:npm: built holoconf@${build.version}`);
+
+const tmp = await Deno.makeTempDir({ prefix: "holoconf-npm-test-" });
+let failed = false;
+try {
+  const packed = await run(
+    "npm",
+    ["pack", "--pack-destination", tmp, "--loglevel=error"],
+    build.outDir,
+    true,
+  );
+  const tarball = `${tmp}/${packed.trim().split("\n").pop()}`;
+  console.log(`test:npm: packed ${tarball.slice(tmp.length + 1)}`);
+
+  const project = `${tmp}/project`;
+  await Deno.mkdir(project);
+  await Deno.writeTextFile(
+    `${project}/package.json`,
+    JSON.stringify({ name: "holoconf-npm-smoke", private: true, type: "module" }, null, 2) + "\n",
+  );
+  console.log("test:npm: npm install <tarball> typescript @types/node (scratch project)");
+  await run("npm", [
+    "install",
+    "--no-audit",
+    "--no-fund",
+    "--loglevel=error",
+    tarball,
+    `typescript@${TYPESCRIPT}`,
+    "@types/node@^20.19.0",
+  ], project);
+
+  // The declarations work for a strict TypeScript consumer (Node16 resolution, exports map).
+  await Deno.writeTextFile(`${project}/consumer.ts`, CONSUMER_TS);
+  await Deno.writeTextFile(
+    `${project}/tsconfig.json`,
+    JSON.stringify(CONSUMER_TSCONFIG, null, 2) + "\n",
+  );
+  console.log("test:npm: tsc --noEmit on a TypeScript consumer");
+  await run("node", [`${project}/node_modules/typescript/bin/tsc`, "-p", "tsconfig.json"], project);
+
+  // The tests and the Node examples, next to the installed package.
+  const copies: string[] = [];
+  for await (const entry of Deno.readDir(`${ROOT}/tests/node`)) {
+    if (entry.isFile && entry.name.endsWith(".mjs")) copies.push(`tests/node/${entry.name}`);
+  }
+  copies.push("examples/node_esm.mjs", "examples/lambda_handler.mjs");
+  for (const file of copies) {
+    await Deno.copyFile(`${ROOT}/${file}`, `${project}/${file.slice(file.lastIndexOf("/") + 1)}`);
+  }
+  const tests = copies.filter((f) => f.endsWith("_test.mjs")).map((f) => f.split("/").pop()!)
+    .sort();
+  const nodeVersion = (await run("node", ["--version"], project, true)).trim();
+  console.log(`test:npm: node --test ${tests.join(" ")} (Node ${nodeVersion})`);
+  const { code } = await new Deno.Command("node", {
+    args: ["--test", "--test-reporter=spec", ...tests],
+    cwd: project,
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  if (code !== 0) failed = true;
+} finally {
+  if (Deno.env.get("HOLOCONF_KEEP_NPM_TEST")) console.log(`test:npm: kept ${tmp}`);
+  else await Deno.remove(tmp, { recursive: true });
+}
+console.log(`test:npm: ${failed ? "FAILED" : "ok"} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+if (failed) Deno.exit(1);
