@@ -1,22 +1,59 @@
 /**
  * Registers the built-in resolvers in the process-wide registry (once, even when the library
- * is loaded twice). Heavy dependencies of these resolvers load on first use only.
+ * is loaded twice). The synchronous ones (env, file, json, yaml, split, base64) are imported
+ * here so `getSync` can use them; the others (csv, extract, http, https, ssm, s3, cfn) are
+ * registered as lazy stand-ins whose module loads on first use, which keeps them (and their
+ * dependencies) off the start-up path of configs that never use them.
  *
  * @module
  */
 
 import { globalRegistry } from "../src/registry.ts";
-import type { Resolver } from "../src/resolver.ts";
+import type { Resolver, ResolverCall, ResolverObject } from "../src/resolver.ts";
 import { envResolver } from "./env.ts";
 import { fileResolver } from "./file.ts";
 import { jsonResolver } from "./json.ts";
 import { yamlResolver } from "./yaml.ts";
 import { splitResolver } from "./split.ts";
-import { csvResolver } from "./csv.ts";
 import { base64Resolver } from "./base64.ts";
-import { extractResolver } from "./extract.ts";
-import { httpResolver, httpsResolver } from "./http.ts";
-import { cfnResolver, s3Resolver, ssmResolver } from "./aws/mod.ts";
+
+/**
+ * A resolver whose implementation module is imported on its first call. `extra` carries the
+ * parts the engine needs before that (batching hints).
+ *
+ * @param load Imports the real resolver.
+ * @param extra Batching hooks answered without loading.
+ * @returns The stand-in.
+ */
+function lazy(
+  load: () => Promise<ResolverObject>,
+  extra: { batchSize?: number; batchGroup?: (key: string, call: ResolverCall) => string } = {},
+): ResolverObject {
+  let loaded: ResolverObject | undefined;
+  let loading: Promise<ResolverObject> | undefined;
+  const get = () => (loading ??= load().then((r) => (loaded = r)));
+  const stand: ResolverObject = {
+    resolve: (key, call) =>
+      loaded ? loaded.resolve(key, call) : get().then((r) => r.resolve(key, call)),
+  };
+  if (extra.batchGroup) {
+    stand.batchGroup = extra.batchGroup;
+    if (extra.batchSize !== undefined) stand.batchSize = extra.batchSize;
+    stand.resolveMany = async (keys, calls) => {
+      const r = await get();
+      return r.resolveMany
+        ? r.resolveMany(keys, calls)
+        : Promise.all(keys.map((k, i) => r.resolve(k, calls[i]!)));
+    };
+  }
+  return stand;
+}
+
+/** ssm batches per client: the per-reference client settings (global ones apply to all). */
+function awsClientGroup(_key: string, call: ResolverCall): string {
+  const k = call.kwargs;
+  return `${k.region ?? ""}|${k.profile ?? ""}|${k.endpoint ?? ""}`;
+}
 
 /** The built-in resolvers by name. */
 export const BUILTIN_RESOLVERS: Readonly<Record<string, Resolver>> = Object.freeze({
@@ -25,14 +62,17 @@ export const BUILTIN_RESOLVERS: Readonly<Record<string, Resolver>> = Object.free
   json: jsonResolver,
   yaml: yamlResolver,
   split: splitResolver,
-  csv: csvResolver,
   base64: base64Resolver,
-  extract: extractResolver,
-  http: httpResolver,
-  https: httpsResolver,
-  ssm: ssmResolver,
-  s3: s3Resolver,
-  cfn: cfnResolver,
+  csv: lazy(async () => (await import("./csv.ts")).csvResolver),
+  extract: lazy(async () => (await import("./extract.ts")).extractResolver),
+  http: lazy(async () => (await import("./http.ts")).httpResolver),
+  https: lazy(async () => (await import("./http.ts")).httpsResolver),
+  ssm: lazy(async () => (await import("./aws/mod.ts")).ssmResolver, {
+    batchSize: 10,
+    batchGroup: awsClientGroup,
+  }),
+  s3: lazy(async () => (await import("./aws/mod.ts")).s3Resolver),
+  cfn: lazy(async () => (await import("./aws/mod.ts")).cfnResolver),
 });
 
 /**

@@ -6,6 +6,7 @@ import type { SSMClient } from "@aws-sdk/client-ssm";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { ResolverError } from "../../src/errors.ts";
+import { getEnv, runtimeName } from "../../src/runtime.ts";
 import type { ResolverCall, ResolverObject } from "../../src/resolver.ts";
 
 /** An AWS resolver object: `resolve` always returns a promise. */
@@ -106,8 +107,84 @@ export function clientIdentity(settings: EffectiveSettings): string {
   return `${settings.region ?? ""}|${settings.profile ?? ""}|${settings.endpoint ?? ""}`;
 }
 
+const ENDPOINT_ENV: Record<AwsService, string> = {
+  ssm: "AWS_ENDPOINT_URL_SSM",
+  s3: "AWS_ENDPOINT_URL_S3",
+  cfn: "AWS_ENDPOINT_URL_CLOUDFORMATION",
+};
+
+/**
+ * Client settings for a sandbox without a home directory: Deno with no HOME (Deno Deploy, or
+ * `deno run` with a cleared environment). There the SDK's shared-config loader asks the OS for the
+ * user id and home directory, Deno refuses without `--allow-sys`, and the SDK leaves that
+ * rejection unhandled, which ends the process. With no home directory there are no shared
+ * config/credentials files to honour, so every setting the SDK would look up in them is given
+ * explicitly here, from the environment variables the SDK reads, with the SDK's defaults; nothing
+ * asks for the file system. Returns `undefined` (the SDK's own chain) everywhere else.
+ */
+function sandboxConfig(service: AwsService): Record<string, unknown> | undefined {
+  if (runtimeName() !== "deno") return undefined;
+  if (["HOME", "USERPROFILE", "HOMEPATH"].some((name) => getEnv(name))) return undefined;
+  const env = (name: string): string | undefined => getEnv(name)?.trim() || undefined;
+  const flag = (name: string): boolean | undefined => {
+    const v = env(name)?.toLowerCase();
+    return v === undefined ? undefined : v === "true";
+  };
+  const list = (name: string): string[] | undefined =>
+    env(name)?.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const provide = <T>(value: T) => () => Promise.resolve(value);
+  const maxAttempts = Number(env("AWS_MAX_ATTEMPTS") ?? "3");
+  const config: Record<string, unknown> = {
+    defaultsMode: env("AWS_DEFAULTS_MODE") ?? "legacy",
+    maxAttempts: Number.isInteger(maxAttempts) && maxAttempts > 0 ? maxAttempts : 3,
+    retryMode: env("AWS_RETRY_MODE") ?? "standard",
+    useDualstackEndpoint: flag("AWS_USE_DUALSTACK_ENDPOINT") ?? false,
+    useFipsEndpoint: flag("AWS_USE_FIPS_ENDPOINT") ?? false,
+    authSchemePreference: list("AWS_AUTH_SCHEME_PREFERENCE") ?? [],
+    userAgentAppId: provide(env("AWS_SDK_UA_APP_ID")),
+    disableClockSkewCorrection: flag("AWS_DISABLE_CLOCK_SKEW_CORRECTION") ?? false,
+    // The endpoint comes from the environment below, not from a config file's `services`.
+    ignoreConfiguredEndpointUrls: true,
+  };
+  const region = env("AWS_REGION");
+  if (region !== undefined) config.region = region;
+  if (!flag("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) {
+    const endpoint = env(ENDPOINT_ENV[service]) ?? env("AWS_ENDPOINT_URL");
+    if (endpoint !== undefined) config.endpoint = endpoint;
+  }
+  const accessKeyId = env("AWS_ACCESS_KEY_ID");
+  const secretAccessKey = env("AWS_SECRET_ACCESS_KEY");
+  if (accessKeyId !== undefined && secretAccessKey !== undefined) {
+    const sessionToken = env("AWS_SESSION_TOKEN");
+    config.credentials = {
+      accessKeyId,
+      secretAccessKey,
+      ...(sessionToken ? { sessionToken } : {}),
+    };
+  } else {
+    config.credentials = () => {
+      const error = new Error(
+        "No AWS credentials: without a home directory only AWS_ACCESS_KEY_ID and " +
+          "AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) from the environment are used",
+      );
+      error.name = "CredentialsProviderError";
+      return Promise.reject(error);
+    };
+  }
+  if (service === "s3") {
+    config.requestChecksumCalculation = env("AWS_REQUEST_CHECKSUM_CALCULATION") ??
+      "WHEN_SUPPORTED";
+    config.responseChecksumValidation = env("AWS_RESPONSE_CHECKSUM_VALIDATION") ??
+      "WHEN_SUPPORTED";
+    config.disableS3ExpressSessionAuth = flag("AWS_S3_DISABLE_EXPRESS_SESSION_AUTH") ?? false;
+    config.useArnRegion = provide(flag("AWS_S3_USE_ARN_REGION"));
+    config.sigv4aSigningRegionSet = provide(list("AWS_SIGV4A_SIGNING_REGION_SET"));
+  }
+  return config;
+}
+
 function clientConfig(service: AwsService, settings: EffectiveSettings): Record<string, unknown> {
-  const config: Record<string, unknown> = { ...extraClientConfig };
+  const config: Record<string, unknown> = { ...sandboxConfig(service), ...extraClientConfig };
   if (settings.region !== undefined) config.region = settings.region;
   if (settings.profile !== undefined) config.profile = settings.profile;
   if (settings.endpoint !== undefined) {

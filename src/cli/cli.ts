@@ -8,22 +8,19 @@
 
 import { Config, configure, parseTemplate, Schema } from "../../mod.ts";
 import type { LoadOptions } from "../../mod.ts";
-import {
-  type CheckCommand,
-  type CommonFlags,
-  type DumpCommand,
-  type GetCommand,
-  helpText,
-  parseCliArgs,
-  type ParsedCommand,
-  type PlanCommand,
-  type SchemaCommand,
-  UsageError,
-  type ValidateCommand,
+import type {
+  CheckCommand,
+  CommonFlags,
+  DumpCommand,
+  GetCommand,
+  ParsedCommand,
+  PlanCommand,
+  SchemaCommand,
+  ValidateCommand,
 } from "./_args.ts";
+import { parseSimpleGet } from "./_fast_get.ts";
 import { VERSION } from "./_version.ts";
 import { formatValue, makeStyle, type Style, toJsonText, toYamlText } from "./format.ts";
-import { buildPlan, formatPlan, literalCalls } from "./plan.ts";
 import {
   formatWaterfall,
   printableKey,
@@ -77,6 +74,7 @@ const NAME_KEYED_RESOLVERS = new Set(["env", "file", "ref", "ssm", "s3", "cfn", 
  * `[REDACTED]` in the events.
  */
 async function prepareTrace(ctx: Context, config: Config): Promise<void> {
+  const { literalCalls } = await import("./plan.ts");
   const literal = literalCalls(await config.toObject({ resolve: false }), { parseTemplate });
   ctx.describeKey = (e) =>
     literal.has(`${e.path}\0${e.resolver}\0${e.key}`) || NAME_KEYED_RESOLVERS.has(e.resolver)
@@ -418,6 +416,7 @@ async function runPlan(ctx: Context, cmd: PlanCommand): Promise<number> {
   const config = loadConfig(ctx, cmd, undefined);
   if (config === undefined) return 2;
   const raw = await config.toObject({ resolve: false });
+  const { buildPlan, formatPlan } = await import("./plan.ts");
   const plan = buildPlan(raw, { parseTemplate });
   ctx.io.stdout(
     cmd.format === "json"
@@ -430,7 +429,7 @@ async function runPlan(ctx: Context, cmd: PlanCommand): Promise<number> {
 async function dispatch(ctx: Context, cmd: ParsedCommand): Promise<number> {
   switch (cmd.command) {
     case "help":
-      ctx.io.stdout(line(helpText(cmd.topic)));
+      ctx.io.stdout(line((await import("./_args.ts")).helpText(cmd.topic)));
       return 0;
     case "version":
       ctx.io.stdout(`holoconf ${VERSION}\n`);
@@ -481,14 +480,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
   let cmd: ParsedCommand;
   try {
-    cmd = parseCliArgs(argv);
+    // The general parser (node:util) loads only when the simple `get` form does not apply.
+    cmd = parseSimpleGet(argv) ?? (await import("./_args.ts")).parseCliArgs(argv);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    printError(ctx, error.message);
+    if (!(error instanceof Error && error.name === "UsageError")) throw error;
+    const usage = error as Error & { command?: string };
+    printError(ctx, usage.message);
     io.stderr(
-      error.command === undefined
+      usage.command === undefined
         ? "Run 'holoconf --help' for usage.\n"
-        : `Run 'holoconf ${error.command} --help' for usage.\n`,
+        : `Run 'holoconf ${usage.command} --help' for usage.\n`,
     );
     return 2;
   }
