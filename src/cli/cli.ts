@@ -19,6 +19,15 @@ import type {
   ValidateCommand,
 } from "./_args.ts";
 import { parseSimpleGet } from "./_fast_get.ts";
+
+// Modules only some commands need, imported on first use through a computed specifier: Deno
+// prepares every literal `import("...")` target (and what it imports, e.g. node:util) when this
+// module loads. The extension follows this file's own so the npm build finds its .js siblings.
+const EXT = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+const argsModule = (): Promise<typeof import("./_args.ts")> =>
+  import(new URL(`./_args${EXT}`, import.meta.url).href);
+const planModule = (): Promise<typeof import("./plan.ts")> =>
+  import(new URL(`./plan${EXT}`, import.meta.url).href);
 import { VERSION } from "./_version.ts";
 import { formatValue, makeStyle, type Style, toJsonText, toYamlText } from "./format.ts";
 import {
@@ -74,7 +83,7 @@ const NAME_KEYED_RESOLVERS = new Set(["env", "file", "ref", "ssm", "s3", "cfn", 
  * `[REDACTED]` in the events.
  */
 async function prepareTrace(ctx: Context, config: Config): Promise<void> {
-  const { literalCalls } = await import("./plan.ts");
+  const { literalCalls } = await planModule();
   const literal = literalCalls(await config.toObject({ resolve: false }), { parseTemplate });
   ctx.describeKey = (e) =>
     literal.has(`${e.path}\0${e.resolver}\0${e.key}`) || NAME_KEYED_RESOLVERS.has(e.resolver)
@@ -416,7 +425,7 @@ async function runPlan(ctx: Context, cmd: PlanCommand): Promise<number> {
   const config = loadConfig(ctx, cmd, undefined);
   if (config === undefined) return 2;
   const raw = await config.toObject({ resolve: false });
-  const { buildPlan, formatPlan } = await import("./plan.ts");
+  const { buildPlan, formatPlan } = await planModule();
   const plan = buildPlan(raw, { parseTemplate });
   ctx.io.stdout(
     cmd.format === "json"
@@ -429,7 +438,7 @@ async function runPlan(ctx: Context, cmd: PlanCommand): Promise<number> {
 async function dispatch(ctx: Context, cmd: ParsedCommand): Promise<number> {
   switch (cmd.command) {
     case "help":
-      ctx.io.stdout(line((await import("./_args.ts")).helpText(cmd.topic)));
+      ctx.io.stdout(line((await argsModule()).helpText(cmd.topic)));
       return 0;
     case "version":
       ctx.io.stdout(`holoconf ${VERSION}\n`);
@@ -481,7 +490,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   let cmd: ParsedCommand;
   try {
     // The general parser (node:util) loads only when the simple `get` form does not apply.
-    cmd = parseSimpleGet(argv) ?? (await import("./_args.ts")).parseCliArgs(argv);
+    cmd = parseSimpleGet(argv) ?? (await argsModule()).parseCliArgs(argv);
   } catch (error) {
     if (!(error instanceof Error && error.name === "UsageError")) throw error;
     const usage = error as Error & { command?: string };

@@ -41,8 +41,11 @@ async function host(): Promise<Host> {
     };
   }
   const process = (globalThis as Any).process;
-  const fs = await import("node:fs");
-  const tty = await import("node:tty");
+  // Computed specifiers: Deno would otherwise prepare these Node modules at start-up even
+  // though only Node takes this branch.
+  const nodeModule = (name: string) => import(`node:${name}`);
+  const fs: typeof import("node:fs") = await nodeModule("fs");
+  const tty: typeof import("node:tty") = await nodeModule("tty");
   return {
     args: process.argv.slice(2),
     env: (name) => process.env[name],
