@@ -26,13 +26,7 @@ import {
   TypeCoercionError,
 } from "./errors.ts";
 import { defineOwn, type MapNode, type TreeNode } from "./tree.ts";
-import {
-  type ConfigHandle,
-  ResolvedValue,
-  type ResolverCall,
-  type ResolverContext,
-  type ResolverObject,
-} from "./resolver.ts";
+import type { ConfigHandle, ResolverCall, ResolverContext, ResolverObject } from "./resolver.ts";
 import { globalRegistry, type RegisteredResolver, type ResolverRegistry } from "./registry.ts";
 import {
   Batcher,
@@ -44,23 +38,22 @@ import {
   type TimeoutKind,
 } from "./scheduler.ts";
 import { bytesToText, encodeBase64 } from "./_bytes.ts";
+import { all, attempt, type MP, then } from "./_maybe_promise.ts";
+import {
+  cloneValue,
+  containsSensitive,
+  navigateValue,
+  type Resolved,
+  stringify,
+  toValue,
+  type Value,
+} from "./value.ts";
+import { redactError, toHoloconfError, wrapResolverError } from "./_resolver_errors.ts";
+
+export type { Resolved, Value } from "./value.ts";
+export { cloneValue, stringify } from "./value.ts";
 import { coerceString } from "./schema/coerce.ts";
 import { dirname, resolve as resolvePosix } from "./_posix.ts";
-
-/** A resolved value: JSON-like data plus bytes. */
-export type Value = null | boolean | number | string | Uint8Array | Value[] | {
-  [key: string]: Value;
-};
-
-/** A value and whether it is sensitive. */
-export interface Resolved {
-  /** The value. */
-  value: Value;
-  /** Must be redacted in dumps. */
-  sensitive: boolean;
-  /** Texts of sensitive pieces inside a partly sensitive value (kept out of messages). */
-  secrets?: string[];
-}
 
 /** One resolver invocation, reported after it settles (never carries the value). */
 export interface TraceEvent {
@@ -122,27 +115,6 @@ export interface NestedScope {
   get(path: string): Promise<unknown>;
   /** Same, synchronously. */
   getSync(path: string): unknown;
-}
-
-type MP<T> = T | Promise<T>;
-
-function then<T, U>(v: MP<T>, f: (t: T) => MP<U>): MP<U> {
-  return isPromiseLike(v) ? v.then(f) : f(v);
-}
-
-function all<T>(vs: MP<T>[]): MP<T[]> {
-  for (const v of vs) if (isPromiseLike(v)) return Promise.all(vs);
-  return vs as T[];
-}
-
-function attempt<T>(f: () => MP<T>, onError: (e: unknown) => MP<T>): MP<T> {
-  let r: MP<T>;
-  try {
-    r = f();
-  } catch (e) {
-    return onError(e);
-  }
-  return isPromiseLike(r) ? r.catch(onError) : r;
 }
 
 /** A node being resolved: the vertex of the wait-for graph. */
@@ -1127,24 +1099,6 @@ function child(node: TreeNode, seg: PathSegment): TreeNode | undefined {
   return undefined;
 }
 
-function navigateValue(v: Value, segs: PathSegment[]): Value | undefined {
-  let cur: Value | undefined = v;
-  for (const s of segs) {
-    if (cur === null || cur === undefined) return undefined;
-    if (typeof s === "number") {
-      if (!Array.isArray(cur)) return undefined;
-      cur = cur[s];
-    } else {
-      if (typeof cur !== "object" || Array.isArray(cur) || cur instanceof Uint8Array) {
-        return undefined;
-      }
-      if (!Object.prototype.hasOwnProperty.call(cur, s)) return undefined;
-      cur = (cur as Record<string, Value>)[s];
-    }
-  }
-  return cur;
-}
-
 function isLiteralTree(node: TreeNode, path: string, memo: Map<string, Resolved>): boolean {
   if (memo.has(path)) return true;
   switch (node.kind) {
@@ -1203,88 +1157,6 @@ function findPath(from: Pending, to: Pending): Pending[] | undefined {
   return undefined;
 }
 
-/**
- * Text of a value inside a concatenation (SPEC §3): numbers in shortest form, booleans,
- * `null`, lists `[a, b]`, maps `{k: v}`, bytes `<bytes: N bytes>`.
- *
- * @param v A resolved value.
- * @returns Its text.
- */
-export function stringify(v: Value): string {
-  if (v === null) return "null";
-  switch (typeof v) {
-    case "string":
-      return v;
-    case "number":
-      return Number.isFinite(v) ? String(v) : Number.isNaN(v) ? ".nan" : v > 0 ? ".inf" : "-.inf";
-    case "boolean":
-      return v ? "true" : "false";
-  }
-  if (v instanceof Uint8Array) return `<bytes: ${v.length} bytes>`;
-  if (Array.isArray(v)) return `[${v.map(stringify).join(", ")}]`;
-  return `{${Object.entries(v).map(([k, x]) => `${k}: ${stringify(x)}`).join(", ")}}`;
-}
-
-/**
- * A deep copy of a resolved value (callers may mutate what they get).
- *
- * @param v A value.
- * @returns The copy.
- */
-export function cloneValue(v: Value): Value {
-  if (v === null || typeof v !== "object") return v;
-  if (v instanceof Uint8Array) return v.slice();
-  if (Array.isArray(v)) return v.map(cloneValue);
-  const out: { [key: string]: Value } = {};
-  for (const k of Object.keys(v)) defineOwn(out, k, cloneValue(v[k]!));
-  return out;
-}
-
-function toValue(x: unknown, depth = 0): Value {
-  if (depth > 10_000) throw new RangeError("Resolved value nested too deeply");
-  if (x === undefined || x === null) return null;
-  switch (typeof x) {
-    case "string":
-    case "boolean":
-      return x;
-    case "number":
-      return x;
-    case "bigint":
-      if (x >= BigInt(Number.MIN_SAFE_INTEGER) && x <= BigInt(Number.MAX_SAFE_INTEGER)) {
-        return Number(x);
-      }
-      throw new RangeError(`Integer ${x} does not fit a safe JavaScript number`);
-    case "object":
-      break;
-    default:
-      throw new TypeError(`Unsupported value of type ${typeof x}`);
-  }
-  if (x instanceof Uint8Array) return x;
-  if (x instanceof ArrayBuffer) return new Uint8Array(x);
-  if (ArrayBuffer.isView(x)) return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
-  if (x instanceof ResolvedValue) return toValue(x.value, depth + 1);
-  if (Array.isArray(x)) return x.map((e) => toValue(e, depth + 1));
-  if (x instanceof Date) return x.toISOString();
-  if (x instanceof Map) {
-    const out: { [key: string]: Value } = {};
-    for (const [k, v] of x) defineOwn(out, String(k), toValue(v, depth + 1));
-    return out;
-  }
-  const out: { [key: string]: Value } = {};
-  for (const k of Object.keys(x)) {
-    defineOwn(out, k, toValue((x as Record<string, unknown>)[k], depth + 1));
-  }
-  return out;
-}
-
-function containsSensitive(x: unknown, depth = 0): boolean {
-  if (depth > 100 || x === null || typeof x !== "object") return false;
-  if (x instanceof ResolvedValue) return x.sensitive || containsSensitive(x.value, depth + 1);
-  if (x instanceof Uint8Array) return false;
-  if (Array.isArray(x)) return x.some((e) => containsSensitive(e, depth + 1));
-  return Object.values(x).some((e) => containsSensitive(e, depth + 1));
-}
-
 function normalizeResult(raw: unknown, registeredSensitive: boolean, name: string): Resolved {
   try {
     return { value: toValue(raw), sensitive: registeredSensitive || containsSensitive(raw) };
@@ -1302,74 +1174,4 @@ function serializeCall(args: (string | Uint8Array)[], kwargsAll: [string, string
     args.map((a) => typeof a === "string" ? a : { b: encodeBase64(a) }),
     kwargsAll,
   ]);
-}
-
-function redactText(text: string, secrets: string[]): string {
-  let out = text;
-  for (const s of secrets) {
-    if (s.length > 0) out = out.split(s).join(REDACTED);
-  }
-  return out;
-}
-
-function wrapResolverError(
-  e: unknown,
-  info: {
-    name: string;
-    key: string;
-    path: string;
-    source: SourceLocation | undefined;
-    secrets: string[];
-  },
-): HoloconfError {
-  const src = info.source ? formatSource(info.source) : undefined;
-  const shownKey = info.secrets.length > 0 ? redactText(info.key, info.secrets) : info.key;
-  let err: HoloconfError;
-  if (e instanceof NotFoundError && e.resource === undefined && e.code === "NOT_FOUND") {
-    const own = e.headline;
-    err = new NotFoundError(`Resource not found: ${shownKey}`, {
-      resource: shownKey,
-      resolver: e.resolver ?? info.name,
-      path: e.path ?? info.path,
-      ...(src ? { source: src } : {}),
-      detail: own ? [own, ...e.detail] : e.detail,
-      ...(e.help ? { help: e.help } : {}),
-      cause: e,
-    });
-  } else if (e instanceof HoloconfError) {
-    err = e.withContext({ path: info.path, resolver: info.name, ...(src ? { source: src } : {}) });
-  } else {
-    const text = e instanceof Error ? e.message : String(e);
-    err = new ResolverError(`Resolver '${info.name}' error: ${text}`, {
-      code: "RESOLVER_FAILED",
-      path: info.path,
-      resolver: info.name,
-      ...(src ? { source: src } : {}),
-      help: `Check the '${info.name}' resolver implementation`,
-      cause: e,
-    });
-  }
-  return info.secrets.length > 0 ? redactError(err, info.secrets) : err;
-}
-
-/** Replaces every secret text in an error's message parts, path and cause's message. */
-function redactError(err: HoloconfError, secrets: string[]): HoloconfError {
-  const cause = (err as { cause?: unknown }).cause;
-  if (cause instanceof Error && secrets.some((x) => x !== "" && cause.message.includes(x))) {
-    // The original stays reachable for debugging only in redacted form.
-    const copy = new Error(redactText(cause.message, secrets));
-    copy.name = cause.name;
-    (err as { cause?: unknown }).cause = copy;
-  }
-  err.headline = redactText(err.headline, secrets);
-  err.detail = err.detail.map((d) => redactText(d, secrets));
-  if (err.help) err.help = redactText(err.help, secrets);
-  if (err.path) err.path = redactText(err.path, secrets);
-  err.refresh();
-  return err;
-}
-
-function toHoloconfError(e: unknown, path: string): HoloconfError {
-  if (e instanceof HoloconfError) return e.withContext({ path });
-  return new ResolverError(e instanceof Error ? e.message : String(e), { path, cause: e });
 }
