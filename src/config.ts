@@ -689,8 +689,10 @@ export class Config {
    */
   async validateCollect(schema?: Schema): Promise<ValidationIssue[]> {
     const s = this.#requireSchema(schema);
-    const engine = s === this.#schema ? this.#engine : this.#scratchEngine(s);
-    const { data, coercion } = await engine.exportForValidation();
+    // One memo for every consumer: a schema that is not attached adds its coercion on top.
+    const { data, coercion } = await this.#engine.exportForValidation(
+      s === this.#schema ? undefined : s,
+    );
     const coerced = new Set(coercion.map((e) => pointer(e.path ?? "")));
     const issues: ValidationIssue[] = coercion.map((e) => ({
       path: pointer(e.path ?? ""),
@@ -701,12 +703,6 @@ export class Config {
       if (!coerced.has(issue.path)) issues.push(issue);
     }
     return issues;
-  }
-
-  #scratchEngine(s: Schema): Engine {
-    const e = this.#newEngine(this.#engine.root, runtimeCwd());
-    e.schema = s;
-    return e;
   }
 
   #requireSchema(schema: Schema | undefined): Schema {

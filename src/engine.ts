@@ -279,9 +279,15 @@ export class Engine {
    * coercion failed is kept as its uncoerced string and reported, any other failure is thrown
    * after everything settled (as a `ResolveAllError`).
    *
+   * With `other` (a schema that is not the attached one), its coercion rules are applied to the
+   * resolved strings as well, so validating against it shares this engine's memo.
+   *
+   * @param other Coercion rules of the schema being validated against, when not attached.
    * @returns Plain data (unredacted) and the coercion failures.
    */
-  async exportForValidation(): Promise<{ data: Value; coercion: TypeCoercionError[] }> {
+  async exportForValidation(
+    other?: SchemaHooks,
+  ): Promise<{ data: Value; coercion: TypeCoercionError[] }> {
     const ctx = this.#ctx(false);
     const leaves: { path: string; node: TreeNode }[] = [];
     collectInterpolated(this.root, "", leaves);
@@ -302,6 +308,18 @@ export class Engine {
     });
     if (failures.length > 0) throw new ResolveAllError(failures);
     const data = this.#exportNode(this.root, "", false, ctx, fallback);
+    if (other) {
+      for (const { path } of leaves) {
+        const r = fallback.get(path) ?? this.#memo.get(path);
+        if (!r || typeof r.value !== "string") continue;
+        const segs = parsePath(path);
+        const type = other.coercionTypeAt(segs);
+        if (!type) continue;
+        const c = coerceString(r.value, type);
+        if (c.ok) setAt(data, segs, c.value);
+        else coercion.push(coercionFailure(path, type, r));
+      }
+    }
     return { data, coercion };
   }
 
@@ -537,11 +555,7 @@ export class Engine {
     if (!type) return r;
     const coerced = coerceString(r.value, type);
     if (!coerced.ok) {
-      const err = new TypeCoercionError({
-        path,
-        expected: type,
-        got: `string (${r.sensitive ? REDACTED : JSON.stringify(r.value)})`,
-      });
+      const err = coercionFailure(path, type, r);
       UNCOERCED.set(err, r);
       throw err;
     }
@@ -1051,6 +1065,24 @@ export class Engine {
 }
 
 const NEVER_ABORTED = new AbortController().signal;
+
+function coercionFailure(path: string, type: string, r: Resolved): TypeCoercionError {
+  return new TypeCoercionError({
+    path,
+    expected: type,
+    got: `string (${r.sensitive ? REDACTED : JSON.stringify(r.value)})`,
+  });
+}
+
+/** Replaces the value at `segs` inside plain data (nothing happens if the path is not there). */
+function setAt(data: Value, segs: PathSegment[], value: Value): void {
+  const parent = navigateValue(data, segs.slice(0, -1));
+  const last = segs[segs.length - 1];
+  if (last === undefined || parent === null || typeof parent !== "object") return;
+  if (Array.isArray(parent) ? typeof last === "number" : typeof last === "string") {
+    (parent as Record<string | number, Value>)[last] = value;
+  }
+}
 
 function abortable<T>(
   p: Promise<T>,

@@ -212,3 +212,23 @@ Deno.test("a typed getter failure is 'Type coercion failed' with Path and Got li
 Deno.test("typed getters of a missing path are PathNotFoundError", async () => {
   await assert.rejects(typed().getString("missing"), PathNotFoundError);
 });
+
+Deno.test("validate() with a schema that is not attached coerces by it and reuses the memo", async () => {
+  let calls = 0;
+  const config = Config.loads("port: ${count:x}\nname: ${count:y}\n", {
+    resolvers: { count: (key: string) => key === "x" ? String(8000 + ++calls) : `n${++calls}` },
+  });
+  await config.get("port");
+  const schema = Schema.fromObject({
+    type: "object",
+    properties: { port: { type: "integer", maximum: 9000 }, name: { type: "integer" } },
+  });
+  const issues = await config.validateCollect(schema);
+  // port "8001" coerces to an integer and passes; name "n2" cannot be coerced: one issue.
+  assert.deepEqual(issues.map((i) => i.path), ["/name"]);
+  assert.match(issues[0]!.message, /must be integer/);
+  // port was resolved once by get() and not again by validation.
+  assert.equal(calls, 2);
+  // Validation never changes what get() returns: the schema is not attached.
+  assert.equal(await config.get("port"), "8001");
+});
