@@ -161,8 +161,10 @@ export class Engine {
   /** Attached schema hooks. */
   schema: SchemaHooks | undefined;
   #options: EngineOptions;
-  #memo = new Map<string, Resolved>();
-  #pending = new Map<string, Pending>();
+  // Keyed by node, not by path text: keys may contain `.` or `[` (`"a.b"` and `a: {b}` are two
+  // different values with the same printed path).
+  #memo = new Map<TreeNode, Resolved>();
+  #pending = new Map<TreeNode, Pending>();
   #inflight = new Map<string, Promise<Resolved>>();
   #templates = new Map<string, Template>();
   #baseDirs = new Map<string, string>();
@@ -247,10 +249,10 @@ export class Engine {
         ? signals[0]
         : AbortSignal.any(signals),
     };
-    const leaves: { path: string; node: TreeNode }[] = [];
-    collectInterpolated(this.root, "", leaves);
+    const leaves: Leaf[] = [];
+    collectInterpolated(this.root, "", [], leaves);
     const settled = await Promise.allSettled(
-      leaves.map(async ({ path, node }) => await this.#resolveNode(path, node, ctx)),
+      leaves.map(async ({ path, segs, node }) => await this.#resolveNode(path, segs, node, ctx)),
     );
     const failures: { path: string; error: HoloconfError }[] = [];
     settled.forEach((s, i) => {
@@ -259,7 +261,7 @@ export class Engine {
       }
     });
     if (failures.length > 0) throw new ResolveAllError(failures);
-    return await this.#resolveNode("", this.root, ctx);
+    return await this.#resolveNode("", [], this.root, ctx);
   }
 
   /**
@@ -270,8 +272,8 @@ export class Engine {
    */
   async exportResolved(redact: boolean): Promise<Value> {
     const ctx = this.#ctx(false);
-    await this.#resolveNode("", this.root, ctx);
-    return this.#exportNode(this.root, "", redact, ctx);
+    await this.#resolveNode("", [], this.root, ctx);
+    return this.#exportNode(this.root, "", [], redact, ctx);
   }
 
   /**
@@ -289,13 +291,13 @@ export class Engine {
     other?: SchemaHooks,
   ): Promise<{ data: Value; coercion: TypeCoercionError[] }> {
     const ctx = this.#ctx(false);
-    const leaves: { path: string; node: TreeNode }[] = [];
-    collectInterpolated(this.root, "", leaves);
+    const leaves: Leaf[] = [];
+    collectInterpolated(this.root, "", [], leaves);
     const coercion: TypeCoercionError[] = [];
     const failures: { path: string; error: HoloconfError }[] = [];
-    const fallback = new Map<string, Resolved>();
+    const fallback = new Map<TreeNode, Resolved>();
     const settled = await Promise.allSettled(
-      leaves.map(async ({ path, node }) => await this.#resolveNode(path, node, ctx)),
+      leaves.map(async ({ path, segs, node }) => await this.#resolveNode(path, segs, node, ctx)),
     );
     settled.forEach((s, i) => {
       if (s.status === "fulfilled") return;
@@ -303,16 +305,15 @@ export class Engine {
       const e = s.reason;
       if (e instanceof TypeCoercionError && UNCOERCED.has(e)) {
         coercion.push(e);
-        fallback.set(path, UNCOERCED.get(e)!);
+        fallback.set(leaves[i]!.node, UNCOERCED.get(e)!);
       } else failures.push({ path, error: toHoloconfError(e, path) });
     });
     if (failures.length > 0) throw new ResolveAllError(failures);
-    const data = this.#exportNode(this.root, "", false, ctx, fallback);
+    const data = this.#exportNode(this.root, "", [], false, ctx, fallback);
     if (other) {
-      for (const { path } of leaves) {
-        const r = fallback.get(path) ?? this.#memo.get(path);
+      for (const { path, segs, node } of leaves) {
+        const r = fallback.get(node) ?? this.#memo.get(node);
         if (!r || typeof r.value !== "string") continue;
-        const segs = parsePath(path);
         const type = other.coercionTypeAt(segs);
         if (!type) continue;
         const c = coerceString(r.value, type);
@@ -346,12 +347,9 @@ export class Engine {
    * @returns True when memoized or literal.
    */
   isResolved(path: string): boolean {
-    const segs = parsePath(path);
-    const canonical = formatPath(segs);
-    if (this.#memo.has(canonical)) return true;
     const node = this.rawNode(path);
     if (!node) return false;
-    return isLiteralTree(node, canonical, this.#memo);
+    return isLiteralTree(node, this.#memo);
   }
 
   // ---------------------------------------------------------------- navigation
@@ -383,7 +381,7 @@ export class Engine {
         // navigate inside the value this node resolves to
         const nodePath = formatPath(segs.slice(0, i));
         const rest = segs.slice(i);
-        return then(this.#resolveNode(nodePath, node, ctx), (r) => {
+        return then(this.#resolveNode(nodePath, segs.slice(0, i), node, ctx), (r) => {
           const inner = navigateValue(r.value, rest);
           if (inner === undefined) return this.#missing(segs, purpose);
           return { value: inner, sensitive: r.sensitive };
@@ -392,7 +390,7 @@ export class Engine {
       return this.#missing(segs, purpose);
     }
     const path = formatPath(segs);
-    return then(this.#resolveNode(path, node, ctx), (r) => {
+    return then(this.#resolveNode(path, segs, node, ctx), (r) => {
       const schema = this.schema;
       if (!schema) return r;
       if (r.value === null && purpose === "get" && !schema.allowsNull(segs)) {
@@ -419,15 +417,15 @@ export class Engine {
 
   // ---------------------------------------------------------------- nodes, memo, single-flight
 
-  #resolveNode(path: string, node: TreeNode, ctx: Ctx): MP<Resolved> {
+  #resolveNode(path: string, segs: PathSegment[], node: TreeNode, ctx: Ctx): MP<Resolved> {
     if (node.kind === "scalar") {
       if (typeof node.value !== "string" || !needsInterpolation(node.value)) {
         return { value: node.value, sensitive: false };
       }
     }
-    const memo = this.#memo.get(path);
+    const memo = this.#memo.get(node);
     if (memo) return memo;
-    const pending = this.#pending.get(path);
+    const pending = this.#pending.get(node);
     if (pending) return this.#waitFor(pending, ctx);
     if (ctx.depth > MAX_DEPTH) {
       throw new ParseError(
@@ -438,30 +436,30 @@ export class Engine {
     }
     const rec: Pending = { path, promise: undefined, waitsOn: new Set() };
     const generation = this.#generation;
-    this.#pending.set(path, rec);
+    this.#pending.set(node, rec);
     const waiter = ctx.waiter;
     waiter?.waitsOn.add(rec);
     const done = () => {
-      if (this.#pending.get(path) === rec) this.#pending.delete(path);
+      if (this.#pending.get(node) === rec) this.#pending.delete(node);
       waiter?.waitsOn.delete(rec);
     };
     const inner: Ctx = { ...ctx, waiter: rec };
     let r: MP<Resolved>;
     try {
-      r = this.#evaluateNode(path, node, inner);
+      r = this.#evaluateNode(path, segs, node, inner);
     } catch (e) {
       done();
       throw e;
     }
     if (!isPromiseLike(r)) {
       done();
-      if (generation === this.#generation) this.#memo.set(path, r);
+      if (generation === this.#generation) this.#memo.set(node, r);
       return r;
     }
     rec.promise = r.then(
       (v) => {
         done();
-        if (generation === this.#generation) this.#memo.set(path, v);
+        if (generation === this.#generation) this.#memo.set(node, v);
         return v;
       },
       (e) => {
@@ -496,14 +494,14 @@ export class Engine {
     return ctx.signal ? abortable(p, ctx.signal, target.path, ctx.deadline) : p;
   }
 
-  #evaluateNode(path: string, node: TreeNode, ctx: Ctx): MP<Resolved> {
+  #evaluateNode(path: string, segs: PathSegment[], node: TreeNode, ctx: Ctx): MP<Resolved> {
     switch (node.kind) {
       case "scalar": {
         const text = node.value as string;
         const template = this.#parse(text, path, node.source);
         return then(
           this.#evaluateTemplate(template, path, node.source, ctx),
-          (r) => this.#coerce(path, r),
+          (r) => this.#coerce(path, segs, r),
         );
       }
       case "map": {
@@ -511,7 +509,7 @@ export class Engine {
         const parts: MP<Resolved>[] = [];
         for (const [k, v] of node.entries) {
           keys.push(k);
-          parts.push(this.#resolveNode(path === "" ? k : `${path}.${k}`, v, ctx));
+          parts.push(this.#resolveNode(path === "" ? k : `${path}.${k}`, [...segs, k], v, ctx));
         }
         return then(all(parts), (rs) => {
           const out: { [key: string]: Value } = {};
@@ -524,7 +522,9 @@ export class Engine {
         });
       }
       case "seq": {
-        const parts = node.items.map((v, i) => this.#resolveNode(`${path}[${i}]`, v, ctx));
+        const parts = node.items.map((v, i) =>
+          this.#resolveNode(`${path}[${i}]`, [...segs, i], v, ctx)
+        );
         return then(all(parts), (rs) => ({
           value: rs.map((r) => r.value),
           sensitive: rs.some((r) => r.sensitive),
@@ -548,9 +548,8 @@ export class Engine {
     return t;
   }
 
-  #coerce(path: string, r: Resolved): Resolved {
+  #coerce(path: string, segs: PathSegment[], r: Resolved): Resolved {
     if (!this.schema || typeof r.value !== "string") return r;
-    const segs = parsePath(path);
     const type = this.schema.coercionTypeAt(segs);
     if (!type) return r;
     const coerced = coerceString(r.value, type);
@@ -1034,31 +1033,29 @@ export class Engine {
   #exportNode(
     node: TreeNode,
     path: string,
+    segs: PathSegment[],
     redact: boolean,
     ctx: Ctx,
-    fallback?: Map<string, Resolved>,
+    fallback?: Map<TreeNode, Resolved>,
   ): Value {
     switch (node.kind) {
       case "scalar": {
         if (typeof node.value !== "string" || !needsInterpolation(node.value)) return node.value;
-        const r = this.#memo.get(path) ?? fallback?.get(path) ??
-          (this.#resolveNode(path, node, ctx) as Resolved);
+        const r = this.#memo.get(node) ?? fallback?.get(node) ??
+          (this.#resolveNode(path, segs, node, ctx) as Resolved);
         return redact && r.sensitive ? REDACTED : cloneValue(r.value);
       }
       case "map": {
         const out: { [key: string]: Value } = {};
         for (const [k, v] of node.entries) {
-          defineOwn(
-            out,
-            k,
-            this.#exportNode(v, path === "" ? k : `${path}.${k}`, redact, ctx, fallback),
-          );
+          const childPath = path === "" ? k : `${path}.${k}`;
+          defineOwn(out, k, this.#exportNode(v, childPath, [...segs, k], redact, ctx, fallback));
         }
         return out;
       }
       case "seq":
         return node.items.map((v, i) =>
-          this.#exportNode(v, `${path}[${i}]`, redact, ctx, fallback)
+          this.#exportNode(v, `${path}[${i}]`, [...segs, i], redact, ctx, fallback)
         );
     }
   }
@@ -1131,39 +1128,40 @@ function child(node: TreeNode, seg: PathSegment): TreeNode | undefined {
   return undefined;
 }
 
-function isLiteralTree(node: TreeNode, path: string, memo: Map<string, Resolved>): boolean {
-  if (memo.has(path)) return true;
+function isLiteralTree(node: TreeNode, memo: Map<TreeNode, Resolved>): boolean {
+  if (memo.has(node)) return true;
   switch (node.kind) {
     case "scalar":
       return typeof node.value !== "string" || !needsInterpolation(node.value);
     case "map":
-      for (const [k, v] of node.entries) {
-        if (!isLiteralTree(v, path === "" ? k : `${path}.${k}`, memo)) return false;
-      }
+      for (const v of node.entries.values()) if (!isLiteralTree(v, memo)) return false;
       return true;
     case "seq":
-      return node.items.every((v, i) => isLiteralTree(v, `${path}[${i}]`, memo));
+      return node.items.every((v) => isLiteralTree(v, memo));
   }
 }
 
-function collectInterpolated(
-  node: TreeNode,
-  path: string,
-  out: { path: string; node: TreeNode }[],
-): void {
+/** An interpolated string of the raw tree with its position. */
+interface Leaf {
+  path: string;
+  segs: PathSegment[];
+  node: TreeNode;
+}
+
+function collectInterpolated(node: TreeNode, path: string, segs: PathSegment[], out: Leaf[]): void {
   switch (node.kind) {
     case "scalar":
       if (typeof node.value === "string" && needsInterpolation(node.value)) {
-        out.push({ path, node });
+        out.push({ path, segs, node });
       }
       return;
     case "map":
       for (const [k, v] of node.entries) {
-        collectInterpolated(v, path === "" ? k : `${path}.${k}`, out);
+        collectInterpolated(v, path === "" ? k : `${path}.${k}`, [...segs, k], out);
       }
       return;
     case "seq":
-      node.items.forEach((v, i) => collectInterpolated(v, `${path}[${i}]`, out));
+      node.items.forEach((v, i) => collectInterpolated(v, `${path}[${i}]`, [...segs, i], out));
       return;
   }
 }

@@ -757,3 +757,18 @@ Deno.test("a resolver's identity() takes part in single-flight de-duplication", 
   assert.deepEqual(await Promise.all(gets), ["k!", "k!", "k!"]);
   assert.equal(g.calls.length, 2);
 });
+
+Deno.test("keys containing dots never share a memo entry with the nested path they print as", async () => {
+  const config = Config.loads(
+    '"a.b": ${v:dotted}\na:\n  b: ${v:nested}\n"x[0]": ${v:bracket}\nx:\n  - ${v:item}\n',
+    { resolvers: { v: (key: string) => key } },
+  );
+  await config.resolveAll();
+  assert.deepEqual(await config.toObject({ resolve: true }), {
+    "a.b": "dotted",
+    a: { b: "nested" },
+    "x[0]": "bracket",
+    x: ["item"],
+  });
+  assert.equal(await config.get("a.b"), "nested");
+});
