@@ -9,6 +9,7 @@ import { startFakeAws } from "../tests/fakes/fake_aws.ts";
 import { configureSsm, reset, ssmResolver } from "../resolvers/aws/mod.ts";
 import { _setExtraClientConfig } from "../resolvers/aws/_clients.ts";
 import type { ResolverCall } from "../src/resolver.ts";
+import { makeResolverCall } from "../tests/_call.ts";
 
 /** One benchmark measurement. */
 export interface BenchResult {
@@ -46,31 +47,7 @@ function round(ms: number): number {
 }
 
 function benchCall(key: string): ResolverCall {
-  return {
-    args: [key],
-    kwargs: {},
-    kwargsAll: [],
-    signal: new AbortController().signal,
-    path: key,
-    config: { get: () => Promise.resolve(undefined), getSync: () => undefined },
-    resolver: "ssm",
-    source: undefined,
-    sensitiveInput: false,
-    context: {
-      baseDir: undefined,
-      fileRoots: [],
-      allowHttp: false,
-      httpAllowlist: [],
-      httpProxy: undefined,
-      httpProxyFromEnv: false,
-      httpCaBundle: undefined,
-      httpExtraCaBundle: undefined,
-      httpClientCert: undefined,
-      httpClientKey: undefined,
-      httpClientKeyPassword: undefined,
-      onWarning: () => {},
-    },
-  };
+  return makeResolverCall({ resolver: "ssm", args: [key], path: key });
 }
 
 /**

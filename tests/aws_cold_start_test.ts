@@ -11,9 +11,7 @@
 
 import assert from "node:assert/strict";
 import { startFakeAws } from "./fakes/fake_aws.ts";
-
-const ROOT = new URL("../", import.meta.url);
-const PACKAGES = ["client-ssm", "client-s3", "client-cloudformation"];
+import { AWS_SDK_PACKAGES, ROOT, runProbe, writeTripwireImportMap } from "./_tripwire.ts";
 
 Deno.test("mod.ts resolves a config without AWS references loading no @aws-sdk module", async () => {
   const dir = await Deno.makeTempDir({ prefix: "holoconf_cold_start_" });
@@ -23,24 +21,19 @@ Deno.test("mod.ts resolves a config without AWS references loading no @aws-sdk m
     cfn: { stack: { Out: "cfn-output" } },
   });
   try {
-    const denoJson = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
-    const imports: Record<string, string> = { ...denoJson.imports };
-    for (const pkg of PACKAGES) {
-      const specifier = `@aws-sdk/${pkg}`;
-      const real = imports[specifier];
-      assert.ok(real, `deno.json maps ${specifier}`);
-      const file = `${dir}/tripwire_${pkg}.js`;
-      await Deno.writeTextFile(
-        file,
-        `globalThis.__awsSdkLoads = [...(globalThis.__awsSdkLoads ?? []), ${
-          JSON.stringify(pkg)
-        }];\nexport * from ${JSON.stringify(real)};\n`,
-      );
-      imports[specifier] = new URL(`file://${file}`).href;
-    }
-    await Deno.writeTextFile(`${dir}/deno.json`, JSON.stringify({ imports }));
-    await Deno.writeTextFile(
-      `${dir}/probe.ts`,
+    await writeTripwireImportMap(
+      dir,
+      AWS_SDK_PACKAGES.map((pkg) => ({
+        specifier: `@aws-sdk/${pkg}`,
+        file: `tripwire_${pkg}.js`,
+        source: (real) =>
+          `globalThis.__awsSdkLoads = [...(globalThis.__awsSdkLoads ?? []), ${
+            JSON.stringify(pkg)
+          }];\nexport * from ${JSON.stringify(real)};\n`,
+      })),
+    );
+    const report = await runProbe(
+      dir,
       `import { Config } from ${JSON.stringify(new URL("mod.ts", ROOT).href)};
 import { configureCfn, configureS3, configureSsm } from ${
         JSON.stringify(new URL("resolvers/aws/mod.ts", ROOT).href)
@@ -62,35 +55,20 @@ configureCfn({ endpoint: Deno.args[0], region: "us-east-1" });
 const others = await Config.loads("s: \${s3:bucket/key.txt}\\nc: \${cfn:stack/Out}\\n").resolveAll();
 console.log(JSON.stringify({ resolved, afterLocal, afterSsm, value, others, afterAll: loads() }));
 `,
-    );
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--no-check",
-        "--no-lock",
-        "--allow-env",
-        "--allow-read",
-        "--allow-net=127.0.0.1",
-        "--config",
-        `${dir}/deno.json`,
-        `${dir}/probe.ts`,
-        fake.url,
-      ],
-      env: {
-        COLD_START_ENV: "prod",
-        AWS_ACCESS_KEY_ID: "AKIDCOLDSTART",
-        AWS_SECRET_ACCESS_KEY: "fake-secret",
-        AWS_REGION: "us-east-1",
-        AWS_SHARED_CREDENTIALS_FILE: `${dir}/no-credentials`,
-        AWS_CONFIG_FILE: `${dir}/no-config`,
-        AWS_EC2_METADATA_DISABLED: "true",
+      {
+        permissions: ["--allow-env", "--allow-read", "--allow-net=127.0.0.1"],
+        args: [fake.url],
+        env: {
+          COLD_START_ENV: "prod",
+          AWS_ACCESS_KEY_ID: "AKIDCOLDSTART",
+          AWS_SECRET_ACCESS_KEY: "fake-secret",
+          AWS_REGION: "us-east-1",
+          AWS_SHARED_CREDENTIALS_FILE: `${dir}/no-credentials`,
+          AWS_CONFIG_FILE: `${dir}/no-config`,
+          AWS_EC2_METADATA_DISABLED: "true",
+        },
       },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = new TextDecoder().decode(out.stderr);
-    assert.equal(out.code, 0, stderr);
-    const report = JSON.parse(new TextDecoder().decode(out.stdout).trim());
+    );
     assert.deepEqual(report.resolved, {
       app: { env: "prod", port: "8080" },
       db: { host: "db.prod.internal", url: "postgres://db.prod.internal:8080/x", tags: ["a", "b"] },

@@ -8,6 +8,7 @@ import {
 } from "../../resolvers/http.ts";
 import { NotFoundError, ParseError, ResolverError } from "../../src/errors.ts";
 import type { ResolverCall, ResolverContext, ResolverObject } from "../../src/resolver.ts";
+import { makeResolverCall } from "../_call.ts";
 
 const TLS_DIR = new URL("../fixtures/tls/", import.meta.url).pathname;
 const CA_PEM = Deno.readTextFileSync(`${TLS_DIR}ca.pem`);
@@ -23,36 +24,15 @@ interface CallSpec {
 }
 
 function makeCall(key: string, spec: CallSpec = {}): ResolverCall {
-  const kwargsAll = spec.kwargs ?? [];
-  const kwargs: Record<string, string> = {};
-  for (const [k, v] of kwargsAll) kwargs[k] = v;
-  const context: ResolverContext = {
-    baseDir: undefined,
-    fileRoots: [],
-    allowHttp: true,
-    httpAllowlist: [],
-    httpProxy: undefined,
-    httpProxyFromEnv: false,
-    httpCaBundle: undefined,
-    httpExtraCaBundle: undefined,
-    httpClientCert: undefined,
-    httpClientKey: undefined,
-    httpClientKeyPassword: undefined,
-    onWarning: () => {},
-    ...spec.context,
-  };
-  return {
-    args: key === "" ? [] : [key],
-    kwargs,
-    kwargsAll,
-    signal: spec.signal ?? new AbortController().signal,
-    path: "remote",
-    config: { get: () => Promise.resolve(undefined), getSync: () => undefined },
+  return makeResolverCall({
     resolver: spec.resolver ?? "http",
-    source: undefined,
-    sensitiveInput: spec.sensitiveInput ?? false,
-    context,
-  };
+    args: key === "" ? [] : [key],
+    kwargs: spec.kwargs,
+    signal: spec.signal,
+    sensitiveInput: spec.sensitiveInput,
+    path: "remote",
+    context: { allowHttp: true, ...spec.context },
+  });
 }
 
 function call(

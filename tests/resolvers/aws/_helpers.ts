@@ -4,7 +4,8 @@
 import { type FakeAws, type FakeAwsOptions, startFakeAws } from "../../fakes/fake_aws.ts";
 import { configureCfn, configureS3, configureSsm, reset } from "../../../resolvers/aws/mod.ts";
 import { _setExtraClientConfig } from "../../../resolvers/aws/_clients.ts";
-import type { ResolverCall, ResolverContext } from "../../../src/resolver.ts";
+import type { ResolverCall } from "../../../src/resolver.ts";
+import { makeResolverCall } from "../../_call.ts";
 
 const ENV_KEYS = [
   "AWS_ACCESS_KEY_ID",
@@ -85,38 +86,18 @@ export async function withFakeAws(
   }
 }
 
-const CONTEXT: ResolverContext = {
-  baseDir: undefined,
-  fileRoots: [],
-  allowHttp: false,
-  httpAllowlist: [],
-  httpProxy: undefined,
-  httpProxyFromEnv: false,
-  httpCaBundle: undefined,
-  httpExtraCaBundle: undefined,
-  httpClientCert: undefined,
-  httpClientKey: undefined,
-  httpClientKeyPassword: undefined,
-  onWarning: () => {},
-};
-
-/** A resolver call as the engine would pass it. */
+/** A resolver call as the engine would pass it (see tests/_call.ts for the defaults). */
 export function makeCall(
   resolver: string,
   arg: string | undefined,
   options: { kwargs?: Record<string, string>; signal?: AbortSignal; sensitiveInput?: boolean } = {},
 ): ResolverCall {
-  const kwargs = options.kwargs ?? {};
-  return {
-    args: arg === undefined ? [] : [arg],
-    kwargs,
-    kwargsAll: Object.entries(kwargs),
-    signal: options.signal ?? new AbortController().signal,
-    path: "test.value",
-    config: { get: () => Promise.resolve(undefined), getSync: () => undefined },
+  return makeResolverCall({
     resolver,
-    source: undefined,
-    sensitiveInput: options.sensitiveInput ?? false,
-    context: CONTEXT,
-  };
+    args: arg === undefined ? [] : [arg],
+    kwargs: options.kwargs,
+    signal: options.signal,
+    sensitiveInput: options.sensitiveInput,
+    path: "test.value",
+  });
 }

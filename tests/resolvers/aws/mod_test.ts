@@ -11,6 +11,7 @@ import {
 } from "../../../resolvers/aws/mod.ts";
 import { _clientCacheSize, effectiveSettings } from "../../../resolvers/aws/_clients.ts";
 import { makeCall, withFakeAws } from "./_helpers.ts";
+import { AWS_SDK_PACKAGES, ROOT, runProbe, writeTripwireImportMap } from "../../_tripwire.ts";
 
 Deno.test("settings precedence: kwargs > per-service > global > SDK default", () => {
   reset();
@@ -108,23 +109,20 @@ Deno.test("per-service endpoint and global region reach the request", async () =
 Deno.test("importing resolvers/aws/mod.ts loads no @aws-sdk module until first use", async () => {
   const dir = await Deno.makeTempDir({ prefix: "holoconf_aws_import_" });
   try {
-    const root = new URL("../../../", import.meta.url);
-    const denoJson = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));
-    const tripwire = new URL(`file://${dir}/tripwire.js`).href;
-    await Deno.writeTextFile(
-      `${dir}/tripwire.js`,
-      "globalThis.__awsSdkEvaluations = (globalThis.__awsSdkEvaluations ?? 0) + 1;\n" +
-        "export class SSMClient { constructor() { throw new Error('tripwire'); } }\n" +
-        "export class S3Client {}\nexport class CloudFormationClient {}\n",
+    await writeTripwireImportMap(
+      dir,
+      AWS_SDK_PACKAGES.map((pkg) => ({
+        specifier: `@aws-sdk/${pkg}`,
+        file: "tripwire.js",
+        source: () =>
+          "globalThis.__awsSdkEvaluations = (globalThis.__awsSdkEvaluations ?? 0) + 1;\n" +
+          "export class SSMClient { constructor() { throw new Error('tripwire'); } }\n" +
+          "export class S3Client {}\nexport class CloudFormationClient {}\n",
+      })),
     );
-    const imports: Record<string, string> = {};
-    for (const [k, v] of Object.entries(denoJson.imports as Record<string, string>)) {
-      imports[k] = k.startsWith("@aws-sdk/") ? tripwire : v;
-    }
-    await Deno.writeTextFile(`${dir}/deno.json`, JSON.stringify({ imports }));
-    const modUrl = new URL("resolvers/aws/mod.ts", root).href;
-    await Deno.writeTextFile(
-      `${dir}/probe.ts`,
+    const modUrl = new URL("resolvers/aws/mod.ts", ROOT).href;
+    const report = await runProbe(
+      dir,
       `import { ssmResolver } from ${JSON.stringify(modUrl)};
 const g = globalThis as { __awsSdkEvaluations?: number };
 const afterImport = g.__awsSdkEvaluations ?? 0;
@@ -133,23 +131,8 @@ const call = { args: ["/x"], kwargs: {}, signal: new AbortController().signal,
 await ssmResolver.resolve("/x", call).catch(() => {});
 console.log(JSON.stringify({ afterImport, afterUse: g.__awsSdkEvaluations ?? 0 }));
 `,
+      { permissions: ["-A"] },
     );
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--no-check",
-        "--no-lock",
-        "-A",
-        "--config",
-        `${dir}/deno.json`,
-        `${dir}/probe.ts`,
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = new TextDecoder().decode(out.stderr);
-    assert.equal(out.code, 0, stderr);
-    const report = JSON.parse(new TextDecoder().decode(out.stdout).trim());
     assert.deepEqual(report, { afterImport: 0, afterUse: 1 });
   } finally {
     await Deno.remove(dir, { recursive: true });
