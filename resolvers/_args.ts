@@ -44,22 +44,8 @@ export function shown(text: string, call: ResolverCall): string {
   return call.sensitiveInput ? REDACTED : text;
 }
 
-/**
- * Sets an own, enumerable data property, so that keys such as `__proto__` stay data and never
- * change the object's prototype.
- */
-export function setDataProperty(
-  target: Record<string, unknown>,
-  key: string,
-  value: unknown,
-): void {
-  Object.defineProperty(target, key, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
-}
+/** Sets an own data property (`__proto__` stays data): the tree module's helper. */
+export { defineOwn as setDataProperty } from "../src/tree.ts";
 
 /** 1-based line and column (in UTF-16 code units) of `offset` in `text`. */
 export function lineColumn(text: string, offset: number): { line: number; column: number } {

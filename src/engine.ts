@@ -500,7 +500,7 @@ export class Engine {
         const text = node.value as string;
         const template = this.#parse(text, path, node.source);
         return then(
-          this.#evaluateTemplate(template, path, node.source, ctx),
+          this.#evaluateParts(template, path, node.source, ctx),
           (r) => this.#coerce(path, segs, r),
         );
       }
@@ -563,8 +563,12 @@ export class Engine {
 
   // ---------------------------------------------------------------- templates and calls
 
-  #evaluateTemplate(
-    t: Template,
+  /**
+   * A template or an argument value: exactly one interpolation keeps its type, anything else is
+   * a concatenation.
+   */
+  #evaluateParts(
+    t: { parts: Part[] },
     path: string,
     source: SourceLocation | undefined,
     ctx: Ctx,
@@ -595,18 +599,6 @@ export class Engine {
       }
       return secrets ? { value: s, sensitive, secrets } : { value: s, sensitive };
     });
-  }
-
-  #evaluateArg(
-    a: ArgValue,
-    path: string,
-    source: SourceLocation | undefined,
-    ctx: Ctx,
-  ): MP<Resolved> {
-    if (a.parts.length === 1 && a.parts[0]!.kind === "interp") {
-      return this.#evaluateInterp(a.parts[0]!, path, source, ctx);
-    }
-    return this.#concat(a.parts, path, source, ctx);
   }
 
   #evaluateInterp(
@@ -660,7 +652,7 @@ export class Engine {
     ctx: Ctx,
   ): MP<{ given: boolean; on: boolean; inherited: boolean }> {
     if (!v) return { given: false, on: false, inherited: false };
-    return then(this.#evaluateArg(v, path, source, ctx), (r) => ({
+    return then(this.#evaluateParts(v, path, source, ctx), (r) => ({
       given: true,
       on: stringify(r.value).trim().toLowerCase() === "true",
       inherited: r.sensitive,
@@ -674,7 +666,7 @@ export class Engine {
     source: SourceLocation | undefined,
     ctx: Ctx,
   ): MP<Resolved> {
-    return then(this.#evaluateArg(v, path, source, ctx), (r) => ({
+    return then(this.#evaluateParts(v, path, source, ctx), (r) => ({
       value: stringify(r.value),
       sensitive: r.sensitive || sensitiveOn,
     }));
@@ -696,7 +688,7 @@ export class Engine {
     }
     return then(
       all([
-        this.#evaluateArg(first, path, source, ctx),
+        this.#evaluateParts(first, path, source, ctx),
         this.#sensitiveFlag(sensitive, path, source, ctx),
       ]),
       ([target, flag]) => {
@@ -786,8 +778,8 @@ export class Engine {
       });
     }
     const { sensitive, deflt, rest } = this.#kwargs(call);
-    const argParts = call.args.map((a) => this.#evaluateArg(a, path, source, ctx));
-    const kwParts = rest.map((k) => this.#evaluateArg(k.value, path, source, ctx));
+    const argParts = call.args.map((a) => this.#evaluateParts(a, path, source, ctx));
+    const kwParts = rest.map((k) => this.#evaluateParts(k.value, path, source, ctx));
     return then(
       all([all(argParts), all(kwParts), this.#sensitiveFlag(sensitive, path, source, ctx)]),
       (

@@ -7,6 +7,7 @@
 
 import { dump } from "js-yaml";
 import { encodeBase64 } from "./_bytes.ts";
+import { defineOwn } from "./tree.ts";
 
 /**
  * Formats plain data as YAML or JSON.
@@ -44,15 +45,7 @@ function bytesAsBase64(v: unknown): unknown {
   if (v !== null && typeof v === "object") {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(v)) {
-      const value = bytesAsBase64((v as Record<string, unknown>)[k]);
-      if (k === "__proto__") {
-        Object.defineProperty(out, k, {
-          value,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      } else out[k] = value;
+      defineOwn(out, k, bytesAsBase64((v as Record<string, unknown>)[k]));
     }
     return out;
   }

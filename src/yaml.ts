@@ -9,6 +9,7 @@
  * @module
  */
 
+import { locateJsonError } from "./_json_error.ts";
 import {
   CORE_SCHEMA,
   type DocumentDirective,
@@ -679,119 +680,4 @@ function plainToTree(value: unknown, maxDepth: number, file: string): TreeNode {
     return { kind: "map", entries };
   };
   return walk(value, 0);
-}
-
-const JSON_WS = new Set([" ", "\t", "\n", "\r"]);
-const JSON_NUMBER_REGEXP = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const JSON_ESCAPE_REGEXP = /\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/y;
-
-/**
- * Finds the first error of invalid JSON text (only called after `JSON.parse` failed, whose
- * messages vary between engines and may quote the input). Iterative: no recursion.
- */
-function locateJsonError(text: string): { offset: number; reason: string } {
-  let i = 0;
-  const n = text.length;
-  // Stack of open containers: "{" or "[".
-  const stack: string[] = [];
-  const ws = () => {
-    while (i < n && JSON_WS.has(text[i] as string)) i++;
-  };
-  const fail = (reason: string, at = i) => ({ offset: at, reason });
-  const unexpected = () =>
-    i >= n ? fail("unexpected end of input") : fail(`unexpected character '${text[i]}'`);
-  const string = (): { offset: number; reason: string } | undefined => {
-    // text[i] === '"'
-    i++;
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c === 0x22) {
-        i++;
-        return undefined;
-      }
-      if (c === 0x5c) {
-        JSON_ESCAPE_REGEXP.lastIndex = i;
-        if (!JSON_ESCAPE_REGEXP.test(text)) return fail("invalid escape in string");
-        i = JSON_ESCAPE_REGEXP.lastIndex;
-        continue;
-      }
-      if (c < 0x20) return fail("control character in string");
-      i++;
-    }
-    return fail("unterminated string");
-  };
-  // After a value: expect ',' or the closer of the container, or the end.
-  let expectValue = true;
-  for (;;) {
-    ws();
-    if (expectValue) {
-      const c = text[i];
-      if (c === "{" || c === "[") {
-        stack.push(c);
-        i++;
-        ws();
-        if (text[i] === (c === "{" ? "}" : "]")) {
-          stack.pop();
-          i++;
-          expectValue = false;
-          continue;
-        }
-        if (c === "{") {
-          if (text[i] !== '"') {
-            return i >= n ? unexpected() : fail("expected a double-quoted property name");
-          }
-          const err = string();
-          if (err) return err;
-          ws();
-          if (text[i] !== ":") {
-            return i >= n ? unexpected() : fail("expected ':' after property name");
-          }
-          i++;
-        }
-        continue;
-      }
-      if (c === '"') {
-        const err = string();
-        if (err) return err;
-      } else if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) {
-        JSON_NUMBER_REGEXP.lastIndex = i;
-        if (!JSON_NUMBER_REGEXP.test(text)) return fail("invalid number");
-        i = JSON_NUMBER_REGEXP.lastIndex;
-      } else if (text.startsWith("true", i)) i += 4;
-      else if (text.startsWith("false", i)) i += 5;
-      else if (text.startsWith("null", i)) i += 4;
-      else return unexpected();
-      expectValue = false;
-      continue;
-    }
-    const top = stack[stack.length - 1];
-    if (top === undefined) {
-      if (i < n) return fail("unexpected content after the JSON value");
-      // Should not happen (JSON.parse failed); report the end.
-      return fail("invalid JSON", n);
-    }
-    const c = text[i];
-    if (c === (top === "{" ? "}" : "]")) {
-      stack.pop();
-      i++;
-      continue;
-    }
-    if (c !== ",") {
-      return i >= n ? unexpected() : fail(`expected ',' or '${top === "{" ? "}" : "]"}'`);
-    }
-    i++;
-    ws();
-    if (text[i] === "}" || text[i] === "]") return fail("trailing comma");
-    if (top === "{") {
-      if (text[i] !== '"') {
-        return i >= n ? unexpected() : fail("expected a double-quoted property name");
-      }
-      const err = string();
-      if (err) return err;
-      ws();
-      if (text[i] !== ":") return i >= n ? unexpected() : fail("expected ':' after property name");
-      i++;
-    }
-    expectValue = true;
-  }
 }

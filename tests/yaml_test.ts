@@ -282,10 +282,10 @@ Deno.test("parseJsonTree is strict JSON with positions", () => {
   const cases: [string, number, number, RegExp][] = [
     ['{"a": 1,}', 1, 9, /trailing comma/],
     ['{\n  "a": [1,\n  2,]\n}', 3, 5, /trailing comma/],
-    ["{'a': 1}", 1, 2, /double-quoted/],
-    ['{"a": 1} // comment', 1, 10, /unexpected content/],
-    ['{"a": tru}', 1, 7, /unexpected character/],
-    ["", 1, 1, /unexpected end/],
+    ["{'a': 1}", 1, 2, /key must be a string/],
+    ['{"a": 1} // comment', 1, 10, /trailing characters/],
+    ['{"a": tru}', 1, 7, /expected value/],
+    ["", 1, 1, /EOF while parsing a value/],
   ];
   for (const [text, line, column, reason] of cases) {
     const e = parseErrorOf(() => parseJsonTree(text, { file: "bad.json" }));

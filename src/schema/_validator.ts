@@ -6,6 +6,7 @@
 // this project's machine: importing it costs ≈ 3 ms (ajv: ≈ 40-50 ms plus ≈ 30 ms per
 // compiled schema).
 
+import { defineOwn } from "../tree.ts";
 import type { OutputUnit, SchemaDraft, Validator } from "@cfworker/json-schema";
 import { HoloconfError, ParseError, type ValidationIssue } from "../errors.ts";
 import { encodeBase64 } from "../_bytes.ts";
@@ -162,7 +163,7 @@ function toInstance(value: unknown, depth: number): unknown {
   if (value instanceof Map) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of value) {
-      if (v !== undefined) setMember(out, String(k), toInstance(v, depth + 1));
+      if (v !== undefined) defineOwn(out, String(k), toInstance(v, depth + 1));
     }
     return out;
   }
@@ -175,25 +176,11 @@ function toInstance(value: unknown, depth: number): unknown {
     const converted = v === undefined ? undefined : toInstance(v, depth + 1);
     if ((converted !== v || v === undefined) && out === undefined) {
       out = {};
-      for (let j = 0; j < i; j++) setMember(out, keys[j]!, obj[keys[j]!]);
+      for (let j = 0; j < i; j++) defineOwn(out, keys[j]!, obj[keys[j]!]);
     }
-    if (out !== undefined && converted !== undefined) setMember(out, k, converted);
+    if (out !== undefined && converted !== undefined) defineOwn(out, k, converted);
   }
   return out ?? value;
-}
-
-/** Sets an own data property; a `__proto__` key stays data. */
-function setMember(obj: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === "__proto__") {
-    Object.defineProperty(obj, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  } else {
-    obj[key] = value;
-  }
 }
 
 interface TranslateContext {

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { defineOwn } from "../tree.ts";
 import { HoloconfError, NotFoundError, ParseError, type ValidationIssue } from "../errors.ts";
 import { readTextFileSync, RuntimeFileError } from "../runtime.ts";
 import { parseYamlValue } from "../yaml.ts";
@@ -492,13 +493,13 @@ export class Schema {
     if (nodes.length === 0) return copyData(value, depth);
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
-      setData(out, key, this.#fillChild(value[key], this.#children(nodes, key), depth + 1));
+      defineOwn(out, key, this.#fillChild(value[key], this.#children(nodes, key), depth + 1));
     }
     for (const key of this.#info(nodes).properties) {
       if (hasOwn(out, key)) continue;
       const child = this.#children(nodes, key);
       const d = defaultOf(child);
-      if (d.found) setData(out, key, this.#fill(copyDefault(d.value, 0), child, depth + 1));
+      if (d.found) defineOwn(out, key, this.#fill(copyDefault(d.value, 0), child, depth + 1));
     }
     return out;
   }
@@ -688,27 +689,13 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** Sets an own data property; a `__proto__` key stays data (never sets the prototype). */
-function setData(obj: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === "__proto__") {
-    Object.defineProperty(obj, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  } else {
-    obj[key] = value;
-  }
-}
-
 /** A deep copy of plain objects and arrays; other values are returned as they are. */
 function copyData(value: unknown, depth: number): unknown {
   if (depth > MAX_FILL_DEPTH) throw new RangeError("Value nested too deeply to fill defaults");
   if (Array.isArray(value)) return value.map((v) => copyData(v, depth + 1));
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) setData(out, key, copyData(value[key], depth + 1));
+  for (const key of Object.keys(value)) defineOwn(out, key, copyData(value[key], depth + 1));
   return out;
 }
 
@@ -719,6 +706,6 @@ function copyDefault(value: unknown, depth: number): unknown {
   if (Array.isArray(value)) return value.map((v) => copyDefault(v, depth + 1));
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) setData(out, key, copyDefault(value[key], depth + 1));
+  for (const key of Object.keys(value)) defineOwn(out, key, copyDefault(value[key], depth + 1));
   return out;
 }
