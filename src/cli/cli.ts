@@ -240,16 +240,7 @@ async function runDump(ctx: Context, cmd: DumpCommand): Promise<number> {
       return 1;
     }
   }
-  if (cmd.output !== undefined) {
-    try {
-      ctx.io.writeFile(absPath(ctx.io.cwd, cmd.output), line(text));
-    } catch (error) {
-      printError(ctx, `Cannot write ${cmd.output}: ${messageOf(error)}`);
-      return 2;
-    }
-    ctx.io.stderr(`${ctx.err.green("✓")} Wrote to ${cmd.output}\n`);
-    return 0;
-  }
+  if (cmd.output !== undefined) return writeOutput(ctx, cmd.output, text, "Wrote to");
   if (text !== "") ctx.io.stdout(line(text));
   return 0;
 }
@@ -407,17 +398,22 @@ async function runSchema(ctx: Context, cmd: SchemaCommand): Promise<number> {
       : toYamlText(schema.toObject());
   }
   if (cmd.output !== undefined) {
-    try {
-      ctx.io.writeFile(absPath(ctx.io.cwd, cmd.output), line(text));
-    } catch (error) {
-      printError(ctx, `Cannot write ${cmd.output}: ${messageOf(error)}`);
-      return 2;
-    }
     const what = cmd.action === "template" ? "template" : "docs";
-    ctx.io.stderr(`${ctx.err.green("✓")} Wrote ${what} to ${cmd.output}\n`);
-    return 0;
+    return writeOutput(ctx, cmd.output, text, `Wrote ${what} to`);
   }
   ctx.io.stdout(line(text));
+  return 0;
+}
+
+/** Writes `-o FILE` output: `✓ <done> FILE` on stderr, exit 0; exit 2 when it cannot write. */
+function writeOutput(ctx: Context, file: string, text: string, done: string): number {
+  try {
+    ctx.io.writeFile(absPath(ctx.io.cwd, file), line(text));
+  } catch (error) {
+    printError(ctx, `Cannot write ${file}: ${messageOf(error)}`);
+    return 2;
+  }
+  ctx.io.stderr(`${ctx.err.green("✓")} ${done} ${file}\n`);
   return 0;
 }
 
