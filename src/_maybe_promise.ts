@@ -24,3 +24,18 @@ export function attempt<T>(f: () => MP<T>, onError: (e: unknown) => MP<T>): MP<T
   }
   return isPromiseLike(r) ? r.catch(onError) : r;
 }
+
+/**
+ * `all(items.map(f))`, safe when `f` throws part-way: promises already started are given a
+ * handler before the error propagates, so their later rejection is never unhandled.
+ */
+export function allOf<T, U>(items: readonly T[], f: (item: T, index: number) => MP<U>): MP<U[]> {
+  const out: MP<U>[] = [];
+  try {
+    for (let i = 0; i < items.length; i++) out.push(f(items[i]!, i));
+  } catch (e) {
+    for (const p of out) if (isPromiseLike(p)) p.catch(() => {});
+    throw e;
+  }
+  return all(out);
+}

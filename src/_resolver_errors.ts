@@ -14,7 +14,8 @@ import {
   type SourceLocation,
 } from "./errors.ts";
 
-const REDACTED = "[REDACTED]";
+/** What replaces a sensitive value or text. */
+export const REDACTED = "[REDACTED]";
 
 export function redactText(text: string, secrets: string[]): string {
   let out = text;

@@ -12,19 +12,14 @@ import {
   ValidationError,
   type ValidationIssue,
 } from "./errors.ts";
-import {
-  type BatchOptions,
-  cloneValue,
-  Engine,
-  type Resolved,
-  type TraceEvent,
-  type Value,
-} from "./engine.ts";
+import { type BatchOptions, Engine, setSourceBase, type TraceEvent } from "./engine.ts";
+import { cloneValue, type Resolved, type Value } from "./value.ts";
+import { describeValue } from "./schema/coerce.ts";
 import { loadTrees, type PathSpec } from "./loader.ts";
 import { mergeTrees } from "./merge.ts";
 import { formatPath, parsePath, type PathSegment } from "./path.ts";
 import { ResolverRegistry } from "./registry.ts";
-import type { ConfigHandle, RegisterOptions, Resolver, ResolverContext } from "./resolver.ts";
+import type { RegisterOptions, Resolver, ResolverContext } from "./resolver.ts";
 import { cwd as runtimeCwd } from "./runtime.ts";
 import { Schema } from "./schema/schema.ts";
 import { fromPlain, type MapNode, toPlain, type TreeNode } from "./tree.ts";
@@ -147,6 +142,8 @@ export class Config {
     for (const [name, r] of Object.entries(options.resolvers ?? {})) {
       this.#registry.register(name, r, { force: true });
     }
+    // Values parsed from a string keep their basePath through merges into other configs.
+    if (basePath !== undefined && files.length === 0) setSourceBase(root, basePath);
     this.#engine = this.#newEngine(root, cwd);
     if (options.schema !== undefined) {
       this.setSchema(
@@ -162,7 +159,6 @@ export class Config {
       basePath: this.#settings.basePath,
       cwd,
       onTrace: this.#settings.onTrace,
-      handle: (scope): ConfigHandle => scope,
     });
   }
 
@@ -888,18 +884,7 @@ function pointer(path: string): string {
 }
 
 function coercionError(path: string, expected: string, r: Resolved): TypeCoercionError {
-  return new TypeCoercionError({ path, expected, got: describe(r) });
-}
-
-function describe(r: Resolved): string {
-  const v = r.value;
-  if (v === null) return "null";
-  if (typeof v === "string") return `string (${r.sensitive ? '"[REDACTED]"' : JSON.stringify(v)})`;
-  if (typeof v === "boolean") return "boolean";
-  if (typeof v === "number") return Number.isInteger(v) ? "integer" : "float";
-  if (v instanceof Uint8Array) return "bytes";
-  if (Array.isArray(v)) return "sequence";
-  return "mapping";
+  return new TypeCoercionError({ path, expected, got: describeValue(r.value, r.sensitive) });
 }
 
 function applyDefaults(data: Value, schema: Schema): Value {

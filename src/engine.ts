@@ -37,22 +37,20 @@ import {
   type SlotLease,
   type TimeoutKind,
 } from "./scheduler.ts";
-import { bytesToText, encodeBase64 } from "./_bytes.ts";
-import { all, attempt, type MP, then } from "./_maybe_promise.ts";
+import { bytesToText } from "./_bytes.ts";
+import { allOf, attempt, type MP, then } from "./_maybe_promise.ts";
 import {
   cloneValue,
-  containsSensitive,
   navigateValue,
   type Resolved,
   stringify,
   toValue,
   type Value,
 } from "./value.ts";
-import { redactError, toHoloconfError, wrapResolverError } from "./_resolver_errors.ts";
+import { REDACTED, redactError, toHoloconfError, wrapResolverError } from "./_resolver_errors.ts";
 
 export type { Resolved, Value } from "./value.ts";
-export { cloneValue, stringify } from "./value.ts";
-import { coerceString } from "./schema/coerce.ts";
+import { coerceString, describeValue } from "./schema/coerce.ts";
 import { dirname, resolve as resolvePosix } from "./_posix.ts";
 
 /** One resolver invocation, reported after it settles (never carries the value). */
@@ -93,8 +91,6 @@ export interface EngineOptions {
   basePath: string | undefined;
   /** Working directory to make source files absolute. */
   cwd: string;
-  /** The handle resolvers receive as `call.config` (nested calls are routed through it). */
-  handle: (nested: NestedScope) => ConfigHandle;
   /** Trace listener. */
   onTrace?: ((event: TraceEvent) => void) | undefined;
 }
@@ -107,14 +103,6 @@ export interface BatchOptions {
   maxConcurrency?: number | undefined;
   /** Caller's abort signal. */
   signal?: AbortSignal | undefined;
-}
-
-/** The scope a resolver's own `call.config.get()` runs in. */
-export interface NestedScope {
-  /** Resolves a path from inside a resolver call. */
-  get(path: string): Promise<unknown>;
-  /** Same, synchronously. */
-  getSync(path: string): unknown;
 }
 
 /** A node being resolved: the vertex of the wait-for graph. */
@@ -140,7 +128,6 @@ interface Ctx {
 }
 
 const MAX_DEPTH = 100;
-const REDACTED = "[REDACTED]";
 
 /** Thrown by `getSync` when an asynchronous resolver is needed. */
 function asyncRequired(path: string): ResolverError {
@@ -165,7 +152,8 @@ export class Engine {
   // different values with the same printed path).
   #memo = new Map<TreeNode, Resolved>();
   #pending = new Map<TreeNode, Pending>();
-  #inflight = new Map<string, Promise<Resolved>>();
+  /** Identical calls in flight, with the node that started each (for cycles and deadlines). */
+  #inflight = new Map<string, { promise: Promise<Resolved>; owner: Pending | undefined }>();
   #templates = new Map<string, Template>();
   #baseDirs = new Map<string, string>();
   #batcher = new Batcher<ResolverCall>();
@@ -199,10 +187,10 @@ export class Engine {
    */
   getResolved(
     path: string,
-    mode: { sync: boolean; nested?: Pending | undefined; batch?: Ctx | undefined },
+    mode: { sync: boolean; nested?: Pending | undefined },
   ): MP<Resolved> {
     const segments = parsePath(path);
-    const ctx: Ctx = mode.batch ?? {
+    const ctx: Ctx = {
       sync: mode.sync,
       depth: 0,
       waiter: mode.nested,
@@ -273,7 +261,7 @@ export class Engine {
   async exportResolved(redact: boolean): Promise<Value> {
     const ctx = this.#ctx(false);
     await this.#resolveNode("", [], this.root, ctx);
-    return this.#exportNode(this.root, "", [], redact, ctx);
+    return await this.#exportNode(this.root, "", [], redact, ctx);
   }
 
   /**
@@ -304,12 +292,13 @@ export class Engine {
       const path = leaves[i]!.path;
       const e = s.reason;
       if (e instanceof TypeCoercionError && UNCOERCED.has(e)) {
-        coercion.push(e);
+        // A reference to a value that failed coercion fails with the same error: report it once.
+        if (!coercion.includes(e)) coercion.push(e);
         fallback.set(leaves[i]!.node, UNCOERCED.get(e)!);
       } else failures.push({ path, error: toHoloconfError(e, path) });
     });
     if (failures.length > 0) throw new ResolveAllError(failures);
-    const data = this.#exportNode(this.root, "", [], false, ctx, fallback);
+    const data = await this.#exportNode(this.root, "", [], false, ctx, fallback);
     if (other) {
       for (const { path, segs, node } of leaves) {
         const r = fallback.get(node) ?? this.#memo.get(node);
@@ -405,8 +394,9 @@ export class Engine {
     });
   }
 
-  #missing(segs: PathSegment[], _purpose: "get" | "ref"): Resolved {
-    const d = this.schema?.defaultAt(segs);
+  #missing(segs: PathSegment[], purpose: "get" | "ref"): Resolved {
+    // A reference applies default= before the schema default: it handles both itself.
+    const d = purpose === "get" ? this.schema?.defaultAt(segs) : undefined;
     if (d?.found) return { value: toValue(d.value), sensitive: false };
     const path = formatPath(segs);
     throw new PathNotFoundError("Path not found", {
@@ -505,27 +495,27 @@ export class Engine {
         );
       }
       case "map": {
-        const keys: string[] = [];
-        const parts: MP<Resolved>[] = [];
-        for (const [k, v] of node.entries) {
-          keys.push(k);
-          parts.push(this.#resolveNode(path === "" ? k : `${path}.${k}`, [...segs, k], v, ctx));
-        }
-        return then(all(parts), (rs) => {
+        const entries = [...node.entries];
+        const parts = allOf(
+          entries,
+          ([k, v]) => this.#resolveNode(path === "" ? k : `${path}.${k}`, [...segs, k], v, ctx),
+        );
+        return then(parts, (rs) => {
           const out: { [key: string]: Value } = {};
           let sensitive = false;
           rs.forEach((r, i) => {
-            defineOwn(out, keys[i]!, r.value);
+            defineOwn(out, entries[i]![0], r.value);
             sensitive ||= r.sensitive;
           });
           return { value: out, sensitive };
         });
       }
       case "seq": {
-        const parts = node.items.map((v, i) =>
-          this.#resolveNode(`${path}[${i}]`, [...segs, i], v, ctx)
+        const parts = allOf(
+          node.items,
+          (v, i) => this.#resolveNode(`${path}[${i}]`, [...segs, i], v, ctx),
         );
-        return then(all(parts), (rs) => ({
+        return then(parts, (rs) => ({
           value: rs.map((r) => r.value),
           sensitive: rs.some((r) => r.sensitive),
         }));
@@ -580,12 +570,14 @@ export class Engine {
   }
 
   #concat(parts: Part[], path: string, source: SourceLocation | undefined, ctx: Ctx): MP<Resolved> {
-    const pieces = parts.map((p): MP<Resolved> =>
-      p.kind === "text"
-        ? { value: p.text, sensitive: false }
-        : this.#evaluateInterp(p, path, source, ctx)
+    const pieces = allOf(
+      parts,
+      (p): MP<Resolved> =>
+        p.kind === "text"
+          ? { value: p.text, sensitive: false }
+          : this.#evaluateInterp(p, path, source, ctx),
     );
-    return then(all(pieces), (rs) => {
+    return then(pieces, (rs) => {
       let s = "";
       let sensitive = false;
       let secrets: string[] | undefined;
@@ -686,11 +678,12 @@ export class Engine {
         ...(source ? { source: formatSource(source) } : {}),
       });
     }
+    const inputs = allOf<() => MP<unknown>, unknown>([
+      () => this.#evaluateParts(first, path, source, ctx),
+      () => this.#sensitiveFlag(sensitive, path, source, ctx),
+    ], (f) => f());
     return then(
-      all([
-        this.#evaluateParts(first, path, source, ctx),
-        this.#sensitiveFlag(sensitive, path, source, ctx),
-      ]),
+      inputs,
       ([target, flag]) => {
         const t = target as Resolved;
         if (!t.sensitive) return this.#refTo(t, flag as RefFlag, deflt, path, source, ctx);
@@ -728,11 +721,14 @@ export class Engine {
         help: `Check that '${formatPath(segs)}' exists in the configuration`,
       });
     };
-    if (raw === "null") return useFallback();
+    // Precedence for a missing or null target: default=, then the schema default, then an error.
+    if (raw !== "present") return useFallback();
+    const wanted = formatPath(segs);
     const resolved = attempt(
       () => this.#resolveSegments(segs, { ...ctx, depth: ctx.depth + 1 }, "ref"),
       (e) => {
-        if (e instanceof PathNotFoundError && raw === "missing") return useFallback();
+        // Missing inside a value produced by a resolver (`${data.b,default=5}`).
+        if (e instanceof PathNotFoundError && e.path === wanted) return useFallback();
         throw e;
       },
     );
@@ -778,16 +774,18 @@ export class Engine {
       });
     }
     const { sensitive, deflt, rest } = this.#kwargs(call);
-    const argParts = call.args.map((a) => this.#evaluateParts(a, path, source, ctx));
-    const kwParts = rest.map((k) => this.#evaluateParts(k.value, path, source, ctx));
+    // Every argument, keyword value and the sensitive flag, in one batch (order matters below).
+    const thunks: (() => MP<unknown>)[] = [
+      ...call.args.map((a) => () => this.#evaluateParts(a, path, source, ctx)),
+      ...rest.map((k) => () => this.#evaluateParts(k.value, path, source, ctx)),
+      () => this.#sensitiveFlag(sensitive, path, source, ctx),
+    ];
     return then(
-      all([all(argParts), all(kwParts), this.#sensitiveFlag(sensitive, path, source, ctx)]),
-      (
-        [argsR, kwR, flagR],
-      ) => {
-        const args = argsR as Resolved[];
-        const kws = kwR as Resolved[];
-        const flag = flagR as { given: boolean; on: boolean; inherited: boolean };
+      allOf(thunks, (f) => f()),
+      (results) => {
+        const args = results.slice(0, call.args.length) as Resolved[];
+        const kws = results.slice(call.args.length, call.args.length + rest.length) as Resolved[];
+        const flag = results[results.length - 1] as RefFlag & { given: boolean };
         const secrets: string[] = [];
         let sensitiveInput = flag.inherited;
         const argValues = args.map((r) => {
@@ -853,14 +851,16 @@ export class Engine {
       Promise.resolve(this.getResolved(p, { sync: false, nested: pending })).then((r) =>
         cloneValue(r.value)
       );
-    return this.#options.handle({
+    return {
       get: (p) => lease.current ? lease.current.lend(() => get(p)) : get(p),
       getSync: (p) =>
         cloneValue((this.getResolved(p, { sync: true, nested: pending }) as Resolved).value),
-    });
+    };
   }
 
   #baseDir(source: SourceLocation | undefined): string | undefined {
+    const own = source ? SOURCE_BASE.get(source) : undefined;
+    if (own !== undefined) return own;
     const file = source?.file;
     if (file === undefined || file === "<string>" || file === "<json>" || file === "<object>") {
       return this.#options.basePath;
@@ -912,11 +912,25 @@ export class Engine {
       sensitiveInput: info.sensitiveInput,
       context: this.#contextFor(source),
     };
+    LEASES.set(call, lease);
     const shownKey = info.sensitiveInput ? REDACTED : key;
-    const identity = name + "\u0000" + serializeCall(args, kwargsAll) + "\u0000" +
-      (obj?.identity ? obj.identity(key, call) : "") + "\u0000" + (call.context.baseDir ?? "");
-    const shared = this.#inflight.get(identity);
-    if (shared) return shared;
+    // Single-flight: an identical call in flight is shared. Synchronous resolvers finish before
+    // anyone could share them, so they skip building the key.
+    const identity = obj?.synchronous ? undefined : name + "\u0000" +
+      serializeCall(args, kwargsAll) + "\u0000" + (obj?.identity ? obj.identity(key, call) : "");
+    const shared = identity === undefined ? undefined : this.#inflight.get(identity);
+    if (shared) {
+      // Waiting on a call another node started: the same wait-for graph (cycles) and this
+      // request's own deadline apply as for waiting on that node.
+      return shared.owner
+        ? this.#waitFor(
+          { path: shared.owner.path, promise: shared.promise, waitsOn: shared.owner.waitsOn },
+          ctx,
+        )
+        : ctx.signal
+        ? abortable(shared.promise, ctx.signal, path, ctx.deadline)
+        : shared.promise;
+    }
 
     const timeout = reg.timeout ?? getSchedulerSettings().defaultTimeout;
     const timeoutError = (kind: TimeoutKind, reason: unknown): Error => {
@@ -955,8 +969,14 @@ export class Engine {
     };
 
     const finish = (raw: unknown): Resolved => {
+      let r: Resolved;
+      try {
+        r = normalizeResult(raw, reg.sensitive, name);
+      } catch (e) {
+        return fail(e);
+      }
       emit("ok");
-      return normalizeResult(raw, reg.sensitive, name);
+      return r;
     };
     const fail = (e: unknown): never => {
       const err = wrapResolverError(e, { name, key, path, source, secrets: info.secrets });
@@ -980,17 +1000,14 @@ export class Engine {
         raw = this.#batcher.enqueue(group, key, call, {
           size: Math.max(1, obj!.batchSize ?? 10),
           runMany: (keys, calls, signal, l) => {
-            lease.current = l;
-            for (const c of calls) c.signal = signal;
+            for (const c of calls) {
+              c.signal = signal;
+              const holder = LEASES.get(c);
+              if (holder) holder.current = l;
+            }
             return obj!.resolveMany!(keys, calls);
           },
-          task: {
-            timeout,
-            signal: ctx.signal,
-            batchLimit: ctx.batchLimit,
-            bypassLimit: ctx.nested,
-            timeoutError,
-          },
+          task: { timeout, signal: ctx.signal, batchLimit: ctx.batchLimit, timeoutError },
         });
       } else {
         raw = runCall<unknown>({
@@ -1002,7 +1019,7 @@ export class Engine {
           timeout,
           signal: ctx.signal,
           batchLimit: ctx.batchLimit,
-          bypassLimit: ctx.nested,
+          // Nested calls take slots like any other: the caller lends its own while it waits.
           inlineIfFull: ctx.sync && obj?.synchronous === true,
           timeoutError,
         });
@@ -1012,11 +1029,14 @@ export class Engine {
     }
     if (!isPromiseLike(raw)) return finish(raw);
     const p = (raw as Promise<unknown>).then(finish, fail);
-    this.#inflight.set(identity, p);
-    const forget = () => {
-      if (this.#inflight.get(identity) === p) this.#inflight.delete(identity);
-    };
-    p.then(forget, forget);
+    if (identity !== undefined) {
+      const entry = { promise: p, owner: pending };
+      this.#inflight.set(identity, entry);
+      const forget = () => {
+        if (this.#inflight.get(identity) === entry) this.#inflight.delete(identity);
+      };
+      p.then(forget, forget);
+    }
     return p;
   }
 
@@ -1029,25 +1049,41 @@ export class Engine {
     redact: boolean,
     ctx: Ctx,
     fallback?: Map<TreeNode, Resolved>,
-  ): Value {
+  ): MP<Value> {
     switch (node.kind) {
       case "scalar": {
         if (typeof node.value !== "string" || !needsInterpolation(node.value)) return node.value;
+        // Normally memoized by now; resolves again if the memo was cleared meanwhile.
         const r = this.#memo.get(node) ?? fallback?.get(node) ??
-          (this.#resolveNode(path, segs, node, ctx) as Resolved);
-        return redact && r.sensitive ? REDACTED : cloneValue(r.value);
+          this.#resolveNode(path, segs, node, ctx);
+        return then(r, (v) => (redact && v.sensitive ? REDACTED : cloneValue(v.value)));
       }
       case "map": {
-        const out: { [key: string]: Value } = {};
-        for (const [k, v] of node.entries) {
-          const childPath = path === "" ? k : `${path}.${k}`;
-          defineOwn(out, k, this.#exportNode(v, childPath, [...segs, k], redact, ctx, fallback));
-        }
-        return out;
+        const entries = [...node.entries];
+        return then(
+          allOf(
+            entries,
+            ([k, v]) =>
+              this.#exportNode(
+                v,
+                path === "" ? k : `${path}.${k}`,
+                [...segs, k],
+                redact,
+                ctx,
+                fallback,
+              ),
+          ),
+          (values) => {
+            const out: { [key: string]: Value } = {};
+            values.forEach((v, i) => defineOwn(out, entries[i]![0], v));
+            return out;
+          },
+        );
       }
       case "seq":
-        return node.items.map((v, i) =>
-          this.#exportNode(v, `${path}[${i}]`, [...segs, i], redact, ctx, fallback)
+        return allOf(
+          node.items,
+          (v, i) => this.#exportNode(v, `${path}[${i}]`, [...segs, i], redact, ctx, fallback),
         );
     }
   }
@@ -1055,12 +1091,31 @@ export class Engine {
 
 const NEVER_ABORTED = new AbortController().signal;
 
+/** `basePath` of values parsed from a string, kept with their sources so it survives merges. */
+const SOURCE_BASE = new WeakMap<SourceLocation, string>();
+
+/**
+ * Records `dir` as the directory relative `${file:}` paths of this tree resolve against (for
+ * trees parsed from a string with a `basePath`; file-loaded values use their file's directory).
+ *
+ * @param tree A freshly parsed tree.
+ * @param dir Absolute directory.
+ */
+export function setSourceBase(tree: TreeNode, dir: string): void {
+  const stack: TreeNode[] = [tree];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.source) SOURCE_BASE.set(node.source, dir);
+    if (node.kind === "map") { for (const v of node.entries.values()) stack.push(v); }
+    else if (node.kind === "seq") { for (const v of node.items) stack.push(v); }
+  }
+}
+
+/** The slot-lease holder of each call, so batched calls lend the group's slot too. */
+const LEASES = new WeakMap<ResolverCall, { current?: SlotLease }>();
+
 function coercionFailure(path: string, type: string, r: Resolved): TypeCoercionError {
-  return new TypeCoercionError({
-    path,
-    expected: type,
-    got: `string (${r.sensitive ? REDACTED : JSON.stringify(r.value)})`,
-  });
+  return new TypeCoercionError({ path, expected: type, got: describeValue(r.value, r.sensitive) });
 }
 
 /** Replaces the value at `segs` inside plain data (nothing happens if the path is not there). */
@@ -1181,7 +1236,10 @@ function findPath(from: Pending, to: Pending): Pending[] | undefined {
 
 function normalizeResult(raw: unknown, registeredSensitive: boolean, name: string): Resolved {
   try {
-    return { value: toValue(raw), sensitive: registeredSensitive || containsSensitive(raw) };
+    // Sensitivity is collected by the same walk that unwraps ResolvedValues (Maps included).
+    const found = { sensitive: registeredSensitive };
+    const value = toValue(raw, 0, found);
+    return { value, sensitive: found.sensitive };
   } catch (e) {
     throw new ResolverError(`Resolver '${name}' returned an unsupported value`, {
       code: "RESOLVER_BAD_VALUE",
@@ -1193,7 +1251,8 @@ function normalizeResult(raw: unknown, registeredSensitive: boolean, name: strin
 
 function serializeCall(args: (string | Uint8Array)[], kwargsAll: [string, string][]): string {
   return JSON.stringify([
-    args.map((a) => typeof a === "string" ? a : { b: encodeBase64(a) }),
+    // Bytes by identity: memoized values hand the same Uint8Array to every consumer.
+    args.map((a) => typeof a === "string" ? a : { bytes: idOf(a) }),
     kwargsAll,
   ]);
 }

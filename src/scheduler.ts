@@ -22,7 +22,9 @@ export class Semaphore {
   #limit: number;
   #active = 0;
   #peak = 0;
-  #queue: Array<(() => void) | undefined> = [];
+  // Waiters in arrival order; an aborted waiter clears its own entry (entries are objects, so
+  // compacting the queue never makes a waiter clear someone else's).
+  #queue: Array<{ grant: (() => void) | undefined }> = [];
   #head = 0;
 
   /** @param limit Slots (≥ 1). */
@@ -58,6 +60,7 @@ export class Semaphore {
 
   /** Takes a slot if one is free. @returns Whether a slot was taken. */
   tryAcquire(): boolean {
+    while (this.#head < this.#queue.length && !this.#queue[this.#head]!.grant) this.#head++;
     if (this.#active < this.#limit && this.#head >= this.#queue.length) {
       this.#take();
       return true;
@@ -74,15 +77,16 @@ export class Semaphore {
   acquire(signal?: AbortSignal): Promise<void> {
     if (this.tryAcquire()) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const index = this.#queue.length;
+      const entry: { grant: (() => void) | undefined } = { grant: undefined };
       const onAbort = () => {
-        this.#queue[index] = undefined;
+        entry.grant = undefined;
         reject(signal?.reason);
       };
-      this.#queue.push(() => {
+      entry.grant = () => {
         signal?.removeEventListener("abort", onAbort);
         resolve();
-      });
+      };
+      this.#queue.push(entry);
       if (signal) {
         if (signal.aborted) onAbort();
         else signal.addEventListener("abort", onAbort, { once: true });
@@ -103,8 +107,7 @@ export class Semaphore {
 
   #drain(): void {
     while (this.#active < this.#limit && this.#head < this.#queue.length) {
-      const next = this.#queue[this.#head];
-      this.#queue[this.#head++] = undefined;
+      const next = this.#queue[this.#head++]!.grant;
       if (next) {
         this.#take();
         next();
@@ -207,6 +210,8 @@ export function schedulerStats(): { active: number; peak: number; resetPeak: () 
   const l = state().limiter;
   return { active: l.active, peak: l.peak, resetPeak: () => l.resetPeak() };
 }
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** How a call ended for timing purposes. */
 export type TimeoutKind = "call" | "deadline";
@@ -381,7 +386,8 @@ function guard<T>(
       reject(err);
     };
     const onOuterAbort = () => fail("deadline", outer?.reason);
-    if (task.timeout > 0 && Number.isFinite(task.timeout)) {
+    // Beyond 2^31-1 ms timers fire at once: treat such limits as none.
+    if (task.timeout > 0 && task.timeout <= MAX_TIMER_MS) {
       timer = setTimeout(() => fail("call", undefined), task.timeout);
     }
     if (outer) {
@@ -501,8 +507,9 @@ export class Batcher<C> {
     // A timeout or abort of the group request fails each call with its own error (naming its
     // own path and key), not one error shared by the group.
     const timeouts = new WeakMap<Error, { kind: TimeoutKind; reason: unknown }>();
-    Promise.resolve(
-      runCall<unknown[]>({
+    let request: unknown[] | Promise<unknown[]>;
+    try {
+      request = runCall<unknown[]>({
         ...spec.task,
         timeoutError: (kind, reason) => {
           const e = spec.task.timeoutError(kind, reason);
@@ -510,8 +517,12 @@ export class Batcher<C> {
           return e;
         },
         run: (signal, lease) => spec.runMany(keys, calls, signal, lease),
-      }),
-    )
+      });
+    } catch (e) {
+      // A resolveMany that throws synchronously fails its group, like a rejection.
+      request = Promise.reject(e);
+    }
+    Promise.resolve(request)
       .then(
         (results) => {
           entries.forEach((e, i) => {

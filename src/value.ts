@@ -61,7 +61,7 @@ export function cloneValue(v: Value): Value {
   return out;
 }
 
-export function toValue(x: unknown, depth = 0): Value {
+export function toValue(x: unknown, depth = 0, found?: { sensitive: boolean }): Value {
   if (depth > 10_000) throw new RangeError("Resolved value nested too deeply");
   if (x === undefined || x === null) return null;
   switch (typeof x) {
@@ -83,27 +83,22 @@ export function toValue(x: unknown, depth = 0): Value {
   if (x instanceof Uint8Array) return x;
   if (x instanceof ArrayBuffer) return new Uint8Array(x);
   if (ArrayBuffer.isView(x)) return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
-  if (x instanceof ResolvedValue) return toValue(x.value, depth + 1);
-  if (Array.isArray(x)) return x.map((e) => toValue(e, depth + 1));
+  if (x instanceof ResolvedValue) {
+    if (x.sensitive && found) found.sensitive = true;
+    return toValue(x.value, depth + 1, found);
+  }
+  if (Array.isArray(x)) return x.map((e) => toValue(e, depth + 1, found));
   if (x instanceof Date) return x.toISOString();
   if (x instanceof Map) {
     const out: { [key: string]: Value } = {};
-    for (const [k, v] of x) defineOwn(out, String(k), toValue(v, depth + 1));
+    for (const [k, v] of x) defineOwn(out, String(k), toValue(v, depth + 1, found));
     return out;
   }
   const out: { [key: string]: Value } = {};
   for (const k of Object.keys(x)) {
-    defineOwn(out, k, toValue((x as Record<string, unknown>)[k], depth + 1));
+    defineOwn(out, k, toValue((x as Record<string, unknown>)[k], depth + 1, found));
   }
   return out;
-}
-
-export function containsSensitive(x: unknown, depth = 0): boolean {
-  if (depth > 100 || x === null || typeof x !== "object") return false;
-  if (x instanceof ResolvedValue) return x.sensitive || containsSensitive(x.value, depth + 1);
-  if (x instanceof Uint8Array) return false;
-  if (Array.isArray(x)) return x.some((e) => containsSensitive(e, depth + 1));
-  return Object.values(x).some((e) => containsSensitive(e, depth + 1));
 }
 
 export function navigateValue(v: Value, segs: PathSegment[]): Value | undefined {
