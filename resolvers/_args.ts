@@ -44,19 +44,38 @@ export function shown(text: string, call: ResolverCall): string {
   return call.sensitiveInput ? REDACTED : text;
 }
 
-/** Sets an own data property (`__proto__` stays data): the tree module's helper. */
-export { defineOwn as setDataProperty } from "../src/tree.ts";
+const SAFE_NAME_REGEXP = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
 
-/** 1-based line and column (in UTF-16 code units) of `offset` in `text`. */
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  const end = Math.min(offset, text.length);
-  for (let i = 0; i < end; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
+/**
+ * The name of an error for a message that must not carry its text: its `name` (unless it is
+ * the generic `Error`), else its `code`; anything that does not look like an identifier is
+ * reported as `Error`.
+ */
+export function errorName(err: unknown): string {
+  if (typeof err === "object" && err !== null) {
+    const e = err as { name?: unknown; code?: unknown; Code?: unknown };
+    for (const v of [e.name !== "Error" ? e.name : undefined, e.code, e.Code, e.name]) {
+      if (typeof v === "string" && SAFE_NAME_REGEXP.test(v)) return v;
     }
   }
-  return { line, column: end - lineStart + 1 };
+  return "Error";
 }
+
+/**
+ * A stand-in `cause` for an error whose text (or whose own causes' text) may quote a sensitive
+ * input: a new error with the same name and no original text anywhere, not even in a `cause`.
+ */
+export function redactedCause(err: unknown): Error {
+  const name = errorName(err);
+  const stand = new Error(`${name} (message hidden: an input of the call was sensitive)`);
+  stand.name = name;
+  return stand;
+}
+
+/** The error itself as a `cause`, or its {@linkcode redactedCause} when an input was sensitive. */
+export function causeFor(err: unknown, call: ResolverCall): unknown {
+  return call.sensitiveInput ? redactedCause(err) : err;
+}
+
+/** Sets an own data property (`__proto__` stays data): the tree module's helper. */
+export { defineOwn as setDataProperty } from "../src/tree.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { decodeBase64, utf8OrUndefined } from "../src/_bytes.ts";
+import { base64FinalBitsCanonical, decodeBase64, utf8OrUndefined } from "../src/_bytes.ts";
 import { ParseError } from "../src/errors.ts";
 import type { ResolverCall, ResolverObject } from "../src/resolver.ts";
 import { previewDetail } from "./_args.ts";
@@ -23,12 +23,16 @@ function base64Problem(text: string): string {
   if (text.length % 4 !== 0) {
     return `invalid length ${text.length} (padded base64 has a multiple of 4 characters)`;
   }
+  if (pad > 0 && !base64FinalBitsCanonical(text)) {
+    return `non-zero unused bits in the character at offset ${pad - 1}`;
+  }
   return "invalid padding";
 }
 
 /**
  * The `base64` resolver: **decodes** its argument. Surrounding blanks are trimmed; then only
- * the standard alphabet (`A–Z a–z 0–9 + /`) with correct `=` padding is accepted. The result
+ * the standard alphabet (`A–Z a–z 0–9 + /`) with correct `=` padding, and zero bits in the unused
+ * low bits before the padding (`QQ==`, not `QR==`), is accepted. The result
  * is a string when the decoded bytes are valid UTF-8, else a `Uint8Array`.
  *
  * @throws {ParseError} "Invalid base64: <reason>" (with an input preview unless the input

@@ -65,28 +65,56 @@ function sizeLimitError(size: number): ResolverError {
   );
 }
 
+/** What fflate does not expose of a central-directory entry. */
+interface ZipEntryFields {
+  /** The "encrypted" flag (general purpose bit 0). */
+  encrypted: boolean;
+  /** The declared CRC-32 of the member's content. */
+  crc: number;
+}
+
 /**
- * Whether the central-directory entry number `index` has the "encrypted" flag (general
- * purpose bit 0). fflate does not expose this flag, so this reads just that field; fflate has
- * already walked the same directory successfully when this runs.
+ * The flags and CRC-32 of central-directory entry number `index`. fflate does not expose them,
+ * so this reads just those fields; fflate has already walked the same directory successfully
+ * when this runs.
  */
-function zipEntryEncrypted(data: Uint8Array, index: number): boolean {
+function zipEntryFields(data: Uint8Array, index: number): ZipEntryFields | undefined {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const u16 = (at: number) => at + 2 <= data.length ? view.getUint16(at, true) : 0;
   const u32 = (at: number) => at >= 0 && at + 4 <= data.length ? view.getUint32(at, true) : 0;
   let end = data.length - 22;
   while (end >= 0 && u32(end) !== 0x06054b50) end--;
-  if (end < 0) return false;
+  if (end < 0) return undefined;
   let offset = u32(end + 16);
   if (u32(end - 20) === 0x07064b50) {
     const z64 = u32(end - 12);
     if (u32(z64) === 0x06064b50) offset = u32(z64 + 48);
   }
   for (let i = 0; i < index; i++) {
-    if (u32(offset) !== 0x02014b50) return false;
+    if (u32(offset) !== 0x02014b50) return undefined;
     offset += 46 + u16(offset + 28) + u16(offset + 30) + u16(offset + 32);
   }
-  return u32(offset) === 0x02014b50 && (u16(offset + 8) & 1) === 1;
+  if (u32(offset) !== 0x02014b50) return undefined;
+  return { encrypted: (u16(offset + 8) & 1) === 1, crc: u32(offset + 16) };
+}
+
+let crcTable: Uint32Array | undefined;
+
+/** CRC-32 (IEEE 802.3, as ZIP uses) of `bytes`. */
+function crc32(bytes: Uint8Array): number {
+  if (crcTable === undefined) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  let crc = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) {
+    crc = (crcTable[(crc ^ (bytes[i] as number)) & 0xff] as number) ^ (crc >>> 8);
+  }
+  return (crc ^ 0xffffffff) >>> 0;
 }
 
 function extractZip(
@@ -125,8 +153,14 @@ function extractZip(
     });
   }
   const password = call.kwargs["password"];
+  const fields = zipEntryFields(data, index);
+  if (fields === undefined) {
+    throw new ResolverError("Invalid ZIP archive", {
+      detail: "The central directory cannot be read",
+    });
+  }
   // Method 99 is WinZip AES; bit 0 of the flags marks ZipCrypto (and AES) entries.
-  if (info.compression === 99 || zipEntryEncrypted(data, index)) {
+  if (info.compression === 99 || fields.encrypted) {
     if (password === undefined) {
       throw new ResolverError(
         `ZIP file '${name}' is password-protected but no password provided. Use password=... kwarg`,
@@ -155,7 +189,8 @@ function extractZip(
   let taken = false;
   let out: Uint8Array | undefined;
   try {
-    // The declared size bounds the output buffer: a member that inflates to more is cut.
+    // The declared size bounds the output buffer: a member that inflates to more is cut, which
+    // the CRC check below catches.
     const files = fflate.unzipSync(data, {
       filter(file) {
         if (taken || file.name !== member) return false;
@@ -170,8 +205,16 @@ function extractZip(
       cause: e,
     });
   }
-  if (out === undefined) return new Uint8Array(0);
+  out ??= new Uint8Array(0);
   if (out.length > MAX_EXTRACTED_BYTES) throw sizeLimitError(out.length);
+  if (out.length !== info.originalSize || crc32(out) !== fields.crc) {
+    throw new ResolverError(`Corrupt ZIP member '${name}'`, {
+      detail: out.length !== info.originalSize
+        ? `It holds ${out.length} bytes, the archive declares ${info.originalSize}`
+        : "Its CRC-32 does not match the one the archive declares",
+      help: "The archive is damaged or was altered; recreate it",
+    });
+  }
   return out;
 }
 
@@ -217,6 +260,74 @@ function tarName(name: string): string {
   return name.replace(/^(?:\.?\/)+/, "");
 }
 
+const UTF8 = new TextDecoder();
+
+/** A NUL-terminated header field. */
+function tarField(data: Uint8Array, at: number, size: number): string {
+  const field = data.subarray(at, Math.min(at + size, data.length));
+  const nul = field.indexOf(0);
+  return UTF8.decode(nul < 0 ? field : field.subarray(0, nul));
+}
+
+/** The `path` record of a pax extended header (`<len> key=value\n` records), if any. */
+function paxPath(body: Uint8Array): string | undefined {
+  let path: string | undefined;
+  let at = 0;
+  while (at < body.length) {
+    const space = body.indexOf(0x20, at);
+    if (space < 0) break;
+    const length = Number(UTF8.decode(body.subarray(at, space)));
+    if (!Number.isInteger(length) || length <= space - at) break;
+    const record = UTF8.decode(body.subarray(space + 1, at + length)).replace(/\n$/, "");
+    const eq = record.indexOf("=");
+    if (eq > 0 && record.slice(0, eq) === "path") path = record.slice(eq + 1);
+    at += length;
+  }
+  return path;
+}
+
+/**
+ * The position, among the entries nanotar hands to its `filter` (every header except pax and
+ * GNU long-name ones), of the first regular file whose full name is `wanted`. nanotar neither
+ * joins the ustar `prefix` field to the name nor keeps names as written (it resolves `..`), so
+ * the headers are walked here the way nanotar walks them, and names are built exactly: a pax
+ * `path` or GNU long name, else `prefix/name`. Returns -1 when there is no such member.
+ */
+function tarMemberIndex(data: Uint8Array, wanted: string): number {
+  let offset = 0;
+  let index = 0;
+  let longName: string | undefined;
+  while (offset < data.length - 512) {
+    const shortName = tarField(data, offset, 100);
+    if (shortName.length === 0) break;
+    const size = Number.parseInt(
+      String.fromCharCode(...data.subarray(offset + 124, offset + 136)),
+      8,
+    );
+    const type = String.fromCharCode(data[offset + 156] ?? 0).replace("\0", "") || "0";
+    if (!(size >= 0)) break; // unreadable size: nanotar cannot read on either
+    const next = offset + 512 + 512 * Math.ceil(size / 512);
+    if (type === "x" || type === "g" || type === "L" || type === "N" || type === "K") {
+      const body = data.subarray(offset + 512, offset + 512 + size);
+      if (type === "x") longName = paxPath(body);
+      else if (type === "g") longName = undefined;
+      else if (type !== "K") longName = tarField(body, 0, body.length);
+      offset = next;
+      continue;
+    }
+    let name = longName ?? shortName;
+    if (longName === undefined && tarField(data, offset + 257, 5) === "ustar") {
+      const prefix = tarField(data, offset + 345, 155);
+      if (prefix !== "") name = `${prefix}/${shortName}`;
+    }
+    longName = undefined;
+    if ((type === "0" || type === "7") && tarName(name) === wanted) return index;
+    index++;
+    offset = next;
+  }
+  return -1;
+}
+
 function extractTar(
   nanotar: Nanotar,
   data: Uint8Array,
@@ -229,16 +340,14 @@ function extractTar(
   const own = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength
     ? data
     : data.slice();
-  let found = false;
   let items;
   try {
-    items = nanotar.parseTar(own, {
+    const target = tarMemberIndex(own, wanted);
+    let index = 0;
+    items = target < 0 ? [] : nanotar.parseTar(own, {
       filter(meta) {
-        if (found) return false;
-        if (meta.type !== "file" && meta.type !== "contiguousFile") return false;
-        if (tarName(meta.name) !== wanted) return false;
+        if (index++ !== target) return false;
         if (meta.size > MAX_EXTRACTED_BYTES) throw sizeLimitError(meta.size);
-        found = true;
         return true;
       },
     });
@@ -280,10 +389,13 @@ function extract(
  * text, which is base64-decoded when it is valid base64 and else taken as its UTF-8 bytes.
  *
  * Limits, checked before anything is decompressed: 10 MiB per member, ZIP compression ratio
- * at most 100:1; a TAR.GZ stream is inflated up to 100 MiB. A missing member is a
- * `NotFoundError` (so `default=` applies). Encrypted ZIP members are refused (without a
- * password: "ZIP file 'x' is password-protected but no password provided"; with one: they
- * are not supported).
+ * at most 100:1; a TAR.GZ stream is inflated up to 100 MiB. A ZIP member whose content does
+ * not have the size and CRC-32 its directory entry declares is refused as corrupt. TAR member
+ * names are matched exactly as stored (ustar `prefix` joined to the name, pax `path` and GNU
+ * long names honoured, `..` never resolved; only a leading `./` or `/` is ignored). A missing
+ * member is a `NotFoundError` (so `default=` applies). Encrypted ZIP members are refused
+ * (without a password: "ZIP file 'x' is password-protected but no password provided"; with
+ * one: they are not supported).
  *
  * The archive libraries are imported on first use, so the first call returns a promise;
  * later calls are synchronous.

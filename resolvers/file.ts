@@ -9,12 +9,22 @@ import { encodeBase64, utf8OrUndefined } from "../src/_bytes.ts";
 import { isWithin, normalize, relative } from "../src/_posix.ts";
 import { NotFoundError, ParseError, ResolverError } from "../src/errors.ts";
 import type { ResolverCall, ResolverObject } from "../src/resolver.ts";
-import { cwd, readFileSync, realPathSync, RuntimeFileError } from "../src/runtime.ts";
+import {
+  cwd,
+  type FileInfo,
+  readFileSync,
+  realPathSync,
+  RuntimeFileError,
+  statSync,
+} from "../src/runtime.ts";
 import { shown } from "./_args.ts";
 
 const LOCAL_HOST_REGEXP = /^(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|\[::1\])$/i;
 
 const NOT_FOUND_HELP = "Check that the file exists relative to the config file";
+
+/** Largest file the resolver reads (64 MiB). */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 const NO_ROOTS_MESSAGE = "File resolver requires allowed directories to be configured. " +
   "Use Config.load() which auto-configures the parent directory, or specify fileRoots " +
@@ -78,13 +88,46 @@ function deniedDisplay(realTarget: string, call: ResolverCall): string {
   return isWithin(realBase, realTarget) ? relative(realBase, realTarget) : outside;
 }
 
-function notFound(arg: string, call: ResolverCall, cause: unknown): NotFoundError {
+function notFound(arg: string, call: ResolverCall, cause?: unknown): NotFoundError {
   const name = shown(arg, call);
   return new NotFoundError(`File not found: ${name}`, {
     resource: name,
     help: NOT_FOUND_HELP,
-    cause,
+    ...(cause === undefined ? {} : { cause }),
   });
+}
+
+function tooLarge(arg: string, call: ResolverCall, size: number): ResolverError {
+  return new ResolverError(
+    `File too large: ${shown(arg, call)} (${size} bytes > ${MAX_FILE_BYTES} bytes limit)`,
+    { help: "The file resolver reads files of at most 64 MiB" },
+  );
+}
+
+/**
+ * Checks that the (canonical, sandbox-checked) target is a regular file of at most 64 MiB
+ * before anything reads it: opening a FIFO or a device would block or never end.
+ */
+function checkRegularFile(realTarget: string, arg: string, call: ResolverCall): void {
+  let info: FileInfo | undefined;
+  try {
+    info = statSync(realTarget);
+  } catch (e) {
+    throw readFailure(arg, call, e);
+  }
+  if (info === undefined) throw notFound(arg, call);
+  if (!info.isFile) {
+    throw new ResolverError(`Not a regular file: ${shown(arg, call)}`, {
+      help: info.isDirectory
+        ? "The path names a directory: name a file in it"
+        : "The path names a FIFO, socket or device; only regular files can be read",
+    });
+  }
+  // Runtimes whose stat reports the size are refused before reading; the length is checked
+  // again after reading in any case.
+  if (typeof info.size === "number" && info.size > MAX_FILE_BYTES) {
+    throw tooLarge(arg, call, info.size);
+  }
 }
 
 function readFailure(arg: string, call: ResolverCall, cause: unknown): ResolverError {
@@ -147,6 +190,7 @@ function readFile(key: string, call: ResolverCall): string | Uint8Array {
       { code: "FILE_ACCESS_DENIED" },
     );
   }
+  checkRegularFile(realTarget, key, call);
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(realTarget);
@@ -154,6 +198,7 @@ function readFile(key: string, call: ResolverCall): string | Uint8Array {
     if (e instanceof RuntimeFileError && e.notFound) throw notFound(key, call, e);
     throw readFailure(key, call, e);
   }
+  if (bytes.length > MAX_FILE_BYTES) throw tooLarge(key, call, bytes.length);
   const encoding = (call.kwargs["encoding"] ?? "utf-8").trim().toLowerCase();
   const parse = (call.kwargs["parse"] ?? "text").trim().toLowerCase();
   if (parse === "none" || encoding === "binary") return bytes;
@@ -173,7 +218,8 @@ function readFile(key: string, call: ResolverCall): string | Uint8Array {
  * working directory when there is none). Checks, in order: roots configured → canonical path
  * of the target (a missing file is a `NotFoundError` "File not found: <path>", so `default=`
  * applies) → it must lie under the canonical path of a root (symlinks are followed first) →
- * read.
+ * it must be a regular file ("Not a regular file: <path>" for a directory, FIFO, socket or
+ * device, which are never opened) of at most 64 MiB → read.
  *
  * Keyword arguments: `encoding` = `utf-8` (default, also any unknown value), `ascii` (UTF-8
  * with every non-ASCII character dropped), `base64` (the bytes base64-encoded), `binary`

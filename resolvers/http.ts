@@ -10,7 +10,14 @@
 
 import { ParseError, ResolverError } from "../src/errors.ts";
 import type { ResolverCall, ResolverObject } from "../src/resolver.ts";
-import { cwd, getEnv, readFileSync, RuntimeFileError, statSync } from "../src/runtime.ts";
+import {
+  cwd,
+  getEnv,
+  readFileSync,
+  RuntimeFileError,
+  runtimeName,
+  statSync,
+} from "../src/runtime.ts";
 import { resolve as resolvePath } from "../src/_posix.ts";
 import {
   HttpOptionUnsupportedError,
@@ -19,7 +26,7 @@ import {
   HttpTransportSetupError,
   openHttpTransport,
 } from "../src/runtime_http.ts";
-import { boolKwarg, REDACTED, shown } from "./_args.ts";
+import { boolKwarg, causeFor, errorName, shown } from "./_args.ts";
 
 /** Seconds a request may take (connection, redirects and body) unless `timeout=` says otherwise. */
 const DEFAULT_TIMEOUT_SECONDS = 30;
@@ -27,6 +34,8 @@ const DEFAULT_TIMEOUT_SECONDS = 30;
 const MAX_TIMER_MS = 2_147_483_647;
 /** Redirects followed before giving up. */
 const MAX_REDIRECTS = 10;
+/** Largest response body read (50 MiB); a longer one is an error. */
+const MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
 /** Headers dropped when a redirect leaves the origin. */
 const CREDENTIAL_HEADERS = ["authorization", "cookie", "proxy-authorization"];
 
@@ -44,7 +53,11 @@ const PROXY_SCHEMES = ["http:", "https:", "socks5:", "socks5h:"];
  * host (never `/`, `@` or `:`); the port must equal the pattern's (default ports implied; `*`
  * means any port); user-info in the URL only matches a pattern that has the same user-info; in
  * the path (query included) `*` matches anything. A pattern without a path means `/`.
- * Malformed patterns match nothing.
+ * Hosts compare as `new URL` normalises them: case-insensitively, and internationalised (IDN)
+ * names in their punycode form, so `https://*.bücher.example/*` matches
+ * `https://shop.bücher.example/` (a `*` inside a non-ASCII label cannot match and makes the
+ * pattern malformed). `*` never matches an IPv6 literal (its `:` ends the match): write IPv6
+ * hosts out in full, e.g. `http://[::1]:8080/*`. Malformed patterns match nothing.
  *
  * @param url The URL to check (string or parsed).
  * @param pattern An allowlist pattern such as `https://*.example.com/*`.
@@ -58,6 +71,7 @@ const PROXY_SCHEMES = ["http:", "https:", "socks5:", "socks5h:"];
  * assert.equal(urlMatchesPattern("https://api.example.com/v1/config", p), true);
  * assert.equal(urlMatchesPattern("https://evil.com/.example.com/x", p), false);
  * assert.equal(urlMatchesPattern("https://example.com@evil.com/", p), false);
+ * assert.equal(urlMatchesPattern("https://shop.bücher.example/", "https://*.bücher.example/*"), true);
  * ```
  */
 export function urlMatchesPattern(url: string | URL, pattern: string): boolean {
@@ -118,7 +132,34 @@ function parsePattern(pattern: string): ParsedPattern | undefined {
   let port = portMatch[2] ?? "";
   if (host === "") return undefined;
   if (port !== "" && port !== "*") port = String(Number(port));
-  return { scheme, userInfo, host: host.toLowerCase(), port, path };
+  const normalised = normaliseHost(host);
+  if (normalised === undefined) return undefined;
+  return { scheme, userInfo, host: normalised, port, path };
+}
+
+/** Stands for `*` while a pattern's host goes through URL parsing (a valid, unusual label). */
+const WILDCARD_LABEL = "holoconf-wildcard-0";
+
+/**
+ * A pattern's host in the form `new URL` gives a request's host: lower case, IDN labels in
+ * punycode. `undefined` when it is not a valid host, or a `*` sits in a non-ASCII label.
+ */
+function normaliseHost(host: string): string | undefined {
+  // deno-lint-ignore no-control-regex
+  if (/^[\x00-\x7f]*$/.test(host)) return host.toLowerCase();
+  let hostname: string;
+  try {
+    hostname = new URL(`https://${host.split("*").join(WILDCARD_LABEL)}/`).hostname;
+  } catch {
+    return undefined;
+  }
+  const stars = host.split("*").length - 1;
+  const labels = hostname.split(".");
+  // A placeholder that ended up inside a punycode label was part of a non-ASCII label.
+  if (labels.some((l) => l.startsWith("xn--") && l.includes(WILDCARD_LABEL))) return undefined;
+  const restored = hostname.split(WILDCARD_LABEL);
+  if (restored.length - 1 !== stars) return undefined;
+  return restored.join("*");
 }
 
 function defaultPort(protocol: string): string {
@@ -278,6 +319,9 @@ async function resolveHttp(
     throw transportError(e, call);
   }
   for (const w of transport.warnings) warnOnce(ctx.onWarning, w);
+  if (!ctx.httpProxyFromEnv && options.proxy === undefined) {
+    warnEnvProxyIgnoredOptOut(ctx.onWarning);
+  }
   if (options.insecure) {
     ctx.onWarning(
       `WARNING: insecure=true disables TLS certificate verification for ` +
@@ -313,7 +357,7 @@ async function resolveHttp(
         await response.body?.cancel().catch(() => {});
         throw httpError(current, call, `HTTP ${response.status}`, url);
       }
-      const bytes = new Uint8Array(await response.arrayBuffer());
+      const bytes = await readBody(response, current, url, call);
       return binary ? bytes : new TextDecoder().decode(bytes);
     }
   } catch (e) {
@@ -328,7 +372,7 @@ async function resolveHttp(
         e,
       );
     }
-    throw httpError(current, call, `Connection error: ${errorText(e, call, current)}`, url, e);
+    throw httpError(current, call, `Connection error: ${errorText(e, call)}`, url, e);
   } finally {
     clearTimeout(timer);
     await transport.close().catch(() => {});
@@ -396,12 +440,12 @@ function httpError(
     code: "HTTP_ERROR",
     detail: details,
     help: `Check that the URL '${href}' is accessible and returns valid content`,
-    ...(cause === undefined ? {} : { cause }),
+    ...(cause === undefined ? {} : { cause: causeFor(cause, call) }),
   });
 }
 
-/** The message of a fetch failure (its nested cause included), with the URL hidden if needed. */
-function errorText(e: unknown, call: ResolverCall, url: URL): string {
+/** The messages of an error and its nested causes (at most 4), without repeats. */
+function chainText(e: unknown): string[] {
   const parts: string[] = [];
   let cur: unknown = e;
   for (let i = 0; i < 4 && cur !== undefined && cur !== null; i++) {
@@ -409,9 +453,106 @@ function errorText(e: unknown, call: ResolverCall, url: URL): string {
     if (msg !== "" && !parts.some((p) => p.includes(msg))) parts.push(msg);
     cur = cur instanceof Error ? cur.cause : undefined;
   }
-  let text = parts.join(": ") || "request failed";
-  if (call.sensitiveInput) text = text.split(url.href).join(REDACTED);
-  return text;
+  return parts;
+}
+
+/** A fixed label for what kind of failure the runtime's text describes (never the text). */
+function failureKind(e: unknown): string {
+  const text = chainText(e).join(" ").toLowerCase();
+  if (/certificate|tls|ssl|handshake/.test(text)) return "TLS error";
+  if (/dns|lookup|resolve|not known|getaddrinfo|enotfound/.test(text)) {
+    return "host name lookup failed";
+  }
+  if (/refused/.test(text)) return "connection refused";
+  if (/reset|broken pipe|closed/.test(text)) return "connection closed";
+  if (/timed? ?out/.test(text)) return "timed out";
+  return "request failed";
+}
+
+/**
+ * The message of a fetch failure (its nested causes included). When an input was sensitive,
+ * none of the runtime's text (which names the URL, the host, the proxy...) is used: only the
+ * error's name and a fixed label for its kind.
+ */
+function errorText(e: unknown, call: ResolverCall): string {
+  if (call.sensitiveInput) {
+    return `${errorName(e)} (${failureKind(e)}; details hidden because an input is sensitive)`;
+  }
+  return chainText(e).join(": ") || "request failed";
+}
+
+/**
+ * Reads a response body up to {@linkcode MAX_RESPONSE_BYTES}: a larger declared length is
+ * refused before reading, a longer stream as soon as it passes the limit. The body stream is
+ * tied to the request's signal, so an abort or the timeout stops the read too.
+ */
+async function readBody(
+  response: Response,
+  url: URL,
+  original: URL,
+  call: ResolverCall,
+): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new ResolverError(`HTTP response too large (> ${MAX_RESPONSE_BYTES} bytes)`, {
+      code: "HTTP_ERROR",
+      detail: [
+        `URL: ${shown(url.href, call)}`,
+        ...(url.href === original.href ? [] : [`Redirected from ${shown(original.href, call)}`]),
+      ],
+      help: `The http resolvers read responses of at most ${MAX_RESPONSE_BYTES} bytes (50 MiB)`,
+    });
+  const declared = Number(response.headers.get("content-length") ?? "");
+  if (Number.isFinite(declared) && declared > MAX_RESPONSE_BYTES) {
+    await response.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  if (response.body === null) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > MAX_RESPONSE_BYTES) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+const PROXY_ENV_NAMES = ["HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"];
+let envProxyWarned = false;
+
+/**
+ * Deno's `fetch` (and its HTTP clients) take a proxy from HTTP_PROXY/HTTPS_PROXY themselves,
+ * whatever `httpProxyFromEnv` says: with the opt-out set, no proxy configured and such a
+ * variable present, the option cannot be honoured, so say so (once per process).
+ */
+function warnEnvProxyIgnoredOptOut(onWarning: (message: string) => void): void {
+  if (envProxyWarned || runtimeName() !== "deno") return;
+  const names = PROXY_ENV_NAMES.filter((n) => getEnv(n)?.trim());
+  if (names.length === 0) return;
+  envProxyWarned = true;
+  onWarning(
+    `WARNING: httpProxyFromEnv is false, but Deno's fetch uses the proxy in ${
+      names.join("/")
+    } from the environment anyway. To connect directly, unset it or list the hosts in ` +
+      "NO_PROXY; to use a proxy on purpose, pass proxy= or httpProxy.",
+  );
 }
 
 const warnedOnce = new WeakMap<(message: string) => void, Set<string>>();
@@ -463,7 +604,7 @@ function parseHeaders(call: ResolverCall): Headers {
         {
           code: "HTTP_ERROR",
           detail: "The name or value has characters a header cannot carry",
-          cause: e,
+          cause: causeFor(e, call),
         },
       );
     }
@@ -594,7 +735,7 @@ function readPathOrText(
         `Failed to load PEM file '${shown(value, call)}': permission denied`,
         {
           code: "HTTP_ERROR",
-          cause: e,
+          cause: causeFor(e, call),
         },
       );
     }
@@ -605,7 +746,7 @@ function readPathOrText(
     } catch (e) {
       throw new ResolverError(`Failed to load PEM file '${shown(value, call)}': cannot read it`, {
         code: "HTTP_ERROR",
-        cause: e,
+        cause: causeFor(e, call),
       });
     }
   }
@@ -661,7 +802,7 @@ function loadPkcs12(input: { value: string; base: string }, call: ResolverCall):
       `Failed to load PKCS#12 file '${shown(input.value.trim(), call)}': ${
         missing ? "file not found" : "cannot read it"
       }`,
-      { code: "HTTP_ERROR", cause: e },
+      { code: "HTTP_ERROR", cause: causeFor(e, call) },
     );
   }
 }
@@ -679,8 +820,11 @@ function transportError(e: unknown, call: ResolverCall): ResolverError {
       detail: call.sensitiveInput ? [] : [e.message],
       help: "Check that the proxy URL and the ca_bundle, extra_ca_bundle, client_cert and " +
         "client_key values hold valid data",
-      cause: e,
+      cause: causeFor(e, call),
     });
   }
-  return new ResolverError("TLS/proxy configuration error", { code: "HTTP_ERROR", cause: e });
+  return new ResolverError("TLS/proxy configuration error", {
+    code: "HTTP_ERROR",
+    cause: causeFor(e, call),
+  });
 }

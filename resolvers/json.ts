@@ -6,8 +6,9 @@
 
 import { ParseError } from "../src/errors.ts";
 import type { ResolverCall, ResolverObject } from "../src/resolver.ts";
-import { lineColumn, previewDetail } from "./_args.ts";
+import { previewDetail } from "./_args.ts";
 import { locateJsonError } from "../src/_json_error.ts";
+import { offsetToPosition } from "../src/_position.ts";
 
 const MAX_JSON_DEPTH = 1000;
 
@@ -42,18 +43,22 @@ function depthLimitOffset(text: string, max: number): number | undefined {
 function parseJsonValue(text: string, call: ResolverCall): unknown {
   const tooDeep = depthLimitOffset(text, MAX_JSON_DEPTH);
   if (tooDeep !== undefined) {
-    const { line, column } = lineColumn(text, tooDeep);
+    const { line, column } = offsetToPosition(text, tooDeep);
     throw new ParseError(
       `Invalid JSON at line ${line}, column ${column}: ` +
         `nesting exceeded the depth limit (${MAX_JSON_DEPTH})`,
-      { line, column },
+      {
+        line,
+        column,
+        help: `Nest arrays and objects at most ${MAX_JSON_DEPTH} levels deep`,
+      },
     );
   }
   try {
     return JSON.parse(text);
   } catch {
     const { offset, reason } = locateJsonError(text);
-    const { line, column } = lineColumn(text, offset);
+    const { line, column } = offsetToPosition(text, offset);
     throw new ParseError(`Invalid JSON at line ${line}, column ${column}: ${reason}`, {
       line,
       column,

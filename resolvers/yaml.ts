@@ -8,9 +8,7 @@
 import { ParseError } from "../src/errors.ts";
 import type { ResolverCall, ResolverObject } from "../src/resolver.ts";
 import { parseYamlValue } from "../src/yaml.ts";
-import { previewDetail, REDACTED } from "./_args.ts";
-
-const QUOTED_REGEXP = /'[^'\n]*'|"[^"\n]*"|`[^`\n]*`/g;
+import { previewDetail } from "./_args.ts";
 
 /**
  * The `yaml` resolver: parses its argument with the same YAML 1.2 core-schema parser, single
@@ -18,7 +16,8 @@ const QUOTED_REGEXP = /'[^'\n]*'|"[^"\n]*"|`[^`\n]*`/g;
  * sequence, scalar); empty or comment-only text is `null`.
  *
  * @throws {ParseError} "Invalid YAML at line L, column C: ..."; the offending line and an
- * `Input preview:` line are shown only when the input did not come from a sensitive value.
+ * `Input preview:` line are shown only when the input did not come from a sensitive value, and
+ * then the reason quotes no part of the input either (no key, tag or alias name).
  *
  * @example Parse a mapping
  * ```ts
@@ -44,17 +43,12 @@ const QUOTED_REGEXP = /'[^'\n]*'|"[^"\n]*"|`[^`\n]*`/g;
 export const yamlResolver: ResolverObject = {
   synchronous: true,
   resolve(key: string, call: ResolverCall): unknown {
+    const sensitive = call.sensitiveInput;
     try {
-      return parseYamlValue(key, { preview: !call.sensitiveInput }) ?? null;
+      return parseYamlValue(key, { preview: !sensitive, sensitive }) ?? null;
     } catch (e) {
-      if (!(e instanceof ParseError)) throw e;
-      if (call.sensitiveInput) {
-        // Some reasons quote part of the input (a duplicate key, a tag, an alias name).
-        e.headline = e.headline.replace(QUOTED_REGEXP, `'${REDACTED}'`);
-        e.detail = [];
-      } else {
-        e.detail.push(...previewDetail(key, call));
-      }
+      if (!(e instanceof ParseError) || sensitive) throw e;
+      e.detail.push(...previewDetail(key, call));
       e.refresh();
       throw e;
     }

@@ -23,9 +23,25 @@ export function encodeBase64(bytes: Uint8Array): string {
 
 const BASE64_REGEXP = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-/** Decodes strict standard base64 (padding required); `undefined` when invalid. */
+const BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/**
+ * Whether the unused low bits of the last quantum of padded base64 are zero (canonical), so
+ * that one byte string has one encoding (`QQ==`, never `QR==`).
+ */
+export function base64FinalBitsCanonical(text: string): boolean {
+  const pad = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  if (pad === 0) return true;
+  const last = BASE64_ALPHABET.indexOf(text[text.length - pad - 1] ?? "");
+  return (last & (pad === 2 ? 0x0f : 0x03)) === 0;
+}
+
+/**
+ * Decodes strict standard base64 (padding required, canonical final bits); `undefined` when
+ * invalid.
+ */
 export function decodeBase64(text: string): Uint8Array | undefined {
-  if (!BASE64_REGEXP.test(text)) return undefined;
+  if (!BASE64_REGEXP.test(text) || !base64FinalBitsCanonical(text)) return undefined;
   const bin = atob(text);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);

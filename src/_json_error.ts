@@ -187,5 +187,3 @@ export function locateJsonError(text: string): JsonSyntaxProblem {
     return problem(top === OBJECT ? "expected `,` or `}`" : "expected `,` or `]`");
   }
 }
-
-/** Deepest nesting of arrays and objects accepted, as for YAML values. */

@@ -292,8 +292,8 @@ export class Engine {
       const path = leaves[i]!.path;
       const e = s.reason;
       if (e instanceof TypeCoercionError && UNCOERCED.has(e)) {
-        // A reference to a value that failed coercion fails with the same error: report it once.
-        if (!coercion.includes(e)) coercion.push(e);
+        // A reference to a value that failed coercion fails the same way: report each path once.
+        if (!coercion.some((c) => c.path === e.path)) coercion.push(e);
         fallback.set(leaves[i]!.node, UNCOERCED.get(e)!);
       } else failures.push({ path, error: toHoloconfError(e, path) });
     });

@@ -12,6 +12,8 @@ export interface FileInfo {
   isFile: boolean;
   /** A directory. */
   isDirectory: boolean;
+  /** Size in bytes. */
+  size?: number;
 }
 
 /** Thrown by the file helpers; `notFound` tells a missing file from other failures. */
@@ -42,7 +44,7 @@ type AnyRecord = any;
 interface NodeFs {
   readFileSync(path: string): Uint8Array;
   realpathSync(path: string): string;
-  statSync(path: string): { isFile(): boolean; isDirectory(): boolean };
+  statSync(path: string): { isFile(): boolean; isDirectory(): boolean; size: number };
 }
 
 function deno(): AnyRecord | undefined {
@@ -201,10 +203,10 @@ export function statSync(path: string): FileInfo | undefined {
     const d = deno();
     if (d?.statSync) {
       const s = d.statSync(path);
-      return { isFile: s.isFile, isDirectory: s.isDirectory };
+      return { isFile: s.isFile, isDirectory: s.isDirectory, size: s.size };
     }
     const s = getNodeFs().statSync(path);
-    return { isFile: s.isFile(), isDirectory: s.isDirectory() };
+    return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size };
   } catch (e) {
     if (e instanceof RuntimeFileError) throw e;
     const w = wrapFsError(e, path);

@@ -121,21 +121,8 @@ export class HttpTransportSetupError extends Error {
 // deno-lint-ignore no-explicit-any
 type AnyRecord = any;
 
-/**
- * Whether any proxy or TLS setting is present (so a plain `fetch` will not do).
- *
- * @param options The settings.
- * @returns `true` when a client/dispatcher is needed.
- *
- * @example
- * ```ts
- * import { hasTransportOptions } from "./runtime_http.ts";
- * import assert from "node:assert/strict";
- * assert.equal(hasTransportOptions({}), false);
- * assert.equal(hasTransportOptions({ insecure: true }), true);
- * ```
- */
-export function hasTransportOptions(options: HttpTransportOptions): boolean {
+/** Whether any proxy or TLS setting is present (so a plain `fetch` will not do). */
+function hasTransportOptions(options: HttpTransportOptions): boolean {
   return options.proxy !== undefined || options.caCerts !== undefined ||
     options.extraCaCerts !== undefined || options.cert !== undefined ||
     options.key !== undefined || options.pfx !== undefined || options.insecure === true;

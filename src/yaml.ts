@@ -23,6 +23,7 @@ import {
 } from "js-yaml";
 import { ParseError, type SourceLocation } from "./errors.ts";
 import { type MapNode, type ScalarNode, type SeqNode, toPlain, type TreeNode } from "./tree.ts";
+import { LineIndex, offsetToPosition } from "./_position.ts";
 
 /** Options of the YAML parsers. */
 export interface YamlOptions {
@@ -33,6 +34,14 @@ export interface YamlOptions {
    * @default {10000}
    */
   maxAliasNodes?: number;
+  /**
+   * Total number of characters (of scalar values and mapping keys) that alias expansion may
+   * copy in one document; more is a {@linkcode ParseError}. Stops small documents that alias a
+   * big scalar many times from growing into gigabytes of output.
+   *
+   * @default {10000000}
+   */
+  maxAliasChars?: number;
   /**
    * Maximum nesting depth of collections (after alias expansion).
    *
@@ -52,10 +61,20 @@ export interface YamlOptions {
    * @default {false}
    */
   preview?: boolean;
+  /**
+   * The text is secret: error reasons never include any of it (no key, tag, anchor or alias
+   * name, no quoted fragment) and there is no preview, whatever `preview` says. Positions
+   * (line and column) are still given.
+   *
+   * @default {false}
+   */
+  sensitive?: boolean;
 }
 
 /** Default of {@linkcode YamlOptions.maxAliasNodes}. */
 export const DEFAULT_MAX_ALIAS_NODES = 10_000;
+/** Default of {@linkcode YamlOptions.maxAliasChars}. */
+export const DEFAULT_MAX_ALIAS_CHARS = 10_000_000;
 /** Default of {@linkcode YamlOptions.maxDepth}. */
 export const DEFAULT_MAX_DEPTH = 1_000;
 
@@ -92,53 +111,16 @@ function scalarTag(name: string): ScalarTagDefinition | undefined {
   return scalarTags.get(name);
 }
 
-/** Offset -> 1-based line/column, with a line-start table built once per text. */
-class LineIndex {
-  #starts: number[];
-  #cursor = 0;
-  /** A byte-order mark is not a column. */
-  #bom: boolean;
-
-  constructor(text: string) {
-    this.#bom = text.charCodeAt(0) === 0xfeff;
-    const starts = [0];
-    let i = text.indexOf("\n");
-    while (i !== -1) {
-      starts.push(i + 1);
-      i = text.indexOf("\n", i + 1);
-    }
-    this.#starts = starts;
-  }
-
-  position(offset: number): { line: number; column: number } {
-    const s = this.#starts;
-    let i = this.#cursor;
-    // Offsets mostly grow: walk forward from the last answer, else binary search.
-    if ((s[i] ?? 0) <= offset) {
-      while (i + 1 < s.length && (s[i + 1] as number) <= offset) i++;
-    } else {
-      let lo = 0;
-      let hi = i;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if ((s[mid] as number) <= offset) lo = mid;
-        else hi = mid - 1;
-      }
-      i = lo;
-    }
-    this.#cursor = i;
-    const column = offset - (s[i] as number) + (i === 0 && this.#bom && offset > 0 ? 0 : 1);
-    return { line: i + 1, column };
-  }
-}
-
 interface BuildOptions {
   file: string | undefined;
   withSources: boolean;
   maxAliasNodes: number;
+  maxAliasChars: number;
   maxDepth: number;
   allowDuplicateKeys: boolean;
   preview: boolean;
+  /** Reasons never quote the text. */
+  sensitive: boolean;
   /** "YAML" or "JSON", for error headlines. */
   language: string;
 }
@@ -160,6 +142,7 @@ interface MapFrame {
   anchor: string | undefined;
   size: number;
   height: number;
+  chars: number;
 }
 
 interface SeqFrame {
@@ -167,6 +150,7 @@ interface SeqFrame {
   anchor: string | undefined;
   size: number;
   height: number;
+  chars: number;
 }
 
 type Frame = MapFrame | SeqFrame;
@@ -177,6 +161,8 @@ interface Anchored {
   size: number;
   /** Collection levels in the subtree (a scalar has 0). */
   height: number;
+  /** Characters of the scalars and keys in the subtree (what a copy adds to the output). */
+  chars: number;
 }
 
 function isMapFrame(f: Frame): f is MapFrame {
@@ -205,6 +191,7 @@ function resolveTagName(
   written: string,
   handles: Map<string, string>,
   offset: number,
+  sensitive: boolean,
 ): string {
   if (written === "!") return "!";
   if (written.startsWith("!<") && written.endsWith(">")) return written.slice(2, -1);
@@ -216,7 +203,9 @@ function resolveTagName(
   }
   const handle = written.slice(0, second + 1);
   const prefix = handles.get(handle) ?? (handle === "!!" ? YAML_TAG_PREFIX : undefined);
-  if (prefix === undefined) throw new OffsetError(`undeclared tag handle '${handle}'`, offset);
+  if (prefix === undefined) {
+    throw new OffsetError(`undeclared tag handle${quoted(handle, sensitive)}`, offset);
+  }
   return prefix + decodeTagSuffix(written.slice(second + 1), offset);
 }
 
@@ -231,6 +220,28 @@ function decodeTagSuffix(s: string, offset: number): string {
 
 function shortTag(tag: string): string {
   return tag.startsWith(YAML_TAG_PREFIX) ? "!!" + tag.slice(YAML_TAG_PREFIX.length) : tag;
+}
+
+/** ` 'text'` for a reason, or nothing when the input is sensitive. */
+function quoted(text: string, sensitive: boolean): string {
+  return sensitive ? "" : ` '${text}'`;
+}
+
+/** Characters a scalar adds to the output. */
+function scalarChars(value: ScalarNode["value"]): number {
+  return typeof value === "string" ? value.length : String(value).length;
+}
+
+/**
+ * A js-yaml reason without any input text: js-yaml quotes input as `"..."` or after `: `
+ * (tag names, tag handles), so the reason is cut there.
+ */
+function sensitiveReason(reason: string): string {
+  if (reason.startsWith("there is a previously declared suffix")) {
+    return "a tag handle is declared twice";
+  }
+  const cut = reason.search(/"|: /);
+  return (cut < 0 ? reason : reason.slice(0, cut)).trim();
 }
 
 /**
@@ -256,15 +267,24 @@ function buildFromEvents(
   let root: TreeNode | undefined;
   let documents = 0;
   let aliasNodes = 0;
+  let aliasChars = 0;
   let lastOffset = 0;
+  const q = (text: string) => quoted(text, opts.sensitive);
 
-  const emit = (node: TreeNode, size: number, height: number, offset: number): void => {
+  const emit = (
+    node: TreeNode,
+    size: number,
+    height: number,
+    chars: number,
+    offset: number,
+  ): void => {
     const top = stack[stack.length - 1];
     if (top === undefined) {
       root = node;
       return;
     }
     top.size += size;
+    top.chars += chars;
     if (height + 1 > top.height) top.height = height + 1;
     if (!isMapFrame(top)) {
       top.node.items.push(node);
@@ -277,7 +297,7 @@ function buildFromEvents(
       return;
     }
     if (!opts.allowDuplicateKeys && top.node.entries.has(top.key)) {
-      throw new OffsetError(`duplicate key '${top.key}'`, top.keyOffset);
+      throw new OffsetError(`duplicate key${q(top.key)}`, top.keyOffset);
     }
     // A repeated key (when allowed) keeps its first position and takes the last value.
     top.node.entries.set(top.key, node);
@@ -293,7 +313,7 @@ function buildFromEvents(
     start < 0 ? undefined : text.slice(start, end);
 
   const tagOf = (start: number, end: number): string | undefined =>
-    start < 0 ? undefined : resolveTagName(text.slice(start, end), handles, start);
+    start < 0 ? undefined : resolveTagName(text.slice(start, end), handles, start, opts.sensitive);
 
   const scalarValue = (e: ScalarEvent, offset: number): ScalarNode["value"] => {
     const raw = e.valueStart < 0 ? "" : getScalarValue(text, e);
@@ -305,10 +325,10 @@ function buildFromEvents(
     }
     if (tag === "!" || tag === TAG_STR) return raw;
     const def = scalarTag(tag);
-    if (def === undefined) throw new OffsetError(`unsupported tag '${shortTag(tag)}'`, offset);
+    if (def === undefined) throw new OffsetError(`unsupported tag${q(shortTag(tag))}`, offset);
     const value = def.resolve(raw, true, tag);
     if (value === NOT_RESOLVED) {
-      throw new OffsetError(`value does not match tag '${shortTag(tag)}'`, offset);
+      throw new OffsetError(`value does not match tag${q(shortTag(tag))}`, offset);
     }
     return value as ScalarNode["value"];
   };
@@ -341,16 +361,24 @@ function buildFromEvents(
         const tag = tagOf(e.tagStart, e.tagEnd);
         const want = e.type === EV_MAPPING ? TAG_MAP : TAG_SEQ;
         if (tag !== undefined && tag !== "!" && tag !== want) {
-          throw new OffsetError(`unsupported tag '${shortTag(tag)}'`, offset);
+          throw new OffsetError(`unsupported tag${q(shortTag(tag))}`, offset);
         }
         const source = loc(offset);
         const anchor = anchorName(e.anchorStart, e.anchorEnd);
         if (e.type === EV_MAPPING) {
           const node: MapNode = { kind: "map", entries: new Map(), source };
-          stack.push({ node, key: undefined, keyOffset: offset, anchor, size: 1, height: 1 });
+          stack.push({
+            node,
+            key: undefined,
+            keyOffset: offset,
+            anchor,
+            size: 1,
+            height: 1,
+            chars: 0,
+          });
         } else {
           const node: SeqNode = { kind: "seq", items: [], source };
-          stack.push({ node, anchor, size: 1, height: 1 });
+          stack.push({ node, anchor, size: 1, height: 1, chars: 0 });
         }
         break;
       }
@@ -369,12 +397,14 @@ function buildFromEvents(
             ? keyText
             : String(scalarValue(e, offset));
           setKey(top, key, offset);
+          top.chars += key.length;
           const anchor = anchorName(e.anchorStart, e.anchorEnd);
           if (anchor !== undefined) {
             anchors.set(anchor, {
               node: { kind: "scalar", value: key, source: loc(offset) },
               size: 1,
               height: 0,
+              chars: key.length,
             });
           }
           break;
@@ -384,9 +414,10 @@ function buildFromEvents(
           value: scalarValue(e, offset),
           source: loc(offset),
         };
+        const chars = scalarChars(node.value);
         const anchor = anchorName(e.anchorStart, e.anchorEnd);
-        if (anchor !== undefined) anchors.set(anchor, { node, size: 1, height: 0 });
-        emit(node, 1, 0, offset);
+        if (anchor !== undefined) anchors.set(anchor, { node, size: 1, height: 0, chars });
+        emit(node, 1, 0, chars, offset);
         break;
       }
       case EV_ALIAS: {
@@ -394,11 +425,20 @@ function buildFromEvents(
         lastOffset = offset;
         const name = text.slice(e.anchorStart, e.anchorEnd);
         const target = anchors.get(name);
-        if (target === undefined) throw new OffsetError(`unknown alias '*${name}'`, offset);
+        if (target === undefined) {
+          throw new OffsetError(`unknown alias${opts.sensitive ? "" : ` '*${name}'`}`, offset);
+        }
         aliasNodes += target.size;
         if (aliasNodes > opts.maxAliasNodes) {
           throw new OffsetError(
             `alias expansion limit exceeded (more than ${opts.maxAliasNodes} nodes)`,
+            offset,
+          );
+        }
+        aliasChars += target.chars;
+        if (aliasChars > opts.maxAliasChars) {
+          throw new OffsetError(
+            `alias expansion limit exceeded (more than ${opts.maxAliasChars} characters)`,
             offset,
           );
         }
@@ -407,16 +447,21 @@ function buildFromEvents(
         }
         const copy = cloneTree(target.node);
         copy.source = loc(offset) ?? copy.source;
-        emit(copy, target.size, target.height, offset);
+        emit(copy, target.size, target.height, target.chars, offset);
         break;
       }
       case EV_POP: {
         const frame = stack.pop();
         if (frame === undefined) break; // end of document
         if (frame.anchor !== undefined) {
-          anchors.set(frame.anchor, { node: frame.node, size: frame.size, height: frame.height });
+          anchors.set(frame.anchor, {
+            node: frame.node,
+            size: frame.size,
+            height: frame.height,
+            chars: frame.chars,
+          });
         }
-        emit(frame.node, frame.size, frame.height, lastOffset);
+        emit(frame.node, frame.size, frame.height, frame.chars, lastOffset);
         break;
       }
     }
@@ -484,10 +529,6 @@ function makeError(
   );
 }
 
-function offsetToPosition(text: string, offset: number): { line: number; column: number } {
-  return new LineIndex(text).position(Math.max(0, Math.min(offset, text.length)));
-}
-
 /** Parses `text` into a tree (or `undefined` when there is no document), mapping all failures. */
 function parseToTree(text: string, opts: BuildOptions): TreeNode | undefined {
   let events: Event[];
@@ -500,7 +541,8 @@ function parseToTree(text: string, opts: BuildOptions): TreeNode | undefined {
   } catch (e) {
     if (e instanceof YAMLException) {
       const mark = e.mark;
-      const reason = e.reason.replace(/maxDepth \((\d+)\)/, "the depth limit ($1)");
+      let reason = e.reason.replace(/maxDepth \((\d+)\)/, "the depth limit ($1)");
+      if (opts.sensitive) reason = sensitiveReason(reason);
       const pos = mark ? { line: mark.line + 1, column: mark.column + 1 } : { line: 1, column: 1 };
       throw makeError(text, reason, pos.line, pos.column, opts);
     }
@@ -529,16 +571,20 @@ function buildOptions(
   language: string,
 ): BuildOptions {
   const maxAliasNodes = options.maxAliasNodes ?? DEFAULT_MAX_ALIAS_NODES;
+  const maxAliasChars = options.maxAliasChars ?? DEFAULT_MAX_ALIAS_CHARS;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   if (!(maxAliasNodes >= 0)) throw new RangeError(`Invalid maxAliasNodes: ${maxAliasNodes}`);
+  if (!(maxAliasChars >= 0)) throw new RangeError(`Invalid maxAliasChars: ${maxAliasChars}`);
   if (!(maxDepth >= 1)) throw new RangeError(`Invalid maxDepth: ${maxDepth}`);
   return {
     file,
     withSources,
     maxAliasNodes,
+    maxAliasChars,
     maxDepth,
     allowDuplicateKeys: options.allowDuplicateKeys ?? false,
-    preview: options.preview ?? false,
+    preview: (options.preview ?? false) && options.sensitive !== true,
+    sensitive: options.sensitive ?? false,
     language,
   };
 }

@@ -306,3 +306,51 @@ Deno.test("parseJsonTree is strict JSON with positions", () => {
     /Config root must be a mapping/,
   );
 });
+
+Deno.test("sensitive: true keeps every key, tag, alias name and fragment out of reasons", () => {
+  const secret = "hunter2secret";
+  const inputs = [
+    // A quote inside a key defeated the old after-the-fact redaction.
+    `k'${secret}: 1\nk'${secret}: 2\n`,
+    `"${secret}": 1\n"${secret}": 2\n`,
+    `a: !!int '${secret}'\n`,
+    `a: !<tag:${secret}> 1\n`,
+    `%TAG !x! tag:${secret}:\n---\na: !x!y 1\n`,
+    `a: !${secret}!y 1\n`,
+    `a: *${secret}\n`,
+    `a: !${secret}{ 1\n`,
+    `a: !<tag:${secret}^> 1\n`,
+    `%TAG !${secret}! tag:a:\n%TAG !${secret}! tag:b:\n---\na: 1\n`,
+    `a: "${secret}\n`,
+  ];
+  for (const text of inputs) {
+    const e = parseErrorOf(() => parseYamlValue(text, { sensitive: true, preview: true }));
+    assert.match(e.headline, /^Invalid YAML at line \d+, column \d+: \S/, text);
+    assert.ok(!e.message.includes(secret), `leaked: ${e.message}`);
+    assert.deepEqual(e.detail, [], text);
+  }
+  // Without the option the reasons still name what they are about.
+  assert.match(
+    parseErrorOf(() => parseYamlValue("a: 1\na: 2\n")).headline,
+    /duplicate key 'a'/,
+  );
+  assert.match(parseErrorOf(() => parseYamlValue("a: *nope\n")).headline, /unknown alias '\*nope'/);
+});
+
+Deno.test("aliases of a big scalar hit the alias expansion character limit", () => {
+  // 10,000 aliases of a 200,000-character scalar would be two billion characters of output.
+  const lines = [`a: &a "${"x".repeat(200_000)}"`, "l:"];
+  for (let i = 0; i < 9_990; i++) lines.push("  - *a");
+  const e = parseErrorOf(() => parseYamlValue(lines.join("\n")));
+  assert.match(e.headline, /alias expansion limit exceeded \(more than 10000000 characters\)/);
+  // Keys and nested scalars count too; the limit is an option.
+  const doc = "a: &a {kkkk: vvvv}\nb: [*a, *a]\n";
+  assert.match(
+    parseErrorOf(() => parseYamlValue(doc, { maxAliasChars: 15 })).headline,
+    /alias expansion limit/,
+  );
+  assert.deepEqual(parseYamlValue(doc, { maxAliasChars: 16 }), {
+    a: { kkkk: "vvvv" },
+    b: [{ kkkk: "vvvv" }, { kkkk: "vvvv" }],
+  });
+});

@@ -8,6 +8,7 @@ import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { ResolverError } from "../../src/errors.ts";
 import { getEnv, runtimeName } from "../../src/runtime.ts";
 import type { ResolverCall, ResolverObject } from "../../src/resolver.ts";
+import { redactedCause } from "../_args.ts";
 
 /** An AWS resolver object: `resolve` always returns a promise. */
 export interface AwsResolver extends ResolverObject {
@@ -302,25 +303,20 @@ export function awsErrorMessage(err: unknown): string {
   return String(err);
 }
 
-/** `text` with every occurrence of `secret` replaced by `[REDACTED]` (when `redact`). */
-export function redactText(text: string, secret: string, redact: boolean): string {
-  if (!redact || secret === "") return text;
-  return text.split(secret).join("[REDACTED]");
-}
-
 /**
  * The ResolverError for a failed AWS request: aborts say so, anything else names the AWS
- * error and its message.
+ * error and its message. When an input of the call was sensitive, only the AWS error's name
+ * (code) is used: SDK messages name buckets, hosts, parameter and stack names, so neither the
+ * message nor the `cause` (a stand-in with the name only) carries any of their text.
  *
  * @param what What was being fetched, e.g. `SSM parameter '/a/b'` (already redacted).
  * @param err The SDK error.
- * @param options The call's signal (to recognise aborts), and the raw key to redact when the
- *   input was sensitive.
+ * @param options The call's signal (to recognise aborts) and whether an input was sensitive.
  */
 export function awsFailure(
   what: string,
   err: unknown,
-  options: { signal: AbortSignal; key: string; sensitiveInput: boolean },
+  options: { signal: AbortSignal; sensitiveInput: boolean },
 ): ResolverError {
   if (options.signal.aborted) {
     return new ResolverError(`Request for ${what} was aborted`, {
@@ -329,7 +325,16 @@ export function awsFailure(
     });
   }
   const name = awsErrorName(err);
-  const message = redactText(awsErrorMessage(err), options.key, options.sensitiveInput);
+  if (options.sensitiveInput) {
+    const cause = redactedCause(err);
+    return new ResolverError(`Failed to get ${what}: ${cause.name}`, {
+      code: "AWS_ERROR",
+      detail: "The AWS error message is hidden because an input of the call was sensitive",
+      cause,
+      help: awsHelp(cause.name),
+    });
+  }
+  const message = awsErrorMessage(err);
   const text = message === "" || message === name ? name : `${name}: ${message}`;
   return new ResolverError(`Failed to get ${what}: ${text}`, {
     code: "AWS_ERROR",

@@ -12,7 +12,6 @@ import type { Output } from "@aws-sdk/client-cloudformation";
 import { NotFoundError, ResolverError } from "../../src/errors.ts";
 import type { ResolverCall } from "../../src/resolver.ts";
 import {
-  allAborted,
   awsErrorMessage,
   awsErrorName,
   awsFailure,
@@ -23,6 +22,7 @@ import {
   effectiveSettings,
   raceAbort,
 } from "./_clients.ts";
+import { shown } from "../_args.ts";
 
 /** Result of one DescribeStacks: the outputs, or `undefined` when the stack does not exist. */
 type StackOutputs = Output[] | undefined;
@@ -42,9 +42,8 @@ function splitArgument(arg: string, call: ResolverCall): { stack: string; output
   const stack = slash < 0 ? arg : arg.slice(0, slash);
   const output = slash < 0 ? "" : arg.slice(slash + 1);
   if (stack === "" || output === "") {
-    const shownArg = call.sensitiveInput ? "[REDACTED]" : arg;
     throw new ResolverError(
-      `CloudFormation argument must be in stack-name/OutputKey format: ${shownArg}`,
+      `CloudFormation argument must be in stack-name/OutputKey format: ${shown(arg, call)}`,
       { help: "Write ${cfn:my-stack/BucketName}" },
     );
   }
@@ -59,17 +58,22 @@ function describe(stack: string, settings: EffectiveSettings, signal: AbortSigna
     existing.join(signal);
     return existing.promise;
   }
-  const signals: AbortSignal[] = [signal];
+  // The request is aborted once every caller waiting on it has aborted: a counter of the
+  // callers still waiting, one listener per caller.
   const controller = new AbortController();
-  let watcher = allAborted(signals);
-  const rewatch = () => {
-    watcher.dispose();
-    watcher = allAborted(signals);
-    watcher.signal.addEventListener("abort", () => controller.abort(watcher.signal.reason), {
-      once: true,
-    });
+  const listeners: [AbortSignal, () => void][] = [];
+  let waiting = 0;
+  const join = (s: AbortSignal): void => {
+    if (s.aborted) return; // gives up at once (raceAbort); never counted as waiting
+    waiting++;
+    const onAbort = () => {
+      if (--waiting === 0) controller.abort(s.reason);
+    };
+    s.addEventListener("abort", onAbort, { once: true });
+    listeners.push([s, onAbort]);
   };
-  rewatch();
+  join(signal);
+  if (waiting === 0) controller.abort(signal.reason);
   const run = async (): Promise<StackOutputs> => {
     const client = await cfnClient(settings);
     const { DescribeStacksCommand } = await import("@aws-sdk/client-cloudformation");
@@ -90,16 +94,13 @@ function describe(stack: string, settings: EffectiveSettings, signal: AbortSigna
     }
   };
   const promise = run().finally(() => {
-    watcher.dispose();
+    for (const [s, onAbort] of listeners) s.removeEventListener("abort", onAbort);
     if (inFlight.get(id)?.promise === promise) inFlight.delete(id);
   });
   inFlight.set(id, {
     promise,
     aborted: () => controller.signal.aborted,
-    join: (s) => {
-      signals.push(s);
-      rewatch();
-    },
+    join,
   });
   return promise;
 }
@@ -107,15 +108,14 @@ function describe(stack: string, settings: EffectiveSettings, signal: AbortSigna
 async function getOutput(arg: string, call: ResolverCall): Promise<unknown> {
   const { stack, output } = splitArgument(arg, call);
   const settings = effectiveSettings("cfn", call.kwargs);
-  const stackShown = call.sensitiveInput ? "[REDACTED]" : stack;
-  const outputShown = call.sensitiveInput ? "[REDACTED]" : `${stack}/${output}`;
+  const stackShown = shown(stack, call);
+  const outputShown = shown(`${stack}/${output}`, call);
   let outputs: StackOutputs;
   try {
     outputs = await raceAbort(describe(stack, settings, call.signal), call.signal);
   } catch (err) {
     throw awsFailure(`CloudFormation stack '${stackShown}'`, err, {
       signal: call.signal,
-      key: stack,
       sensitiveInput: call.sensitiveInput,
     });
   }

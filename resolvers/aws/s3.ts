@@ -18,6 +18,7 @@ import {
   raceAbort,
   s3Client,
 } from "./_clients.ts";
+import { redactedCause, shown } from "../_args.ts";
 
 type ParseMode = "yaml" | "json" | "text" | "binary";
 
@@ -30,8 +31,7 @@ function splitArgument(arg: string, call: ResolverCall): { bucket: string; key: 
   const bucket = slash < 0 ? rest : rest.slice(0, slash);
   const key = slash < 0 ? "" : rest.slice(slash + 1);
   if (bucket === "" || key === "") {
-    const shownArg = call.sensitiveInput ? "[REDACTED]" : arg;
-    throw new ResolverError(`S3 argument must be in bucket/key format: ${shownArg}`, {
+    throw new ResolverError(`S3 argument must be in bucket/key format: ${shown(arg, call)}`, {
       help: "Write ${s3:my-bucket/path/to/object.yaml}",
     });
   }
@@ -55,6 +55,7 @@ async function decode(
   bytes: Uint8Array,
   mode: ParseMode,
   what: string,
+  call: ResolverCall,
 ): Promise<unknown> {
   if (mode === "binary") return bytes;
   const text = utf8OrUndefined(bytes);
@@ -68,16 +69,17 @@ async function decode(
     try {
       return JSON.parse(text);
     } catch (err) {
-      // The engine's message must not quote the content (it may be a secret): no V8 text.
+      // The engine's message quotes the content (it may be a secret): no V8 text, even in the
+      // cause.
       throw new ParseError(`Failed to parse JSON from ${what}`, {
-        cause: err,
+        cause: redactedCause(err),
         help: "Check the object's content, or use parse=text to get it unparsed",
       });
     }
   }
   const { parseYamlValue } = await import("../../src/yaml.ts");
   try {
-    return parseYamlValue(text);
+    return parseYamlValue(text, { sensitive: call.sensitiveInput });
   } catch (err) {
     if (err instanceof HoloconfError) {
       throw new ParseError(`Failed to parse YAML from ${what}: ${err.headline}`, {
@@ -97,7 +99,7 @@ async function getObject(arg: string, call: ResolverCall): Promise<unknown> {
       help: "Use parse=yaml, json, text, binary or auto",
     });
   }
-  const name = call.sensitiveInput ? "[REDACTED]" : `${bucket}/${key}`;
+  const name = shown(`${bucket}/${key}`, call);
   const what = `S3 object '${name}'`;
   const settings = effectiveSettings("s3", call.kwargs);
   let bytes: Uint8Array;
@@ -124,13 +126,9 @@ async function getObject(arg: string, call: ResolverCall): Promise<unknown> {
         help: `Check the bucket and key, or give a fallback: \${s3:${name},default=value}`,
       });
     }
-    throw awsFailure(what, err, {
-      signal: call.signal,
-      key: `${bucket}/${key}`,
-      sensitiveInput: call.sensitiveInput,
-    });
+    throw awsFailure(what, err, { signal: call.signal, sensitiveInput: call.sensitiveInput });
   }
-  return await decode(bytes, chooseMode(requested, key, contentType), what);
+  return await decode(bytes, chooseMode(requested, key, contentType), what, call);
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   raceAbort,
   ssmClient,
 } from "./_clients.ts";
+import { shown } from "../_args.ts";
 
 /** The `ssm` resolver: an {@linkcode AwsResolver} with the batching hooks. */
 export interface SsmResolver extends AwsResolver {
@@ -47,10 +48,6 @@ export interface SsmResolver extends AwsResolver {
 
 /** Largest number of names AWS accepts in one `GetParameters` request. */
 const GET_PARAMETERS_MAX = 10;
-
-function shown(key: string, call: ResolverCall): string {
-  return call.sensitiveInput ? "[REDACTED]" : key;
-}
 
 /** Checks the argument; returns an error for a bad one. */
 function checkKey(key: string, call: ResolverCall): Error | undefined {
@@ -93,7 +90,7 @@ async function getOne(key: string, call: ResolverCall): Promise<unknown> {
   if (bad) throw bad;
   const settings = effectiveSettings("ssm", call.kwargs);
   const what = `SSM parameter '${shown(key, call)}'`;
-  const failure = { signal: call.signal, key, sensitiveInput: call.sensitiveInput };
+  const failure = { signal: call.signal, sensitiveInput: call.sensitiveInput };
   try {
     const client = await raceAbort(ssmClient(settings), call.signal);
     const { GetParameterCommand } = await import("@aws-sdk/client-ssm");
@@ -153,7 +150,6 @@ async function getChunk(
       const key = keys[i]!;
       results[i] = awsFailure(`SSM parameter '${shown(key, call)}'`, err, {
         signal: call.signal.aborted ? call.signal : shared.signal,
-        key,
         sensitiveInput: call.sensitiveInput,
       });
     }

@@ -43,3 +43,13 @@ Deno.test("base64 errors preview the input only when it is not sensitive", async
   assert.ok(!secret.message.includes("hunter2"), secret.message);
   assert.ok(!secret.message.includes("Input preview"));
 });
+
+Deno.test("base64 rejects non-canonical final bits before the padding", async () => {
+  assert.equal(decode("QQ=="), "A");
+  assert.equal(decode("QUI="), "AB");
+  for (const bad of ["QR==", "QZ==", "QUJ=", "SGVsbG9=", "SGVsbG8sIFdvcmxkIR=="]) {
+    const err = await thrown(() => decode(bad));
+    assert.ok(err instanceof ParseError, bad);
+    assert.match(err.headline, /^Invalid base64: non-zero unused bits/, bad);
+  }
+});

@@ -72,6 +72,80 @@ Deno.test("extract reads a TAR member", async () => {
   assert.equal(text(await extract(TAR, { path: "./config/app.yaml" })), "name: tar\n");
 });
 
+/** One ustar header block (with the `prefix` field) followed by the data blocks. */
+function ustarEntry(name: string, prefix: string, data: string, type = "0"): Uint8Array {
+  const body = new TextEncoder().encode(data);
+  const out = new Uint8Array(512 + Math.ceil(body.length / 512) * 512);
+  const put = (at: number, value: string) => out.set(new TextEncoder().encode(value), at);
+  put(0, name);
+  put(100, "0000644\0");
+  put(108, "0000000\0");
+  put(116, "0000000\0");
+  put(124, body.length.toString(8).padStart(11, "0") + "\0");
+  put(136, "00000000000\0");
+  put(148, "        ");
+  put(156, type);
+  put(257, "ustar\0");
+  put(263, "00");
+  put(345, prefix);
+  const sum = out.subarray(0, 512).reduce((a, b) => a + b, 0);
+  put(148, sum.toString(8).padStart(6, "0") + "\0 ");
+  out.set(body, 512);
+  return out;
+}
+
+function ustar(...entries: Uint8Array[]): Uint8Array {
+  const total = entries.reduce((n, e) => n + e.length, 0) + 1024;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const e of entries) {
+    out.set(e, at);
+    at += e.length;
+  }
+  return out;
+}
+
+Deno.test("extract finds a ustar member whose name continues in the prefix field", async () => {
+  const dir = "d".repeat(60) + "/" + "e".repeat(60);
+  const file = "f".repeat(90) + ".txt";
+  const tar = ustar(
+    ustarEntry("other.txt", "", "other\n"),
+    ustarEntry(file, dir, "hello\n"),
+    ustarEntry(file, "", "no prefix\n"),
+  );
+  assert.equal(text(await extract(tar, { path: `${dir}/${file}` })), "hello\n");
+  assert.equal(text(await extract(tar, { path: file })), "no prefix\n");
+  assert.equal(text(await extract(tar, { path: "other.txt" })), "other\n");
+});
+
+Deno.test("extract finds TAR members named by a pax path or a GNU long name", async () => {
+  const paxName = "p/".repeat(80) + "pax.txt";
+  const gnuName = "g/".repeat(80) + "gnu.txt";
+  const body = ` path=${paxName}\n`;
+  let length = body.length + 1;
+  while (String(length).length + body.length !== length) length++;
+  const tar = ustar(
+    ustarEntry("PaxHeader", "", `${length}${body}`, "x"),
+    ustarEntry("truncated-pax", "", "from pax\n"),
+    ustarEntry("././@LongLink", "", `${gnuName}\0`, "L"),
+    ustarEntry("truncated-gnu", "", "from gnu\n"),
+  );
+  assert.equal(text(await extract(tar, { path: paxName })), "from pax\n");
+  assert.equal(text(await extract(tar, { path: gnuName })), "from gnu\n");
+});
+
+Deno.test("extract matches TAR member names exactly: '..' is not resolved", async () => {
+  const tar = ustar(
+    ustarEntry("a/../b.txt", "", "dotted\n"),
+    ustarEntry("b.txt", "", "plain\n"),
+  );
+  assert.equal(text(await extract(tar, { path: "a/../b.txt" })), "dotted\n");
+  assert.equal(text(await extract(tar, { path: "b.txt" })), "plain\n");
+  const only = ustar(ustarEntry("a/../c.txt", "", "x"));
+  const err = await thrown(() => extract(only, { path: "c.txt" }));
+  assert.ok(err instanceof NotFoundError, err.message);
+});
+
 Deno.test("extract reads a TAR.GZ member", async () => {
   const tgz = gzipSync(TAR);
   assert.equal(text(await extract(tgz, { path: "config/app.yaml" })), "name: tar\n");
@@ -156,18 +230,61 @@ Deno.test("extract refuses a member over 10 MiB (ZIP and TAR)", async () => {
   assert.match(tarErr.message, /Extracted file exceeds size limit/);
 });
 
-Deno.test("extract does not trust a ZIP's declared size when inflating", async () => {
-  // Declare 100 bytes for a member that inflates to 4000: the output stays bounded.
-  const zip = zipSync({ "lie.txt": strToU8("a".repeat(4000)) }, { level: 1 });
+/** A copy of `zip` with `patch(view, offset)` applied at every local and central header. */
+function patchZipHeaders(
+  zip: Uint8Array,
+  patch: (view: DataView, at: number, central: boolean) => void,
+): Uint8Array {
   const patched = zip.slice();
   const view = new DataView(patched.buffer);
   for (let i = 0; i + 4 <= patched.length; i++) {
     const sig = view.getUint32(i, true);
-    if (sig === 0x04034b50) view.setUint32(i + 22, 100, true);
-    if (sig === 0x02014b50) view.setUint32(i + 24, 100, true);
+    if (sig === 0x04034b50) patch(view, i, false);
+    if (sig === 0x02014b50) patch(view, i, true);
   }
-  const out = await extract(patched, { path: "lie.txt" }) as Uint8Array;
-  assert.ok(out.length <= 100);
+  return patched;
+}
+
+Deno.test("extract refuses a ZIP member whose declared size or CRC-32 lies", async () => {
+  const content = Array.from({ length: 200 }, (_, i) => `line ${i * 7919 % 1000}\n`).join("");
+  const zip = zipSync({ "m.txt": [strToU8(content), { level: 9 }] });
+  assert.equal(text(await extract(zip, { path: "m.txt" })), content);
+  // Declared smaller than it inflates to: the output is cut at the declared size, so the
+  // CRC-32 no longer matches.
+  const smaller = patchZipHeaders(
+    zip,
+    (v, at, central) => v.setUint32(at + (central ? 24 : 22), 100, true),
+  );
+  // Declared larger than it inflates to.
+  const larger = patchZipHeaders(
+    zip,
+    (v, at, central) => v.setUint32(at + (central ? 24 : 22), content.length + 100, true),
+  );
+  // Sizes right, CRC-32 wrong (a member whose bytes were altered).
+  const badCrc = patchZipHeaders(zip, (v, at, central) => {
+    const field = at + (central ? 16 : 14);
+    v.setUint32(field, v.getUint32(field, true) ^ 1, true);
+  });
+  // A stored member too.
+  const stored = zipSync({ "s.bin": [strToU8(content), { level: 0 }] });
+  const storedBadCrc = patchZipHeaders(stored, (v, at, central) => {
+    const field = at + (central ? 16 : 14);
+    v.setUint32(field, v.getUint32(field, true) ^ 1, true);
+  });
+  for (
+    const [archive, member] of [
+      [smaller, "m.txt"],
+      [larger, "m.txt"],
+      [badCrc, "m.txt"],
+      [storedBadCrc, "s.bin"],
+    ] as const
+  ) {
+    const err = await thrown(() => extract(archive, { path: member }));
+    assert.ok(err instanceof ResolverError && !(err instanceof NotFoundError), err.message);
+    assert.equal(err.headline, `Corrupt ZIP member '${member}'`);
+  }
+  const hidden = await thrown(() => extract(badCrc, { path: "m.txt" }, true));
+  assert.equal((hidden as ResolverError).headline, "Corrupt ZIP member '[REDACTED]'");
 });
 
 Deno.test("extract refuses encrypted ZIP members", async () => {
@@ -214,4 +331,19 @@ Deno.test("extract stops inflating a TAR.GZ past its size cap", async () => {
   const err = await thrown(() => extract(bomb, { path: "zeros.bin" }));
   assert.ok(err instanceof ResolverError && !(err instanceof NotFoundError));
   assert.match(err.headline, /^Decompressed archive exceeds size limit/);
+});
+
+Deno.test("extract takes text with non-canonical base64 final bits as text, not base64", async () => {
+  // Trailing bytes after the end record are ignored by ZIP readers; they make the base64 end "==".
+  const zip = new Uint8Array(ZIP.length + ((1 - ZIP.length % 3) + 3) % 3);
+  zip.set(ZIP);
+  const b64 = encodeBase64(zip);
+  assert.ok(b64.endsWith("=="));
+  assert.equal(text(await extract(b64, { path: "config/app.yaml" })), "name: app\n");
+  const last = b64.length - 3;
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const bumped = alphabet[alphabet.indexOf(b64[last]!) | 1]!;
+  const loose = b64.slice(0, last) + bumped + "==";
+  const err = await thrown(() => extract(loose, { path: "config/app.yaml" }));
+  assert.match(err.message, /Unsupported archive format/);
 });

@@ -358,7 +358,66 @@ Deno.test("file reading a directory is an error, not not-found", async () => {
   try {
     const err = await thrown(() => fileResolver.resolve("sub", call(sb, "sub")));
     assert.ok(err instanceof ResolverError && !(err instanceof NotFoundError));
-    assert.match(err.message, /Cannot read file: sub/);
+    assert.match(err.message, /Not a regular file: sub/);
+  } finally {
+    await sb.cleanup();
+  }
+});
+
+Deno.test("file refuses a FIFO without opening it (no hang), and never as not-found", async () => {
+  const sb = await sandbox();
+  const fifo = `${sb.root}/pipe`;
+  const made = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+  assert.ok(made.success, "mkfifo failed");
+  // A writer that unblocks a reader that opens the FIFO: were it opened, the read would return
+  // "leaked" instead of hanging, and the assertions below would fail.
+  const writer = new Deno.Command("sh", {
+    args: ["-c", 'printf leaked > "$1"', "sh", fifo],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    const err = await thrown(() => fileResolver.resolve("pipe", call(sb, "pipe")));
+    assert.ok(err instanceof ResolverError && !(err instanceof NotFoundError), err.message);
+    assert.match(err.message, /^Not a regular file: pipe/);
+    const hidden = await thrown(() =>
+      fileResolver.resolve("pipe", call(sb, "pipe", {}, { sensitiveInput: true }))
+    );
+    assert.match(hidden.message, /^Not a regular file: \[REDACTED\]/);
+  } finally {
+    writer.kill("SIGKILL");
+    await writer.status;
+    await sb.cleanup();
+  }
+});
+
+Deno.test("file refuses a character device such as /dev/null", async () => {
+  const sb = await sandbox();
+  try {
+    const err = await thrown(() =>
+      fileResolver.resolve("/dev/null", call(sb, "/dev/null", {}, { roots: ["/dev"] }))
+    );
+    assert.ok(err instanceof ResolverError && !(err instanceof NotFoundError), err.message);
+    assert.match(err.message, /^Not a regular file: \/dev\/null/);
+  } finally {
+    await sb.cleanup();
+  }
+});
+
+Deno.test("file refuses a file over 64 MiB", async () => {
+  const sb = await sandbox();
+  try {
+    const big = await Deno.open(`${sb.root}/big.bin`, { write: true, create: true });
+    await big.truncate(64 * 1024 * 1024 + 1); // sparse: no disk space used
+    big.close();
+    const err = await thrown(() =>
+      fileResolver.resolve("big.bin", call(sb, "big.bin", { encoding: "binary" }))
+    );
+    assert.ok(err instanceof ResolverError && !(err instanceof NotFoundError), err.message);
+    assert.match(
+      err.message,
+      /^File too large: big\.bin \(67108865 bytes > 67108864 bytes limit\)/,
+    );
   } finally {
     await sb.cleanup();
   }

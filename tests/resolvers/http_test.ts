@@ -778,3 +778,193 @@ Deno.test("options Deno cannot honour are clear errors, not silently ignored", a
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+// --- review fixes -------------------------------------------------------------------------------
+
+/** Every message and name in an error and its `cause` chain. */
+function allErrorText(e: unknown): string {
+  const parts: string[] = [];
+  for (let cur = e, i = 0; cur !== undefined && cur !== null && i < 10; i++) {
+    parts.push(cur instanceof Error ? `${cur.name} ${cur.message}` : String(cur));
+    cur = cur instanceof Error ? cur.cause : undefined;
+  }
+  return parts.join("\n");
+}
+
+Deno.test("a TLS failure on a sensitive URL shows no runtime text, not even in the cause", async () => {
+  const server = startServer(() => new Response("x"), true);
+  try {
+    // No CA for the server's certificate: the runtime's error names the host and the URL.
+    const key = `localhost:${server.port}/hunter2path`;
+    const open = await rejectsWith(
+      call(httpsResolver, key, { resolver: "https" }),
+      ResolverError,
+      "HTTP_ERROR",
+    );
+    assert.match(allErrorText(open), /localhost/);
+    const e = await rejectsWith(
+      call(httpsResolver, key, { resolver: "https", sensitiveInput: true }),
+      ResolverError,
+      "HTTP_ERROR",
+    );
+    const everything = allErrorText(e);
+    for (const leak of ["localhost", String(server.port), "hunter2path", "certificate"]) {
+      assert.ok(!everything.includes(leak), `leaked ${leak}: ${everything}`);
+    }
+    assert.match(e.detail[0] ?? "", /^Connection error: \w+ \(TLS error; details hidden/);
+    assert.ok(e.cause instanceof Error && e.cause.cause === undefined);
+  } finally {
+    await server.close();
+  }
+});
+
+const MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
+
+Deno.test("a response declared larger than 50 MiB is refused before its body is read", async () => {
+  // The body is 10 bytes that end early: only a check of the declared length reports it as
+  // too large (reading it would fail on the early end instead).
+  const server = startServer(() =>
+    new Response(
+      new ReadableStream({
+        start(c) {
+          c.enqueue(new Uint8Array(10));
+          c.close();
+        },
+      }),
+      { headers: { "content-length": String(MAX_RESPONSE_BYTES + 1) } },
+    )
+  );
+  try {
+    const e = await rejectsWith(
+      call(httpResolver, `${server.base}/big`),
+      ResolverError,
+      "HTTP_ERROR",
+    );
+    assert.equal(e.headline, `HTTP response too large (> ${MAX_RESPONSE_BYTES} bytes)`);
+    assert.equal(e.detail[0], `URL: http://${server.base}/big`);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a streamed response past 50 MiB stops the read with HTTP_ERROR", async () => {
+  const chunk = new Uint8Array(1024 * 1024);
+  let sent = 0;
+  const cancelled = deferred();
+  const server = startServer(() =>
+    new Response(
+      new ReadableStream({
+        pull(c) {
+          sent++;
+          c.enqueue(chunk.slice());
+        },
+        cancel() {
+          cancelled.resolve();
+        },
+      }),
+    )
+  );
+  try {
+    const e = await rejectsWith(
+      call(httpResolver, `${server.base}/endless`, { kwargs: [["parse", "binary"]] }),
+      ResolverError,
+      "HTTP_ERROR",
+    );
+    assert.equal(e.headline, `HTTP response too large (> ${MAX_RESPONSE_BYTES} bytes)`);
+    await cancelled.promise; // the client dropped the endless body
+    assert.ok(sent < 200, `server sent ${sent} MiB`);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("aborting call.signal while the body is being read rejects with the abort reason", async () => {
+  const firstChunkSent = deferred();
+  const cancelled = deferred();
+  const server = startServer(() =>
+    new Response(
+      new ReadableStream({
+        start(c) {
+          c.enqueue(new TextEncoder().encode("partial"));
+        },
+        pull() {
+          firstChunkSent.resolve(); // the first chunk is out; the body never ends
+          return new Promise(() => {});
+        },
+        cancel() {
+          cancelled.resolve();
+        },
+      }),
+    )
+  );
+  try {
+    const controller = new AbortController();
+    const pending = call(httpResolver, `${server.base}/stall`, { signal: controller.signal });
+    await firstChunkSent.promise;
+    const reason = new Error("caller gave up");
+    controller.abort(reason);
+    await assert.rejects(pending, (e) => e === reason);
+    await cancelled.promise;
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("allowlist patterns with internationalised (IDN) hosts match their punycode form", () => {
+  const p = "https://*.bücher.example/*";
+  assert.equal(urlMatchesPattern("https://shop.bücher.example/x", p), true);
+  assert.equal(urlMatchesPattern("https://shop.xn--bcher-kva.example/x", p), true);
+  assert.equal(urlMatchesPattern("https://shop.bucher.example/x", p), false);
+  assert.equal(urlMatchesPattern("https://bücher.example/", "https://BÜCHER.example/"), true);
+  assert.equal(urlMatchesPattern("https://xn--bcher-kva.example/", "https://bücher.example"), true);
+  assert.equal(urlMatchesPattern("https://evil.example/.bücher.example/", p), false);
+  // A `*` inside a non-ASCII label cannot be matched against punycode: the pattern is malformed.
+  assert.equal(urlMatchesPattern("https://bücher.example/", "https://bü*.example/*"), false);
+  // `*` never matches an IPv6 literal.
+  assert.equal(urlMatchesPattern("http://[::1]/x", "http://*/*"), false);
+});
+
+Deno.test("on Deno, httpProxyFromEnv=false with a proxy in the environment warns once", async () => {
+  const script = `
+    import { httpResolver } from ${
+    JSON.stringify(new URL("../../resolvers/http.ts", import.meta.url).href)
+  };
+    import { makeResolverCall } from ${
+    JSON.stringify(new URL("../_call.ts", import.meta.url).href)
+  };
+    const warnings = [];
+    const ctx = { allowHttp: true, httpProxyFromEnv: false, onWarning: (m) => warnings.push(m) };
+    for (let i = 0; i < 2; i++) {
+      const key = "127.0.0.1:9/x";
+      await Promise.resolve(httpResolver.resolve(key, makeResolverCall({ args: [key], context: ctx })))
+        .catch(() => {});
+    }
+    console.log(JSON.stringify(warnings));
+  `;
+  const run = async (env: Record<string, string>) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["eval", "--config", new URL("../../deno.json", import.meta.url).pathname, script],
+      env: { ...env, NO_PROXY: "*" },
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.ok(out.success, new TextDecoder().decode(out.stderr));
+    return JSON.parse(new TextDecoder().decode(out.stdout)) as string[];
+  };
+  const path = Deno.env.get("PATH") ?? "";
+  const home = Deno.env.get("HOME") ?? "/tmp";
+  const base = {
+    PATH: path,
+    HOME: home,
+    DENO_DIR: Deno.env.get("DENO_DIR") ?? `${home}/.cache/deno`,
+  };
+  const warned = await run({ ...base, https_proxy: "http://127.0.0.1:9" });
+  assert.equal(warned.length, 1, JSON.stringify(warned));
+  assert.match(
+    warned[0]!,
+    /httpProxyFromEnv is false, but Deno's fetch uses the proxy in https_proxy/,
+  );
+  assert.match(warned[0]!, /NO_PROXY/);
+  assert.deepEqual(await run(base), []);
+});

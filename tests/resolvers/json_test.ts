@@ -92,5 +92,6 @@ Deno.test("json refuses nesting deeper than 1000 levels", async () => {
   const deep = "[".repeat(5000) + "]".repeat(5000);
   const err = await parseError(deep);
   assert.match(err.headline, /depth limit \(1000\)/);
+  assert.equal(err.help, "Nest arrays and objects at most 1000 levels deep");
   assert.deepEqual(parse("[".repeat(1000) + "]".repeat(1000)) instanceof Array, true);
 });

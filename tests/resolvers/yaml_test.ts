@@ -44,3 +44,22 @@ Deno.test("yaml errors never show a sensitive input", async () => {
     assert.ok(!err.message.includes("Input preview"));
   }
 });
+
+Deno.test("yaml errors on a sensitive input quote nothing of it, even through quotes in keys", async () => {
+  const inputs = [
+    "k'hunter2secret: 1\nk'hunter2secret: 2\n",
+    'k"hunter2secret: 1\nk"hunter2secret: 2\n',
+    "a: !!int 'xhunter2'\n",
+    "a: !e!hunter2 1\n",
+    "a: !<tag:hunter2^> 1\n",
+  ];
+  for (const text of inputs) {
+    const err = await thrown(() => parse(text, true));
+    assert.ok(err instanceof ParseError, text);
+    assert.match(err.headline, /^Invalid YAML at line \d+, column \d+: [a-z]/);
+    assert.ok(!err.message.includes("hunter2"), err.message);
+    assert.ok(!err.message.includes("REDACTED"), err.message);
+  }
+  const open = await thrown(() => parse("k'x: 1\nk'x: 2\n"));
+  assert.match(open.message, /duplicate key 'k'x'/);
+});

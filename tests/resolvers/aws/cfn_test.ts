@@ -105,6 +105,20 @@ Deno.test("cfn AccessDenied is a ResolverError, not not-found", async () => {
   });
 });
 
+Deno.test("cfn AccessDenied on a sensitive stack name shows only the error name", async () => {
+  await withFakeAws({ cfn: STACKS, deny: ["my-stack"] }, async () => {
+    await assert.rejects(get("my-stack/VpcId", { sensitiveInput: true }), (err: unknown) => {
+      assert.ok(err instanceof ResolverError && !(err instanceof NotFoundError));
+      assert.equal(err.headline, "Failed to get CloudFormation stack '[REDACTED]': AccessDenied");
+      const cause = err.cause as Error;
+      assert.ok(!`${cause.name} ${cause.message}`.includes("my-stack"), cause.message);
+      assert.equal(cause.cause, undefined);
+      assert.ok(!err.message.includes("my-stack"));
+      return true;
+    });
+  });
+});
+
 Deno.test("cfn succeeds after two throttled attempts", async () => {
   await withFakeAws({ cfn: STACKS, throttleFirst: 2 }, async (fake) => {
     assert.equal(await get("my-stack/VpcId"), "vpc-12345");

@@ -3,6 +3,7 @@ import { s3Resolver } from "../../../resolvers/aws/mod.ts";
 import { NotFoundError, ParseError, ResolverError } from "../../../src/errors.ts";
 import { ResolvedValue } from "../../../src/resolver.ts";
 import { makeCall, withFakeAws } from "./_helpers.ts";
+import { awsFailure } from "../../../resolvers/aws/_clients.ts";
 
 const OBJECTS = {
   "cfg/app.yaml": {
@@ -189,3 +190,57 @@ for (const arg of ["invalid", "bucket/", "/key", "s3://bucket", "s3:///key", ""]
     });
   });
 }
+
+/** Every string reachable from `value` (own properties, `cause`, `message`), depth-limited. */
+function allStrings(value: unknown, depth = 0, seen = new Set<unknown>()): string[] {
+  if (typeof value === "string") return [value];
+  if (typeof value !== "object" || value === null || depth > 6 || seen.has(value)) return [];
+  seen.add(value);
+  const out: string[] = [];
+  const keys = new Set([...Object.getOwnPropertyNames(value), "message", "name", "cause"]);
+  for (const k of keys) {
+    let v: unknown;
+    try {
+      v = (value as Record<string, unknown>)[k];
+    } catch {
+      continue;
+    }
+    out.push(...allStrings(v, depth + 1, seen));
+  }
+  return out;
+}
+
+Deno.test("awsFailure on a sensitive input keeps only the AWS error name, cause included", () => {
+  // The SDK's DNS failure names the bucket's virtual host, which is not the key as written.
+  const sdkError = Object.assign(
+    new Error("getaddrinfo ENOTFOUND mysecretbucket.s3.amazonaws.com"),
+    { code: "ENOTFOUND", hostname: "mysecretbucket.s3.amazonaws.com" },
+  );
+  const signal = new AbortController().signal;
+  const e = awsFailure("S3 object '[REDACTED]'", sdkError, { signal, sensitiveInput: true });
+  const everything = allStrings(e).join("\n");
+  assert.ok(!everything.includes("mysecretbucket"), everything);
+  assert.equal(e.headline, "Failed to get S3 object '[REDACTED]': ENOTFOUND");
+  assert.ok(e.cause instanceof Error && e.cause !== sdkError);
+  assert.equal((e.cause as Error).name, "ENOTFOUND");
+  // Not sensitive: the SDK's message is shown and kept as the cause.
+  const open = awsFailure("S3 object 'b/k'", sdkError, { signal, sensitiveInput: false });
+  assert.match(open.headline, /ENOTFOUND mysecretbucket/);
+  assert.equal(open.cause, sdkError);
+});
+
+Deno.test("s3 errors on a sensitive bucket/key carry none of its text anywhere", async () => {
+  await withFakeAws({ s3: OBJECTS, deny: ["cfg/readme.txt"] }, async () => {
+    const arg = "cfg/readme.txt";
+    await assert.rejects(
+      s3Resolver.resolve(arg, makeCall("s3", arg, { sensitiveInput: true })),
+      (err: unknown) => {
+        assert.ok(err instanceof ResolverError && !(err instanceof NotFoundError));
+        assert.match(err.message, /AccessDenied/);
+        const everything = allStrings(err).join("\n");
+        assert.ok(!everything.includes("readme"), everything);
+        return true;
+      },
+    );
+  });
+});
