@@ -153,7 +153,7 @@ export class Engine {
   #memo = new Map<TreeNode, Resolved>();
   #pending = new Map<TreeNode, Pending>();
   /** Identical calls in flight, with the node that started each (for cycles and deadlines). */
-  #inflight = new Map<string, { promise: Promise<Resolved>; owner: Pending | undefined }>();
+  #inflight = new Map<string, Pending>();
   #templates = new Map<string, Template>();
   #baseDirs = new Map<string, string>();
   #batcher = new Batcher<ResolverCall>();
@@ -899,6 +899,10 @@ export class Engine {
       ? reg.resolver
       : (k: string, c: ResolverCall) => (reg.resolver as ResolverObject).resolve(k, c);
     const pending = ctx.waiter;
+    // The call is a vertex of the wait-for graph of its own: the node that starts it and every
+    // node that joins it wait on it, and it waits on what the resolver reads back through
+    // `call.config` (so a joiner never appears to wait on the starter's other work).
+    const vertex: Pending = { path, promise: undefined, waitsOn: new Set() };
     const lease: { current?: SlotLease } = {};
     const call: ResolverCall = {
       args,
@@ -906,7 +910,7 @@ export class Engine {
       kwargsAll,
       signal: NEVER_ABORTED,
       path,
-      config: this.#handleFor(pending, lease),
+      config: this.#handleFor(vertex, lease),
       resolver: name,
       source,
       sensitiveInput: info.sensitiveInput,
@@ -919,18 +923,11 @@ export class Engine {
     const identity = obj?.synchronous ? undefined : name + "\u0000" +
       serializeCall(args, kwargsAll) + "\u0000" + (obj?.identity ? obj.identity(key, call) : "");
     const shared = identity === undefined ? undefined : this.#inflight.get(identity);
-    if (shared) {
-      // Waiting on a call another node started: the same wait-for graph (cycles) and this
-      // request's own deadline apply as for waiting on that node.
-      return shared.owner
-        ? this.#waitFor(
-          { path: shared.owner.path, promise: shared.promise, waitsOn: shared.owner.waitsOn },
-          ctx,
-        )
-        : ctx.signal
-        ? abortable(shared.promise, ctx.signal, path, ctx.deadline)
-        : shared.promise;
-    }
+    // Joining a call in flight goes through the wait-for graph (cycles) and stops at this
+    // request's own deadline.
+    if (shared) return this.#waitFor(shared, ctx);
+    pending?.waitsOn.add(vertex);
+    const detach = () => pending?.waitsOn.delete(vertex);
 
     const timeout = reg.timeout ?? getSchedulerSettings().defaultTimeout;
     const timeoutError = (kind: TimeoutKind, reason: unknown): Error => {
@@ -1025,18 +1022,23 @@ export class Engine {
         });
       }
     } catch (e) {
+      detach();
       return fail(e);
     }
-    if (!isPromiseLike(raw)) return finish(raw);
-    const p = (raw as Promise<unknown>).then(finish, fail);
-    if (identity !== undefined) {
-      const entry = { promise: p, owner: pending };
-      this.#inflight.set(identity, entry);
-      const forget = () => {
-        if (this.#inflight.get(identity) === entry) this.#inflight.delete(identity);
-      };
-      p.then(forget, forget);
+    if (!isPromiseLike(raw)) {
+      detach();
+      return finish(raw);
     }
+    const p = (raw as Promise<unknown>).then(finish, fail);
+    vertex.promise = p;
+    const settled = () => {
+      detach();
+      if (identity !== undefined && this.#inflight.get(identity) === vertex) {
+        this.#inflight.delete(identity);
+      }
+    };
+    if (identity !== undefined) this.#inflight.set(identity, vertex);
+    p.then(settled, settled);
     return p;
   }
 
