@@ -3,7 +3,8 @@
 // SSMProvider pointed at the fake; the exported helper is a thin wrapper over the same method
 // on a default provider that cannot be re-pointed), and, for comparison, by the holoconf ssm
 // resolver's batching hook (`resolveMany`, which is what the scheduler calls for resolveAll).
-// Used by scripts/bench.ts; runnable alone: `deno run -A scripts/_bench_ssm.ts`.
+// scripts/_bench_aws.ts (part of `deno task bench`) uses its helpers; `benchSsm` runs the
+// comparison alone: `deno run -A scripts/_bench_ssm.ts`.
 
 import { startFakeAws } from "../tests/fakes/fake_aws.ts";
 import { configureSsm, reset, ssmResolver } from "../resolvers/aws/mod.ts";

@@ -22,6 +22,7 @@ import { ResolverRegistry } from "./registry.ts";
 import type { RegisterOptions, Resolver, ResolverContext } from "./resolver.ts";
 import { cwd as runtimeCwd } from "./runtime.ts";
 import { Schema } from "./schema/schema.ts";
+import { escapePointerToken } from "./schema/_walk.ts";
 import { fromPlain, type MapNode, toPlain, type TreeNode } from "./tree.ts";
 import { parseJsonTree, parseYamlTree } from "./yaml.ts";
 import { exportText } from "./export.ts";
@@ -575,6 +576,7 @@ export class Config {
    * ```ts
    * import { Config } from "./config.ts";
    * import { Schema } from "./schema/schema.ts";
+import { escapePointerToken } from "./schema/_walk.ts";
    * import assert from "node:assert/strict";
    * const config = Config.loads("a: 1\n");
    * config.setSchema(Schema.fromObject({ properties: { b: { default: 2 } } }));
@@ -633,6 +635,7 @@ export class Config {
    * ```ts
    * import { Config } from "./config.ts";
    * import { Schema } from "./schema/schema.ts";
+import { escapePointerToken } from "./schema/_walk.ts";
    * import { ValidationError } from "./errors.ts";
    * import assert from "node:assert/strict";
    * const schema = Schema.fromObject({ type: "object", properties: { port: { type: "integer" } } });
@@ -654,6 +657,7 @@ export class Config {
    * ```ts
    * import { Config } from "./config.ts";
    * import { Schema } from "./schema/schema.ts";
+import { escapePointerToken } from "./schema/_walk.ts";
    * const schema = Schema.fromObject({ type: "object", properties: { port: { type: "integer" } } });
    * await schema.ready();
    * Config.loads("port: ${env:PORT}\n").validateRaw(schema);
@@ -661,9 +665,11 @@ export class Config {
    */
   validateRaw(schema?: Schema): void {
     const s = this.#requireSchema(schema);
-    const { data, placeholders } = this.#rawForValidation();
-    // A placeholder stands for a value of any type: drop issues about the value itself.
-    const issues = s.validateSync(data).filter((i) => !placeholders.has(i.path));
+    // A placeholder stands for a value of any type: issues about it, and combinator issues
+    // about a value that contains one, are dropped.
+    const issues = s.validateSync(toPlain(this.#engine.root), {
+      isWildcard: (v) => typeof v === "string" && needsInterpolation(v),
+    });
     if (issues.length > 0) throw new ValidationError(issues);
   }
 
@@ -677,6 +683,7 @@ export class Config {
    * ```ts
    * import { Config } from "./config.ts";
    * import { Schema } from "./schema/schema.ts";
+import { escapePointerToken } from "./schema/_walk.ts";
    * import assert from "node:assert/strict";
    * const schema = Schema.fromObject({ type: "object", required: ["host"] });
    * const issues = await Config.loads("port: 1\n").validateCollect(schema);
@@ -689,11 +696,11 @@ export class Config {
     const { data, coercion } = await this.#engine.exportForValidation(
       s === this.#schema ? undefined : s,
     );
-    const coerced = new Set(coercion.map((e) => pointer(e.path ?? "")));
-    const issues: ValidationIssue[] = coercion.map((e) => ({
-      path: pointer(e.path ?? ""),
-      message: `must be ${e.expected} (${e.detail.join("; ").replace(/^Got: /, "got ")})`,
+    const issues: ValidationIssue[] = coercion.map(({ error, segs }) => ({
+      path: pointerOf(segs),
+      message: `must be ${error.expected} (${error.detail.join("; ").replace(/^Got: /, "got ")})`,
     }));
+    const coerced = new Set(issues.map((i) => i.path));
     // A value that failed coercion is reported once, by its coercion issue.
     for (const issue of await s.validate(applyDefaults(data, s))) {
       if (!coerced.has(issue.path)) issues.push(issue);
@@ -710,22 +717,6 @@ export class Config {
       });
     }
     return s;
-  }
-
-  /** The raw tree, and the JSON pointers of its placeholders (which match any type). */
-  #rawForValidation(): { data: unknown; placeholders: Set<string> } {
-    const placeholders = new Set<string>();
-    const walk = (node: TreeNode, ptr: string) => {
-      if (node.kind === "map") {
-        for (const [k, v] of node.entries) walk(v, `${ptr}/${escapePointer(k)}`);
-      } else if (node.kind === "seq") {
-        node.items.forEach((v, i) => walk(v, `${ptr}/${i}`));
-      } else if (typeof node.value === "string" && needsInterpolation(node.value)) {
-        placeholders.add(ptr);
-      }
-    };
-    walk(this.#engine.root, "");
-    return { data: toPlain(this.#engine.root), placeholders };
   }
 
   // ------------------------------------------------------------------ export
@@ -874,13 +865,8 @@ function uniq(xs: string[]): string[] {
   return [...new Set(xs)];
 }
 
-function escapePointer(token: string): string {
-  return token.replace(/~/g, "~0").replace(/\//g, "~1");
-}
-
-function pointer(path: string): string {
-  if (path === "") return "";
-  return "/" + parsePath(path).map((s) => escapePointer(String(s))).join("/");
+function pointerOf(segs: readonly PathSegment[]): string {
+  return segs.map((x) => "/" + escapePointerToken(String(x))).join("");
 }
 
 function coercionError(path: string, expected: string, r: Resolved): TypeCoercionError {

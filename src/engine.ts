@@ -277,11 +277,12 @@ export class Engine {
    */
   async exportForValidation(
     other?: SchemaHooks,
-  ): Promise<{ data: Value; coercion: TypeCoercionError[] }> {
+  ): Promise<{ data: Value; coercion: { error: TypeCoercionError; segs: PathSegment[] }[] }> {
     const ctx = this.#ctx(false);
     const leaves: Leaf[] = [];
     collectInterpolated(this.root, "", [], leaves);
-    const coercion: TypeCoercionError[] = [];
+    const coercion: { error: TypeCoercionError; segs: PathSegment[] }[] = [];
+    const reported = new Set<string>();
     const failures: { path: string; error: HoloconfError }[] = [];
     const fallback = new Map<TreeNode, Resolved>();
     const settled = await Promise.allSettled(
@@ -293,7 +294,11 @@ export class Engine {
       const e = s.reason;
       if (e instanceof TypeCoercionError && UNCOERCED.has(e)) {
         // A reference to a value that failed coercion fails the same way: report each path once.
-        if (!coercion.some((c) => c.path === e.path)) coercion.push(e);
+        const at = e.path ?? path;
+        if (!reported.has(at)) {
+          reported.add(at);
+          coercion.push({ error: e, segs: at === path ? leaves[i]!.segs : parsePath(at) });
+        }
         fallback.set(leaves[i]!.node, UNCOERCED.get(e)!);
       } else failures.push({ path, error: toHoloconfError(e, path) });
     });
@@ -307,7 +312,7 @@ export class Engine {
         if (!type) continue;
         const c = coerceString(r.value, type);
         if (c.ok) setAt(data, segs, c.value);
-        else coercion.push(coercionFailure(path, type, r));
+        else coercion.push({ error: coercionFailure(path, type, r), segs });
       }
     }
     return { data, coercion };
@@ -373,25 +378,31 @@ export class Engine {
         return then(this.#resolveNode(nodePath, segs.slice(0, i), node, ctx), (r) => {
           const inner = navigateValue(r.value, rest);
           if (inner === undefined) return this.#missing(segs, purpose);
-          return { value: inner, sensitive: r.sensitive };
+          return this.#withSchemaDefaults({ value: inner, sensitive: r.sensitive }, segs, purpose);
         });
       }
       return this.#missing(segs, purpose);
     }
     const path = formatPath(segs);
-    return then(this.#resolveNode(path, segs, node, ctx), (r) => {
-      const schema = this.schema;
-      if (!schema) return r;
-      if (r.value === null && purpose === "get" && !schema.allowsNull(segs)) {
-        const d = schema.defaultAt(segs);
-        if (d.found) return { value: toValue(d.value), sensitive: false };
-      }
-      if (r.value !== null && typeof r.value === "object" && !(r.value instanceof Uint8Array)) {
-        // A mapping or sequence comes back with its missing children's defaults.
-        return { ...r, value: toValue(schema.fillDefaults(r.value, segs)) };
-      }
-      return r;
-    });
+    return then(
+      this.#resolveNode(path, segs, node, ctx),
+      (r) => this.#withSchemaDefaults(r, segs, purpose),
+    );
+  }
+
+  /** Schema defaults for what a path resolved to: a disallowed null, missing children. */
+  #withSchemaDefaults(r: Resolved, segs: PathSegment[], purpose: "get" | "ref"): Resolved {
+    const schema = this.schema;
+    if (!schema) return r;
+    if (r.value === null && purpose === "get" && !schema.allowsNull(segs)) {
+      const d = schema.defaultAt(segs);
+      if (d.found) return { value: toValue(d.value), sensitive: false };
+    }
+    if (r.value !== null && typeof r.value === "object" && !(r.value instanceof Uint8Array)) {
+      // A mapping or sequence comes back with its missing children's defaults.
+      return { ...r, value: toValue(schema.fillDefaults(r.value, segs)) };
+    }
+    return r;
   }
 
   #missing(segs: PathSegment[], purpose: "get" | "ref"): Resolved {

@@ -65,7 +65,10 @@ export function parseSimpleGet(argv: readonly string[]): GetCommand | undefined 
       continue;
     }
     const value = eq > 0 && name !== arg ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined) return undefined;
+    // A value that looks like an option is left to the general parser (which refuses it).
+    if (value === undefined || (value.startsWith("-") && !(eq > 0 && name !== arg))) {
+      return undefined;
+    }
     const field = VALUE_FLAGS[name]!;
     if (field === "format") {
       if (value !== "text" && value !== "json" && value !== "yaml") return undefined;

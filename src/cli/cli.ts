@@ -73,22 +73,16 @@ interface Context {
   describeKey?: (event: ResolverTraceEvent) => string;
 }
 
-/** Resolvers whose key is a name (variable, path, parameter, URL), never a data payload. */
-const NAME_KEYED_RESOLVERS = new Set(["env", "file", "ref", "ssm", "s3", "cfn", "http", "https"]);
-
 /**
- * Decides how `--trace` shows keys: a key written literally in the config, or the name a
- * name-keyed resolver looked up, is shown; a computed key of any other resolver (e.g. the text
- * `json` parses, which is data) is shown as `‹computed›`. Sensitive keys are already
- * `[REDACTED]` in the events.
+ * Decides how `--trace` shows keys: a key written literally in the config is shown; a key
+ * computed from other values (`${ssm:/${env:ENV}/db}`, the text `json` parses) is itself a
+ * resolved value and is shown as `‹computed›`. Sensitive keys are already `[REDACTED]`.
  */
 async function prepareTrace(ctx: Context, config: Config): Promise<void> {
   const { literalCalls } = await planModule();
   const literal = literalCalls(await config.toObject({ resolve: false }), { parseTemplate });
   ctx.describeKey = (e) =>
-    literal.has(`${e.path}\0${e.resolver}\0${e.key}`) || NAME_KEYED_RESOLVERS.has(e.resolver)
-      ? printableKey(e.key)
-      : "‹computed›";
+    literal.has(`${e.path}\0${e.resolver}\0${e.key}`) ? printableKey(e.key) : "‹computed›";
 }
 
 function isNotFound(error: unknown): boolean {
@@ -147,6 +141,10 @@ function loadConfig(
     );
   } catch (error) {
     printError(ctx, messageOf(error));
+    return undefined;
+  }
+  if (cmd.ignoreMissing && (config.toJSON() as { files: string[] }).files.length === 0) {
+    printError(ctx, "No configuration files could be loaded (all files missing)");
     return undefined;
   }
   if (schemaPath !== undefined) {
@@ -268,7 +266,8 @@ function runCheck(ctx: Context, cmd: CheckCommand): number {
     } catch (error) {
       failed = true;
       // The text was parsed as a string: name the file in its source locations.
-      const message = messageOf(error).replaceAll("<string>:", `${file}:`);
+      // Config.loads/fromJson name their source <string>/<json>: show the file instead.
+      const message = messageOf(error).replace(/<(?:string|json)>/g, file);
       ctx.io.stderr(`${ctx.err.red("✗")} ${file}: ${line(message)}`);
     }
   }
@@ -426,7 +425,7 @@ async function runPlan(ctx: Context, cmd: PlanCommand): Promise<number> {
   ctx.io.stdout(
     cmd.format === "json"
       ? line(toJsonText(plan))
-      : formatPlan(plan, { color: ctx.io.isTty && !ctx.io.noColor, allowHttp: cmd.allowHttp }),
+      : formatPlan(plan, { color: ctx.out.red("x") !== "x", allowHttp: cmd.allowHttp }),
   );
   return 0;
 }

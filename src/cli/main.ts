@@ -87,7 +87,9 @@ const io: CliIo = {
 };
 let code: number;
 try {
-  code = await runCli(h.args, io);
+  // `deno task cli -- get ...` passes the `--` through: it separates nothing here.
+  const args = h.args[0] === "--" ? h.args.slice(1) : h.args;
+  code = await runCli(args, io);
 } catch (error) {
   // A bug, not a user error: show it and fail.
   io.stderr(`Internal error: ${error instanceof Error ? (error.stack ?? error.message) : error}\n`);

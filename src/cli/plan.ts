@@ -203,7 +203,9 @@ function describeTarget(t: AwsTarget): string {
 }
 
 function ssmArn(region: string | null, name: string): string {
-  return `arn:aws:ssm:${region ?? "*"}:*:parameter/${name.replace(/^\/+/, "")}`;
+  // A version or label selector (`/app/db:3`, `/app/db:prod`) is not part of the ARN.
+  const bare = name.replace(/^\/+/, "").replace(/:[^/]*$/, "");
+  return `arn:aws:ssm:${region ?? "*"}:*:parameter/${bare}`;
 }
 
 function cfnArn(region: string | null, stack: string): string {
@@ -309,14 +311,15 @@ export function buildPlan(raw: unknown, options: PlanOptions): Plan {
       const pattern = patternText(arg0);
       dynamic.push({ path, resolver: name, expression, pattern });
       const region = dynamicTarget ? null : target.region;
-      if (name === "ssm" && pattern.startsWith("/")) {
-        dynamicResources.ssm.add(ssmArn(region, pattern));
+      // Whatever is known of the argument narrows the resource; nothing known means any.
+      if (name === "ssm") {
+        dynamicResources.ssm.add(ssmArn(region, pattern.startsWith("/") ? pattern : "/*"));
       } else if (name === "s3") {
         const bk = splitFirstSlash(pattern.replace(/^s3:\/\//, ""));
-        if (bk) dynamicResources.s3.add(`arn:aws:s3:::${bk[0]}/${bk[1]}`);
+        dynamicResources.s3.add(bk ? `arn:aws:s3:::${bk[0]}/${bk[1]}` : "arn:aws:s3:::*/*");
       } else if (name === "cfn") {
         const so = splitFirstSlash(pattern);
-        if (so) dynamicResources.cfn.add(cfnArn(region, so[0]));
+        dynamicResources.cfn.add(cfnArn(region, so ? so[0] : "*"));
       }
       continue;
     }

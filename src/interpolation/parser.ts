@@ -385,6 +385,13 @@ class Parser {
     if (identEnd > k && text.charCodeAt(identEnd) === EQUALS) {
       kwName = text.slice(k, identEnd);
       valueStart = identEnd + 1;
+    } else if (frame.call.shorthand) {
+      // `${path, ...}` takes keyword arguments only (SPEC §3: path ("," kwargs)?).
+      this.#fail(
+        k,
+        "Expected a keyword argument after a reference",
+        "Write ${path,default=value} or ${path,sensitive=true}",
+      );
     }
     const value = newValue(kwName);
     frame.value = value;
@@ -451,9 +458,10 @@ class Parser {
   }
 
   #fail(offset: number, headline: string, help?: string): never {
+    const { line, column } = lineAndColumn(this.#text, offset);
     throw new ParseError(headline, {
-      line: 1,
-      column: offset + 1,
+      line,
+      column,
       detail: snippet(this.#text, offset),
       ...(help === undefined ? {} : { help }),
     });
@@ -474,6 +482,17 @@ class Parser {
       "Write ${resolver:argument} or ${path.to.key} (write \\${ for a literal ${)",
     );
   }
+}
+
+/** 1-based line and column (UTF-16) of an offset; a value may span lines (block scalars). */
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
 }
 
 /**

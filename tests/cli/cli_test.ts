@@ -526,3 +526,75 @@ Deno.test("no progress line when stderr is not a TTY", async () => {
   assert.equal(timers.length, 0);
   assert.equal(r.stderr, "");
 });
+
+Deno.test("--trace shows a key computed from other values as ‹computed›, never its text", async () => {
+  await using t = await tempFiles({
+    "leak.yaml":
+      "name: ${env:${env:HOLOCONF_CLI_TRACE_INNER}}\nplain: ${env:HOLOCONF_CLI_TRACE_INNER}\n",
+  });
+  Deno.env.set("HOLOCONF_CLI_TRACE_INNER", "HOLOCONF_CLI_TRACE_OUTER");
+  Deno.env.set("HOLOCONF_CLI_TRACE_OUTER", "resolved-value-xyz");
+  try {
+    const r = await run(["dump", t.path("leak.yaml"), "-r", "--trace"]);
+    assert.equal(r.code, 0, r.stderr);
+    const trace = r.stderr;
+    // The literal key is shown; the key built from HOLOCONF_CLI_TRACE_INNER's value is not.
+    assert.match(trace, /env HOLOCONF_CLI_TRACE_INNER \(plain\)/);
+    assert.match(trace, /env ‹computed› \(name\)/);
+    assert.ok(!trace.includes("HOLOCONF_CLI_TRACE_OUTER"), trace);
+    assert.ok(!trace.includes("resolved-value-xyz"), trace);
+  } finally {
+    Deno.env.delete("HOLOCONF_CLI_TRACE_INNER");
+    Deno.env.delete("HOLOCONF_CLI_TRACE_OUTER");
+  }
+});
+
+Deno.test("validate --ignore-missing with every file missing exits 2, like check", async () => {
+  await using t = await tempFiles({ "schema.yaml": "type: object\n" });
+  const r = await run([
+    "validate",
+    "--ignore-missing",
+    t.path("nosuch1.yaml"),
+    "-s",
+    t.path("schema.yaml"),
+  ]);
+  assert.equal(r.code, 2);
+  assert.equal(r.stdout, "");
+  assert.match(r.stderr, /all files missing/);
+});
+
+Deno.test("plan lists IAM resources for fully dynamic references and drops ssm selectors", async () => {
+  await using t = await tempFiles({
+    "p.yaml": "a: ${ssm:${env:P}}\nb: ${s3:${env:O}}\nc: ${cfn:${env:S}}\nd: ${ssm:/x/y:3}\n",
+  });
+  const r = await run(["plan", t.path("p.yaml"), "--format", "json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const plan = JSON.parse(r.stdout) as { iam: { action: string; resources: string[] }[] };
+  const resources = (action: string) => plan.iam.find((p) => p.action === action)?.resources;
+  assert.deepEqual(resources("ssm:GetParameters"), [
+    "arn:aws:ssm:*:*:parameter/*",
+    "arn:aws:ssm:*:*:parameter/x/y",
+  ]);
+  assert.deepEqual(resources("s3:GetObject"), ["arn:aws:s3:::*/*"]);
+  assert.deepEqual(resources("cloudformation:DescribeStacks"), [
+    "arn:aws:cloudformation:*:*:stack/*/*",
+  ]);
+});
+
+Deno.test("get --default with a value that looks like an option behaves the same on every path", async () => {
+  await using t = await tempFiles({ "app.yaml": "a: 1\n" });
+  const simple = await run(["get", t.path("app.yaml"), "nope", "--default", "-1"]);
+  const general = await run([
+    "get",
+    t.path("app.yaml"),
+    "nope",
+    "--default",
+    "-1",
+    "--timeout",
+    "5",
+  ]);
+  assert.equal(simple.code, general.code);
+  assert.equal(simple.code, 2);
+  const explicit = await run(["get", t.path("app.yaml"), "nope", "--default=-1"]);
+  assert.deepEqual([explicit.code, explicit.stdout], [0, "-1\n"]);
+});

@@ -52,3 +52,9 @@ Deno.test("holoconf get runs as a process: value on stdout, exit codes 0/1/2", a
   const check = await holoconf(["check", t.path("app.yaml")], { NO_COLOR: "" });
   assert.equal(check.stdout, `✓ ${t.path("app.yaml")}: valid YAML\n`);
 });
+
+Deno.test("a leading -- (as `deno task cli -- ...` passes it) is ignored", async () => {
+  const r = await holoconf(["--", "--version"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^holoconf \d+\.\d+\.\d+/);
+});

@@ -87,7 +87,12 @@ const rel = (levels: number, path: string): Shape => ({
 });
 
 /** Asserts a ParseError with the given headline and column (line 1). */
-function assertParseError(s: string, headline: string, column: number): ParseError {
+function assertParseError(
+  s: string,
+  headline: string,
+  column: number,
+  options: { line?: number } = {},
+): ParseError {
   let caught: unknown;
   try {
     parseTemplate(s);
@@ -97,7 +102,7 @@ function assertParseError(s: string, headline: string, column: number): ParseErr
   assert.ok(caught instanceof ParseError, `expected ParseError for ${JSON.stringify(s)}`);
   assert.equal(caught.code, "PARSE_ERROR");
   assert.equal(caught.column, column, `column for ${JSON.stringify(s)}`);
-  assert.equal(caught.line, 1);
+  assert.equal(caught.line, options.line ?? 1);
   assert.equal(caught.headline, headline);
   return caught;
 }
@@ -175,13 +180,20 @@ Deno.test("parseTemplate allows blanks around the body", () => {
   assert.deepEqual(shape("${ .x }"), [rel(1, "x")]);
 });
 
-Deno.test("parseTemplate accepts arguments after a ref shorthand path", () => {
+Deno.test("parseTemplate accepts keyword arguments after a ref shorthand path", () => {
   assert.deepEqual(shape("${a.b,default=x}"), [ref("a.b", [], [["default", v("x")]])]);
   assert.deepEqual(shape("${ a.b , default=x , sensitive=true }"), [
     ref("a.b", [], [["default", v("x")], ["sensitive", v("true")]]),
   ]);
-  assert.deepEqual(shape("${a,b}"), [ref("a", [v("b")])]);
-  assert.deepEqual(shape("${a,}"), [ref("a", [v()])]);
+});
+
+Deno.test("parseTemplate rejects positional arguments after a reference (path, kwargs only)", () => {
+  // `${missing,localhost}` most likely meant default=: silently ignoring it would hide that.
+  assertParseError("${a,b}", "Expected a keyword argument after a reference", 5);
+  assertParseError("${a,}", "Expected a keyword argument after a reference", 5);
+  assertParseError("${a,default=x,y}", "Expected a keyword argument after a reference", 15);
+  // The explicit resolver form is an ordinary call: its arguments are the resolver's business.
+  assert.deepEqual(shape("${ref:a,b}"), [call("ref", [v("a"), v("b")])]);
 });
 
 Deno.test("parseTemplate reads name: as a resolver call", () => {
@@ -377,7 +389,7 @@ Deno.test("parseTemplate reports unterminated interpolations at the end of input
   assertParseError("${", "Unexpected end of input in interpolation", 3);
   assertParseError("x ${ ", "Unexpected end of input in interpolation", 6);
   assertParseError("${.x", "Unexpected end of input in interpolation", 5);
-  assertParseError("${a,b", "Unexpected end of input in interpolation", 6);
+  assertParseError("${a,b=c", "Unexpected end of input in interpolation", 8);
   assertParseError("${r:{a}", "Unexpected end of input in interpolation", 8);
   assertParseError("${r:'a'", "Unexpected end of input in interpolation", 8);
   assertParseError("${r:${x}", "Unexpected end of input in interpolation", 9);
@@ -394,7 +406,10 @@ Deno.test("parse errors show the text with a caret under the column", () => {
 });
 
 Deno.test("parse errors keep the caret aligned across newlines and astral characters", () => {
-  const e = assertParseError("a\n𝒜${a b}", "Unexpected character 'b' in interpolation", 9);
+  // Line 2, column 7 (UTF-16 units within that line: 𝒜 is two).
+  const e = assertParseError("a\n𝒜${a b}", "Unexpected character 'b' in interpolation", 7, {
+    line: 2,
+  });
   assert.deepEqual(e.detail, ["a⏎𝒜${a b}", "       ^"]);
 });
 
