@@ -576,7 +576,6 @@ export class Config {
    * ```ts
    * import { Config } from "./config.ts";
    * import { Schema } from "./schema/schema.ts";
-import { escapePointerToken } from "./schema/_walk.ts";
    * import assert from "node:assert/strict";
    * const config = Config.loads("a: 1\n");
    * config.setSchema(Schema.fromObject({ properties: { b: { default: 2 } } }));
@@ -635,7 +634,6 @@ import { escapePointerToken } from "./schema/_walk.ts";
    * ```ts
    * import { Config } from "./config.ts";
    * import { Schema } from "./schema/schema.ts";
-import { escapePointerToken } from "./schema/_walk.ts";
    * import { ValidationError } from "./errors.ts";
    * import assert from "node:assert/strict";
    * const schema = Schema.fromObject({ type: "object", properties: { port: { type: "integer" } } });
@@ -657,7 +655,6 @@ import { escapePointerToken } from "./schema/_walk.ts";
    * ```ts
    * import { Config } from "./config.ts";
    * import { Schema } from "./schema/schema.ts";
-import { escapePointerToken } from "./schema/_walk.ts";
    * const schema = Schema.fromObject({ type: "object", properties: { port: { type: "integer" } } });
    * await schema.ready();
    * Config.loads("port: ${env:PORT}\n").validateRaw(schema);
@@ -683,7 +680,6 @@ import { escapePointerToken } from "./schema/_walk.ts";
    * ```ts
    * import { Config } from "./config.ts";
    * import { Schema } from "./schema/schema.ts";
-import { escapePointerToken } from "./schema/_walk.ts";
    * import assert from "node:assert/strict";
    * const schema = Schema.fromObject({ type: "object", required: ["host"] });
    * const issues = await Config.loads("port: 1\n").validateCollect(schema);

@@ -12,7 +12,7 @@ import { HoloconfError, ParseError, type ValidationIssue } from "../errors.ts";
 import { encodeBase64 } from "../_bytes.ts";
 import {
   hasOwn,
-  isObject,
+  isPlainObject,
   type SchemaNode,
   unescapePointerToken,
   valueAtPointer,
@@ -64,7 +64,7 @@ export function isValidatorLoaded(): boolean {
 
 /** The draft named by a schema's `$schema` (2020-12 when absent or unknown). */
 export function detectDraft(schema: SchemaNode): Draft {
-  const uri = isObject(schema) && typeof schema.$schema === "string" ? schema.$schema : "";
+  const uri = isPlainObject(schema) && typeof schema.$schema === "string" ? schema.$schema : "";
   if (/draft-0[67]\b/.test(uri)) return "draft-07";
   if (/draft-04\b/.test(uri)) return "draft-04";
   if (uri.includes("2019-09")) return "2019-09";
@@ -108,7 +108,7 @@ export function compileValidator(schema: SchemaNode, draft: Draft): CompiledVali
   }
   const lookup = (validator as unknown as { lookup: Record<string, SchemaNode> }).lookup;
   for (const node of Object.values(lookup)) {
-    if (!isObject(node) || typeof node.$ref !== "string") continue;
+    if (!isPlainObject(node) || typeof node.$ref !== "string") continue;
     const abs = (node as { __absolute_ref__?: string }).__absolute_ref__ ?? node.$ref;
     if (lookup[abs] === undefined) {
       throw new ParseError(`Invalid JSON Schema: $ref '${node.$ref}' cannot be resolved`, {
@@ -218,12 +218,12 @@ function keywordValue(ctx: TranslateContext, keywordLocation: string): unknown {
   if (body === "") return node;
   for (const raw of body.slice(1).split("/")) {
     const token = unescapePointerToken(safeDecode(raw));
-    if (token === "$ref" && isObject(node) && typeof node.$ref === "string") {
+    if (token === "$ref" && isPlainObject(node) && typeof node.$ref === "string") {
       const abs = (node as { __absolute_ref__?: string }).__absolute_ref__ ?? node.$ref;
       node = ctx.lookup[abs];
     } else if (Array.isArray(node)) {
       node = node[Number(token)];
-    } else if (isObject(node) && hasOwn(node, token)) {
+    } else if (isPlainObject(node) && hasOwn(node, token)) {
       node = node[token];
     } else {
       return undefined;
@@ -235,7 +235,9 @@ function keywordValue(ctx: TranslateContext, keywordLocation: string): unknown {
 function containsWildcard(value: unknown, isWildcard: (v: unknown) => boolean): boolean {
   if (isWildcard(value)) return true;
   if (Array.isArray(value)) return value.some((v) => containsWildcard(v, isWildcard));
-  if (isObject(value)) return Object.values(value).some((v) => containsWildcard(v, isWildcard));
+  if (isPlainObject(value)) {
+    return Object.values(value).some((v) => containsWildcard(v, isWildcard));
+  }
   return false;
 }
 

@@ -3,20 +3,26 @@
 // Pure: no validator, no I/O.
 
 import { ParseError } from "../errors.ts";
+import type { PathSegment } from "../path.ts";
+import { defineOwn } from "../tree.ts";
+
+export type { PathSegment } from "../path.ts";
 
 /** A JSON Schema node: an object schema or a boolean schema. */
 export type SchemaNode = Record<string, unknown> | boolean;
 
-/** One segment of a config path: a mapping key or a sequence index. */
-export type PathSegment = string | number;
-
 const MAX_SCHEMA_DEPTH = 256;
 const MAX_REF_HOPS = 64;
+const MAX_CACHED_REGEXPS = 1024;
 
-/** True for a plain (non-array) object. */
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) &&
-    !(value instanceof Uint8Array);
+/**
+ * True for a plain object: its prototype is `Object.prototype` or `null` (not an array,
+ * bytes, a date, a map or a class instance).
+ */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 /** `Object.hasOwn` that also narrows. */
@@ -24,7 +30,20 @@ export function hasOwn(obj: Record<string, unknown>, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(obj, key);
 }
 
-/** Escapes one JSON-pointer token (`~` → `~0`, `/` → `~1`). */
+/**
+ * Escapes one JSON-pointer token (`~` → `~0`, `/` → `~1`).
+ *
+ * @param token A mapping key or a sequence index as text.
+ * @returns The token as it appears in a JSON pointer.
+ *
+ * @example Build a JSON pointer from config path segments
+ * ```ts
+ * import { escapePointerToken } from "./_walk.ts";
+ * import assert from "node:assert/strict";
+ * const pointer = ["a/b", "c~d", 0].map((s) => "/" + escapePointerToken(String(s))).join("");
+ * assert.equal(pointer, "/a~1b/c~0d/0");
+ * ```
+ */
 export function escapePointerToken(token: string): string {
   return token.replace(/~/g, "~0").replace(/\//g, "~1");
 }
@@ -47,7 +66,7 @@ export function valueAtPointer(root: unknown, pointer: string): unknown {
     if (Array.isArray(node)) {
       if (!/^(0|[1-9]\d*)$/.test(token)) return undefined;
       node = node[Number(token)];
-    } else if (isObject(node)) {
+    } else if (isPlainObject(node)) {
       if (!hasOwn(node, token)) return undefined;
       node = node[token];
     } else {
@@ -57,24 +76,76 @@ export function valueAtPointer(root: unknown, pointer: string): unknown {
   return node;
 }
 
-/** Finds a subschema with `$anchor: name` (draft 2019-09+), depth-first. */
-function findAnchor(node: unknown, name: string, depth = 0): SchemaNode | undefined {
-  if (depth > MAX_SCHEMA_DEPTH) return undefined;
-  if (Array.isArray(node)) {
-    for (const item of node) {
-      const hit = findAnchor(item, name, depth + 1);
-      if (hit !== undefined) return hit;
-    }
-    return undefined;
+/** Lookup caches of a schema document that is never modified (see `indexSchema`). */
+interface SchemaIndex {
+  /** `$anchor` name → subschema (the first one in document order); built on first need. */
+  anchors: Map<string, SchemaNode> | undefined;
+  /** `patternProperties` pattern → compiled RegExp (`null`: not a valid pattern). */
+  regexps: Map<string, RegExp | null>;
+}
+
+const indexes = new WeakMap<object, SchemaIndex>();
+
+/**
+ * Declares that `root` (a schema document owned by the caller) is never modified from now
+ * on, so `#anchor` lookups and `patternProperties` RegExps may be cached for it. Documents
+ * not declared so are walked on every lookup, as callers may change them in between.
+ */
+export function indexSchema(root: unknown): void {
+  if (typeof root === "object" && root !== null && !indexes.has(root)) {
+    indexes.set(root, { anchors: undefined, regexps: new Map() });
   }
-  if (!isObject(node)) return undefined;
-  if (node.$anchor === name) return node;
+}
+
+function indexOf(root: unknown): SchemaIndex | undefined {
+  return typeof root === "object" && root !== null ? indexes.get(root) : undefined;
+}
+
+/**
+ * Calls `visit` on every object under `node` that may be a subschema, depth-first in
+ * document order (values of `enum`, `const`, `default` and `examples` are data, not
+ * schemas); `visit` returns true to stop the walk, and then so does this function.
+ */
+function someSubschema(
+  node: unknown,
+  visit: (n: Record<string, unknown>) => boolean,
+  depth: number,
+): boolean {
+  if (depth > MAX_SCHEMA_DEPTH) return false;
+  if (Array.isArray(node)) {
+    for (const item of node) if (someSubschema(item, visit, depth + 1)) return true;
+    return false;
+  }
+  if (!isPlainObject(node)) return false;
+  if (visit(node)) return true;
   for (const key of Object.keys(node)) {
     if (key === "enum" || key === "const" || key === "default" || key === "examples") continue;
-    const hit = findAnchor(node[key], name, depth + 1);
-    if (hit !== undefined) return hit;
+    if (someSubschema(node[key], visit, depth + 1)) return true;
   }
-  return undefined;
+  return false;
+}
+
+/** Finds a subschema with `$anchor: name` (draft 2019-09+), the first in document order. */
+function findAnchor(root: SchemaNode, name: string): SchemaNode | undefined {
+  const index = indexOf(root);
+  if (index === undefined) {
+    let hit: SchemaNode | undefined;
+    someSubschema(root, (n) => {
+      if (n.$anchor !== name) return false;
+      hit = n;
+      return true;
+    }, 0);
+    return hit;
+  }
+  if (index.anchors === undefined) {
+    const anchors = new Map<string, SchemaNode>();
+    someSubschema(root, (n) => {
+      if (typeof n.$anchor === "string" && !anchors.has(n.$anchor)) anchors.set(n.$anchor, n);
+      return false;
+    }, 0);
+    index.anchors = anchors;
+  }
+  return index.anchors.get(name);
 }
 
 /**
@@ -92,7 +163,7 @@ export function resolveLocalRef(root: SchemaNode, ref: string): SchemaNode | und
   if (fragment === "") return root;
   if (!fragment.startsWith("/")) return findAnchor(root, fragment);
   const target = valueAtPointer(root, fragment);
-  return typeof target === "boolean" || isObject(target) ? target : undefined;
+  return typeof target === "boolean" || isPlainObject(target) ? target : undefined;
 }
 
 /**
@@ -106,14 +177,14 @@ export function expandNode(root: SchemaNode, node: SchemaNode): SchemaNode[] {
     if (hops > MAX_REF_HOPS || seen.has(n)) return;
     seen.add(n);
     out.push(n);
-    if (!isObject(n)) return;
+    if (!isPlainObject(n)) return;
     if (typeof n.$ref === "string") {
       const target = resolveLocalRef(root, n.$ref);
       if (target !== undefined) visit(target, hops + 1);
     }
     if (Array.isArray(n.allOf)) {
       for (const member of n.allOf) {
-        if (typeof member === "boolean" || isObject(member)) visit(member, hops + 1);
+        if (typeof member === "boolean" || isPlainObject(member)) visit(member, hops + 1);
       }
     }
   };
@@ -121,12 +192,25 @@ export function expandNode(root: SchemaNode, node: SchemaNode): SchemaNode[] {
   return out;
 }
 
-function regexMatches(pattern: string, text: string): boolean {
-  try {
-    return new RegExp(pattern, "u").test(text);
-  } catch {
-    return false;
+/**
+ * Whether `text` matches a `patternProperties` pattern. The compiled RegExp is kept for an
+ * indexed root; reusing it is safe as it has no `g`/`y` flag (`test()` keeps no state).
+ */
+function regexMatches(root: SchemaNode, pattern: string, text: string): boolean {
+  const cache = indexOf(root)?.regexps;
+  let re = cache?.get(pattern);
+  if (re === undefined) {
+    try {
+      re = new RegExp(pattern, "u");
+    } catch {
+      re = null;
+    }
+    if (cache !== undefined) {
+      if (cache.size >= MAX_CACHED_REGEXPS) cache.clear();
+      cache.set(pattern, re);
+    }
   }
+  return re !== null && re.test(text);
 }
 
 /** The schemas that apply to the child `segment` of a value matched by `candidates`. */
@@ -137,7 +221,7 @@ export function childCandidates(
 ): SchemaNode[] {
   const direct: SchemaNode[] = [];
   const fallback: SchemaNode[] = [];
-  const objects = candidates.filter(isObject);
+  const objects = candidates.filter(isPlainObject);
   const key = String(segment);
   const index = typeof segment === "number"
     ? segment
@@ -146,18 +230,20 @@ export function childCandidates(
     : undefined;
   for (const c of objects) {
     const props = c.properties;
-    if (isObject(props) && hasOwn(props, key)) {
+    if (isPlainObject(props) && hasOwn(props, key)) {
       const p = props[key];
-      if (typeof p === "boolean" || isObject(p)) direct.push(p);
+      if (typeof p === "boolean" || isPlainObject(p)) direct.push(p);
     }
   }
   if (typeof segment === "string") {
     if (direct.length > 0) return direct.flatMap((n) => expandNode(root, n));
     for (const c of objects) {
       const patterns = c.patternProperties;
-      if (isObject(patterns)) {
+      if (isPlainObject(patterns)) {
         for (const [pattern, sub] of Object.entries(patterns)) {
-          if ((typeof sub === "boolean" || isObject(sub)) && regexMatches(pattern, key)) {
+          if (
+            (typeof sub === "boolean" || isPlainObject(sub)) && regexMatches(root, pattern, key)
+          ) {
             fallback.push(sub);
           }
         }
@@ -166,7 +252,7 @@ export function childCandidates(
     if (fallback.length === 0) {
       for (const c of objects) {
         const extra = c.additionalProperties;
-        if (isObject(extra)) fallback.push(extra);
+        if (isPlainObject(extra)) fallback.push(extra);
       }
     }
   }
@@ -182,25 +268,15 @@ export function childCandidates(
       } else {
         item = c.items;
       }
-      if (isObject(item)) fallback.push(item);
+      if (isPlainObject(item)) fallback.push(item);
     }
   }
   return [...direct, ...fallback].flatMap((n) => expandNode(root, n));
 }
 
-/** The schemas that apply at `path` (empty when the path is not described by the schema). */
-export function candidatesAt(root: SchemaNode, path: readonly PathSegment[]): SchemaNode[] {
-  let current = expandNode(root, root);
-  for (const segment of path) {
-    current = childCandidates(root, current, segment);
-    if (current.length === 0) return current;
-  }
-  return current;
-}
-
 /** The `type` keyword of a schema as a list (empty when absent or malformed). */
 export function typesOf(node: SchemaNode): string[] {
-  if (!isObject(node)) return [];
+  if (!isPlainObject(node)) return [];
   const t = node.type;
   if (typeof t === "string") return [t];
   if (Array.isArray(t)) return t.filter((x): x is string => typeof x === "string");
@@ -212,17 +288,17 @@ export function typesOf(node: SchemaNode): string[] {
  * win), used by the Markdown and template generators.
  */
 export function mergedView(root: SchemaNode, node: SchemaNode): Record<string, unknown> {
-  const parts = expandNode(root, node).filter(isObject);
+  const parts = expandNode(root, node).filter(isPlainObject);
   const view: Record<string, unknown> = {};
   const properties: Record<string, unknown> = {};
   const required: string[] = [];
   let hasProperties = false;
   for (const part of parts) {
     for (const [k, v] of Object.entries(part)) {
-      if (k === "properties" && isObject(v)) {
+      if (k === "properties" && isPlainObject(v)) {
         hasProperties = true;
         for (const [pk, pv] of Object.entries(v)) {
-          if (!hasOwn(properties, pk)) defineProp(properties, pk, pv);
+          if (!hasOwn(properties, pk)) defineOwn(properties, pk, pv);
         }
       } else if (k === "required" && Array.isArray(v)) {
         for (const r of v) if (typeof r === "string" && !required.includes(r)) required.push(r);
@@ -236,8 +312,9 @@ export function mergedView(root: SchemaNode, node: SchemaNode): Record<string, u
   return view;
 }
 
-function defineProp(obj: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+/** Text on one line: line breaks and the blanks around them become one space. */
+export function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ").trim();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -284,16 +361,8 @@ function invalid(pointer: string, reason: string): ParseError {
   });
 }
 
-function containsId(node: unknown, depth = 0): boolean {
-  if (depth > MAX_SCHEMA_DEPTH) return false;
-  if (Array.isArray(node)) return node.some((n) => containsId(n, depth + 1));
-  if (!isObject(node)) return false;
-  if (typeof node.$id === "string" || typeof node.id === "string") return true;
-  for (const [k, v] of Object.entries(node)) {
-    if (k === "enum" || k === "const" || k === "default" || k === "examples") continue;
-    if (containsId(v, depth + 1)) return true;
-  }
-  return false;
+function containsId(schema: unknown): boolean {
+  return someSubschema(schema, (n) => typeof n.$id === "string" || typeof n.id === "string", 0);
 }
 
 /**
@@ -303,14 +372,14 @@ function containsId(node: unknown, depth = 0): boolean {
  * @throws {ParseError} "Invalid JSON Schema: <pointer>: <reason>".
  */
 export function checkSchema(schema: unknown): void {
-  if (typeof schema !== "boolean" && !isObject(schema)) {
+  if (typeof schema !== "boolean" && !isPlainObject(schema)) {
     throw invalid("", "a schema must be an object or a boolean");
   }
   const withIds = containsId(schema);
   const check = (node: unknown, pointer: string, depth: number): void => {
     if (depth > MAX_SCHEMA_DEPTH) throw invalid(pointer, "schema is nested too deeply");
     if (typeof node === "boolean") return;
-    if (!isObject(node)) throw invalid(pointer, "a schema must be an object or a boolean");
+    if (!isPlainObject(node)) throw invalid(pointer, "a schema must be an object or a boolean");
     const at = (k: string) => `${pointer}/${escapePointerToken(k)}`;
     const t = node.type;
     if (t !== undefined) {
@@ -343,7 +412,7 @@ export function checkSchema(schema: unknown): void {
     for (const k of SCHEMA_MAP_KEYWORDS) {
       const v = node[k];
       if (v === undefined) continue;
-      if (!isObject(v)) throw invalid(at(k), `${k} must be an object`);
+      if (!isPlainObject(v)) throw invalid(at(k), `${k} must be an object`);
       for (const [name, sub] of Object.entries(v)) {
         if (k === "patternProperties") checkRegex(name, at(k));
         check(sub, `${at(k)}/${escapePointerToken(name)}`, depth + 1);
@@ -398,7 +467,7 @@ export function checkSchema(schema: unknown): void {
     if (node.dependentRequired !== undefined) {
       const d = node.dependentRequired;
       if (
-        !isObject(d) ||
+        !isPlainObject(d) ||
         Object.values(d).some((v) => !Array.isArray(v) || v.some((x) => typeof x !== "string"))
       ) {
         throw invalid(at("dependentRequired"), "dependentRequired must map names to arrays");
@@ -406,7 +475,7 @@ export function checkSchema(schema: unknown): void {
     }
     if (node.dependencies !== undefined) {
       const d = node.dependencies;
-      if (!isObject(d)) throw invalid(at("dependencies"), "dependencies must be an object");
+      if (!isPlainObject(d)) throw invalid(at("dependencies"), "dependencies must be an object");
       for (const [name, v] of Object.entries(d)) {
         const p = `${at("dependencies")}/${escapePointerToken(name)}`;
         if (Array.isArray(v)) {

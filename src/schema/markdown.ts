@@ -4,7 +4,7 @@
  * @module
  */
 
-import { expandNode, isObject, mergedView, type SchemaNode } from "./_walk.ts";
+import { expandNode, isPlainObject, mergedView, oneLine, type SchemaNode } from "./_walk.ts";
 
 const MAX_DOC_DEPTH = 32;
 
@@ -41,7 +41,7 @@ export function schemaToMarkdown(schema: Record<string, unknown> | boolean): str
     out.push(root.description.trim(), "");
   }
   const stack = new Set<SchemaNode>(expandNode(schema, schema));
-  if (isObject(root.properties)) {
+  if (isPlainObject(root.properties)) {
     out.push(...table(schema, root), "");
     sections(schema, root, "", 1, stack, out);
   }
@@ -57,14 +57,14 @@ function sections(
   stack: Set<SchemaNode>,
   out: string[],
 ): void {
-  if (depth > MAX_DOC_DEPTH || !isObject(parent.properties)) return;
+  if (depth > MAX_DOC_DEPTH || !isPlainObject(parent.properties)) return;
   const required = requiredOf(parent);
   for (const [name, sub] of Object.entries(parent.properties)) {
-    if (typeof sub !== "boolean" && !isObject(sub)) continue;
+    if (typeof sub !== "boolean" && !isPlainObject(sub)) continue;
     const parts = expandNode(schema, sub);
     if (parts.some((p) => stack.has(p))) continue; // recursive schema: documented once
     const view = mergedView(schema, sub);
-    if (!isObject(view.properties) || Object.keys(view.properties).length === 0) continue;
+    if (!isPlainObject(view.properties) || Object.keys(view.properties).length === 0) continue;
     const dotted = prefix === "" ? name : `${prefix}.${name}`;
     const marker = required.includes(name) ? " (required)" : "";
     out.push(`${"#".repeat(Math.min(depth + 1, 6))} ${oneLine(dotted)}${marker}`, "");
@@ -90,9 +90,9 @@ function table(schema: SchemaNode, view: Record<string, unknown>): string[] {
     "|-----|------|----------|---------|-------------|",
   ];
   const required = requiredOf(view);
-  const props = isObject(view.properties) ? view.properties : {};
+  const props = isPlainObject(view.properties) ? view.properties : {};
   for (const [name, sub] of Object.entries(props)) {
-    const v = typeof sub === "boolean" || isObject(sub) ? mergedView(schema, sub) : {};
+    const v = typeof sub === "boolean" || isPlainObject(sub) ? mergedView(schema, sub) : {};
     const def = v.default === undefined ? "-" : JSON.stringify(v.default);
     const desc = typeof v.description === "string" && v.description.trim() !== ""
       ? v.description
@@ -115,7 +115,7 @@ function typeText(schema: SchemaNode, view: Record<string, unknown>): string {
   let base = baseType(schema, view);
   if (base === "array") {
     const items = view.items;
-    if (typeof items === "boolean" || isObject(items)) {
+    if (typeof items === "boolean" || isPlainObject(items)) {
       const inner = baseType(schema, mergedView(schema, items));
       if (inner !== "any") base = `array of ${inner}`;
     }
@@ -146,18 +146,14 @@ function baseType(schema: SchemaNode, view: Record<string, unknown>): string {
     const branches = view[k];
     if (Array.isArray(branches)) {
       const names = branches
-        .filter((b): b is SchemaNode => typeof b === "boolean" || isObject(b))
+        .filter((b): b is SchemaNode => typeof b === "boolean" || isPlainObject(b))
         .map((b) => baseType(schema, mergedView(schema, b)));
       if (names.length > 0 && !names.includes("any")) return [...new Set(names)].join(" | ");
     }
   }
-  if (isObject(view.properties)) return "object";
+  if (isPlainObject(view.properties)) return "object";
   if (view.items !== undefined || view.prefixItems !== undefined) return "array";
   return "any";
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, " ").trim();
 }
 
 function cell(text: string): string {

@@ -22,14 +22,14 @@ import {
   loadValidatorModule,
   type ValidateOptions,
 } from "./_validator.ts";
+import type { PathSegment } from "../path.ts";
 import {
-  candidatesAt,
   checkSchema,
   childCandidates,
   expandNode,
   hasOwn,
-  isObject,
-  type PathSegment,
+  indexSchema,
+  isPlainObject,
   type SchemaNode,
   typesOf,
 } from "./_walk.ts";
@@ -37,7 +37,7 @@ import { schemaToMarkdown } from "./markdown.ts";
 import { schemaToTemplate } from "./template.ts";
 
 export type { Draft, ValidateOptions } from "./_validator.ts";
-export type { PathSegment } from "./_walk.ts";
+export type { PathSegment } from "../path.ts";
 
 /** The result of {@linkcode Schema.defaultAt}. */
 export interface SchemaDefault {
@@ -53,16 +53,33 @@ export type SchemaCoercionType = "integer" | "number" | "boolean";
 const COERCIBLE = new Set(["integer", "number", "boolean"]);
 const MAX_FILL_DEPTH = 10_000;
 const MAX_CACHED_CHILDREN = 4096;
-const NO_NODES: SchemaNode[] = [];
 
-/** What fillDefaults() remembers about one list of schemas. */
-interface NodeListInfo {
-  /** The schemas that apply to each child key / index. */
-  children: Map<PathSegment, SchemaNode[]>;
-  /** The names under `properties`. */
-  properties: string[];
+/** Where a value being filled comes from: the config, or a schema default (copied). */
+type FillOrigin = "config" | "default";
+
+/** A trie of schema lists, for {@linkcode Schema} to share one Applicable per list. */
+interface InternNode {
+  next: Map<SchemaNode, InternNode>;
+  value: Applicable | undefined;
+}
+
+/** The schemas that apply together at a path, with what a Schema derived from them. */
+class Applicable {
+  /** The schemas (empty when the schema does not describe the path). */
+  readonly nodes: SchemaNode[];
+  /** What applies to each child key / index (computed on first need, then kept). */
+  children: Map<PathSegment, Applicable> | undefined = undefined;
+  /** The names under `properties` (computed on first need). */
+  properties: string[] | undefined = undefined;
   /** Whether null is allowed (computed on first need). */
-  allowsNull?: boolean;
+  allowsNull: boolean | undefined = undefined;
+  /** The coercion target (computed on first need; `null` for none). */
+  coercion: SchemaCoercionType | null | undefined = undefined;
+
+  /** @param nodes The schemas that apply. */
+  constructor(nodes: SchemaNode[]) {
+    this.nodes = nodes;
+  }
 }
 
 /**
@@ -95,6 +112,8 @@ export class Schema {
   #loading: Promise<void> | undefined;
 
   private constructor(schema: SchemaNode) {
+    // The document is private from here on and never modified: lookups in it may be cached.
+    indexSchema(schema);
     checkSchema(schema);
     this.#schema = schema;
     this.#draft = detectDraft(schema);
@@ -404,8 +423,8 @@ export class Schema {
    * ```
    */
   defaultAt(path: readonly PathSegment[]): SchemaDefault {
-    const d = defaultOf(candidatesAt(this.#schema, path));
-    return d.found ? { found: true, value: copyDefault(d.value, 0) } : d;
+    const d = defaultOf(this.#applicableAt(path).nodes);
+    return d.found ? { found: true, value: copyPlain(d.value, 0, "default") } : d;
   }
 
   /**
@@ -431,11 +450,12 @@ export class Schema {
    * ```
    */
   allowsNull(path: readonly PathSegment[]): boolean {
-    return this.#nodesAllowNull(candidatesAt(this.#schema, path));
+    return this.#allowNull(this.#applicableAt(path));
   }
 
-  #nodesAllowNull(nodes: readonly SchemaNode[]): boolean {
-    return nodes.every((n) => this.#nodeAllowsNull(n, 0));
+  #allowNull(at: Applicable): boolean {
+    at.allowsNull ??= at.nodes.every((n) => this.#nodeAllowsNull(n, 0));
+    return at.allowsNull;
   }
 
   /**
@@ -474,81 +494,97 @@ export class Schema {
    * ```
    */
   fillDefaults(value: unknown, path: readonly PathSegment[] = []): unknown {
-    let nodes = this.#rootNodes();
-    for (const segment of path) nodes = this.#children(nodes, segment);
-    return this.#fill(value, nodes, 0);
+    return this.#fill(value, this.#applicableAt(path), 0, "config");
   }
 
-  #fill(value: unknown, nodes: SchemaNode[], depth: number): unknown {
+  #fill(value: unknown, at: Applicable, depth: number, origin: FillOrigin): unknown {
     if (depth > MAX_FILL_DEPTH) throw new RangeError("Value nested too deeply to fill defaults");
     if (Array.isArray(value)) {
-      if (nodes.length === 0) return copyData(value, depth);
+      if (at.nodes.length === 0) return copyPlain(value, depth, origin);
       const out = new Array<unknown>(value.length);
       for (let i = 0; i < value.length; i++) {
-        out[i] = this.#fillChild(value[i], this.#children(nodes, i), depth + 1);
+        out[i] = this.#fillChild(value[i], this.#child(at, i), depth + 1, origin);
       }
       return out;
     }
-    if (!isPlainObject(value)) return value;
-    if (nodes.length === 0) return copyData(value, depth);
+    if (!isPlainObject(value)) {
+      return origin === "default" && value instanceof Uint8Array ? value.slice() : value;
+    }
+    if (at.nodes.length === 0) return copyPlain(value, depth, origin);
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
-      defineOwn(out, key, this.#fillChild(value[key], this.#children(nodes, key), depth + 1));
+      defineOwn(out, key, this.#fillChild(value[key], this.#child(at, key), depth + 1, origin));
     }
-    for (const key of this.#info(nodes).properties) {
+    at.properties ??= propertyNames(at.nodes);
+    for (const key of at.properties) {
       if (hasOwn(out, key)) continue;
-      const child = this.#children(nodes, key);
-      const d = defaultOf(child);
-      if (d.found) defineOwn(out, key, this.#fill(copyDefault(d.value, 0), child, depth + 1));
+      const child = this.#child(at, key);
+      const d = defaultOf(child.nodes);
+      if (d.found) defineOwn(out, key, this.#fill(d.value, child, depth + 1, "default"));
     }
     return out;
   }
 
-  /** Fills one property value or array item whose schemas are `nodes`. */
-  #fillChild(value: unknown, nodes: SchemaNode[], depth: number): unknown {
-    if (value === null && nodes.length > 0) {
-      const info = this.#info(nodes);
-      info.allowsNull ??= this.#nodesAllowNull(nodes);
-      if (!info.allowsNull) {
-        const d = defaultOf(nodes);
-        if (d.found) return this.#fill(copyDefault(d.value, 0), nodes, depth);
-      }
+  /** Fills one property value or array item to which `at` applies. */
+  #fillChild(value: unknown, at: Applicable, depth: number, origin: FillOrigin): unknown {
+    if (value === null && at.nodes.length > 0 && !this.#allowNull(at)) {
+      const d = defaultOf(at.nodes);
+      if (d.found) return this.#fill(d.value, at, depth, "default");
     }
-    if (nodes.length === 0 && (typeof value !== "object" || value === null)) return value;
-    return this.#fill(value, nodes, depth);
+    if (at.nodes.length === 0 && (typeof value !== "object" || value === null)) return value;
+    return this.#fill(value, at, depth, origin);
   }
 
-  // Walking the schema along a config is the hot part of fillDefaults(): the schemas that
-  // apply below a list of schemas are computed once per (list, key) and kept, so that the
-  // lists are shared and lookups for the next level hit the cache too.
+  // Walking the schema along a config path is the hot part of defaultAt(), allowsNull(),
+  // coercionTypeAt() and fillDefaults(). What applies below an Applicable is computed once
+  // per key and kept (up to MAX_CACHED_CHILDREN keys each), and equal lists of schemas share
+  // one interned Applicable: keys matched by one `patternProperties` schema, or the items of
+  // one array, share the lookups below them and the answers derived from them.
 
-  #root: SchemaNode[] | undefined;
-  #infos = new WeakMap<SchemaNode[], NodeListInfo>();
+  #root: Applicable | undefined;
+  #none = new Applicable([]);
+  #interned: InternNode = { next: new Map(), value: undefined };
 
-  #rootNodes(): SchemaNode[] {
-    this.#root ??= candidatesAt(this.#schema, []);
-    return this.#root;
-  }
-
-  #info(nodes: SchemaNode[]): NodeListInfo {
-    let info = this.#infos.get(nodes);
-    if (info === undefined) {
-      info = { children: new Map(), properties: propertyNames(nodes) };
-      this.#infos.set(nodes, info);
+  /** What applies at `path`. */
+  #applicableAt(path: readonly PathSegment[]): Applicable {
+    this.#root ??= this.#intern(expandNode(this.#schema, this.#schema));
+    let at = this.#root;
+    for (const segment of path) {
+      if (at.nodes.length === 0) break;
+      at = this.#child(at, segment);
     }
-    return info;
+    return at;
   }
 
-  #children(nodes: SchemaNode[], segment: PathSegment): SchemaNode[] {
-    if (nodes.length === 0) return nodes;
-    const info = this.#info(nodes);
-    let child = info.children.get(segment);
+  #child(at: Applicable, segment: PathSegment): Applicable {
+    if (at.nodes.length === 0) return at;
+    let child = at.children?.get(segment);
     if (child === undefined) {
-      child = childCandidates(this.#schema, nodes, segment);
-      if (child.length === 0) child = NO_NODES;
-      if (info.children.size < MAX_CACHED_CHILDREN) info.children.set(segment, child);
+      child = this.#intern(childCandidates(this.#schema, at.nodes, segment));
+      at.children ??= new Map();
+      if (at.children.size < MAX_CACHED_CHILDREN) at.children.set(segment, child);
     }
     return child;
+  }
+
+  /**
+   * The one Applicable for a list of schemas: keys matched by the same `patternProperties`
+   * or `additionalProperties` schema (or items of one array) share it, and what is derived
+   * from it.
+   */
+  #intern(nodes: SchemaNode[]): Applicable {
+    if (nodes.length === 0) return this.#none;
+    let trie = this.#interned;
+    for (const node of nodes) {
+      let next = trie.next.get(node);
+      if (next === undefined) {
+        next = { next: new Map(), value: undefined };
+        trie.next.set(node, next);
+      }
+      trie = next;
+    }
+    trie.value ??= new Applicable(nodes);
+    return trie.value;
   }
 
   #nodeAllowsNull(node: SchemaNode, depth: number): boolean {
@@ -563,7 +599,7 @@ export class Schema {
       const branches = node[k];
       if (!Array.isArray(branches)) continue;
       const ok = branches.some((b) =>
-        (typeof b === "boolean" || isObject(b)) &&
+        (typeof b === "boolean" || isPlainObject(b)) &&
         expandNode(this.#schema, b).every((n) => this.#nodeAllowsNull(n, depth + 1))
       );
       if (!ok) return false;
@@ -598,8 +634,14 @@ export class Schema {
    * ```
    */
   coercionTypeAt(path: readonly PathSegment[]): SchemaCoercionType | undefined {
+    const at = this.#applicableAt(path);
+    at.coercion ??= this.#nodesCoercionType(at.nodes) ?? null;
+    return at.coercion ?? undefined;
+  }
+
+  #nodesCoercionType(nodes: readonly SchemaNode[]): SchemaCoercionType | undefined {
     let result: SchemaCoercionType | undefined;
-    for (const node of candidatesAt(this.#schema, path)) {
+    for (const node of nodes) {
       const t = this.#nodeCoercionType(node, 0);
       if (t === null) continue; // says nothing about the type
       if (t === undefined) return undefined;
@@ -611,7 +653,7 @@ export class Schema {
 
   /** `null`: no type information here; `undefined`: not coercible. */
   #nodeCoercionType(node: SchemaNode, depth: number): SchemaCoercionType | undefined | null {
-    if (!isObject(node) || depth > 32) return null;
+    if (!isPlainObject(node) || depth > 32) return null;
     const types = typesOf(node);
     if (types.length > 0) return coercionFromTypes(types);
     for (const k of ["anyOf", "oneOf"]) {
@@ -619,7 +661,7 @@ export class Schema {
       if (!Array.isArray(branches)) continue;
       const collected: string[] = [];
       for (const b of branches) {
-        if (typeof b !== "boolean" && !isObject(b)) continue;
+        if (typeof b !== "boolean" && !isPlainObject(b)) continue;
         const branchTypes = expandNode(this.#schema, b).flatMap(typesOf);
         if (branchTypes.length === 0) return undefined; // a branch accepting anything
         collected.push(...branchTypes);
@@ -642,7 +684,7 @@ export class Schema {
    * ```
    */
   toString(): string {
-    const title = isObject(this.#schema) && typeof this.#schema.title === "string"
+    const title = isPlainObject(this.#schema) && typeof this.#schema.title === "string"
       ? this.#schema.title
       : this.#draft;
     return `Schema(${title})`;
@@ -661,7 +703,7 @@ function coercionFromTypes(types: string[]): SchemaCoercionType | undefined {
 /** The first `default` among `nodes` (not copied). */
 function defaultOf(nodes: readonly SchemaNode[]): SchemaDefault {
   for (const node of nodes) {
-    if (isObject(node) && hasOwn(node, "default")) return { found: true, value: node.default };
+    if (isPlainObject(node) && hasOwn(node, "default")) return { found: true, value: node.default };
   }
   return { found: false };
 }
@@ -671,7 +713,7 @@ function propertyNames(nodes: readonly SchemaNode[]): string[] {
   const names: string[] = [];
   const seen = new Set<string>();
   for (const node of nodes) {
-    if (!isObject(node) || !isObject(node.properties)) continue;
+    if (!isPlainObject(node) || !isPlainObject(node.properties)) continue;
     for (const key of Object.keys(node.properties)) {
       if (!seen.has(key)) {
         seen.add(key);
@@ -682,30 +724,25 @@ function propertyNames(nodes: readonly SchemaNode[]): string[] {
   return names;
 }
 
-/** A plain object: prototype `Object.prototype` or `null` (not arrays, bytes, dates...). */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-/** A deep copy of plain objects and arrays; other values are returned as they are. */
-function copyData(value: unknown, depth: number): unknown {
-  if (depth > MAX_FILL_DEPTH) throw new RangeError("Value nested too deeply to fill defaults");
-  if (Array.isArray(value)) return value.map((v) => copyData(v, depth + 1));
-  if (!isPlainObject(value)) return value;
+/**
+ * A deep copy of plain objects and arrays; other values are returned as they are, except that
+ * bytes in a schema default are copied too, so callers never share the schema's.
+ */
+function copyPlain(value: unknown, depth: number, origin: FillOrigin): unknown {
+  if (depth > MAX_FILL_DEPTH) {
+    throw new RangeError(
+      origin === "default"
+        ? "Schema default nested too deeply"
+        : "Value nested too deeply to fill defaults",
+    );
+  }
+  if (Array.isArray(value)) return value.map((v) => copyPlain(v, depth + 1, origin));
+  if (!isPlainObject(value)) {
+    return origin === "default" && value instanceof Uint8Array ? value.slice() : value;
+  }
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) defineOwn(out, key, copyData(value[key], depth + 1));
-  return out;
-}
-
-/** A deep copy of a schema default (bytes copied too), so callers never share the schema's. */
-function copyDefault(value: unknown, depth: number): unknown {
-  if (depth > MAX_FILL_DEPTH) throw new RangeError("Schema default nested too deeply");
-  if (value instanceof Uint8Array) return value.slice();
-  if (Array.isArray(value)) return value.map((v) => copyDefault(v, depth + 1));
-  if (!isPlainObject(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) defineOwn(out, key, copyDefault(value[key], depth + 1));
+  for (const key of Object.keys(value)) {
+    defineOwn(out, key, copyPlain(value[key], depth + 1, origin));
+  }
   return out;
 }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { expandNode, isObject, mergedView, type SchemaNode } from "./_walk.ts";
+import { expandNode, isPlainObject, mergedView, oneLine, type SchemaNode } from "./_walk.ts";
 
 const MAX_TEMPLATE_DEPTH = 32;
 const SAFE_PLAIN_REGEXP = /^[A-Za-z_/][A-Za-z0-9_\-./ ]*$/;
@@ -59,10 +59,10 @@ function emitObject(
   out: string[],
   depth: number,
 ): void {
-  if (!isObject(view.properties)) return;
+  if (!isPlainObject(view.properties)) return;
   const required = Array.isArray(view.required) ? view.required : [];
   for (const [name, sub] of Object.entries(view.properties)) {
-    if (typeof sub !== "boolean" && !isObject(sub)) continue;
+    if (typeof sub !== "boolean" && !isPlainObject(sub)) continue;
     const parts = expandNode(schema, sub);
     const v = mergedView(schema, sub);
     const isRequired = required.includes(name);
@@ -70,7 +70,7 @@ function emitObject(
       ? oneLine(v.description)
       : undefined;
     const key = yamlString(name);
-    const nested = isObject(v.properties) && Object.keys(v.properties).length > 0 &&
+    const nested = isPlainObject(v.properties) && Object.keys(v.properties).length > 0 &&
       depth < MAX_TEMPLATE_DEPTH && !parts.some((p) => stack.has(p));
     if (nested) {
       const above = isRequired ? (desc === undefined ? "REQUIRED" : `REQUIRED - ${desc}`) : desc;
@@ -126,12 +126,12 @@ function firstType(schema: SchemaNode, view: Record<string, unknown>): string | 
     const branches = view[k];
     if (!Array.isArray(branches)) continue;
     for (const b of branches) {
-      if (typeof b !== "boolean" && !isObject(b)) continue;
+      if (typeof b !== "boolean" && !isPlainObject(b)) continue;
       const inner = firstType(schema, mergedView(schema, b));
       if (inner !== undefined && inner !== "null") return inner;
     }
   }
-  if (isObject(view.properties)) return "object";
+  if (isPlainObject(view.properties)) return "object";
   if (view.items !== undefined || view.prefixItems !== undefined) return "array";
   return undefined;
 }
@@ -158,8 +158,4 @@ function yamlString(text: string): string {
     return text;
   }
   return JSON.stringify(text);
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, " ").trim();
 }

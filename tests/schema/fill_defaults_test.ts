@@ -293,6 +293,42 @@ properties:
   assert.equal((schema.fillDefaults({ when: date }) as { when: Date }).when, date);
 });
 
+Deno.test("fillDefaults() copies bytes in inserted defaults, each time", () => {
+  const schema = Schema.fromObject({
+    properties: {
+      blob: { default: new Uint8Array([1, 2]) },
+      nested: {
+        type: "object",
+        default: { inner: new Uint8Array([3]), list: [new Uint8Array([4])] },
+      },
+      never: { type: "string", default: new Uint8Array([5]) },
+    },
+  });
+  const first = schema.fillDefaults({ never: null }) as Record<string, unknown>;
+  const second = schema.fillDefaults({ never: null }) as Record<string, unknown>;
+  const expected = {
+    never: new Uint8Array([5]),
+    blob: new Uint8Array([1, 2]),
+    nested: { inner: new Uint8Array([3]), list: [new Uint8Array([4])] },
+  };
+  assert.deepEqual(first, expected);
+  assert.deepEqual(second, expected);
+  assert.notEqual(first.blob, second.blob);
+  assert.notEqual(first.never, second.never);
+  const n1 = first.nested as { inner: Uint8Array; list: Uint8Array[] };
+  const n2 = second.nested as { inner: Uint8Array; list: Uint8Array[] };
+  assert.notEqual(n1.inner, n2.inner);
+  assert.notEqual(n1.list[0], n2.list[0]);
+  (first.blob as Uint8Array)[0] = 9;
+  n1.list[0]![0] = 9;
+  assert.deepEqual(schema.fillDefaults({}), {
+    blob: new Uint8Array([1, 2]),
+    nested: { inner: new Uint8Array([3]), list: [new Uint8Array([4])] },
+    never: new Uint8Array([5]),
+  });
+  assert.deepEqual(schema.defaultAt(["blob"]), { found: true, value: new Uint8Array([1, 2]) });
+});
+
 Deno.test("fillDefaults() keeps __proto__ keys as plain data", () => {
   const schema = Schema.fromJson(
     '{"properties": {"__proto__": {"properties": {"polluted": {"default": true}}},' +

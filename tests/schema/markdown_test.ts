@@ -52,3 +52,13 @@ Deno.test("toMarkdown() uses a default title and skips the table without propert
   assert.equal(schemaToMarkdown({ type: "string" }), "# Configuration Reference\n");
   assert.equal(schemaToMarkdown(true), "# Configuration Reference\n");
 });
+
+Deno.test("schemaToMarkdown() sees changes made to a schema object between calls", () => {
+  const schema: Record<string, unknown> = {
+    $defs: { a: { $anchor: "port", type: "integer" } },
+    properties: { port: { $ref: "#port" } },
+  };
+  assert.ok(schemaToMarkdown(schema).includes("| port | integer | no | - | - |"));
+  schema.$defs = { a: { $anchor: "port", type: "string" } };
+  assert.ok(schemaToMarkdown(schema).includes("| port | string | no | - | - |"));
+});

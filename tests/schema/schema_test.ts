@@ -494,6 +494,65 @@ Deno.test("a recursive schema does not hang the lookups", () => {
   assert.ok(s.toTemplate().includes("n: 0"));
 });
 
+Deno.test("#anchor references resolve to the first $anchor in document order", () => {
+  const s = Schema.fromObject({
+    $defs: {
+      data: { enum: [{ $anchor: "port", type: "boolean" }], default: { $anchor: "port" } },
+      first: { $anchor: "port", type: "integer", default: 8080 },
+      second: { $anchor: "port", type: "boolean" },
+      ratio: { $anchor: "ratio", type: ["number", "null"] },
+    },
+    properties: {
+      port: { $ref: "#port" },
+      ratio: { $ref: "#ratio" },
+      either: { anyOf: [{ $ref: "#port" }, { type: "null" }] },
+      svc: { patternProperties: { "^s[0-9]+$": { properties: { p: { $ref: "#port" } } } } },
+    },
+  });
+  for (let round = 0; round < 2; round++) { // the second round is served from the caches
+    assert.equal(s.coercionTypeAt(["port"]), "integer");
+    assert.deepEqual(s.defaultAt(["port"]), { found: true, value: 8080 });
+    assert.equal(s.allowsNull(["port"]), false);
+    assert.equal(s.coercionTypeAt(["ratio"]), "number");
+    assert.equal(s.allowsNull(["ratio"]), true);
+    assert.equal(s.coercionTypeAt(["either"]), "integer");
+    assert.equal(s.allowsNull(["either"]), true);
+    for (let i = 0; i < 5000; i += 7) {
+      assert.equal(s.coercionTypeAt(["svc", `s${i}`, "p"]), "integer");
+    }
+    assert.equal(s.coercionTypeAt(["svc", "x1", "p"]), undefined);
+  }
+  assert.throws(
+    () => Schema.fromObject({ properties: { a: { $ref: "#nowhere" } } }),
+    (e: unknown) => e instanceof ParseError && e.message.includes("'#nowhere' does not resolve"),
+  );
+});
+
+Deno.test("lookups on one path share their results but never the defaults", () => {
+  const s = Schema.fromObject({
+    properties: {
+      list: { type: "array", items: { type: "object", default: { k: [1] } } },
+    },
+  });
+  const a = s.defaultAt(["list", 3]).value as { k: number[] };
+  a.k.push(2);
+  assert.deepEqual(s.defaultAt(["list", 3]).value, { k: [1] });
+  assert.deepEqual(s.defaultAt(["list", "3"]).value, { k: [1] });
+  assert.equal(s.allowsNull(["list", 3]), false);
+  assert.equal(s.allowsNull(["list", 3, "k"]), true, "not described below the item");
+  assert.equal(s.coercionTypeAt(["list", 3]), undefined);
+});
+
+Deno.test("objects that are not plain data are not schemas", () => {
+  assert.throws(
+    () => Schema.fromObject({ properties: { when: new Date(0) as unknown as boolean } }),
+    (e: unknown) =>
+      e instanceof ParseError &&
+      e.headline ===
+        "Invalid JSON Schema: /properties/when: a schema must be an object or a boolean",
+  );
+});
+
 Deno.test("validate() words draft-04 boolean exclusiveMinimum/Maximum as strict bounds", async () => {
   const schema = Schema.fromObject({
     $schema: "http://json-schema.org/draft-04/schema#",
