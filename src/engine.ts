@@ -239,17 +239,43 @@ export class Engine {
     };
     const leaves: Leaf[] = [];
     collectInterpolated(this.root, "", [], leaves);
-    const settled = await Promise.allSettled(
-      leaves.map(async ({ path, segs, node }) => await this.#resolveNode(path, segs, node, ctx)),
-    );
+    const errors = await this.#settleLeaves(leaves, ctx);
     const failures: { path: string; error: HoloconfError }[] = [];
-    settled.forEach((s, i) => {
-      if (s.status === "rejected") {
-        failures.push({ path: leaves[i]!.path, error: toHoloconfError(s.reason, leaves[i]!.path) });
+    errors.forEach((e, i) => {
+      if (e !== undefined) {
+        failures.push({ path: leaves[i]!.path, error: toHoloconfError(e, leaves[i]!.path) });
       }
     });
     if (failures.length > 0) throw new ResolveAllError(failures);
     return await this.#resolveNode("", [], this.root, ctx);
+  }
+
+  /**
+   * Resolves every leaf, all in parallel, and waits until all settled. Memoized and
+   * synchronous leaves cost no promise.
+   *
+   * @returns Per leaf, `undefined` on success or what it failed with.
+   */
+  async #settleLeaves(leaves: Leaf[], ctx: Ctx): Promise<unknown[]> {
+    const errors: unknown[] = new Array(leaves.length).fill(undefined);
+    const waits: Promise<void>[] = [];
+    leaves.forEach(({ path, segs, node }, i) => {
+      if (this.#memo.has(node)) return;
+      let r: MP<Resolved>;
+      try {
+        r = this.#resolveNode(path, segs, node, ctx);
+      } catch (e) {
+        errors[i] = e;
+        return;
+      }
+      if (isPromiseLike(r)) {
+        waits.push(r.then(() => {}, (e) => {
+          errors[i] = e;
+        }));
+      }
+    });
+    await Promise.all(waits);
+    return errors;
   }
 
   /**
@@ -285,13 +311,10 @@ export class Engine {
     const reported = new Set<string>();
     const failures: { path: string; error: HoloconfError }[] = [];
     const fallback = new Map<TreeNode, Resolved>();
-    const settled = await Promise.allSettled(
-      leaves.map(async ({ path, segs, node }) => await this.#resolveNode(path, segs, node, ctx)),
-    );
-    settled.forEach((s, i) => {
-      if (s.status === "fulfilled") return;
+    const errors = await this.#settleLeaves(leaves, ctx);
+    errors.forEach((e, i) => {
+      if (e === undefined) return;
       const path = leaves[i]!.path;
-      const e = s.reason;
       if (e instanceof TypeCoercionError && UNCOERCED.has(e)) {
         // A reference to a value that failed coercion fails the same way: report each path once.
         const at = e.path ?? path;
