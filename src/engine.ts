@@ -118,6 +118,8 @@ interface RefFlag {
 }
 
 interface Ctx {
+  /** The tree this request reads: a merge() meanwhile does not mix old and new values in. */
+  root: MapNode;
   sync: boolean;
   depth: number;
   waiter: Pending | undefined;
@@ -191,6 +193,7 @@ export class Engine {
   ): MP<Resolved> {
     const segments = parsePath(path);
     const ctx: Ctx = {
+      root: this.root,
       sync: mode.sync,
       depth: 0,
       waiter: mode.nested,
@@ -225,6 +228,7 @@ export class Engine {
     let limit: Semaphore | undefined;
     if (options.maxConcurrency !== undefined) limit = new Semaphore(options.maxConcurrency);
     const ctx: Ctx = {
+      root: this.root,
       sync: false,
       depth: 0,
       waiter: undefined,
@@ -238,7 +242,7 @@ export class Engine {
         : AbortSignal.any(signals),
     };
     const leaves: Leaf[] = [];
-    collectInterpolated(this.root, "", [], leaves);
+    collectInterpolated(ctx.root, "", [], leaves);
     const errors = await this.#settleLeaves(leaves, ctx);
     const failures: { path: string; error: HoloconfError }[] = [];
     errors.forEach((e, i) => {
@@ -247,7 +251,7 @@ export class Engine {
       }
     });
     if (failures.length > 0) throw new ResolveAllError(failures);
-    return await this.#resolveNode("", [], this.root, ctx);
+    return await this.#resolveNode("", [], ctx.root, ctx);
   }
 
   /**
@@ -286,8 +290,8 @@ export class Engine {
    */
   async exportResolved(redact: boolean): Promise<Value> {
     const ctx = this.#ctx(false);
-    await this.#resolveNode("", [], this.root, ctx);
-    return await this.#exportNode(this.root, "", [], redact, ctx);
+    await this.#resolveNode("", [], ctx.root, ctx);
+    return await this.#exportNode(ctx.root, "", [], redact, ctx);
   }
 
   /**
@@ -306,7 +310,7 @@ export class Engine {
   ): Promise<{ data: Value; coercion: { error: TypeCoercionError; segs: PathSegment[] }[] }> {
     const ctx = this.#ctx(false);
     const leaves: Leaf[] = [];
-    collectInterpolated(this.root, "", [], leaves);
+    collectInterpolated(ctx.root, "", [], leaves);
     const coercion: { error: TypeCoercionError; segs: PathSegment[] }[] = [];
     const reported = new Set<string>();
     const failures: { path: string; error: HoloconfError }[] = [];
@@ -326,7 +330,7 @@ export class Engine {
       } else failures.push({ path, error: toHoloconfError(e, path) });
     });
     if (failures.length > 0) throw new ResolveAllError(failures);
-    const data = await this.#exportNode(this.root, "", [], false, ctx, fallback);
+    const data = await this.#exportNode(ctx.root, "", [], false, ctx, fallback);
     if (other) {
       for (const { path, segs, node } of leaves) {
         const r = fallback.get(node) ?? this.#memo.get(node);
@@ -373,6 +377,7 @@ export class Engine {
 
   #ctx(sync: boolean): Ctx {
     return {
+      root: this.root,
       sync,
       depth: 0,
       waiter: undefined,
@@ -384,7 +389,7 @@ export class Engine {
 
   /** Resolves a path given as segments: raw tree first, then inside resolved values. */
   #resolveSegments(segs: PathSegment[], ctx: Ctx, purpose: "get" | "ref"): MP<Resolved> {
-    let node: TreeNode = this.root;
+    let node: TreeNode = ctx.root;
     let i = 0;
     for (; i < segs.length; i++) {
       const next = child(node, segs[i]!);
@@ -743,7 +748,7 @@ export class Engine {
   ): MP<Resolved> {
     const targetPath = stringify(target.value).trim();
     const segs = parsePath(targetPath);
-    const raw = this.#rawAt(segs);
+    const raw = this.#rawAt(ctx.root, segs);
     const useFallback = (): MP<Resolved> => {
       if (deflt) return this.#evaluateDefault(deflt, f.on, path, source, ctx);
       const d = this.schema?.defaultAt(segs);
@@ -775,8 +780,8 @@ export class Engine {
   }
 
   /** Whether a raw path is a null literal, missing, or something else. */
-  #rawAt(segs: PathSegment[]): "null" | "missing" | "present" {
-    let node: TreeNode | undefined = this.root;
+  #rawAt(root: MapNode, segs: PathSegment[]): "null" | "missing" | "present" {
+    let node: TreeNode | undefined = root;
     for (const s of segs) {
       const next: TreeNode | undefined = child(node!, s);
       if (!next) {

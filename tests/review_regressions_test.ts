@@ -557,3 +557,20 @@ Deno.test("a timeout above 2^31-1 ms does not fire early", async () => {
     assert.equal(await noHang(p, "get a"), "x");
   });
 });
+
+Deno.test("a request started before merge() reads the tree it started with", async () => {
+  let release: (v: string) => void = () => {};
+  const slow = () => new Promise<string>((r) => release = r);
+  const config = Config.loads("a: ${ref:${slow:x}}\nb: old\n", { resolvers: { slow } });
+  const pending = config.get("a");
+  await new Promise((r) => setTimeout(r, 0));
+  config.merge(Config.loads("b: new\n"));
+  release("b");
+  // The reference is read after the resolver's await, but against the tree get() started on.
+  assert.equal(await pending, "old");
+  // A request started after the merge sees the new tree.
+  const after = config.get("a");
+  await new Promise((r) => setTimeout(r, 0));
+  release("b");
+  assert.equal(await after, "new");
+});
