@@ -5,7 +5,7 @@
  * @module
  */
 
-import { decodeBase64 } from "../src/_bytes.ts";
+import { concatBytes, decodeBase64 } from "../src/_bytes.ts";
 import { NotFoundError, ParseError, ResolverError } from "../src/errors.ts";
 import type { ResolverCall, ResolverObject } from "../src/resolver.ts";
 import { shown } from "./_args.ts";
@@ -246,13 +246,7 @@ function gunzipBounded(fflate: Fflate, data: Uint8Array): Uint8Array {
       { help: "The extract resolver reads TAR.GZ archives of at most 100 MiB uncompressed" },
     );
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(chunks, total);
 }
 
 /** Member names compare without a leading `./` or `/`, as TAR tools write either. */

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { concatBytes } from "../src/_bytes.ts";
 import { ParseError, ResolverError } from "../src/errors.ts";
 import type { ResolverCall, ResolverObject } from "../src/resolver.ts";
 import {
@@ -524,14 +525,7 @@ async function readBody(
   } finally {
     reader.releaseLock();
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(chunks, total);
 }
 
 const PROXY_ENV_NAMES = ["HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"];

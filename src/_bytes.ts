@@ -52,3 +52,15 @@ export function decodeBase64(text: string): Uint8Array | undefined {
 export function bytesToText(bytes: Uint8Array): string {
   return utf8OrUndefined(bytes) ?? encodeBase64(bytes);
 }
+
+/** Joins byte chunks (already counted: `total` is the sum of their lengths) into one array. */
+export function concatBytes(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1 && chunks[0]!.length === total) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}

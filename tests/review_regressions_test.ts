@@ -6,11 +6,11 @@
 // nesting, and timeouts above the timer range. No wall-clock thresholds: calls are held by
 // deferred promises released by hand; a generous safety timeout only turns a hang into a failure.
 
+import { withSettings } from "./_settings.ts";
 import assert from "node:assert/strict";
 import {
   CircularReferenceError,
   Config,
-  configure,
   HoloconfError,
   ResolveAllError,
   ResolvedValue,
@@ -19,7 +19,7 @@ import {
   Schema,
   type TraceEvent,
 } from "../mod.ts";
-import { getSchedulerSettings, schedulerStats, Semaphore } from "../src/scheduler.ts";
+import { schedulerStats, Semaphore } from "../src/scheduler.ts";
 
 /** Safety net: a hang fails the test instead of blocking the run. Not a timing assertion. */
 const SAFETY_MS = 20_000;
@@ -55,20 +55,6 @@ async function rejectionOf(p: Promise<unknown>, what: string): Promise<unknown> 
     return e;
   }
   assert.fail(`${what} should have rejected`);
-}
-
-/** Runs `fn` with scheduler settings changed, restoring them afterwards. */
-async function withSettings(
-  settings: Parameters<typeof configure>[0],
-  fn: () => Promise<void>,
-): Promise<void> {
-  const before = getSchedulerSettings();
-  configure(settings);
-  try {
-    await fn();
-  } finally {
-    configure(before);
-  }
 }
 
 /** Records global "unhandledrejection" and "error" events (and keeps them from killing Deno). */

@@ -3,6 +3,7 @@
 // aggregated errors, nested calls and the batching hook. No wall-clock thresholds: calls are
 // held by deferred promises released by hand, and in-flight counts are observed directly.
 
+import { withSettings } from "./_settings.ts";
 import assert from "node:assert/strict";
 import {
   Config,
@@ -22,20 +23,6 @@ async function tick(n = 1): Promise<void> {
 async function until(cond: () => boolean, max = 200): Promise<void> {
   for (let i = 0; i < max && !cond(); i++) await tick();
   assert.ok(cond(), "condition not reached");
-}
-
-/** Runs `fn` with scheduler settings changed, restoring them afterwards. */
-async function withSettings(
-  settings: Parameters<typeof configure>[0],
-  fn: () => Promise<void>,
-): Promise<void> {
-  const before = getSchedulerSettings();
-  configure(settings);
-  try {
-    await fn();
-  } finally {
-    configure(before);
-  }
 }
 
 /**
