@@ -1,11 +1,8 @@
 /**
  * Loads config files (plain paths, globs, optional files) into one merged raw tree.
  *
- * Synchronous, like `Config.load`. Glob matching is `zeptomatch` (a maintained, dependency-free
- * ESM matcher that costs nothing measurable at start-up), applied to a synchronous directory
- * listing from the runtime module. The walking libraries that work synchronously (`tinyglobby`,
- * `fdir`) import `node:fs` at top level, which costs about 40 ms of start-up in Deno even for
- * configs that never use a glob, and cannot be loaded lazily from synchronous code.
+ * Synchronous, like `Config.load`. Globs are matched by `_glob.ts` against a synchronous
+ * directory listing from the runtime module.
  *
  * @module
  */
@@ -13,7 +10,7 @@
 import { NotFoundError, ParseError } from "./errors.ts";
 import { mergeTrees } from "./merge.ts";
 import { isAbsolute, resolve } from "./_posix.ts";
-import zeptomatch from "zeptomatch";
+import { compileGlob, type Glob, GlobSyntaxError } from "./_glob.ts";
 import { cwd, readDirSync, readTextFileSync, RuntimeFileError, statSync } from "./runtime.ts";
 import type { MapNode, TreeNode } from "./tree.ts";
 import { parseYamlTree, type YamlOptions } from "./yaml.ts";
@@ -195,18 +192,12 @@ function invalidGlob(pattern: string, reason: string): ParseError {
   });
 }
 
-/** Rejects what a glob matcher would otherwise take literally by surprise. */
-function checkGlob(pattern: string): void {
-  let depth = 0;
-  for (const c of pattern) {
-    if (c === "[") depth++;
-    else if (c === "]" && depth > 0) depth--;
-  }
-  if (depth > 0) throw invalidGlob(pattern, "unclosed character class");
-  for (const part of pattern.split("/")) {
-    if (part.includes("**") && part !== "**") {
-      throw invalidGlob(pattern, "recursive wildcards must form a single path component");
-    }
+function compile(pattern: string): Glob {
+  try {
+    return compileGlob(pattern);
+  } catch (error) {
+    if (error instanceof GlobSyntaxError) throw invalidGlob(pattern, error.message);
+    throw error;
   }
 }
 
@@ -282,9 +273,9 @@ export function expandGlob(pattern: string): string[] {
   );
   const rest = parts.slice(k).filter((p) => p !== "" && p !== ".");
   const relPattern = rest.join("/");
-  checkGlob(relPattern);
+  const glob = compile(relPattern);
   // Without `**` no match lies deeper than the pattern's own components.
-  const maxDepth = rest.some((p) => p.includes("**")) ? MAX_GLOB_DEPTH : rest.length;
+  const maxDepth = glob.recursive ? MAX_GLOB_DEPTH : rest.length;
 
   const found = new Map<string, string[]>();
   const work: { dir: string; rel: string[] }[] = [{ dir: fsBase, rel: [] }];
@@ -294,7 +285,7 @@ export function expandGlob(pattern: string): string[] {
       const relParts = [...rel, e.name];
       const full = dir === "/" ? `/${e.name}` : `${dir}/${e.name}`;
       if (e.isFile) {
-        if (zeptomatch(relPattern, relParts.join("/"))) found.set(relParts.join("/"), relParts);
+        if (glob.match(relParts)) found.set(relParts.join("/"), relParts);
       } else if (e.isDirectory && relParts.length < maxDepth) {
         // Recursion under `**` does not follow symlinked directories (no loops).
         if ("isSymlinkDir" in e && maxDepth === MAX_GLOB_DEPTH) continue;
