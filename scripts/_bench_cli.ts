@@ -1,5 +1,7 @@
 // CLI start-up: `holoconf get -r` on a local-only config vs `deno run` of an empty script, with
-// the same permission flags (those of the `cli` task), alternating runs, median of 9.
+// the same permission flags (those of the `cli` task), alternating runs, median of 9. Also the
+// floor any YAML-reading command pays here: a script that imports js-yaml, parses the same file
+// and prints one raw value.
 
 import type { Figure } from "./_bench_async.ts";
 
@@ -42,25 +44,39 @@ export async function benchCli(): Promise<Figure[]> {
     );
     const empty = `${dir}/empty.ts`;
     await Deno.writeTextFile(empty, "");
+    const floor = `${dir}/yaml_only.ts`;
+    await Deno.writeTextFile(
+      floor,
+      'import { load } from "js-yaml";\n' +
+        "const doc = load(Deno.readTextFileSync(Deno.args[0])) as { db: { url: string } };\n" +
+        "console.log(doc.db.url);\n",
+    );
     const flags = cliFlags();
     const config = new URL("deno.json", ROOT).pathname;
     const main = new URL("src/cli/main.ts", ROOT).pathname;
     const cliArgs = ["run", ...flags, `--config=${config}`, main, "get", cfg, "db.url", "-r"];
     const emptyArgs = ["run", ...flags, `--config=${config}`, empty];
-    await run(cliArgs); // warm the module cache
-    await run(emptyArgs);
+    const floorArgs = ["run", ...flags, `--config=${config}`, floor, cfg];
+    for (const args of [cliArgs, emptyArgs, floorArgs]) await run(args); // warm the caches
     const cli: number[] = [];
     const base: number[] = [];
+    const yamlOnly: number[] = [];
     for (let i = 0; i < 9; i++) {
       base.push(await run(emptyArgs));
       cli.push(await run(cliArgs));
+      yamlOnly.push(await run(floorArgs));
     }
     const c = median(cli);
     const b = median(base);
+    const y = median(yamlOnly);
+    const ms = (v: number) => Math.round(v * 10) / 10;
+    const ratio = (v: number) => Math.round((v / b) * 100) / 100;
     return [
-      { name: "cli_get_local_ms", value: Math.round(c * 10) / 10, unit: "ms" },
-      { name: "empty_deno_run_ms", value: Math.round(b * 10) / 10, unit: "ms" },
-      { name: "cli_get_local_ratio", value: Math.round((c / b) * 100) / 100, unit: "x" },
+      { name: "cli_get_local_ms", value: ms(c), unit: "ms" },
+      { name: "empty_deno_run_ms", value: ms(b), unit: "ms" },
+      { name: "cli_get_local_ratio", value: ratio(c), unit: "x" },
+      { name: "yaml_parse_only_ms", value: ms(y), unit: "ms" },
+      { name: "yaml_parse_only_ratio", value: ratio(y), unit: "x" },
     ];
   } finally {
     await Deno.remove(dir, { recursive: true });

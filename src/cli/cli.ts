@@ -1,13 +1,18 @@
 /**
  * The `holoconf` command line (SPEC §12), runnable in-process: {@linkcode runCli} takes the
  * arguments and an {@linkcode CliIo} and returns the exit code. Only `main.ts` touches the
- * real process. Uses nothing but the public API of `mod.ts`.
+ * real process. Uses the public API, imported from the modules `mod.ts` re-exports it from:
+ * `mod.ts` registers every built-in resolver when it loads, while the command line registers
+ * them itself and loads only the resolver modules a config uses (`_builtins.ts`).
  *
  * @module
  */
 
-import { Config, configure, parseTemplate, Schema } from "../../mod.ts";
-import type { LoadOptions } from "../../mod.ts";
+import { Config, type LoadOptions } from "../config.ts";
+import { configure } from "../scheduler.ts";
+import { parseTemplate } from "../interpolation/parser.ts";
+import { Schema } from "../schema/schema.ts";
+import { registerBuiltinsFor } from "./_builtins.ts";
 import type {
   CheckCommand,
   CommonFlags,
@@ -186,9 +191,15 @@ function resolveAllOptions(flags: CommonFlags): { timeout?: number; maxConcurren
   return options;
 }
 
+/** Registers the built-in resolvers the config uses before anything resolves. */
+async function prepareResolvers(config: Config): Promise<void> {
+  await registerBuiltinsFor(await config.toObject({ resolve: false }));
+}
+
 async function runGet(ctx: Context, cmd: GetCommand): Promise<number> {
   const config = loadConfig(ctx, cmd, cmd.schema);
   if (config === undefined) return 2;
+  if (cmd.resolve) await prepareResolvers(config);
   if (cmd.trace) await prepareTrace(ctx, config);
   let value: unknown;
   try {
@@ -215,6 +226,7 @@ async function runGet(ctx: Context, cmd: GetCommand): Promise<number> {
 async function runDump(ctx: Context, cmd: DumpCommand): Promise<number> {
   const config = loadConfig(ctx, cmd, cmd.schema);
   if (config === undefined) return 2;
+  if (cmd.resolve && !cmd.sources) await prepareResolvers(config);
   if (cmd.trace) await prepareTrace(ctx, config);
   let text: string;
   if (cmd.sources) {
@@ -315,6 +327,7 @@ function issuesOf(error: unknown): Issue[] {
 async function runValidate(ctx: Context, cmd: ValidateCommand): Promise<number> {
   const config = loadConfig(ctx, cmd, undefined);
   if (config === undefined) return 2;
+  if (cmd.resolve) await prepareResolvers(config);
   if (cmd.trace) await prepareTrace(ctx, config);
   const schema = loadSchema(ctx, cmd.schema);
   if (schema === undefined) return 2;

@@ -58,3 +58,16 @@ Deno.test("a leading -- (as `deno task cli -- ...` passes it) is ignored", async
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^holoconf \d+\.\d+\.\d+/);
 });
+
+Deno.test("holoconf get -r as a process loads the resolver modules the config uses", async () => {
+  await using t = await tempFiles({
+    "app.yaml": "a: ${json:${base64:eyJ4IjogWzEsMl19}}\n" +
+      "b: ${split:${env:HOLOCONF_E2E_LIST}}\n" +
+      "c: ${file:note.txt}\n",
+    "note.txt": "hello",
+  });
+  const env = { HOLOCONF_E2E_LIST: "x,y" };
+  const r = await holoconf(["dump", t.path("app.yaml"), "--resolve", "-f", "json"], env);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { a: { x: [1, 2] }, b: ["x", "y"], c: "hello" });
+});
