@@ -18,7 +18,7 @@ type Token =
   | { kind: "char"; char: string }
   | { kind: "any" }
   | { kind: "star" }
-  | { kind: "class"; negated: boolean; ranges: [string, string][] };
+  | { kind: "class"; negated: boolean; ranges: [number, number][] };
 
 /** `**`, or the tokens of one component. */
 type Component = "**" | Token[];
@@ -93,7 +93,7 @@ function readClass(chars: string[], open: number, tokens: Token[]): number {
   let i = open + 1;
   const negated = chars[i] === "!";
   if (negated) i++;
-  const ranges: [string, string][] = [];
+  const ranges: [number, number][] = [];
   const first = i;
   for (; i < chars.length; i++) {
     const c = chars[i] as string;
@@ -103,10 +103,10 @@ function readClass(chars: string[], open: number, tokens: Token[]): number {
     }
     const to = chars[i + 2];
     if (chars[i + 1] === "-" && to !== undefined && to !== "]") {
-      ranges.push([c, to]);
+      ranges.push([c.codePointAt(0)!, to.codePointAt(0)!]);
       i += 2;
     } else {
-      ranges.push([c, c]);
+      ranges.push([c.codePointAt(0)!, c.codePointAt(0)!]);
     }
   }
   throw new GlobSyntaxError("unclosed character class");
@@ -119,7 +119,8 @@ function tokenMatches(token: Token, char: string): boolean {
     case "any":
       return true;
     case "class": {
-      const inside = token.ranges.some(([lo, hi]) => lo <= char && char <= hi);
+      const code = char.codePointAt(0)!;
+      const inside = token.ranges.some(([lo, hi]) => lo <= code && code <= hi);
       return inside !== token.negated;
     }
     case "star":

@@ -21,6 +21,9 @@ Deno.test("glob: * and ? stay within one component; dotfiles match", () => {
 Deno.test("glob: ? takes one character, also outside the BMP", () => {
   assert.equal(matches("?.yaml", "😀.yaml"), true);
   assert.equal(matches("[😀é].yaml", "é.yaml"), true);
+  // Ranges compare code points: U+FF01 lies between U+E000 and U+1F600 (not so in UTF-16 units).
+  assert.equal(matches("[\u{e000}-\u{1f600}].yaml", "\u{ff01}.yaml"), true);
+  assert.equal(matches("[\u{e000}-\u{1f600}].yaml", "\u{1f601}.yaml"), false);
 });
 
 Deno.test("glob: character classes, ranges, negation, ] and - as members", () => {
