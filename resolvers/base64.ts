@@ -36,7 +36,8 @@ function base64Problem(text: string): string {
  * is a string when the decoded bytes are valid UTF-8, else a `Uint8Array`.
  *
  * @throws {ParseError} "Invalid base64: <reason>" (with an input preview unless the input
- * came from a sensitive value).
+ * came from a sensitive value); "base64 resolver requires the text to decode" when the only
+ * argument was read as a keyword argument (`${base64:SGVsbG8=}`: quote padded text).
  *
  * @example Decode text
  * ```ts
@@ -61,6 +62,14 @@ function base64Problem(text: string): string {
 export const base64Resolver: ResolverObject = {
   synchronous: true,
   resolve(key: string, call: ResolverCall): string | Uint8Array {
+    if (call.args.length === 0 && call.kwargsAll.length > 0) {
+      // `${base64:SGVsbG8=}` parses as the keyword argument `SGVsbG8` (upstream's grammar) and
+      // would silently decode nothing. The name is not echoed: it is the data.
+      throw new ParseError("base64 resolver requires the text to decode", {
+        detail: ["The argument was read as a keyword argument (name=value)"],
+        help: "Base64 text ending in '=' reads as name=value: quote it, ${base64:'SGVsbG8='}",
+      });
+    }
     const text = key.trim();
     const bytes = decodeBase64(text);
     if (bytes === undefined) {

@@ -53,3 +53,19 @@ Deno.test("base64 rejects non-canonical final bits before the padding", async ()
     assert.match(err.headline, /^Invalid base64: non-zero unused bits/, bad);
   }
 });
+
+Deno.test("padded base64 written as name=value is an error with the quoting hint, never a silent ''", async () => {
+  const { Config } = await import("../../mod.ts");
+  const config = Config.loads(
+    "a: ${base64:SGVsbG8=}\nb: ${base64:'SGVsbG8='}\nc: ${base64:c2VjcmV0IHRleHQ=,sensitive=true}\n" +
+      "d: ${base64:}\n",
+  );
+  const err = await thrown(() => config.get("a"));
+  assert.ok(err instanceof ParseError);
+  assert.match(err.message, /base64 resolver requires the text to decode/);
+  assert.match(err.message, /quote it, \$\{base64:'SGVsbG8='\}/);
+  assert.equal(await config.get("b"), "Hello");
+  const secret = await thrown(() => config.get("c"));
+  assert.ok(!secret.message.includes("c2VjcmV0IHRleHQ"), secret.message);
+  assert.equal(await config.get("d"), "");
+});
