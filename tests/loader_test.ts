@@ -170,6 +170,13 @@ Deno.test("** crosses directories and also matches zero of them", () => {
       `${dir}/config/sub/notes.txt`,
       `${dir}/config/sub/override.yaml`,
     ]);
+    // A trailing ** lists what lies under a directory: base.yaml is no directory.
+    assert.deepEqual(expandGlob(`${dir}/config/*/**`), [
+      `${dir}/config/sub/deep/more.yaml`,
+      `${dir}/config/sub/notes.txt`,
+      `${dir}/config/sub/override.yaml`,
+    ]);
+    assert.deepEqual(expandGlob(`${dir}/config/base*/**`), []);
   });
 });
 

@@ -5,16 +5,17 @@
  * file access, so the modules must be static imports there. The command line always has read
  * access, so it registers the built-ins itself: `env` (small, and in nearly every config) is a
  * static import; the other modules a config names (`${ssm:...}` loads the AWS resolvers) are
- * imported through a computed specifier before resolution starts and registered as they are,
- * and every other built-in gets a stand-in that loads its module on first call. A stand-in keeps results
- * correct but has no batching, so the scan over-approximates: any `${name:` in any string of
- * the raw tree counts as a use.
+ * imported through a computed specifier before resolution starts, and their resolvers are
+ * registered as they are. The scan over-approximates (any `${name:` in any string of the raw
+ * tree counts), and built-ins it does not find cannot be called: the engine evaluates only the
+ * strings of the raw tree, never a resolver's result. The rest stay unregistered, so a later
+ * `import "mod.ts"` in the same process still registers the real ones.
  *
  * @module
  */
 
 import { globalRegistry, type ResolverRegistry } from "../registry.ts";
-import type { Resolver, ResolverCall } from "../resolver.ts";
+import type { Resolver } from "../resolver.ts";
 import * as envModule from "../../resolvers/env.ts";
 
 /** Each built-in resolver: its module under `resolvers/` (no extension) and export name. */
@@ -104,14 +105,14 @@ function exported(mod: Record<string, unknown>, module: string, name: string): R
 }
 
 /**
- * Registers the built-in resolvers that are not registered yet: those `raw` uses as they are
- * (after importing their modules), the others as stand-ins that load on first call.
+ * Registers the built-in resolvers `raw` uses that are not registered yet, importing their
+ * modules first.
  *
  * @param raw The unresolved config as plain data.
  * @param registry Where to register. @default {globalRegistry()}
  * @param load Imports a module by its {@linkcode BUILTIN_MODULES} name (tests count loads);
  *   not called for `env`, which the CLI imports statically.
- * @returns The names registered as they are (loaded now or imported statically).
+ * @returns The names registered.
  *
  * @example
  * ```ts
@@ -121,7 +122,7 @@ function exported(mod: Record<string, unknown>, module: string, name: string): R
  * const registry = new ResolverRegistry();
  * const loaded = await registerBuiltinsFor({ home: "${env:HOME}" }, registry);
  * assert.deepEqual(loaded, ["env"]);
- * assert.ok(registry.get("ssm")); // a stand-in until first use
+ * assert.equal(registry.get("ssm"), undefined); // not named by the config
  * ```
  */
 export async function registerBuiltinsFor(
@@ -129,47 +130,17 @@ export async function registerBuiltinsFor(
   registry: ResolverRegistry = globalRegistry(),
   load: ModuleLoader = importModule,
 ): Promise<string[]> {
-  const missing = Object.keys(BUILTIN_MODULES).filter((name) => !registry.get(name));
   const used = resolverNamesIn(raw);
-  const now = missing.filter((name) => used.has(name));
-  const modules = [...new Set(now.map((name) => BUILTIN_MODULES[name]![0]))];
+  const names = Object.keys(BUILTIN_MODULES).filter((n) => used.has(n) && !registry.get(n));
+  const modules = [...new Set(names.map((name) => BUILTIN_MODULES[name]![0]))];
   const loaded = new Map(
     await Promise.all(
       modules.map(async (m) => [m, STATIC_MODULES[m] ?? await load(m)] as const),
     ),
   );
-  for (const name of missing) {
+  for (const name of names) {
     const [module, exportName] = BUILTIN_MODULES[name]!;
-    const mod = loaded.get(module);
-    registry.register(
-      name,
-      mod ? exported(mod, module, exportName) : standIn(name, module, exportName, registry, load),
-    );
+    registry.register(name, exported(loaded.get(module)!, module, exportName));
   }
-  return now;
-}
-
-/** Loads the real resolver on its first call, then takes its place in the registry. */
-function standIn(
-  name: string,
-  module: string,
-  exportName: string,
-  registry: ResolverRegistry,
-  load: ModuleLoader,
-): Resolver {
-  let real: Promise<Resolver> | undefined;
-  const self = {
-    async resolve(key: string, call: ResolverCall): Promise<unknown> {
-      real ??= load(module).then((mod) => {
-        const resolver = exported(mod, module, exportName);
-        if (registry.get(name)?.resolver === self) {
-          registry.register(name, resolver, { force: true });
-        }
-        return resolver;
-      });
-      const r = await real;
-      return typeof r === "function" ? r(key, call) : r.resolve(key, call);
-    },
-  };
-  return self;
+  return names;
 }

@@ -199,10 +199,10 @@ async function prepareResolvers(config: Config): Promise<void> {
 async function runGet(ctx: Context, cmd: GetCommand): Promise<number> {
   const config = loadConfig(ctx, cmd, cmd.schema);
   if (config === undefined) return 2;
-  if (cmd.resolve) await prepareResolvers(config);
   if (cmd.trace) await prepareTrace(ctx, config);
   let value: unknown;
   try {
+    if (cmd.resolve) await prepareResolvers(config);
     value = cmd.resolve
       ? await withProgress(ctx, () => config.get(cmd.path))
       : config.getRaw(cmd.path);
@@ -226,7 +226,6 @@ async function runGet(ctx: Context, cmd: GetCommand): Promise<number> {
 async function runDump(ctx: Context, cmd: DumpCommand): Promise<number> {
   const config = loadConfig(ctx, cmd, cmd.schema);
   if (config === undefined) return 2;
-  if (cmd.resolve && !cmd.sources) await prepareResolvers(config);
   if (cmd.trace) await prepareTrace(ctx, config);
   let text: string;
   if (cmd.sources) {
@@ -241,6 +240,7 @@ async function runDump(ctx: Context, cmd: DumpCommand): Promise<number> {
   } else {
     try {
       if (cmd.resolve) {
+        await prepareResolvers(config);
         await withProgress(ctx, () => config.resolveAll(resolveAllOptions(cmd)));
       }
       const options = { resolve: cmd.resolve, redact: cmd.resolve && cmd.redact };
@@ -327,7 +327,6 @@ function issuesOf(error: unknown): Issue[] {
 async function runValidate(ctx: Context, cmd: ValidateCommand): Promise<number> {
   const config = loadConfig(ctx, cmd, undefined);
   if (config === undefined) return 2;
-  if (cmd.resolve) await prepareResolvers(config);
   if (cmd.trace) await prepareTrace(ctx, config);
   const schema = loadSchema(ctx, cmd.schema);
   if (schema === undefined) return 2;
@@ -340,6 +339,7 @@ async function runValidate(ctx: Context, cmd: ValidateCommand): Promise<number> 
   let issues: Issue[];
   try {
     if (cmd.resolve) {
+      await prepareResolvers(config);
       config.setSchema(schema);
       await withProgress(ctx, () => config.resolveAll(resolveAllOptions(cmd)));
       issues = await config.validateCollect(schema);
