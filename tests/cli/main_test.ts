@@ -99,6 +99,13 @@ Deno.test("deno task compile assembles the binary with every on-demand module em
     for (const file of ["env.ts", "file.ts", "json.ts", "http.ts", "extract.ts", "aws/", "cli/"]) {
       assert.ok(text.includes(file), `${file} is not embedded:\n${text}`);
     }
+    // npm packages: those the resolvers import on first use, not those of tests and benchmarks.
+    for (const pkg of ["client-ssm", "client-s3", "client-cloudformation", "js-yaml", "undici"]) {
+      assert.ok(text.includes(pkg), `${pkg} is not embedded:\n${text}`);
+    }
+    for (const pkg of ["fast-check", "aws-lambda-powertools"]) {
+      assert.ok(!text.includes(pkg), `${pkg} is embedded:\n${text}`);
+    }
     assert.ok((await Deno.stat(`${dir}/holoconf`)).size > 1_000_000);
   } finally {
     await Deno.remove(dir, { recursive: true });
