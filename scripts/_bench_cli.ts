@@ -1,9 +1,10 @@
 // CLI start-up: `holoconf get -r` on a local-only config vs `deno run` of an empty script, with
-// the same permission flags (those of the `cli` task), alternating runs, median of 9. Also the
+// the same permission flags (those of the `cli` task), alternating runs, median of 15. Also the
 // floor any YAML-reading command pays here: a script that imports js-yaml, parses the same file
 // and prints one raw value.
 
 import type { Figure } from "./_bench_async.ts";
+import { median } from "./_bench_ssm.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -25,11 +26,6 @@ async function run(args: string[], env: Record<string, string> = {}): Promise<nu
     throw new Error(`command failed: ${args.join(" ")}\n${new TextDecoder().decode(out.stderr)}`);
   }
   return t;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 /** Runs the CLI start-up benchmark. */
@@ -61,7 +57,7 @@ export async function benchCli(): Promise<Figure[]> {
     const cli: number[] = [];
     const base: number[] = [];
     const yamlOnly: number[] = [];
-    for (let i = 0; i < 9; i++) {
+    for (let i = 0; i < 15; i++) {
       base.push(await run(emptyArgs));
       cli.push(await run(cliArgs));
       yamlOnly.push(await run(floorArgs));

@@ -1,12 +1,12 @@
 // Start-up benchmark: `deno run` of a script that imports mod.ts and resolves a local-only
 // config (env vars and references, no AWS or HTTP), against `deno run` of an empty script, with
-// the same permission flags and config. Runs alternate in one loop; medians of 7 each after one
+// the same permission flags and config. Runs alternate in one loop; medians of 15 each after one
 // warm-up of each. Runnable alone: `deno run -A scripts/_bench_startup.ts`.
 
 import type { BenchResult } from "./_bench_ssm.ts";
 import { median } from "./_bench_ssm.ts";
 
-const RUNS = 7;
+const RUNS = 15;
 const ROOT = new URL("../", import.meta.url);
 
 const LOCAL_CONFIG = `
