@@ -1030,9 +1030,12 @@ export class Engine {
     const useBatch = obj?.resolveMany !== undefined && !ctx.sync;
     try {
       if (useBatch) {
-        // Calls share a request only when they share deadline, limits and nesting.
+        // Calls share a request only when they share deadline, limits and nesting, and a call
+        // whose arguments came from a secret only shares one with such calls: a failed request
+        // can name every key it carried, so an ordinary call's error could show a secret key.
         const group = name + "\u0000" + (obj!.batchGroup ? obj!.batchGroup(key, call) : "") +
-          "\u0000" + idOf(ctx.signal) + "/" + idOf(ctx.batchLimit) + "/" + (ctx.nested ? "n" : "");
+          "\u0000" + idOf(ctx.signal) + "/" + idOf(ctx.batchLimit) + "/" + (ctx.nested ? "n" : "") +
+          (info.sensitiveInput ? "/s" : "");
         raw = this.#batcher.enqueue(group, key, call, {
           size: Math.max(1, obj!.batchSize ?? 10),
           runMany: (keys, calls, signal, l) => {

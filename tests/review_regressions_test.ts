@@ -560,3 +560,33 @@ Deno.test("a request started before merge() reads the tree it started with", asy
   release("b");
   assert.equal(await after, "new");
 });
+
+Deno.test("a call with a secret argument never shares a batch with ordinary calls", async () => {
+  const batches: string[][] = [];
+  const resolver: ResolverObject = {
+    resolve: () => {
+      throw new Error("unbatched");
+    },
+    resolveMany: (keys) => {
+      batches.push([...keys]);
+      // A failed request names every key it carried, as AWS's AccessDenied does.
+      return Promise.resolve(keys.map(() => new Error(`denied: ${keys.join(", ")}`)));
+    },
+  };
+  Deno.env.set("HOLOCONF_REG_SECRET_KEY", "hunter2");
+  try {
+    const config = Config.loads(
+      "a: ${many:/app/${env:HOLOCONF_REG_SECRET_KEY,sensitive=true}}\n" +
+        "b: ${many:/app/public}\nc: ${many:/app/other}\n",
+      { resolvers: { many: resolver } },
+    );
+    const err = await config.resolveAll().then(() => undefined, (e) => e);
+    assert.ok(err instanceof ResolveAllError);
+    assert.deepEqual(batches.map((b) => b.length).sort(), [1, 2]);
+    const plain = err.failures.filter((f) => f.path !== "a");
+    assert.equal(plain.length, 2);
+    for (const f of plain) assert.ok(!f.error.message.includes("hunter2"), f.error.message);
+  } finally {
+    Deno.env.delete("HOLOCONF_REG_SECRET_KEY");
+  }
+});
