@@ -32,7 +32,7 @@ export function escapeControls(text: string): string {
  * The `Input preview: ...` detail line of a parse error, or no line at all when the input came
  * from a sensitive value.
  */
-export function previewDetail(text: string, call: ResolverCall): string[] {
+export function previewDetail(text: string, call: Pick<ResolverCall, "sensitiveInput">): string[] {
   if (call.sensitiveInput) return [];
   const chars = Array.from(text);
   const head = chars.slice(0, PREVIEW_LENGTH).join("");

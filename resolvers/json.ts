@@ -36,11 +36,20 @@ function depthLimitOffset(text: string, max: number): number | undefined {
  * Parses strict JSON (RFC 8259) of any root type, as `${json:...}` does.
  *
  * @param text The JSON text.
- * @param call The resolver call (its `sensitiveInput` decides whether errors show a preview).
+ * @param call The resolver call, or `{ sensitiveInput: true }` for text that may be a secret:
+ *   `sensitiveInput` leaves the input preview out of errors (the reasons never quote it).
  * @returns The parsed value; object keys such as `__proto__` are own data properties.
  * @throws {ParseError} "Invalid JSON at line L, column C: <reason>".
+ *
+ * @example
+ * ```ts
+ * import { parseJsonValue } from "./json.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(parseJsonValue('{"a": [1]}', { sensitiveInput: true }), { a: [1] });
+ * assert.throws(() => parseJsonValue("[1,", { sensitiveInput: true }), /line 1, column 4/);
+ * ```
  */
-function parseJsonValue(text: string, call: ResolverCall): unknown {
+export function parseJsonValue(text: string, call: Pick<ResolverCall, "sensitiveInput">): unknown {
   const tooDeep = depthLimitOffset(text, MAX_JSON_DEPTH);
   if (tooDeep !== undefined) {
     const { line, column } = offsetToPosition(text, tooDeep);

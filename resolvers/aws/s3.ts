@@ -18,7 +18,9 @@ import {
   raceAbort,
   s3Client,
 } from "./_clients.ts";
-import { redactedCause, shown } from "../_args.ts";
+import { shown } from "../_args.ts";
+import { parseJsonValue } from "../json.ts";
+import { parseYamlValue } from "../../src/yaml.ts";
 
 type ParseMode = "yaml" | "json" | "text" | "binary";
 
@@ -51,12 +53,7 @@ function chooseMode(requested: string | undefined, key: string, contentType: str
   return "text";
 }
 
-async function decode(
-  bytes: Uint8Array,
-  mode: ParseMode,
-  what: string,
-  call: ResolverCall,
-): Promise<unknown> {
+function decode(bytes: Uint8Array, mode: ParseMode, what: string): unknown {
   if (mode === "binary") return bytes;
   const text = utf8OrUndefined(bytes);
   if (text === undefined) {
@@ -65,24 +62,15 @@ async function decode(
     });
   }
   if (mode === "text") return text;
-  if (mode === "json") {
-    try {
-      return JSON.parse(text);
-    } catch (err) {
-      // The engine's message quotes the content (it may be a secret): no V8 text, even in the
-      // cause.
-      throw new ParseError(`Failed to parse JSON from ${what}`, {
-        cause: redactedCause(err),
-        help: "Check the object's content, or use parse=text to get it unparsed",
-      });
-    }
-  }
-  const { parseYamlValue } = await import("../../src/yaml.ts");
+  // The content may be a secret (the resolver cannot see `sensitive=true`): parse errors give
+  // positions and reasons but never quote it.
   try {
-    return parseYamlValue(text, { sensitive: call.sensitiveInput });
+    return mode === "json"
+      ? parseJsonValue(text, { sensitiveInput: true })
+      : parseYamlValue(text, { sensitive: true });
   } catch (err) {
     if (err instanceof HoloconfError) {
-      throw new ParseError(`Failed to parse YAML from ${what}: ${err.headline}`, {
+      throw new ParseError(`Failed to parse ${mode.toUpperCase()} from ${what}: ${err.headline}`, {
         cause: err,
         help: "Check the object's content, or use parse=text to get it unparsed",
       });
@@ -128,7 +116,7 @@ async function getObject(arg: string, call: ResolverCall): Promise<unknown> {
     }
     throw awsFailure(what, err, { signal: call.signal, sensitiveInput: call.sensitiveInput });
   }
-  return await decode(bytes, chooseMode(requested, key, contentType), what, call);
+  return decode(bytes, chooseMode(requested, key, contentType), what);
 }
 
 /**

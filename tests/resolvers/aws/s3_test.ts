@@ -19,6 +19,9 @@ const OBJECTS = {
   "cfg/data.bin": { body: new Uint8Array([0, 255, 1, 128]) },
   "cfg/bad.json": { body: "{not json", contentType: "application/json" },
   "cfg/bad.yaml": { body: "a: [1, 2\n", contentType: "text/plain" },
+  "cfg/secret.yaml": { body: "password: *hunter2\n", contentType: "text/plain" },
+  "cfg/tag.yaml": { body: "password: !<!hunter2> x\n", contentType: "text/plain" },
+  "cfg/deep.json": { body: "[".repeat(200_000), contentType: "text/plain" },
   "cfg/dir/nested/key.txt": "nested",
 };
 
@@ -104,6 +107,29 @@ Deno.test("s3 invalid JSON or YAML content is a ParseError that does not quote t
       assert.match(err.message, /Failed to parse YAML from S3 object 'cfg\/bad.yaml'/);
       return true;
     });
+  });
+});
+
+Deno.test("s3 parse errors never quote the object, which may be a secret (sensitive=true is not seen)", async () => {
+  await withFakeAws({ s3: OBJECTS }, async () => {
+    for (const key of ["cfg/secret.yaml", "cfg/tag.yaml"]) {
+      const err = await get(key).then(() => undefined, (e) => e);
+      assert.ok(err instanceof ParseError, key);
+      let texts = "";
+      for (let e: unknown = err; e instanceof Error; e = e.cause) texts += e.message + "\n";
+      assert.ok(!texts.includes("hunter2"), texts);
+    }
+  });
+});
+
+Deno.test("s3 parse=json has the json resolver's depth limit and positions", async () => {
+  await withFakeAws({ s3: OBJECTS }, async () => {
+    await assert.rejects(get("cfg/deep.json", { parse: "json" }), (err: unknown) => {
+      assert.ok(err instanceof ParseError);
+      assert.match(err.message, /line 1, column 1001: nesting exceeded the depth limit/);
+      return true;
+    });
+    await assert.rejects(get("cfg/bad.json"), /Invalid JSON at line 1, column 2/);
   });
 });
 
