@@ -1,9 +1,9 @@
 /**
  * The `ssm` resolver: AWS Systems Manager Parameter Store (SPEC §7.8).
  *
- * `${ssm:/path}` with kwargs `region`, `profile`, `endpoint`. Single calls use `GetParameter`;
- * concurrent calls with the same client settings are batched by the scheduler into
- * `GetParameters` (at most 10 names per request, requests sent in parallel).
+ * `${ssm:/path}` with kwargs `region`, `profile`, `endpoint`. Every read uses `GetParameters`:
+ * concurrent calls with the same client settings are batched by the scheduler (at most 10
+ * names per request, requests sent in parallel), a single call is a batch of one.
  *
  * @module
  */
@@ -13,7 +13,6 @@ import { NotFoundError, ParseError, ResolverError } from "../../src/errors.ts";
 import { ResolvedValue, type ResolverCall } from "../../src/resolver.ts";
 import {
   allAborted,
-  awsErrorName,
   awsFailure,
   type AwsResolver,
   clientIdentity,
@@ -85,30 +84,15 @@ function toValue(p: Parameter): unknown {
   }
 }
 
+/**
+ * One call, as a batch of one: every read goes through `GetParameters`, so a config needs the
+ * one IAM action `holoconf plan` lists, whether it is read with `get`, `resolveAll` or
+ * `getSync`.
+ */
 async function getOne(key: string, call: ResolverCall): Promise<unknown> {
-  const bad = checkKey(key, call);
-  if (bad) throw bad;
-  const settings = effectiveSettings("ssm", call.kwargs);
-  const what = `SSM parameter '${shown(key, call)}'`;
-  const failure = { signal: call.signal, sensitiveInput: call.sensitiveInput };
-  try {
-    const client = await raceAbort(ssmClient(settings), call.signal);
-    const { GetParameterCommand } = await import("@aws-sdk/client-ssm");
-    const out = await raceAbort(
-      client.send(new GetParameterCommand({ Name: key, WithDecryption: true }), {
-        abortSignal: call.signal,
-      }),
-      call.signal,
-    );
-    if (out.Parameter === undefined) throw notFound(key, call);
-    return toValue(out.Parameter);
-  } catch (err) {
-    if (err instanceof NotFoundError) throw err;
-    if (!call.signal.aborted && awsErrorName(err) === "ParameterNotFound") {
-      throw notFound(key, call);
-    }
-    throw awsFailure(what, err, failure);
-  }
+  const [value] = await getMany([key], [call]);
+  if (value instanceof Error) throw value;
+  return value;
 }
 
 /** One `GetParameters` request for up to 10 distinct names; fills `results` for its calls. */
@@ -191,7 +175,7 @@ async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]
 /**
  * The `ssm` resolver object (registered by default by holoconf's `mod.ts`).
  *
- * - `resolve` fetches one parameter with `GetParameter` (`WithDecryption=true`).
+ * - `resolve` fetches one parameter with a one-name `GetParameters` (`WithDecryption=true`).
  * - `resolveMany` serves a batch with `GetParameters`, at most 10 names per request, all
  *   requests in parallel; each call gets its value or its own error.
  * - `batchGroup` keeps calls for different clients (region, profile, endpoint) apart.

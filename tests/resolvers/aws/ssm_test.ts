@@ -113,7 +113,8 @@ Deno.test("ssm resolve() returns a String parameter as a string", async () => {
       await ssmResolver.resolve("/app/host", makeCall("ssm", "/app/host")),
       "db.example.com",
     );
-    assert.equal(fake.count("GetParameter"), 1);
+    assert.equal(fake.count("GetParameters"), 1);
+    assert.equal(fake.count("GetParameter"), 0);
   });
 });
 
@@ -237,7 +238,8 @@ Deno.test("ssm without an argument is a ParseError", async () => {
 Deno.test("ssm succeeds after two throttled attempts (SDK retries)", async () => {
   await withFakeAws({ ssm: { "/a": "1" }, throttleFirst: 2 }, async (fake) => {
     assert.equal(await ssmResolver.resolve("/a", makeCall("ssm", "/a")), "1");
-    assert.equal(fake.count("GetParameter"), 3);
+    assert.equal(fake.count("GetParameters"), 3);
+    assert.equal(fake.count("GetParameter"), 0);
   });
 });
 
@@ -262,14 +264,16 @@ Deno.test("ssm throttling beyond the SDK's retries is a ResolverError naming it"
         return true;
       },
     );
-    assert.equal(fake.count("GetParameter"), 3);
+    assert.equal(fake.count("GetParameters"), 3);
+    assert.equal(fake.count("GetParameter"), 0);
   });
 });
 
 Deno.test("ssm retries an HTTP 500 and then succeeds", async () => {
   await withFakeAws({ ssm: { "/a": "1" }, failFirst: 1 }, async (fake) => {
     assert.equal(await ssmResolver.resolve("/a", makeCall("ssm", "/a")), "1");
-    assert.equal(fake.count("GetParameter"), 2);
+    assert.equal(fake.count("GetParameters"), 2);
+    assert.equal(fake.count("GetParameter"), 0);
   });
 });
 
@@ -287,7 +291,8 @@ Deno.test("ssm abort stops a request the endpoint never answers", async () => {
     });
     // And the HTTP request itself was torn down: the server sees the client go away.
     await fake.until((f) => f.waiting === 0);
-    assert.equal(fake.count("GetParameter"), 1);
+    assert.equal(fake.count("GetParameters"), 1);
+    assert.equal(fake.count("GetParameter"), 0);
   });
 });
 
