@@ -1,9 +1,6 @@
 // Helpers shared by the file and transformation resolvers (private).
 
-import type { ResolverCall } from "../src/resolver.ts";
-
-/** Placeholder used in messages instead of text that came from a sensitive input. */
-export const REDACTED = "[REDACTED]";
+import { REDACTED, type ResolverCall } from "../src/resolver.ts";
 
 /** How many characters of an input a parse error may show. */
 export const PREVIEW_LENGTH = 50;
@@ -59,6 +56,16 @@ export function errorName(err: unknown): string {
     }
   }
   return "Error";
+}
+
+/** An error's message (`String(e)` for something that is not an error). */
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (typeof err === "object" && err !== null) {
+    const m = (err as { message?: unknown }).message;
+    if (typeof m === "string") return m;
+  }
+  return String(err);
 }
 
 /**

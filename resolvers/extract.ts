@@ -8,7 +8,7 @@
 import { concatBytes, decodeBase64 } from "../src/_bytes.ts";
 import { NotFoundError, ParseError, ResolverError } from "../src/errors.ts";
 import type { ResolverCall, ResolverObject } from "../src/resolver.ts";
-import { shown } from "./_args.ts";
+import { errorMessage, shown } from "./_args.ts";
 
 /** Largest member the resolver extracts (10 MiB). */
 const MAX_EXTRACTED_BYTES = 10 * 1024 * 1024;
@@ -144,7 +144,7 @@ function extractZip(
       },
     });
   } catch (e) {
-    throw new ResolverError("Invalid ZIP archive", { detail: errorText(e), cause: e });
+    throw new ResolverError("Invalid ZIP archive", { detail: errorMessage(e), cause: e });
   }
   if (info === undefined) {
     throw new NotFoundError(`File '${name}' not found in ZIP archive`, {
@@ -201,7 +201,7 @@ function extractZip(
     out = files[member];
   } catch (e) {
     throw new ResolverError(`Failed to extract '${name}' from ZIP archive`, {
-      detail: errorText(e),
+      detail: errorMessage(e),
       cause: e,
     });
   }
@@ -216,10 +216,6 @@ function extractZip(
     });
   }
   return out;
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 /** Gunzips with a cap on the output, stopping as soon as it is exceeded. */
@@ -238,7 +234,7 @@ function gunzipBounded(fflate: Fflate, data: Uint8Array): Uint8Array {
       gunzip.push(data.subarray(i, i + GUNZIP_STEP), i + GUNZIP_STEP >= data.length);
     }
   } catch (e) {
-    throw new ResolverError("Invalid gzip data", { detail: errorText(e), cause: e });
+    throw new ResolverError("Invalid gzip data", { detail: errorMessage(e), cause: e });
   }
   if (over) {
     throw new ResolverError(
@@ -347,7 +343,7 @@ function extractTar(
     });
   } catch (e) {
     if (e instanceof ResolverError) throw e;
-    throw new ResolverError("Invalid TAR archive", { detail: errorText(e), cause: e });
+    throw new ResolverError("Invalid TAR archive", { detail: errorMessage(e), cause: e });
   }
   const item = items[0];
   if (item === undefined) {

@@ -14,8 +14,7 @@ import {
   type SourceLocation,
 } from "./errors.ts";
 
-/** What replaces a sensitive value or text. */
-export const REDACTED = "[REDACTED]";
+import { REDACTED } from "./resolver.ts";
 
 export function redactText(text: string, secrets: string[]): string {
   let out = text;

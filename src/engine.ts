@@ -26,7 +26,13 @@ import {
   TypeCoercionError,
 } from "./errors.ts";
 import { defineOwn, type MapNode, type TreeNode } from "./tree.ts";
-import type { ConfigHandle, ResolverCall, ResolverContext, ResolverObject } from "./resolver.ts";
+import {
+  type ConfigHandle,
+  REDACTED,
+  type ResolverCall,
+  type ResolverContext,
+  type ResolverObject,
+} from "./resolver.ts";
 import { globalRegistry, type RegisteredResolver, type ResolverRegistry } from "./registry.ts";
 import {
   Batcher,
@@ -47,7 +53,7 @@ import {
   toValue,
   type Value,
 } from "./value.ts";
-import { REDACTED, redactError, toHoloconfError, wrapResolverError } from "./_resolver_errors.ts";
+import { redactError, toHoloconfError, wrapResolverError } from "./_resolver_errors.ts";
 
 export type { Resolved, Value } from "./value.ts";
 import { coerceString, describeValue } from "./schema/coerce.ts";

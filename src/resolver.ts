@@ -110,6 +110,9 @@ export interface RegisterOptions {
   sensitive?: boolean;
 }
 
+/** What every message, dump and trace shows instead of a sensitive value. */
+export const REDACTED = "[REDACTED]";
+
 /**
  * A value returned by a resolver together with its sensitivity.
  *
@@ -141,11 +144,11 @@ export class ResolvedValue {
 
   /** Never prints a sensitive value. @returns Text. */
   toString(): string {
-    return this.sensitive ? "[REDACTED]" : String(this.value);
+    return this.sensitive ? REDACTED : String(this.value);
   }
 
   /** Never serialises a sensitive value. @returns JSON value. */
   toJSON(): unknown {
-    return this.sensitive ? "[REDACTED]" : this.value;
+    return this.sensitive ? REDACTED : this.value;
   }
 }

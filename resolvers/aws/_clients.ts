@@ -8,7 +8,7 @@ import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { ResolverError } from "../../src/errors.ts";
 import { getEnv, runtimeName } from "../../src/runtime.ts";
 import type { ResolverCall, ResolverObject } from "../../src/resolver.ts";
-import { redactedCause } from "../_args.ts";
+import { errorMessage, errorName, redactedCause } from "../_args.ts";
 
 /** An AWS resolver object: `resolve` always returns a promise. */
 export interface AwsResolver extends ResolverObject {
@@ -281,28 +281,6 @@ export function _setExtraClientConfig(config: Record<string, unknown> | undefine
   extraClientConfig = config === undefined ? {} : { ...config };
 }
 
-/** The SDK error's name (`ParameterNotFound`, `NoSuchKey`, `ValidationError`, ...). */
-export function awsErrorName(err: unknown): string {
-  if (typeof err === "object" && err !== null) {
-    const e = err as { name?: unknown; Code?: unknown; code?: unknown };
-    if (typeof e.name === "string" && e.name !== "" && e.name !== "Error") return e.name;
-    if (typeof e.Code === "string") return e.Code;
-    if (typeof e.code === "string") return e.code;
-    if (typeof e.name === "string") return e.name;
-  }
-  return "Error";
-}
-
-/** The SDK error's message (empty when none). */
-export function awsErrorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  if (typeof err === "object" && err !== null) {
-    const m = (err as { message?: unknown }).message;
-    if (typeof m === "string") return m;
-  }
-  return String(err);
-}
-
 /**
  * The ResolverError for a failed AWS request: aborts say so, anything else names the AWS
  * error and its message. When an input of the call was sensitive, only the AWS error's name
@@ -324,7 +302,7 @@ export function awsFailure(
       cause: options.signal.reason,
     });
   }
-  const name = awsErrorName(err);
+  const name = errorName(err);
   if (options.sensitiveInput) {
     const cause = redactedCause(err);
     return new ResolverError(`Failed to get ${what}: ${cause.name}`, {
@@ -334,7 +312,7 @@ export function awsFailure(
       help: awsHelp(cause.name),
     });
   }
-  const message = awsErrorMessage(err);
+  const message = errorMessage(err);
   const text = message === "" || message === name ? name : `${name}: ${message}`;
   return new ResolverError(`Failed to get ${what}: ${text}`, {
     code: "AWS_ERROR",
@@ -380,29 +358,33 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<
 }
 
 /**
- * A signal that aborts once every one of `signals` has aborted (a shared request is given up
- * only when nobody waits for it any more). Returns a cleanup function removing the listeners.
+ * A signal that aborts once every signal joined to it has aborted (a shared request is given
+ * up only when nobody waits for it any more): `signals` join at once, later callers through
+ * `join` (one already aborted gives up at once and is not counted). `dispose` removes the
+ * listeners.
  */
-export function allAborted(signals: AbortSignal[]): { signal: AbortSignal; dispose: () => void } {
+export function allAborted(
+  signals: AbortSignal[],
+): { signal: AbortSignal; join(signal: AbortSignal): void; dispose(): void } {
   const controller = new AbortController();
-  const pending = new Set(signals.filter((s) => !s.aborted));
-  if (pending.size === 0) {
-    controller.abort(signals[0]?.reason);
-    return { signal: controller.signal, dispose: () => {} };
-  }
   const listeners = new Map<AbortSignal, () => void>();
-  for (const s of pending) {
+  const join = (s: AbortSignal): void => {
+    if (s.aborted || controller.signal.aborted || listeners.has(s)) return;
     const onAbort = () => {
-      pending.delete(s);
-      if (pending.size === 0) controller.abort(s.reason);
+      listeners.delete(s);
+      if (listeners.size === 0) controller.abort(s.reason);
     };
     listeners.set(s, onAbort);
     s.addEventListener("abort", onAbort, { once: true });
-  }
+  };
+  signals.forEach(join);
+  if (listeners.size === 0) controller.abort(signals[0]?.reason);
   return {
     signal: controller.signal,
+    join,
     dispose: () => {
       for (const [s, l] of listeners) s.removeEventListener("abort", l);
+      listeners.clear();
     },
   };
 }

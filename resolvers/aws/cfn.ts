@@ -12,8 +12,7 @@ import type { Output } from "@aws-sdk/client-cloudformation";
 import { NotFoundError, ResolverError } from "../../src/errors.ts";
 import type { ResolverCall } from "../../src/resolver.ts";
 import {
-  awsErrorMessage,
-  awsErrorName,
+  allAborted,
   awsFailure,
   type AwsResolver,
   cfnClient,
@@ -22,7 +21,7 @@ import {
   effectiveSettings,
   raceAbort,
 } from "./_clients.ts";
-import { shown } from "../_args.ts";
+import { errorMessage, errorName, shown } from "../_args.ts";
 
 /** Result of one DescribeStacks: the outputs, or `undefined` when the stack does not exist. */
 type StackOutputs = Output[] | undefined;
@@ -58,35 +57,21 @@ function describe(stack: string, settings: EffectiveSettings, signal: AbortSigna
     existing.join(signal);
     return existing.promise;
   }
-  // The request is aborted once every caller waiting on it has aborted: a counter of the
-  // callers still waiting, one listener per caller.
-  const controller = new AbortController();
-  const listeners: [AbortSignal, () => void][] = [];
-  let waiting = 0;
-  const join = (s: AbortSignal): void => {
-    if (s.aborted) return; // gives up at once (raceAbort); never counted as waiting
-    waiting++;
-    const onAbort = () => {
-      if (--waiting === 0) controller.abort(s.reason);
-    };
-    s.addEventListener("abort", onAbort, { once: true });
-    listeners.push([s, onAbort]);
-  };
-  join(signal);
-  if (waiting === 0) controller.abort(signal.reason);
+  // The request is aborted once every caller waiting on it has aborted.
+  const shared = allAborted([signal]);
   const run = async (): Promise<StackOutputs> => {
     const client = await cfnClient(settings);
     const { DescribeStacksCommand } = await import("@aws-sdk/client-cloudformation");
     try {
       const out = await client.send(new DescribeStacksCommand({ StackName: stack }), {
-        abortSignal: controller.signal,
+        abortSignal: shared.signal,
       });
       const found = out.Stacks?.find((s) => s.StackName === stack) ?? out.Stacks?.[0];
       return found === undefined ? undefined : (found.Outputs ?? []);
     } catch (err) {
       if (
-        !controller.signal.aborted && awsErrorName(err) === "ValidationError" &&
-        /does not exist/i.test(awsErrorMessage(err))
+        !shared.signal.aborted && errorName(err) === "ValidationError" &&
+        /does not exist/i.test(errorMessage(err))
       ) {
         return undefined;
       }
@@ -94,13 +79,13 @@ function describe(stack: string, settings: EffectiveSettings, signal: AbortSigna
     }
   };
   const promise = run().finally(() => {
-    for (const [s, onAbort] of listeners) s.removeEventListener("abort", onAbort);
+    shared.dispose();
     if (inFlight.get(id)?.promise === promise) inFlight.delete(id);
   });
   inFlight.set(id, {
     promise,
-    aborted: () => controller.signal.aborted,
-    join,
+    aborted: () => shared.signal.aborted,
+    join: shared.join,
   });
   return promise;
 }

@@ -23,12 +23,7 @@
  * @module
  */
 
-import {
-  type AwsClientSettings,
-  resetAll,
-  setGlobalSettings,
-  setServiceSettings,
-} from "./_clients.ts";
+import { resetAll, setGlobalSettings, setServiceSettings } from "./_clients.ts";
 
 export type { AwsResolver } from "./_clients.ts";
 export type {
@@ -59,10 +54,6 @@ export interface AwsServiceOptions {
   region?: string;
   /** Named profile for this service. */
   profile?: string;
-}
-
-function serviceSettings(options: AwsServiceOptions): AwsClientSettings {
-  return { endpoint: options.endpoint, region: options.region, profile: options.profile };
 }
 
 /**
@@ -99,7 +90,7 @@ export function configure(options: AwsGlobalOptions): void {
  * ```
  */
 export function configureSsm(options: AwsServiceOptions): void {
-  setServiceSettings("ssm", serviceSettings(options));
+  setServiceSettings("ssm", options);
 }
 
 /**
@@ -117,7 +108,7 @@ export function configureSsm(options: AwsServiceOptions): void {
  * ```
  */
 export function configureS3(options: AwsServiceOptions): void {
-  setServiceSettings("s3", serviceSettings(options));
+  setServiceSettings("s3", options);
 }
 
 /**
@@ -134,7 +125,7 @@ export function configureS3(options: AwsServiceOptions): void {
  * ```
  */
 export function configureCfn(options: AwsServiceOptions): void {
-  setServiceSettings("cfn", serviceSettings(options));
+  setServiceSettings("cfn", options);
 }
 
 /**

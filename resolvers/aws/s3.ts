@@ -11,14 +11,13 @@ import { HoloconfError, NotFoundError, ParseError, ResolverError } from "../../s
 import type { ResolverCall } from "../../src/resolver.ts";
 import { utf8OrUndefined } from "../../src/_bytes.ts";
 import {
-  awsErrorName,
   awsFailure,
   type AwsResolver,
   effectiveSettings,
   raceAbort,
   s3Client,
 } from "./_clients.ts";
-import { shown } from "../_args.ts";
+import { errorName, shown } from "../_args.ts";
 import { parseJsonValue } from "../json.ts";
 import { parseYamlValue } from "../../src/yaml.ts";
 
@@ -106,7 +105,7 @@ async function getObject(arg: string, call: ResolverCall): Promise<unknown> {
       ? new Uint8Array()
       : await raceAbort(out.Body.transformToByteArray(), call.signal);
   } catch (err) {
-    const errName = awsErrorName(err);
+    const errName = errorName(err);
     if (!call.signal.aborted && (errName === "NoSuchKey" || errName === "NoSuchBucket")) {
       throw new NotFoundError(`S3 object not found: ${name}`, {
         resource: name,

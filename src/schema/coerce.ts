@@ -5,6 +5,8 @@
  * @module
  */
 
+import { REDACTED } from "../resolver.ts";
+
 /** The types a resolved string may be coerced to. */
 export type CoercionType = "integer" | "number" | "boolean";
 
@@ -81,7 +83,7 @@ export function coerceString(value: string, type: CoercionType): CoercionResult 
  * ```
  */
 export function describeValue(value: unknown, sensitive: boolean): string {
-  const shown = (text: string) => (sensitive ? "[REDACTED]" : text);
+  const shown = (text: string) => (sensitive ? REDACTED : text);
   if (value === null || value === undefined) return "null";
   switch (typeof value) {
     case "string":
