@@ -74,7 +74,11 @@ export function toValue(x: unknown, depth = 0, found?: { sensitive: boolean }): 
       if (x >= BigInt(Number.MIN_SAFE_INTEGER) && x <= BigInt(Number.MAX_SAFE_INTEGER)) {
         return Number(x);
       }
-      throw new RangeError(`Integer ${x} does not fit a safe JavaScript number`);
+      // The number itself is left out: it may be a secret (a sensitive resolver's result).
+      throw new RangeError(
+        `A ${x < 0n ? "negative " : ""}integer of ${String(x).replace("-", "").length} digits ` +
+          "does not fit a safe JavaScript number",
+      );
     case "object":
       break;
     default:

@@ -590,3 +590,34 @@ Deno.test("a call with a secret argument never shares a batch with ordinary call
     Deno.env.delete("HOLOCONF_REG_SECRET_KEY");
   }
 });
+
+Deno.test("an out-of-range bigint from a sensitive resolver is refused without showing it", async () => {
+  const config = Config.loads("a: ${big:k}\nb: ${bigger:k}\n", {
+    resolvers: {
+      big: () => new ResolvedValue(98765432109876543210n, { sensitive: true }),
+      bigger: () => 12345678901234567890n,
+    },
+  });
+  for (const path of ["a", "b"]) {
+    const err = await config.get(path).then(() => undefined, (e) => e);
+    assert.ok(err instanceof HoloconfError, path);
+    assert.equal(err.code, "RESOLVER_BAD_VALUE");
+    assert.match(err.message, /integer of 20 digits does not fit a safe JavaScript number/);
+    assert.ok(!/9876543210|1234567890/.test(err.message), err.message);
+  }
+});
+
+Deno.test("with a schema, resolveAll and get hand out copies of bytes, not the memo's own", async () => {
+  const config = Config.loads("a: 1\nb: ${bytes:k}\n", {
+    resolvers: { bytes: () => new Uint8Array([7, 8]) },
+  });
+  config.setSchema(Schema.fromObject({ properties: { a: { type: "integer" } } }));
+  const all = await config.resolveAll() as { b: Uint8Array };
+  all.b[0] = 0;
+  const got = await config.get("b") as Uint8Array;
+  assert.deepEqual([...got], [7, 8]);
+  got[1] = 0;
+  assert.deepEqual([...(await config.get("b") as Uint8Array)], [7, 8]);
+  const obj = await config.toObject({ resolve: true }) as { b: Uint8Array };
+  assert.deepEqual([...obj.b], [7, 8]);
+});
