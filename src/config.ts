@@ -515,7 +515,8 @@ export class Config {
       signal: options.signal,
     };
     const r = await this.#engine.resolveAll(batch);
-    return (this.#schema ? applyDefaults(r.value, this.#schema) : cloneValue(r.value)) as T;
+    // Like get(): the caller's copy, bytes included (fillDefaults keeps bytes as they are).
+    return cloneValue(this.#schema ? applyDefaults(r.value, this.#schema) : r.value) as T;
   }
 
   // ------------------------------------------------------------------ changing

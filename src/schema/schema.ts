@@ -508,7 +508,7 @@ export class Schema {
       return out;
     }
     if (!isPlainObject(value)) {
-      return value instanceof Uint8Array ? value.slice() : value; // a copy, config bytes too
+      return origin === "default" && value instanceof Uint8Array ? value.slice() : value;
     }
     if (at.nodes.length === 0) return copyPlain(value, depth, origin);
     const out: Record<string, unknown> = {};
@@ -738,7 +738,7 @@ function copyPlain(value: unknown, depth: number, origin: FillOrigin): unknown {
   }
   if (Array.isArray(value)) return value.map((v) => copyPlain(v, depth + 1, origin));
   if (!isPlainObject(value)) {
-    return value instanceof Uint8Array ? value.slice() : value; // a copy, config bytes too
+    return origin === "default" && value instanceof Uint8Array ? value.slice() : value;
   }
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
