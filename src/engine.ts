@@ -296,7 +296,6 @@ export class Engine {
    */
   async exportResolved(redact: boolean): Promise<Value> {
     const ctx = this.#ctx(false);
-    await this.#resolveNode("", [], ctx.root, ctx);
     return await this.#exportNode(ctx.root, "", [], redact, ctx);
   }
 
@@ -1103,7 +1102,7 @@ export class Engine {
     switch (node.kind) {
       case "scalar": {
         if (typeof node.value !== "string" || !needsInterpolation(node.value)) return node.value;
-        // Normally memoized by now; resolves again if the memo was cleared meanwhile.
+        // Memoized after resolveAll(); otherwise resolved here, siblings in parallel.
         const r = this.#memo.get(node) ?? fallback?.get(node) ??
           this.#resolveNode(path, segs, node, ctx);
         return then(r, (v) => (redact && v.sensitive ? REDACTED : cloneValue(v.value)));
