@@ -8,13 +8,12 @@
 import {
   PathNotFoundError,
   type SourceLocation,
-  TypeCoercionError,
   ValidationError,
   type ValidationIssue,
 } from "./errors.ts";
 import { type BatchOptions, Engine, setSourceBase, type TraceEvent } from "./engine.ts";
 import { cloneValue, type Resolved, type Value } from "./value.ts";
-import { describeValue } from "./schema/coerce.ts";
+import { coerceString, coercionError, NUMBER_REGEXP } from "./schema/coerce.ts";
 import { loadTrees, type PathSpec } from "./loader.ts";
 import { mergeTrees } from "./merge.ts";
 import { formatPath, parsePath, type PathSegment } from "./path.ts";
@@ -430,9 +429,8 @@ export class Config {
     const r = await this.#engine.getResolved(path, { sync: false });
     const v = r.value;
     if (typeof v === "number" && Number.isInteger(v)) return v;
-    if (typeof v === "string" && /^[+-]?\d+$/.test(v) && Number.isSafeInteger(Number(v))) {
-      return Number(v);
-    }
+    const c = typeof v === "string" ? coerceString(v, "integer") : undefined;
+    if (c?.ok) return c.value as number;
     throw coercionError(path, "integer", r);
   }
 
@@ -455,10 +453,10 @@ export class Config {
     const v = r.value;
     if (typeof v === "number") return v;
     if (typeof v === "string") {
-      const t = v.trim();
-      if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return Number(t);
-      if (/^[+-]?(inf|infinity)$/i.test(t)) return t.startsWith("-") ? -Infinity : Infinity;
-      if (/^nan$/i.test(t)) return NaN;
+      // Upstream parses with Rust's f64 rules: `inf` and `NaN` too, no surrounding blanks.
+      if (NUMBER_REGEXP.test(v)) return Number(v);
+      if (/^[+-]?(inf|infinity)$/i.test(v)) return v.startsWith("-") ? -Infinity : Infinity;
+      if (/^nan$/i.test(v)) return NaN;
     }
     throw coercionError(path, "float", r);
   }
@@ -481,11 +479,8 @@ export class Config {
     const r = await this.#engine.getResolved(path, { sync: false });
     const v = r.value;
     if (typeof v === "boolean") return v;
-    if (typeof v === "string") {
-      const l = v.toLowerCase();
-      if (l === "true") return true;
-      if (l === "false") return false;
-    }
+    const c = typeof v === "string" ? coerceString(v, "boolean") : undefined;
+    if (c?.ok) return c.value as boolean;
     throw coercionError(path, "boolean", r);
   }
 
@@ -864,10 +859,6 @@ function uniq(xs: string[]): string[] {
 
 function pointerOf(segs: readonly PathSegment[]): string {
   return segs.map((x) => "/" + escapePointerToken(String(x))).join("");
-}
-
-function coercionError(path: string, expected: string, r: Resolved): TypeCoercionError {
-  return new TypeCoercionError({ path, expected, got: describeValue(r.value, r.sensitive) });
 }
 
 function applyDefaults(data: Value, schema: Schema): Value {

@@ -56,7 +56,7 @@ import {
 import { redactError, toHoloconfError, wrapResolverError } from "./_resolver_errors.ts";
 
 export type { Resolved, Value } from "./value.ts";
-import { coerceString, describeValue } from "./schema/coerce.ts";
+import { coerceString, coercionError } from "./schema/coerce.ts";
 import { dirname, resolve as resolvePosix } from "./_posix.ts";
 
 /** One resolver invocation, reported after it settles (never carries the value). */
@@ -344,7 +344,7 @@ export class Engine {
         if (!type) continue;
         const c = coerceString(r.value, type);
         if (c.ok) setAt(data, segs, c.value);
-        else coercion.push({ error: coercionFailure(path, type, r), segs });
+        else coercion.push({ error: coercionError(path, type, r), segs });
       }
     }
     return { data, coercion };
@@ -588,7 +588,7 @@ export class Engine {
     if (!type) return r;
     const coerced = coerceString(r.value, type);
     if (!coerced.ok) {
-      const err = coercionFailure(path, type, r);
+      const err = coercionError(path, type, r);
       UNCOERCED.set(err, r);
       throw err;
     }
@@ -1162,10 +1162,6 @@ export function setSourceBase(tree: TreeNode, dir: string): void {
 
 /** The slot-lease holder of each call, so batched calls lend the group's slot too. */
 const LEASES = new WeakMap<ResolverCall, { current?: SlotLease }>();
-
-function coercionFailure(path: string, type: string, r: Resolved): TypeCoercionError {
-  return new TypeCoercionError({ path, expected: type, got: describeValue(r.value, r.sensitive) });
-}
 
 /** Replaces the value at `segs` inside plain data (nothing happens if the path is not there). */
 function setAt(data: Value, segs: PathSegment[], value: Value): void {

@@ -236,8 +236,6 @@ export interface CallTask<T> {
   signal?: AbortSignal | undefined;
   /** Extra limit of the current batch (`resolveAll({ maxConcurrency })`). */
   batchLimit?: Semaphore | undefined;
-  /** Skip the limiters (nested calls made from inside a resolver). */
-  bypassLimit?: boolean | undefined;
   /**
    * When no slot is free, run at once without one instead of queueing (synchronous access to
    * resolvers that never return a promise: they hold no slot across a tick anyway).
@@ -268,7 +266,6 @@ export function runCall<T>(task: CallTask<T>): T | Promise<T> {
   if (task.signal?.aborted) {
     return Promise.reject(task.timeoutError("deadline", task.signal.reason));
   }
-  if (task.bypassLimit) return execute(task, undefined);
   const global = state().limiter;
   const batch = task.batchLimit;
   if (batch === undefined || batch.tryAcquire()) {

@@ -189,6 +189,15 @@ Deno.test("getFloat accepts numbers and numeric strings", async () => {
   for (const p of ["sbad", "t", "m"]) await assert.rejects(c.getFloat(p), TypeCoercionError, p);
 });
 
+Deno.test("getFloat reads inf and NaN as upstream does, and no surrounding blanks", async () => {
+  const c = Config.loads('a: "inf"\nb: "-Infinity"\nc: "NaN"\nd: " 1.5 "\ne: ".5"\n');
+  assert.equal(await c.getFloat("a"), Infinity);
+  assert.equal(await c.getFloat("b"), -Infinity);
+  assert.ok(Number.isNaN(await c.getFloat("c")));
+  await assert.rejects(c.getFloat("d"), TypeCoercionError);
+  assert.equal(await c.getFloat("e"), 0.5);
+});
+
 Deno.test("getBool accepts booleans and 'true'/'false' in any case", async () => {
   const c = typed();
   assert.equal(await c.getBool("t"), true);

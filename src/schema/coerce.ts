@@ -5,6 +5,7 @@
  * @module
  */
 
+import { TypeCoercionError } from "../errors.ts";
 import { REDACTED } from "../resolver.ts";
 
 /** The types a resolved string may be coerced to. */
@@ -14,7 +15,8 @@ export type CoercionType = "integer" | "number" | "boolean";
 export type CoercionResult = { ok: true; value: number | boolean } | { ok: false };
 
 const INTEGER_REGEXP = /^[+-]?[0-9]+$/;
-const NUMBER_REGEXP = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+/** A decimal number as text: `1`, `-1.5`, `.5`, `1.`, `1e3` (no blanks, no `inf`/`nan`). */
+export const NUMBER_REGEXP = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
 
 /**
  * Converts a resolved string to the type a schema asks for, strictly:
@@ -103,4 +105,29 @@ export function describeValue(value: unknown, sensitive: boolean): string {
     default:
       return typeof value;
   }
+}
+
+/**
+ * The error for a value that is not of the type asked for (`getInt`, schema coercion...): its
+ * `Got:` line describes the value without showing a sensitive one.
+ *
+ * @param path The config path.
+ * @param expected The type asked for, e.g. `integer`.
+ * @param r The value and whether it is sensitive.
+ * @returns The error.
+ *
+ * @example
+ * ```ts
+ * import { coercionError } from "./coerce.ts";
+ * import assert from "node:assert/strict";
+ * const e = coercionError("port", "integer", { value: "hunter2", sensitive: true });
+ * assert.ok(!e.message.includes("hunter2"));
+ * ```
+ */
+export function coercionError(
+  path: string,
+  expected: string,
+  r: { value: unknown; sensitive: boolean },
+): TypeCoercionError {
+  return new TypeCoercionError({ path, expected, got: describeValue(r.value, r.sensitive) });
 }
