@@ -119,28 +119,18 @@ export function locateJsonError(text: string): JsonSyntaxProblem {
       skip();
       if (i >= n) return problem("EOF while parsing a value");
       const c = text.charCodeAt(i);
-      if (c === 0x7b) {
+      if (c === 0x7b || c === 0x5b) {
+        // `{` or `[`: empty, or the first member (an object's starts with its key).
         i++;
         skip();
-        if (text.charCodeAt(i) === 0x7d) {
+        if (text.charCodeAt(i) === c + 2) {
           i++;
           expectValue = false;
           continue;
         }
-        stack.push(OBJECT);
-        const p = scanKey();
+        stack.push(c === 0x7b ? OBJECT : ARRAY);
+        const p = c === 0x7b ? scanKey() : undefined;
         if (p) return p;
-        continue;
-      }
-      if (c === 0x5b) {
-        i++;
-        skip();
-        if (text.charCodeAt(i) === 0x5d) {
-          i++;
-          expectValue = false;
-          continue;
-        }
-        stack.push(ARRAY);
         continue;
       }
       let p: JsonSyntaxProblem | undefined;

@@ -22,11 +22,6 @@ export function normalize(p: string): string {
   return abs ? "/" + joined : joined === "" ? "." : joined;
 }
 
-/** Joins and normalises. */
-export function join(...parts: string[]): string {
-  return normalize(parts.filter((p) => p !== "").join("/"));
-}
-
 /** Resolves `p` against `base` (absolute `p` wins). */
 export function resolve(base: string, p: string): string {
   return isAbsolute(p) ? normalize(p) : normalize(`${base}/${p}`);
@@ -39,12 +34,6 @@ export function dirname(p: string): string {
   if (i < 0) return ".";
   if (i === 0) return "/";
   return n.slice(0, i);
-}
-
-/** Last segment. */
-export function basename(p: string): string {
-  const n = normalize(p);
-  return n.slice(n.lastIndexOf("/") + 1);
 }
 
 /** True when `child` is `parent` or inside it (both absolute, normalised). */

@@ -227,7 +227,7 @@ export class Config {
    * ```
    */
   static loads(text: string, options: LoadOptions = {}): Config {
-    const tree = parseYamlTree(text, { file: STRING_SOURCE }) as MapNode;
+    const tree = parseYamlTree(text, { file: STRING_SOURCE });
     return new Config(tree, options, []);
   }
 
@@ -248,7 +248,7 @@ export class Config {
    * ```
    */
   static fromJson(text: string, options: LoadOptions = {}): Config {
-    const tree = parseJsonTree(text, { file: "<json>" }) as MapNode;
+    const tree = parseJsonTree(text, { file: "<json>" });
     return new Config(tree, options, []);
   }
 

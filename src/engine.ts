@@ -11,7 +11,7 @@
  */
 
 import type { ArgValue, Call, Interpolation, Part, Template } from "./interpolation/ast.ts";
-import { needsInterpolation, parseTemplate } from "./interpolation/parser.ts";
+import { isWholeInterpolation, needsInterpolation, parseTemplate } from "./interpolation/parser.ts";
 import { formatPath, parsePath, type PathSegment, resolveRelativePath } from "./path.ts";
 import {
   CircularReferenceError,
@@ -607,8 +607,8 @@ export class Engine {
     source: SourceLocation | undefined,
     ctx: Ctx,
   ): MP<Resolved> {
-    if (t.parts.length === 1 && t.parts[0]!.kind === "interp") {
-      return this.#evaluateInterp(t.parts[0]!, path, source, ctx);
+    if (isWholeInterpolation(t)) {
+      return this.#evaluateInterp(t.parts[0] as Interpolation, path, source, ctx);
     }
     return this.#concat(t.parts, path, source, ctx);
   }

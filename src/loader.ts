@@ -102,8 +102,8 @@ export function loadTrees(
   const entries = Array.isArray(spec) ? spec : [spec];
   const files: string[] = [];
   let merged: TreeNode | undefined;
-  const add = (displayPath: string): void => {
-    const tree = loadFile(displayPath, yamlOptions);
+  const add = (displayPath: string, optional: boolean): void => {
+    const tree = loadFile(displayPath, yamlOptions, optional);
     if (tree === undefined) return;
     files.push(resolve(cwd(), displayPath));
     merged = merged === undefined ? tree : mergeTrees(merged, tree);
@@ -113,24 +113,20 @@ export function loadTrees(
     const optional = typeof entry === "string"
       ? defaultOptional
       : (entry.optional ?? defaultOptional);
-    if (isGlob(path)) {
-      const matches = expandGlob(path);
-      if (matches.length === 0 && !optional) {
-        throw new NotFoundError(`File not found: No files matched glob pattern '${path}'`, {
-          resource: path,
-          code: "FILE_NOT_FOUND",
-          help: "Check the pattern and the directory it is relative to (the working directory " +
-            "for a relative pattern)",
-        });
-      }
-      for (const match of matches) add(match);
-    } else {
-      if (!exists(path)) {
-        if (optional) continue;
-        throw fileNotFound(path);
-      }
-      add(path);
+    if (!isGlob(path)) {
+      add(path, optional);
+      continue;
     }
+    const matches = expandGlob(path);
+    if (matches.length === 0 && !optional) {
+      throw new NotFoundError(`File not found: No files matched glob pattern '${path}'`, {
+        resource: path,
+        code: "FILE_NOT_FOUND",
+        help: "Check the pattern and the directory it is relative to (the working directory " +
+          "for a relative pattern)",
+      });
+    }
+    for (const match of matches) add(match, optional);
   }
   if (merged === undefined) return { tree: { kind: "map", entries: new Map() }, files };
   return { tree: merged as MapNode, files };
@@ -162,24 +158,19 @@ function readFailure(path: string, e: unknown): ParseError {
   });
 }
 
-function exists(path: string): boolean {
-  try {
-    return statSync(path) !== undefined;
-  } catch (e) {
-    throw readFailure(path, e);
-  }
-}
-
-/** Reads and parses one file; `undefined` only if it vanished (treated as not found). */
-function loadFile(path: string, options: YamlOptions): MapNode | undefined {
+/** Reads and parses one file (one read, no stat first); `undefined` for a missing optional one. */
+function loadFile(path: string, options: YamlOptions, optional: boolean): MapNode | undefined {
   let text: string;
   try {
     text = readTextFileSync(path);
   } catch (e) {
-    if (e instanceof RuntimeFileError && e.notFound) throw fileNotFound(path);
+    if (e instanceof RuntimeFileError && e.notFound) {
+      if (optional) return undefined;
+      throw fileNotFound(path);
+    }
     throw readFailure(path, e);
   }
-  return parseYamlTree(text, { ...options, file: path }) as MapNode;
+  return parseYamlTree(text, { ...options, file: path });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -201,14 +192,25 @@ function compile(pattern: string): Glob {
   }
 }
 
+/** Component-wise, each name by code point (upstream sorts paths by their UTF-8 bytes). */
 function compareSegments(a: string[], b: string[]): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const x = a[i] as string;
-    const y = b[i] as string;
-    if (x !== y) return x < y ? -1 : 1;
+    const c = compareCodePoints(a[i] as string, b[i] as string);
+    if (c !== 0) return c;
   }
   return a.length - b.length;
+}
+
+function compareCodePoints(x: string, y: string): number {
+  for (let i = 0, j = 0; i < x.length && j < y.length;) {
+    const a = x.codePointAt(i) as number;
+    const b = y.codePointAt(j) as number;
+    if (a !== b) return a - b;
+    i += a > 0xffff ? 2 : 1;
+    j += b > 0xffff ? 2 : 1;
+  }
+  return x.length - y.length;
 }
 
 function listDir(dir: string): { name: string; isFile: boolean; isDirectory: boolean }[] {
@@ -288,7 +290,7 @@ export function expandGlob(pattern: string): string[] {
         if (glob.match(relParts)) found.set(relParts.join("/"), relParts);
       } else if (e.isDirectory && relParts.length < maxDepth) {
         // Recursion under `**` does not follow symlinked directories (no loops).
-        if ("isSymlinkDir" in e && maxDepth === MAX_GLOB_DEPTH) continue;
+        if ("isSymlinkDir" in e && glob.recursive) continue;
         work.push({ dir: full, rel: relParts });
       }
     }

@@ -96,25 +96,6 @@ export function getEnv(name: string): string | undefined {
   return undefined;
 }
 
-/**
- * Sets (or with `undefined` removes) an environment variable. For tests and tools.
- *
- * @param name Variable name.
- * @param value New value, or `undefined` to delete.
- */
-export function setEnv(name: string, value: string | undefined): void {
-  const d = deno();
-  if (d?.env) {
-    if (value === undefined) d.env.delete(name);
-    else d.env.set(name, value);
-    return;
-  }
-  const env = nodeProcess()?.env;
-  if (!env) return;
-  if (value === undefined) delete env[name];
-  else env[name] = value;
-}
-
 /** The process's working directory, or `/` where there is none. @returns Absolute path. */
 export function cwd(): string {
   try {

@@ -60,7 +60,8 @@ export function fromPlain(value: unknown): TreeNode {
   return fromPlainAt(value, 0);
 }
 
-const MAX_PLAIN_DEPTH = 10_000;
+// The YAML and JSON parsers' limit; deeper recursion would overflow the stack before a larger one.
+const MAX_PLAIN_DEPTH = 1_000;
 
 function fromPlainAt(value: unknown, depth: number): TreeNode {
   if (depth > MAX_PLAIN_DEPTH) throw new RangeError("Value nested too deeply");

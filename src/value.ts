@@ -62,7 +62,8 @@ export function cloneValue(v: Value): Value {
 }
 
 export function toValue(x: unknown, depth = 0, found?: { sensitive: boolean }): Value {
-  if (depth > 10_000) throw new RangeError("Resolved value nested too deeply");
+  // As for parsed YAML and JSON; a larger limit would be reached only after a stack overflow.
+  if (depth > 1_000) throw new RangeError("Resolved value nested too deeply");
   if (x === undefined || x === null) return null;
   switch (typeof x) {
     case "string":

@@ -652,7 +652,7 @@ function requireMapRoot(tree: TreeNode | undefined, file: string): MapNode {
  * assert.deepEqual(port?.source, { file: "app.yaml", line: 2, column: 9 });
  * ```
  */
-export function parseYamlTree(text: string, options: YamlOptions & { file: string }): TreeNode {
+export function parseYamlTree(text: string, options: YamlOptions & { file: string }): MapNode {
   const opts = buildOptions(options, options.file, true, "YAML");
   return requireMapRoot(parseToTree(text, opts), options.file);
 }
@@ -680,7 +680,7 @@ export function parseYamlTree(text: string, options: YamlOptions & { file: strin
 export function parseJsonTree(
   text: string,
   options: { file: string; maxDepth?: number },
-): TreeNode {
+): MapNode {
   const opts = buildOptions(
     {
       allowDuplicateKeys: true,

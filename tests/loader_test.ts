@@ -148,6 +148,30 @@ Deno.test("glob matches are sorted component-wise and merged in order", () => {
   });
 });
 
+Deno.test("glob matches are sorted by code point, as upstream sorts by UTF-8 bytes", () => {
+  // UTF-16 unit order puts 😀 (a surrogate pair, 0xD83D...) before ａ (U+FF41).
+  withTempDir({ "u/\u{ff41}.yaml": "who: fullwidth\n", "u/😀.yaml": "who: emoji\n" }, (dir) => {
+    assert.deepEqual(expandGlob(`${dir}/u/*.yaml`), [`${dir}/u/\u{ff41}.yaml`, `${dir}/u/😀.yaml`]);
+    assert.equal(toPlain(at(loadTrees(`${dir}/u/*.yaml`).tree, "who")), "emoji");
+  });
+});
+
+Deno.test("an optional file is read once, without a stat first; a missing required one is FILE_NOT_FOUND", () => {
+  withTempDir({ "a.yaml": "a: 1\n" }, (dir) => {
+    const { tree, files } = loadTrees([`${dir}/a.yaml`, {
+      path: `${dir}/gone.yaml`,
+      optional: true,
+    }]);
+    assert.deepEqual(toPlain(tree), { a: 1 });
+    assert.deepEqual(files, [`${dir}/a.yaml`]);
+    assert.throws(() => loadTrees(`${dir}/gone.yaml`), (e: unknown) => {
+      assert.ok(e instanceof NotFoundError);
+      assert.equal(e.code, "FILE_NOT_FOUND");
+      return true;
+    });
+  });
+});
+
 Deno.test("** crosses directories and also matches zero of them", () => {
   withTempDir({
     "config/base.yaml": "value: base\n",

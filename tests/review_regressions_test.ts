@@ -621,3 +621,13 @@ Deno.test("with a schema, resolveAll and get hand out copies of bytes, not the m
   const obj = await config.toObject({ resolve: true }) as { b: Uint8Array };
   assert.deepEqual([...obj.b], [7, 8]);
 });
+
+Deno.test("depth limits fire before the stack overflows: fromObject, resolver values, fillDefaults", async () => {
+  let deep: unknown = 1;
+  for (let i = 0; i < 5000; i++) deep = [deep];
+  assert.throws(() => Config.fromObject({ a: deep }), /Value nested too deeply/);
+  const config = Config.loads("a: ${deep:x}\n", { resolvers: { deep: () => deep } });
+  await assert.rejects(config.get("a"), /Resolved value nested too deeply/);
+  const schema = Schema.fromObject({ properties: { a: { default: 1 } } });
+  assert.throws(() => schema.fillDefaults({ b: deep }), /nested too deeply to fill defaults/);
+});

@@ -10,6 +10,7 @@
  */
 
 import { ParseError } from "../errors.ts";
+import { offsetToPosition } from "../_position.ts";
 import type { ArgValue, Call, Interpolation, Kwarg, Part, RelativeRef, Template } from "./ast.ts";
 
 /** Default for {@linkcode ParseOptions.maxLength}: 1 MiB of UTF-16 code units. */
@@ -458,7 +459,7 @@ class Parser {
   }
 
   #fail(offset: number, headline: string, help?: string): never {
-    const { line, column } = lineAndColumn(this.#text, offset);
+    const { line, column } = offsetToPosition(this.#text, offset);
     throw new ParseError(headline, {
       line,
       column,
@@ -485,16 +486,6 @@ class Parser {
 }
 
 /** 1-based line and column (UTF-16) of an offset; a value may span lines (block scalars). */
-function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf("\n"); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
-}
-
 /**
  * Parses a config string into literal text and interpolations (SPEC §3).
  *

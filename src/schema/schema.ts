@@ -51,7 +51,8 @@ export interface SchemaDefault {
 export type SchemaCoercionType = "integer" | "number" | "boolean";
 
 const COERCIBLE = new Set(["integer", "number", "boolean"]);
-const MAX_FILL_DEPTH = 10_000;
+// As for parsed YAML and JSON; a larger limit would be reached only after a stack overflow.
+const MAX_FILL_DEPTH = 1_000;
 const MAX_CACHED_CHILDREN = 4096;
 
 /** Where a value being filled comes from: the config, or a schema default (copied). */
