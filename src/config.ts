@@ -21,7 +21,7 @@ import { ResolverRegistry } from "./registry.ts";
 import type { RegisterOptions, Resolver, ResolverContext } from "./resolver.ts";
 import { cwd as runtimeCwd } from "./runtime.ts";
 import { Schema } from "./schema/schema.ts";
-import { escapePointerToken } from "./schema/_walk.ts";
+import { pointerOf } from "./schema/_walk.ts";
 import { fromPlain, type MapNode, toPlain, type TreeNode } from "./tree.ts";
 import { parseJsonTree, parseYamlTree } from "./yaml.ts";
 import { exportText } from "./export.ts";
@@ -855,10 +855,6 @@ export class Config {
 
 function uniq(xs: string[]): string[] {
   return [...new Set(xs)];
-}
-
-function pointerOf(segs: readonly PathSegment[]): string {
-  return segs.map((x) => "/" + escapePointerToken(String(x))).join("");
 }
 
 function applyDefaults(data: Value, schema: Schema): Value {

@@ -9,10 +9,12 @@
  */
 
 import { Config, type LoadOptions } from "../config.ts";
-import { configure } from "../scheduler.ts";
+import { configure, getSchedulerSettings } from "../scheduler.ts";
 import { parseTemplate } from "../interpolation/parser.ts";
 import { Schema } from "../schema/schema.ts";
 import { registerBuiltinsFor } from "./_builtins.ts";
+import { parsePath } from "../path.ts";
+import { pointerOf } from "../schema/_walk.ts";
 import type {
   CheckCommand,
   CommonFlags,
@@ -66,9 +68,6 @@ export interface CliIo {
   /** Timers for the progress line. @default {SYSTEM_CLOCK} */
   clock?: ProgressClock;
 }
-
-const SPEC_DEFAULT_TIMEOUT = 30_000;
-const SPEC_DEFAULT_CONCURRENCY = 50;
 
 interface Context {
   io: CliIo;
@@ -295,14 +294,6 @@ interface Issue {
   message: string;
 }
 
-function pointerOf(path: string): string {
-  if (path === "") return "";
-  return "/" +
-    path.replace(/\[(\d+)\]/g, ".$1").split(".").filter((s) => s !== "").map((s) =>
-      s.replaceAll("~", "~0").replaceAll("/", "~1")
-    ).join("/");
-}
-
 function issuesOf(error: unknown): Issue[] {
   const e = error as {
     issues?: unknown;
@@ -316,7 +307,7 @@ function issuesOf(error: unknown): Issue[] {
       const detail = f.error.detail ?? [];
       const headline = f.error.headline ?? f.error.message;
       return {
-        path: pointerOf(f.path),
+        path: pointerOf(parsePath(f.path)),
         message: detail.length > 0 ? `${headline}: ${detail.join("; ")}` : headline,
       };
     });
@@ -514,20 +505,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const settings: { defaultTimeout?: number; maxConcurrentResolvers?: number } = {};
   if (flags?.timeout !== undefined) settings.defaultTimeout = flags.timeout;
   if (flags?.maxConcurrency !== undefined) settings.maxConcurrentResolvers = flags.maxConcurrency;
-  const changed = Object.keys(settings).length > 0;
-  if (changed) configure(settings);
+  // The CLI is normally the whole process; an in-process caller gets its settings back.
+  const saved = Object.keys(settings).length > 0 ? getSchedulerSettings() : undefined;
+  if (saved) configure(settings);
   try {
     return await dispatch(ctx, cmd);
   } finally {
-    if (changed) {
-      // The CLI is normally the whole process; restore the defaults for in-process callers.
-      configure({
-        ...(settings.defaultTimeout !== undefined ? { defaultTimeout: SPEC_DEFAULT_TIMEOUT } : {}),
-        ...(settings.maxConcurrentResolvers !== undefined
-          ? { maxConcurrentResolvers: SPEC_DEFAULT_CONCURRENCY }
-          : {}),
-      });
-    }
+    if (saved) configure(saved);
     if ("trace" in cmd && cmd.trace) {
       io.stderr(
         formatWaterfall(ctx.events, {

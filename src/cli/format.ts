@@ -1,10 +1,12 @@
 /**
- * Output formatting for the `holoconf` CLI: values as text, JSON or YAML, and colours.
+ * Output formatting for the `holoconf` CLI: values as text, JSON or YAML (the library's own
+ * export format: bytes as base64, non-finite numbers as JSON `null`), and colours.
  *
  * @module
  */
 
-import { dump as dumpYaml } from "js-yaml";
+import { encodeBase64 } from "../_bytes.ts";
+import { exportText } from "../export.ts";
 
 /** Colour helpers; identity functions when colour is off. */
 export interface Style {
@@ -47,129 +49,61 @@ export function makeStyle(color: boolean): Style {
 }
 
 /**
- * Encodes bytes as base64.
+ * Block-style YAML without the final newline.
  *
- * @param bytes The bytes.
- * @returns Base64 text.
+ * @param value Plain data (bytes become base64).
+ * @returns The YAML text.
  *
- * @example Encode
- * ```ts
- * import { toBase64 } from "./format.ts";
- * import assert from "node:assert/strict";
- * assert.equal(toBase64(new TextEncoder().encode("hi")), "aGk=");
- * ```
- */
-export function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
-}
-
-/**
- * Turns a value returned by the library into plain data: bytes become base64 text, bigints
- * numbers when exact (else text).
- *
- * @param value Any value from `config.get`/`getRaw`.
- * @returns JSON/YAML-friendly data.
- *
- * @example Bytes become base64
- * ```ts
- * import { toPlain } from "./format.ts";
- * import assert from "node:assert/strict";
- * assert.deepEqual(toPlain({ b: new Uint8Array([104, 105]) }), { b: "aGk=" });
- * ```
- */
-export function toPlain(value: unknown): unknown {
-  if (value instanceof Uint8Array) return toBase64(value);
-  if (typeof value === "bigint") {
-    const n = Number(value);
-    return BigInt(n) === value ? n : value.toString();
-  }
-  if (Array.isArray(value)) return value.map(toPlain);
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      Object.defineProperty(out, k, {
-        value: toPlain(v),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
-    return out;
-  }
-  return value;
-}
-
-/**
- * Renders data as block-style YAML (no trailing newline).
- *
- * @param value Plain data.
- * @returns YAML text.
- *
- * @example A mapping
+ * @example
  * ```ts
  * import { toYamlText } from "./format.ts";
  * import assert from "node:assert/strict";
- * assert.equal(toYamlText({ a: 1, b: [true] }), "a: 1\nb:\n  - true");
+ * assert.equal(toYamlText({ a: [1, 2] }), "a:\n  - 1\n  - 2");
  * ```
  */
 export function toYamlText(value: unknown): string {
-  return dumpYaml(toPlain(value), { lineWidth: -1, noRefs: true }).replace(/\n$/, "");
+  return exportText(value, "yaml").replace(/\n$/, "");
 }
 
 /**
- * Formats a value for `holoconf get`: `text` prints strings raw, numbers and booleans as
- * YAML scalars, null as `null`, bytes as base64 and mappings/lists as YAML; `json` is
- * 2-space-indented JSON; `yaml` is YAML.
+ * Two-space-indented JSON, as `dump -f json` writes it.
  *
- * @param value The value.
- * @param format Output format.
- * @returns Text without a trailing newline.
- *
- * @example Text output
- * ```ts
- * import { formatValue } from "./format.ts";
- * import assert from "node:assert/strict";
- * assert.equal(formatValue("localhost", "text"), "localhost");
- * assert.equal(formatValue(8080, "text"), "8080");
- * assert.equal(formatValue(null, "text"), "null");
- * assert.equal(formatValue({ port: 1 }, "json"), '{\n  "port": 1\n}');
- * ```
- */
-export function formatValue(value: unknown, format: "text" | "json" | "yaml"): string {
-  const plain = toPlain(value);
-  switch (format) {
-    case "json":
-      return JSON.stringify(plain, jsonReplacer, 2) ?? "null";
-    case "yaml":
-      return toYamlText(plain);
-    default:
-      if (typeof plain === "string") return plain;
-      return toYamlText(plain);
-  }
-}
-
-function jsonReplacer(_key: string, value: unknown): unknown {
-  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
-  return value;
-}
-
-/**
- * Pretty JSON with a 2-space indent.
- *
- * @param value Plain data.
- * @returns JSON text (no trailing newline).
+ * @param value Plain data (bytes become base64, `Infinity` and `NaN` become `null`).
+ * @returns The JSON text.
  *
  * @example
  * ```ts
  * import { toJsonText } from "./format.ts";
  * import assert from "node:assert/strict";
- * assert.equal(toJsonText({ valid: true }), '{\n  "valid": true\n}');
+ * assert.equal(toJsonText({ b: new Uint8Array([104, 105]) }), '{\n  "b": "aGk="\n}');
  * ```
  */
 export function toJsonText(value: unknown): string {
-  return JSON.stringify(toPlain(value), jsonReplacer, 2) ?? "null";
+  return exportText(value, "json");
+}
+
+/**
+ * A value as `holoconf get` prints it: text prints strings raw, bytes as base64 and anything
+ * else as YAML; `json` and `yaml` format the value whatever it is.
+ *
+ * @param value The value.
+ * @param format `text`, `json` or `yaml`.
+ * @returns The text, without a final newline.
+ *
+ * @example
+ * ```ts
+ * import { formatValue } from "./format.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(formatValue("db.internal", "text"), "db.internal");
+ * assert.equal(formatValue({ port: 5432 }, "text"), "port: 5432");
+ * assert.equal(formatValue({ port: 5432 }, "json"), '{\n  "port": 5432\n}');
+ * ```
+ */
+export function formatValue(value: unknown, format: "text" | "json" | "yaml"): string {
+  if (format === "json") return toJsonText(value);
+  if (format === "text") {
+    if (typeof value === "string") return value;
+    if (value instanceof Uint8Array) return encodeBase64(value);
+  }
+  return toYamlText(value);
 }

@@ -40,13 +40,19 @@ const MAX_KEY_LENGTH = 60;
  * ```
  */
 export function printableKey(key: string): string {
+  const flat = oneLine(key);
+  return flat.length > MAX_KEY_LENGTH ? flat.slice(0, MAX_KEY_LENGTH - 1) + "…" : flat;
+}
+
+/** Control characters (line breaks, escape codes) as `\n`, `\t`, `\r` or `?`. */
+function oneLine(text: string): string {
   const escapes: Record<string, string> = { "\n": "\\n", "\t": "\\t", "\r": "\\r" };
   let flat = "";
-  for (const c of key) {
+  for (const c of text) {
     const code = c.charCodeAt(0);
     flat += code < 0x20 || code === 0x7f ? (escapes[c] ?? "?") : c;
   }
-  return flat.length > MAX_KEY_LENGTH ? flat.slice(0, MAX_KEY_LENGTH - 1) + "…" : flat;
+  return flat;
 }
 
 function ms(value: number): string {
@@ -112,7 +118,9 @@ export function formatWaterfall(
       : " " + style.red(`✗ ${e.outcome}`);
     lines.push(
       `  ${offsets[i]!.padStart(offsetWidth)}  ${durations[i]!.padStart(durationWidth)}  ` +
-        `│${colouredBar}│ ${e.resolver} ${describeKey(e)}${style.dim(` (${e.path})`)}${mark}`,
+        `│${colouredBar}│ ${e.resolver} ${describeKey(e)}${
+          style.dim(` (${oneLine(e.path)})`)
+        }${mark}`,
     );
   });
   return lines.join("\n") + "\n";

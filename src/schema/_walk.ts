@@ -48,6 +48,23 @@ export function escapePointerToken(token: string): string {
   return token.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
+/**
+ * The JSON pointer of config path segments.
+ *
+ * @param segs Keys and indexes, e.g. `["servers", 0, "a/b"]`.
+ * @returns The pointer, e.g. `/servers/0/a~1b` (`""` for the root).
+ *
+ * @example
+ * ```ts
+ * import { pointerOf } from "./_walk.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(pointerOf(["servers", 0, "a/b"]), "/servers/0/a~1b");
+ * ```
+ */
+export function pointerOf(segs: readonly (string | number)[]): string {
+  return segs.map((x) => "/" + escapePointerToken(String(x))).join("");
+}
+
 /** Unescapes one JSON-pointer token. */
 export function unescapePointerToken(token: string): string {
   return token.replace(/~1/g, "/").replace(/~0/g, "~");

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { registerResolver, ResolvedValue, unregisterResolver } from "../../mod.ts";
+import { configure, registerResolver, ResolvedValue, unregisterResolver } from "../../mod.ts";
+import { getSchedulerSettings } from "../../src/scheduler.ts";
 import { run, tempFiles } from "./_io.ts";
 
 const APP = `database:
@@ -220,6 +221,28 @@ Deno.test("dump -r --timeout aborts a resolver that never answers", async () => 
     assert.match(r.stderr, /a: .*(deadline|timed? ?out)/i);
   } finally {
     unregisterResolver("cli_test_hang");
+  }
+});
+
+Deno.test("--timeout and --max-concurrency leave an in-process caller's settings as they were", async () => {
+  const before = getSchedulerSettings();
+  configure({ defaultTimeout: 5000, maxConcurrentResolvers: 8 });
+  try {
+    await using t = await tempFiles({ "app.yaml": "a: 1\n" });
+    const r = await run([
+      "get",
+      t.path("app.yaml"),
+      "a",
+      "-r",
+      "--timeout",
+      "100",
+      "--max-concurrency",
+      "3",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(getSchedulerSettings(), { defaultTimeout: 5000, maxConcurrentResolvers: 8 });
+  } finally {
+    configure(before);
   }
 });
 

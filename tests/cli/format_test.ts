@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatValue, makeStyle, toPlain } from "../../src/cli/format.ts";
+import { formatValue, makeStyle } from "../../src/cli/format.ts";
 
 Deno.test("formatValue() text prints strings raw and scalars as YAML scalars", () => {
   assert.equal(formatValue("a: b", "text"), "a: b");
@@ -22,11 +22,16 @@ Deno.test("formatValue() json and yaml formats", () => {
   assert.equal(formatValue({ a: null }, "yaml"), "a: null");
 });
 
-Deno.test("toPlain() turns bytes into base64 at any depth", () => {
+Deno.test("formatValue() turns bytes into base64 at any depth", () => {
   const bytes = new TextEncoder().encode("hello");
   assert.equal(formatValue(bytes, "text"), "aGVsbG8=");
-  assert.deepEqual(toPlain({ a: [bytes] }), { a: ["aGVsbG8="] });
-  assert.equal(toPlain(10n), 10);
+  assert.deepEqual(JSON.parse(formatValue({ a: [bytes] }, "json")), { a: ["aGVsbG8="] });
+  assert.equal(formatValue({ a: [bytes] }, "yaml"), "a:\n  - aGVsbG8=");
+});
+
+Deno.test("formatValue() json writes what dump -f json writes: non-finite numbers are null", () => {
+  assert.equal(formatValue(Infinity, "json"), "null");
+  assert.equal(formatValue({ a: -Infinity, b: NaN }, "json"), '{\n  "a": null,\n  "b": null\n}');
 });
 
 Deno.test("makeStyle(false) never emits escape codes", () => {

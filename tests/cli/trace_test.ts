@@ -29,6 +29,14 @@ Deno.test("formatWaterfall() sorts calls by start and scales bars to the span", 
   assert.match(lines[3]!, /\+50\.0 ms\s+50\.0 ms\s+│ {5}█{5}│ ssm \/b/);
 });
 
+Deno.test("formatWaterfall() shows a path with control characters on one line, no escapes", () => {
+  const e = { ...event("env", "A", 0, 1), path: "k\x1b[31mRED\nX" };
+  const text = formatWaterfall([e]);
+  assert.ok(!text.includes("\x1b"), JSON.stringify(text));
+  assert.match(text, /\(k\?\[31mRED\\nX\)/);
+  assert.equal(text.trimEnd().split("\n").length, 2);
+});
+
 Deno.test("formatWaterfall() handles zero-length spans and no calls", () => {
   assert.match(formatWaterfall([event("env", "A", 5, 5)], { width: 4 }), /│████│ env A/);
   assert.equal(formatWaterfall([]), "trace: no resolver calls\n");
