@@ -685,7 +685,7 @@ export class Config {
   async validateCollect(schema?: Schema): Promise<ValidationIssue[]> {
     const s = this.#requireSchema(schema);
     // One memo for every consumer: a schema that is not attached adds its coercion on top.
-    const { data, coercion } = await this.#engine.exportForValidation(
+    const { data, coercion, sensitive } = await this.#engine.exportForValidation(
       s === this.#schema ? undefined : s,
     );
     const issues: ValidationIssue[] = coercion.map(({ error, segs }) => ({
@@ -694,7 +694,8 @@ export class Config {
     }));
     const coerced = new Set(issues.map((i) => i.path));
     // A value that failed coercion is reported once, by its coercion issue.
-    for (const issue of await s.validate(applyDefaults(data, s))) {
+    const options = { sensitive: sensitive.map(pointerOf) };
+    for (const issue of await s.validate(applyDefaults(data, s), options)) {
       if (!coerced.has(issue.path)) issues.push(issue);
     }
     return issues;

@@ -308,11 +308,16 @@ export class Engine {
    * resolved strings as well, so validating against it shares this engine's memo.
    *
    * @param other Coercion rules of the schema being validated against, when not attached.
-   * @returns Plain data (unredacted) and the coercion failures.
+   * @returns Plain data (unredacted), the coercion failures, and where the sensitive values
+   *   are (so that validation messages can keep their keys to themselves).
    */
   async exportForValidation(
     other?: SchemaHooks,
-  ): Promise<{ data: Value; coercion: { error: TypeCoercionError; segs: PathSegment[] }[] }> {
+  ): Promise<{
+    data: Value;
+    coercion: { error: TypeCoercionError; segs: PathSegment[] }[];
+    sensitive: PathSegment[][];
+  }> {
     const ctx = this.#ctx(false);
     const leaves: Leaf[] = [];
     collectInterpolated(ctx.root, "", [], leaves);
@@ -347,7 +352,11 @@ export class Engine {
         else coercion.push({ error: coercionError(path, type, r), segs });
       }
     }
-    return { data, coercion };
+    const sensitive = leaves.filter(({ node }) =>
+      (fallback.get(node) ?? this.#memo.get(node))?.sensitive
+    )
+      .map(({ segs }) => segs);
+    return { data, coercion, sensitive };
   }
 
   /**

@@ -631,3 +631,45 @@ Deno.test("depth limits fire before the stack overflows: fromObject, resolver va
   const schema = Schema.fromObject({ properties: { a: { default: 1 } } });
   assert.throws(() => schema.fillDefaults({ b: deep }), /nested too deeply to fill defaults/);
 });
+
+Deno.test("validation issues never show the keys of a sensitive mapping", async () => {
+  Deno.env.set("HOLOCONF_REG_SECRET_MAP", "hunter2-key: 1\nnested:\n  x: 2\n");
+  try {
+    const config = Config.loads(
+      "a: ${yaml:${env:HOLOCONF_REG_SECRET_MAP,sensitive=true}}\nb: {}\n",
+    );
+    for (
+      const schema of [
+        {
+          properties: {
+            a: { type: "object", additionalProperties: false },
+            b: { additionalProperties: false },
+          },
+        },
+        {
+          properties: {
+            a: { additionalProperties: { type: "string" }, propertyNames: { maxLength: 3 } },
+          },
+        },
+      ]
+    ) {
+      const issues = await config.validateCollect(Schema.fromObject(schema));
+      assert.ok(issues.length > 0);
+      const text = JSON.stringify(issues);
+      assert.ok(!text.includes("hunter2") && !text.includes("nested"), text);
+      for (const issue of issues) assert.equal(issue.path, "/a", text);
+      const err = await config.validate(Schema.fromObject(schema)).then(() => undefined, (e) => e);
+      assert.ok(err instanceof HoloconfError && !err.message.includes("hunter2"));
+    }
+    // An ordinary mapping's keys are config text and are shown.
+    const plain = await Config.loads("b:\n  extra: 1\n").validateCollect(
+      Schema.fromObject({ properties: { b: { additionalProperties: false } } }),
+    );
+    assert.deepEqual(plain, [{
+      path: "/b",
+      message: "must NOT have additional properties ('extra')",
+    }]);
+  } finally {
+    Deno.env.delete("HOLOCONF_REG_SECRET_MAP");
+  }
+});

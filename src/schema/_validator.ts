@@ -10,6 +10,7 @@ import { defineOwn } from "../tree.ts";
 import type { OutputUnit, SchemaDraft, Validator } from "@cfworker/json-schema";
 import { HoloconfError, ParseError, type ValidationIssue } from "../errors.ts";
 import { encodeBase64 } from "../_bytes.ts";
+import { REDACTED } from "../resolver.ts";
 import {
   hasOwn,
   isPlainObject,
@@ -34,6 +35,11 @@ export interface ValidateOptions {
    * that contains one, are dropped.
    */
   isWildcard?: (value: unknown) => boolean;
+  /**
+   * JSON pointers (`/a/b`, tokens escaped) of sensitive values: an issue at or below one is
+   * reported at that pointer, and keys inside it are never quoted.
+   */
+  sensitive?: readonly string[];
 }
 
 /** Starts (once) loading the validator module; resolves when it is loaded. */
@@ -128,6 +134,7 @@ export function compileValidator(schema: SchemaNode, draft: Draft): CompiledVali
         instance,
         formatsAsserted,
         isWildcard: options.isWildcard,
+        sensitive: options.sensitive ?? [],
       });
     },
   };
@@ -189,6 +196,7 @@ interface TranslateContext {
   instance: unknown;
   formatsAsserted: boolean;
   isWildcard: ((value: unknown) => boolean) | undefined;
+  sensitive: readonly string[];
 }
 
 /** cfworker's `#/a%20b/0` location to a JSON pointer `/a b/0` (tokens stay escaped). */
@@ -276,9 +284,14 @@ function quoteList(values: unknown[]): string {
 function translate(errors: OutputUnit[], ctx: TranslateContext): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const seen = new Set<string>();
-  const push = (unit: OutputUnit, path: string, message: string): void => {
+  // The sensitive value a pointer lies in: its own pointer, or undefined.
+  const secretAt = (p: string) => ctx.sensitive.find((r) => p === r || p.startsWith(`${r}/`));
+  // A key of the mapping at `path`, unless that mapping belongs to a secret.
+  const keyShown = (path: string, key: string) => secretAt(path) === undefined ? key : REDACTED;
+  const push = (unit: OutputUnit, at: string, message: string): void => {
+    const path = secretAt(at) ?? at;
     if (ctx.isWildcard !== undefined) {
-      const target = valueAtPointer(ctx.instance, path);
+      const target = valueAtPointer(ctx.instance, at);
       if (ctx.isWildcard(target)) return;
       if (COMBINATOR_KEYWORDS.has(unit.keyword) && containsWildcard(target, ctx.isWildcard)) {
         return;
@@ -306,7 +319,7 @@ function translate(errors: OutputUnit[], ctx: TranslateContext): ValidationIssue
         continue;
       }
       if (nextIsFalseChild && nextPath !== undefined) {
-        const child = lastToken(nextPath);
+        const child = keyShown(path, lastToken(nextPath));
         switch (unit.keyword) {
           case "additionalProperties":
             push(unit, path, `must NOT have additional properties ('${child}')`);
@@ -330,7 +343,7 @@ function translate(errors: OutputUnit[], ctx: TranslateContext): ValidationIssue
     }
     if (unit.keyword === "propertyNames") {
       const m = /^Property name "(.*)" does not match schema\.$/.exec(unit.error);
-      push(unit, path, `property name '${m ? m[1] : "?"}' is invalid`);
+      push(unit, path, `property name '${m ? keyShown(path, m[1]!) : "?"}' is invalid`);
       // Skip the nested errors about the name itself.
       while (i + 1 < errors.length) {
         const n = errors[i + 1]!;
@@ -437,10 +450,9 @@ function messageFor(unit: OutputUnit, ctx: TranslateContext): string {
       if (num !== undefined) return `must contain at most ${num} valid item(s)`;
       break;
   }
-  // The validator's own texts for these keywords quote the instance (`hunter2 is less
-  // than 5`) or its length: never pass them on, the value may be a secret.
-  if (INSTANCE_ECHOING_KEYWORDS.has(unit.keyword)) return `must satisfy "${unit.keyword}"`;
-  return unit.error;
+  // The validator's own texts can quote the instance (`hunter2 is less than 5`): never pass
+  // them on, the value may be a secret.
+  return `must satisfy "${unit.keyword}"`;
 }
 
 /** Draft-04's boolean `exclusiveMinimum` / `exclusiveMaximum` next to `minimum` / `maximum`. */
@@ -449,17 +461,3 @@ function draft4Exclusive(unit: OutputUnit, ctx: TranslateContext): boolean {
   const location = unit.keywordLocation.slice(0, -unit.keyword.length) + sibling;
   return keywordValue(ctx, location) === true;
 }
-
-const INSTANCE_ECHOING_KEYWORDS = new Set([
-  "minimum",
-  "maximum",
-  "exclusiveMinimum",
-  "exclusiveMaximum",
-  "multipleOf",
-  "minLength",
-  "maxLength",
-  "minItems",
-  "maxItems",
-  "minContains",
-  "maxContains",
-]);
