@@ -3,13 +3,7 @@
 
 import { Config, configure, ResolveAllError } from "../mod.ts";
 import { getSchedulerSettings } from "../src/scheduler.ts";
-
-/** One reported figure. */
-export interface Figure {
-  name: string;
-  value: number;
-  unit: string;
-}
+import { type Figure, median, round } from "./_bench_util.ts";
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -140,13 +134,4 @@ export async function benchAsync(): Promise<Figure[]> {
     configure(saved);
   }
   return out;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function round(x: number): number {
-  return Math.round(x * 100) / 100;
 }

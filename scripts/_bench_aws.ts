@@ -14,7 +14,8 @@ import { Config } from "../mod.ts";
 import { startFakeAws } from "../tests/fakes/fake_aws.ts";
 import { configureSsm, reset } from "../resolvers/aws/mod.ts";
 import { _setExtraClientConfig } from "../resolvers/aws/_clients.ts";
-import { BENCH_AWS, type BenchResult, median, timePowertools } from "./_bench_ssm.ts";
+import { BENCH_AWS, timePowertools } from "./_bench_ssm.ts";
+import { type Figure, median, round } from "./_bench_util.ts";
 
 const COUNT = 50;
 const LATENCY_MS = 100;
@@ -22,12 +23,8 @@ const RUNS = 5;
 const IMPORT_RUNS = 5;
 const ROOT = new URL("../", import.meta.url);
 
-function round(x: number): number {
-  return Math.round(x * 100) / 100;
-}
-
 /** resolveAll of 50 ssm references vs Powertools, on one fake endpoint. */
-async function benchResolveAll(): Promise<BenchResult[]> {
+async function benchResolveAll(): Promise<Figure[]> {
   const names = Array.from({ length: COUNT }, (_, i) => `/bench/aws/param-${i}`);
   const fake = await startFakeAws({
     ssm: Object.fromEntries(names.map((n, i) => [n, `value-${i}`])),
@@ -80,7 +77,7 @@ async function benchResolveAll(): Promise<BenchResult[]> {
 }
 
 /** First-use import cost of the SSM client, each in a fresh process. */
-async function benchImport(): Promise<BenchResult[]> {
+async function benchImport(): Promise<Figure[]> {
   const dir = await Deno.makeTempDir({ prefix: "holoconf_bench_import_" });
   try {
     const script = `${dir}/import_ssm.ts`;
@@ -115,7 +112,7 @@ console.log(performance.now() - start);
  * @returns The figures: `ssm_resolve_all_50_ratio`, `ssm_requests_50`,
  *   `ssm_vs_powertools_50_ratio` (with the two underlying times in ms) and `aws_import_ms`.
  */
-export async function benchAws(): Promise<BenchResult[]> {
+export async function benchAws(): Promise<Figure[]> {
   return [...await benchResolveAll(), ...await benchImport()];
 }
 

@@ -3,14 +3,13 @@
 // floor any YAML-reading command pays here: a script that imports js-yaml, parses the same file
 // and prints one raw value.
 
-import type { Figure } from "./_bench_async.ts";
-import { median } from "./_bench_ssm.ts";
+import { type Figure, median, round } from "./_bench_util.ts";
+import { denoRunFlags } from "./_conformance_lib.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
 function cliFlags(): string[] {
-  const task: string = JSON.parse(Deno.readTextFileSync(new URL("deno.json", ROOT))).tasks.cli;
-  return task.split(/\s+/).filter((w) => w.startsWith("--allow-"));
+  return denoRunFlags(JSON.parse(Deno.readTextFileSync(new URL("deno.json", ROOT))).tasks.cli);
 }
 
 async function run(args: string[], env: Record<string, string> = {}): Promise<number> {
@@ -65,8 +64,8 @@ export async function benchCli(): Promise<Figure[]> {
     const c = median(cli);
     const b = median(base);
     const y = median(yamlOnly);
-    const ms = (v: number) => Math.round(v * 10) / 10;
-    const ratio = (v: number) => Math.round((v / b) * 100) / 100;
+    const ms = (v: number) => round(v, 1);
+    const ratio = (v: number) => round(v / b);
     return [
       { name: "cli_get_local_ms", value: ms(c), unit: "ms" },
       { name: "empty_deno_run_ms", value: ms(b), unit: "ms" },

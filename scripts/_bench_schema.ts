@@ -4,7 +4,7 @@
 
 import { Validator } from "@cfworker/json-schema";
 import { Config, Schema } from "../mod.ts";
-import type { Figure } from "./_bench_async.ts";
+import { type Figure, median, round } from "./_bench_util.ts";
 
 const OBJECTS = 100;
 const PROPERTIES = 100;
@@ -61,20 +61,10 @@ function fixture(): { yaml: string; schema: Record<string, unknown> } {
   };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
 async function timeIt(f: () => unknown): Promise<number> {
   const t0 = performance.now();
   await f();
   return performance.now() - t0;
-}
-
-function round(n: number, digits = 2): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
 }
 
 /** Runs the schema benchmarks. */

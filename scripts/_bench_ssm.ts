@@ -11,16 +11,7 @@ import { configureSsm, reset, ssmResolver } from "../resolvers/aws/mod.ts";
 import { _setExtraClientConfig } from "../resolvers/aws/_clients.ts";
 import type { ResolverCall } from "../src/resolver.ts";
 import { makeResolverCall } from "../tests/_call.ts";
-
-/** One benchmark measurement. */
-export interface BenchResult {
-  /** Metric name. */
-  name: string;
-  /** Measured value. */
-  value: number;
-  /** Unit of `value`. */
-  unit: string;
-}
+import { type Figure, median, round } from "./_bench_util.ts";
 
 const COUNT = 50;
 const LATENCY_MS = 100;
@@ -30,22 +21,6 @@ const CREDENTIALS = { accessKeyId: "AKIDBENCHFAKE", secretAccessKey: "fake-secre
 
 /** Region and static credentials the SSM benchmarks sign their requests with. */
 export const BENCH_AWS = { region: REGION, credentials: CREDENTIALS } as const;
-
-/**
- * Median of the values (mean of the two middle ones for an even count).
- *
- * @param values Samples.
- * @returns The median.
- */
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 10) / 10;
-}
 
 function benchCall(key: string): ResolverCall {
   return makeResolverCall({ resolver: "ssm", args: [key], path: key });
@@ -87,7 +62,7 @@ export async function timePowertools(endpoint: string, names: string[]): Promise
  *
  * @returns The measurements in ms.
  */
-export async function benchSsm(): Promise<BenchResult[]> {
+export async function benchSsm(): Promise<Figure[]> {
   const names = Array.from({ length: COUNT }, (_, i) => `/bench/param-${i}`);
   const fake = await startFakeAws({
     ssm: Object.fromEntries(names.map((n, i) => [n, `value-${i}`])),
@@ -120,8 +95,8 @@ export async function benchSsm(): Promise<BenchResult[]> {
       holoconf.push(await holoconfOnce());
     }
     return [
-      { name: "powertools_50_ms", value: round(median(powertools)), unit: "ms" },
-      { name: "holoconf_resolve_many_50_ms", value: round(median(holoconf)), unit: "ms" },
+      { name: "powertools_50_ms", value: round(median(powertools), 1), unit: "ms" },
+      { name: "holoconf_resolve_many_50_ms", value: round(median(holoconf), 1), unit: "ms" },
     ];
   } finally {
     reset();

@@ -3,8 +3,7 @@
 // the same permission flags and config. Runs alternate in one loop; medians of 15 each after one
 // warm-up of each. Runnable alone: `deno run -A scripts/_bench_startup.ts`.
 
-import type { BenchResult } from "./_bench_ssm.ts";
-import { median } from "./_bench_ssm.ts";
+import { type Figure, median, round } from "./_bench_util.ts";
 
 const RUNS = 15;
 const ROOT = new URL("../", import.meta.url);
@@ -23,17 +22,13 @@ cache:
   primary: \${cache.hosts[0]}
 `;
 
-function round(x: number): number {
-  return Math.round(x * 100) / 100;
-}
-
 /**
  * Runs the start-up benchmark.
  *
  * @returns `cold_start_local_config_ratio` (median wall time of the holoconf script / median of
  *   the empty script) and both medians in ms.
  */
-export async function benchStartup(): Promise<BenchResult[]> {
+export async function benchStartup(): Promise<Figure[]> {
   const dir = await Deno.makeTempDir({ prefix: "holoconf_bench_startup_" });
   try {
     const empty = `${dir}/empty.ts`;

@@ -2,7 +2,8 @@
 // one run side by side with its baseline. `--json` prints one JSON object per line:
 // {"name": ..., "value": ..., "unit": ...}.
 
-import { benchAsync, type Figure } from "./_bench_async.ts";
+import { benchAsync } from "./_bench_async.ts";
+import type { Figure } from "./_bench_util.ts";
 import { benchSchema } from "./_bench_schema.ts";
 import { benchCli } from "./_bench_cli.ts";
 import { benchAws } from "./_bench_aws.ts";

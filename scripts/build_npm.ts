@@ -19,8 +19,10 @@
 const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 const STAGE = `${ROOT}/.tmp/npm_build`;
 const OUT = `${ROOT}/npm`;
-const TYPESCRIPT = "5.9.3";
-const NODE_TYPES = "^20.19.0";
+/** The compiler the package is built with (and its consumers are type-checked with). */
+export const TYPESCRIPT = "5.9.3";
+/** Node's type declarations, for the Node 20 line the package supports. */
+export const NODE_TYPES = "^20.19.0";
 /** Node 20.16 added `process.getBuiltinModule`, which the runtime adapter uses for files. */
 const NODE_ENGINES = ">=20.16.0";
 const ENTRY_POINTS = ["mod.ts", "resolvers/aws/mod.ts", "src/cli/main.ts"];
@@ -43,14 +45,29 @@ interface DenoJson {
   imports: Record<string, string>;
 }
 
-async function run(cmd: string, args: string[], cwd: string): Promise<void> {
-  const { code } = await new Deno.Command(cmd, {
+/**
+ * Runs a command in `cwd`; fails on a non-zero exit.
+ *
+ * @param cmd The program.
+ * @param args Its arguments.
+ * @param cwd Working directory.
+ * @param capture Return standard output instead of passing it through.
+ * @returns Standard output when captured, else "".
+ */
+export async function run(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  capture = false,
+): Promise<string> {
+  const out = await new Deno.Command(cmd, {
     args,
     cwd,
-    stdout: "inherit",
+    stdout: capture ? "piped" : "inherit",
     stderr: "inherit",
   }).output();
-  if (code !== 0) throw new Error(`${cmd} ${args.join(" ")} failed with exit code ${code}`);
+  if (out.code !== 0) throw new Error(`${cmd} ${args.join(" ")} failed with exit code ${out.code}`);
+  return capture ? new TextDecoder().decode(out.stdout) : "";
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -7,22 +7,9 @@
 //
 // Set HOLOCONF_KEEP_NPM_TEST=1 to keep the scratch project (its path is printed).
 
-import { buildNpm } from "./build_npm.ts";
+import { buildNpm, NODE_TYPES, run, TYPESCRIPT } from "./build_npm.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
-const TYPESCRIPT = "5.9.3";
-
-async function run(cmd: string, args: string[], cwd: string, capture = false): Promise<string> {
-  const out = await new Deno.Command(cmd, {
-    args,
-    cwd,
-    stdout: capture ? "piped" : "inherit",
-    stderr: "inherit",
-  }).output();
-  if (out.code !== 0) throw new Error(`${cmd} ${args.join(" ")} failed with exit code ${out.code}`);
-  return capture ? new TextDecoder().decode(out.stdout) : "";
-}
-
 const CONSUMER_TS = `import { Config, ResolvedValue, type ResolverCall } from "holoconf";
 import { configureSsm } from "holoconf/aws";
 
@@ -82,7 +69,7 @@ try {
     "--loglevel=error",
     tarball,
     `typescript@${TYPESCRIPT}`,
-    "@types/node@^20.19.0",
+    `@types/node@${NODE_TYPES}`,
   ], project);
 
   // The declarations work for a strict TypeScript consumer (Node16 resolution, exports map).
