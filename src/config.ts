@@ -11,7 +11,7 @@ import {
   ValidationError,
   type ValidationIssue,
 } from "./errors.ts";
-import { type BatchOptions, Engine, setSourceBase, type TraceEvent } from "./engine.ts";
+import { Engine, setSourceBase, type TraceEvent } from "./engine.ts";
 import { cloneValue, type Resolved, type Value } from "./value.ts";
 import { coerceString, coercionError, NUMBER_REGEXP } from "./schema/coerce.ts";
 import { loadTrees, type PathSpec } from "./loader.ts";
@@ -504,12 +504,7 @@ export class Config {
    * ```
    */
   async resolveAll<T = Record<string, unknown>>(options: ResolveAllOptions = {}): Promise<T> {
-    const batch: BatchOptions = {
-      timeout: options.timeout,
-      maxConcurrency: options.maxConcurrency,
-      signal: options.signal,
-    };
-    const r = await this.#engine.resolveAll(batch);
+    const r = await this.#engine.resolveAll(options);
     // Like get(): the caller's copy, bytes included (fillDefaults keeps bytes as they are).
     return cloneValue(this.#schema ? applyDefaults(r.value, this.#schema) : r.value) as T;
   }

@@ -36,8 +36,8 @@ export const BUILTIN_MODULES: Readonly<Record<string, readonly [module: string, 
     cfn: ["aws/mod", "cfnResolver"],
   });
 
-// The extension follows this file's own so that the npm build finds its .js siblings.
-const EXT = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+/** `.ts`, or `.js` in the npm build: modules imported by computed URL take this file's own. */
+export const EXT = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
 
 /**
  * The URL of a built-in resolver module (for `import()` and for `deno compile --include`).

@@ -12,7 +12,7 @@ import { Config, type LoadOptions } from "../config.ts";
 import { configure, getSchedulerSettings } from "../scheduler.ts";
 import { parseTemplate } from "../interpolation/parser.ts";
 import { Schema } from "../schema/schema.ts";
-import { registerBuiltinsFor } from "./_builtins.ts";
+import { EXT, registerBuiltinsFor } from "./_builtins.ts";
 import { parsePath } from "../path.ts";
 import { pointerOf } from "../schema/_walk.ts";
 import type {
@@ -30,7 +30,6 @@ import { parseSimpleGet } from "./_fast_get.ts";
 // Modules only some commands need, imported on first use through a computed specifier: Deno
 // prepares every literal `import("...")` target (and what it imports, e.g. node:util) when this
 // module loads. The extension follows this file's own so the npm build finds its .js siblings.
-const EXT = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
 const argsModule = (): Promise<typeof import("./_args.ts")> =>
   import(new URL(`./_args${EXT}`, import.meta.url).href);
 const planModule = (): Promise<typeof import("./plan.ts")> =>

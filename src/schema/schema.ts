@@ -35,6 +35,7 @@ import {
 } from "./_walk.ts";
 import { schemaToMarkdown } from "./markdown.ts";
 import { schemaToTemplate } from "./template.ts";
+import type { CoercionType } from "./coerce.ts";
 
 export type { Draft, ValidateOptions } from "./_validator.ts";
 export type { PathSegment } from "../path.ts";
@@ -48,7 +49,7 @@ export interface SchemaDefault {
 }
 
 /** The scalar types a resolved string may be coerced to (ADR-012). */
-export type SchemaCoercionType = "integer" | "number" | "boolean";
+export type SchemaCoercionType = CoercionType;
 
 const COERCIBLE = new Set(["integer", "number", "boolean"]);
 // As for parsed YAML and JSON; a larger limit would be reached only after a stack overflow.

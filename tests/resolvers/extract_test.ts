@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { gzipSync, strToU8, zipSync } from "fflate";
 import { createTar } from "nanotar";
 import { extractResolver } from "../../resolvers/extract.ts";
-import { encodeBase64 } from "../../src/_bytes.ts";
+import { concatBytes, encodeBase64 } from "../../src/_bytes.ts";
 import { NotFoundError, ParseError, ResolverError } from "../../src/errors.ts";
 import { makeCall, thrown } from "./_transform_call.ts";
 
@@ -94,15 +94,10 @@ function ustarEntry(name: string, prefix: string, data: string, type = "0"): Uin
   return out;
 }
 
+/** The entries, then the two zero blocks that end a tar archive. */
 function ustar(...entries: Uint8Array[]): Uint8Array {
-  const total = entries.reduce((n, e) => n + e.length, 0) + 1024;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const e of entries) {
-    out.set(e, at);
-    at += e.length;
-  }
-  return out;
+  const chunks = [...entries, new Uint8Array(1024)];
+  return concatBytes(chunks, chunks.reduce((n, e) => n + e.length, 0));
 }
 
 Deno.test("extract finds a ustar member whose name continues in the prefix field", async () => {
