@@ -72,18 +72,26 @@ interface Context {
   io: CliIo;
   out: Style;
   err: Style;
+  /** Colours on stdout / stderr. */
+  outColor: boolean;
+  errColor: boolean;
   events: ResolverTraceEvent[];
   describeKey?: (event: ResolverTraceEvent) => string;
 }
 
 /**
- * Decides how `--trace` shows keys: a key written literally in the config is shown; a key
- * computed from other values (`${ssm:/${env:ENV}/db}`, the text `json` parses) is itself a
- * resolved value and is shown as `‹computed›`. Sensitive keys are already `[REDACTED]`.
+ * Before anything resolves, from one copy of the raw config: registers the built-in
+ * resolvers it uses, and with `--trace` decides how the trace shows keys: a key written
+ * literally in the config is shown; a key computed from other values
+ * (`${ssm:/${env:ENV}/db}`, the text `json` parses) is itself a resolved value and is shown as
+ * `‹computed›`. Sensitive keys are already `[REDACTED]`.
  */
-async function prepareTrace(ctx: Context, config: Config): Promise<void> {
+async function prepareResolution(ctx: Context, config: Config, trace: boolean): Promise<void> {
+  const raw = await config.toObject({ resolve: false });
+  await registerBuiltinsFor(raw);
+  if (!trace) return;
   const { literalCalls } = await planModule();
-  const literal = literalCalls(await config.toObject({ resolve: false }), { parseTemplate });
+  const literal = literalCalls(raw, { parseTemplate });
   ctx.describeKey = (e) =>
     literal.has(`${e.path}\0${e.resolver}\0${e.key}`) ? printableKey(e.key) : "‹computed›";
 }
@@ -189,18 +197,12 @@ function resolveAllOptions(flags: CommonFlags): { timeout?: number; maxConcurren
   return options;
 }
 
-/** Registers the built-in resolvers the config uses before anything resolves. */
-async function prepareResolvers(config: Config): Promise<void> {
-  await registerBuiltinsFor(await config.toObject({ resolve: false }));
-}
-
 async function runGet(ctx: Context, cmd: GetCommand): Promise<number> {
   const config = loadConfig(ctx, cmd, cmd.schema);
   if (config === undefined) return 2;
-  if (cmd.trace) await prepareTrace(ctx, config);
   let value: unknown;
   try {
-    if (cmd.resolve) await prepareResolvers(config);
+    if (cmd.resolve) await prepareResolution(ctx, config, cmd.trace);
     value = cmd.resolve
       ? await withProgress(ctx, () => config.get(cmd.path))
       : config.getRaw(cmd.path);
@@ -224,7 +226,6 @@ async function runGet(ctx: Context, cmd: GetCommand): Promise<number> {
 async function runDump(ctx: Context, cmd: DumpCommand): Promise<number> {
   const config = loadConfig(ctx, cmd, cmd.schema);
   if (config === undefined) return 2;
-  if (cmd.trace) await prepareTrace(ctx, config);
   let text: string;
   if (cmd.sources) {
     const sources = config.dumpSources();
@@ -238,7 +239,7 @@ async function runDump(ctx: Context, cmd: DumpCommand): Promise<number> {
   } else {
     try {
       if (cmd.resolve) {
-        await prepareResolvers(config);
+        await prepareResolution(ctx, config, cmd.trace);
         await withProgress(ctx, () => config.resolveAll(resolveAllOptions(cmd)));
       }
       const options = { resolve: cmd.resolve, redact: cmd.resolve && cmd.redact };
@@ -317,7 +318,6 @@ function issuesOf(error: unknown): Issue[] {
 async function runValidate(ctx: Context, cmd: ValidateCommand): Promise<number> {
   const config = loadConfig(ctx, cmd, undefined);
   if (config === undefined) return 2;
-  if (cmd.trace) await prepareTrace(ctx, config);
   const schema = loadSchema(ctx, cmd.schema);
   if (schema === undefined) return 2;
   try {
@@ -329,7 +329,7 @@ async function runValidate(ctx: Context, cmd: ValidateCommand): Promise<number> 
   let issues: Issue[];
   try {
     if (cmd.resolve) {
-      await prepareResolvers(config);
+      await prepareResolution(ctx, config, cmd.trace);
       config.setSchema(schema);
       await withProgress(ctx, () => config.resolveAll(resolveAllOptions(cmd)));
       issues = await config.validateCollect(schema);
@@ -428,7 +428,7 @@ async function runPlan(ctx: Context, cmd: PlanCommand): Promise<number> {
   ctx.io.stdout(
     cmd.format === "json"
       ? line(toJsonText(plan))
-      : formatPlan(plan, { color: ctx.out.red("x") !== "x", allowHttp: cmd.allowHttp }),
+      : formatPlan(plan, { color: ctx.outColor, allowHttp: cmd.allowHttp }),
   );
   return 0;
 }
@@ -479,10 +479,14 @@ async function dispatch(ctx: Context, cmd: ParsedCommand): Promise<number> {
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const dumb = io.env("TERM") === "dumb";
+  const outColor = io.isTty && !io.noColor && !dumb;
+  const errColor = (io.stderrIsTty ?? io.isTty) && !io.noColor && !dumb;
   const ctx: Context = {
     io,
-    out: makeStyle(io.isTty && !io.noColor && !dumb),
-    err: makeStyle((io.stderrIsTty ?? io.isTty) && !io.noColor && !dumb),
+    out: makeStyle(outColor),
+    err: makeStyle(errColor),
+    outColor,
+    errColor,
     events: [],
   };
   let cmd: ParsedCommand;
@@ -514,7 +518,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if ("trace" in cmd && cmd.trace) {
       io.stderr(
         formatWaterfall(ctx.events, {
-          color: ctx.err.red("x") !== "x",
+          color: ctx.errColor,
           ...(ctx.describeKey ? { describeKey: ctx.describeKey } : {}),
         }),
       );
