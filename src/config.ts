@@ -831,11 +831,7 @@ export class Config {
   }
 
   #notFound(path: string): PathNotFoundError {
-    const p = formatPath(parsePath(path));
-    return new PathNotFoundError("Path not found", {
-      path: p,
-      help: `Check that '${p}' exists in the configuration`,
-    });
+    return new PathNotFoundError("Path not found", { path: formatPath(parsePath(path)) });
   }
 
   /** Deno's inspect hook: a redacted summary. @returns Text. */

@@ -199,13 +199,9 @@ export class Engine {
   ): MP<Resolved> {
     const segments = parsePath(path);
     const ctx: Ctx = {
-      root: this.root,
-      sync: mode.sync,
-      depth: 0,
+      ...this.#ctx(mode.sync),
       waiter: mode.nested,
       nested: mode.nested !== undefined,
-      batchLimit: undefined,
-      signal: undefined,
     };
     const r = this.#resolveSegments(segments, ctx, "get");
     if (mode.sync && isPromiseLike(r)) {
@@ -234,11 +230,7 @@ export class Engine {
     let limit: Semaphore | undefined;
     if (options.maxConcurrency !== undefined) limit = new Semaphore(options.maxConcurrency);
     const ctx: Ctx = {
-      root: this.root,
-      sync: false,
-      depth: 0,
-      waiter: undefined,
-      nested: false,
+      ...this.#ctx(false),
       batchLimit: limit,
       deadline: options.timeout,
       signal: signals.length === 0
@@ -389,6 +381,7 @@ export class Engine {
 
   // ---------------------------------------------------------------- navigation
 
+  /** A request's context: the tree it starts on (kept even if `merge()` swaps it), no limits. */
   #ctx(sync: boolean): Ctx {
     return {
       root: this.root,
@@ -451,11 +444,7 @@ export class Engine {
     // A reference applies default= before the schema default: it handles both itself.
     const d = purpose === "get" ? this.schema?.defaultAt(segs) : undefined;
     if (d?.found) return { value: toValue(d.value), sensitive: false };
-    const path = formatPath(segs);
-    throw new PathNotFoundError("Path not found", {
-      path,
-      help: `Check that '${path}' exists in the configuration`,
-    });
+    throw new PathNotFoundError("Path not found", { path: formatPath(segs) });
   }
 
   // ---------------------------------------------------------------- nodes, memo, single-flight
@@ -762,7 +751,7 @@ export class Engine {
   ): MP<Resolved> {
     const targetPath = stringify(target.value).trim();
     const segs = parsePath(targetPath);
-    const raw = this.#rawAt(ctx.root, segs);
+    const present = this.#rawPresent(ctx.root, segs);
     const useFallback = (): MP<Resolved> => {
       if (deflt) return this.#evaluateDefault(deflt, f.on, path, source, ctx);
       const d = this.schema?.defaultAt(segs);
@@ -771,11 +760,10 @@ export class Engine {
         path: formatPath(segs),
         ...(source ? { source: formatSource(source) } : {}),
         detail: `Referenced from: ${path}`,
-        help: `Check that '${formatPath(segs)}' exists in the configuration`,
       });
     };
     // Precedence for a missing or null target: default=, then the schema default, then an error.
-    if (raw !== "present") return useFallback();
+    if (!present) return useFallback();
     const wanted = formatPath(segs);
     const resolved = attempt(
       () => this.#resolveSegments(segs, { ...ctx, depth: ctx.depth + 1 }, "ref"),
@@ -794,19 +782,19 @@ export class Engine {
   }
 
   /** Whether a raw path is a null literal, missing, or something else. */
-  #rawAt(root: MapNode, segs: PathSegment[]): "null" | "missing" | "present" {
+  /** Whether a reference target has a value: not missing, not null (an interpolated parent may
+   * produce it). */
+  #rawPresent(root: MapNode, segs: PathSegment[]): boolean {
     let node: TreeNode | undefined = root;
     for (const s of segs) {
       const next: TreeNode | undefined = child(node!, s);
       if (!next) {
         return node!.kind === "scalar" && typeof node!.value === "string" &&
-            needsInterpolation(node!.value)
-          ? "present"
-          : "missing";
+          needsInterpolation(node!.value);
       }
       node = next;
     }
-    return node!.kind === "scalar" && node!.value === null ? "null" : "present";
+    return !(node!.kind === "scalar" && node!.value === null);
   }
 
   #evaluateCall(

@@ -235,13 +235,16 @@ export class NotFoundError extends ResolverError {
 }
 
 /**
- * A path does not exist in the config (`get`, or a reference's target).
+ * A path does not exist in the config (`get`, or a reference's target). With a `path` and no
+ * `help`, the help says to check that the path exists.
  *
  * @example
  * ```ts
  * import { PathNotFoundError } from "./errors.ts";
  * import assert from "node:assert/strict";
- * assert.equal(new PathNotFoundError("Path not found").code, "PATH_NOT_FOUND");
+ * const e = new PathNotFoundError("Path not found", { path: "db.port" });
+ * assert.equal(e.code, "PATH_NOT_FOUND");
+ * assert.match(e.message, /Help: Check that 'db.port' exists in the configuration/);
  * ```
  */
 export class PathNotFoundError extends HoloconfError {
@@ -252,7 +255,10 @@ export class PathNotFoundError extends HoloconfError {
    * @param options Context fields.
    */
   constructor(headline = "Path not found", options: HoloconfErrorOptions = {}) {
-    super(headline, { code: "PATH_NOT_FOUND", ...options });
+    const help = options.path === undefined
+      ? undefined
+      : `Check that '${options.path}' exists in the configuration`;
+    super(headline, { code: "PATH_NOT_FOUND", ...(help ? { help } : {}), ...options });
   }
 }
 
