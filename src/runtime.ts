@@ -47,7 +47,8 @@ interface NodeFs {
   statSync(path: string): { isFile(): boolean; isDirectory(): boolean; size: number };
 }
 
-function deno(): AnyRecord | undefined {
+/** The `Deno` namespace, when running on Deno (for runtime_http.ts). @returns It, or undefined. */
+export function deno(): AnyRecord | undefined {
   // deno-lint-ignore no-explicit-any
   return (globalThis as any).Deno;
 }
@@ -57,15 +58,23 @@ function nodeProcess(): AnyRecord | undefined {
   return (globalThis as any).process;
 }
 
-let nodeFs: NodeFs | undefined;
-function getNodeFs(): NodeFs {
-  if (nodeFs) return nodeFs;
+/**
+ * A Node built-in module, loaded synchronously with `process.getBuiltinModule` (Node 20.16+):
+ * no `node:` import at module top level, which would cost start-up on Deno.
+ *
+ * @param name E.g. `node:tls`.
+ * @returns The module, or undefined where there is none.
+ */
+export function nodeBuiltin<T>(name: string): T | undefined {
   const proc = nodeProcess();
   const get = proc?.getBuiltinModule;
-  if (typeof get !== "function") {
-    throw new RuntimeFileError("This runtime has no file system access");
-  }
-  nodeFs = get.call(proc, "node:fs") as NodeFs;
+  return typeof get === "function" ? get.call(proc, name) as T : undefined;
+}
+
+let nodeFs: NodeFs | undefined;
+function getNodeFs(): NodeFs {
+  nodeFs ??= nodeBuiltin<NodeFs>("node:fs");
+  if (!nodeFs) throw new RuntimeFileError("This runtime has no file system access");
   return nodeFs;
 }
 

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { runtimeName } from "./runtime.ts";
+import { deno, nodeBuiltin, runtimeName } from "./runtime.ts";
 
 /** Proxy and TLS settings of one request (all already validated and loaded as text). */
 export interface HttpTransportOptions {
@@ -175,18 +175,19 @@ function firstOptionName(o: HttpTransportOptions): string {
 /** Splits `user:password@` off a proxy URL (Deno takes credentials as `basicAuth`). */
 function splitProxyCredentials(
   proxy: string,
-): { url: string; basicAuth?: { username: string; password: string } } {
+): { url: string; protocol: string; basicAuth?: { username: string; password: string } } {
   const parsed = new URL(proxy);
-  if (parsed.username === "" && parsed.password === "") return { url: proxy };
+  const protocol = parsed.protocol;
+  if (parsed.username === "" && parsed.password === "") return { url: proxy, protocol };
   const username = decodeURIComponent(parsed.username);
   const password = decodeURIComponent(parsed.password);
   parsed.username = "";
   parsed.password = "";
-  return { url: parsed.href, basicAuth: { username, password } };
+  return { url: parsed.href, protocol, basicAuth: { username, password } };
 }
 
 function openDenoTransport(o: HttpTransportOptions): HttpTransport {
-  const d = (globalThis as AnyRecord).Deno;
+  const d = deno();
   if (o.insecure) {
     throw new HttpOptionUnsupportedError(
       "insecure=true",
@@ -238,8 +239,7 @@ function openDenoTransport(o: HttpTransportOptions): HttpTransport {
   if (o.cert !== undefined) clientOptions.cert = o.cert;
   if (o.key !== undefined) clientOptions.key = o.key;
   if (o.proxy !== undefined) {
-    const { url, basicAuth } = splitProxyCredentials(o.proxy);
-    const scheme = new URL(url).protocol;
+    const { url, protocol: scheme, basicAuth } = splitProxyCredentials(o.proxy);
     clientOptions.proxy = {
       transport: scheme === "https:" ? "https" : scheme.startsWith("socks5") ? "socks5" : "http",
       url,
@@ -287,8 +287,7 @@ async function openNodeTransport(o: HttpTransportOptions): Promise<HttpTransport
   if (o.caCerts !== undefined) {
     tls.ca = o.caCerts;
   } else if (o.extraCaCerts !== undefined) {
-    const proc = (globalThis as AnyRecord).process;
-    const nodeTls = proc?.getBuiltinModule?.call(proc, "node:tls");
+    const nodeTls = nodeBuiltin<{ rootCertificates?: readonly string[] }>("node:tls");
     if (!nodeTls?.rootCertificates) {
       throw new HttpOptionUnsupportedError(
         "extra_ca_bundle",
@@ -310,8 +309,7 @@ async function openNodeTransport(o: HttpTransportOptions): Promise<HttpTransport
       dispatcher = new undici.Agent({ connect: tls });
     } else if (new URL(o.proxy).protocol.startsWith("socks5")) {
       // undici sends host names to the SOCKS proxy (remote DNS), i.e. socks5h semantics.
-      const url = new URL(o.proxy);
-      const socksUrl = `socks5://${o.proxy.slice(url.protocol.length + 2)}`;
+      const socksUrl = `socks5://${o.proxy.slice(o.proxy.indexOf("://") + 3)}`;
       dispatcher = new undici.Socks5ProxyAgent(socksUrl, { requestTls: tls });
     } else {
       dispatcher = new undici.ProxyAgent({ uri: o.proxy, requestTls: tls });
