@@ -37,8 +37,6 @@ const MAX_TIMER_MS = 2_147_483_647;
 const MAX_REDIRECTS = 10;
 /** Largest response body read (50 MiB); a longer one is an error. */
 const MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
-/** Headers dropped when a redirect leaves the origin. */
-const CREDENTIAL_HEADERS = ["authorization", "cookie", "proxy-authorization"];
 
 const CERTIFICATE_REGEXP = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 const PRIVATE_KEY_REGEXP =
@@ -309,7 +307,7 @@ async function resolveHttp(
 
   // 5. Fetch.
   const timeoutSeconds = parseTimeout(call);
-  const headers = parseHeaders(call);
+  let headers = parseHeaders(call);
   const binary = call.kwargs.parse?.trim().toLowerCase() === "binary";
   const options = transportOptions(call);
 
@@ -348,9 +346,9 @@ async function resolveHttp(
         await response.body?.cancel().catch(() => {});
         const next = followRedirect(current, location, hop, url, call);
         checkAllowlist(next, ctx.httpAllowlist, call, url);
-        if (next.origin !== current.origin) {
-          for (const h of CREDENTIAL_HEADERS) headers.delete(h);
-        }
+        // Every header came from the config (`header=`), any of them may carry a secret: none
+        // follows the request to another origin, and none comes back on a later hop.
+        if (next.origin !== current.origin) headers = new Headers();
         current = next;
         continue;
       }

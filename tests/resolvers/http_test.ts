@@ -968,3 +968,125 @@ Deno.test("on Deno, httpProxyFromEnv=false with a proxy in the environment warns
   assert.match(warned[0]!, /NO_PROXY/);
   assert.deepEqual(await run(base), []);
 });
+
+// --- redirects ------------------------------------------------------------------------------------
+
+Deno.test("a cross-origin redirect drops every header the config added; same-origin keeps them", async () => {
+  const other = startServer(() => new Response("other origin"));
+  const origin = startServer((req) => {
+    const path = new URL(req.url).pathname;
+    if (path === "/cross") {
+      return new Response(null, {
+        status: 302,
+        headers: { location: `http://${other.base}/landing` },
+      });
+    }
+    if (path === "/same") return new Response(null, { status: 302, headers: { location: "/x" } });
+    return new Response("same origin");
+  });
+  try {
+    const kwargs: [string, string][] = [
+      ["header", "X-Api-Key: k3y-s3cr3t"],
+      ["header", "Authorization: Bearer t0ken"],
+      ["header", "Cookie: session=c00kie"],
+      ["header", "Accept: application/x-custom"],
+    ];
+    assert.equal(
+      await call(httpResolver, `${origin.base}/cross`, { kwargs, sensitiveInput: true }),
+      "other origin",
+    );
+    assert.equal(other.requests.length, 1);
+    const seen = other.requests[0]!.headers;
+    assert.equal(seen.get("x-api-key"), null);
+    assert.equal(seen.get("authorization"), null);
+    assert.equal(seen.get("cookie"), null);
+    assert.notEqual(seen.get("accept"), "application/x-custom");
+    for (const [name, value] of seen) {
+      assert.doesNotMatch(`${name}: ${value}`, /k3y-s3cr3t|t0ken|c00kie/);
+    }
+    // The first origin did get them.
+    assert.equal(origin.requests[0]!.headers.get("x-api-key"), "k3y-s3cr3t");
+
+    assert.equal(await call(httpResolver, `${origin.base}/same`, { kwargs }), "same origin");
+    assert.equal(origin.requests.at(-1)!.headers.get("x-api-key"), "k3y-s3cr3t");
+  } finally {
+    await origin.close();
+    await other.close();
+  }
+});
+
+Deno.test("headers dropped on a cross-origin hop stay dropped when a later hop comes back", async () => {
+  let originBase = "";
+  const other = startServer(() =>
+    new Response(null, { status: 302, headers: { location: `http://${originBase}/final` } })
+  );
+  const origin = startServer((req) => {
+    if (new URL(req.url).pathname === "/start") {
+      return new Response(null, {
+        status: 302,
+        headers: { location: `http://${other.base}/bounce` },
+      });
+    }
+    return new Response(`final ${req.headers.get("x-api-key") ?? "-"}`);
+  });
+  originBase = origin.base;
+  try {
+    assert.equal(
+      await call(httpResolver, `${origin.base}/start`, {
+        kwargs: [["header", "X-Api-Key: k3y"]],
+      }),
+      "final -",
+    );
+    assert.equal(other.requests[0]!.headers.get("x-api-key"), null);
+  } finally {
+    await origin.close();
+    await other.close();
+  }
+});
+
+Deno.test("a redirect to an origin outside the allowlist sends nothing to that origin", async () => {
+  const other = startServer(() => new Response("other origin"));
+  const origin = startServer(() =>
+    new Response(null, { status: 302, headers: { location: `http://${other.base}/x` } })
+  );
+  try {
+    const e = await rejectsWith(
+      call(httpResolver, `${origin.base}/start`, {
+        kwargs: [["header", "X-Api-Key: k3y"]],
+        context: { httpAllowlist: [`http://${origin.base}/*`] },
+      }),
+      ResolverError,
+      "HTTP_NOT_ALLOWED",
+    );
+    assert.equal(e.headline, `URL not in allowlist: http://${other.base}/x`);
+    assert.equal(origin.requests.length, 1);
+    assert.equal(other.requests.length, 0);
+  } finally {
+    await origin.close();
+    await other.close();
+  }
+});
+
+Deno.test("a redirect from https to http is refused before anything is sent over http", async () => {
+  const plain = startServer(() => new Response("plain http"));
+  const secure = startServer(
+    () => new Response(null, { status: 302, headers: { location: `http://${plain.base}/x` } }),
+    true,
+  );
+  try {
+    const e = await rejectsWith(
+      call(httpsResolver, `localhost:${secure.port}/start`, {
+        resolver: "https",
+        kwargs: [["ca_bundle", CA_PEM], ["header", "X-Api-Key: k3y"]],
+      }),
+      ResolverError,
+      "HTTP_ERROR",
+    );
+    assert.equal(e.detail[0], `Refused redirect from https to http: http://${plain.base}/x`);
+    assert.equal(secure.requests.length, 1);
+    assert.equal(plain.requests.length, 0);
+  } finally {
+    await secure.close();
+    await plain.close();
+  }
+});
