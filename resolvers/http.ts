@@ -2,14 +2,17 @@
  * The `http` and `https` resolvers (SPEC §7.4): fetch a URL's body as text or bytes.
  *
  * Disabled unless the Config allows HTTP; an allowlist limits which URLs may be fetched (also on
- * every redirect hop). Proxy and TLS settings come from keyword arguments or the Config's http
- * options and are mapped onto the runtime by `src/runtime_http.ts`.
+ * every redirect hop, and the origin of a proxy named with `proxy=`). A redirect to another
+ * origin drops every header the config added. Proxy and TLS settings come from keyword arguments
+ * (config text: TLS file paths are read inside the file roots only, as `${file:}` reads them) or
+ * the Config's http options (given by the program, trusted), and are mapped onto the runtime by
+ * `src/runtime_http.ts`.
  *
  * @module
  */
 
 import { concatBytes } from "../src/_bytes.ts";
-import { ParseError, ResolverError } from "../src/errors.ts";
+import { HoloconfError, NotFoundError, ParseError, ResolverError } from "../src/errors.ts";
 import type { ResolverCall, ResolverObject } from "../src/resolver.ts";
 import {
   cwd,
@@ -27,7 +30,8 @@ import {
   HttpTransportSetupError,
   openHttpTransport,
 } from "../src/runtime_http.ts";
-import { boolKwarg, causeFor, errorName, shown } from "./_args.ts";
+import { boolKwarg, causeFor, errorName, redactedCause, shown } from "./_args.ts";
+import { fileResolver } from "./file.ts";
 
 /** Seconds a request may take (connection, redirects and body) unless `timeout=` says otherwise. */
 const DEFAULT_TIMEOUT_SECONDS = 30;
@@ -197,12 +201,17 @@ export function isUrlAllowed(url: string | URL, allowlist: readonly string[]): b
  * Keyword arguments: `timeout` (seconds, default 30), `header=Name:Value` (repeatable),
  * `parse` (`text` default, `binary` for bytes), `proxy`, `ca_bundle`, `extra_ca_bundle`,
  * `client_cert`, `client_key`, `key_password`, `insecure=true`. TLS values are a file path when
- * a file exists there (relative to the defining file's directory), else PEM text.
+ * a file exists there (relative to the defining file's directory), else PEM text; such paths are
+ * read inside the file roots only, as `${file:}` reads them. A `proxy=` must match the allowlist
+ * (its `scheme://host:port/`). The Config's http options are trusted: neither check applies.
+ * Redirects are followed hop by hop (allowlist checked before each hop, https → http refused);
+ * a hop to another origin drops every `header=`.
  *
  * @param scheme The scheme this resolver fetches with.
  * @returns A resolver object.
  * @throws {ParseError} (from `resolve`) When the URL argument is missing or empty.
- * @throws {ResolverError} (from `resolve`) `HTTP_DISABLED`, `HTTP_NOT_ALLOWED`, `HTTP_ERROR`.
+ * @throws {ResolverError} (from `resolve`) `HTTP_DISABLED`, `HTTP_NOT_ALLOWED` (URL, redirect or
+ * proxy), `FILE_ACCESS_DENIED` (a TLS path outside the file roots), `HTTP_ERROR`.
  *
  * @example A disabled resolver explains how to enable it
  * ```ts
@@ -309,7 +318,7 @@ async function resolveHttp(
   const timeoutSeconds = parseTimeout(call);
   let headers = parseHeaders(call);
   const binary = call.kwargs.parse?.trim().toLowerCase() === "binary";
-  const options = transportOptions(call);
+  const options = await transportOptions(call);
 
   let transport: HttpTransport;
   try {
@@ -604,39 +613,49 @@ function parseHeaders(call: ResolverCall): Headers {
   return headers;
 }
 
-/** A TLS/proxy value: the kwarg when given (relative paths against the defining file). */
+/**
+ * A TLS/proxy value: the kwarg when given (config text: read inside the file roots), else the
+ * Config's option (given by the program: trusted, relative paths against the working directory).
+ */
+interface OptionValue {
+  value: string;
+  /** `true` for the Config's options, `false` for a keyword argument written in the config. */
+  trusted: boolean;
+}
+
 function option(
   call: ResolverCall,
   kwarg: string,
   fromContext: string | undefined,
-): { value: string; base: string } | undefined {
+): OptionValue | undefined {
   const given = call.kwargs[kwarg];
-  if (given !== undefined && given.trim() !== "") {
-    return { value: given, base: call.context.baseDir ?? cwd() };
-  }
+  if (given !== undefined && given.trim() !== "") return { value: given, trusted: false };
   if (fromContext !== undefined && fromContext.trim() !== "") {
-    return { value: fromContext, base: cwd() };
+    return { value: fromContext, trusted: true };
   }
   return undefined;
 }
 
-function transportOptions(call: ResolverCall): HttpTransportOptions {
+async function transportOptions(call: ResolverCall): Promise<HttpTransportOptions> {
   const ctx = call.context;
   const result: HttpTransportOptions = {};
 
   const proxy = proxySetting(call);
-  if (proxy !== undefined) result.proxy = proxy;
+  if (proxy !== undefined) {
+    if (!proxy.trusted) checkProxyAllowed(new URL(proxy.url), ctx.httpAllowlist, call);
+    result.proxy = proxy.url;
+  }
 
   const ca = option(call, "ca_bundle", ctx.httpCaBundle);
   const extra = option(call, "extra_ca_bundle", ctx.httpExtraCaBundle);
-  if (ca !== undefined) result.caCerts = loadCertificates(ca, call);
-  else if (extra !== undefined) result.extraCaCerts = loadCertificates(extra, call);
+  if (ca !== undefined) result.caCerts = await loadCertificates(ca, call);
+  else if (extra !== undefined) result.extraCaCerts = await loadCertificates(extra, call);
 
   const cert = option(call, "client_cert", ctx.httpClientCert);
   const key = option(call, "client_key", ctx.httpClientKey);
   const password = call.kwargs.key_password ?? ctx.httpClientKeyPassword;
   if (cert !== undefined && PKCS12_PATH_REGEXP.test(cert.value.trim())) {
-    result.pfx = loadPkcs12(cert, call);
+    result.pfx = await loadPkcs12(cert, call);
     result.passphrase = password ?? "";
   } else if (cert !== undefined) {
     if (key === undefined) {
@@ -648,8 +667,8 @@ function transportOptions(call: ResolverCall): HttpTransportOptions {
         },
       );
     }
-    result.cert = loadCertificates(cert, call).join("\n");
-    const keyText = loadPrivateKey(key, call);
+    result.cert = (await loadCertificates(cert, call)).join("\n");
+    const keyText = await loadPrivateKey(key, call);
     result.key = keyText;
     if (ENCRYPTED_KEY_REGEXP.test(keyText)) {
       if (password === undefined) {
@@ -672,9 +691,11 @@ function transportOptions(call: ResolverCall): HttpTransportOptions {
   return result;
 }
 
-function proxySetting(call: ResolverCall): string | undefined {
+/** The proxy URL (scheme added) and whether it came from the program rather than the config. */
+function proxySetting(call: ResolverCall): { url: string; trusted: boolean } | undefined {
   const ctx = call.context;
-  let raw = call.kwargs.proxy?.trim() || ctx.httpProxy?.trim() || undefined;
+  const fromConfig = call.kwargs.proxy?.trim() || undefined;
+  let raw = fromConfig ?? (ctx.httpProxy?.trim() || undefined);
   if (raw === undefined && ctx.httpProxyFromEnv) {
     for (const name of ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"]) {
       const v = getEnv(name)?.trim();
@@ -699,7 +720,23 @@ function proxySetting(call: ResolverCall): string | undefined {
       help: "Use http://host:port, https://host:port or socks5://host:port",
     });
   }
-  return withScheme;
+  return { url: withScheme, trusted: fromConfig === undefined };
+}
+
+/**
+ * A proxy named in the config (`proxy=`) receives the request, so it must be allowed like any
+ * URL the request reaches: its `scheme://host:port/` (credentials left out) must match an
+ * allowlist pattern. Proxies set by the program (`httpProxy`, `httpProxyFromEnv`) are trusted.
+ */
+function checkProxyAllowed(proxy: URL, allowlist: readonly string[], call: ResolverCall): void {
+  const origin = `${proxy.protocol}//${proxy.host}`;
+  if (isUrlAllowed(`${origin}/`, allowlist)) return;
+  throw new ResolverError(`Proxy not in allowlist: ${shown(origin, call)}`, {
+    code: "HTTP_NOT_ALLOWED",
+    help: `A proxy named with proxy= must match an httpAllowlist pattern (e.g. ` +
+      `${shown(`${origin}/*`, call)}), as every URL a request reaches; or set it from the ` +
+      `program with httpProxy. Allowed URL patterns: ${allowlist.join(", ")}`,
+  });
 }
 
 interface LoadedFile {
@@ -708,38 +745,100 @@ interface LoadedFile {
   label: string;
 }
 
+const SANDBOX_HELP = "TLS files named in the config (ca_bundle, extra_ca_bundle, client_cert, " +
+  "client_key) are read as ${file:} reads files: only inside the file roots (the loaded files' " +
+  "directories, basePath, fileRoots). Move the file there, add its directory to fileRoots, or " +
+  "pass it from the program with httpCaBundle, httpExtraCaBundle, httpClientCert or httpClientKey";
+
+/**
+ * Reads a file named in config text through the `file` resolver, so the file sandbox applies
+ * exactly as for `${file:}`: file roots required, canonical path inside a root, regular file,
+ * size limit. `undefined` when nothing exists at the path (the value may then be PEM text).
+ *
+ * @param value The path as written (relative to the defining file's directory).
+ * @param what `PEM` or `PKCS#12`, for messages.
+ * @param secret The file holds key material: its path is only shown when a file exists there.
+ */
+async function readSandboxedFile(
+  value: string,
+  call: ResolverCall,
+  what: string,
+  secret: boolean,
+): Promise<Uint8Array | undefined> {
+  const path = value.trim();
+  const fileCall: ResolverCall = {
+    ...call,
+    args: [path],
+    kwargs: { encoding: "binary" },
+    kwargsAll: [["encoding", "binary"]],
+    resolver: "file",
+    sensitiveInput: call.sensitiveInput || secret,
+  };
+  let bytes: unknown;
+  try {
+    bytes = await fileResolver.resolve(path, fileCall);
+  } catch (e) {
+    if (e instanceof NotFoundError) return undefined;
+    const denied = e instanceof HoloconfError && e.code === "FILE_ACCESS_DENIED";
+    const reason = denied
+      ? "outside the file roots"
+      : call.context.fileRoots.length === 0
+      ? "no file roots to read it from"
+      : "cannot read it";
+    const label = secret && !denied ? "(client_key)" : path;
+    throw new ResolverError(`Failed to load ${what} file '${shown(label, call)}': ${reason}`, {
+      code: denied ? "FILE_ACCESS_DENIED" : "HTTP_ERROR",
+      detail: e instanceof HoloconfError ? [e.headline] : [],
+      help: SANDBOX_HELP,
+      cause: secret ? redactedCause(e) : causeFor(e, call),
+    });
+  }
+  if (bytes instanceof Uint8Array) return bytes;
+  throw new ResolverError(`Failed to load ${what} file '${shown(path, call)}': cannot read it`, {
+    code: "HTTP_ERROR",
+  });
+}
+
 /** Reads a path-or-PEM value: a file when one exists at the path, else the text itself. */
-function readPathOrText(
-  input: { value: string; base: string },
+async function readPathOrText(
+  input: OptionValue,
   call: ResolverCall,
   secret: boolean,
-): LoadedFile {
+): Promise<LoadedFile> {
   const value = input.value;
   const inlineLabel = "(PEM text)";
   if (value.includes("-----BEGIN")) return { text: value, label: inlineLabel };
-  const path = resolvePath(input.base, value.trim());
-  let isFile = false;
-  try {
-    isFile = statSync(path)?.isFile === true;
-  } catch (e) {
-    if (e instanceof RuntimeFileError && e.permissionDenied) {
-      throw new ResolverError(
-        `Failed to load PEM file '${shown(value, call)}': permission denied`,
-        {
-          code: "HTTP_ERROR",
-          cause: causeFor(e, call),
-        },
-      );
-    }
-  }
-  if (isFile) {
+  if (!input.trusted) {
+    const bytes = await readSandboxedFile(value, call, "PEM", secret);
+    if (bytes !== undefined) return { text: new TextDecoder().decode(bytes), label: value };
+  } else {
+    const path = resolvePath(cwd(), value.trim());
+    let isFile = false;
     try {
-      return { text: new TextDecoder().decode(readFileSync(path)), label: value };
+      isFile = statSync(path)?.isFile === true;
     } catch (e) {
-      throw new ResolverError(`Failed to load PEM file '${shown(value, call)}': cannot read it`, {
-        code: "HTTP_ERROR",
-        cause: causeFor(e, call),
-      });
+      if (e instanceof RuntimeFileError && e.permissionDenied) {
+        throw new ResolverError(
+          `Failed to load PEM file '${shown(value, call)}': permission denied`,
+          {
+            code: "HTTP_ERROR",
+            cause: causeFor(e, call),
+          },
+        );
+      }
+    }
+    if (isFile) {
+      try {
+        return { text: new TextDecoder().decode(readFileSync(path)), label: value };
+      } catch (e) {
+        throw new ResolverError(
+          `Failed to load PEM file '${shown(value, call)}': cannot read it`,
+          {
+            code: "HTTP_ERROR",
+            cause: causeFor(e, call),
+          },
+        );
+      }
     }
   }
   // Neither a file nor PEM: name it when it looks like a path, never when it may be key material.
@@ -747,8 +846,8 @@ function readPathOrText(
   return { text: value, label: looksLikePath ? value : inlineLabel };
 }
 
-function loadCertificates(input: { value: string; base: string }, call: ResolverCall): string[] {
-  const file = readPathOrText(input, call, false);
+async function loadCertificates(input: OptionValue, call: ResolverCall): Promise<string[]> {
+  const file = await readPathOrText(input, call, false);
   const blocks = file.text.match(CERTIFICATE_REGEXP);
   if (blocks === null) {
     throw new ResolverError(
@@ -765,8 +864,8 @@ function loadCertificates(input: { value: string; base: string }, call: Resolver
   return [...blocks];
 }
 
-function loadPrivateKey(input: { value: string; base: string }, call: ResolverCall): string {
-  const file = readPathOrText(input, call, true);
+async function loadPrivateKey(input: OptionValue, call: ResolverCall): Promise<string> {
+  const file = await readPathOrText(input, call, true);
   const block = PRIVATE_KEY_REGEXP.exec(file.text);
   if (block === null) {
     throw new ResolverError(
@@ -784,17 +883,28 @@ function loadPrivateKey(input: { value: string; base: string }, call: ResolverCa
   return block[0];
 }
 
-function loadPkcs12(input: { value: string; base: string }, call: ResolverCall): Uint8Array {
-  const path = resolvePath(input.base, input.value.trim());
+async function loadPkcs12(input: OptionValue, call: ResolverCall): Promise<Uint8Array> {
+  const written = input.value.trim();
+  const notFound = (cause?: unknown) =>
+    new ResolverError(
+      `Failed to load PKCS#12 file '${shown(written, call)}': file not found`,
+      { code: "HTTP_ERROR", ...(cause === undefined ? {} : { cause: causeFor(cause, call) }) },
+    );
+  if (!input.trusted) {
+    const bytes = await readSandboxedFile(written, call, "PKCS#12", false);
+    if (bytes === undefined) throw notFound();
+    return bytes;
+  }
   try {
-    return readFileSync(path);
+    return readFileSync(resolvePath(cwd(), written));
   } catch (e) {
-    const missing = e instanceof RuntimeFileError && e.notFound;
+    if (e instanceof RuntimeFileError && e.notFound) throw notFound(e);
     throw new ResolverError(
-      `Failed to load PKCS#12 file '${shown(input.value.trim(), call)}': ${
-        missing ? "file not found" : "cannot read it"
-      }`,
-      { code: "HTTP_ERROR", cause: causeFor(e, call) },
+      `Failed to load PKCS#12 file '${shown(written, call)}': cannot read it`,
+      {
+        code: "HTTP_ERROR",
+        cause: causeFor(e, call),
+      },
     );
   }
 }

@@ -6,6 +6,7 @@ import {
   isUrlAllowed,
   urlMatchesPattern,
 } from "../../resolvers/http.ts";
+import { Config } from "../../mod.ts";
 import { NotFoundError, ParseError, ResolverError } from "../../src/errors.ts";
 import type { ResolverCall, ResolverContext, ResolverObject } from "../../src/resolver.ts";
 import { makeResolverCall } from "../_call.ts";
@@ -14,6 +15,8 @@ const TLS_DIR = new URL("../fixtures/tls/", import.meta.url).pathname;
 const CA_PEM = Deno.readTextFileSync(`${TLS_DIR}ca.pem`);
 const SERVER_CERT = Deno.readTextFileSync(`${TLS_DIR}server.pem`);
 const SERVER_KEY = Deno.readTextFileSync(`${TLS_DIR}server.key`);
+/** The fixtures' directory as the base directory and only file root of a call. */
+const TLS_ROOTS = { baseDir: TLS_DIR.replace(/\/$/, ""), fileRoots: [TLS_DIR] };
 
 interface CallSpec {
   kwargs?: [string, string][];
@@ -585,7 +588,7 @@ Deno.test("https with a private CA: succeeds with ca_bundle (text or path), fail
       await call(httpsResolver, url, {
         resolver: "https",
         kwargs: [["ca_bundle", `${TLS_DIR}ca.pem`]],
-        context: { onWarning },
+        context: { ...TLS_ROOTS, onWarning },
       }),
       "secure",
     );
@@ -593,7 +596,7 @@ Deno.test("https with a private CA: succeeds with ca_bundle (text or path), fail
       await call(httpsResolver, `127.0.0.1:${server.port}/c`, {
         resolver: "https",
         kwargs: [["ca_bundle", "ca.pem"]],
-        context: { baseDir: TLS_DIR.replace(/\/$/, ""), onWarning },
+        context: { ...TLS_ROOTS, onWarning },
       }),
       "secure",
     );
@@ -640,6 +643,7 @@ Deno.test("a CA bundle without certificates is a PEM load error", async () => {
     call(httpsResolver, "127.0.0.1:9/x", {
       resolver: "https",
       kwargs: [["ca_bundle", "missing-ca.pem"]],
+      context: TLS_ROOTS,
     }),
     ResolverError,
     "HTTP_ERROR",
@@ -688,6 +692,7 @@ Deno.test("client certificate options: key required, key material never echoed",
     call(httpsResolver, "127.0.0.1:9/x", {
       resolver: "https",
       kwargs: [["client_cert", SERVER_CERT], ["client_key", "not-a-key\nsecretstuff"]],
+      context: TLS_ROOTS,
     }),
     ResolverError,
     "HTTP_ERROR",
@@ -719,6 +724,7 @@ Deno.test("a client certificate and key are accepted on Deno", async () => {
           ["client_cert", `${TLS_DIR}server.pem`],
           ["client_key", `${TLS_DIR}server.key`],
         ],
+        context: TLS_ROOTS,
       }),
       "mtls-capable",
     );
@@ -758,7 +764,7 @@ Deno.test("options Deno cannot honour are clear errors, not silently ignored", a
       call(httpsResolver, "127.0.0.1:9/x", {
         resolver: "https",
         kwargs: [["client_cert", "id.p12"]],
-        context: { baseDir: dir },
+        context: { baseDir: dir, fileRoots: [dir] },
       }),
       ResolverError,
       "HTTP_ERROR",
@@ -768,7 +774,7 @@ Deno.test("options Deno cannot honour are clear errors, not silently ignored", a
       call(httpsResolver, "127.0.0.1:9/x", {
         resolver: "https",
         kwargs: [["client_cert", "nope.pfx"]],
-        context: { baseDir: dir },
+        context: { baseDir: dir, fileRoots: [dir] },
       }),
       ResolverError,
       "HTTP_ERROR",
@@ -969,6 +975,182 @@ Deno.test("on Deno, httpProxyFromEnv=false with a proxy in the environment warns
   assert.deepEqual(await run(base), []);
 });
 
+// --- proxies named in config text obey the allowlist --------------------------------------------
+
+Deno.test("proxy= outside the allowlist is refused before any byte reaches the proxy or target", async () => {
+  const target = startServer(() => new Response("from target"));
+  const proxy = startServer(() => new Response("from proxy"));
+  try {
+    const e = await rejectsWith(
+      call(httpResolver, `${target.base}/ok`, {
+        kwargs: [["proxy", `http://user:pr0xypw@${proxy.base}`]],
+        context: { httpAllowlist: [`http://${target.base}/*`] },
+      }),
+      ResolverError,
+      "HTTP_NOT_ALLOWED",
+    );
+    assert.equal(e.headline, `Proxy not in allowlist: http://${proxy.base}`);
+    assert.doesNotMatch(allErrorText(e), /pr0xypw|user/);
+    assert.equal(proxy.requests.length, 0);
+    assert.equal(target.requests.length, 0);
+  } finally {
+    await proxy.close();
+    await target.close();
+  }
+});
+
+Deno.test("a proxy is used when proxy= matches the allowlist, with no allowlist, or set by the program", async () => {
+  const target = startServer(() => new Response("from target"));
+  const proxy = startServer((req) => new Response(`proxied ${new URL(req.url).pathname}`));
+  try {
+    const kwargs: [string, string][] = [["proxy", `http://${proxy.base}`]];
+    const allow = [`http://${target.base}/*`, `http://127.0.0.1:${proxy.port}`];
+    assert.equal(
+      await call(httpResolver, `${target.base}/ok`, { kwargs, context: { httpAllowlist: allow } }),
+      "proxied /ok",
+    );
+    assert.equal(await call(httpResolver, `${target.base}/any`, { kwargs }), "proxied /any");
+    // A pattern that only allows a path of the proxy's host does not allow it as a proxy.
+    await rejectsWith(
+      call(httpResolver, `${target.base}/ok`, {
+        kwargs,
+        context: { httpAllowlist: [`http://${target.base}/*`, `http://${proxy.base}/api/*`] },
+      }),
+      ResolverError,
+      "HTTP_NOT_ALLOWED",
+    );
+    // A proxy set by the program is trusted: no allowlist entry needed.
+    assert.equal(
+      await call(httpResolver, `${target.base}/ok`, {
+        context: { httpAllowlist: [`http://${target.base}/*`], httpProxy: `http://${proxy.base}` },
+      }),
+      "proxied /ok",
+    );
+    assert.equal(proxy.requests.length, 3);
+    assert.equal(target.requests.length, 0);
+  } finally {
+    await proxy.close();
+    await target.close();
+  }
+});
+
+// --- TLS file paths written in config text obey the file sandbox --------------------------------
+
+interface TlsSandbox {
+  /** The only file root (and the base directory). */
+  root: string;
+  /** A directory outside the root holding ca.pem, server.pem, server.key, id.p12. */
+  outside: string;
+  cleanup(): void;
+}
+
+function tlsSandbox(): TlsSandbox {
+  const top = Deno.realPathSync(Deno.makeTempDirSync({ prefix: "holoconf_http_" }));
+  const root = `${top}/root`;
+  const outside = `${top}/outside`;
+  Deno.mkdirSync(root);
+  Deno.mkdirSync(outside);
+  for (const dir of [root, outside]) {
+    Deno.writeTextFileSync(`${dir}/ca.pem`, CA_PEM);
+    Deno.writeTextFileSync(`${dir}/server.pem`, SERVER_CERT);
+    Deno.writeTextFileSync(`${dir}/server.key`, SERVER_KEY);
+    Deno.writeFileSync(`${dir}/id.p12`, new Uint8Array([0x30, 0x82, 0x01]));
+  }
+  Deno.symlinkSync(`${outside}/ca.pem`, `${root}/link-ca.pem`);
+  return { root, outside, cleanup: () => Deno.removeSync(top, { recursive: true }) };
+}
+
+Deno.test("ca_bundle/extra_ca_bundle/client_cert/client_key paths outside the file roots are refused", async () => {
+  const sb = tlsSandbox();
+  const server = startServer(() => new Response("secure"), true);
+  try {
+    const context = { baseDir: sb.root, fileRoots: [sb.root] };
+    const url = `localhost:${server.port}/c`;
+    const refused: [string, [string, string][]][] = [
+      ["ca_bundle absolute", [["ca_bundle", `${sb.outside}/ca.pem`]]],
+      ["ca_bundle relative", [["ca_bundle", "../outside/ca.pem"]]],
+      ["ca_bundle symlink", [["ca_bundle", "link-ca.pem"]]],
+      ["ca_bundle file URI", [["ca_bundle", `//${sb.outside}/ca.pem`]]],
+      ["extra_ca_bundle", [["extra_ca_bundle", `${sb.outside}/ca.pem`]]],
+      ["client_cert", [["ca_bundle", CA_PEM], ["client_cert", `${sb.outside}/server.pem`], [
+        "client_key",
+        SERVER_KEY,
+      ]]],
+      ["client_key", [["ca_bundle", CA_PEM], ["client_cert", SERVER_CERT], [
+        "client_key",
+        `${sb.outside}/server.key`,
+      ]]],
+      ["client_cert .p12", [["client_cert", `${sb.outside}/id.p12`]]],
+    ];
+    for (const [label, kwargs] of refused) {
+      const e = await rejectsWith(
+        call(httpsResolver, url, { resolver: "https", kwargs, context }),
+        ResolverError,
+        "FILE_ACCESS_DENIED",
+      );
+      assert.match(
+        e.headline,
+        /^Failed to load (PEM|PKCS#12) file '.*': outside the file roots$/,
+        label,
+      );
+      assert.doesNotMatch(allErrorText(e), /BEGIN|PRIVATE KEY/, label);
+    }
+    assert.equal(server.requests.length, 0);
+
+    // The same files inside the root are read.
+    assert.equal(
+      await call(httpsResolver, url, {
+        resolver: "https",
+        kwargs: [["ca_bundle", "ca.pem"], ["client_cert", "server.pem"], [
+          "client_key",
+          `${sb.root}/server.key`,
+        ]],
+        context,
+      }),
+      "secure",
+    );
+  } finally {
+    await server.close();
+    sb.cleanup();
+  }
+});
+
+Deno.test("a TLS path in config text needs file roots, like ${file:}", async () => {
+  const e = await rejectsWith(
+    call(httpsResolver, "127.0.0.1:9/x", {
+      resolver: "https",
+      kwargs: [["ca_bundle", `${TLS_DIR}ca.pem`]],
+    }),
+    ResolverError,
+    "HTTP_ERROR",
+  );
+  assert.match(e.headline, /^Failed to load PEM file '.*ca\.pem': /);
+  assert.match(e.detail.join("\n"), /File resolver requires allowed directories/);
+});
+
+Deno.test("TLS files given by the program (httpCaBundle...) are trusted outside the file roots", async () => {
+  const sb = tlsSandbox();
+  const server = startServer(() => new Response("secure"), true);
+  try {
+    assert.equal(
+      await call(httpsResolver, `localhost:${server.port}/c`, {
+        resolver: "https",
+        context: {
+          baseDir: sb.root,
+          fileRoots: [sb.root],
+          httpCaBundle: `${sb.outside}/ca.pem`,
+          httpClientCert: `${sb.outside}/server.pem`,
+          httpClientKey: `${sb.outside}/server.key`,
+        },
+      }),
+      "secure",
+    );
+  } finally {
+    await server.close();
+    sb.cleanup();
+  }
+});
+
 // --- redirects ------------------------------------------------------------------------------------
 
 Deno.test("a cross-origin redirect drops every header the config added; same-origin keeps them", async () => {
@@ -1088,5 +1270,44 @@ Deno.test("a redirect from https to http is refused before anything is sent over
   } finally {
     await secure.close();
     await plain.close();
+  }
+});
+
+// --- the same rules through a Config ----------------------------------------------------------------
+
+Deno.test("through a Config: proxy= outside the allowlist and a secret header after a cross-origin 302", async () => {
+  const KEY_VAR = "HOLOCONF_HTTP_TEST_API_KEY";
+  const target = startServer((req) =>
+    new URL(req.url).pathname === "/moved"
+      ? new Response(null, { status: 302, headers: { location: `http://${other.base}/landing` } })
+      : new Response("from target")
+  );
+  const other = startServer(() => new Response("from other"));
+  const proxy = startServer(() => new Response("from proxy"));
+  Deno.env.set(KEY_VAR, "k3y-s3cr3t");
+  try {
+    const allowlisted = Config.loads(
+      `v: \${http:${target.base}/ok,proxy=http://${proxy.base}}\n`,
+      { allowHttp: true, httpAllowlist: [`http://${target.base}/*`] },
+    );
+    await assert.rejects(
+      allowlisted.get("v"),
+      (e: unknown) => e instanceof ResolverError && e.code === "HTTP_NOT_ALLOWED",
+    );
+    assert.equal(proxy.requests.length, 0);
+
+    const moved = Config.loads(
+      `v: \${http:${target.base}/moved,header=X-Api-Key:\${env:${KEY_VAR},sensitive=true}}\n`,
+      { allowHttp: true },
+    );
+    assert.equal(await moved.get("v"), "from other");
+    assert.equal(target.requests.at(-1)!.headers.get("x-api-key"), "k3y-s3cr3t");
+    assert.equal(other.requests.length, 1);
+    assert.equal(other.requests[0]!.headers.get("x-api-key"), null);
+  } finally {
+    Deno.env.delete(KEY_VAR);
+    await proxy.close();
+    await other.close();
+    await target.close();
   }
 });
