@@ -928,6 +928,19 @@ export class Engine {
     return d;
   }
 
+  #traceWarned = false;
+
+  /** Reports once per Config that the `onTrace` listener threw (its errors are dropped). */
+  #traceFailed(): void {
+    if (this.#traceWarned) return;
+    this.#traceWarned = true;
+    try {
+      this.#options.context.onWarning("The onTrace listener threw; its errors are ignored");
+    } catch {
+      // A warning listener that throws is ignored as well.
+    }
+  }
+
   #invoke(
     reg: RegisteredResolver,
     args: (string | Uint8Array)[],
@@ -1017,7 +1030,13 @@ export class Engine {
     const trace = this.#options.onTrace;
     const start = trace ? performance.now() : 0;
     const emit = (outcome: TraceEvent["outcome"]) => {
-      trace?.({ resolver: name, key: shownKey, path, start, end: performance.now(), outcome });
+      if (!trace) return;
+      try {
+        trace({ resolver: name, key: shownKey, path, start, end: performance.now(), outcome });
+      } catch {
+        // A listener's failure is its own: the call's outcome stays what it was.
+        this.#traceFailed();
+      }
     };
 
     const finish = (raw: unknown): Resolved => {

@@ -775,6 +775,38 @@ Deno.test("keys containing dots never share a memo entry with the nested path th
   assert.equal(await config.get("a.b"), "nested");
 });
 
+// ------------------------------------------------------------------ trace listener failures
+
+Deno.test("an onTrace listener that throws changes no outcome, and is reported once", async () => {
+  const warnings: string[] = [];
+  let calls = 0;
+  const config = Config.loads(
+    "ok: ${sync:x}\nasync: ${later:y}\nbad: ${fails:z}\nnf: ${env:HOLOCONF_ENGINE_UNSET_VAR}\n",
+    {
+      resolvers: {
+        sync: (k: string) => `${k}!`,
+        later: (k: string) => Promise.resolve(`${k}?`),
+        fails: () => Promise.reject(new ResolverError("backend down", { code: "BACKEND_DOWN" })),
+      },
+      onTrace: () => {
+        calls++;
+        throw new Error("listener bug");
+      },
+      onWarning: (m) => warnings.push(m),
+    },
+  );
+  assert.equal(config.getSync("ok"), "x!");
+  assert.equal(await config.get("async"), "y?");
+  await assert.rejects(config.get("bad"), (e: unknown) => {
+    assert.ok(e instanceof ResolverError);
+    assert.equal(e.code, "BACKEND_DOWN");
+    return true;
+  });
+  await assert.rejects(config.get("nf"), NotFoundError);
+  assert.equal(calls, 4, "the listener still saw every call");
+  assert.deepEqual(warnings, ["The onTrace listener threw; its errors are ignored"]);
+});
+
 // ------------------------------------------------------------------ secret reference paths
 
 /** Secrets for reference paths; every test sets HOLOCONF_ENGINE_P itself. */
