@@ -1,6 +1,7 @@
 // Helpers shared by the file and transformation resolvers (private).
 
 import { REDACTED, type ResolverCall } from "../src/resolver.ts";
+import { redactedCause } from "../src/_resolver_errors.ts";
 
 /** How many characters of an input a parse error may show. */
 export const PREVIEW_LENGTH = 50;
@@ -41,45 +42,10 @@ export function shown(text: string, call: ResolverCall): string {
   return call.sensitiveInput ? REDACTED : text;
 }
 
-const SAFE_NAME_REGEXP = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
+/** Names and stand-ins of thrown values that never carry their text: the engine's helpers. */
+export { errorMessage, errorName, redactedCause } from "../src/_resolver_errors.ts";
 
-/**
- * The name of an error for a message that must not carry its text: its `name` (unless it is
- * the generic `Error`), else its `code`; anything that does not look like an identifier is
- * reported as `Error`.
- */
-export function errorName(err: unknown): string {
-  if (typeof err === "object" && err !== null) {
-    const e = err as { name?: unknown; code?: unknown; Code?: unknown };
-    for (const v of [e.name !== "Error" ? e.name : undefined, e.code, e.Code, e.name]) {
-      if (typeof v === "string" && SAFE_NAME_REGEXP.test(v)) return v;
-    }
-  }
-  return "Error";
-}
-
-/** An error's message (`String(e)` for something that is not an error). */
-export function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  if (typeof err === "object" && err !== null) {
-    const m = (err as { message?: unknown }).message;
-    if (typeof m === "string") return m;
-  }
-  return String(err);
-}
-
-/**
- * A stand-in `cause` for an error whose text (or whose own causes' text) may quote a sensitive
- * input: a new error with the same name and no original text anywhere, not even in a `cause`.
- */
-export function redactedCause(err: unknown): Error {
-  const name = errorName(err);
-  const stand = new Error(`${name} (message hidden: an input of the call was sensitive)`);
-  stand.name = name;
-  return stand;
-}
-
-/** The error itself as a `cause`, or its {@linkcode redactedCause} when an input was sensitive. */
+/** The error itself as a `cause`, or its `redactedCause` when an input was sensitive. */
 export function causeFor(err: unknown, call: ResolverCall): unknown {
   return call.sensitiveInput ? redactedCause(err) : err;
 }

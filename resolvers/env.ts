@@ -7,6 +7,7 @@
 import { NotFoundError, ParseError } from "../src/errors.ts";
 import type { ResolverCall, ResolverObject } from "../src/resolver.ts";
 import { getEnv } from "../src/runtime.ts";
+import { shown } from "./_args.ts";
 
 /**
  * Reads environment variables; a missing one is "not found" (so `default=` applies).
@@ -28,10 +29,12 @@ export const envResolver: ResolverObject = {
     }
     const value = getEnv(name);
     if (value === undefined) {
-      throw new NotFoundError(`Environment variable not found: ${name}`, {
-        resource: name,
-        help: `Set the ${name} environment variable or provide a default: ` +
-          `\${env:${name},default=value}`,
+      // A name that came from a sensitive value is named nowhere, not even in `resource`.
+      const shownName = shown(name, call);
+      throw new NotFoundError(`Environment variable not found: ${shownName}`, {
+        resource: shownName,
+        help: `Set the ${shownName} environment variable or provide a default: ` +
+          `\${env:${shownName},default=value}`,
       });
     }
     return value;

@@ -53,7 +53,7 @@ import {
   toValue,
   type Value,
 } from "./value.ts";
-import { redactError, toHoloconfError, wrapResolverError } from "./_resolver_errors.ts";
+import { hideRefTarget, toHoloconfError, wrapResolverError } from "./_resolver_errors.ts";
 
 export type { Resolved, Value } from "./value.ts";
 import { coerceString, coercionError } from "./schema/coerce.ts";
@@ -729,12 +729,15 @@ export class Engine {
       ([target, flag]) => {
         const t = target as Resolved;
         if (!t.sensitive) return this.#refTo(t, flag as RefFlag, deflt, path, source, ctx);
-        // The target path itself came from a secret: keep it out of every message.
-        const secrets = [stringify(t.value).trim(), ...(t.secrets ?? [])];
+        // The target path itself came from a secret: keep it out of every message and field.
         return attempt(
           () => this.#refTo(t, flag as RefFlag, deflt, path, source, ctx),
           (e) => {
-            throw e instanceof HoloconfError ? redactError(e, secrets) : e;
+            throw hideRefTarget(e, {
+              path,
+              target: stringify(t.value),
+              secrets: t.secrets ?? [],
+            });
           },
         );
       },
@@ -750,7 +753,18 @@ export class Engine {
     ctx: Ctx,
   ): MP<Resolved> {
     const targetPath = stringify(target.value).trim();
-    const segs = parsePath(targetPath);
+    let segs: PathSegment[];
+    try {
+      segs = parsePath(targetPath);
+    } catch (e) {
+      // Its headline quotes a piece of the path: no piece of a secret one.
+      if (!target.sensitive || !(e instanceof ParseError)) throw e;
+      throw new ParseError(`Invalid reference path: ${REDACTED}`, {
+        path,
+        ...(source ? { source: formatSource(source) } : {}),
+        ...(e.help ? { help: e.help } : {}),
+      });
+    }
     const present = this.#rawPresent(ctx.root, segs);
     const useFallback = (): MP<Resolved> => {
       if (deflt) return this.#evaluateDefault(deflt, f.on, path, source, ctx);
@@ -914,6 +928,19 @@ export class Engine {
     return d;
   }
 
+  #traceWarned = false;
+
+  /** Reports once per Config that the `onTrace` listener threw (its errors are dropped). */
+  #traceFailed(): void {
+    if (this.#traceWarned) return;
+    this.#traceWarned = true;
+    try {
+      this.#options.context.onWarning("The onTrace listener threw; its errors are ignored");
+    } catch {
+      // A warning listener that throws is ignored as well.
+    }
+  }
+
   #invoke(
     reg: RegisteredResolver,
     args: (string | Uint8Array)[],
@@ -1003,7 +1030,13 @@ export class Engine {
     const trace = this.#options.onTrace;
     const start = trace ? performance.now() : 0;
     const emit = (outcome: TraceEvent["outcome"]) => {
-      trace?.({ resolver: name, key: shownKey, path, start, end: performance.now(), outcome });
+      if (!trace) return;
+      try {
+        trace({ resolver: name, key: shownKey, path, start, end: performance.now(), outcome });
+      } catch {
+        // A listener's failure is its own: the call's outcome stays what it was.
+        this.#traceFailed();
+      }
     };
 
     const finish = (raw: unknown): Resolved => {
@@ -1017,7 +1050,14 @@ export class Engine {
       return r;
     };
     const fail = (e: unknown): never => {
-      const err = wrapResolverError(e, { name, key, path, source, secrets: info.secrets });
+      const err = wrapResolverError(e, {
+        name,
+        key,
+        path,
+        source,
+        sensitive: info.sensitiveInput,
+        secrets: info.secrets,
+      });
       emit(
         err.code === "RESOLVER_TIMEOUT"
           ? "timeout"

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import {
   CircularReferenceError,
   Config,
+  HoloconfError,
   NotFoundError,
   ParseError,
   PathNotFoundError,
@@ -13,6 +14,7 @@ import {
   ResolverError,
   Schema,
 } from "../mod.ts";
+import { assertNotShown } from "./_error_views.ts";
 
 /** A resolver that counts its calls and returns `<key>!`. */
 function counter(): { fn: (key: string) => string; calls: string[] } {
@@ -771,4 +773,157 @@ Deno.test("keys containing dots never share a memo entry with the nested path th
     x: ["item"],
   });
   assert.equal(await config.get("a.b"), "nested");
+});
+
+// ------------------------------------------------------------------ trace listener failures
+
+Deno.test("an onTrace listener that throws changes no outcome, and is reported once", async () => {
+  const warnings: string[] = [];
+  let calls = 0;
+  const config = Config.loads(
+    "ok: ${sync:x}\nasync: ${later:y}\nbad: ${fails:z}\nnf: ${env:HOLOCONF_ENGINE_UNSET_VAR}\n",
+    {
+      resolvers: {
+        sync: (k: string) => `${k}!`,
+        later: (k: string) => Promise.resolve(`${k}?`),
+        fails: () => Promise.reject(new ResolverError("backend down", { code: "BACKEND_DOWN" })),
+      },
+      onTrace: () => {
+        calls++;
+        throw new Error("listener bug");
+      },
+      onWarning: (m) => warnings.push(m),
+    },
+  );
+  assert.equal(config.getSync("ok"), "x!");
+  assert.equal(await config.get("async"), "y?");
+  await assert.rejects(config.get("bad"), (e: unknown) => {
+    assert.ok(e instanceof ResolverError);
+    assert.equal(e.code, "BACKEND_DOWN");
+    return true;
+  });
+  await assert.rejects(config.get("nf"), NotFoundError);
+  assert.equal(calls, 4, "the listener still saw every call");
+  assert.deepEqual(warnings, ["The onTrace listener threw; its errors are ignored"]);
+});
+
+// ------------------------------------------------------------------ secret reference paths
+
+/** Secrets for reference paths; every test sets HOLOCONF_ENGINE_P itself. */
+const PATH_SECRET = "S3cr3tSegment";
+const PATH_VAR = "HOLOCONF_ENGINE_P";
+
+/**
+ * The error of `get("v")` with HOLOCONF_ENGINE_P set to `target`; also checks the lines of
+ * resolveAll unless the secret is a key of the config itself (then resolveAll names it).
+ */
+async function refFailure(
+  text: string,
+  target: string,
+  options: { secretIsAKey?: boolean } = {},
+): Promise<HoloconfError> {
+  Deno.env.set(PATH_VAR, target);
+  try {
+    const config = Config.loads(text, {
+      resolvers: {
+        boom: () => {
+          throw new Error("backend down");
+        },
+      },
+    });
+    const e = await rejectionOf(config.get("v"));
+    assert.ok(e instanceof HoloconfError, String(e));
+    if (!options.secretIsAKey) {
+      const all = await rejectionOf(config.resolveAll());
+      assertNotShown(all, [PATH_SECRET], `resolveAll with ${target}`);
+    }
+    return e;
+  } finally {
+    Deno.env.delete(PATH_VAR);
+  }
+}
+
+async function rejectionOf(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  assert.fail("expected a rejection");
+}
+
+Deno.test("a reference path computed from a sensitive value is [REDACTED] in every message and field", async () => {
+  const text = `items: [1]\nfeedQ9z: \${boom:x}\nv: \${ref:\${env:${PATH_VAR},sensitive=true}}\n`;
+  const cases: [string, typeof HoloconfError, string][] = [
+    // a piece of the path inside a parse error
+    [`items[${PATH_SECRET}]`, ParseError, `Invalid reference path: [REDACTED]`],
+    [`items[${PATH_SECRET}`, ParseError, `Invalid reference path: [REDACTED]`],
+    // the normalised path (leading dot dropped, index rewritten)
+    [`.${PATH_SECRET}`, PathNotFoundError, "Path not found"],
+    [`items[0].${PATH_SECRET}`, PathNotFoundError, "Path not found"],
+    [`items[00001].${PATH_SECRET}`, PathNotFoundError, "Path not found"],
+    // a failure on the way names a prefix of the path
+    [`feedQ9z.${PATH_SECRET}`, ResolverError, "Resolver 'boom' error: backend down"],
+  ];
+  for (const [target, cls, headline] of cases) {
+    const e = await refFailure(text, target);
+    assert.ok(e instanceof cls, `${target}: ${e}`);
+    assert.equal(e.headline, headline, target);
+    assert.equal(e.path, cls === ParseError ? "v" : "[REDACTED]", target);
+    assertNotShown(e, [PATH_SECRET, target], target);
+    assertNotShown(e, target.startsWith("feedQ9z") ? ["feedQ9z"] : [], target);
+  }
+});
+
+Deno.test("a secret reference path stays hidden in a cycle, a concatenated path and a default's error", async () => {
+  const cycle = await refFailure(
+    `v: \${ref:\${env:${PATH_VAR},sensitive=true}}\n${PATH_SECRET}: \${v}\n`,
+    PATH_SECRET,
+    { secretIsAKey: true },
+  );
+  assert.ok(cycle instanceof CircularReferenceError);
+  assert.deepEqual(cycle.chain, ["v", "[REDACTED]", "v"]);
+  assertNotShown(cycle, [PATH_SECRET]);
+
+  const concat = await refFailure(
+    `v: \${ref:items.\${env:${PATH_VAR},sensitive=true}}\nitems: {}\n`,
+    PATH_SECRET,
+  );
+  assert.ok(concat instanceof PathNotFoundError);
+  assert.equal(concat.help, "Check that '[REDACTED]' exists in the configuration");
+  assertNotShown(concat, [PATH_SECRET]);
+
+  // The default's own failure is about the referencing path: that path stays readable.
+  const viaDefault = await refFailure(
+    `v: \${ref:\${env:${PATH_VAR},sensitive=true},default=\${env:HOLOCONF_ENGINE_UNSET_VAR}}\n`,
+    PATH_SECRET,
+  );
+  assert.ok(viaDefault instanceof NotFoundError);
+  assert.equal(viaDefault.path, "v");
+  assertNotShown(viaDefault, [PATH_SECRET]);
+});
+
+Deno.test("a failing value reached through a secret reference path leaves the plain error of that value alone", async () => {
+  Deno.env.set(PATH_VAR, "feedQ9z");
+  try {
+    const config = Config.loads(
+      `feedQ9z: \${gate:x}\nv: \${ref:\${env:${PATH_VAR},sensitive=true}}\n`,
+      {
+        resolvers: {
+          gate: () => Promise.reject(new ResolverError("backend down")),
+        },
+      },
+    );
+    // Both requests share the failing call: hiding the path for `v` must not edit the other error.
+    const [v, feed] = await Promise.all([
+      rejectionOf(config.get("v")),
+      rejectionOf(config.get("feedQ9z")),
+    ]);
+    assert.ok(v instanceof ResolverError && feed instanceof ResolverError);
+    assert.equal(v.path, "[REDACTED]");
+    assert.equal(feed.path, "feedQ9z");
+    assertNotShown(v, ["feedQ9z"]);
+  } finally {
+    Deno.env.delete(PATH_VAR);
+  }
 });

@@ -15,6 +15,7 @@ import {
   TypeCoercionError,
   ValidationError,
 } from "../mod.ts";
+import { assertNotShown } from "./_error_views.ts";
 
 const SECRET = "hunter2-s3cr3t";
 
@@ -196,8 +197,7 @@ function assertNoSecret(e: Error): void {
 Deno.test("a sensitive argument never appears in a wrapped plain Error message", async () => {
   const config = Config.loads("v: ${echo:${secret:}}\n", { resolvers: resolvers() });
   const e = await caught(config.get("v"));
-  assert.match(e.message, /^Resolver 'echo' error: /);
-  assert.ok(e.message.includes("[REDACTED]"));
+  assert.match(e.message, /^Resolver 'echo' error: Error \(message hidden: /);
   assertNoSecret(e);
 });
 
@@ -299,4 +299,212 @@ Deno.test({
     const config = Config.loads("v: ${ref:${secret:}}\n", { resolvers: resolvers() });
     assertNoSecret(await caught(config.get("v")));
   },
+});
+
+// ------------------------------------------- errors crossing the resolver boundary (issue 12)
+
+/** A secret whose URL encoding differs from it; set as HOLOCONF_ERR_TOK for these tests. */
+const TOK = "Tok en/s3cr3t?x=1";
+const TOK_VAR = "HOLOCONF_ERR_TOK";
+
+/** `v: ${<name>:${env:TOK,sensitive=true}}` with `resolver` registered as `<name>`. */
+async function sensitiveFailure(
+  resolver: (key: string) => unknown,
+  extra = "",
+): Promise<{ config: Config; error: HoloconfError }> {
+  Deno.env.set(TOK_VAR, TOK);
+  try {
+    const config = Config.loads(`v: \${vault:\${env:${TOK_VAR},sensitive=true}${extra}}\n`, {
+      resolvers: { vault: resolver },
+    });
+    return { config, error: await caught(config.get("v")) };
+  } finally {
+    Deno.env.delete(TOK_VAR);
+  }
+}
+
+Deno.test("with a sensitive input, a foreign error's text is dropped whatever its shape; its name stays", async () => {
+  const cases: [string, (key: string) => unknown, string][] = [
+    ["a thrown string", (k) => {
+      throw `no ${k}`;
+    }, "Error"],
+    ["a plain object", (k) => {
+      throw { key: k, message: `no ${k}` };
+    }, "Error"],
+    ["a cause chain", (k) => {
+      throw new Error("outer", { cause: new TypeError(`inner ${k}`, { cause: k }) });
+    }, "Error"],
+    ["an AggregateError", (k) => {
+      throw new AggregateError([new Error(k), k], `all of ${k}`);
+    }, "AggregateError"],
+    ["an extra own field", (k) => {
+      throw Object.assign(new RangeError("bad key"), { key: k });
+    }, "RangeError"],
+    ["an upper-cased key", (k) => {
+      throw new Error(`no ${k.toUpperCase()}`);
+    }, "Error"],
+    [
+      "a URL-encoded key",
+      (k) => Promise.reject(new Error(`GET /v1/${encodeURIComponent(k)}`)),
+      "Error",
+    ],
+    ["a code", (k) => {
+      throw Object.assign(new Error(`open ${k}`), { code: "ENOENT" });
+    }, "ENOENT"],
+  ];
+  for (const [what, resolver, name] of cases) {
+    const { error } = await sensitiveFailure(resolver);
+    assert.ok(error instanceof ResolverError, what);
+    assert.equal(error.code, "RESOLVER_FAILED", what);
+    assert.equal(
+      error.headline,
+      `Resolver 'vault' error: ${name} (message hidden: an input of the call was sensitive)`,
+      what,
+    );
+    assert.ok(error.cause instanceof Error && error.cause.name === name, what);
+    assertNotShown(error, [TOK], what);
+  }
+});
+
+Deno.test("with a sensitive input, a cause chain becomes name-only stand-ins", async () => {
+  const { error } = await sensitiveFailure((k) => {
+    throw new Error(`outer ${k}`, { cause: new TypeError(`inner ${k}`) });
+  });
+  const names: string[] = [];
+  for (let c: unknown = error.cause; c instanceof Error; c = c.cause) names.push(c.name);
+  assert.deepEqual(names, ["Error", "TypeError"]);
+  assertNotShown(error, [TOK]);
+});
+
+Deno.test("with a sensitive input, a resolver's HoloconfError is rebuilt: same class and code, redacted text, nothing else", async () => {
+  class VaultError extends ResolverError {
+    key: string;
+    constructor(key: string) {
+      super(`vault entry ${key} (${key.toUpperCase()}, ${encodeURIComponent(key)}) is sealed`, {
+        code: "VAULT_SEALED",
+        help: `unseal ${key}`,
+        detail: [`asked for ${key}`],
+        cause: new Error(`sealed at ${key}`),
+      });
+      this.key = key;
+    }
+  }
+  let thrown: VaultError | undefined;
+  const { error } = await sensitiveFailure((k) => {
+    thrown = new VaultError(k);
+    void thrown.stack; // a stack read early keeps the text of that moment
+    throw thrown;
+  });
+  assert.ok(error instanceof VaultError);
+  assert.notEqual(error, thrown);
+  assert.equal(error.name, "VaultError");
+  assert.equal(error.code, "VAULT_SEALED");
+  assert.equal(
+    error.headline,
+    "vault entry [REDACTED] ([REDACTED], [REDACTED]) is sealed",
+  );
+  assert.deepEqual(error.detail, ["asked for [REDACTED]"]);
+  assert.equal(error.help, "unseal [REDACTED]");
+  assert.equal(error.path, "v");
+  assert.equal(error.resolver, "vault");
+  assert.ok(!Object.hasOwn(error, "key"), "no own field the class did not declare");
+  assert.ok(error.cause instanceof Error && error.cause.name === "Error");
+  assertNotShown(error, [TOK]);
+});
+
+Deno.test("with a sensitive input, every holoconf error class keeps its class and code and shows no secret", async () => {
+  const k = TOK;
+  const classes: [string, () => HoloconfError][] = [
+    ["HoloconfError", () => new HoloconfError(`h ${k}`, { code: "CUSTOM", path: k, help: k })],
+    ["ResolverError", () => new ResolverError(`r ${k}`, { resolver: k, source: k })],
+    ["NotFoundError", () => new NotFoundError(`n ${k}`, { resource: k, detail: k })],
+    ["ParseError", () => new ParseError(`p ${k}`, { path: k, line: 1, column: 2 })],
+    ["PathNotFoundError", () => new PathNotFoundError(`x ${k}`, { path: k })],
+    ["CircularReferenceError", () => new CircularReferenceError([k, "a", k])],
+    ["TypeCoercionError", () => new TypeCoercionError({ path: k, expected: k, got: k })],
+    ["ValidationError", () => new ValidationError([{ path: `/${k}`, message: k }])],
+    [
+      "ResolveAllError",
+      () => new ResolveAllError([{ path: k, error: new ResolverError(k, { path: k }) }]),
+    ],
+  ];
+  for (const [name, make] of classes) {
+    const original = make();
+    const { error } = await sensitiveFailure(() => {
+      throw make();
+    });
+    assert.equal(error.constructor, original.constructor, name);
+    assert.equal(error.name, name);
+    assert.equal(error.code, original.code, name);
+    assertNotShown(error, [TOK], name);
+  }
+});
+
+Deno.test("with a sensitive input, a NotFoundError stays one: default= applies and the key stays hidden", async () => {
+  const missing = (k: string) => {
+    throw new NotFoundError(`no row for ${k.toUpperCase()}`);
+  };
+  const { error } = await sensitiveFailure(missing);
+  assert.ok(error instanceof NotFoundError);
+  assert.equal(error.code, "NOT_FOUND");
+  assert.equal(error.headline, "Resource not found: [REDACTED]");
+  assert.equal(error.resource, "[REDACTED]");
+  assert.deepEqual(error.detail, ["no row for [REDACTED]"]);
+  assertNotShown(error, [TOK]);
+  Deno.env.set(TOK_VAR, TOK);
+  try {
+    const config = Config.loads(
+      `v: \${vault:\${env:${TOK_VAR},sensitive=true},default=fallback}\n`,
+      { resolvers: { vault: missing } },
+    );
+    assert.equal(await config.get("v"), "fallback");
+  } finally {
+    Deno.env.delete(TOK_VAR);
+  }
+});
+
+Deno.test("a resolver throwing a value that cannot be read or printed gives a ResolverError, with or without a sensitive input", async () => {
+  const unreadable: [string, () => unknown][] = [
+    ["Object.create(null)", () => Object.create(null)],
+    ["a revoked Proxy", () => {
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      return proxy;
+    }],
+    ["throwing getters", () => ({
+      get message(): string {
+        throw new Error("message getter");
+      },
+      get name(): string {
+        throw new Error("name getter");
+      },
+      get toString(): () => string {
+        throw new Error("toString getter");
+      },
+    })],
+  ];
+  for (const [what, make] of unreadable) {
+    for (const sensitive of [false, true]) {
+      Deno.env.set(TOK_VAR, TOK);
+      try {
+        const arg = sensitive ? `\${env:${TOK_VAR},sensitive=true}` : "key";
+        const config = Config.loads(`v: \${bad:${arg}}\n`, {
+          resolvers: {
+            bad: () => {
+              throw make();
+            },
+          },
+        });
+        const e = await caught(config.get("v"));
+        assert.ok(e instanceof ResolverError, `${what}, sensitive=${sensitive}`);
+        assert.equal(e.code, "RESOLVER_FAILED");
+        assert.match(e.headline, /^Resolver 'bad' error: /);
+        // Printing it works (a revoked proxy kept as `cause` would make inspect throw).
+        assertNotShown(e, [TOK], what);
+        await assert.rejects(config.resolveAll(), ResolveAllError);
+      } finally {
+        Deno.env.delete(TOK_VAR);
+      }
+    }
+  }
 });

@@ -621,3 +621,29 @@ Deno.test("get --default with a value that looks like an option behaves the same
   const explicit = await run(["get", t.path("app.yaml"), "nope", "--default=-1"]);
   assert.deepEqual([explicit.code, explicit.stdout], [0, "-1\n"]);
 });
+
+Deno.test("a reference path computed from a sensitive value is [REDACTED] on get -r's stderr and in validate -r -f json", async () => {
+  const secret = "S3cr3tCliSegment";
+  await using t = await tempFiles({
+    "app.yaml": "name: n\nitems: [1]\nv: ${ref:${env:HOLOCONF_CLI_TEST_REF_PATH,sensitive=true}}\n",
+    "s.yaml": SCHEMA,
+  });
+  try {
+    for (const target of [`items[${secret}]`, `.${secret}`, `items[0].${secret}`]) {
+      Deno.env.set("HOLOCONF_CLI_TEST_REF_PATH", target);
+      const get = await run(["get", t.path("app.yaml"), "v", "-r"]);
+      assert.equal(get.code, 1, target);
+      assert.match(get.stderr, /\[REDACTED\]/, target);
+      const args = ["validate", t.path("app.yaml"), "-s", t.path("s.yaml"), "-r", "-f", "json"];
+      const validate = await run(args);
+      assert.equal(validate.code, 1, target);
+      assert.equal(JSON.parse(validate.stdout).valid, false, target);
+      for (const r of [get, validate]) {
+        const all = (r.stdout + r.stderr).toLowerCase();
+        assert.ok(!all.includes(secret.toLowerCase()), `${target}: ${r.stdout}${r.stderr}`);
+      }
+    }
+  } finally {
+    Deno.env.delete("HOLOCONF_CLI_TEST_REF_PATH");
+  }
+});

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { Config, NotFoundError, ParseError, ResolverError } from "../../mod.ts";
 import { envResolver } from "../../resolvers/env.ts";
 import { makeCall } from "./_transform_call.ts";
+import { assertNotShown } from "../_error_views.ts";
 
 const NAME = "HOLOCONF_ENV_TEST_VAR";
 const MISSING = "HOLOCONF_ENV_TEST_DEFINITELY_MISSING";
@@ -91,5 +92,36 @@ Deno.test("a variable name can come from another value", async () => {
   await withEnv("indirect", async () => {
     const config = Config.loads(`which: ${NAME}\nv: \${env:\${which}}\n`);
     assert.equal(await config.get("v"), "indirect");
+  });
+});
+
+Deno.test("a missing variable whose name is sensitive is named nowhere, resource included", () => {
+  assert.throws(
+    () => envResolver.resolve(MISSING, makeCall({ args: [MISSING], sensitiveInput: true })),
+    (e: unknown) => {
+      assert.ok(e instanceof NotFoundError);
+      assert.equal(e.resource, "[REDACTED]");
+      assert.equal(e.headline, "Environment variable not found: [REDACTED]");
+      assertNotShown(e, [MISSING]);
+      return true;
+    },
+  );
+});
+
+Deno.test("${env:${env:TOK,sensitive=true}}: no view of the error shows the name (console.log, JSON, inspect)", async () => {
+  // The variable TOK names does not exist: the secret is the name of a missing variable.
+  await withEnv(MISSING, async () => {
+    const config = Config.loads(`v: \${env:\${env:${NAME},sensitive=true}}\n`);
+    await assert.rejects(config.get("v"), (e: unknown) => {
+      assert.ok(e instanceof NotFoundError);
+      assert.equal(e.code, "NOT_FOUND");
+      assert.equal(e.resource, "[REDACTED]");
+      assertNotShown(e, [MISSING]);
+      return true;
+    });
+    assert.equal(
+      await Config.loads(`v: \${env:\${env:${NAME},sensitive=true},default=d}\n`).get("v"),
+      "d",
+    );
   });
 });
