@@ -22,6 +22,7 @@ import { getEnv } from "../src/runtime.ts";
  */
 export const envResolver: ResolverObject = {
   synchronous: true,
+  params: { positional: 1, keywords: [] },
   resolve(name: string, call: ResolverCall): string {
     if (call.args.length === 0 || name.trim() === "") {
       throw new ParseError("env resolver requires a variable name");

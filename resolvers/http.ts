@@ -27,7 +27,7 @@ import {
   HttpTransportSetupError,
   openHttpTransport,
 } from "../src/runtime_http.ts";
-import { boolKwarg, causeFor, errorName, shown } from "./_args.ts";
+import { boolKwarg, causeFor, enumKwarg, errorName, shown } from "./_args.ts";
 
 /** Seconds a request may take (connection, redirects and body) unless `timeout=` says otherwise. */
 const DEFAULT_TIMEOUT_SECONDS = 30;
@@ -192,6 +192,20 @@ export function isUrlAllowed(url: string | URL, allowlist: readonly string[]): b
   return allowlist.length === 0 || allowlist.some((p) => urlMatchesPattern(url, p));
 }
 
+/** The keyword arguments the http resolvers read (anything else is refused before a call). */
+const HTTP_KEYWORDS = [
+  "timeout",
+  "header",
+  "parse",
+  "proxy",
+  "ca_bundle",
+  "extra_ca_bundle",
+  "client_cert",
+  "client_key",
+  "key_password",
+  "insecure",
+];
+
 /**
  * Creates the resolver for one scheme: `${https:host/path}` fetches `https://host/path`
  * (a leading `http://`, `https://` or `//` in the argument is replaced by this scheme).
@@ -199,7 +213,9 @@ export function isUrlAllowed(url: string | URL, allowlist: readonly string[]): b
  * Keyword arguments: `timeout` (seconds, default 30), `header=Name:Value` (repeatable),
  * `parse` (`text` default, `binary` for bytes), `proxy`, `ca_bundle`, `extra_ca_bundle`,
  * `client_cert`, `client_key`, `key_password`, `insecure=true`. TLS values are a file path when
- * a file exists there (relative to the defining file's directory), else PEM text.
+ * a file exists there (relative to the defining file's directory), else PEM text. Another
+ * keyword, a second positional argument (`,` in a URL must be quoted), `parse` other than
+ * `text`/`binary` or `insecure` other than `true`/`false` is a ParseError.
  *
  * @param scheme The scheme this resolver fetches with.
  * @returns A resolver object.
@@ -231,6 +247,7 @@ export function isUrlAllowed(url: string | URL, allowlist: readonly string[]): b
  */
 export function createHttpResolver(scheme: "http" | "https"): ResolverObject {
   return {
+    params: { keywords: HTTP_KEYWORDS },
     resolve: (key: string, call: ResolverCall): Promise<string | Uint8Array> =>
       resolveHttp(scheme, key, call),
   };
@@ -310,7 +327,7 @@ async function resolveHttp(
   // 5. Fetch.
   const timeoutSeconds = parseTimeout(call);
   const headers = parseHeaders(call);
-  const binary = call.kwargs.parse?.trim().toLowerCase() === "binary";
+  const binary = enumKwarg(call, "parse", ["text", "binary"], "text") === "binary";
   const options = transportOptions(call);
 
   let transport: HttpTransport;

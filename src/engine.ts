@@ -44,6 +44,7 @@ import {
   type TimeoutKind,
 } from "./scheduler.ts";
 import { bytesToText } from "./_bytes.ts";
+import { checkArguments, REFERENCE_PARAMS } from "./_arguments.ts";
 import { allOf, attempt, type MP, then } from "./_maybe_promise.ts";
 import {
   cloneValue,
@@ -712,6 +713,7 @@ export class Engine {
     source: SourceLocation | undefined,
     ctx: Ctx,
   ): MP<Resolved> {
+    checkArguments(call, REFERENCE_PARAMS, { path, source, quotingHint: false });
     const { sensitive, deflt } = this.#kwargs(call);
     const first = call.args[0];
     if (!first) {
@@ -814,6 +816,7 @@ export class Engine {
         help: `Register the '${name}' resolver or check for typos`,
       });
     }
+    if (reg.params) checkArguments(call, reg.params, { path, source, quotingHint: true });
     const { sensitive, deflt, rest } = this.#kwargs(call);
     // Every argument, keyword value and the sensitive flag, in one batch (order matters below).
     const thunks: (() => MP<unknown>)[] = [
