@@ -687,11 +687,22 @@ export class Engine {
     ctx: Ctx,
   ): MP<{ given: boolean; on: boolean; inherited: boolean }> {
     if (!v) return { given: false, on: false, inherited: false };
-    return then(this.#evaluateParts(v, path, source, ctx), (r) => ({
-      given: true,
-      on: stringify(r.value).trim().toLowerCase() === "true",
-      inherited: r.sensitive,
-    }));
+    return then(this.#evaluateParts(v, path, source, ctx), (r) => {
+      // `true`/`false` in any case; blank counts as absent; anything else (`yes`) is an error,
+      // never a silent "not sensitive". The value is not shown: it may come from a secret.
+      const text = stringify(r.value).trim();
+      if (text === "") return { given: false, on: false, inherited: r.sensitive };
+      const flag = coerceString(text, "boolean");
+      if (!flag.ok) {
+        throw new ParseError("Invalid value for keyword 'sensitive'", {
+          code: "INVALID_KEYWORD_VALUE",
+          path,
+          ...(source ? { source: formatSource(source) } : {}),
+          help: "sensitive= takes true or false, e.g. sensitive=true",
+        });
+      }
+      return { given: true, on: flag.value === true, inherited: r.sensitive };
+    });
   }
 
   #evaluateDefault(

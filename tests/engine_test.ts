@@ -505,7 +505,7 @@ Deno.test("sensitive=true marks a value, case-insensitively, and marks a default
       [
         "a: ${env:HOLOCONF_ENGINE_SENS,sensitive=true}",
         "b: ${env:HOLOCONF_ENGINE_SENS,sensitive=TRUE}",
-        "c: ${env:HOLOCONF_ENGINE_SENS,sensitive=yes}",
+        "c: ${env:HOLOCONF_ENGINE_SENS,sensitive=false}",
         "d: ${env:HOLOCONF_ENGINE_SENS_NO,default=dflt,sensitive=true}",
         "e: ${env:HOLOCONF_ENGINE_SENS}",
         "lit: literal",
@@ -563,6 +563,42 @@ Deno.test("a resolver registered with sensitive: true marks all its values", asy
   const out = await redacted(config);
   assert.equal(out.a, "[REDACTED]");
   assert.equal(out.b, "v-x", "an explicit sensitive=false overrides the resolver's own hint");
+});
+
+Deno.test("sensitive= other than true or false is an error that never shows the value", async () => {
+  Deno.env.set("HOLOCONF_ENGINE_SENS_FLAG", "hunter2");
+  try {
+    const config = Config.loads(
+      [
+        "a: ${env:HOLOCONF_ENGINE_SENS_FLAG,sensitive=yes}",
+        "b: ${env:HOLOCONF_ENGINE_SENS_FLAG,sensitive=${env:HOLOCONF_ENGINE_SENS_FLAG}}",
+        "r: ${a,sensitive=1}",
+      ].join("\n"),
+    );
+    for (const path of ["a", "b", "r"]) {
+      await assert.rejects(config.get(path), (e: unknown) => {
+        assert.ok(e instanceof ParseError, path);
+        assert.equal(e.code, "INVALID_KEYWORD_VALUE");
+        assert.equal(e.headline, "Invalid value for keyword 'sensitive'");
+        assert.equal(e.path, path);
+        assert.match(e.source ?? "", /^<string>:\d+:\d+$/);
+        assert.match(e.message, /sensitive= takes true or false/);
+        assert.ok(!e.message.includes("hunter2"), e.message);
+        return true;
+      });
+    }
+    // A blank flag counts as absent: it does not un-mark a sensitive resolver's value.
+    Deno.env.set("HOLOCONF_ENGINE_SENS_EMPTY", "");
+    const blank = Config.loads(
+      "a: ${sec:x,sensitive=}\nb: ${sec:x,sensitive=${env:HOLOCONF_ENGINE_SENS_EMPTY}}\n",
+    );
+    blank.registerResolver("sec", (k: string) => `v-${k}`, { sensitive: true });
+    assert.equal(await blank.get("a"), "v-x");
+    assert.deepEqual(await redacted(blank), { a: "[REDACTED]", b: "[REDACTED]" });
+  } finally {
+    Deno.env.delete("HOLOCONF_ENGINE_SENS_FLAG");
+    Deno.env.delete("HOLOCONF_ENGINE_SENS_EMPTY");
+  }
 });
 
 // ------------------------------------------------------------------ argument checks
