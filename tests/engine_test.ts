@@ -736,6 +736,22 @@ Deno.test("argument errors never repeat the text of a call marked sensitive", as
   );
 });
 
+Deno.test("an empty key in a reference path is an error; relative references still work", async () => {
+  const config = Config.loads(
+    "a:\n  b: 1\n  c: ${..top}\n  d: ${.b}\ntop: t\nbad: ${a..b}\nbad2: ${ref:.top}\n",
+  );
+  assert.equal(await config.get("a.c"), "t");
+  assert.equal(await config.get("a.d"), 1);
+  for (const path of ["bad", "bad2"]) {
+    await assert.rejects(config.get(path), (e: unknown) => {
+      assert.ok(e instanceof ParseError, path);
+      assert.equal(e.headline, "Empty key in path");
+      return true;
+    });
+  }
+  await assert.rejects(config.get("a..b"), /Empty key in path/);
+});
+
 // ------------------------------------------------------------------ typing and stringification
 
 Deno.test("a whole interpolation keeps the resolved type", async () => {
