@@ -4,6 +4,20 @@ import assert from "node:assert/strict";
 import { Config, ParseError } from "../../mod.ts";
 import { BUILTIN_RESOLVERS } from "../../resolvers/builtins.ts";
 
+/** The documented keywords of `http` and `https` (README "Resolvers"). */
+const HTTP_KEYWORDS = [
+  "timeout",
+  "header",
+  "parse",
+  "proxy",
+  "ca_bundle",
+  "extra_ca_bundle",
+  "client_cert",
+  "client_key",
+  "key_password",
+  "insecure",
+];
+
 /** The keyword arguments each built-in documents (README "Resolvers"). */
 const KEYWORDS: Record<string, string[]> = {
   env: [],
@@ -14,30 +28,8 @@ const KEYWORDS: Record<string, string[]> = {
   csv: ["header", "delim", "trim"],
   base64: [],
   extract: ["path", "password"],
-  http: [
-    "timeout",
-    "header",
-    "parse",
-    "proxy",
-    "ca_bundle",
-    "extra_ca_bundle",
-    "client_cert",
-    "client_key",
-    "key_password",
-    "insecure",
-  ],
-  https: [
-    "timeout",
-    "header",
-    "parse",
-    "proxy",
-    "ca_bundle",
-    "extra_ca_bundle",
-    "client_cert",
-    "client_key",
-    "key_password",
-    "insecure",
-  ],
+  http: HTTP_KEYWORDS,
+  https: HTTP_KEYWORDS,
   ssm: ["region", "profile", "endpoint"],
   s3: ["parse", "region", "profile", "endpoint"],
   cfn: ["region", "profile", "endpoint"],
