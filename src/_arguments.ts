@@ -47,7 +47,7 @@ export function checkArguments(
   params: Readonly<Required<ResolverParams>>,
   site: CallSite,
 ): void {
-  const accepted = [...params.keywords, ...FRAMEWORK_KEYWORDS];
+  const accepted = [...new Set([...params.keywords, ...FRAMEWORK_KEYWORDS])];
   const unknown = call.kwargs.filter((k) => !accepted.includes(k.name));
   const tooMany = call.args.length > params.positional;
   if (!tooMany && unknown.length === 0) return;

@@ -709,6 +709,9 @@ Deno.test("a resolver without params accepts any arguments; params via registrat
     params: { positional: 2, keywords: ["y"] },
   });
   assert.equal(await config.get("any"), 4);
+  const dup = Config.loads("v: ${dup:a,b}\n");
+  dup.registerResolver("dup", () => 1, { params: { keywords: ["default", "x"] } });
+  assert.deepEqual((await failure(dup, "v")).detail, ["Accepted keywords: default, x, sensitive"]);
   const e = await failure(config, "fn");
   assert.equal(e.code, "TOO_MANY_ARGUMENTS");
   assert.match(e.headline, /3 positional, takes at most 2/);
