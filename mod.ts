@@ -64,6 +64,7 @@ export {
   type ResolverContext,
   type ResolverFn,
   type ResolverObject,
+  type ResolverParams,
 } from "./src/resolver.ts";
 export { registerResolver, unregisterResolver } from "./src/registry.ts";
 export { configure, type SchedulerSettings } from "./src/scheduler.ts";

@@ -35,9 +35,12 @@ function base64Problem(text: string): string {
  * low bits before the padding (`QQ==`, not `QR==`), is accepted. The result
  * is a string when the decoded bytes are valid UTF-8, else a `Uint8Array`.
  *
+ * Padded text written literally must be quoted, `${base64:'SGVsbG8='}`: unquoted, `SGVsbG8=`
+ * reads as the keyword argument `SGVsbG8`, which the engine refuses (`UNKNOWN_KEYWORD`, with
+ * the quoting hint) before the resolver runs.
+ *
  * @throws {ParseError} "Invalid base64: <reason>" (with an input preview unless the input
- * came from a sensitive value); "base64 resolver requires the text to decode" when the only
- * argument was read as a keyword argument (`${base64:SGVsbG8=}`: quote padded text).
+ * came from a sensitive value).
  *
  * @example Decode text
  * ```ts
@@ -61,15 +64,8 @@ function base64Problem(text: string): string {
  */
 export const base64Resolver: ResolverObject = {
   synchronous: true,
+  params: { positional: 1, keywords: [] },
   resolve(key: string, call: ResolverCall): string | Uint8Array {
-    if (call.args.length === 0 && call.kwargsAll.length > 0) {
-      // `${base64:SGVsbG8=}` parses as the keyword argument `SGVsbG8` (upstream's grammar) and
-      // would silently decode nothing. The name is not echoed: it is the data.
-      throw new ParseError("base64 resolver requires the text to decode", {
-        detail: ["The argument was read as a keyword argument (name=value)"],
-        help: "Base64 text ending in '=' reads as name=value: quote it, ${base64:'SGVsbG8='}",
-      });
-    }
     const text = key.trim();
     const bytes = decodeBase64(text);
     if (bytes === undefined) {

@@ -77,6 +77,7 @@ function csvProblem(error: { code?: unknown; message?: unknown }, call: Resolver
  * ```
  */
 export const csvResolver: ResolverObject = {
+  params: { keywords: ["header", "delim", "trim"] },
   resolve(key: string, call: ResolverCall): unknown[] | Promise<unknown[]> {
     const header = boolKwarg(call, "header", true);
     const trim = boolKwarg(call, "trim", false);

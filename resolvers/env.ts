@@ -23,6 +23,7 @@ import { shown } from "./_args.ts";
  */
 export const envResolver: ResolverObject = {
   synchronous: true,
+  params: { positional: 1, keywords: [] },
   resolve(name: string, call: ResolverCall): string {
     if (call.args.length === 0 || name.trim() === "") {
       throw new ParseError("env resolver requires a variable name");

@@ -408,6 +408,7 @@ function extract(
  * ```
  */
 export const extractResolver: ResolverObject = {
+  params: { keywords: ["path", "password"] },
   resolve(_key: string, call: ResolverCall): Uint8Array | Promise<Uint8Array> {
     const arg = call.args[0];
     if (arg === undefined) {

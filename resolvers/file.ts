@@ -17,7 +17,7 @@ import {
   RuntimeFileError,
   statSync,
 } from "../src/runtime.ts";
-import { shown } from "./_args.ts";
+import { enumKwarg, shown } from "./_args.ts";
 
 const LOCAL_HOST_REGEXP = /^(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|\[::1\])$/i;
 
@@ -25,6 +25,9 @@ const NOT_FOUND_HELP = "Check that the file exists relative to the config file";
 
 /** Largest file the resolver reads (64 MiB). */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+/** Values of `encoding=`. */
+const ENCODINGS = ["utf-8", "ascii", "base64", "binary"] as const;
 
 const NO_ROOTS_MESSAGE = "File resolver requires allowed directories to be configured. " +
   "Use Config.load() which auto-configures the parent directory, or specify fileRoots " +
@@ -165,6 +168,9 @@ function readFile(key: string, call: ResolverCall): string | Uint8Array {
       help: "Write ${file:relative/or/absolute/path}",
     });
   }
+  // Bad keyword values fail before the file is looked at (a missing file must not hide them).
+  const encoding = enumKwarg(call, "encoding", ENCODINGS, "utf-8");
+  const parse = enumKwarg(call, "parse", ["text", "none"], "text");
   const target = absoluteTarget(pathFromArgument(key, call), call);
   if (call.context.fileRoots.length === 0) {
     throw new ResolverError(NO_ROOTS_MESSAGE, {
@@ -199,8 +205,6 @@ function readFile(key: string, call: ResolverCall): string | Uint8Array {
     throw readFailure(key, call, e);
   }
   if (bytes.length > MAX_FILE_BYTES) throw tooLarge(key, call, bytes.length);
-  const encoding = (call.kwargs["encoding"] ?? "utf-8").trim().toLowerCase();
-  const parse = (call.kwargs["parse"] ?? "text").trim().toLowerCase();
   if (parse === "none" || encoding === "binary") return bytes;
   if (encoding === "base64") return encodeBase64(bytes);
   const text = decodeText(bytes, key, call);
@@ -221,10 +225,11 @@ function readFile(key: string, call: ResolverCall): string | Uint8Array {
  * it must be a regular file ("Not a regular file: <path>" for a directory, FIFO, socket or
  * device, which are never opened) of at most 64 MiB → read.
  *
- * Keyword arguments: `encoding` = `utf-8` (default, also any unknown value), `ascii` (UTF-8
- * with every non-ASCII character dropped), `base64` (the bytes base64-encoded), `binary`
- * (bytes); `parse=none` is the same as `encoding=binary`, any other `parse` means text. Text
- * that is not valid UTF-8 is a `ParseError`.
+ * Keyword arguments: `encoding` = `utf-8` (default), `ascii` (UTF-8 with every non-ASCII
+ * character dropped), `base64` (the bytes base64-encoded), `binary` (bytes); `parse` = `text`
+ * (default) or `none` (the same as `encoding=binary`). Any other value of either is a
+ * `ParseError` (`INVALID_KEYWORD_VALUE`; upstream reads it as the default). Text that is not
+ * valid UTF-8 is a `ParseError`.
  *
  * `identity()` gives the absolute path, so calls reaching the same file from different
  * directories share one read and calls with the same relative text in different
@@ -269,6 +274,7 @@ function readFile(key: string, call: ResolverCall): string | Uint8Array {
  */
 export const fileResolver: ResolverObject = {
   synchronous: true,
+  params: { keywords: ["encoding", "parse"] },
   resolve(key: string, call: ResolverCall): string | Uint8Array {
     return readFile(key, call);
   },

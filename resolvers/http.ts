@@ -30,7 +30,7 @@ import {
   HttpTransportSetupError,
   openHttpTransport,
 } from "../src/runtime_http.ts";
-import { boolKwarg, causeFor, errorName, redactedCause, shown } from "./_args.ts";
+import { boolKwarg, causeFor, enumKwarg, errorName, redactedCause, shown } from "./_args.ts";
 import { fileResolver } from "./file.ts";
 
 /** Seconds a request may take (connection, redirects and body) unless `timeout=` says otherwise. */
@@ -194,6 +194,20 @@ export function isUrlAllowed(url: string | URL, allowlist: readonly string[]): b
   return allowlist.length === 0 || allowlist.some((p) => urlMatchesPattern(url, p));
 }
 
+/** The keyword arguments the http resolvers read (anything else is refused before a call). */
+const HTTP_KEYWORDS = [
+  "timeout",
+  "header",
+  "parse",
+  "proxy",
+  "ca_bundle",
+  "extra_ca_bundle",
+  "client_cert",
+  "client_key",
+  "key_password",
+  "insecure",
+];
+
 /**
  * Creates the resolver for one scheme: `${https:host/path}` fetches `https://host/path`
  * (a leading `http://`, `https://` or `//` in the argument is replaced by this scheme).
@@ -205,7 +219,9 @@ export function isUrlAllowed(url: string | URL, allowlist: readonly string[]): b
  * read inside the file roots only, as `${file:}` reads them. A `proxy=` must match the allowlist
  * (its `scheme://host:port/`). The Config's http options are trusted: neither check applies.
  * Redirects are followed hop by hop (allowlist checked before each hop, https → http refused);
- * a hop to another origin drops every `header=`.
+ * a hop to another origin drops every `header=`. Another keyword, a second positional argument
+ * (`,` in a URL must be quoted), `parse` other than `text`/`binary` or `insecure` other than
+ * `true`/`false` is a ParseError.
  *
  * @param scheme The scheme this resolver fetches with.
  * @returns A resolver object.
@@ -238,6 +254,7 @@ export function isUrlAllowed(url: string | URL, allowlist: readonly string[]): b
  */
 export function createHttpResolver(scheme: "http" | "https"): ResolverObject {
   return {
+    params: { keywords: HTTP_KEYWORDS },
     resolve: (key: string, call: ResolverCall): Promise<string | Uint8Array> =>
       resolveHttp(scheme, key, call),
   };
@@ -317,7 +334,7 @@ async function resolveHttp(
   // 5. Fetch.
   const timeoutSeconds = parseTimeout(call);
   let headers = parseHeaders(call);
-  const binary = call.kwargs.parse?.trim().toLowerCase() === "binary";
+  const binary = enumKwarg(call, "parse", ["text", "binary"], "text") === "binary";
   const options = await transportOptions(call);
 
   let transport: HttpTransport;

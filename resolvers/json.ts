@@ -107,6 +107,7 @@ export function parseJsonValue(text: string, call: Pick<ResolverCall, "sensitive
  */
 export const jsonResolver: ResolverObject = {
   synchronous: true,
+  params: { positional: 1, keywords: [] },
   resolve(key: string, call: ResolverCall): unknown {
     return parseJsonValue(key, call);
   },

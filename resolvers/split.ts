@@ -6,9 +6,7 @@
 
 import { ParseError } from "../src/errors.ts";
 import type { ResolverCall, ResolverObject } from "../src/resolver.ts";
-import { boolKwarg } from "./_args.ts";
-
-const LIMIT_REGEXP = /^\d+$/;
+import { boolKwarg, intKwarg } from "./_args.ts";
 
 /** Splits at most `limit` times (all when undefined): `limit + 1` parts at most. */
 function splitLimited(text: string, delim: string, limit: number | undefined): string[] {
@@ -32,8 +30,11 @@ function splitLimited(text: string, delim: string, limit: number | undefined): s
  * - `delim`: the separator (default `,`; may be several characters; empty is a ParseError);
  * - `trim`: trim each part (default `true`; only `true` in any case means true);
  * - `skip_empty`: drop empty parts, after trimming (default `false`);
- * - `limit`: split at most N times, so at most N + 1 parts, the rest unsplit in the last part
- *   (a value that is not a non-negative integer is ignored).
+ * - `limit`: split at most N times, so at most N + 1 parts, the rest unsplit in the last part.
+ *
+ * Booleans are `true` or `false` (any case) and `limit` a non-negative integer; another value
+ * is a ParseError (`INVALID_KEYWORD_VALUE`), as are more than one positional argument and an
+ * unknown keyword (`${split:a,b}` is two arguments: quote text holding commas, `${split:'a,b'}`).
  *
  * `""` gives `[""]` unless `skip_empty=true`.
  *
@@ -59,6 +60,7 @@ function splitLimited(text: string, delim: string, limit: number | undefined): s
  */
 export const splitResolver: ResolverObject = {
   synchronous: true,
+  params: { keywords: ["delim", "trim", "skip_empty", "limit"] },
   resolve(key: string, call: ResolverCall): string[] {
     const delim = call.kwargs["delim"] ?? ",";
     if (delim === "") {
@@ -68,15 +70,7 @@ export const splitResolver: ResolverObject = {
     }
     const trim = boolKwarg(call, "trim", true);
     const skipEmpty = boolKwarg(call, "skip_empty", false);
-    const rawLimit = call.kwargs["limit"]?.trim();
-    const limit = rawLimit !== undefined && LIMIT_REGEXP.test(rawLimit)
-      ? Number(rawLimit)
-      : undefined;
-    let parts = splitLimited(
-      key,
-      delim,
-      limit !== undefined && Number.isSafeInteger(limit) ? limit : undefined,
-    );
+    let parts = splitLimited(key, delim, intKwarg(call, "limit"));
     if (trim) parts = parts.map((p) => p.trim());
     if (skipEmpty) parts = parts.filter((p) => p !== "");
     return parts;

@@ -42,6 +42,7 @@ import { previewDetail } from "./_args.ts";
  */
 export const yamlResolver: ResolverObject = {
   synchronous: true,
+  params: { positional: 1, keywords: [] },
   resolve(key: string, call: ResolverCall): unknown {
     const sensitive = call.sensitiveInput;
     try {

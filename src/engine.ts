@@ -44,6 +44,7 @@ import {
   type TimeoutKind,
 } from "./scheduler.ts";
 import { bytesToText } from "./_bytes.ts";
+import { checkArguments, REFERENCE_PARAMS } from "./_arguments.ts";
 import { allOf, attempt, type MP, then } from "./_maybe_promise.ts";
 import {
   cloneValue,
@@ -686,11 +687,22 @@ export class Engine {
     ctx: Ctx,
   ): MP<{ given: boolean; on: boolean; inherited: boolean }> {
     if (!v) return { given: false, on: false, inherited: false };
-    return then(this.#evaluateParts(v, path, source, ctx), (r) => ({
-      given: true,
-      on: stringify(r.value).trim().toLowerCase() === "true",
-      inherited: r.sensitive,
-    }));
+    return then(this.#evaluateParts(v, path, source, ctx), (r) => {
+      // `true`/`false` in any case; blank counts as absent; anything else (`yes`) is an error,
+      // never a silent "not sensitive". The value is not shown: it may come from a secret.
+      const text = stringify(r.value).trim();
+      if (text === "") return { given: false, on: false, inherited: r.sensitive };
+      const flag = coerceString(text, "boolean");
+      if (!flag.ok) {
+        throw new ParseError("Invalid value for keyword 'sensitive'", {
+          code: "INVALID_KEYWORD_VALUE",
+          path,
+          ...(source ? { source: formatSource(source) } : {}),
+          help: "sensitive= takes true or false, e.g. sensitive=true",
+        });
+      }
+      return { given: true, on: flag.value === true, inherited: r.sensitive };
+    });
   }
 
   #evaluateDefault(
@@ -712,6 +724,7 @@ export class Engine {
     source: SourceLocation | undefined,
     ctx: Ctx,
   ): MP<Resolved> {
+    checkArguments(call, REFERENCE_PARAMS, { path, source, quotingHint: false });
     const { sensitive, deflt } = this.#kwargs(call);
     const first = call.args[0];
     if (!first) {
@@ -828,6 +841,7 @@ export class Engine {
         help: `Register the '${name}' resolver or check for typos`,
       });
     }
+    if (reg.params) checkArguments(call, reg.params, { path, source, quotingHint: true });
     const { sensitive, deflt, rest } = this.#kwargs(call);
     // Every argument, keyword value and the sensitive flag, in one batch (order matters below).
     const thunks: (() => MP<unknown>)[] = [

@@ -12,14 +12,17 @@ export type PathSegment = string | number;
 const DIGITS_REGEXP = /^[0-9]+$/;
 
 /**
- * Splits an access path into keys and indexes. Empty segments are ignored (`a..b` is
- * `a.b`, a leading `.` is dropped, `""` is the root `[]`). Indexes are non-negative integers.
+ * Splits an access path into keys and indexes (`""` is the root `[]`). Indexes are
+ * non-negative integers. Every `.` separates two steps: an empty key (`a..b`, `.a`, `a.`,
+ * `a.[0]`) is an error, not a path with the empty key dropped (upstream reads `a..b` as `a.b`).
+ * Relative references (`${.x}`, `${..x}`) are interpolation syntax, not access paths.
  *
  * @param path The access path, e.g. `servers[0].host`.
  * @returns The segments: strings for keys, numbers for indexes.
  * @throws {ParseError} "Invalid array index in path: <x>" for a bracket that does not hold a
  *   non-negative integer, "Unexpected ']' in path" for a stray `]`, "Unclosed '[' in path" for a
- *   `[` without `]`. `column` is the 1-based column of the problem.
+ *   `[` without `]`, "Empty key in path" for a `.` not between two steps. `column` is the
+ *   1-based column of the problem.
  *
  * @example Parse keys and indexes
  * ```ts
@@ -34,16 +37,29 @@ export function parsePath(path: string): PathSegment[] {
   const segments: PathSegment[] = [];
   let key = "";
   let i = 0;
+  // A `.` needs a step before it (a key or an index) and a key after it.
+  let afterDot = false;
   const pushKey = () => {
     if (key !== "") segments.push(key);
     key = "";
   };
+  const emptyKey = (column: number) =>
+    new ParseError("Empty key in path", {
+      column,
+      path,
+      help: "Separate keys with one '.', e.g. a.b or a[0].b; a path neither starts nor ends " +
+        "with '.' (relative references are written ${.x} inside a value)",
+    });
   while (i < path.length) {
     const c = path[i];
     if (c === ".") {
+      if (key === "" && (afterDot || segments.length === 0)) throw emptyKey(i + 1);
       pushKey();
+      afterDot = true;
       i++;
     } else if (c === "[") {
+      if (key === "" && afterDot) throw emptyKey(i + 1);
+      afterDot = false;
       pushKey();
       const close = path.indexOf("]", i + 1);
       if (close < 0) {
@@ -68,9 +84,11 @@ export function parsePath(path: string): PathSegment[] {
       throw new ParseError("Unexpected ']' in path", { column: i + 1, path });
     } else {
       key += c;
+      afterDot = false;
       i++;
     }
   }
+  if (afterDot) throw emptyKey(path.length);
   pushKey();
   return segments;
 }

@@ -6,7 +6,7 @@
  */
 
 import { ResolverError } from "./errors.ts";
-import type { RegisterOptions, Resolver } from "./resolver.ts";
+import type { RegisterOptions, Resolver, ResolverParams } from "./resolver.ts";
 
 /** A resolver with its registration options. */
 export interface RegisteredResolver {
@@ -18,6 +18,8 @@ export interface RegisteredResolver {
   timeout: number | undefined;
   /** Every value it returns is sensitive. */
   sensitive: boolean;
+  /** The arguments it accepts, defaults applied; undefined: any. */
+  params: Readonly<Required<ResolverParams>> | undefined;
 }
 
 const NAME_REGEXP = /^[\p{L}\p{N}_-]+$/u;
@@ -31,11 +33,14 @@ export class ResolverRegistry {
    *
    * @param name Resolver name (letters, digits, `_`, `-`).
    * @param resolver Function or object form.
-   * @param options `force` replaces an existing one; `timeout`, `sensitive`.
-   * @throws {ResolverError} For a taken name without `force`, `ref`, or a bad name.
+   * @param options `force` replaces an existing one; `timeout`, `sensitive`, `params`.
+   * @throws {ResolverError} For a taken name without `force`, `ref`, a bad name, or keyword
+   *   names in `params` that are not identifiers.
+   * @throws {RangeError} For a `params.positional` that is not an integer >= 0 or `Infinity`.
    */
   register(name: string, resolver: Resolver, options: RegisterOptions = {}): void {
     validate(name, resolver, options);
+    const params = declaredParams(name, resolver, options);
     if (this.#map.has(name) && !options.force) {
       throw new ResolverError(`Resolver '${name}' is already registered`, {
         code: "RESOLVER_ALREADY_REGISTERED",
@@ -48,6 +53,7 @@ export class ResolverRegistry {
       resolver,
       timeout: options.timeout,
       sensitive: options.sensitive ?? false,
+      params,
     });
   }
 
@@ -93,6 +99,37 @@ function validate(name: string, resolver: Resolver, options: RegisterOptions): v
   if (options.timeout !== undefined && !(options.timeout >= 0)) {
     throw new RangeError(`timeout must be >= 0 ms, got ${options.timeout}`);
   }
+}
+
+const KEYWORD_REGEXP = /^[\p{L}\p{N}_]+$/u;
+
+/** The `params` a resolver declares (options first, then the object's), checked and frozen. */
+function declaredParams(
+  name: string,
+  resolver: Resolver,
+  options: RegisterOptions,
+): Readonly<Required<ResolverParams>> | undefined {
+  const declared = options.params ??
+    (typeof resolver === "object" ? (resolver as { params?: ResolverParams }).params : undefined);
+  if (declared === undefined) return undefined;
+  const positional = declared.positional ?? 1;
+  if (!(Number.isInteger(positional) && positional >= 0) && positional !== Infinity) {
+    throw new RangeError(
+      `params.positional of resolver '${name}' must be an integer >= 0 or Infinity, got ${positional}`,
+    );
+  }
+  const keywords = declared.keywords ?? [];
+  if (
+    !Array.isArray(keywords) ||
+    !keywords.every((k) => typeof k === "string" && KEYWORD_REGEXP.test(k))
+  ) {
+    throw new ResolverError(`Resolver '${name}' declares invalid keyword names`, {
+      code: "RESOLVER_INVALID",
+      resolver: name,
+      help: "params.keywords lists names of letters, digits and '_', e.g. ['delim', 'limit']",
+    });
+  }
+  return Object.freeze({ positional, keywords: Object.freeze([...keywords]) });
 }
 
 const GLOBAL_KEY = Symbol.for("holoconf.registry");

@@ -69,6 +69,21 @@ export interface ResolverCall {
   context: ResolverContext;
 }
 
+/**
+ * The arguments a resolver accepts, as data. The engine checks every call against it before
+ * the resolver runs: more positional arguments than `positional`, or a keyword argument that
+ * is not in `keywords` (besides `default` and `sensitive`, which every call takes), is a
+ * `ParseError` (`TOO_MANY_ARGUMENTS`, `UNKNOWN_KEYWORD`) naming the accepted keywords, with a
+ * "did you mean" suggestion and the quoting hint (`${split:'a,b,c'}`). A resolver that declares
+ * nothing accepts anything. Values of the keywords are the resolver's to check.
+ */
+export interface ResolverParams {
+  /** Most positional arguments a call may have (`Infinity`: any number). @default {1} */
+  positional?: number;
+  /** Keyword arguments the resolver reads (`default` and `sensitive` are always accepted). @default {[]} */
+  keywords?: readonly string[];
+}
+
 /** A resolver as a function: `(key, call) => value`. `key` is `args[0]` as text. */
 export type ResolverFn = (key: string, call: ResolverCall) => unknown;
 
@@ -95,6 +110,11 @@ export interface ResolverObject {
    * (e.g. the absolute path a relative file argument points to).
    */
   identity?(key: string, call: ResolverCall): string;
+  /**
+   * The arguments this resolver accepts (see {@linkcode ResolverParams}); undeclared: any.
+   * `RegisterOptions.params` wins over it.
+   */
+  params?: ResolverParams;
 }
 
 /** A resolver: function or object form. */
@@ -108,6 +128,12 @@ export interface RegisterOptions {
   timeout?: number;
   /** Mark every value of this resolver sensitive. @default {false} */
   sensitive?: boolean;
+  /**
+   * The arguments the resolver accepts, checked before every call (see
+   * {@linkcode ResolverParams}); for function resolvers, or to override an object's `params`.
+   * @default {undefined} (any arguments)
+   */
+  params?: ResolverParams;
 }
 
 /** What every message, dump and trace shows instead of a sensitive value. */

@@ -507,7 +507,7 @@ Deno.test("sensitive=true marks a value, case-insensitively, and marks a default
       [
         "a: ${env:HOLOCONF_ENGINE_SENS,sensitive=true}",
         "b: ${env:HOLOCONF_ENGINE_SENS,sensitive=TRUE}",
-        "c: ${env:HOLOCONF_ENGINE_SENS,sensitive=yes}",
+        "c: ${env:HOLOCONF_ENGINE_SENS,sensitive=false}",
         "d: ${env:HOLOCONF_ENGINE_SENS_NO,default=dflt,sensitive=true}",
         "e: ${env:HOLOCONF_ENGINE_SENS}",
         "lit: literal",
@@ -565,6 +565,196 @@ Deno.test("a resolver registered with sensitive: true marks all its values", asy
   const out = await redacted(config);
   assert.equal(out.a, "[REDACTED]");
   assert.equal(out.b, "v-x", "an explicit sensitive=false overrides the resolver's own hint");
+});
+
+Deno.test("sensitive= other than true or false is an error that never shows the value", async () => {
+  Deno.env.set("HOLOCONF_ENGINE_SENS_FLAG", "hunter2");
+  try {
+    const config = Config.loads(
+      [
+        "a: ${env:HOLOCONF_ENGINE_SENS_FLAG,sensitive=yes}",
+        "b: ${env:HOLOCONF_ENGINE_SENS_FLAG,sensitive=${env:HOLOCONF_ENGINE_SENS_FLAG}}",
+        "r: ${a,sensitive=1}",
+      ].join("\n"),
+    );
+    for (const path of ["a", "b", "r"]) {
+      await assert.rejects(config.get(path), (e: unknown) => {
+        assert.ok(e instanceof ParseError, path);
+        assert.equal(e.code, "INVALID_KEYWORD_VALUE");
+        assert.equal(e.headline, "Invalid value for keyword 'sensitive'");
+        assert.equal(e.path, path);
+        assert.match(e.source ?? "", /^<string>:\d+:\d+$/);
+        assert.match(e.message, /sensitive= takes true or false/);
+        assert.ok(!e.message.includes("hunter2"), e.message);
+        return true;
+      });
+    }
+    // A blank flag counts as absent: it does not un-mark a sensitive resolver's value.
+    Deno.env.set("HOLOCONF_ENGINE_SENS_EMPTY", "");
+    const blank = Config.loads(
+      "a: ${sec:x,sensitive=}\nb: ${sec:x,sensitive=${env:HOLOCONF_ENGINE_SENS_EMPTY}}\n",
+    );
+    blank.registerResolver("sec", (k: string) => `v-${k}`, { sensitive: true });
+    assert.equal(await blank.get("a"), "v-x");
+    assert.deepEqual(await redacted(blank), { a: "[REDACTED]", b: "[REDACTED]" });
+  } finally {
+    Deno.env.delete("HOLOCONF_ENGINE_SENS_FLAG");
+    Deno.env.delete("HOLOCONF_ENGINE_SENS_EMPTY");
+  }
+});
+
+// ------------------------------------------------------------------ argument checks
+
+/** The error `get(path)` rejects with. */
+async function failure(config: Config, path: string): Promise<ParseError> {
+  try {
+    await config.get(path);
+  } catch (e) {
+    assert.ok(e instanceof ParseError, String(e));
+    return e;
+  }
+  throw new Error(`get(${path}) succeeded`);
+}
+
+Deno.test("extra positional arguments are an error with the quoting hint, not dropped", async () => {
+  const config = Config.loads("x: 1\ntags: ${split:a,b,c}\n");
+  const e = await failure(config, "tags");
+  assert.equal(e.code, "TOO_MANY_ARGUMENTS");
+  assert.equal(
+    e.headline,
+    "Too many arguments for resolver 'split': 3 positional, takes at most 1",
+  );
+  assert.equal(e.path, "tags");
+  assert.equal(e.resolver, "split");
+  assert.equal(e.source, "<string>:2:7");
+  assert.deepEqual(e.detail, [
+    "Accepted keywords: delim, trim, skip_empty, limit, default, sensitive",
+  ]);
+  assert.match(e.message, /A ',' or '=' inside a value must be quoted: \$\{split:'a,b,c'\}/);
+  // The quoted form is one argument.
+  assert.deepEqual(await Config.loads("tags: ${split:'a,b,c'}\n").get("tags"), ["a", "b", "c"]);
+});
+
+Deno.test("a misspelled keyword is an error naming the accepted ones and the closest", async () => {
+  Deno.env.set("HOLOCONF_ENGINE_ARGS", "present");
+  try {
+    const config = Config.loads(
+      [
+        "parts: ${split:a;b;c,delim=;,limt=1}",
+        "port: ${env:HOLOCONF_ENGINE_ARGS,defualt=8080}",
+        "missing: ${env:HOLOCONF_ENGINE_ARGS_NO,defualt=8080}",
+        "odd: ${split:x,colour=red}",
+      ].join("\n"),
+    );
+    const parts = await failure(config, "parts");
+    assert.equal(parts.code, "UNKNOWN_KEYWORD");
+    assert.equal(parts.headline, "Unknown keyword argument 'limt' for resolver 'split'");
+    assert.equal(parts.source, "<string>:1:8");
+    assert.match(
+      parts.message,
+      /Accepted keywords: delim, trim, skip_empty, limit, default, sensitive/,
+    );
+    assert.match(
+      parts.message,
+      /Help: Did you mean 'limit'\? If the text is part of a value, quote it: \$\{split:'a;b;c,limt=1'\}$/,
+    );
+    // Refused whether or not the value exists: a typo in default= never waits for a miss.
+    for (const path of ["port", "missing"]) {
+      const e = await failure(config, path);
+      assert.equal(e.code, "UNKNOWN_KEYWORD", path);
+      assert.match(e.message, /Accepted keywords: default, sensitive/);
+      assert.match(e.message, /Did you mean 'default'\?/);
+    }
+    const odd = await failure(config, "odd");
+    assert.ok(!odd.message.includes("Did you mean"), odd.message);
+  } finally {
+    Deno.env.delete("HOLOCONF_ENGINE_ARGS");
+  }
+});
+
+Deno.test("references take one path and only default= and sensitive=", async () => {
+  const config = Config.loads(
+    "a: 1\nr1: ${a,defualt=2}\nr2: ${ref:a,b}\nr3: ${ref:a,default=2,sensitive=true}\n",
+  );
+  const r1 = await failure(config, "r1");
+  assert.equal(r1.code, "UNKNOWN_KEYWORD");
+  assert.equal(r1.resolver, "ref");
+  assert.match(r1.message, /Did you mean 'default'\?/);
+  assert.ok(!r1.message.includes("must be quoted"), "no quoting hint for a path");
+  assert.equal((await failure(config, "r2")).code, "TOO_MANY_ARGUMENTS");
+  assert.equal(await config.get("r3"), 1);
+});
+
+Deno.test("arguments are checked before anything is evaluated or the resolver runs", async () => {
+  const c = counter();
+  const seen: string[] = [];
+  const config = Config.loads("v: ${strict:${count:nested},extra,lvl=${count:kw}}\n", {
+    resolvers: {
+      count: c.fn,
+      strict: { params: { keywords: ["level"] }, resolve: (k: string) => seen.push(k) },
+    },
+  });
+  const e = await failure(config, "v");
+  assert.equal(e.code, "TOO_MANY_ARGUMENTS");
+  // Arguments holding interpolations are never repeated: a generic example instead.
+  assert.match(e.message, /must be quoted: \$\{strict:'a,b'\}/);
+  assert.deepEqual(c.calls, []);
+  assert.deepEqual(seen, []);
+});
+
+Deno.test("a resolver without params accepts any arguments; params via registration options", async () => {
+  const config = Config.loads(
+    "any: ${loose:a,b,c,whatever=1}\nfn: ${fn:a,b,c,z=1}\nok: ${fn:a,b,y=2}\n",
+  );
+  config.registerResolver("loose", (_k, call) => call.args.length + call.kwargsAll.length);
+  config.registerResolver("fn", (_k, call) => call.args.join("+"), {
+    params: { positional: 2, keywords: ["y"] },
+  });
+  assert.equal(await config.get("any"), 4);
+  const dup = Config.loads("v: ${dup:a,b}\n");
+  dup.registerResolver("dup", () => 1, { params: { keywords: ["default", "x"] } });
+  assert.deepEqual((await failure(dup, "v")).detail, ["Accepted keywords: default, x, sensitive"]);
+  const e = await failure(config, "fn");
+  assert.equal(e.code, "TOO_MANY_ARGUMENTS");
+  assert.match(e.headline, /3 positional, takes at most 2/);
+  assert.equal(await config.get("ok"), "a+b");
+});
+
+Deno.test("argument errors never repeat the text of a call marked sensitive", async () => {
+  const config = Config.loads(
+    [
+      "a: ${split:pwone,pwtwo,sensitive=true}",
+      "b: ${split:pwtwo=x,sensitive=true}",
+      "c: ${split:pwone,limt=pwtwo,sensitive=true}",
+    ].join("\n"),
+  );
+  for (const path of ["a", "b", "c"]) {
+    const e = await failure(config, path);
+    assert.ok(!/pwone|pwtwo/.test(e.message), e.message);
+    assert.match(e.message, /\$\{split:'a,b'\}/);
+  }
+  // A name close to an accepted keyword is a typo, not data: it is named.
+  assert.match((await failure(config, "c")).headline, /'limt'/);
+  assert.equal(
+    (await failure(config, "b")).headline,
+    "Unknown keyword argument for resolver 'split'",
+  );
+});
+
+Deno.test("an empty key in a reference path is an error; relative references still work", async () => {
+  const config = Config.loads(
+    "a:\n  b: 1\n  c: ${..top}\n  d: ${.b}\ntop: t\nbad: ${a..b}\nbad2: ${ref:.top}\n",
+  );
+  assert.equal(await config.get("a.c"), "t");
+  assert.equal(await config.get("a.d"), 1);
+  for (const path of ["bad", "bad2"]) {
+    await assert.rejects(config.get(path), (e: unknown) => {
+      assert.ok(e instanceof ParseError, path);
+      assert.equal(e.headline, "Empty key in path");
+      return true;
+    });
+  }
+  await assert.rejects(config.get("a..b"), /Empty key in path/);
 });
 
 // ------------------------------------------------------------------ typing and stringification
@@ -858,8 +1048,9 @@ Deno.test("a reference path computed from a sensitive value is [REDACTED] in eve
     // a piece of the path inside a parse error
     [`items[${PATH_SECRET}]`, ParseError, `Invalid reference path: [REDACTED]`],
     [`items[${PATH_SECRET}`, ParseError, `Invalid reference path: [REDACTED]`],
-    // the normalised path (leading dot dropped, index rewritten)
-    [`.${PATH_SECRET}`, PathNotFoundError, "Path not found"],
+    // an empty key (a leading dot) inside a parse error
+    [`.${PATH_SECRET}`, ParseError, `Invalid reference path: [REDACTED]`],
+    // the normalised path (index rewritten)
     [`items[0].${PATH_SECRET}`, PathNotFoundError, "Path not found"],
     [`items[00001].${PATH_SECRET}`, PathNotFoundError, "Path not found"],
     // a failure on the way names a prefix of the path

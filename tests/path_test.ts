@@ -23,12 +23,23 @@ Deno.test("parsePath splits keys on dots and reads bracket indexes as numbers", 
   assert.deepEqual(parsePath("a[007]"), ["a", 7]);
 });
 
-Deno.test("parsePath ignores empty segments", () => {
+Deno.test("parsePath reads the empty path as the root", () => {
   assert.deepEqual(parsePath(""), []);
-  assert.deepEqual(parsePath("."), []);
-  assert.deepEqual(parsePath("a..b"), ["a", "b"]);
-  assert.deepEqual(parsePath(".a.b."), ["a", "b"]);
-  assert.deepEqual(parsePath("a.[0]"), ["a", 0]);
+});
+
+Deno.test("parsePath rejects an empty key instead of dropping it (a..b is not a.b)", () => {
+  assertPathError("a..b", "Empty key in path", 3);
+  assertPathError(".a.b", "Empty key in path", 1);
+  assertPathError("a.b.", "Empty key in path", 4);
+  assertPathError(".", "Empty key in path", 1);
+  assertPathError("a.[0]", "Empty key in path", 3);
+  assertPathError("a[0]..b", "Empty key in path", 6);
+  assertPathError("a[0].", "Empty key in path", 5);
+});
+
+Deno.test("parsePath allows a '.' after an index and an index after a key", () => {
+  assert.deepEqual(parsePath("[0].a"), [0, "a"]);
+  assert.deepEqual(parsePath("a[0].b[1][2].c"), ["a", 0, "b", 1, 2, "c"]);
 });
 
 Deno.test("parsePath starts a new key after a closing bracket", () => {

@@ -160,10 +160,53 @@ Deno.test("ResolverRegistry keeps registration options", () => {
   r.register("a", fn, { timeout: 50, sensitive: true });
   r.register("b", { resolve: fn });
   assert.deepEqual(r.names(), ["a", "b"]);
-  assert.deepEqual(r.get("a"), { name: "a", resolver: fn, timeout: 50, sensitive: true });
+  assert.deepEqual(r.get("a"), {
+    name: "a",
+    resolver: fn,
+    timeout: 50,
+    sensitive: true,
+    params: undefined,
+  });
   assert.equal(r.get("b")?.sensitive, false);
   assert.equal(r.unregister("a"), true);
   assert.equal(r.unregister("a"), false);
+});
+
+Deno.test("params are taken from the options, else from the object, with defaults applied", () => {
+  const r = new ResolverRegistry();
+  const fn = () => 1;
+  r.register("fn", fn, { params: { keywords: ["x"] } });
+  r.register("obj", { resolve: fn, params: { positional: 0 } });
+  r.register("both", { resolve: fn, params: { keywords: ["a"] } }, {
+    params: { positional: Infinity, keywords: ["b"] },
+  });
+  r.register("none", { resolve: fn });
+  assert.deepEqual(r.get("fn")?.params, { positional: 1, keywords: ["x"] });
+  assert.deepEqual(r.get("obj")?.params, { positional: 0, keywords: [] });
+  assert.deepEqual(r.get("both")?.params, { positional: Infinity, keywords: ["b"] });
+  assert.equal(r.get("none")?.params, undefined);
+});
+
+Deno.test("params are copied at registration: a later change to the declaration has no effect", () => {
+  const r = new ResolverRegistry();
+  const keywords = ["x"];
+  r.register("fn", () => 1, { params: { keywords } });
+  keywords.push("y");
+  assert.deepEqual(r.get("fn")?.params?.keywords, ["x"]);
+});
+
+Deno.test("bad params are refused at registration", () => {
+  const r = new ResolverRegistry();
+  for (const positional of [-1, 1.5, NaN]) {
+    assert.throws(() => r.register("p", () => 1, { params: { positional } }), RangeError);
+  }
+  for (const keywords of [["a b"], ["x="], [""], [5]] as unknown as string[][]) {
+    assert.throws(
+      () => r.register("k", { resolve: () => 1, params: { keywords } }),
+      (e: unknown) => e instanceof ResolverError && e.code === "RESOLVER_INVALID",
+    );
+  }
+  assert.deepEqual(r.names(), []);
 });
 
 Deno.test("the global registry is one per process", () => {

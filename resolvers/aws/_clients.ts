@@ -22,6 +22,9 @@ export interface AwsResolver extends ResolverObject {
   resolve(key: string, call: ResolverCall): Promise<unknown>;
 }
 
+/** The keyword arguments every AWS resolver reads (client settings; see `effectiveSettings`). */
+export const AWS_KEYWORDS: readonly string[] = ["region", "profile", "endpoint"];
+
 /** The AWS services holoconf talks to. */
 export type AwsService = "ssm" | "s3" | "cfn";
 

@@ -13,6 +13,7 @@ import { NotFoundError, ResolverError } from "../../src/errors.ts";
 import type { ResolverCall } from "../../src/resolver.ts";
 import {
   allAborted,
+  AWS_KEYWORDS,
   awsFailure,
   type AwsResolver,
   cfnClient,
@@ -145,5 +146,6 @@ async function getOutput(arg: string, call: ResolverCall): Promise<unknown> {
  * ```
  */
 export const cfnResolver: AwsResolver = {
+  params: { keywords: AWS_KEYWORDS },
   resolve: getOutput,
 };

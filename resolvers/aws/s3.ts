@@ -11,19 +11,20 @@ import { HoloconfError, NotFoundError, ParseError, ResolverError } from "../../s
 import type { ResolverCall } from "../../src/resolver.ts";
 import { utf8OrUndefined } from "../../src/_bytes.ts";
 import {
+  AWS_KEYWORDS,
   awsFailure,
   type AwsResolver,
   effectiveSettings,
   raceAbort,
   s3Client,
 } from "./_clients.ts";
-import { errorName, shown } from "../_args.ts";
+import { enumKwarg, errorName, shown } from "../_args.ts";
 import { parseJsonValue } from "../json.ts";
 import { parseYamlValue } from "../../src/yaml.ts";
 
 type ParseMode = "yaml" | "json" | "text" | "binary";
 
-const PARSE_MODES = ["yaml", "json", "text", "binary", "auto"];
+const PARSE_MODES = ["yaml", "json", "text", "binary", "auto"] as const;
 
 /** Splits `bucket/key` (optionally `s3://bucket/key`) at the first `/`. */
 function splitArgument(arg: string, call: ResolverCall): { bucket: string; key: string } {
@@ -39,9 +40,8 @@ function splitArgument(arg: string, call: ResolverCall): { bucket: string; key: 
   return { bucket, key };
 }
 
-function chooseMode(requested: string | undefined, key: string, contentType: string): ParseMode {
-  const mode = requested?.toLowerCase();
-  if (mode !== undefined && mode !== "" && mode !== "auto") return mode as ParseMode;
+function chooseMode(requested: ParseMode | "auto", key: string, contentType: string): ParseMode {
+  if (requested !== "auto") return requested;
   const dot = key.lastIndexOf(".");
   const ext = dot < 0 ? "" : key.slice(dot + 1).toLowerCase();
   if (ext === "yaml" || ext === "yml") return "yaml";
@@ -80,12 +80,7 @@ function decode(bytes: Uint8Array, mode: ParseMode, what: string): unknown {
 
 async function getObject(arg: string, call: ResolverCall): Promise<unknown> {
   const { bucket, key } = splitArgument(arg, call);
-  const requested = call.kwargs.parse;
-  if (requested !== undefined && !PARSE_MODES.includes(requested.toLowerCase())) {
-    throw new ParseError(`Invalid parse mode for s3: ${requested}`, {
-      help: "Use parse=yaml, json, text, binary or auto",
-    });
-  }
+  const requested = enumKwarg(call, "parse", PARSE_MODES, "auto");
   const name = shown(`${bucket}/${key}`, call);
   const what = `S3 object '${name}'`;
   const settings = effectiveSettings("s3", call.kwargs);
@@ -138,5 +133,6 @@ async function getObject(arg: string, call: ResolverCall): Promise<unknown> {
  * ```
  */
 export const s3Resolver: AwsResolver = {
+  params: { keywords: ["parse", ...AWS_KEYWORDS] },
   resolve: getObject,
 };

@@ -13,6 +13,7 @@ import { NotFoundError, ParseError, ResolverError } from "../../src/errors.ts";
 import { ResolvedValue, type ResolverCall } from "../../src/resolver.ts";
 import {
   allAborted,
+  AWS_KEYWORDS,
   awsFailure,
   type AwsResolver,
   clientIdentity,
@@ -197,6 +198,7 @@ async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]
  * ```
  */
 export const ssmResolver: SsmResolver = {
+  params: { keywords: AWS_KEYWORDS },
   resolve: getOne,
   resolveMany: getMany,
   batchSize: GET_PARAMETERS_MAX,

@@ -33,6 +33,15 @@ Deno.test("csv header=false gives arrays of strings", async () => {
   assert.deepEqual(await csv("a,b", { header: "FALSE" }), [["a", "b"]]);
 });
 
+Deno.test("csv header and trim other than true or false are errors, not false", async () => {
+  for (const kwargs of [{ header: "no" }, { trim: "yes" }]) {
+    const err = await thrown(() => csv("a,b\n1,2", kwargs));
+    assert.ok(err instanceof ParseError, JSON.stringify(kwargs));
+    assert.equal(err.code, "INVALID_KEYWORD_VALUE");
+    assert.match(err.message, /= takes true or false/);
+  }
+});
+
 Deno.test("csv custom delimiter", async () => {
   assert.deepEqual(await csv("name|city\nAlice|NYC\nBob|LA", { delim: "|" }), [
     { name: "Alice", city: "NYC" },

@@ -56,14 +56,10 @@ Deno.test("file reads a text file relative to the base directory", async () => {
   }
 });
 
-Deno.test("file reads UTF-8 by default and for unknown encodings", async () => {
+Deno.test("file reads UTF-8 by default and for encoding=UTF-8 in any case", async () => {
   const sb = await sandbox();
   try {
     assert.equal(fileResolver.resolve("unicode.txt", call(sb, "unicode.txt")), "Hello, 世界!");
-    assert.equal(
-      fileResolver.resolve("unicode.txt", call(sb, "unicode.txt", { encoding: "latin-1" })),
-      "Hello, 世界!",
-    );
     assert.equal(
       fileResolver.resolve("unicode.txt", call(sb, "unicode.txt", { encoding: "UTF-8" })),
       "Hello, 世界!",
@@ -120,14 +116,40 @@ Deno.test("file encoding=binary and parse=none return bytes", async () => {
   }
 });
 
-Deno.test("file parse values other than none read text (parse=binary included)", async () => {
+Deno.test("file parse=text (any case) reads text", async () => {
   const sb = await sandbox();
   try {
-    for (const parse of ["text", "binary", "yaml"]) {
+    for (const parse of ["text", "TEXT", ""]) {
       assert.equal(
         fileResolver.resolve("data.txt", call(sb, "data.txt", { parse })),
         "Hello, World!",
       );
+    }
+  } finally {
+    await sb.cleanup();
+  }
+});
+
+Deno.test("file refuses an unknown encoding or parse value, even for a missing file", async () => {
+  const sb = await sandbox();
+  try {
+    const cases: [string, Record<string, string>, RegExp][] = [
+      [
+        "unicode.txt",
+        { encoding: "latin-1" },
+        /encoding= takes one of utf-8, ascii, base64, binary/,
+      ],
+      ["unicode.txt", { encoding: "utf8" }, /Did you mean 'utf-8'\?/],
+      ["data.txt", { parse: "binary" }, /parse= takes one of text, none/],
+      ["data.txt", { parse: "yaml" }, /parse= takes one of text, none/],
+      // A bad value is not hidden by not-found (which would let default= apply).
+      ["missing.txt", { encoding: "latin-1" }, /encoding= takes/],
+    ];
+    for (const [file, kwargs, help] of cases) {
+      const err = await thrown(() => fileResolver.resolve(file, call(sb, file, kwargs)));
+      assert.ok(err instanceof ParseError, JSON.stringify(kwargs));
+      assert.equal((err as ParseError).code, "INVALID_KEYWORD_VALUE");
+      assert.match(err.message, help);
     }
   } finally {
     await sb.cleanup();

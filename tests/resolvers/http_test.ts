@@ -360,6 +360,27 @@ Deno.test("parse=binary returns the exact bytes", async () => {
   }
 });
 
+Deno.test("parse other than text/binary and insecure other than true/false fail before any request", async () => {
+  const server = startServer(() => new Response("body"));
+  try {
+    for (const kwargs of [[["parse", "bytes"]], [["insecure", "yes"]]] as [string, string][][]) {
+      const err = await rejectsWith(
+        call(httpResolver, `http://${server.base}/x`, { kwargs }),
+        ParseError,
+        "INVALID_KEYWORD_VALUE",
+      );
+      assert.match(err.headline, new RegExp(`^Invalid value for keyword '${kwargs[0]![0]}'`));
+    }
+    assert.equal(server.requests.length, 0);
+    assert.equal(
+      await call(httpResolver, `http://${server.base}/x`, { kwargs: [["parse", "TEXT"]] }),
+      "body",
+    );
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("non-2xx statuses are HTTP_ERROR with the status, never not-found", async () => {
   const server = startServer((req) => {
     const status = Number(new URL(req.url).pathname.slice(1));

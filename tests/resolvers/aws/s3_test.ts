@@ -135,7 +135,12 @@ Deno.test("s3 parse=json has the json resolver's depth limit and positions", asy
 
 Deno.test("s3 an unknown parse mode is a ParseError", async () => {
   await withFakeAws({ s3: OBJECTS }, async (fake) => {
-    await assert.rejects(get("cfg/plain", { parse: "xml" }), ParseError);
+    await assert.rejects(get("cfg/plain", { parse: "xml" }), (e: unknown) => {
+      assert.ok(e instanceof ParseError);
+      assert.equal(e.code, "INVALID_KEYWORD_VALUE");
+      assert.match(e.message, /parse= takes one of yaml, json, text, binary, auto/);
+      return true;
+    });
     assert.equal(fake.count("GetObject"), 0);
   });
 });
