@@ -27,6 +27,7 @@ import { registerBuiltins } from "./resolvers/builtins.ts";
 export {
   Config,
   type ExportOptions,
+  type GetOptions,
   type LoadOptions,
   type PathSpec,
   type ResolveAllOptions,

@@ -83,6 +83,16 @@ export interface ExportOptions {
   redact?: boolean;
 }
 
+/** Options of `get`. */
+export interface GetOptions {
+  /**
+   * Replace sensitive values by `[REDACTED]`, as `toYaml({ redact: true })` does: inside a
+   * mapping or sequence, each sensitive value; a sensitive value asked for itself, whole.
+   * @default {false}
+   */
+  redact?: boolean;
+}
+
 const STRING_SOURCE = "<string>";
 
 interface Settings {
@@ -281,6 +291,7 @@ export class Config {
    * resolved deeply.
    *
    * @param path Access path such as `database.hosts[0].name` (`""` for the whole config).
+   * @param options `redact` replaces the sensitive values in the result by `[REDACTED]`.
    * @returns The resolved value.
    * @throws {PathNotFoundError} When the path does not exist (and no schema default).
    * @throws {ResolverError} When a resolver fails.
@@ -293,8 +304,24 @@ export class Config {
    * const config = Config.loads("servers:\n  - host: a\n    url: http://${.host}/\n");
    * assert.equal(await config.get("servers[0].url"), "http://a/");
    * ```
+   *
+   * @example A mapping with its sensitive values redacted
+   * ```ts
+   * import { Config } from "./config.ts";
+   * import { ResolvedValue } from "./resolver.ts";
+   * import assert from "node:assert/strict";
+   * const config = Config.loads("db:\n  user: app\n  password: ${vault:db}\n", {
+   *   resolvers: { vault: () => new ResolvedValue("s3cr3t", { sensitive: true }) },
+   * });
+   * assert.deepEqual(await config.get("db", { redact: true }), {
+   *   user: "app",
+   *   password: "[REDACTED]",
+   * });
+   * assert.equal(await config.get("db.password"), "s3cr3t");
+   * ```
    */
-  async get(path: string): Promise<unknown> {
+  async get(path: string, options: GetOptions = {}): Promise<unknown> {
+    if (options.redact) return cloneValue(await this.#engine.getRedacted(path));
     const r = await this.#engine.getResolved(path, { sync: false });
     return cloneValue(r.value);
   }

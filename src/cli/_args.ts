@@ -56,6 +56,8 @@ export interface GetCommand extends CommonFlags {
   format: "text" | "json" | "yaml";
   /** Printed instead of an error. */
   default: string | undefined;
+  /** Redact sensitive values inside a resolved mapping or list (not a scalar asked for itself). */
+  redact: boolean;
   /** Schema file to attach. */
   schema: string | undefined;
   /** Print a resolver timing waterfall to stderr. */
@@ -180,6 +182,7 @@ const COMMON_OPTIONS: Record<string, OptionSpec> = {
 const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   get: {
     resolve: { type: "boolean", short: "r" },
+    "no-redact": { type: "boolean" },
     format: { type: "string", short: "f" },
     default: { type: "string", short: "d" },
     schema: { type: "string", short: "s" },
@@ -337,6 +340,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedCommand {
         resolve: bool(values, "resolve"),
         format: choice(values, ["text", "json", "yaml"], "text", command),
         default: str(values, "default"),
+        redact: !bool(values, "no-redact"),
         schema: str(values, "schema"),
         trace: bool(values, "trace"),
       };
@@ -437,10 +441,13 @@ Options:
 Exit codes: 0 ok; 1 not found, invalid or resolution failure; 2 unreadable file or usage error.`,
   get: `Usage: holoconf get <files...> <path> [options]
 
-Print the value at <path> (e.g. database.host, servers[0].url) of the merged files.
+Print the value at <path> (e.g. database.host, servers[0].url) of the merged files. With -r, a
+mapping or list is printed with its sensitive values redacted; a sensitive value asked for by
+its own path is printed.
 
 Options:
   -r, --resolve            Resolve interpolations (default: print the raw value)
+      --no-redact          Show sensitive values inside a resolved mapping or list
   -f, --format <F>         text (default), json or yaml
   -d, --default <V>        Print V instead of failing (exit 0)
   -s, --schema <S>         Attach a schema (defaults and coercion)

@@ -206,6 +206,13 @@ async function runGet(ctx: Context, cmd: GetCommand): Promise<number> {
     value = cmd.resolve
       ? await withProgress(ctx, () => config.get(cmd.path))
       : config.getRaw(cmd.path);
+    // A mapping or list is redacted like `dump -r`; a scalar asked for by path is printed (that
+    // is what scripts read a secret with). The second get reads the memo.
+    const container = typeof value === "object" && value !== null &&
+      !(value instanceof Uint8Array);
+    if (cmd.resolve && cmd.redact && container) {
+      value = await config.get(cmd.path, { redact: true });
+    }
   } catch (error) {
     if (cmd.default !== undefined) {
       ctx.io.stdout(line(cmd.default));

@@ -621,3 +621,51 @@ Deno.test("get --default with a value that looks like an option behaves the same
   const explicit = await run(["get", t.path("app.yaml"), "nope", "--default=-1"]);
   assert.deepEqual([explicit.code, explicit.stdout], [0, "-1\n"]);
 });
+
+Deno.test("get -r redacts sensitive values inside a mapping or list unless --no-redact", async () => {
+  registerResolver(
+    "cli_test_secret",
+    (key) => new ResolvedValue(`s3cr3t-${key}`, { sensitive: true }),
+    {
+      force: true,
+    },
+  );
+  try {
+    await using t = await tempFiles({
+      "app.yaml": "db:\n  user: app\n  pw: ${cli_test_secret:x}\n" +
+        "  hosts: [a, '${cli_test_secret:y}']\ncopy: ${db}\n",
+    });
+    const app = t.path("app.yaml");
+    const text = await run(["get", app, "db", "-r"]);
+    assert.deepEqual(text, {
+      code: 0,
+      stdout: "user: app\npw: '[REDACTED]'\nhosts:\n  - a\n  - '[REDACTED]'\n",
+      stderr: "",
+    });
+    const json = await run(["get", app, "db", "-r", "-f", "json"]);
+    assert.deepEqual(JSON.parse(json.stdout), {
+      user: "app",
+      pw: "[REDACTED]",
+      hosts: ["a", "[REDACTED]"],
+    });
+    for (const args of [["db.hosts"], ["db", "-f", "yaml"], ["copy"], ["", "-f", "json"]]) {
+      const r = await run(["get", app, ...args, "-r"]);
+      assert.equal(r.code, 0, args.join(" "));
+      assert.ok(r.stdout.includes("[REDACTED]"), args.join(" "));
+      assert.ok(!r.stdout.includes("s3cr3t"), `${args.join(" ")}: ${r.stdout}`);
+    }
+    // --no-redact shows them, on the simple and on the general argument parser alike.
+    for (const extra of [[], ["--timeout", "5000"]]) {
+      const clear = await run(["get", app, "db", "-r", "--no-redact", "-f", "json", ...extra]);
+      assert.deepEqual(JSON.parse(clear.stdout).hosts, ["a", "s3cr3t-y"]);
+    }
+    // A sensitive scalar asked for by its own path is printed: that is what scripts use get for.
+    assert.deepEqual(await run(["get", app, "db.pw", "-r"]), {
+      code: 0,
+      stdout: "s3cr3t-x\n",
+      stderr: "",
+    });
+  } finally {
+    unregisterResolver("cli_test_secret");
+  }
+});
