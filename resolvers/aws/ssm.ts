@@ -212,7 +212,7 @@ async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]
  *
  * @example Argument checks happen before any AWS call
  * ```ts
- * import { ssmResolver } from "./ssm.ts";
+ * import { ssmResolver } from "@holoconf/holoconf/aws";
  * import assert from "node:assert/strict";
  * const call = { args: ["relative"], kwargs: {}, signal: new AbortController().signal,
  *   sensitiveInput: false } as unknown as Parameters<typeof ssmResolver.resolve>[1];
