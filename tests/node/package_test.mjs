@@ -241,6 +241,17 @@ test("holoconf get - reads the config from standard input", async () => {
   assert.equal(code, 0);
 });
 
+test("package.json names the repository, homepage and issue tracker", async () => {
+  const { createRequire } = await import("node:module");
+  const pkg = createRequire(import.meta.url)("holoconf/package.json");
+  assert.deepEqual(pkg.repository, {
+    type: "git",
+    url: "git+https://github.com/holoconf/holoconf-ts.git",
+  });
+  assert.equal(pkg.homepage, "https://github.com/holoconf/holoconf-ts#readme");
+  assert.deepEqual(pkg.bugs, { url: "https://github.com/holoconf/holoconf-ts/issues" });
+});
+
 test("npx holoconf --version matches the package", async () => {
   const { createRequire } = await import("node:module");
   const pkg = createRequire(import.meta.url)("holoconf/package.json");
