@@ -30,6 +30,18 @@ async function holoconf(args: string[], env: Record<string, string> = {}) {
   };
 }
 
+/** Starts the CLI as the `cli` task does, stdout and stderr piped, for streaming tests. */
+async function spawnHoloconf(args: string[], stdin: "null" | "piped"): Promise<Deno.ChildProcess> {
+  return new Deno.Command(Deno.execPath(), {
+    args: [...await cliTaskArgs(), ...args],
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+    stdin,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
 Deno.test("holoconf --version runs as a process with the cli task's permissions", async () => {
   const r = await holoconf(["--version"]);
   assert.deepEqual(r, { code: 0, stdout: `holoconf ${VERSION}\n`, stderr: "" });
@@ -116,14 +128,7 @@ Deno.test("holoconf dump into a pipe closed after the first chunk exits quietly"
   // ≈ 2 MB of output: far more than a pipe holds, so writes go on after the reader is gone.
   const lines = Array.from({ length: 40_000 }, (_, i) => `  k${i}: value-${i}-${"x".repeat(32)}`);
   await using t = await tempFiles({ "big.yaml": `items:\n${lines.join("\n")}\n` });
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [...await cliTaskArgs(), "dump", t.path("big.yaml")],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = await spawnHoloconf(["dump", t.path("big.yaml")], "null");
   const reader = child.stdout.getReader();
   const first = await reader.read();
   assert.equal(first.done, false);
@@ -139,14 +144,7 @@ Deno.test("holoconf dump into a pipe closed after the first chunk exits quietly"
 });
 
 Deno.test("holoconf get - reads the config from standard input as a process", async () => {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [...await cliTaskArgs(), "get", "-", "db.url", "-r"],
-    cwd: ROOT,
-    env: { NO_COLOR: "1" },
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = await spawnHoloconf(["get", "-", "db.url", "-r"], "piped");
   const writer = child.stdin.getWriter();
   await writer.write(new TextEncoder().encode("db:\n  host: piped\n  url: pg://${.host}/x\n"));
   await writer.close();
