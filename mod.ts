@@ -6,7 +6,7 @@
  *
  * @example Lazy access, a custom async resolver, and a redacted dump
  * ```ts
- * import { Config, ResolvedValue } from "./mod.ts";
+ * import { Config, ResolvedValue } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
  *
  * const vault = (key: string) => Promise.resolve(new ResolvedValue(`s3cr3t-${key}`, { sensitive: true }));
@@ -27,6 +27,7 @@ import { registerBuiltins } from "./resolvers/builtins.ts";
 export {
   Config,
   type ExportOptions,
+  type GetOptions,
   type LoadOptions,
   type PathSpec,
   type ResolveAllOptions,

@@ -13,12 +13,17 @@
 // 3. The output is audited: every bare import must be in the import map, no bare `Deno.` global
 //    may appear in code (only guarded `globalThis.Deno` lookups), and no Node-20-missing API may
 //    appear even through `any`.
-// 4. package.json (exports `.` and `./aws` with types, `bin`, engines), README.md and LICENSE
-//    are written next to the output; the CLI entry gets a `#!/usr/bin/env node` line.
+// 4. package.json (exports `.` and `./aws` with types, `bin`, engines, repository, homepage,
+//    bugs), README.md and LICENSE are written next to the output; the CLI entry gets a
+//    `#!/usr/bin/env node` line.
 
 const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 const STAGE = `${ROOT}/.tmp/npm_build`;
 const OUT = `${ROOT}/npm`;
+
+/** The source repository, named in package.json (`repository`, `homepage`, `bugs`). */
+export const REPOSITORY = "https://github.com/holoconf/holoconf-ts";
+
 /** The compiler the package is built with (and its consumers are type-checked with). */
 export const TYPESCRIPT = "5.9.3";
 /** Node's type declarations, for the Node 20 line the package supports. */
@@ -313,6 +318,9 @@ export async function buildNpm(): Promise<BuildResult> {
       "async resolvers), schemas, and secrets that never reach dumps.",
     license: "MIT",
     keywords: ["config", "configuration", "yaml", "interpolation", "ssm", "secrets", "cli"],
+    repository: { type: "git", url: `git+${REPOSITORY}.git` },
+    homepage: `${REPOSITORY}#readme`,
+    bugs: { url: `${REPOSITORY}/issues` },
     type: "module",
     main: "./mod.js",
     types: "./mod.d.ts",

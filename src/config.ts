@@ -83,6 +83,16 @@ export interface ExportOptions {
   redact?: boolean;
 }
 
+/** Options of `get`. */
+export interface GetOptions {
+  /**
+   * Replace sensitive values by `[REDACTED]`, as `toYaml({ redact: true })` does: inside a
+   * mapping or sequence, each sensitive value; a sensitive value asked for itself, whole.
+   * @default {false}
+   */
+  redact?: boolean;
+}
+
 const STRING_SOURCE = "<string>";
 
 interface Settings {
@@ -99,7 +109,7 @@ interface Settings {
  *
  * @example Load, access lazily, dump redacted
  * ```ts
- * import { Config } from "./config.ts";
+ * import { Config } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
  * const config = Config.loads("db:\n  host: localhost\n  url: postgres://${db.host}/app\n");
  * assert.equal(await config.get("db.url"), "postgres://localhost/app");
@@ -176,7 +186,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
+   * import { Config } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const dir = Deno.makeTempDirSync();
    * Deno.writeTextFileSync(`${dir}/app.yaml`, "port: 8080\n");
@@ -199,7 +209,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
+   * import { Config } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const config = Config.optional("/nonexistent/local.yaml");
    * assert.deepEqual(await config.toObject(), {});
@@ -220,7 +230,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
+   * import { Config } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const config = Config.loads("a: 1\nb: ${a}\n");
    * assert.equal(await config.get("b"), 1);
@@ -241,7 +251,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
+   * import { Config } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const config = Config.fromJson('{"a": {"b": [1, 2]}}');
    * assert.equal(await config.get("a.b[1]"), 2);
@@ -262,7 +272,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
+   * import { Config } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const config = Config.fromObject({ host: "h", url: "http://${host}/" });
    * assert.equal(await config.get("url"), "http://h/");
@@ -281,6 +291,7 @@ export class Config {
    * resolved deeply.
    *
    * @param path Access path such as `database.hosts[0].name` (`""` for the whole config).
+   * @param options `redact` replaces the sensitive values in the result by `[REDACTED]`.
    * @returns The resolved value.
    * @throws {PathNotFoundError} When the path does not exist (and no schema default).
    * @throws {ResolverError} When a resolver fails.
@@ -288,13 +299,28 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
+   * import { Config } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const config = Config.loads("servers:\n  - host: a\n    url: http://${.host}/\n");
    * assert.equal(await config.get("servers[0].url"), "http://a/");
    * ```
+   *
+   * @example A mapping with its sensitive values redacted
+   * ```ts
+   * import { Config, ResolvedValue } from "@holoconf/holoconf";
+   * import assert from "node:assert/strict";
+   * const config = Config.loads("db:\n  user: app\n  password: ${vault:db}\n", {
+   *   resolvers: { vault: () => new ResolvedValue("s3cr3t", { sensitive: true }) },
+   * });
+   * assert.deepEqual(await config.get("db", { redact: true }), {
+   *   user: "app",
+   *   password: "[REDACTED]",
+   * });
+   * assert.equal(await config.get("db.password"), "s3cr3t");
+   * ```
    */
-  async get(path: string): Promise<unknown> {
+  async get(path: string, options: GetOptions = {}): Promise<unknown> {
+    if (options.redact) return cloneValue(await this.#engine.getRedacted(path));
     const r = await this.#engine.getResolved(path, { sync: false });
     return cloneValue(r.value);
   }
@@ -309,7 +335,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
+   * import { Config } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const config = Config.loads("a: 1\nb: x-${a}\n");
    * assert.equal(config.getSync("b"), "x-1");
@@ -329,7 +355,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
+   * import { Config } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const config = Config.loads("a: ${env:HOME}\n");
    * assert.equal(config.getRaw("a"), "${env:HOME}");
@@ -349,7 +375,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
+   * import { Config } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const config = Config.loads("a:\n  b: 1\n");
    * assert.equal(config.has("a.b"), true);
@@ -372,7 +398,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
+   * import { Config } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const config = Config.loads("a: ${b}\nb: 1\n");
    * assert.equal(config.isResolved("a"), false);
@@ -397,7 +423,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
+   * import { Config } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * assert.equal(await Config.loads("p: 8080\n").getString("p"), "8080");
    * ```
@@ -420,7 +446,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
+   * import { Config } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * assert.equal(await Config.loads('p: "8080"\n').getInt("p"), 8080);
    * ```
@@ -443,7 +469,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
+   * import { Config } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * assert.equal(await Config.loads('r: "0.5"\n').getFloat("r"), 0.5);
    * ```
@@ -470,7 +496,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
+   * import { Config } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * assert.equal(await Config.loads('d: "TRUE"\n').getBool("d"), true);
    * ```
@@ -494,7 +520,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
+   * import { Config } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const slow = (key: string) => new Promise((r) => setTimeout(() => r(key + "!"), 5));
    * const config = Config.loads("a: ${slow:x}\nb: ${slow:y}\n", { resolvers: { slow } });
@@ -518,7 +544,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
+   * import { Config } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const base = Config.loads("a: 1\nb: 2\n");
    * base.merge(Config.loads("b: 3\n"));
@@ -546,7 +572,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
+   * import { Config } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const config = Config.loads("v: ${twice:ab}\n");
    * config.registerResolver("twice", (k) => k + k);
@@ -565,8 +591,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
-   * import { Schema } from "./schema/schema.ts";
+   * import { Config, Schema } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const config = Config.loads("a: 1\n");
    * config.setSchema(Schema.fromObject({ properties: { b: { default: 2 } } }));
@@ -586,7 +611,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
+   * import { Config } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * assert.equal(Config.loads("a: 1\n").getSchema(), undefined);
    * ```
@@ -600,7 +625,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
+   * import { Config } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * let n = 0;
    * const config = Config.loads("v: ${count:x}\n", { resolvers: { count: () => ++n } });
@@ -623,9 +648,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
-   * import { Schema } from "./schema/schema.ts";
-   * import { ValidationError } from "./errors.ts";
+   * import { Config, Schema, ValidationError } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const schema = Schema.fromObject({ type: "object", properties: { port: { type: "integer" } } });
    * await assert.rejects(Config.loads("port: abc\n").validate(schema), ValidationError);
@@ -644,8 +667,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
-   * import { Schema } from "./schema/schema.ts";
+   * import { Config, Schema } from "@holoconf/holoconf";
    * const schema = Schema.fromObject({ type: "object", properties: { port: { type: "integer" } } });
    * await schema.ready();
    * Config.loads("port: ${env:PORT}\n").validateRaw(schema);
@@ -669,8 +691,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
-   * import { Schema } from "./schema/schema.ts";
+   * import { Config, Schema } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const schema = Schema.fromObject({ type: "object", required: ["host"] });
    * const issues = await Config.loads("port: 1\n").validateCollect(schema);
@@ -717,7 +738,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
+   * import { Config } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const config = Config.loads("a: ${b}\nb: 1\n");
    * assert.deepEqual(await config.toObject(), { a: "${b}", b: 1 });
@@ -740,7 +761,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
+   * import { Config } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const config = Config.loads("a: 1\n");
    * assert.equal(await config.toYaml(), "a: 1\n");
@@ -758,7 +779,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
+   * import { Config } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * assert.equal(await Config.loads("a: 1\n").toJson(), '{\n  "a": 1\n}');
    * ```
@@ -775,7 +796,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
+   * import { Config } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * assert.equal(Config.loads("a:\n  b: 1\n").getSource("a.b")?.line, 2);
    * ```
@@ -796,7 +817,7 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "./config.ts";
+   * import { Config } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * assert.deepEqual(Object.keys(Config.loads("a:\n  b: 1\n").dumpSources()), ["a.b"]);
    * ```

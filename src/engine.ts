@@ -293,6 +293,29 @@ export class Engine {
   }
 
   /**
+   * Resolves a path like `getResolved` (lazily, schema defaults included), with its sensitive
+   * parts replaced by `[REDACTED]` exactly where a redacted export puts them: below a node of
+   * the config tree, per node; inside a sensitive resolved value (`${json:...}`, a reference to
+   * a mapping), the whole value.
+   *
+   * @param path Access path.
+   * @returns Plain data.
+   */
+  async getRedacted(path: string): Promise<Value> {
+    const ctx = this.#ctx(false);
+    const r = await this.getResolved(path, { sync: false });
+    if (!r.sensitive) return r.value;
+    const segs = parsePath(path);
+    let node: TreeNode | undefined = ctx.root;
+    for (const s of segs) {
+      node = child(node, s);
+      if (!node) return REDACTED; // inside a resolved value, sensitive as a whole
+    }
+    const data = await this.#exportNode(node, path, segs, true, ctx);
+    return this.#withSchemaDefaults({ value: data, sensitive: true }, segs, "get").value;
+  }
+
+  /**
    * Resolves the whole tree for validation: every node is tried; a value whose schema
    * coercion failed is kept as its uncoerced string and reported, any other failure is thrown
    * after everything settled (as a `ResolveAllError`).

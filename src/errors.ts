@@ -65,7 +65,7 @@ export function formatSource(loc: SourceLocation): string {
  *
  * @example Catch any holoconf error
  * ```ts
- * import { HoloconfError, PathNotFoundError } from "./errors.ts";
+ * import { HoloconfError, PathNotFoundError } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
  * const err = new PathNotFoundError("Path not found", { path: "a.b" });
  * assert.ok(err instanceof HoloconfError);
@@ -151,7 +151,7 @@ export class HoloconfError extends Error {
  *
  * @example
  * ```ts
- * import { ParseError } from "./errors.ts";
+ * import { ParseError } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
  * const e = new ParseError("Empty interpolation expression", { line: 1, column: 3 });
  * assert.equal(e.code, "PARSE_ERROR");
@@ -185,7 +185,7 @@ export class ParseError extends HoloconfError {
  *
  * @example
  * ```ts
- * import { ResolverError } from "./errors.ts";
+ * import { ResolverError } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
  * const e = new ResolverError("Unknown resolver: vault", { resolver: "vault" });
  * assert.equal(e.code, "RESOLVER_ERROR");
@@ -210,7 +210,7 @@ export class ResolverError extends HoloconfError {
  *
  * @example Signal not-found from a custom resolver
  * ```ts
- * import { NotFoundError } from "./errors.ts";
+ * import { NotFoundError } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
  * const lookup = (key: string) => {
  *   throw new NotFoundError(`no such key ${key}`);
@@ -240,7 +240,7 @@ export class NotFoundError extends ResolverError {
  *
  * @example
  * ```ts
- * import { PathNotFoundError } from "./errors.ts";
+ * import { PathNotFoundError } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
  * const e = new PathNotFoundError("Path not found", { path: "db.port" });
  * assert.equal(e.code, "PATH_NOT_FOUND");
@@ -267,7 +267,7 @@ export class PathNotFoundError extends HoloconfError {
  *
  * @example
  * ```ts
- * import { CircularReferenceError } from "./errors.ts";
+ * import { CircularReferenceError } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
  * const e = new CircularReferenceError(["a", "b", "a"]);
  * assert.match(e.message, /Chain: a → b → a/);
@@ -302,7 +302,7 @@ export class CircularReferenceError extends HoloconfError {
  *
  * @example
  * ```ts
- * import { TypeCoercionError } from "./errors.ts";
+ * import { TypeCoercionError } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
  * const e = new TypeCoercionError({ path: "port", expected: "integer", got: 'string ("abc")' });
  * assert.match(e.message, /Got: string \("abc"\)/);
@@ -346,7 +346,7 @@ export interface ValidationIssue {
  *
  * @example
  * ```ts
- * import { ValidationError } from "./errors.ts";
+ * import { ValidationError } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
  * const e = new ValidationError([{ path: "/port", message: "must be integer" }]);
  * assert.match(e.message, /\/port: must be integer/);
@@ -388,7 +388,7 @@ export interface ResolveFailure {
  *
  * @example
  * ```ts
- * import { ResolveAllError, ResolverError } from "./errors.ts";
+ * import { ResolveAllError, ResolverError } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
  * const e = new ResolveAllError([{ path: "a", error: new ResolverError("boom", { path: "a" }) }]);
  * assert.equal(e.errors.length, 1);

@@ -166,7 +166,7 @@ export function globalRegistry(): ResolverRegistry {
  *
  * @example Register an async resolver
  * ```ts
- * import { registerResolver, unregisterResolver } from "./registry.ts";
+ * import { registerResolver, unregisterResolver } from "@holoconf/holoconf";
  * registerResolver("upper", (key) => Promise.resolve(key.toUpperCase()), { force: true });
  * unregisterResolver("upper");
  * ```
@@ -186,7 +186,8 @@ export function registerResolver(
  *
  * @example
  * ```ts
- * import { registerResolver, unregisterResolver, globalRegistry } from "./registry.ts";
+ * import { registerResolver, unregisterResolver } from "@holoconf/holoconf";
+ * import { globalRegistry } from "./registry.ts";
  * import assert from "node:assert/strict";
  * registerResolver("tmp", () => 1, { force: true });
  * unregisterResolver("tmp");

@@ -144,7 +144,7 @@ export const REDACTED = "[REDACTED]";
  *
  * @example Mark a secret
  * ```ts
- * import { ResolvedValue } from "./resolver.ts";
+ * import { ResolvedValue } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
  * const v = new ResolvedValue("hunter2", { sensitive: true });
  * assert.equal(v.sensitive, true);

@@ -156,7 +156,8 @@ function state(): GlobalState {
  *
  * @example Allow 100 concurrent resolver calls with a 10 s default timeout
  * ```ts
- * import { configure, getSchedulerSettings } from "./scheduler.ts";
+ * import { configure } from "@holoconf/holoconf";
+ * import { getSchedulerSettings } from "./scheduler.ts";
  * import assert from "node:assert/strict";
  * const before = getSchedulerSettings();
  * configure({ maxConcurrentResolvers: 100, defaultTimeout: 10_000 });

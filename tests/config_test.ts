@@ -7,6 +7,7 @@ import {
   HoloconfError,
   ParseError,
   PathNotFoundError,
+  ResolvedValue,
   ResolverError,
   Schema,
   TypeCoercionError,
@@ -240,4 +241,43 @@ Deno.test("validate() with a schema that is not attached coerces by it and reuse
   assert.equal(calls, 2);
   // Validation never changes what get() returns: the schema is not attached.
   assert.equal(await config.get("port"), "8001");
+});
+
+Deno.test("get(path, { redact: true }) redacts like a redacted export, resolving only the path", async () => {
+  const calls: string[] = [];
+  const config = Config.loads(
+    "db:\n  user: app\n  pw: ${vault:pw}\n  hosts: [a, '${vault:host}']\n  port: 5432\n" +
+      "copy: ${db}\nother: ${vault:other}\n",
+    {
+      resolvers: {
+        vault: (key: string) => {
+          calls.push(key);
+          return new ResolvedValue(`s3cr3t-${key}`, { sensitive: true });
+        },
+      },
+      schema: Schema.fromObject({
+        type: "object",
+        properties: {
+          db: { type: "object", properties: { timeout: { type: "integer", default: 5 } } },
+        },
+      }),
+    },
+  );
+  assert.deepEqual(await config.get("db", { redact: true }), {
+    user: "app",
+    pw: "[REDACTED]",
+    hosts: ["a", "[REDACTED]"],
+    port: 5432,
+    timeout: 5,
+  });
+  assert.deepEqual(await config.get("db.hosts", { redact: true }), ["a", "[REDACTED]"]);
+  assert.equal(await config.get("db.pw", { redact: true }), "[REDACTED]");
+  assert.equal(await config.get("db.user", { redact: true }), "app");
+  // A reference to a mapping with a secret is sensitive as a whole, as in toYaml({redact:true}).
+  assert.equal(await config.get("copy", { redact: true }), "[REDACTED]");
+  assert.equal(await config.get("copy.hosts", { redact: true }), "[REDACTED]");
+  // Only what the paths needed was resolved; without redact the values come back in clear.
+  assert.deepEqual(calls.sort(), ["host", "pw"]);
+  assert.equal(await config.get("db.pw"), "s3cr3t-pw");
+  assert.deepEqual((await config.get("db") as { hosts: string[] }).hosts, ["a", "s3cr3t-host"]);
 });

@@ -135,7 +135,7 @@ async function getOutput(arg: string, call: ResolverCall): Promise<unknown> {
  *
  * @example Argument checks happen before any AWS call
  * ```ts
- * import { cfnResolver } from "./cfn.ts";
+ * import { cfnResolver } from "@holoconf/holoconf/aws";
  * import assert from "node:assert/strict";
  * const call = { args: ["no-slash"], kwargs: {}, signal: new AbortController().signal,
  *   sensitiveInput: false } as unknown as Parameters<typeof cfnResolver.resolve>[1];

@@ -13,7 +13,7 @@
  *
  * @example Point every SSM call at a local endpoint
  * ```ts
- * import { configureSsm, reset } from "./mod.ts";
+ * import { configureSsm, reset } from "@holoconf/holoconf/aws";
  * import assert from "node:assert/strict";
  * configureSsm({ endpoint: "http://127.0.0.1:4566", region: "us-east-1" });
  * // ... load and resolve configs: no AWS request is made until an ${ssm:...} is resolved ...
@@ -65,7 +65,7 @@ export interface AwsServiceOptions {
  *
  * @example Use one region everywhere
  * ```ts
- * import { configure, reset } from "./mod.ts";
+ * import { configure, reset } from "@holoconf/holoconf/aws";
  * import assert from "node:assert/strict";
  * configure({ region: "eu-west-1" });
  * configure({ profile: "prod" }); // keeps eu-west-1
@@ -83,7 +83,7 @@ export function configure(options: AwsGlobalOptions): void {
  *
  * @example Send SSM calls to a local endpoint
  * ```ts
- * import { configureSsm, reset } from "./mod.ts";
+ * import { configureSsm, reset } from "@holoconf/holoconf/aws";
  * import assert from "node:assert/strict";
  * assert.doesNotThrow(() => configureSsm({ endpoint: "http://127.0.0.1:4566" }));
  * reset();
@@ -101,7 +101,7 @@ export function configureSsm(options: AwsServiceOptions): void {
  *
  * @example Read objects from a MinIO server
  * ```ts
- * import { configureS3, reset } from "./mod.ts";
+ * import { configureS3, reset } from "@holoconf/holoconf/aws";
  * import assert from "node:assert/strict";
  * assert.doesNotThrow(() => configureS3({ endpoint: "http://127.0.0.1:9000", region: "us-east-1" }));
  * reset();
@@ -118,7 +118,7 @@ export function configureS3(options: AwsServiceOptions): void {
  *
  * @example Read stack outputs from another region
  * ```ts
- * import { configureCfn, reset } from "./mod.ts";
+ * import { configureCfn, reset } from "@holoconf/holoconf/aws";
  * import assert from "node:assert/strict";
  * assert.doesNotThrow(() => configureCfn({ region: "us-west-2" }));
  * reset();
@@ -134,7 +134,7 @@ export function configureCfn(options: AwsServiceOptions): void {
  *
  * @example Start over
  * ```ts
- * import { configure, reset } from "./mod.ts";
+ * import { configure, reset } from "@holoconf/holoconf/aws";
  * import assert from "node:assert/strict";
  * configure({ region: "eu-west-1" });
  * assert.doesNotThrow(() => reset());

@@ -122,7 +122,7 @@ async function getObject(arg: string, call: ResolverCall): Promise<unknown> {
  *
  * @example Argument checks happen before any AWS call
  * ```ts
- * import { s3Resolver } from "./s3.ts";
+ * import { s3Resolver } from "@holoconf/holoconf/aws";
  * import assert from "node:assert/strict";
  * const call = { args: ["just-a-bucket"], kwargs: {}, signal: new AbortController().signal,
  *   sensitiveInput: false } as unknown as Parameters<typeof s3Resolver.resolve>[1];

@@ -21,7 +21,7 @@ import {
   raceAbort,
   ssmClient,
 } from "./_clients.ts";
-import { shown } from "../_args.ts";
+import { errorName, shown } from "../_args.ts";
 
 /** The `ssm` resolver: an {@linkcode AwsResolver} with the batching hooks. */
 export interface SsmResolver extends AwsResolver {
@@ -96,7 +96,21 @@ async function getOne(key: string, call: ResolverCall): Promise<unknown> {
   return value;
 }
 
-/** One `GetParameters` request for up to 10 distinct names; fills `results` for its calls. */
+/**
+ * Error names of a refusal that may concern one name of a request only (IAM denial of a
+ * parameter, KMS denial of its key): AWS then fails the whole `GetParameters` request.
+ * Throttling, server and credential errors concern the request as a whole.
+ */
+const ONE_NAME_REFUSAL_REGEXP = /AccessDenied|Unauthori[sz]ed|Forbidden|^KMS|Kms/;
+
+function refusesOneName(err: unknown): boolean {
+  return ONE_NAME_REFUSAL_REGEXP.test(errorName(err));
+}
+
+/**
+ * One `GetParameters` request for up to 10 distinct names; fills `results` for its calls. A
+ * request refused as a whole by an authorization error is split in halves and sent again.
+ */
 async function getChunk(
   names: string[],
   byName: Map<string, number[]>,
@@ -130,6 +144,16 @@ async function getChunk(
       }
     }
   } catch (err) {
+    if (names.length > 1 && !shared.signal.aborted && refusesOneName(err)) {
+      // AWS refuses the whole request when one name is denied: ask again in halves until each
+      // denied name stands alone, so only its calls fail, with an error naming it alone.
+      const half = Math.ceil(names.length / 2);
+      await Promise.all([
+        getChunk(names.slice(0, half), byName, keys, calls, results),
+        getChunk(names.slice(half), byName, keys, calls, results),
+      ]);
+      return;
+    }
     for (const i of indexes) {
       const call = calls[i]!;
       const key = keys[i]!;
@@ -178,7 +202,9 @@ async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]
  *
  * - `resolve` fetches one parameter with a one-name `GetParameters` (`WithDecryption=true`).
  * - `resolveMany` serves a batch with `GetParameters`, at most 10 names per request, all
- *   requests in parallel; each call gets its value or its own error.
+ *   requests in parallel; each call gets its value or its own error. AWS refuses a whole request
+ *   when it denies one of its names (IAM or KMS): such a request is sent again in halves, so
+ *   only the denied names fail, each with an error from a request for that name alone.
  * - `batchGroup` keeps calls for different clients (region, profile, endpoint) apart.
  *
  * `SecureString` values come back as sensitive `ResolvedValue`s, `StringList` as arrays
@@ -187,7 +213,7 @@ async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]
  *
  * @example Argument checks happen before any AWS call
  * ```ts
- * import { ssmResolver } from "./ssm.ts";
+ * import { ssmResolver } from "@holoconf/holoconf/aws";
  * import assert from "node:assert/strict";
  * const call = { args: ["relative"], kwargs: {}, signal: new AbortController().signal,
  *   sensitiveInput: false } as unknown as Parameters<typeof ssmResolver.resolve>[1];

@@ -56,6 +56,8 @@ export interface GetCommand extends CommonFlags {
   format: "text" | "json" | "yaml";
   /** Printed instead of an error. */
   default: string | undefined;
+  /** Redact sensitive values inside a resolved mapping or list (not a scalar asked for itself). */
+  redact: boolean;
   /** Schema file to attach. */
   schema: string | undefined;
   /** Print a resolver timing waterfall to stderr. */
@@ -88,8 +90,10 @@ export interface DumpCommand extends CommonFlags {
 export interface CheckCommand extends CommonFlags {
   /** Discriminant. */
   command: "check";
-  /** Files to check. */
+  /** Files to check (`-`: standard input). */
   files: string[];
+  /** Output format. */
+  format: "text" | "json";
 }
 
 /** `holoconf validate`. */
@@ -180,6 +184,7 @@ const COMMON_OPTIONS: Record<string, OptionSpec> = {
 const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   get: {
     resolve: { type: "boolean", short: "r" },
+    "no-redact": { type: "boolean" },
     format: { type: "string", short: "f" },
     default: { type: "string", short: "d" },
     schema: { type: "string", short: "s" },
@@ -194,7 +199,9 @@ const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
     schema: { type: "string", short: "s" },
     trace: { type: "boolean" },
   },
-  check: {},
+  check: {
+    format: { type: "string", short: "f" },
+  },
   validate: {
     schema: { type: "string", short: "s" },
     resolve: { type: "boolean", short: "r" },
@@ -337,6 +344,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedCommand {
         resolve: bool(values, "resolve"),
         format: choice(values, ["text", "json", "yaml"], "text", command),
         default: str(values, "default"),
+        redact: !bool(values, "no-redact"),
         schema: str(values, "schema"),
         trace: bool(values, "trace"),
       };
@@ -357,7 +365,12 @@ export function parseCliArgs(argv: readonly string[]): ParsedCommand {
       };
     case "check":
       if (positionals.length < 1) throw new UsageError("check needs at least one file", command);
-      return { command, ...common(values, command), files: positionals };
+      return {
+        command,
+        ...common(values, command),
+        files: positionals,
+        format: choice(values, ["text", "json"], "text", command),
+      };
     case "validate": {
       if (positionals.length < 1) {
         throw new UsageError("validate needs at least one file", command);
@@ -434,13 +447,18 @@ Options:
   -h, --help       Show help (also: holoconf <command> --help)
   -V, --version    Show the version
 
+A file named - is read from standard input (once): cat app.yaml | holoconf get - db.host
+
 Exit codes: 0 ok; 1 not found, invalid or resolution failure; 2 unreadable file or usage error.`,
   get: `Usage: holoconf get <files...> <path> [options]
 
-Print the value at <path> (e.g. database.host, servers[0].url) of the merged files.
+Print the value at <path> (e.g. database.host, servers[0].url) of the merged files. With -r, a
+mapping or list is printed with its sensitive values redacted; a sensitive value asked for by
+its own path is printed.
 
 Options:
   -r, --resolve            Resolve interpolations (default: print the raw value)
+      --no-redact          Show sensitive values inside a resolved mapping or list
   -f, --format <F>         text (default), json or yaml
   -d, --default <V>        Print V instead of failing (exit 0)
   -s, --schema <S>         Attach a schema (defaults and coercion)
@@ -459,7 +477,10 @@ Options:
       --trace              Print a timing waterfall of resolver calls to stderr`,
   check: `Usage: holoconf check <files...> [options]
 
-Check the syntax of each file (.json files as JSON, others as YAML). Nothing is resolved.`,
+Check the syntax of each file (.json files as JSON, others as YAML). Nothing is resolved.
+
+Options:
+  -f, --format <F>         text (default) or json (one result per file, on stdout)`,
   validate: `Usage: holoconf validate <files...> --schema <S> [options]
 
 Validate the merged configuration against a JSON Schema.
@@ -482,7 +503,7 @@ Options:
   plan: `Usage: holoconf plan <files...> [options]
 
 List the remote references (ssm, s3, cfn, http, https), the requests resolving them would make,
-and the IAM actions needed. Nothing is called.
+and the IAM actions needed. Nothing is called. Exit 1 when it lists invalid references.
 
 Options:
   -f, --format <F>         text (default) or json`,

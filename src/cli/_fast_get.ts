@@ -1,7 +1,8 @@
-// The common `holoconf get <files...> <path> [-r] [-f F] [-d V] [-s S]` form, read without the
-// general argument parser so that loading `node:util` (≈ 6 ms of start-up under Deno) stays off
-// the path of a plain `get`. Anything else (help, unknown or repeated flags, other commands)
-// returns `undefined` and goes through `parseCliArgs`, which also produces the usage errors.
+// The common `holoconf get <files...> <path> [-r] [--no-redact] [-f F] [-d V] [-s S]` form, read
+// without the general argument parser so that loading `node:util` (≈ 6 ms of start-up under Deno)
+// stays off the path of a plain `get`. Anything else (help, unknown or repeated flags, other
+// commands) returns `undefined` and goes through `parseCliArgs`, which also produces the usage
+// errors.
 
 import type { GetCommand } from "./_args.ts";
 
@@ -14,12 +15,17 @@ const VALUE_FLAGS: Record<string, "format" | "default" | "schema"> = {
   "--schema": "schema",
 };
 
-const BOOLEAN_FLAGS: Record<string, "resolve" | "trace" | "ignoreMissing" | "allowHttp"> = {
-  "-r": "resolve",
-  "--resolve": "resolve",
-  "--trace": "trace",
-  "--ignore-missing": "ignoreMissing",
-  "--allow-http": "allowHttp",
+/** Boolean flags: the field each sets, and the value it sets it to. */
+const BOOLEAN_FLAGS: Record<
+  string,
+  ["resolve" | "redact" | "trace" | "ignoreMissing" | "allowHttp", boolean]
+> = {
+  "-r": ["resolve", true],
+  "--resolve": ["resolve", true],
+  "--no-redact": ["redact", false],
+  "--trace": ["trace", true],
+  "--ignore-missing": ["ignoreMissing", true],
+  "--allow-http": ["allowHttp", true],
 };
 
 /**
@@ -37,6 +43,7 @@ export function parseSimpleGet(argv: readonly string[]): GetCommand | undefined 
     resolve: false,
     format: "text",
     default: undefined,
+    redact: true,
     schema: undefined,
     trace: false,
     ignoreMissing: false,
@@ -56,12 +63,13 @@ export function parseSimpleGet(argv: readonly string[]): GetCommand | undefined 
     }
     const eq = arg.indexOf("=");
     const name = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    const key = VALUE_FLAGS[name] ?? BOOLEAN_FLAGS[name];
+    const flag = BOOLEAN_FLAGS[name];
+    const key = VALUE_FLAGS[name] ?? flag?.[0];
     if (key === undefined || seen.has(key)) return undefined;
     seen.add(key);
-    if (name in BOOLEAN_FLAGS) {
+    if (flag !== undefined) {
       if (eq > 0) return undefined;
-      cmd[BOOLEAN_FLAGS[name]!] = true;
+      cmd[flag[0]] = flag[1];
       continue;
     }
     const value = eq > 0 && name !== arg ? arg.slice(eq + 1) : argv[++i];

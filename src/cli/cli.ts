@@ -8,7 +8,7 @@
  * @module
  */
 
-import { Config, type LoadOptions } from "../config.ts";
+import { Config, type LoadOptions, type PathSpec } from "../config.ts";
 import { configure, getSchedulerSettings } from "../scheduler.ts";
 import { parseTemplate } from "../interpolation/parser.ts";
 import { Schema } from "../schema/schema.ts";
@@ -58,6 +58,8 @@ export interface CliIo {
   noColor: boolean;
   /** Reads a text file; throws (an error named `NotFound` or with code `ENOENT` if missing). */
   readFile(path: string): string;
+  /** Reads all of standard input (`-` as a config file); absent where there is none. */
+  readStdin?: () => Promise<string>;
   /** Writes a text file. */
   writeFile(path: string, text: string): void;
   /** Directory relative paths are resolved against; `""` or `"."` leaves them as typed. */
@@ -123,8 +125,19 @@ function line(text: string): string {
   return text.endsWith("\n") ? text : text + "\n";
 }
 
+/** `-` as a config file: standard input. */
+const STDIN = "-";
+/** How standard input is named in messages and source locations. */
+const STDIN_NAME = "<stdin>";
+
+/** Messages and sources of a config parsed from text name it `<string>`/`<json>`: use `name`. */
+function named(text: string, name: string): string {
+  return text.replace(/<(?:string|json)>/g, name);
+}
+
 function printError(ctx: Context, message: string): void {
-  ctx.io.stderr(`${ctx.err.red("Error:")} ${line(message)}`);
+  // Only a config read from standard input is parsed from text here.
+  ctx.io.stderr(`${ctx.err.red("Error:")} ${line(named(message, STDIN_NAME))}`);
 }
 
 function loadOptions(ctx: Context, flags: CommonFlags): LoadOptions {
@@ -138,23 +151,51 @@ function loadOptions(ctx: Context, flags: CommonFlags): LoadOptions {
   return options;
 }
 
-/** Loads the config (and attaches the schema); undefined after printing the error (exit 2). */
-function loadConfig(
+/** All of standard input, for `-`; throws when there is none (or it is too large). */
+async function readStdin(ctx: Context): Promise<string> {
+  if (ctx.io.readStdin === undefined) throw new Error("Standard input is not available");
+  return await ctx.io.readStdin();
+}
+
+/**
+ * Loads the config (and attaches the schema); undefined after printing the error (exit 2).
+ * Runs of file paths load together; `-` is read from standard input and merged in its place,
+ * its relative `${file:}` paths resolved against the working directory.
+ */
+async function loadConfig(
   ctx: Context,
   cmd: CommonFlags & { files: string[] },
   schemaPath: string | undefined,
-): Config | undefined {
+): Promise<Config | undefined> {
+  if (cmd.files.filter((f) => f === STDIN).length > 1) {
+    printError(ctx, "Standard input ('-') can be read only once");
+    return undefined;
+  }
+  const options = loadOptions(ctx, cmd);
   let config: Config;
   try {
-    config = Config.load(
-      cmd.files.map((f) => ({ path: absPath(ctx.io.cwd, f), optional: cmd.ignoreMissing })),
-      loadOptions(ctx, cmd),
-    );
+    const parts: Config[] = [];
+    let files: PathSpec[] = [];
+    for (const f of [...cmd.files, undefined]) {
+      if (f !== undefined && f !== STDIN) {
+        files.push({ path: absPath(ctx.io.cwd, f), optional: cmd.ignoreMissing });
+        continue;
+      }
+      if (files.length > 0) parts.push(Config.load(files, options));
+      files = [];
+      if (f === STDIN) {
+        parts.push(Config.loads(await readStdin(ctx), { ...options, basePath: ctx.io.cwd }));
+      }
+    }
+    config = parts[0]!; // the argument parser requires at least one file
+    for (const part of parts.slice(1)) config.merge(part);
   } catch (error) {
     printError(ctx, messageOf(error));
     return undefined;
   }
-  if (cmd.ignoreMissing && (config.toJSON() as { files: string[] }).files.length === 0) {
+  const loaded = (config.toJSON() as { files: string[] }).files.length > 0 ||
+    cmd.files.includes(STDIN);
+  if (cmd.ignoreMissing && !loaded) {
     printError(ctx, "No configuration files could be loaded (all files missing)");
     return undefined;
   }
@@ -198,7 +239,7 @@ function resolveAllOptions(flags: CommonFlags): { timeout?: number; maxConcurren
 }
 
 async function runGet(ctx: Context, cmd: GetCommand): Promise<number> {
-  const config = loadConfig(ctx, cmd, cmd.schema);
+  const config = await loadConfig(ctx, cmd, cmd.schema);
   if (config === undefined) return 2;
   let value: unknown;
   try {
@@ -206,6 +247,13 @@ async function runGet(ctx: Context, cmd: GetCommand): Promise<number> {
     value = cmd.resolve
       ? await withProgress(ctx, () => config.get(cmd.path))
       : config.getRaw(cmd.path);
+    // A mapping or list is redacted like `dump -r`; a scalar asked for by path is printed (that
+    // is what scripts read a secret with). The second get reads the memo.
+    const container = typeof value === "object" && value !== null &&
+      !(value instanceof Uint8Array);
+    if (cmd.resolve && cmd.redact && container) {
+      value = await config.get(cmd.path, { redact: true });
+    }
   } catch (error) {
     if (cmd.default !== undefined) {
       ctx.io.stdout(line(cmd.default));
@@ -224,14 +272,14 @@ async function runGet(ctx: Context, cmd: GetCommand): Promise<number> {
 }
 
 async function runDump(ctx: Context, cmd: DumpCommand): Promise<number> {
-  const config = loadConfig(ctx, cmd, cmd.schema);
+  const config = await loadConfig(ctx, cmd, cmd.schema);
   if (config === undefined) return 2;
   let text: string;
   if (cmd.sources) {
     const sources = config.dumpSources();
     const entries = Object.keys(sources).sort().map((path) => {
       const s = sources[path]!;
-      return [path, `${s.file}:${s.line}:${s.column}`] as const;
+      return [path, `${named(s.file, STDIN_NAME)}:${s.line}:${s.column}`] as const;
     });
     text = cmd.format === "json"
       ? toJsonText(Object.fromEntries(entries))
@@ -254,39 +302,73 @@ async function runDump(ctx: Context, cmd: DumpCommand): Promise<number> {
   return 0;
 }
 
-function runCheck(ctx: Context, cmd: CheckCommand): number {
-  let failed = false;
-  let found = 0;
-  for (const file of cmd.files) {
-    let text: string;
-    try {
-      text = ctx.io.readFile(absPath(ctx.io.cwd, file));
-    } catch (error) {
-      if (isNotFound(error) && cmd.ignoreMissing) continue;
-      failed = true;
-      const reason = isNotFound(error) ? "File not found" : messageOf(error);
-      ctx.io.stderr(`${ctx.err.red("✗")} ${file}: ${line(reason)}`);
-      continue;
-    }
-    found++;
-    const json = file.toLowerCase().endsWith(".json");
-    try {
-      if (json) Config.fromJson(text);
-      else Config.loads(text);
-      ctx.io.stdout(`${ctx.out.green("✓")} ${file}: valid ${json ? "JSON" : "YAML"}\n`);
-    } catch (error) {
-      failed = true;
-      // The text was parsed as a string: name the file in its source locations.
-      // Config.loads/fromJson name their source <string>/<json>: show the file instead.
-      const message = messageOf(error).replace(/<(?:string|json)>/g, file);
-      ctx.io.stderr(`${ctx.err.red("✗")} ${file}: ${line(message)}`);
-    }
+/** One file's result in `check -f json`. */
+interface CheckResult {
+  file: string;
+  valid: boolean;
+  format?: "yaml" | "json";
+  code?: string;
+  message?: string;
+  source?: string;
+}
+
+/** Checks one file's syntax (`-`: standard input, as YAML): the result, and the text line. */
+async function checkFile(
+  ctx: Context,
+  file: string,
+): Promise<{ result: CheckResult; text: string }> {
+  const stdin = file === STDIN;
+  let input: string;
+  try {
+    input = stdin ? await readStdin(ctx) : ctx.io.readFile(absPath(ctx.io.cwd, file));
+  } catch (error) {
+    const missing = isNotFound(error);
+    const message = missing ? "File not found" : messageOf(error);
+    const code = missing ? { code: "FILE_NOT_FOUND" } : {};
+    return { result: { file, valid: false, ...code, message }, text: message };
   }
-  if (cmd.ignoreMissing && found === 0 && !failed) {
+  const name = stdin ? STDIN_NAME : file;
+  const format = !stdin && file.toLowerCase().endsWith(".json") ? "json" : "yaml";
+  try {
+    if (format === "json") Config.fromJson(input);
+    else Config.loads(input);
+    return { result: { file: name, valid: true, format }, text: `valid ${format.toUpperCase()}` };
+  } catch (error) {
+    // Config.loads/fromJson name their source <string>/<json>: show the file instead.
+    const e = error as { code?: unknown; headline?: unknown; source?: unknown };
+    const result: CheckResult = { file: name, valid: false };
+    if (typeof e.code === "string") result.code = e.code;
+    result.message = named(typeof e.headline === "string" ? e.headline : messageOf(error), name);
+    if (typeof e.source === "string") result.source = named(e.source, name);
+    return { result, text: named(messageOf(error), name) };
+  }
+}
+
+async function runCheck(ctx: Context, cmd: CheckCommand): Promise<number> {
+  if (cmd.files.filter((f) => f === STDIN).length > 1) {
+    printError(ctx, "Standard input ('-') can be read only once");
+    return 2;
+  }
+  const checked: { result: CheckResult; text: string }[] = [];
+  for (const file of cmd.files) {
+    const r = await checkFile(ctx, file);
+    if (r.result.code === "FILE_NOT_FOUND" && cmd.ignoreMissing) continue;
+    checked.push(r);
+  }
+  if (cmd.ignoreMissing && checked.length === 0) {
     printError(ctx, "No configuration files could be loaded (all files missing)");
     return 2;
   }
-  return failed ? 1 : 0;
+  const valid = checked.every((r) => r.result.valid);
+  if (cmd.format === "json") {
+    ctx.io.stdout(line(toJsonText({ valid, files: checked.map((r) => r.result) })));
+    return valid ? 0 : 1;
+  }
+  for (const { result, text } of checked) {
+    if (result.valid) ctx.io.stdout(`${ctx.out.green("✓")} ${result.file}: ${text}\n`);
+    else ctx.io.stderr(`${ctx.err.red("✗")} ${result.file}: ${line(text)}`);
+  }
+  return valid ? 0 : 1;
 }
 
 interface Issue {
@@ -316,7 +398,7 @@ function issuesOf(error: unknown): Issue[] {
 }
 
 async function runValidate(ctx: Context, cmd: ValidateCommand): Promise<number> {
-  const config = loadConfig(ctx, cmd, undefined);
+  const config = await loadConfig(ctx, cmd, undefined);
   if (config === undefined) return 2;
   const schema = loadSchema(ctx, cmd.schema);
   if (schema === undefined) return 2;
@@ -340,6 +422,7 @@ async function runValidate(ctx: Context, cmd: ValidateCommand): Promise<number> 
   } catch (error) {
     issues = issuesOf(error);
   }
+  issues = issues.map((i) => ({ ...i, message: named(i.message, STDIN_NAME) }));
   if (issues.length === 0) {
     if (!cmd.quiet) {
       ctx.io.stdout(
@@ -420,7 +503,7 @@ function writeOutput(ctx: Context, file: string, text: string, done: string): nu
 }
 
 async function runPlan(ctx: Context, cmd: PlanCommand): Promise<number> {
-  const config = loadConfig(ctx, cmd, undefined);
+  const config = await loadConfig(ctx, cmd, undefined);
   if (config === undefined) return 2;
   const raw = await config.toObject({ resolve: false });
   const { buildPlan, formatPlan } = await planModule();
@@ -430,7 +513,8 @@ async function runPlan(ctx: Context, cmd: PlanCommand): Promise<number> {
       ? line(toJsonText(plan))
       : formatPlan(plan, { color: ctx.outColor, allowHttp: cmd.allowHttp }),
   );
-  return 0;
+  // The plan is printed in full either way; a reference that cannot resolve fails it.
+  return plan.invalid.length > 0 ? 1 : 0;
 }
 
 async function dispatch(ctx: Context, cmd: ParsedCommand): Promise<number> {
@@ -446,7 +530,7 @@ async function dispatch(ctx: Context, cmd: ParsedCommand): Promise<number> {
     case "dump":
       return await runDump(ctx, cmd);
     case "check":
-      return runCheck(ctx, cmd);
+      return await runCheck(ctx, cmd);
     case "validate":
       return await runValidate(ctx, cmd);
     case "schema":

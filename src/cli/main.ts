@@ -7,12 +7,14 @@
  */
 
 import { type CliIo, runCli } from "./cli.ts";
+import { concatBytes } from "../_bytes.ts";
 
 interface Host {
   args: string[];
   env(name: string): string | undefined;
   isTerminal(fd: 1 | 2): boolean;
   write(fd: 1 | 2, bytes: Uint8Array): number;
+  stdin(): AsyncIterable<Uint8Array>;
   readFile(path: string): string;
   writeFile(path: string, text: string): void;
   exit(code: number): void;
@@ -35,6 +37,7 @@ async function host(): Promise<Host> {
       },
       isTerminal: (fd) => (fd === 1 ? deno.stdout : deno.stderr).isTerminal(),
       write: (fd, bytes) => (fd === 1 ? deno.stdout : deno.stderr).writeSync(bytes),
+      stdin: () => deno.stdin.readable,
       readFile: (path) => deno.readTextFileSync(path),
       writeFile: (path, text) => deno.writeTextFileSync(path, text),
       exit: (code) => deno.exit(code),
@@ -58,16 +61,54 @@ async function host(): Promise<Host> {
         throw error;
       }
     },
+    stdin: () => process.stdin,
     readFile: (path) => fs.readFileSync(path, "utf8"),
     writeFile: (path, text) => fs.writeFileSync(path, text),
     exit: (code) => process.exit(code),
   };
 }
 
+/** Largest config read from standard input (64 MiB, as for `${file:}`). */
+const MAX_STDIN_BYTES = 64 * 1024 * 1024;
+
+/** All of standard input as UTF-8 text, refused beyond {@linkcode MAX_STDIN_BYTES}. */
+async function readStdin(h: Host): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of h.stdin()) {
+    size += chunk.length;
+    if (size > MAX_STDIN_BYTES) {
+      throw new Error(`Standard input is larger than ${MAX_STDIN_BYTES} bytes (64 MiB)`);
+    }
+    chunks.push(chunk);
+  }
+  return new TextDecoder().decode(concatBytes(chunks, size));
+}
+
+/**
+ * A write to a pipe whose reader has gone (`holoconf dump big.yaml | head -2`): EPIPE on Node,
+ * BrokenPipe on Deno (both runtimes ignore SIGPIPE, so the write fails instead of killing us).
+ */
+function isClosedPipe(error: unknown): boolean {
+  const e = error as { code?: unknown; name?: unknown } | null;
+  return e?.code === "EPIPE" || e?.name === "BrokenPipe";
+}
+
+/** Streams whose reader has gone: what would go there is dropped, quietly. */
+const closed = new Set<1 | 2>();
+
 function writeAll(h: Host, fd: 1 | 2, text: string): void {
+  if (closed.has(fd)) return;
   let bytes = new TextEncoder().encode(text);
   while (bytes.length > 0) {
-    const n = h.write(fd, bytes);
+    let n: number;
+    try {
+      n = h.write(fd, bytes);
+    } catch (error) {
+      if (!isClosedPipe(error)) throw error;
+      closed.add(fd);
+      return;
+    }
     bytes = bytes.subarray(n);
   }
 }
@@ -81,6 +122,7 @@ const io: CliIo = {
   stderrIsTty: h.isTerminal(2),
   noColor: noColor !== undefined && noColor !== "",
   readFile: (path) => h.readFile(path),
+  readStdin: () => readStdin(h),
   writeFile: (path, text) => h.writeFile(path, text),
   cwd: ".",
   env: (name) => h.env(name),

@@ -505,7 +505,7 @@ class Parser {
  *
  * @example Parse a resolver call with a keyword argument
  * ```ts
- * import { parseTemplate } from "./parser.ts";
+ * import { parseTemplate } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
  * const t = parseTemplate("url=${env:HOST,default=localhost}");
  * assert.equal(t.parts.length, 2);
@@ -518,8 +518,7 @@ class Parser {
  *
  * @example A syntax error reports its column
  * ```ts
- * import { parseTemplate } from "./parser.ts";
- * import { ParseError } from "../errors.ts";
+ * import { parseTemplate, ParseError } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
  * assert.throws(() => parseTemplate("${a.b c}"), (e: unknown) => {
  *   assert.ok(e instanceof ParseError);

@@ -91,7 +91,7 @@ class Applicable {
  *
  * @example Validate a value and collect every issue
  * ```ts
- * import { Schema } from "./schema.ts";
+ * import { Schema } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
  * const schema = Schema.fromYaml(`
  * type: object
@@ -136,7 +136,7 @@ export class Schema {
    *
    * @example Load a schema file
    * ```ts ignore
-   * import { Schema } from "./schema.ts";
+   * import { Schema } from "@holoconf/holoconf";
    * const schema = Schema.load("config/schema.yaml");
    * await schema.ready();
    * ```
@@ -172,7 +172,7 @@ export class Schema {
    *
    * @example
    * ```ts
-   * import { Schema } from "./schema.ts";
+   * import { Schema } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const schema = Schema.fromYaml("type: object\nproperties:\n  debug: { type: boolean }\n");
    * assert.equal(schema.coercionTypeAt(["debug"]), "boolean");
@@ -203,7 +203,7 @@ export class Schema {
    *
    * @example
    * ```ts
-   * import { Schema } from "./schema.ts";
+   * import { Schema } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const schema = Schema.fromJson('{"properties": {"n": {"type": ["integer", "null"]}}}');
    * assert.equal(schema.allowsNull(["n"]), true);
@@ -228,7 +228,7 @@ export class Schema {
    *
    * @example
    * ```ts
-   * import { Schema } from "./schema.ts";
+   * import { Schema } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const schema = Schema.fromObject({ properties: { port: { type: "integer" } } });
    * assert.deepEqual(schema.toObject(), { properties: { port: { type: "integer" } } });
@@ -249,7 +249,7 @@ export class Schema {
    *
    * @example
    * ```ts
-   * import { Schema } from "./schema.ts";
+   * import { Schema } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * assert.equal(Schema.fromObject({}).draft, "2020-12");
    * const old = Schema.fromObject({ $schema: "http://json-schema.org/draft-07/schema#" });
@@ -265,7 +265,7 @@ export class Schema {
    *
    * @example
    * ```ts
-   * import { Schema } from "./schema.ts";
+   * import { Schema } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const schema = Schema.fromObject({ type: "object" });
    * await schema.ready();
@@ -283,7 +283,7 @@ export class Schema {
    *
    * @example
    * ```ts
-   * import { Schema } from "./schema.ts";
+   * import { Schema } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * assert.deepEqual(Schema.fromYaml("type: string").toObject(), { type: "string" });
    * ```
@@ -299,7 +299,7 @@ export class Schema {
    *
    * @example
    * ```ts
-   * import { Schema } from "./schema.ts";
+   * import { Schema } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const md = Schema.fromYaml("properties:\n  port: { type: integer }").toMarkdown();
    * assert.ok(md.startsWith("# Configuration Reference"));
@@ -316,7 +316,7 @@ export class Schema {
    *
    * @example
    * ```ts
-   * import { Schema } from "./schema.ts";
+   * import { Schema } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const yaml = Schema.fromYaml("properties:\n  port: { type: integer }").toTemplate();
    * assert.ok(yaml.includes("port: 0"));
@@ -336,7 +336,7 @@ export class Schema {
    *
    * @example
    * ```ts
-   * import { Schema } from "./schema.ts";
+   * import { Schema } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const schema = Schema.fromObject({ type: "integer" });
    * await schema.ready();
@@ -358,7 +358,7 @@ export class Schema {
    *
    * @example
    * ```ts
-   * import { Schema } from "./schema.ts";
+   * import { Schema } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const schema = Schema.fromObject({ properties: { port: { type: "integer" } } });
    * assert.deepEqual(await schema.validate({ port: "x" }), [
@@ -384,7 +384,7 @@ export class Schema {
    *
    * @example Treat placeholders as wildcards
    * ```ts
-   * import { Schema } from "./schema.ts";
+   * import { Schema } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const schema = Schema.fromObject({ properties: { port: { type: "integer" } } });
    * await schema.ready();
@@ -412,7 +412,7 @@ export class Schema {
    *
    * @example
    * ```ts
-   * import { Schema } from "./schema.ts";
+   * import { Schema } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const schema = Schema.fromYaml(`
    * properties:
@@ -439,7 +439,7 @@ export class Schema {
    *
    * @example
    * ```ts
-   * import { Schema } from "./schema.ts";
+   * import { Schema } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const schema = Schema.fromYaml(`
    * properties:
@@ -476,7 +476,7 @@ export class Schema {
    *
    * @example Fill missing properties and disallowed nulls
    * ```ts
-   * import { Schema } from "./schema.ts";
+   * import { Schema } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const schema = Schema.fromYaml(`
    * properties:
@@ -620,7 +620,7 @@ export class Schema {
    *
    * @example
    * ```ts
-   * import { Schema } from "./schema.ts";
+   * import { Schema } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const schema = Schema.fromYaml(`
    * properties:
@@ -680,7 +680,7 @@ export class Schema {
    *
    * @example
    * ```ts
-   * import { Schema } from "./schema.ts";
+   * import { Schema } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * assert.equal(String(Schema.fromObject({ title: "App" })), "Schema(App)");
    * ```

@@ -12,6 +12,7 @@ const SAME = [
   ["get", "a.yaml", "db.host", "-s", "schema.yaml", "--trace", "--ignore-missing", "--allow-http"],
   ["get", "a.yaml", "db.host", "--schema=schema.yaml"],
   ["get", "a.yaml", "db.host", "-d", ""],
+  ["get", "a.yaml", "db", "-r", "--no-redact"],
 ];
 
 Deno.test("the simple get form parses exactly as the general parser does", () => {
@@ -27,6 +28,8 @@ Deno.test("anything beyond the simple get form is left to the general parser", (
     ["get", "a.yaml", "p", "--help"],
     ["get", "a.yaml", "p", "-f", "xml"],
     ["get", "a.yaml", "p", "-r", "-r"],
+    ["get", "a.yaml", "p", "--no-redact", "--no-redact"],
+    ["get", "a.yaml", "p", "--no-redact=true"],
     ["get", "a.yaml", "p", "--timeout", "5"],
     ["get", "a.yaml", "p", "--http-allowlist", "https://x/*"],
     ["get", "a.yaml", "p", "-d"],

@@ -647,3 +647,132 @@ Deno.test("a reference path computed from a sensitive value is [REDACTED] on get
     Deno.env.delete("HOLOCONF_CLI_TEST_REF_PATH");
   }
 });
+
+Deno.test("get -r redacts sensitive values inside a mapping or list unless --no-redact", async () => {
+  registerResolver(
+    "cli_test_secret",
+    (key) => new ResolvedValue(`s3cr3t-${key}`, { sensitive: true }),
+    {
+      force: true,
+    },
+  );
+  try {
+    await using t = await tempFiles({
+      "app.yaml": "db:\n  user: app\n  pw: ${cli_test_secret:x}\n" +
+        "  hosts: [a, '${cli_test_secret:y}']\ncopy: ${db}\n",
+    });
+    const app = t.path("app.yaml");
+    const text = await run(["get", app, "db", "-r"]);
+    assert.deepEqual(text, {
+      code: 0,
+      stdout: "user: app\npw: '[REDACTED]'\nhosts:\n  - a\n  - '[REDACTED]'\n",
+      stderr: "",
+    });
+    const json = await run(["get", app, "db", "-r", "-f", "json"]);
+    assert.deepEqual(JSON.parse(json.stdout), {
+      user: "app",
+      pw: "[REDACTED]",
+      hosts: ["a", "[REDACTED]"],
+    });
+    for (const args of [["db.hosts"], ["db", "-f", "yaml"], ["copy"], ["", "-f", "json"]]) {
+      const r = await run(["get", app, ...args, "-r"]);
+      assert.equal(r.code, 0, args.join(" "));
+      assert.ok(r.stdout.includes("[REDACTED]"), args.join(" "));
+      assert.ok(!r.stdout.includes("s3cr3t"), `${args.join(" ")}: ${r.stdout}`);
+    }
+    // --no-redact shows them, on the simple and on the general argument parser alike.
+    for (const extra of [[], ["--timeout", "5000"]]) {
+      const clear = await run(["get", app, "db", "-r", "--no-redact", "-f", "json", ...extra]);
+      assert.deepEqual(JSON.parse(clear.stdout).hosts, ["a", "s3cr3t-y"]);
+    }
+    // A sensitive scalar asked for by its own path is printed: that is what scripts use get for.
+    assert.deepEqual(await run(["get", app, "db.pw", "-r"]), {
+      code: 0,
+      stdout: "s3cr3t-x\n",
+      stderr: "",
+    });
+  } finally {
+    unregisterResolver("cli_test_secret");
+  }
+});
+
+Deno.test("- reads a config from standard input, merged in its place among the files", async () => {
+  await using t = await tempFiles({
+    "base.yaml": "db:\n  host: base\n  port: 1\n",
+    "over.yaml": "db:\n  port: 3\n",
+    "note.txt": "from-cwd",
+  });
+  const stdin =
+    "db:\n  host: piped\n  port: 2\n  url: x-${.host}:${.port}\nnote: ${file:note.txt}\n";
+  const readStdin = () => Promise.resolve(stdin);
+  const alone = await run(["get", "-", "db.url", "-r"], { readStdin });
+  assert.deepEqual(alone, { code: 0, stdout: "x-piped:2\n", stderr: "" });
+  // Later arguments win: stdin overrides base.yaml and is overridden by over.yaml.
+  const merged = await run(["get", t.path("base.yaml"), "-", t.path("over.yaml"), "db.url", "-r"], {
+    readStdin,
+  });
+  assert.deepEqual(merged, { code: 0, stdout: "x-piped:3\n", stderr: "" });
+  // Relative ${file:} paths of the piped config resolve against the working directory.
+  const note = await run(["get", "-", "note", "-r"], { readStdin, cwd: t.dir });
+  assert.deepEqual(note, { code: 0, stdout: "from-cwd\n", stderr: "" });
+  const sources = await run(["dump", "-", "--sources", "-f", "json"], { readStdin });
+  assert.equal(JSON.parse(sources.stdout)["db.host"], "<stdin>:2:9");
+});
+
+Deno.test("- that cannot be parsed, read twice or read without a stdin exits 2 naming <stdin>", async () => {
+  const broken = await run(["dump", "-"], { readStdin: () => Promise.resolve("a: [1\n") });
+  assert.equal(broken.code, 2);
+  assert.match(broken.stderr, /^Error: Invalid YAML at line 2, column 1/);
+  assert.match(broken.stderr, /Source: <stdin>:2:1/);
+  const twice = await run(["dump", "-", "-"], { readStdin: () => Promise.resolve("a: 1\n") });
+  assert.deepEqual(twice, {
+    code: 2,
+    stdout: "",
+    stderr: "Error: Standard input ('-') can be read only once\n",
+  });
+  const none = await run(["get", "-", "a"]);
+  assert.deepEqual(none, {
+    code: 2,
+    stdout: "",
+    stderr: "Error: Standard input is not available\n",
+  });
+});
+
+Deno.test("check -f json prints one result per file on stdout; check - reads stdin", async () => {
+  await using t = await tempFiles({ "ok.json": '{"a": 1}', "bad.yaml": "a: [1\n" });
+  const readStdin = () => Promise.resolve("a: 1\n");
+  const r = await run(
+    ["check", "-", t.path("ok.json"), t.path("bad.yaml"), t.path("gone.yaml"), "-f", "json"],
+    { readStdin },
+  );
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, "");
+  assert.deepEqual(JSON.parse(r.stdout), {
+    valid: false,
+    files: [
+      { file: "<stdin>", valid: true, format: "yaml" },
+      { file: t.path("ok.json"), valid: true, format: "json" },
+      {
+        file: t.path("bad.yaml"),
+        valid: false,
+        code: "PARSE_ERROR",
+        message: "Invalid YAML at line 2, column 1: deficient indentation",
+        source: `${t.path("bad.yaml")}:2:1`,
+      },
+      {
+        file: t.path("gone.yaml"),
+        valid: false,
+        code: "FILE_NOT_FOUND",
+        message: "File not found",
+      },
+    ],
+  });
+  const ok = await run(["check", "-", "-f", "json"], { readStdin });
+  assert.deepEqual(JSON.parse(ok.stdout), {
+    valid: true,
+    files: [{ file: "<stdin>", valid: true, format: "yaml" }],
+  });
+  assert.equal(ok.code, 0);
+  const text = await run(["check", "-"], { readStdin });
+  assert.deepEqual(text, { code: 0, stdout: "✓ <stdin>: valid YAML\n", stderr: "" });
+});

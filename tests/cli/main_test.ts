@@ -30,6 +30,18 @@ async function holoconf(args: string[], env: Record<string, string> = {}) {
   };
 }
 
+/** Starts the CLI as the `cli` task does, stdout and stderr piped, for streaming tests. */
+async function spawnHoloconf(args: string[], stdin: "null" | "piped"): Promise<Deno.ChildProcess> {
+  return new Deno.Command(Deno.execPath(), {
+    args: [...await cliTaskArgs(), ...args],
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+    stdin,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
 Deno.test("holoconf --version runs as a process with the cli task's permissions", async () => {
   const r = await holoconf(["--version"]);
   assert.deepEqual(r, { code: 0, stdout: `holoconf ${VERSION}\n`, stderr: "" });
@@ -110,4 +122,35 @@ Deno.test("deno task compile assembles the binary with every on-demand module em
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("holoconf dump into a pipe closed after the first chunk exits quietly", async () => {
+  // ≈ 2 MB of output: far more than a pipe holds, so writes go on after the reader is gone.
+  const lines = Array.from({ length: 40_000 }, (_, i) => `  k${i}: value-${i}-${"x".repeat(32)}`);
+  await using t = await tempFiles({ "big.yaml": `items:\n${lines.join("\n")}\n` });
+  const child = await spawnHoloconf(["dump", t.path("big.yaml")], "null");
+  const reader = child.stdout.getReader();
+  const first = await reader.read();
+  assert.equal(first.done, false);
+  assert.match(new TextDecoder().decode(first.value), /^items:\n {2}k0: /);
+  // Like `head` exiting: the read end of the pipe is closed while the CLI still writes.
+  await reader.cancel();
+  const [status, stderr] = await Promise.all([
+    child.status,
+    new Response(child.stderr).text(),
+  ]);
+  assert.equal(stderr, "");
+  assert.equal(status.code, 0);
+});
+
+Deno.test("holoconf get - reads the config from standard input as a process", async () => {
+  const child = await spawnHoloconf(["get", "-", "db.url", "-r"], "piped");
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode("db:\n  host: piped\n  url: pg://${.host}/x\n"));
+  await writer.close();
+  const out = await child.output();
+  const decoder = new TextDecoder();
+  assert.equal(decoder.decode(out.stderr), "");
+  assert.equal(decoder.decode(out.stdout), "pg://piped/x\n");
+  assert.equal(out.code, 0);
 });

@@ -150,3 +150,19 @@ Deno.test("literalCalls() lists only calls whose first argument is written liter
     "b[1]\0cfn\0s/o",
   ]);
 });
+
+Deno.test("plan prints the whole plan and exits 1 when it lists invalid references", async () => {
+  await using t = await tempFiles({
+    "bad.yaml": "a: ${ssm:/ok}\nb: ${ssm:no-slash}\n",
+    "good.yaml": "a: ${ssm:/ok}\n",
+  });
+  for (const format of ["text", "json"]) {
+    const bad = await run(["plan", t.path("bad.yaml"), "-f", format]);
+    assert.equal(bad.code, 1, format);
+    assert.equal(bad.stderr, "");
+    assert.match(bad.stdout, /no-slash/);
+    assert.match(bad.stdout, /GetParameters/);
+    const good = await run(["plan", t.path("good.yaml"), "-f", format]);
+    assert.equal(good.code, 0, format);
+  }
+});

@@ -267,9 +267,22 @@ function internalError(service: Service): Response {
   }
 }
 
-function accessDenied(service: Service, name: string): Response {
-  const message =
-    `User: arn:aws:iam::123456789012:user/fake is not authorized to perform this action on ${name}`;
+/**
+ * IAM's refusal, worded like AWS: it names the action and the one resource it refused (for a
+ * `GetParameters` request, the first denied name; the request fails as a whole).
+ */
+function accessDenied(
+  service: Service,
+  operation: string,
+  denied: { name: string; region: string | undefined },
+): Response {
+  const { name, region } = denied;
+  const arn = service === "ssm"
+    ? `arn:aws:ssm:${region ?? "us-east-1"}:123456789012:parameter${name}`
+    : name;
+  const action = `${service === "ssm" ? "ssm" : "cloudformation"}:${operation}`;
+  const message = `User: arn:aws:iam::123456789012:user/fake is not authorized to perform: ` +
+    `${action} on resource: ${arn} because no identity-based policy allows the ${action} action`;
   switch (service) {
     case "ssm":
       return ssmError(400, "AccessDeniedException", message);
@@ -482,7 +495,9 @@ export function createFakeAwsCore(options: FakeAwsOptions = {}): FakeAwsCore {
       return internalError(c.service);
     }
     const denied = c.names.find((n) => faults.deny.includes(n));
-    if (denied !== undefined) return accessDenied(c.service, denied);
+    if (denied !== undefined) {
+      return accessDenied(c.service, c.operation, { name: denied, region: seen.region });
+    }
     switch (c.service) {
       case "ssm":
         return serveSsm(c, seen);

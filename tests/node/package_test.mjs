@@ -4,10 +4,10 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Config, NotFoundError, registerResolver, ResolvedValue, ResolverError } from "holoconf";
 import { configureSsm, reset as resetAws } from "holoconf/aws";
@@ -193,6 +193,63 @@ test("npx holoconf dump prints the raw config; dump -r resolves ssm and redacts"
   assert.match(resolved.stdout, /password: '\[REDACTED\]'/);
   assert.match(resolved.stdout, /host: db\.prod\.internal/);
   assert.match(resolved.stdout, /region_label: eu-west-1 \(Ireland\)/);
+});
+
+/** The installed package's `holoconf` bin (run with this node, without npx in between). */
+async function holoconfBin() {
+  const { createRequire } = await import("node:module");
+  const manifest = createRequire(import.meta.url).resolve("holoconf/package.json");
+  const pkg = createRequire(import.meta.url)("holoconf/package.json");
+  return join(dirname(manifest), pkg.bin.holoconf);
+}
+
+test("holoconf dump into a pipe closed after the first chunk exits quietly", async () => {
+  // About 2 MB of output: far more than a pipe holds, so writes go on after the reader is gone.
+  const lines = Array.from({ length: 40_000 }, (_, i) => `  k${i}: value-${i}-${"x".repeat(32)}`);
+  const big = join(dir, "big.yaml");
+  await writeFile(big, `items:\n${lines.join("\n")}\n`);
+  const child = spawn(process.execPath, [await holoconfBin(), "dump", big], {
+    env: { ...process.env, NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (text) => (stderr += text));
+  const closed = new Promise((resolve) => child.on("close", (code) => resolve(code)));
+  const first = await new Promise((resolve) => child.stdout.once("data", resolve));
+  assert.match(String(first), /^items:\n {2}k0: /);
+  // Like `head` exiting: the read end of the pipe is closed while the CLI still writes.
+  child.stdout.destroy();
+  const code = await closed;
+  assert.equal(withoutSdkNotice(stderr), "");
+  assert.equal(code, 0);
+});
+
+test("holoconf get - reads the config from standard input", async () => {
+  const child = spawn(process.execPath, [await holoconfBin(), "get", "-", "db.url", "-r"], {
+    env: { ...process.env, NO_COLOR: "1" },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (text) => (stdout += text));
+  child.stderr.setEncoding("utf8").on("data", (text) => (stderr += text));
+  const closed = new Promise((resolve) => child.on("close", (code) => resolve(code)));
+  child.stdin.end("db:\n  host: piped\n  url: pg://${.host}/x\n");
+  const code = await closed;
+  assert.equal(withoutSdkNotice(stderr), "");
+  assert.equal(stdout, "pg://piped/x\n");
+  assert.equal(code, 0);
+});
+
+test("package.json names the repository, homepage and issue tracker", async () => {
+  const { createRequire } = await import("node:module");
+  const pkg = createRequire(import.meta.url)("holoconf/package.json");
+  assert.deepEqual(pkg.repository, {
+    type: "git",
+    url: "git+https://github.com/holoconf/holoconf-ts.git",
+  });
+  assert.equal(pkg.homepage, "https://github.com/holoconf/holoconf-ts#readme");
+  assert.deepEqual(pkg.bugs, { url: "https://github.com/holoconf/holoconf-ts/issues" });
 });
 
 test("npx holoconf --version matches the package", async () => {

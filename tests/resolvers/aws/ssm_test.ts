@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ssmResolver } from "../../../resolvers/aws/mod.ts";
 import { _clientCacheSize } from "../../../resolvers/aws/_clients.ts";
+import { Config, ResolveAllError } from "../../../mod.ts";
 import { NotFoundError, ParseError, ResolverError } from "../../../src/errors.ts";
 import { ResolvedValue } from "../../../src/resolver.ts";
 import { ENV_ACCESS_KEY, makeCall, PROFILE_ACCESS_KEY, withFakeAws } from "./_helpers.ts";
@@ -185,16 +186,100 @@ Deno.test("ssm resolve() reports AccessDenied as a ResolverError, not as not-fou
   });
 });
 
-Deno.test("ssm resolveMany() reports AccessDenied for every call of the refused request", async () => {
-  await withFakeAws({ ssm: { "/a": "1", "/b": "2" }, deny: ["/b"] }, async () => {
-    const values = await ssmResolver.resolveMany(["/a", "/b"], [
-      makeCall("ssm", "/a"),
-      makeCall("ssm", "/b"),
-    ]);
-    for (const v of values) {
-      assert.ok(v instanceof ResolverError && !(v instanceof NotFoundError));
+Deno.test("ssm resolveMany() fails only the denied name when AWS refuses the whole batch", async () => {
+  const keys = ["/app/open1", "/app/denied", "/app/open2", "/app/open3"];
+  await withFakeAws({
+    ssm: { "/app/open1": "1", "/app/denied": "x", "/app/open2": "2", "/app/open3": "3" },
+    deny: ["/app/denied"],
+  }, async (fake) => {
+    const values = await ssmResolver.resolveMany(keys, keys.map((k) => makeCall("ssm", k)));
+    assert.equal(values[0], "1");
+    assert.equal(values[2], "2");
+    assert.equal(values[3], "3");
+    const err = values[1];
+    assert.ok(err instanceof ResolverError && !(err instanceof NotFoundError));
+    assert.equal(err.code, "AWS_ERROR");
+    assert.match(err.message, /SSM parameter '\/app\/denied': AccessDeniedException/);
+    // The error comes from a request for the denied name alone: it names no other parameter.
+    assert.doesNotMatch(`${err.message}\n${(err.cause as Error).message}`, /open/);
+    // The refused batch is split in halves until the denied name stands alone.
+    assert.deepEqual(
+      fake.requests.map((r) => r.names.join(" ")).sort(),
+      [
+        "/app/denied",
+        "/app/open1",
+        "/app/open1 /app/denied",
+        "/app/open1 /app/denied /app/open2 /app/open3",
+        "/app/open2 /app/open3",
+      ],
+    );
+  });
+});
+
+Deno.test("ssm resolveMany() isolates every denied name of a full batch", async () => {
+  const keys = names(10);
+  const denied = new Set(["/app/p3", "/app/p8"]);
+  await withFakeAws({ ssm: fixtures(10), deny: [...denied] }, async (fake) => {
+    const values = await ssmResolver.resolveMany(keys, keys.map((k) => makeCall("ssm", k)));
+    keys.forEach((key, i) => {
+      const v = values[i];
+      if (!denied.has(key)) return assert.equal(v, `value-${i}`);
+      assert.ok(v instanceof ResolverError && !(v instanceof NotFoundError), key);
       assert.match(v.message, /AccessDeniedException/);
+      const others = keys.filter((k) => k !== key);
+      const text = `${v.message}\n${(v.cause as Error).message}`;
+      for (const other of others) assert.ok(!text.includes(other), `${key}'s error names ${other}`);
+    });
+    // Every request stays within the limit; every name got an answer of its own.
+    assert.ok(fake.requests.every((r) => r.names.length <= 10));
+    for (const key of denied) {
+      assert.ok(fake.requests.some((r) => r.names.length === 1 && r.names[0] === key));
     }
+  });
+});
+
+Deno.test("ssm resolveMany() keeps a denied secret-derived name out of the other calls", async () => {
+  await withFakeAws({ ssm: { "/s3cr3t": "x", "/app/open": "1" }, deny: ["/s3cr3t"] }, async () => {
+    const values = await ssmResolver.resolveMany(["/app/open", "/s3cr3t"], [
+      makeCall("ssm", "/app/open"),
+      makeCall("ssm", "/s3cr3t", { sensitiveInput: true }),
+    ]);
+    assert.equal(values[0], "1");
+    const err = values[1];
+    assert.ok(err instanceof ResolverError);
+    assert.match(err.message, /\[REDACTED\]': AccessDeniedException/);
+    assert.doesNotMatch(`${err.message}\n${(err.cause as Error).message}`, /s3cr3t/);
+  });
+});
+
+Deno.test("ssm resolveMany() does not split a batch on errors that are not about one name", async () => {
+  await withFakeAws({ ssm: fixtures(4), throttleFirst: 100 }, async (fake) => {
+    const keys = names(4);
+    const values = await ssmResolver.resolveMany(keys, keys.map((k) => makeCall("ssm", k)));
+    for (const v of values) {
+      assert.ok(v instanceof ResolverError);
+      assert.match(v.message, /ThrottlingException/);
+    }
+    // The SDK's three attempts of the one request, no per-name retries on top.
+    assert.equal(fake.count("GetParameters"), 3);
+    assert.ok(fake.requests.every((r) => r.names.length === 4));
+  });
+});
+
+Deno.test("resolveAll() with one denied ssm name fails that path only", async () => {
+  await withFakeAws({ ssm: { "/a": "1", "/b": "2", "/c": "3" }, deny: ["/b"] }, async (fake) => {
+    const config = Config.loads("a: ${ssm:/a}\nb: ${ssm:/b}\nc: ${ssm:/c}\n");
+    const err = await config.resolveAll().then(
+      () => assert.fail("resolveAll should fail"),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof ResolveAllError);
+    assert.deepEqual(err.failures.map((f) => f.path), ["b"]);
+    assert.match(err.failures[0]!.error.message, /AccessDeniedException/);
+    // The three names went out as one batch first; the values that resolved are memoized.
+    assert.ok(fake.requests.some((r) => r.names.length === 3));
+    assert.equal(config.getSync("a"), "1");
+    assert.equal(config.getSync("c"), "3");
   });
 });
 
