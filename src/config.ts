@@ -12,7 +12,7 @@ import {
   type ValidationIssue,
 } from "./errors.ts";
 import { Engine, setSourceBase, type TraceEvent } from "./engine.ts";
-import { cloneValue, type Resolved, type Value } from "./value.ts";
+import { cloneValue, type Resolved } from "./value.ts";
 import { coerceString, coercionError, NUMBER_REGEXP } from "./schema/coerce.ts";
 import { loadTrees, type PathSpec } from "./loader.ts";
 import { mergeTrees } from "./merge.ts";
@@ -21,7 +21,7 @@ import { ResolverRegistry } from "./registry.ts";
 import type { RegisterOptions, Resolver, ResolverContext } from "./resolver.ts";
 import { cwd as runtimeCwd } from "./runtime.ts";
 import { Schema } from "./schema/schema.ts";
-import { pointerOf } from "./schema/_walk.ts";
+import { collectIssues, withSources } from "./schema/_issues.ts";
 import { fromPlain, type MapNode, toPlain, type TreeNode } from "./tree.ts";
 import { parseJsonTree, parseYamlTree } from "./yaml.ts";
 import { exportText } from "./export.ts";
@@ -505,8 +505,8 @@ export class Config {
    */
   async resolveAll<T = Record<string, unknown>>(options: ResolveAllOptions = {}): Promise<T> {
     const r = await this.#engine.resolveAll(options);
-    // Like get(): the caller's copy, bytes included (fillDefaults keeps bytes as they are).
-    return cloneValue(this.#schema ? applyDefaults(r.value, this.#schema) : r.value) as T;
+    // Like get(): the caller's copy, bytes included.
+    return cloneValue(r.value) as T;
   }
 
   // ------------------------------------------------------------------ changing
@@ -616,10 +616,14 @@ export class Config {
   // ------------------------------------------------------------------ validation
 
   /**
-   * Resolves (with schema defaults and coercion), then validates; reports every issue.
+   * Resolves everything (with the schema's defaults and coercion), then validates, and reports
+   * every issue in one `ValidationError`: values that cannot be resolved, values that cannot be
+   * coerced to the schema's type, and schema violations.
    *
    * @param schema The schema (default: the attached one).
-   * @throws {ValidationError} Listing each issue as `<json-pointer>: <text>`.
+   * @param options Batch deadline (`timeout`, ms), `maxConcurrency`, `signal`, as for
+   *   `resolveAll`.
+   * @throws {ValidationError} Listing each issue as `<json-pointer>: <text> (at file:line:col)`.
    *
    * @example
    * ```ts
@@ -631,8 +635,8 @@ export class Config {
    * await assert.rejects(Config.loads("port: abc\n").validate(schema), ValidationError);
    * ```
    */
-  async validate(schema?: Schema): Promise<void> {
-    const issues = await this.validateCollect(schema);
+  async validate(schema?: Schema, options: ResolveAllOptions = {}): Promise<void> {
+    const issues = await this.validateCollect(schema, options);
     if (issues.length > 0) throw new ValidationError(issues);
   }
 
@@ -646,26 +650,31 @@ export class Config {
    * ```ts
    * import { Config } from "./config.ts";
    * import { Schema } from "./schema/schema.ts";
+   * import assert from "node:assert/strict";
    * const schema = Schema.fromObject({ type: "object", properties: { port: { type: "integer" } } });
    * await schema.ready();
    * Config.loads("port: ${env:PORT}\n").validateRaw(schema);
+   * assert.throws(() => Config.loads("port: eighty\n").validateRaw(schema), /must be integer/);
    * ```
    */
   validateRaw(schema?: Schema): void {
     const s = this.#requireSchema(schema);
+    const root = this.#engine.root;
     // A placeholder stands for a value of any type: issues about it, and combinator issues
     // about a value that contains one, are dropped.
-    const issues = s.validateSync(toPlain(this.#engine.root), {
+    const issues = s.validateSync(toPlain(root), {
       isWildcard: (v) => typeof v === "string" && needsInterpolation(v),
     });
-    if (issues.length > 0) throw new ValidationError(issues);
+    if (issues.length > 0) throw new ValidationError(withSources(issues, root));
   }
 
   /**
    * Like `validate`, but returns the issues instead of throwing.
    *
    * @param schema The schema (default: the attached one).
-   * @returns Every issue (`{ path, message }`, path a JSON pointer).
+   * @param options Batch deadline (`timeout`, ms), `maxConcurrency`, `signal`.
+   * @returns Every issue, as data: `pointer` (JSON pointer), `path` (config path), `message`,
+   *   `kind` (`resolution`, `coercion` or `schema`), `code`, `expected` and `source` when known.
    *
    * @example
    * ```ts
@@ -674,26 +683,24 @@ export class Config {
    * import assert from "node:assert/strict";
    * const schema = Schema.fromObject({ type: "object", required: ["host"] });
    * const issues = await Config.loads("port: 1\n").validateCollect(schema);
-   * assert.equal(issues.length, 1);
+   * assert.deepEqual(issues, [{
+   *   pointer: "",
+   *   path: "",
+   *   message: "must have required property 'host'",
+   *   kind: "schema",
+   *   code: "required",
+   *   expected: "object",
+   *   source: "<string>:1:1",
+   * }]);
    * ```
    */
-  async validateCollect(schema?: Schema): Promise<ValidationIssue[]> {
+  async validateCollect(
+    schema?: Schema,
+    options: ResolveAllOptions = {},
+  ): Promise<ValidationIssue[]> {
     const s = this.#requireSchema(schema);
-    // One memo for every consumer: a schema that is not attached adds its coercion on top.
-    const { data, coercion, sensitive } = await this.#engine.exportForValidation(
-      s === this.#schema ? undefined : s,
-    );
-    const issues: ValidationIssue[] = coercion.map(({ error, segs }) => ({
-      path: pointerOf(segs),
-      message: `must be ${error.expected} (${error.detail.join("; ").replace(/^Got: /, "got ")})`,
-    }));
-    const coerced = new Set(issues.map((i) => i.path));
-    // A value that failed coercion is reported once, by its coercion issue.
-    const options = { sensitive: sensitive.map(pointerOf) };
-    for (const issue of await s.validate(applyDefaults(data, s), options)) {
-      if (!coerced.has(issue.path)) issues.push(issue);
-    }
-    return issues;
+    // Resolved once, through the memo every consumer shares; coerced and filled by `s`.
+    return await collectIssues(s, await this.#engine.resolveForValidation(s, options));
   }
 
   #requireSchema(schema: Schema | undefined): Schema {
@@ -728,8 +735,7 @@ export class Config {
     const redact = options.redact ?? false;
     const resolve = options.resolve ?? redact;
     if (!resolve) return toPlain(this.#engine.root) as Record<string, unknown>;
-    const data = await this.#engine.exportResolved(redact);
-    return (this.#schema ? applyDefaults(data, this.#schema) : data) as Record<string, unknown>;
+    return await this.#engine.exportResolved(redact) as Record<string, unknown>;
   }
 
   /**
@@ -847,8 +853,4 @@ export class Config {
 
 function uniq(xs: string[]): string[] {
   return [...new Set(xs)];
-}
-
-function applyDefaults(data: Value, schema: Schema): Value {
-  return schema.fillDefaults(data) as Value;
 }

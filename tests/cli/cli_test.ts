@@ -315,7 +315,7 @@ Deno.test("validate failure: text to stderr with every issue, JSON to stdout, ex
   assert.equal(json.code, 1);
   const body = JSON.parse(json.stdout);
   assert.equal(body.valid, false);
-  assert.ok(body.errors.some((e: { path: string }) => e.path === "/port"));
+  assert.ok(body.errors.some((e: { pointer: string }) => e.pointer === "/port"));
 });
 
 Deno.test("validate without -r treats placeholders as wildcards; -r resolves and coerces", async () => {
@@ -344,6 +344,72 @@ Deno.test("validate exits 2 when the config or the schema cannot be loaded", asy
   assert.equal((await run(["validate", t.path("gone.yaml"), "-s", t.path("s.yaml")])).code, 2);
   assert.equal((await run(["validate", t.path("app.yaml"), "-s", t.path("gone.yaml")])).code, 2);
   assert.equal((await run(["validate", t.path("app.yaml"), "-s", t.path("bad.yaml")])).code, 2);
+});
+
+Deno.test("validate -r lists unresolved values, coercion failures and schema issues together", async () => {
+  Deno.env.set("HOLOCONF_CLI_TEST_DEBUG", "yes");
+  try {
+    await using t = await tempFiles({
+      "app.yaml": "name: 5\nport: ${env:HOLOCONF_CLI_TEST_UNSET_PORT}\n" +
+        "debug: ${env:HOLOCONF_CLI_TEST_DEBUG}\n",
+      "s.yaml": SCHEMA.replace("properties:\n", "properties:\n  debug: { type: boolean }\n"),
+    });
+    const args = ["validate", t.path("app.yaml"), "-s", t.path("s.yaml"), "-r"];
+    const text = await run(args);
+    assert.equal(text.code, 1);
+    const file = t.path("app.yaml");
+    assert.equal(
+      text.stderr,
+      "✗ Validation failed\n\nErrors:\n" +
+        `  - /port: Environment variable not found: HOLOCONF_CLI_TEST_UNSET_PORT (at ${file}:2:7)\n` +
+        '  - /debug: must be boolean (true or false, in any case), got string ("yes") ' +
+        `(at ${file}:3:8)\n` +
+        `  - /name: must be string (at ${file}:1:7)\n`,
+    );
+    const json = await run([...args, "-f", "json"]);
+    assert.equal(json.code, 1);
+    const body = JSON.parse(json.stdout);
+    assert.equal(body.valid, false);
+    assert.deepEqual(
+      body.errors.map((e: Record<string, string>) => [e.kind, e.code, e.pointer, e.path]),
+      [
+        ["resolution", "NOT_FOUND", "/port", "port"],
+        ["coercion", "TYPE_COERCION", "/debug", "debug"],
+        ["schema", "type", "/name", "name"],
+      ],
+    );
+    assert.deepEqual(body.errors[0], {
+      pointer: "/port",
+      path: "port",
+      message: "Environment variable not found: HOLOCONF_CLI_TEST_UNSET_PORT",
+      kind: "resolution",
+      code: "NOT_FOUND",
+      expected: "integer",
+      source: `${file}:2:7`,
+    });
+  } finally {
+    Deno.env.delete("HOLOCONF_CLI_TEST_DEBUG");
+  }
+});
+
+Deno.test("validate -r never prints a sensitive value that fails coercion", async () => {
+  Deno.env.set("HOLOCONF_CLI_TEST_SECRET_PORT", "hunter2-port");
+  try {
+    await using t = await tempFiles({
+      "app.yaml": "name: n\nport: ${env:HOLOCONF_CLI_TEST_SECRET_PORT,sensitive=true}\n",
+      "s.yaml": SCHEMA,
+    });
+    const args = ["validate", t.path("app.yaml"), "-s", t.path("s.yaml"), "-r"];
+    for (const format of ["text", "json"]) {
+      const r = await run([...args, "-f", format]);
+      assert.equal(r.code, 1);
+      const out = r.stdout + r.stderr;
+      assert.ok(out.includes("[REDACTED]"), out);
+      assert.ok(!out.includes("hunter2"), out);
+    }
+  } finally {
+    Deno.env.delete("HOLOCONF_CLI_TEST_SECRET_PORT");
+  }
 });
 
 // --- schema ------------------------------------------------------------------------------
