@@ -5,18 +5,13 @@
  * @module
  */
 
-import {
-  PathNotFoundError,
-  type SourceLocation,
-  ValidationError,
-  type ValidationIssue,
-} from "./errors.ts";
+import { type SourceLocation, ValidationError, type ValidationIssue } from "./errors.ts";
 import { Engine, setSourceBase, type TraceEvent } from "./engine.ts";
 import { cloneValue, type Resolved } from "./value.ts";
 import { coerceString, coercionError, NUMBER_REGEXP } from "./schema/coerce.ts";
 import { loadTrees, type PathSpec } from "./loader.ts";
 import { mergeTrees } from "./merge.ts";
-import { formatPath, parsePath, type PathSegment } from "./path.ts";
+import { formatPath, type PathSegment } from "./path.ts";
 import { ResolverRegistry } from "./registry.ts";
 import type { RegisterOptions, Resolver, ResolverContext } from "./resolver.ts";
 import { cwd as runtimeCwd } from "./runtime.ts";
@@ -321,28 +316,32 @@ export class Config {
   }
 
   /**
-   * The raw value at a path: interpolations kept as written, nothing resolved.
+   * The raw value at a path: interpolations kept as written, nothing resolved. With a schema
+   * attached, its defaults count as written, as for `get` (SPEC §8): a missing path or a
+   * disallowed null gives the default, a mapping gets its missing children's defaults.
    *
    * @param path Access path.
    * @returns Plain raw data.
-   * @throws {PathNotFoundError} When the path does not exist.
+   * @throws {PathNotFoundError} When the path does not exist and has no schema default.
    *
    * @example
    * ```ts
    * import { Config } from "./config.ts";
+   * import { Schema } from "./schema/schema.ts";
    * import assert from "node:assert/strict";
    * const config = Config.loads("a: ${env:HOME}\n");
    * assert.equal(config.getRaw("a"), "${env:HOME}");
+   * config.setSchema(Schema.fromObject({ properties: { port: { default: 8080 } } }));
+   * assert.equal(config.getRaw("port"), 8080);
    * ```
    */
   getRaw(path: string): unknown {
-    const node = this.#engine.rawNode(path);
-    if (!node) throw this.#notFound(path);
-    return toPlain(node);
+    return this.#engine.rawValue(path);
   }
 
   /**
-   * Whether a path exists in the raw tree (nothing is resolved).
+   * Whether a path has a value without resolving anything: it is in the raw tree, or the
+   * attached schema has a default for it (the rule of `getRaw` and `get`).
    *
    * @param path Access path.
    * @returns True when present.
@@ -350,15 +349,19 @@ export class Config {
    * @example
    * ```ts
    * import { Config } from "./config.ts";
+   * import { Schema } from "./schema/schema.ts";
    * import assert from "node:assert/strict";
    * const config = Config.loads("a:\n  b: 1\n");
    * assert.equal(config.has("a.b"), true);
    * assert.equal(config.has("a.c"), false);
+   * config.setSchema(Schema.fromObject({ properties: { port: { default: 8080 } } }));
+   * assert.equal(config.has("port"), true);
    * ```
    */
   has(path: string): boolean {
     try {
-      return this.#engine.rawNode(path) !== undefined;
+      this.#engine.rawValue(path);
+      return true;
     } catch {
       return false;
     }
@@ -834,10 +837,6 @@ export class Config {
       keys: [...this.#engine.root.entries.keys()],
       resolved: this.isResolved(""),
     };
-  }
-
-  #notFound(path: string): PathNotFoundError {
-    return new PathNotFoundError("Path not found", { path: formatPath(parsePath(path)) });
   }
 
   /** Deno's inspect hook: a redacted summary. @returns Text. */

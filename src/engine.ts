@@ -25,7 +25,7 @@ import {
   ResolverError,
   type SourceLocation,
 } from "./errors.ts";
-import { defineOwn, type MapNode, type TreeNode } from "./tree.ts";
+import { defineOwn, type MapNode, toPlain, type TreeNode } from "./tree.ts";
 import {
   type ConfigHandle,
   REDACTED,
@@ -404,6 +404,24 @@ export class Engine {
       if (!node) return undefined;
     }
     return node;
+  }
+
+  /**
+   * The raw value at a path (nothing resolved, placeholders kept) with the attached schema's
+   * defaults, by the rule `get` follows: a path missing from the tree, or a null where the
+   * schema does not allow null, gives the schema default; a mapping gets its missing children's
+   * defaults.
+   *
+   * @param path Access path.
+   * @returns Plain raw data (a copy).
+   * @throws {PathNotFoundError} When the path is not in the raw tree and has no default.
+   */
+  rawValue(path: string): Value {
+    const segs = parsePath(path);
+    const node = this.rawNode(path);
+    if (!node) return this.#missing(segs, "get").value;
+    const raw: Resolved = { value: toPlain(node) as Value, sensitive: false };
+    return this.#withSchemaDefaults(raw, segs, "get").value;
   }
 
   /**

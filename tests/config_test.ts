@@ -90,6 +90,27 @@ Deno.test("has() checks the raw tree without resolving", () => {
   assert.equal(calls, 0);
 });
 
+Deno.test("has(), getRaw() and get() agree on schema defaults", async () => {
+  const config = Config.loads("host: null\ndb:\n  name: app\nurl: ${env:HOLOCONF_UNSET_X}\n");
+  config.setSchema(Schema.fromYaml(`
+properties:
+  host: { type: string, default: localhost }
+  port: { type: integer, default: 8080 }
+  db: { properties: { pool: { type: integer, default: 10 } } }
+`));
+  for (const path of ["host", "port", "db.pool", "db"]) {
+    assert.equal(config.has(path), true, path);
+    assert.deepEqual(config.getRaw(path), await config.get(path), path);
+  }
+  assert.deepEqual(config.getRaw("db"), { name: "app", pool: 10 });
+  // Raw still means unresolved: a placeholder is kept as written.
+  assert.equal(config.getRaw("url"), "${env:HOLOCONF_UNSET_X}");
+  // No default, not written: absent everywhere.
+  assert.equal(config.has("db.user"), false);
+  assert.throws(() => config.getRaw("db.user"), PathNotFoundError);
+  await assert.rejects(config.get("db.user"), PathNotFoundError);
+});
+
 Deno.test("isResolved() is true for literals and memoized values only", async () => {
   const config = Config.loads("lit: 1\nm:\n  x: 1\n  y: ${lit}\nr: ${lit}\n");
   assert.equal(config.isResolved("lit"), true);

@@ -116,7 +116,7 @@ Deno.test("get merges files left to right; --ignore-missing skips missing ones",
   assert.deepEqual(skipped, { code: 0, stdout: "1\n", stderr: "" });
 });
 
-Deno.test("get -s attaches the schema: -r applies its defaults, raw get does not", async () => {
+Deno.test("get -s attaches the schema: raw get and get -r both give its defaults", async () => {
   await using t = await tempFiles({
     "app.yaml": "name: x\n",
     "schema.yaml": "type: object\nproperties:\n  port: { type: integer, default: 8080 }\n",
@@ -130,8 +130,13 @@ Deno.test("get -s attaches the schema: -r applies its defaults, raw get does not
     t.path("schema.yaml"),
   ]);
   assert.deepEqual(resolved, { code: 0, stdout: "8080\n", stderr: "" });
+  // Raw get, has() and get -r agree: a schema default counts as written (README).
   const raw = await run(["get", t.path("app.yaml"), "port", "-s", t.path("schema.yaml")]);
-  assert.equal(raw.code, 1);
+  assert.deepEqual(raw, { code: 0, stdout: "8080\n", stderr: "" });
+  const whole = await run(["get", t.path("app.yaml"), "", "-s", t.path("schema.yaml")]);
+  assert.deepEqual(whole, { code: 0, stdout: "name: x\nport: 8080\n", stderr: "" });
+  const missing = await run(["get", t.path("app.yaml"), "host", "-s", t.path("schema.yaml")]);
+  assert.equal(missing.code, 1);
   const noSchema = await run(["get", t.path("app.yaml"), "port", "-s", t.path("none.yaml")]);
   assert.equal(noSchema.code, 2);
 });
