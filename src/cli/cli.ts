@@ -13,7 +13,7 @@ import { configure, getSchedulerSettings } from "../scheduler.ts";
 import { parseTemplate } from "../interpolation/parser.ts";
 import { Schema } from "../schema/schema.ts";
 import { EXT, registerBuiltinsFor } from "./_builtins.ts";
-import { ValidationError, type ValidationIssue } from "../errors.ts";
+import { HoloconfError, ValidationError, type ValidationIssue } from "../errors.ts";
 import type {
   CheckCommand,
   CommonFlags,
@@ -101,7 +101,23 @@ function isNotFound(error: unknown): boolean {
   return e.name === "NotFound" || e.code === "ENOENT";
 }
 
+/**
+ * Help written for callers of the library, replaced for users of the command line (or dropped
+ * where there is nothing to do from the shell).
+ */
+const CLI_HELP: Readonly<Record<string, string | undefined>> = {
+  RESOLVE_ALL_FAILED: undefined,
+  RESOLVER_TIMEOUT: "Raise the limit with --timeout MS",
+};
+
 function messageOf(error: unknown): string {
+  if (
+    error instanceof HoloconfError && error.help !== undefined &&
+    Object.hasOwn(CLI_HELP, error.code)
+  ) {
+    error.help = CLI_HELP[error.code];
+    error.refresh();
+  }
   return error instanceof Error ? error.message : String(error);
 }
 

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { configure, registerResolver, ResolvedValue, unregisterResolver } from "../../mod.ts";
+import {
+  configure,
+  registerResolver,
+  ResolvedValue,
+  ResolverError,
+  unregisterResolver,
+} from "../../mod.ts";
 import { getSchedulerSettings } from "../../src/scheduler.ts";
 import { run, tempFiles } from "./_io.ts";
 
@@ -212,6 +218,41 @@ Deno.test("dump exits 2 for an unloadable file and 1 for a resolution failure", 
   // resolveAll reports every failed path, not only the first.
   assert.match(failing.stderr, /\ba: /);
   assert.match(failing.stderr, /\bb: /);
+});
+
+Deno.test("dump -r failure names where each failed value is written, without library hints", async () => {
+  await using t = await tempFiles({
+    "app.yaml": "ok: 1\na: ${env:HOLOCONF_CLI_TEST_UNSET_VAR}\n",
+  });
+  const r = await run(["dump", t.path("app.yaml"), "-r"]);
+  assert.equal(r.code, 1);
+  assert.equal(
+    r.stderr,
+    "Error: Failed to resolve 1 value\n" +
+      `  a: Environment variable not found: HOLOCONF_CLI_TEST_UNSET_VAR (at ${
+        t.path("app.yaml")
+      }:2:4)\n`,
+  );
+});
+
+Deno.test("a timeout's help names --timeout, not the library's registerResolver/configure", async () => {
+  // What the engine throws when a call runs out of time (its help is written for the library).
+  registerResolver("cli_test_timeout", () => {
+    throw new ResolverError("Resolver 'cli_test_timeout' timed out after 20 ms", {
+      code: "RESOLVER_TIMEOUT",
+      help: 'Raise the limit with registerResolver("cli_test_timeout", r, { timeout }) or ' +
+        "configure({ defaultTimeout })",
+    });
+  }, { force: true });
+  try {
+    await using t = await tempFiles({ "app.yaml": "a: ${cli_test_timeout:x}\n" });
+    const r = await run(["get", t.path("app.yaml"), "a", "-r"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /\n {2}Help: Raise the limit with --timeout MS\n$/);
+    assert.ok(!/registerResolver|configure\(/.test(r.stderr), r.stderr);
+  } finally {
+    unregisterResolver("cli_test_timeout");
+  }
 });
 
 Deno.test("dump -r --timeout aborts a resolver that never answers", async () => {
