@@ -30,6 +30,7 @@ import {
   type SourceLocation,
   TypeCoercionError,
   ValidationError,
+  type ValidationIssue,
 } from "./errors.ts";
 import { formatPath, parsePath } from "./path.ts";
 import { REDACTED } from "./resolver.ts";
@@ -231,9 +232,14 @@ const BUILDERS: [abstract new (...args: never[]) => HoloconfError, Builder][] = 
   [ValidationError, (e: ValidationError, o, p) => {
     const issues = safely(() =>
       Array.isArray(e.issues)
-        ? e.issues.map((i) => ({
+        ? e.issues.map((i): ValidationIssue => ({
+          pointer: p.text(String(i.pointer)),
           path: p.text(String(i.path)),
           message: p.text(String(i.message)),
+          kind: i.kind === "resolution" || i.kind === "coercion" ? i.kind : "schema",
+          code: p.text(String(i.code)),
+          ...(i.expected === undefined ? {} : { expected: p.text(String(i.expected)) }),
+          ...(i.source === undefined ? {} : { source: p.text(String(i.source)) }),
         }))
         : undefined
     ) ?? [];

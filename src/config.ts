@@ -5,23 +5,18 @@
  * @module
  */
 
-import {
-  PathNotFoundError,
-  type SourceLocation,
-  ValidationError,
-  type ValidationIssue,
-} from "./errors.ts";
+import { type SourceLocation, ValidationError, type ValidationIssue } from "./errors.ts";
 import { Engine, setSourceBase, type TraceEvent } from "./engine.ts";
-import { cloneValue, type Resolved, type Value } from "./value.ts";
+import { cloneValue, type Resolved } from "./value.ts";
 import { coerceString, coercionError, NUMBER_REGEXP } from "./schema/coerce.ts";
 import { loadTrees, type PathSpec } from "./loader.ts";
 import { mergeTrees } from "./merge.ts";
-import { formatPath, parsePath, type PathSegment } from "./path.ts";
+import { formatPath, type PathSegment } from "./path.ts";
 import { ResolverRegistry } from "./registry.ts";
 import type { RegisterOptions, Resolver, ResolverContext } from "./resolver.ts";
 import { cwd as runtimeCwd } from "./runtime.ts";
 import { Schema } from "./schema/schema.ts";
-import { pointerOf } from "./schema/_walk.ts";
+import { collectIssues, withSources } from "./schema/_issues.ts";
 import { fromPlain, type MapNode, toPlain, type TreeNode } from "./tree.ts";
 import { parseJsonTree, parseYamlTree } from "./yaml.ts";
 import { exportText } from "./export.ts";
@@ -347,44 +342,50 @@ export class Config {
   }
 
   /**
-   * The raw value at a path: interpolations kept as written, nothing resolved.
+   * The raw value at a path: interpolations kept as written, nothing resolved. With a schema
+   * attached, its defaults count as written, as for `get` (SPEC §8): a missing path or a
+   * disallowed null gives the default, a mapping gets its missing children's defaults.
    *
    * @param path Access path.
    * @returns Plain raw data.
-   * @throws {PathNotFoundError} When the path does not exist.
+   * @throws {PathNotFoundError} When the path does not exist and has no schema default.
    *
    * @example
    * ```ts
-   * import { Config } from "@holoconf/holoconf";
+   * import { Config, Schema } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const config = Config.loads("a: ${env:HOME}\n");
    * assert.equal(config.getRaw("a"), "${env:HOME}");
+   * config.setSchema(Schema.fromObject({ properties: { port: { default: 8080 } } }));
+   * assert.equal(config.getRaw("port"), 8080);
    * ```
    */
   getRaw(path: string): unknown {
-    const node = this.#engine.rawNode(path);
-    if (!node) throw this.#notFound(path);
-    return toPlain(node);
+    return this.#engine.rawValue(path);
   }
 
   /**
-   * Whether a path exists in the raw tree (nothing is resolved).
+   * Whether a path has a value without resolving anything: it is in the raw tree, or the
+   * attached schema has a default for it (the rule of `getRaw` and `get`).
    *
    * @param path Access path.
    * @returns True when present.
    *
    * @example
    * ```ts
-   * import { Config } from "@holoconf/holoconf";
+   * import { Config, Schema } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const config = Config.loads("a:\n  b: 1\n");
    * assert.equal(config.has("a.b"), true);
    * assert.equal(config.has("a.c"), false);
+   * config.setSchema(Schema.fromObject({ properties: { port: { default: 8080 } } }));
+   * assert.equal(config.has("port"), true);
    * ```
    */
   has(path: string): boolean {
     try {
-      return this.#engine.rawNode(path) !== undefined;
+      this.#engine.rawValue(path);
+      return true;
     } catch {
       return false;
     }
@@ -531,8 +532,8 @@ export class Config {
    */
   async resolveAll<T = Record<string, unknown>>(options: ResolveAllOptions = {}): Promise<T> {
     const r = await this.#engine.resolveAll(options);
-    // Like get(): the caller's copy, bytes included (fillDefaults keeps bytes as they are).
-    return cloneValue(this.#schema ? applyDefaults(r.value, this.#schema) : r.value) as T;
+    // Like get(): the caller's copy, bytes included.
+    return cloneValue(r.value) as T;
   }
 
   // ------------------------------------------------------------------ changing
@@ -641,10 +642,14 @@ export class Config {
   // ------------------------------------------------------------------ validation
 
   /**
-   * Resolves (with schema defaults and coercion), then validates; reports every issue.
+   * Resolves everything (with the schema's defaults and coercion), then validates, and reports
+   * every issue in one `ValidationError`: values that cannot be resolved, values that cannot be
+   * coerced to the schema's type, and schema violations.
    *
    * @param schema The schema (default: the attached one).
-   * @throws {ValidationError} Listing each issue as `<json-pointer>: <text>`.
+   * @param options Batch deadline (`timeout`, ms), `maxConcurrency`, `signal`, as for
+   *   `resolveAll`.
+   * @throws {ValidationError} Listing each issue as `<json-pointer>: <text> (at file:line:col)`.
    *
    * @example
    * ```ts
@@ -654,8 +659,8 @@ export class Config {
    * await assert.rejects(Config.loads("port: abc\n").validate(schema), ValidationError);
    * ```
    */
-  async validate(schema?: Schema): Promise<void> {
-    const issues = await this.validateCollect(schema);
+  async validate(schema?: Schema, options: ResolveAllOptions = {}): Promise<void> {
+    const issues = await this.validateCollect(schema, options);
     if (issues.length > 0) throw new ValidationError(issues);
   }
 
@@ -668,26 +673,31 @@ export class Config {
    * @example
    * ```ts
    * import { Config, Schema } from "@holoconf/holoconf";
+   * import assert from "node:assert/strict";
    * const schema = Schema.fromObject({ type: "object", properties: { port: { type: "integer" } } });
    * await schema.ready();
    * Config.loads("port: ${env:PORT}\n").validateRaw(schema);
+   * assert.throws(() => Config.loads("port: eighty\n").validateRaw(schema), /must be integer/);
    * ```
    */
   validateRaw(schema?: Schema): void {
     const s = this.#requireSchema(schema);
+    const root = this.#engine.root;
     // A placeholder stands for a value of any type: issues about it, and combinator issues
     // about a value that contains one, are dropped.
-    const issues = s.validateSync(toPlain(this.#engine.root), {
+    const issues = s.validateSync(toPlain(root), {
       isWildcard: (v) => typeof v === "string" && needsInterpolation(v),
     });
-    if (issues.length > 0) throw new ValidationError(issues);
+    if (issues.length > 0) throw new ValidationError(withSources(issues, root));
   }
 
   /**
    * Like `validate`, but returns the issues instead of throwing.
    *
    * @param schema The schema (default: the attached one).
-   * @returns Every issue (`{ path, message }`, path a JSON pointer).
+   * @param options Batch deadline (`timeout`, ms), `maxConcurrency`, `signal`.
+   * @returns Every issue, as data: `pointer` (JSON pointer), `path` (config path), `message`,
+   *   `kind` (`resolution`, `coercion` or `schema`), `code`, `expected` and `source` when known.
    *
    * @example
    * ```ts
@@ -695,26 +705,24 @@ export class Config {
    * import assert from "node:assert/strict";
    * const schema = Schema.fromObject({ type: "object", required: ["host"] });
    * const issues = await Config.loads("port: 1\n").validateCollect(schema);
-   * assert.equal(issues.length, 1);
+   * assert.deepEqual(issues, [{
+   *   pointer: "",
+   *   path: "",
+   *   message: "must have required property 'host'",
+   *   kind: "schema",
+   *   code: "required",
+   *   expected: "object",
+   *   source: "<string>:1:1",
+   * }]);
    * ```
    */
-  async validateCollect(schema?: Schema): Promise<ValidationIssue[]> {
+  async validateCollect(
+    schema?: Schema,
+    options: ResolveAllOptions = {},
+  ): Promise<ValidationIssue[]> {
     const s = this.#requireSchema(schema);
-    // One memo for every consumer: a schema that is not attached adds its coercion on top.
-    const { data, coercion, sensitive } = await this.#engine.exportForValidation(
-      s === this.#schema ? undefined : s,
-    );
-    const issues: ValidationIssue[] = coercion.map(({ error, segs }) => ({
-      path: pointerOf(segs),
-      message: `must be ${error.expected} (${error.detail.join("; ").replace(/^Got: /, "got ")})`,
-    }));
-    const coerced = new Set(issues.map((i) => i.path));
-    // A value that failed coercion is reported once, by its coercion issue.
-    const options = { sensitive: sensitive.map(pointerOf) };
-    for (const issue of await s.validate(applyDefaults(data, s), options)) {
-      if (!coerced.has(issue.path)) issues.push(issue);
-    }
-    return issues;
+    // Resolved once, through the memo every consumer shares; coerced and filled by `s`.
+    return await collectIssues(s, await this.#engine.resolveForValidation(s, options));
   }
 
   #requireSchema(schema: Schema | undefined): Schema {
@@ -749,8 +757,7 @@ export class Config {
     const redact = options.redact ?? false;
     const resolve = options.resolve ?? redact;
     if (!resolve) return toPlain(this.#engine.root) as Record<string, unknown>;
-    const data = await this.#engine.exportResolved(redact);
-    return (this.#schema ? applyDefaults(data, this.#schema) : data) as Record<string, unknown>;
+    return await this.#engine.exportResolved(redact) as Record<string, unknown>;
   }
 
   /**
@@ -851,10 +858,6 @@ export class Config {
     };
   }
 
-  #notFound(path: string): PathNotFoundError {
-    return new PathNotFoundError("Path not found", { path: formatPath(parsePath(path)) });
-  }
-
   /** Deno's inspect hook: a redacted summary. @returns Text. */
   [Symbol.for("Deno.customInspect")](): string {
     return `Config ${JSON.stringify(this.#summary())}`;
@@ -868,8 +871,4 @@ export class Config {
 
 function uniq(xs: string[]): string[] {
   return [...new Set(xs)];
-}
-
-function applyDefaults(data: Value, schema: Schema): Value {
-  return schema.fillDefaults(data) as Value;
 }

@@ -21,11 +21,11 @@ import {
   ParseError,
   PathNotFoundError,
   ResolveAllError,
+  type ResolveFailure,
   ResolverError,
   type SourceLocation,
-  TypeCoercionError,
 } from "./errors.ts";
-import { defineOwn, type MapNode, type TreeNode } from "./tree.ts";
+import { defineOwn, type MapNode, toPlain, type TreeNode } from "./tree.ts";
 import {
   type ConfigHandle,
   REDACTED,
@@ -57,7 +57,8 @@ import {
 import { hideRefTarget, toHoloconfError, wrapResolverError } from "./_resolver_errors.ts";
 
 export type { Resolved, Value } from "./value.ts";
-import { coerceString, coercionError } from "./schema/coerce.ts";
+import { coerceString, coercionError, type CoercionType } from "./schema/coerce.ts";
+import type { ResolvedTree, ValueFailure } from "./schema/_issues.ts";
 import { dirname, resolve as resolvePosix } from "./_posix.ts";
 
 /** One resolver invocation, reported after it settles (never carries the value). */
@@ -83,7 +84,7 @@ export interface SchemaHooks {
   /** Whether null is allowed at a path. */
   allowsNull(path: PathSegment[]): boolean;
   /** The type a resolved string is coerced to at a path, if any. */
-  coercionTypeAt(path: PathSegment[]): "integer" | "number" | "boolean" | undefined;
+  coercionTypeAt(path: PathSegment[]): CoercionType | undefined;
   /** A copy of `value` (found at `path`) with schema defaults filled in. */
   fillDefaults(value: unknown, path: readonly PathSegment[]): unknown;
 }
@@ -167,6 +168,11 @@ export class Engine {
   #baseDirs = new Map<string, string>();
   #batcher = new Batcher<ResolverCall>();
   #generation = 0;
+  /**
+   * What the attached schema's coercion started from, by its result: the coerced value or the
+   * coercion error (keyed by result, so that each evaluation finds its own).
+   */
+  #uncoerced = new WeakMap<object, Resolved>();
 
   /**
    * @param root The raw tree.
@@ -216,10 +222,31 @@ export class Engine {
    * Resolves everything in parallel under the limits (SPEC §6).
    *
    * @param options Batch deadline, concurrency and signal.
-   * @returns The whole resolved tree.
+   * @returns The whole resolved tree, with the schema's defaults.
    * @throws {ResolveAllError} Listing every failed path, after everything else settled.
    */
   async resolveAll(options: BatchOptions): Promise<Resolved> {
+    const { ctx, leaves, outcomes } = await this.#settleAll(options);
+    const failures: ResolveFailure[] = [];
+    outcomes.forEach((o, i) => {
+      if (!("error" in o)) return;
+      const { path, node } = leaves[i]!;
+      const error = toHoloconfError(o.error, path);
+      const source = node.source ? formatSource(node.source) : error.source;
+      failures.push(source === undefined ? { path, error } : { path, error, source });
+    });
+    if (failures.length > 0) throw new ResolveAllError(failures);
+    const r = await this.#resolveNode("", [], ctx.root, ctx);
+    return this.#withSchemaDefaults(r, [], "get");
+  }
+
+  /**
+   * Starts a batch (deadline, limit, signal) and resolves every interpolated value of the tree
+   * in it, all in parallel, until all settled.
+   */
+  async #settleAll(
+    options: BatchOptions,
+  ): Promise<{ ctx: Ctx; leaves: Leaf[]; outcomes: LeafOutcome[] }> {
     const signals: AbortSignal[] = [];
     if (options.signal) signals.push(options.signal);
     if (options.timeout !== undefined) {
@@ -242,54 +269,55 @@ export class Engine {
     };
     const leaves: Leaf[] = [];
     collectInterpolated(ctx.root, "", [], leaves);
-    const errors = await this.#settleLeaves(leaves, ctx);
-    const failures: { path: string; error: HoloconfError }[] = [];
-    errors.forEach((e, i) => {
-      if (e !== undefined) {
-        failures.push({ path: leaves[i]!.path, error: toHoloconfError(e, leaves[i]!.path) });
-      }
-    });
-    if (failures.length > 0) throw new ResolveAllError(failures);
-    return await this.#resolveNode("", [], ctx.root, ctx);
+    return { ctx, leaves, outcomes: await this.#settleLeaves(leaves, ctx) };
   }
 
   /**
    * Resolves every leaf, all in parallel, and waits until all settled. Memoized and
    * synchronous leaves cost no promise.
    *
-   * @returns Per leaf, `undefined` on success or what it failed with.
+   * @returns Per leaf, what it resolved to or what it failed with.
    */
-  async #settleLeaves(leaves: Leaf[], ctx: Ctx): Promise<unknown[]> {
-    const errors: unknown[] = new Array(leaves.length).fill(undefined);
+  async #settleLeaves(leaves: Leaf[], ctx: Ctx): Promise<LeafOutcome[]> {
+    const outcomes: LeafOutcome[] = new Array(leaves.length);
     const waits: Promise<void>[] = [];
     leaves.forEach(({ path, segs, node }, i) => {
-      if (this.#memo.has(node)) return;
+      const memo = this.#memo.get(node);
+      if (memo) {
+        outcomes[i] = { value: memo };
+        return;
+      }
       let r: MP<Resolved>;
       try {
         r = this.#resolveNode(path, segs, node, ctx);
-      } catch (e) {
-        errors[i] = e;
+      } catch (error) {
+        outcomes[i] = { error };
         return;
       }
       if (isPromiseLike(r)) {
-        waits.push(r.then(() => {}, (e) => {
-          errors[i] = e;
+        waits.push(r.then((value) => {
+          outcomes[i] = { value };
+        }, (error) => {
+          outcomes[i] = { error };
         }));
+      } else {
+        outcomes[i] = { value: r };
       }
     });
     await Promise.all(waits);
-    return errors;
+    return outcomes;
   }
 
   /**
-   * Resolves the whole tree and builds the export (`redact` replaces sensitive values).
+   * Resolves the whole tree and builds the export (`redact` replaces sensitive values), with
+   * the schema's defaults.
    *
    * @param redact Replace sensitive values by `[REDACTED]`.
    * @returns Plain data.
    */
   async exportResolved(redact: boolean): Promise<Value> {
     const ctx = this.#ctx(false);
-    return await this.#exportNode(ctx.root, "", [], redact, ctx);
+    return this.#filled(await this.#exportNode(ctx.root, "", [], redact, ctx), [], this.schema);
   }
 
   /**
@@ -316,63 +344,74 @@ export class Engine {
   }
 
   /**
-   * Resolves the whole tree for validation: every node is tried; a value whose schema
-   * coercion failed is kept as its uncoerced string and reported, any other failure is thrown
-   * after everything settled (as a `ResolveAllError`).
+   * Resolves the whole tree once for validation against `view` (the attached schema or another
+   * one): every interpolated value is tried; the values that resolved are coerced by `view`
+   * (the attached schema already did, on the same uncoerced values) and the tree is filled
+   * with `view`'s defaults. A value that failed is reported once, by itself: not again through
+   * the values that reference it.
    *
-   * With `other` (a schema that is not the attached one), its coercion rules are applied to the
-   * resolved strings as well, so validating against it shares this engine's memo.
-   *
-   * @param other Coercion rules of the schema being validated against, when not attached.
-   * @returns Plain data (unredacted), the coercion failures, and where the sensitive values
-   *   are (so that validation messages can keep their keys to themselves).
+   * @param view The schema validated against.
+   * @param options Batch deadline, concurrency and signal.
+   * @returns The tree for the validator (unredacted), the failed values and where the
+   *   sensitive values are (so that validation messages keep their keys to themselves).
    */
-  async exportForValidation(
-    other?: SchemaHooks,
-  ): Promise<{
-    data: Value;
-    coercion: { error: TypeCoercionError; segs: PathSegment[] }[];
-    sensitive: PathSegment[][];
-  }> {
-    const ctx = this.#ctx(false);
-    const leaves: Leaf[] = [];
-    collectInterpolated(ctx.root, "", [], leaves);
-    const coercion: { error: TypeCoercionError; segs: PathSegment[] }[] = [];
-    const reported = new Set<string>();
-    const failures: { path: string; error: HoloconfError }[] = [];
-    const fallback = new Map<TreeNode, Resolved>();
-    const errors = await this.#settleLeaves(leaves, ctx);
-    errors.forEach((e, i) => {
-      if (e === undefined) return;
-      const path = leaves[i]!.path;
-      if (e instanceof TypeCoercionError && UNCOERCED.has(e)) {
-        // A reference to a value that failed coercion fails the same way: report each path once.
-        const at = e.path ?? path;
-        if (!reported.has(at)) {
-          reported.add(at);
-          coercion.push({ error: e, segs: at === path ? leaves[i]!.segs : parsePath(at) });
-        }
-        fallback.set(leaves[i]!.node, UNCOERCED.get(e)!);
-      } else failures.push({ path, error: toHoloconfError(e, path) });
-    });
-    if (failures.length > 0) throw new ResolveAllError(failures);
-    const data = await this.#exportNode(ctx.root, "", [], false, ctx, fallback);
-    if (other) {
-      for (const { path, segs, node } of leaves) {
-        const r = fallback.get(node) ?? this.#memo.get(node);
-        if (!r || typeof r.value !== "string") continue;
-        const type = other.coercionTypeAt(segs);
-        if (!type) continue;
-        const c = coerceString(r.value, type);
-        if (c.ok) setAt(data, segs, c.value);
-        else coercion.push({ error: coercionError(path, type, r), segs });
+  async resolveForValidation(view: SchemaHooks, options: BatchOptions): Promise<ResolvedTree> {
+    const { ctx, leaves, outcomes } = await this.#settleAll(options);
+    const values = new Map<TreeNode, Resolved>();
+    const failed: { at: number; failure: ValueFailure }[] = [];
+    const failedPaths = new Set<string>();
+    const unknown: PathSegment[][] = [];
+    const sensitive: PathSegment[][] = [];
+    const unresolved: { at: number; error: HoloconfError }[] = [];
+    const fail = (leaf: Leaf) => {
+      failedPaths.add(leaf.path);
+      unknown.push(leaf.segs);
+      values.set(leaf.node, FAILED_VALUE);
+    };
+    leaves.forEach((leaf, at) => {
+      const o = outcomes[at]!;
+      // The value before the attached schema's coercion: a coercion failure of the value itself
+      // still has one; any other failure has none.
+      const result = "value" in o ? o.value : o.error;
+      const before =
+        (typeof result === "object" && result !== null ? this.#uncoerced.get(result) : undefined) ??
+          ("value" in o ? o.value : undefined);
+      if (before === undefined) {
+        fail(leaf);
+        unresolved.push({ at, error: toHoloconfError(result, leaf.path) });
+        return;
       }
+      if (before.sensitive) sensitive.push(leaf.segs);
+      // The attached schema's coercion of `before` is the value itself.
+      const c = view === this.schema && "value" in o ? o.value : coerceBy(view, leaf.segs, before);
+      if ("failed" in c) {
+        fail(leaf);
+        failed.push({
+          at,
+          failure: {
+            kind: "coercion",
+            segs: leaf.segs,
+            expected: c.failed,
+            value: before.value,
+            sensitive: before.sensitive,
+          },
+        });
+      } else if (this.#memo.get(leaf.node) !== c) {
+        values.set(leaf.node, c);
+      }
+    });
+    const reported = new Set<HoloconfError>();
+    for (const { at, error } of unresolved) {
+      const { path, segs } = leaves[at]!;
+      // Reported where it started: by the failed value it names, and once when shared.
+      if (reported.has(error)) continue;
+      if (error.path !== undefined && error.path !== path && failedPaths.has(error.path)) continue;
+      reported.add(error);
+      failed.push({ at, failure: { kind: "resolution", segs, error } });
     }
-    const sensitive = leaves.filter(({ node }) =>
-      (fallback.get(node) ?? this.#memo.get(node))?.sensitive
-    )
-      .map(({ segs }) => segs);
-    return { data, coercion, sensitive };
+    const failures = failed.sort((a, b) => a.at - b.at).map((f) => f.failure);
+    const data = await this.#exportNode(ctx.root, "", [], false, ctx, values);
+    return { root: ctx.root, data: this.#filled(data, [], view), failures, unknown, sensitive };
   }
 
   /**
@@ -389,6 +428,24 @@ export class Engine {
       if (!node) return undefined;
     }
     return node;
+  }
+
+  /**
+   * The raw value at a path (nothing resolved, placeholders kept) with the attached schema's
+   * defaults, by the rule `get` follows: a path missing from the tree, or a null where the
+   * schema does not allow null, gives the schema default; a mapping gets its missing children's
+   * defaults.
+   *
+   * @param path Access path.
+   * @returns Plain raw data (a copy).
+   * @throws {PathNotFoundError} When the path is not in the raw tree and has no default.
+   */
+  rawValue(path: string): Value {
+    const segs = parsePath(path);
+    const node = this.rawNode(path);
+    if (!node) return this.#missing(segs, "get").value;
+    const raw: Resolved = { value: toPlain(node) as Value, sensitive: false };
+    return this.#withSchemaDefaults(raw, segs, "get").value;
   }
 
   /**
@@ -459,9 +516,17 @@ export class Engine {
     }
     if (r.value !== null && typeof r.value === "object" && !(r.value instanceof Uint8Array)) {
       // A mapping or sequence comes back with its missing children's defaults.
-      return { ...r, value: toValue(schema.fillDefaults(r.value, segs)) };
+      return { ...r, value: this.#filled(r.value, segs, schema) };
     }
     return r;
+  }
+
+  /**
+   * The one place schema defaults are filled in (SPEC §8): a copy of `value` (found at `segs`)
+   * with `schema`'s defaults for its missing children and disallowed nulls.
+   */
+  #filled(value: Value, segs: PathSegment[], schema: SchemaHooks | undefined): Value {
+    return schema ? toValue(schema.fillDefaults(value, segs)) : value;
   }
 
   #missing(segs: PathSegment[], purpose: "get" | "ref"): Resolved {
@@ -604,17 +669,17 @@ export class Engine {
     return t;
   }
 
+  /** The attached schema's coercion of a scalar's value; what it did is kept for validation. */
   #coerce(path: string, segs: PathSegment[], r: Resolved): Resolved {
-    if (!this.schema || typeof r.value !== "string") return r;
-    const type = this.schema.coercionTypeAt(segs);
-    if (!type) return r;
-    const coerced = coerceString(r.value, type);
-    if (!coerced.ok) {
-      const err = coercionError(path, type, r);
-      UNCOERCED.set(err, r);
+    const c = coerceBy(this.schema, segs, r);
+    if (c === r) return r;
+    if ("failed" in c) {
+      const err = coercionError(path, c.failed, r);
+      this.#uncoerced.set(err, r);
       throw err;
     }
-    return { value: coerced.value, sensitive: r.sensitive };
+    this.#uncoerced.set(c, r);
+    return c;
   }
 
   // ---------------------------------------------------------------- templates and calls
@@ -1171,13 +1236,13 @@ export class Engine {
     segs: PathSegment[],
     redact: boolean,
     ctx: Ctx,
-    fallback?: Map<TreeNode, Resolved>,
+    replaced?: Map<TreeNode, Resolved>,
   ): MP<Value> {
     switch (node.kind) {
       case "scalar": {
         if (typeof node.value !== "string" || !needsInterpolation(node.value)) return node.value;
         // Memoized after resolveAll(); otherwise resolved here, siblings in parallel.
-        const r = this.#memo.get(node) ?? fallback?.get(node) ??
+        const r = replaced?.get(node) ?? this.#memo.get(node) ??
           this.#resolveNode(path, segs, node, ctx);
         return then(r, (v) => (redact && v.sensitive ? REDACTED : cloneValue(v.value)));
       }
@@ -1193,7 +1258,7 @@ export class Engine {
                 [...segs, k],
                 redact,
                 ctx,
-                fallback,
+                replaced,
               ),
           ),
           (values) => {
@@ -1206,7 +1271,7 @@ export class Engine {
       case "seq":
         return allOf(
           node.items,
-          (v, i) => this.#exportNode(v, `${path}[${i}]`, [...segs, i], redact, ctx, fallback),
+          (v, i) => this.#exportNode(v, `${path}[${i}]`, [...segs, i], redact, ctx, replaced),
         );
     }
   }
@@ -1236,16 +1301,6 @@ export function setSourceBase(tree: TreeNode, dir: string): void {
 
 /** The slot-lease holder of each call, so batched calls lend the group's slot too. */
 const LEASES = new WeakMap<ResolverCall, { current?: SlotLease }>();
-
-/** Replaces the value at `segs` inside plain data (nothing happens if the path is not there). */
-function setAt(data: Value, segs: PathSegment[], value: Value): void {
-  const parent = navigateValue(data, segs.slice(0, -1));
-  const last = segs[segs.length - 1];
-  if (last === undefined || parent === null || typeof parent !== "object") return;
-  if (Array.isArray(parent) ? typeof last === "number" : typeof last === "string") {
-    (parent as Record<string | number, Value>)[last] = value;
-  }
-}
 
 function abortable<T>(
   p: Promise<T>,
@@ -1285,8 +1340,27 @@ function idOf(o: object | undefined): number {
   return id;
 }
 
-/** The value a coercion failure was about, kept out of the error object itself. */
-const UNCOERCED = new WeakMap<TypeCoercionError, Resolved>();
+/**
+ * Schema coercion of one resolved value (ADR-012, SPEC §8), the only one: `r` itself when no
+ * coercion applies, the coerced value, or the type it could not be coerced to.
+ */
+function coerceBy(
+  schema: SchemaHooks | undefined,
+  segs: PathSegment[],
+  r: Resolved,
+): Resolved | { failed: CoercionType } {
+  if (!schema || typeof r.value !== "string") return r;
+  const type = schema.coercionTypeAt(segs);
+  if (!type) return r;
+  const c = coerceString(r.value, type);
+  return c.ok ? { value: c.value, sensitive: r.sensitive } : { failed: type };
+}
+
+/** A value that failed, in the tree handed to the validator (which does not check it). */
+const FAILED_VALUE: Resolved = Object.freeze({ value: null, sensitive: false });
+
+/** How one interpolated value of a batch settled. */
+type LeafOutcome = { value: Resolved } | { error: unknown };
 
 function child(node: TreeNode, seg: PathSegment): TreeNode | undefined {
   if (node.kind === "map") return typeof seg === "string" ? node.entries.get(seg) : undefined;

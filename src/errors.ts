@@ -333,23 +333,61 @@ export class TypeCoercionError extends HoloconfError {
   }
 }
 
-/** One schema violation: a JSON pointer and a message. */
+/** One problem found by validation, as data (SPEC §8). */
 export interface ValidationIssue {
-  /** JSON pointer of the failing value (`""` for the root). */
+  /** JSON pointer of the value (`""` for the root), e.g. `/servers/0/port`. */
+  pointer: string;
+  /** The same place as a config path (`""` for the root), e.g. `servers[0].port`. */
   path: string;
-  /** What is wrong. */
+  /** What is wrong, never showing a sensitive value, e.g. `must be integer`. */
   message: string;
+  /**
+   * A value that could not be resolved, a resolved string that could not be coerced to the
+   * schema's type, or a schema rule the resolved config breaks.
+   */
+  kind: "resolution" | "coercion" | "schema";
+  /**
+   * Machine-readable: the failing JSON Schema keyword for schema issues (`type`, `required`,
+   * ...), `TYPE_COERCION` for coercion issues, the error's code for resolution issues
+   * (`NOT_FOUND`, `RESOLVER_TIMEOUT`, ...).
+   */
+  code: string;
+  /** The type the schema asks for there (`integer`, `string,null`), when it names one. */
+  expected?: string | undefined;
+  /** `file:line:column` of the value, or of the nearest mapping or sequence holding it. */
+  source?: string | undefined;
 }
 
 /**
- * Schema validation failed; `issues` lists every problem.
+ * One line of a validation report: `<json-pointer>: <message> (at <file:line:column>)`, without
+ * the pointer for the root and without the location when it is not known.
+ *
+ * @param issue The issue.
+ * @returns The line.
+ */
+function issueLine(issue: ValidationIssue): string {
+  const text = issue.pointer === "" ? issue.message : `${issue.pointer}: ${issue.message}`;
+  return issue.source === undefined ? text : `${text} (at ${issue.source})`;
+}
+
+/**
+ * Validation failed; `issues` lists every problem: values that could not be resolved, values
+ * that could not be coerced, and schema violations. `detail` holds one line per issue.
  *
  * @example
  * ```ts
  * import { ValidationError } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
- * const e = new ValidationError([{ path: "/port", message: "must be integer" }]);
- * assert.match(e.message, /\/port: must be integer/);
+ * const e = new ValidationError([{
+ *   pointer: "/port",
+ *   path: "port",
+ *   message: "must be integer",
+ *   kind: "schema",
+ *   code: "type",
+ *   expected: "integer",
+ *   source: "app.yaml:3:7",
+ * }]);
+ * assert.match(e.message, /\/port: must be integer \(at app\.yaml:3:7\)/);
  * ```
  */
 export class ValidationError extends HoloconfError {
@@ -365,7 +403,7 @@ export class ValidationError extends HoloconfError {
   constructor(issues: ValidationIssue[], options: HoloconfErrorOptions = {}) {
     super("Validation error", {
       code: "VALIDATION_ERROR",
-      detail: issues.map((i) => (i.path === "" ? i.message : `${i.path}: ${i.message}`)),
+      detail: issues.map(issueLine),
       help: "Fix the values to match the schema requirements",
       ...options,
     });
@@ -379,20 +417,24 @@ export interface ResolveFailure {
   path: string;
   /** Why. */
   error: HoloconfError;
+  /** `file:line:column` where the failed value is written, when known. */
+  source?: string | undefined;
 }
 
 /**
  * `resolveAll` finished with failures: `failures` lists every failed path with its error
  * (several paths may share one error, e.g. two references to one broken value), `errors`
- * the distinct errors; everything else was resolved and memoized.
+ * the distinct errors; everything else was resolved and memoized. One detail line per failed
+ * path: `<path>: <headline> (at <file:line:column>)`.
  *
  * @example
  * ```ts
  * import { ResolveAllError, ResolverError } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
- * const e = new ResolveAllError([{ path: "a", error: new ResolverError("boom", { path: "a" }) }]);
+ * const error = new ResolverError("boom", { path: "a" });
+ * const e = new ResolveAllError([{ path: "a", error, source: "app.yaml:1:4" }]);
  * assert.equal(e.errors.length, 1);
- * assert.match(e.message, /a: boom/);
+ * assert.match(e.message, /a: boom \(at app\.yaml:1:4\)/);
  * ```
  */
 export class ResolveAllError extends HoloconfError {
@@ -410,7 +452,10 @@ export class ResolveAllError extends HoloconfError {
   constructor(failures: ResolveFailure[], options: HoloconfErrorOptions = {}) {
     super(`Failed to resolve ${failures.length} value${failures.length === 1 ? "" : "s"}`, {
       code: "RESOLVE_ALL_FAILED",
-      detail: failures.map((f) => `${f.path || "(root)"}: ${f.error.headline}`),
+      detail: failures.map((f) =>
+        `${f.path || "(root)"}: ${f.error.headline}` +
+        (f.source === undefined ? "" : ` (at ${f.source})`)
+      ),
       help: "Resolved values stay memoized; a later get() retries the failed ones",
       ...options,
     });

@@ -5,12 +5,15 @@ import assert from "node:assert/strict";
 import {
   Config,
   HoloconfError,
+  NotFoundError,
   ParseError,
   PathNotFoundError,
+  ResolveAllError,
   ResolvedValue,
   ResolverError,
   Schema,
   TypeCoercionError,
+  ValidationError,
 } from "../mod.ts";
 
 Deno.test("Config.loads, fromJson and fromObject build the same config", async () => {
@@ -85,6 +88,27 @@ Deno.test("has() checks the raw tree without resolving", () => {
   assert.equal(config.has("a.zz"), false);
   assert.equal(config.has("a[-1]"), false);
   assert.equal(calls, 0);
+});
+
+Deno.test("has(), getRaw() and get() agree on schema defaults", async () => {
+  const config = Config.loads("host: null\ndb:\n  name: app\nurl: ${env:HOLOCONF_UNSET_X}\n");
+  config.setSchema(Schema.fromYaml(`
+properties:
+  host: { type: string, default: localhost }
+  port: { type: integer, default: 8080 }
+  db: { properties: { pool: { type: integer, default: 10 } } }
+`));
+  for (const path of ["host", "port", "db.pool", "db"]) {
+    assert.equal(config.has(path), true, path);
+    assert.deepEqual(config.getRaw(path), await config.get(path), path);
+  }
+  assert.deepEqual(config.getRaw("db"), { name: "app", pool: 10 });
+  // Raw still means unresolved: a placeholder is kept as written.
+  assert.equal(config.getRaw("url"), "${env:HOLOCONF_UNSET_X}");
+  // No default, not written: absent everywhere.
+  assert.equal(config.has("db.user"), false);
+  assert.throws(() => config.getRaw("db.user"), PathNotFoundError);
+  await assert.rejects(config.get("db.user"), PathNotFoundError);
 });
 
 Deno.test("isResolved() is true for literals and memoized values only", async () => {
@@ -235,7 +259,7 @@ Deno.test("validate() with a schema that is not attached coerces by it and reuse
   });
   const issues = await config.validateCollect(schema);
   // port "8001" coerces to an integer and passes; name "n2" cannot be coerced: one issue.
-  assert.deepEqual(issues.map((i) => i.path), ["/name"]);
+  assert.deepEqual(issues.map((i) => i.pointer), ["/name"]);
   assert.match(issues[0]!.message, /must be integer/);
   // port was resolved once by get() and not again by validation.
   assert.equal(calls, 2);
@@ -280,4 +304,194 @@ Deno.test("get(path, { redact: true }) redacts like a redacted export, resolving
   assert.deepEqual(calls.sort(), ["host", "pw"]);
   assert.equal(await config.get("db.pw"), "s3cr3t-pw");
   assert.deepEqual((await config.get("db") as { hosts: string[] }).hosts, ["a", "s3cr3t-host"]);
+});
+
+// --- validation: every issue, as data ----------------------------------------------------
+
+/** `${v:<key>}` returns the key; `${v:missing}` is not found. */
+function keyResolver(): { v: (key: string) => string } {
+  return {
+    v: (key: string) => {
+      if (key === "missing") throw new NotFoundError();
+      return key;
+    },
+  };
+}
+
+const EVERY_KIND_SCHEMA = `
+type: object
+required: [host]
+properties:
+  port: { type: integer }
+  debug: { type: boolean }
+  token: { type: string }
+  name: { type: string }
+`;
+
+Deno.test("validate() lists resolution, coercion and schema issues in one ValidationError", async () => {
+  const config = Config.loads(
+    "port: ${v:abc}\ndebug: ${v:yes}\ntoken: ${v:missing}\nname: 5\n",
+    { resolvers: keyResolver() },
+  );
+  const schema = Schema.fromYaml(EVERY_KIND_SCHEMA);
+  const err = await config.validate(schema).then(() => undefined, (e) => e);
+  assert.ok(err instanceof ValidationError, String(err));
+  assert.deepEqual(err.issues, [
+    {
+      pointer: "/port",
+      path: "port",
+      message: 'must be integer (digits with an optional sign, e.g. 8080), got string ("abc")',
+      kind: "coercion",
+      code: "TYPE_COERCION",
+      expected: "integer",
+      source: "<string>:1:7",
+    },
+    {
+      pointer: "/debug",
+      path: "debug",
+      message: 'must be boolean (true or false, in any case), got string ("yes")',
+      kind: "coercion",
+      code: "TYPE_COERCION",
+      expected: "boolean",
+      source: "<string>:2:8",
+    },
+    {
+      pointer: "/token",
+      path: "token",
+      message: "Resource not found: missing",
+      kind: "resolution",
+      code: "NOT_FOUND",
+      expected: "string",
+      source: "<string>:3:8",
+    },
+    {
+      pointer: "",
+      path: "",
+      message: "must have required property 'host'",
+      kind: "schema",
+      code: "required",
+      expected: "object",
+      source: "<string>:1:1",
+    },
+    {
+      pointer: "/name",
+      path: "name",
+      message: "must be string",
+      kind: "schema",
+      code: "type",
+      expected: "string",
+      source: "<string>:4:7",
+    },
+  ]);
+  assert.match(err.message, /\n {2}\/token: Resource not found: missing \(at <string>:3:8\)\n/);
+  // The same list without throwing, with the schema attached or not.
+  assert.deepEqual(await config.validateCollect(schema), err.issues);
+  config.setSchema(schema);
+  assert.deepEqual(await config.validateCollect(), err.issues);
+});
+
+Deno.test("validate() reports a value that fails because another one failed only once", async () => {
+  const config = Config.loads(
+    "a: ${v:missing}\nb: ${a}\nc: x-${a}\nport: ${v:abc}\nalias: ${port}\n",
+    { resolvers: keyResolver() },
+  );
+  const schema = Schema.fromObject({
+    properties: {
+      b: { type: "integer" },
+      c: { type: "integer" },
+      port: { type: "integer" },
+      alias: { type: "string" },
+    },
+  });
+  config.setSchema(schema);
+  const issues = await config.validateCollect();
+  assert.deepEqual(
+    issues.map((i) => `${i.kind} ${i.pointer}`),
+    ["resolution /a", "coercion /port"],
+  );
+});
+
+Deno.test("validate(other) coerces by the schema validated against, not the attached one", async () => {
+  const config = Config.loads("port: ${v:abc}\n", { resolvers: keyResolver() });
+  config.setSchema(Schema.fromObject({ properties: { port: { type: "integer" } } }));
+  await assert.rejects(config.get("port"), TypeCoercionError);
+  const text = Schema.fromObject({ properties: { port: { type: "string", minLength: 2 } } });
+  assert.deepEqual(await config.validateCollect(text), []);
+});
+
+Deno.test("validate() takes resolveAll's batch options: an aborted batch is a resolution issue", async () => {
+  const config = Config.loads("a: ${slow:x}\nb: 1\n", {
+    resolvers: { slow: () => new Promise<string>(() => {}) },
+  });
+  const controller = new AbortController();
+  controller.abort();
+  const schema = Schema.fromObject({ properties: { b: { type: "string" } } });
+  const issues = await config.validateCollect(schema, { signal: controller.signal });
+  assert.deepEqual(issues.map((i) => `${i.kind} ${i.code} ${i.pointer}`), [
+    "resolution RESOLVER_ABORTED /a",
+    "schema type /b",
+  ]);
+});
+
+Deno.test("getBool's error names what a boolean is", async () => {
+  const config = Config.loads("debug: ${v:yes}\n", { resolvers: keyResolver() });
+  await assert.rejects(config.getBool("debug"), (e: unknown) => {
+    assert.ok(e instanceof TypeCoercionError);
+    assert.match(e.message, /Help: Write boolean values as true or false, in any case/);
+    return true;
+  });
+});
+
+Deno.test("resolveAll() failures name where each failed value is written", async () => {
+  const config = Config.loads("a: 1\nb:\n  c: ${v:missing}\n", { resolvers: keyResolver() });
+  const err = await config.resolveAll().then(() => undefined, (e) => e);
+  assert.ok(err instanceof ResolveAllError, String(err));
+  assert.equal(err.failures[0]!.source, "<string>:3:6");
+  assert.match(err.message, /\n {2}b\.c: Resource not found: missing \(at <string>:3:6\)\n/);
+});
+
+Deno.test("validateRaw() issues carry the source of the value", async () => {
+  const schema = Schema.fromObject({
+    type: "object",
+    required: ["name"],
+    properties: { db: { properties: { port: { type: "integer" } } } },
+  });
+  await schema.ready();
+  const config = Config.loads("db:\n  port: eighty\nurl: ${env:X}\n");
+  const err = (() => {
+    try {
+      config.validateRaw(schema);
+    } catch (e) {
+      return e;
+    }
+  })();
+  assert.ok(err instanceof ValidationError, String(err));
+  assert.deepEqual(err.issues.map((i) => `${i.path} ${i.code} ${i.source}`), [
+    " required <string>:1:1",
+    "db.port type <string>:2:9",
+  ]);
+});
+
+Deno.test("a resolution issue never shows the secret its failing call was given", async () => {
+  const config = Config.loads("a: ${boom:${secret:}}\nb: ${missing:${secret:}}\n", {
+    resolvers: {
+      secret: () => new ResolvedValue("hunter2-zz", { sensitive: true }),
+      boom: (key: string) => {
+        throw new Error(`cannot open ${key}`);
+      },
+      missing: () => {
+        throw new NotFoundError();
+      },
+    },
+  });
+  const issues = await config.validateCollect(Schema.fromObject({}));
+  assert.deepEqual(issues.map((i) => `${i.kind} ${i.code} ${i.pointer}`), [
+    "resolution RESOLVER_FAILED /a",
+    "resolution NOT_FOUND /b",
+  ]);
+  const text = JSON.stringify(issues);
+  assert.ok(!text.includes("hunter2"), text);
+  assert.ok(text.includes("[REDACTED]"), text);
+  const err = await config.validate(Schema.fromObject({})).then(() => undefined, (e) => e);
+  assert.ok(err instanceof ValidationError && !Deno.inspect(err).includes("hunter2"));
 });

@@ -277,6 +277,33 @@ Deno.test({
   },
 });
 
+Deno.test("ValidationError and ResolveAllError lines end with the value's file:line:column", () => {
+  const issue = {
+    pointer: "/db/port",
+    path: "db.port",
+    message: "must be integer",
+    kind: "schema" as const,
+    code: "type",
+  };
+  const v = new ValidationError([
+    { ...issue, source: "app.yaml:3:9" },
+    { ...issue, pointer: "", path: "", message: "must have required property 'a'" },
+  ]);
+  assert.deepEqual(v.detail, [
+    "/db/port: must be integer (at app.yaml:3:9)",
+    "must have required property 'a'",
+  ]);
+  const error = new ResolverError("Environment variable not found: X", { path: "db.port" });
+  const r = new ResolveAllError([
+    { path: "db.port", error, source: "app.yaml:3:9" },
+    { path: "db.host", error },
+  ]);
+  assert.deepEqual(r.detail, [
+    "db.port: Environment variable not found: X (at app.yaml:3:9)",
+    "db.host: Environment variable not found: X",
+  ]);
+});
+
 Deno.test("ResolveAllError lists failures without secrets", async () => {
   const config = Config.loads("a: ${echo:${secret:}}\nb: ok\n", { resolvers: resolvers() });
   const e = await caught(config.resolveAll());
@@ -422,7 +449,11 @@ Deno.test("with a sensitive input, every holoconf error class keeps its class an
     ["PathNotFoundError", () => new PathNotFoundError(`x ${k}`, { path: k })],
     ["CircularReferenceError", () => new CircularReferenceError([k, "a", k])],
     ["TypeCoercionError", () => new TypeCoercionError({ path: k, expected: k, got: k })],
-    ["ValidationError", () => new ValidationError([{ path: `/${k}`, message: k }])],
+    [
+      "ValidationError",
+      () =>
+        new ValidationError([{ pointer: `/${k}`, path: k, message: k, kind: "schema", code: k }]),
+    ],
     [
       "ResolveAllError",
       () => new ResolveAllError([{ path: k, error: new ResolverError(k, { path: k }) }]),

@@ -490,9 +490,9 @@ Deno.test("validateCollect reports a coercion failure once even when another val
     await schema.ready();
     const yaml = `port: \${env:${env}}\nalias: \${port}\n`;
     const attached = await Config.loads(yaml, { schema }).validateCollect();
-    assert.deepEqual(attached.map((i) => i.path), ["/port"], JSON.stringify(attached));
+    assert.deepEqual(attached.map((i) => i.pointer), ["/port"], JSON.stringify(attached));
     const passed = await Config.loads(yaml).validateCollect(schema);
-    assert.deepEqual(passed.map((i) => i.path), ["/port"], JSON.stringify(passed));
+    assert.deepEqual(passed.map((i) => i.pointer), ["/port"], JSON.stringify(passed));
   } finally {
     Deno.env.delete(env);
   }
@@ -657,7 +657,7 @@ Deno.test("validation issues never show the keys of a sensitive mapping", async 
       assert.ok(issues.length > 0);
       const text = JSON.stringify(issues);
       assert.ok(!text.includes("hunter2") && !text.includes("nested"), text);
-      for (const issue of issues) assert.equal(issue.path, "/a", text);
+      for (const issue of issues) assert.equal(issue.pointer, "/a", text);
       const err = await config.validate(Schema.fromObject(schema)).then(() => undefined, (e) => e);
       assert.ok(err instanceof HoloconfError && !err.message.includes("hunter2"));
     }
@@ -665,8 +665,8 @@ Deno.test("validation issues never show the keys of a sensitive mapping", async 
     const plain = await Config.loads("b:\n  extra: 1\n").validateCollect(
       Schema.fromObject({ properties: { b: { additionalProperties: false } } }),
     );
-    assert.deepEqual(plain, [{
-      path: "/b",
+    assert.deepEqual(plain.map(({ pointer, message }) => ({ pointer, message })), [{
+      pointer: "/b",
       message: "must NOT have additional properties ('extra')",
     }]);
   } finally {

@@ -13,8 +13,7 @@ import { configure, getSchedulerSettings } from "../scheduler.ts";
 import { parseTemplate } from "../interpolation/parser.ts";
 import { Schema } from "../schema/schema.ts";
 import { EXT, registerBuiltinsFor } from "./_builtins.ts";
-import { parsePath } from "../path.ts";
-import { pointerOf } from "../schema/_walk.ts";
+import { HoloconfError, ValidationError, type ValidationIssue } from "../errors.ts";
 import type {
   CheckCommand,
   CommonFlags,
@@ -104,7 +103,23 @@ function isNotFound(error: unknown): boolean {
   return e.name === "NotFound" || e.code === "ENOENT";
 }
 
+/**
+ * Help written for callers of the library, replaced for users of the command line (or dropped
+ * where there is nothing to do from the shell).
+ */
+const CLI_HELP: Readonly<Record<string, string | undefined>> = {
+  RESOLVE_ALL_FAILED: undefined,
+  RESOLVER_TIMEOUT: "Raise the limit with --timeout MS",
+};
+
 function messageOf(error: unknown): string {
+  if (
+    error instanceof HoloconfError && error.help !== undefined &&
+    Object.hasOwn(CLI_HELP, error.code)
+  ) {
+    error.help = CLI_HELP[error.code];
+    error.refresh();
+  }
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -371,32 +386,6 @@ async function runCheck(ctx: Context, cmd: CheckCommand): Promise<number> {
   return valid ? 0 : 1;
 }
 
-interface Issue {
-  path: string;
-  message: string;
-}
-
-function issuesOf(error: unknown): Issue[] {
-  const e = error as {
-    issues?: unknown;
-    failures?: { path: string; error: { headline?: string; detail?: string[]; message: string } }[];
-  };
-  if (Array.isArray(e?.issues)) return e.issues as Issue[];
-  if (Array.isArray(e?.failures)) {
-    // resolveAll failed: one issue per failed path, with the error's detail lines (e.g. the
-    // expected type of a coercion failure) but not its help.
-    return e.failures.map((f) => {
-      const detail = f.error.detail ?? [];
-      const headline = f.error.headline ?? f.error.message;
-      return {
-        path: pointerOf(parsePath(f.path)),
-        message: detail.length > 0 ? `${headline}: ${detail.join("; ")}` : headline,
-      };
-    });
-  }
-  return [{ path: "", message: messageOf(error) }];
-}
-
 async function runValidate(ctx: Context, cmd: ValidateCommand): Promise<number> {
   const config = await loadConfig(ctx, cmd, undefined);
   if (config === undefined) return 2;
@@ -408,19 +397,27 @@ async function runValidate(ctx: Context, cmd: ValidateCommand): Promise<number> 
     printError(ctx, messageOf(error));
     return 2;
   }
-  let issues: Issue[];
+  let issues: ValidationIssue[];
   try {
     if (cmd.resolve) {
       await prepareResolution(ctx, config, cmd.trace);
+      // Attached, so that references and defaults resolve as `get -r -s` does.
       config.setSchema(schema);
-      await withProgress(ctx, () => config.resolveAll(resolveAllOptions(cmd)));
-      issues = await config.validateCollect(schema);
+      // Values that cannot be resolved or coerced are issues too, listed with the others.
+      issues = await withProgress(
+        ctx,
+        () => config.validateCollect(schema, resolveAllOptions(cmd)),
+      );
     } else {
       config.validateRaw(schema);
       issues = [];
     }
   } catch (error) {
-    issues = issuesOf(error);
+    if (!(error instanceof ValidationError)) {
+      printError(ctx, messageOf(error));
+      return 1;
+    }
+    issues = error.issues;
   }
   issues = issues.map((i) => ({ ...i, message: named(i.message, STDIN_NAME) }));
   if (issues.length === 0) {
@@ -437,9 +434,9 @@ async function runValidate(ctx: Context, cmd: ValidateCommand): Promise<number> 
     ctx.io.stdout(line(toJsonText({ valid: false, errors: issues })));
   } else {
     const lines = [`${ctx.err.red("✗")} Validation failed`, "", "Errors:"];
-    for (const i of issues) {
-      const text = i.message.replaceAll("\n", "\n    ");
-      lines.push(i.path === "" ? `  - ${text}` : `  - ${i.path}: ${text}`);
+    // The library's own lines: `<pointer>: <message> (at file:line:col)`.
+    for (const text of new ValidationError(issues).detail) {
+      lines.push(`  - ${text.replaceAll("\n", "\n    ")}`);
     }
     ctx.io.stderr(lines.join("\n") + "\n");
   }

@@ -1,5 +1,5 @@
 // Loading and compiling the JSON Schema validator (`@cfworker/json-schema`), and turning
-// its output into holoconf's `{ path, message }` issues with ajv-style wording.
+// its output into holoconf's structured issues (`kind: "schema"`) with ajv-style wording.
 //
 // The validator module is loaded with `await import()` on first need (a Schema object starts
 // the load when it is created), so a config without a schema never pays for it. Measured on
@@ -11,10 +11,14 @@ import type { OutputUnit, SchemaDraft, Validator } from "@cfworker/json-schema";
 import { HoloconfError, ParseError, type ValidationIssue } from "../errors.ts";
 import { encodeBase64 } from "../_bytes.ts";
 import { REDACTED } from "../resolver.ts";
+import { formatPath } from "../path.ts";
+import { ACCEPTED_FORMS } from "./coerce.ts";
 import {
   hasOwn,
   isPlainObject,
   type SchemaNode,
+  segmentsAt,
+  typesOf,
   unescapePointerToken,
   valueAtPointer,
 } from "./_walk.ts";
@@ -40,6 +44,12 @@ export interface ValidateOptions {
    * reported at that pointer, and keys inside it are never quoted.
    */
   sensitive?: readonly string[];
+  /**
+   * JSON pointers of values that are not known (they could not be resolved or coerced, and
+   * are reported on their own): like wildcards, issues at or below one, and combinator issues
+   * about a value that contains one, are dropped.
+   */
+  unknown?: readonly string[];
 }
 
 /** Starts (once) loading the validator module; resolves when it is loaded. */
@@ -135,6 +145,7 @@ export function compileValidator(schema: SchemaNode, draft: Draft): CompiledVali
         formatsAsserted,
         isWildcard: options.isWildcard,
         sensitive: options.sensitive ?? [],
+        unknown: options.unknown ?? [],
       });
     },
   };
@@ -197,6 +208,7 @@ interface TranslateContext {
   formatsAsserted: boolean;
   isWildcard: ((value: unknown) => boolean) | undefined;
   sensitive: readonly string[];
+  unknown: readonly string[];
 }
 
 /** cfworker's `#/a%20b/0` location to a JSON pointer `/a b/0` (tokens stay escaped). */
@@ -238,6 +250,12 @@ function keywordValue(ctx: TranslateContext, keywordLocation: string): unknown {
     }
   }
   return node;
+}
+
+/** The schema object holding the keyword at `keywordLocation` (`{}` when there is none). */
+function ruleOf(ctx: TranslateContext, keywordLocation: string): SchemaNode {
+  const node = keywordValue(ctx, keywordLocation.slice(0, keywordLocation.lastIndexOf("/")));
+  return isPlainObject(node) ? node : {};
 }
 
 function containsWildcard(value: unknown, isWildcard: (v: unknown) => boolean): boolean {
@@ -288,22 +306,39 @@ function translate(errors: OutputUnit[], ctx: TranslateContext): ValidationIssue
   const secretAt = (p: string) => ctx.sensitive.find((r) => p === r || p.startsWith(`${r}/`));
   // A key of the mapping at `path`, unless that mapping belongs to a secret.
   const keyShown = (path: string, key: string) => secretAt(path) === undefined ? key : REDACTED;
+  // A combinator about a value that holds a wildcard or an unknown value cannot be judged:
+  // neither it nor the issues of its branches (the units right after it) are reported.
+  let skipUnder: string | undefined;
+  const undecided = (unit: OutputUnit, at: string): boolean => {
+    if (!COMBINATOR_KEYWORDS.has(unit.keyword)) return false;
+    if (ctx.unknown.some((u) => u.startsWith(`${at}/`))) return true;
+    return ctx.isWildcard !== undefined &&
+      containsWildcard(valueAtPointer(ctx.instance, at), ctx.isWildcard);
+  };
   const push = (unit: OutputUnit, at: string, message: string): void => {
-    const path = secretAt(at) ?? at;
-    if (ctx.isWildcard !== undefined) {
-      const target = valueAtPointer(ctx.instance, at);
-      if (ctx.isWildcard(target)) return;
-      if (COMBINATOR_KEYWORDS.has(unit.keyword) && containsWildcard(target, ctx.isWildcard)) {
-        return;
-      }
+    const pointer = secretAt(at) ?? at;
+    if (ctx.isWildcard?.(valueAtPointer(ctx.instance, at))) return;
+    if (ctx.unknown.some((u) => at === u || at.startsWith(`${u}/`))) return;
+    if (undecided(unit, at)) {
+      skipUnder = `${unit.keywordLocation}/`;
+      return;
     }
-    const key = `${path}\u0000${message}`;
+    const key = `${pointer}\u0000${message}`;
     if (seen.has(key)) return;
     seen.add(key);
-    issues.push({ path, message });
+    const expected = unit.keyword === "false" ? [] : typesOf(ruleOf(ctx, unit.keywordLocation));
+    issues.push({
+      pointer,
+      path: formatPath(segmentsAt(ctx.instance, pointer)),
+      message,
+      kind: "schema",
+      code: unit.keyword,
+      ...(expected.length === 0 ? {} : { expected: expected.join(",") }),
+    });
   };
   for (let i = 0; i < errors.length; i++) {
     const unit = errors[i]!;
+    if (skipUnder !== undefined && unit.keywordLocation.startsWith(skipUnder)) continue;
     const path = toPointer(unit.instanceLocation);
     const next = errors[i + 1];
     const nextPath = next === undefined ? undefined : toPointer(next.instanceLocation);
@@ -366,10 +401,13 @@ function messageFor(unit: OutputUnit, ctx: TranslateContext): string {
   switch (unit.keyword) {
     case "false":
       return "boolean schema is false";
-    case "type":
-      if (typeof value === "string") return `must be ${value}`;
-      if (Array.isArray(value)) return `must be ${value.join(",")}`;
-      break;
+    case "type": {
+      const types = typeof value === "string" ? [value] : Array.isArray(value) ? value : undefined;
+      if (types === undefined) break;
+      // YAML 1.1 habits (yes/no/on/off) are strings here: say what a boolean is.
+      const hint = types.includes("boolean") ? ` (${ACCEPTED_FORMS.boolean})` : "";
+      return `must be ${types.join(",")}${hint}`;
+    }
     case "required": {
       const m = /^Instance does not have required property "(.*)"\.$/.exec(unit.error);
       if (m) return `must have required property '${m[1]}'`;

@@ -93,6 +93,38 @@ export function valueAtPointer(root: unknown, pointer: string): unknown {
   return node;
 }
 
+/**
+ * The config path segments a JSON pointer into `root` stands for: a token is an index where
+ * the value it steps into is an array, a mapping key otherwise.
+ *
+ * @param root The value the pointer points into.
+ * @param pointer A JSON pointer, e.g. `/servers/0/port`.
+ * @returns The segments, e.g. `["servers", 0, "port"]`.
+ *
+ * @example Tokens become indexes only inside arrays
+ * ```ts
+ * import { segmentsAt } from "./_walk.ts";
+ * import assert from "node:assert/strict";
+ * const root = { servers: [{ port: 1 }], map: { "0": 1 } };
+ * assert.deepEqual(segmentsAt(root, "/servers/0/port"), ["servers", 0, "port"]);
+ * assert.deepEqual(segmentsAt(root, "/map/0"), ["map", "0"]);
+ * ```
+ */
+export function segmentsAt(root: unknown, pointer: string): PathSegment[] {
+  const segs: PathSegment[] = [];
+  let node = root;
+  for (const token of splitPointer(pointer)) {
+    if (Array.isArray(node) && /^(0|[1-9]\d*)$/.test(token)) {
+      segs.push(Number(token));
+      node = node[Number(token)];
+    } else {
+      segs.push(token);
+      node = isPlainObject(node) && hasOwn(node, token) ? node[token] : undefined;
+    }
+  }
+  return segs;
+}
+
 /** Lookup caches of a schema document that is never modified (see `indexSchema`). */
 interface SchemaIndex {
   /** `$anchor` name → subschema (the first one in document order); built on first need. */

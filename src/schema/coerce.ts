@@ -14,6 +14,22 @@ export type CoercionType = "integer" | "number" | "boolean";
 /** The outcome of {@linkcode coerceString}. */
 export type CoercionResult = { ok: true; value: number | boolean } | { ok: false };
 
+/**
+ * What a resolved string must look like to be coerced to each type, as said in messages.
+ *
+ * @example Name a boolean's accepted forms
+ * ```ts
+ * import { ACCEPTED_FORMS } from "./coerce.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(ACCEPTED_FORMS.boolean, "true or false, in any case");
+ * ```
+ */
+export const ACCEPTED_FORMS: Readonly<Record<CoercionType, string>> = {
+  integer: "digits with an optional sign, e.g. 8080",
+  number: "a decimal number such as 1.5, -2 or 1e3",
+  boolean: "true or false, in any case",
+};
+
 const INTEGER_REGEXP = /^[+-]?[0-9]+$/;
 /** A decimal number as text: `1`, `-1.5`, `.5`, `1.`, `1e3` (no blanks, no `inf`/`nan`). */
 export const NUMBER_REGEXP = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
@@ -108,8 +124,36 @@ export function describeValue(value: unknown, sensitive: boolean): string {
 }
 
 /**
+ * The validation message for a resolved value that cannot be coerced: the type, its accepted
+ * forms and a description of the value that never shows a sensitive one.
+ *
+ * @param expected The schema's type.
+ * @param r The value and whether it is sensitive.
+ * @returns E.g. `must be boolean (true or false, in any case), got string ("yes")`.
+ *
+ * @example
+ * ```ts
+ * import { coercionMessage } from "./coerce.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   coercionMessage("boolean", { value: "yes", sensitive: false }),
+ *   'must be boolean (true or false, in any case), got string ("yes")',
+ * );
+ * ```
+ */
+export function coercionMessage(
+  expected: CoercionType,
+  r: { value: unknown; sensitive: boolean },
+): string {
+  return `must be ${expected} (${ACCEPTED_FORMS[expected]}), got ${
+    describeValue(r.value, r.sensitive)
+  }`;
+}
+
+/**
  * The error for a value that is not of the type asked for (`getInt`, schema coercion...): its
- * `Got:` line describes the value without showing a sensitive one.
+ * `Got:` line describes the value without showing a sensitive one; for `integer`, `number`
+ * and `boolean` its help names the accepted forms.
  *
  * @param path The config path.
  * @param expected The type asked for, e.g. `integer`.
@@ -122,6 +166,8 @@ export function describeValue(value: unknown, sensitive: boolean): string {
  * import assert from "node:assert/strict";
  * const e = coercionError("port", "integer", { value: "hunter2", sensitive: true });
  * assert.ok(!e.message.includes("hunter2"));
+ * const b = coercionError("debug", "boolean", { value: "yes", sensitive: false });
+ * assert.equal(b.help, "Write boolean values as true or false, in any case");
  * ```
  */
 export function coercionError(
@@ -129,5 +175,11 @@ export function coercionError(
   expected: string,
   r: { value: unknown; sensitive: boolean },
 ): TypeCoercionError {
-  return new TypeCoercionError({ path, expected, got: describeValue(r.value, r.sensitive) });
+  const forms = Object.hasOwn(ACCEPTED_FORMS, expected)
+    ? ACCEPTED_FORMS[expected as CoercionType]
+    : undefined;
+  return new TypeCoercionError(
+    { path, expected, got: describeValue(r.value, r.sensitive) },
+    forms === undefined ? {} : { help: `Write ${expected} values as ${forms}` },
+  );
 }

@@ -100,9 +100,9 @@ class Applicable {
  *   port: { type: integer, maximum: 65535, default: 8080 }
  * `);
  * const issues = await schema.validate({ port: 70000 });
- * assert.deepEqual(issues, [
- *   { path: "", message: "must have required property 'host'" },
- *   { path: "/port", message: "must be <= 65535" },
+ * assert.deepEqual(issues.map((i) => `${i.pointer}: ${i.message}`), [
+ *   ": must have required property 'host'",
+ *   "/port: must be <= 65535",
  * ]);
  * assert.deepEqual(schema.defaultAt(["port"]), { found: true, value: 8080 });
  * ```
@@ -352,8 +352,10 @@ export class Schema {
    * Validates a (resolved) value and returns every issue found.
    *
    * @param value The value, usually a whole resolved config.
-   * @param options Wildcard handling.
-   * @returns The issues (`[]` when valid), each `{ path: <json pointer>, message }`.
+   * @param options Wildcards, unknown values and sensitive values (see `ValidateOptions`).
+   * @returns The issues (`[]` when valid): `pointer` (JSON pointer), `path` (config path),
+   *   `message`, `kind: "schema"`, `code` (the failing keyword), `expected` (the type the
+   *   failing rule names, if any).
    * @throws {HoloconfError} When the validator cannot be loaded.
    *
    * @example
@@ -361,9 +363,14 @@ export class Schema {
    * import { Schema } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const schema = Schema.fromObject({ properties: { port: { type: "integer" } } });
-   * assert.deepEqual(await schema.validate({ port: "x" }), [
-   *   { path: "/port", message: "must be integer" },
-   * ]);
+   * assert.deepEqual(await schema.validate({ port: "x" }), [{
+   *   pointer: "/port",
+   *   path: "port",
+   *   message: "must be integer",
+   *   kind: "schema",
+   *   code: "type",
+   *   expected: "integer",
+   * }]);
    * ```
    */
   async validate(value: unknown, options?: ValidateOptions): Promise<ValidationIssue[]> {
@@ -607,6 +614,39 @@ export class Schema {
       if (!ok) return false;
     }
     return true;
+  }
+
+  /**
+   * The JSON types the schema declares at a config path: the `type` keyword of the schemas
+   * that apply there (local `$ref`s and `allOf` followed, as in {@linkcode Schema.defaultAt}),
+   * the types they all allow when several declare one; `[]` when none does.
+   *
+   * @param path Path segments.
+   * @returns The type names, e.g. `["integer"]` or `["string", "null"]`.
+   *
+   * @example
+   * ```ts
+   * import { Schema } from "./schema.ts";
+   * import assert from "node:assert/strict";
+   * const schema = Schema.fromYaml(`
+   * properties:
+   *   port: { type: integer }
+   *   name: { type: [string, "null"] }
+   *   any: { description: anything }
+   * `);
+   * assert.deepEqual(schema.typesAt(["port"]), ["integer"]);
+   * assert.deepEqual(schema.typesAt(["name"]), ["string", "null"]);
+   * assert.deepEqual(schema.typesAt(["any"]), []);
+   * ```
+   */
+  typesAt(path: readonly PathSegment[]): string[] {
+    let result: string[] | undefined;
+    for (const node of this.#applicableAt(path).nodes) {
+      const types = typesOf(node);
+      if (types.length === 0) continue;
+      result = result === undefined ? types : result.filter((t) => types.includes(t));
+    }
+    return result === undefined ? [] : [...new Set(result)];
   }
 
   /**

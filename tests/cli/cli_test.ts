@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { configure, registerResolver, ResolvedValue, unregisterResolver } from "../../mod.ts";
+import {
+  configure,
+  registerResolver,
+  ResolvedValue,
+  ResolverError,
+  unregisterResolver,
+} from "../../mod.ts";
 import { getSchedulerSettings } from "../../src/scheduler.ts";
 import { run, tempFiles } from "./_io.ts";
 
@@ -116,7 +122,7 @@ Deno.test("get merges files left to right; --ignore-missing skips missing ones",
   assert.deepEqual(skipped, { code: 0, stdout: "1\n", stderr: "" });
 });
 
-Deno.test("get -s attaches the schema: -r applies its defaults, raw get does not", async () => {
+Deno.test("get -s attaches the schema: raw get and get -r both give its defaults", async () => {
   await using t = await tempFiles({
     "app.yaml": "name: x\n",
     "schema.yaml": "type: object\nproperties:\n  port: { type: integer, default: 8080 }\n",
@@ -130,8 +136,13 @@ Deno.test("get -s attaches the schema: -r applies its defaults, raw get does not
     t.path("schema.yaml"),
   ]);
   assert.deepEqual(resolved, { code: 0, stdout: "8080\n", stderr: "" });
+  // Raw get, has() and get -r agree: a schema default counts as written (README).
   const raw = await run(["get", t.path("app.yaml"), "port", "-s", t.path("schema.yaml")]);
-  assert.equal(raw.code, 1);
+  assert.deepEqual(raw, { code: 0, stdout: "8080\n", stderr: "" });
+  const whole = await run(["get", t.path("app.yaml"), "", "-s", t.path("schema.yaml")]);
+  assert.deepEqual(whole, { code: 0, stdout: "name: x\nport: 8080\n", stderr: "" });
+  const missing = await run(["get", t.path("app.yaml"), "host", "-s", t.path("schema.yaml")]);
+  assert.equal(missing.code, 1);
   const noSchema = await run(["get", t.path("app.yaml"), "port", "-s", t.path("none.yaml")]);
   assert.equal(noSchema.code, 2);
 });
@@ -207,6 +218,41 @@ Deno.test("dump exits 2 for an unloadable file and 1 for a resolution failure", 
   // resolveAll reports every failed path, not only the first.
   assert.match(failing.stderr, /\ba: /);
   assert.match(failing.stderr, /\bb: /);
+});
+
+Deno.test("dump -r failure names where each failed value is written, without library hints", async () => {
+  await using t = await tempFiles({
+    "app.yaml": "ok: 1\na: ${env:HOLOCONF_CLI_TEST_UNSET_VAR}\n",
+  });
+  const r = await run(["dump", t.path("app.yaml"), "-r"]);
+  assert.equal(r.code, 1);
+  assert.equal(
+    r.stderr,
+    "Error: Failed to resolve 1 value\n" +
+      `  a: Environment variable not found: HOLOCONF_CLI_TEST_UNSET_VAR (at ${
+        t.path("app.yaml")
+      }:2:4)\n`,
+  );
+});
+
+Deno.test("a timeout's help names --timeout, not the library's registerResolver/configure", async () => {
+  // What the engine throws when a call runs out of time (its help is written for the library).
+  registerResolver("cli_test_timeout", () => {
+    throw new ResolverError("Resolver 'cli_test_timeout' timed out after 20 ms", {
+      code: "RESOLVER_TIMEOUT",
+      help: 'Raise the limit with registerResolver("cli_test_timeout", r, { timeout }) or ' +
+        "configure({ defaultTimeout })",
+    });
+  }, { force: true });
+  try {
+    await using t = await tempFiles({ "app.yaml": "a: ${cli_test_timeout:x}\n" });
+    const r = await run(["get", t.path("app.yaml"), "a", "-r"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /\n {2}Help: Raise the limit with --timeout MS\n$/);
+    assert.ok(!/registerResolver|configure\(/.test(r.stderr), r.stderr);
+  } finally {
+    unregisterResolver("cli_test_timeout");
+  }
 });
 
 Deno.test("dump -r --timeout aborts a resolver that never answers", async () => {
@@ -315,7 +361,7 @@ Deno.test("validate failure: text to stderr with every issue, JSON to stdout, ex
   assert.equal(json.code, 1);
   const body = JSON.parse(json.stdout);
   assert.equal(body.valid, false);
-  assert.ok(body.errors.some((e: { path: string }) => e.path === "/port"));
+  assert.ok(body.errors.some((e: { pointer: string }) => e.pointer === "/port"));
 });
 
 Deno.test("validate without -r treats placeholders as wildcards; -r resolves and coerces", async () => {
@@ -344,6 +390,72 @@ Deno.test("validate exits 2 when the config or the schema cannot be loaded", asy
   assert.equal((await run(["validate", t.path("gone.yaml"), "-s", t.path("s.yaml")])).code, 2);
   assert.equal((await run(["validate", t.path("app.yaml"), "-s", t.path("gone.yaml")])).code, 2);
   assert.equal((await run(["validate", t.path("app.yaml"), "-s", t.path("bad.yaml")])).code, 2);
+});
+
+Deno.test("validate -r lists unresolved values, coercion failures and schema issues together", async () => {
+  Deno.env.set("HOLOCONF_CLI_TEST_DEBUG", "yes");
+  try {
+    await using t = await tempFiles({
+      "app.yaml": "name: 5\nport: ${env:HOLOCONF_CLI_TEST_UNSET_PORT}\n" +
+        "debug: ${env:HOLOCONF_CLI_TEST_DEBUG}\n",
+      "s.yaml": SCHEMA.replace("properties:\n", "properties:\n  debug: { type: boolean }\n"),
+    });
+    const args = ["validate", t.path("app.yaml"), "-s", t.path("s.yaml"), "-r"];
+    const text = await run(args);
+    assert.equal(text.code, 1);
+    const file = t.path("app.yaml");
+    assert.equal(
+      text.stderr,
+      "✗ Validation failed\n\nErrors:\n" +
+        `  - /port: Environment variable not found: HOLOCONF_CLI_TEST_UNSET_PORT (at ${file}:2:7)\n` +
+        '  - /debug: must be boolean (true or false, in any case), got string ("yes") ' +
+        `(at ${file}:3:8)\n` +
+        `  - /name: must be string (at ${file}:1:7)\n`,
+    );
+    const json = await run([...args, "-f", "json"]);
+    assert.equal(json.code, 1);
+    const body = JSON.parse(json.stdout);
+    assert.equal(body.valid, false);
+    assert.deepEqual(
+      body.errors.map((e: Record<string, string>) => [e.kind, e.code, e.pointer, e.path]),
+      [
+        ["resolution", "NOT_FOUND", "/port", "port"],
+        ["coercion", "TYPE_COERCION", "/debug", "debug"],
+        ["schema", "type", "/name", "name"],
+      ],
+    );
+    assert.deepEqual(body.errors[0], {
+      pointer: "/port",
+      path: "port",
+      message: "Environment variable not found: HOLOCONF_CLI_TEST_UNSET_PORT",
+      kind: "resolution",
+      code: "NOT_FOUND",
+      expected: "integer",
+      source: `${file}:2:7`,
+    });
+  } finally {
+    Deno.env.delete("HOLOCONF_CLI_TEST_DEBUG");
+  }
+});
+
+Deno.test("validate -r never prints a sensitive value that fails coercion", async () => {
+  Deno.env.set("HOLOCONF_CLI_TEST_SECRET_PORT", "hunter2-port");
+  try {
+    await using t = await tempFiles({
+      "app.yaml": "name: n\nport: ${env:HOLOCONF_CLI_TEST_SECRET_PORT,sensitive=true}\n",
+      "s.yaml": SCHEMA,
+    });
+    const args = ["validate", t.path("app.yaml"), "-s", t.path("s.yaml"), "-r"];
+    for (const format of ["text", "json"]) {
+      const r = await run([...args, "-f", format]);
+      assert.equal(r.code, 1);
+      const out = r.stdout + r.stderr;
+      assert.ok(out.includes("[REDACTED]"), out);
+      assert.ok(!out.includes("hunter2"), out);
+    }
+  } finally {
+    Deno.env.delete("HOLOCONF_CLI_TEST_SECRET_PORT");
+  }
 });
 
 // --- schema ------------------------------------------------------------------------------

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { coerceString, describeValue } from "../../src/schema/coerce.ts";
+import {
+  coerceString,
+  coercionError,
+  coercionMessage,
+  describeValue,
+} from "../../src/schema/coerce.ts";
 
 Deno.test("coerceString() parses integers strictly", () => {
   const ok: [string, number][] = [
@@ -78,4 +83,25 @@ Deno.test("describeValue() names the type and shows the value unless sensitive",
   assert.equal(describeValue({ a: 1 }, false), "mapping");
   assert.equal(describeValue(new Uint8Array([1]), false), "bytes");
   assert.ok(!describeValue("s3cret", true).includes("s3cret"));
+});
+
+Deno.test("coercion messages and errors name the accepted forms, never a sensitive value", () => {
+  assert.equal(
+    coercionMessage("boolean", { value: "yes", sensitive: false }),
+    'must be boolean (true or false, in any case), got string ("yes")',
+  );
+  assert.equal(
+    coercionMessage("number", { value: "1,5", sensitive: false }),
+    'must be number (a decimal number such as 1.5, -2 or 1e3), got string ("1,5")',
+  );
+  assert.equal(
+    coercionMessage("integer", { value: "s3cret", sensitive: true }),
+    "must be integer (digits with an optional sign, e.g. 8080), got string ([REDACTED])",
+  );
+  const e = coercionError("debug", "boolean", { value: "on", sensitive: false });
+  assert.equal(e.help, "Write boolean values as true or false, in any case");
+  assert.match(e.message, /Help: Write boolean values as true or false, in any case$/);
+  // A type without accepted forms keeps the generic help.
+  const s = coercionError("v", "string", { value: [1], sensitive: false });
+  assert.equal(s.help, "Ensure the value can be converted to string");
 });

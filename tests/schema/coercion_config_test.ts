@@ -148,7 +148,7 @@ properties:
   assert.equal(await config.get("n"), 1);
   // ...so validation reports them.
   const issues = await config.validateCollect();
-  assert.deepEqual(issues.map((i) => i.path).sort(), ["/flag", "/n", "/port", "/ratio"]);
+  assert.deepEqual(issues.map((i) => i.pointer).sort(), ["/flag", "/n", "/port", "/ratio"]);
 });
 
 Deno.test("coercion applies to interpolated values in nested objects and array items", async () => {
@@ -231,7 +231,7 @@ Deno.test("validateCollect reports a coercion failure as a validation issue", as
     config.setSchema(Schema.fromYaml("properties:\n  port: { type: integer }\n"));
     const issues = await config.validateCollect();
     assert.equal(issues.length, 1);
-    assert.equal(issues[0]!.path, "/port");
+    assert.equal(issues[0]!.pointer, "/port");
     assert.match(issues[0]!.message, /integer/);
     assert.ok(issues[0]!.message.includes('"abc"'), issues[0]!.message);
   } finally {
@@ -256,7 +256,7 @@ properties:
   name: { type: string }
 `));
       const issues = await config.validateCollect();
-      const paths = issues.map((i) => i.path).sort();
+      const paths = issues.map((i) => i.pointer).sort();
       assert.deepEqual(paths, ["", "/flag", "/name", "/port"]);
     } finally {
       Deno.env.delete(VAR);

@@ -1,8 +1,13 @@
 import assert from "node:assert/strict";
-import { NotFoundError, ParseError } from "../../src/errors.ts";
+import { NotFoundError, ParseError, type ValidationIssue } from "../../src/errors.ts";
 import { Schema } from "../../src/schema/schema.ts";
 
 const DRAFT_07 = "http://json-schema.org/draft-07/schema#";
+
+/** Where and what, for comparing many issues at once. */
+function brief(issues: ValidationIssue[]): { pointer: string; message: string }[] {
+  return issues.map(({ pointer, message }) => ({ pointer, message }));
+}
 
 async function tempDir(): Promise<string> {
   return await Deno.makeTempDir({ prefix: "holoconf_schema_" });
@@ -137,16 +142,123 @@ properties:
     database: { port: "not-a-number" },
     extra: true,
   });
-  assert.deepEqual(issues, [
-    { path: "", message: "must have required property 'name'" },
-    { path: "/port", message: "must be <= 65535" },
-    { path: "/level", message: 'must be equal to one of the allowed values: "debug", "info"' },
-    { path: "/version", message: 'must match pattern "^\\d+\\.\\d+$"' },
-    { path: "/servers/1", message: "must be string" },
-    { path: "/database", message: "must have required property 'host'" },
-    { path: "/database/port", message: "must be integer" },
-    { path: "", message: "must NOT have additional properties ('extra')" },
+  assert.deepEqual(brief(issues), [
+    { pointer: "", message: "must have required property 'name'" },
+    { pointer: "/port", message: "must be <= 65535" },
+    { pointer: "/level", message: 'must be equal to one of the allowed values: "debug", "info"' },
+    { pointer: "/version", message: 'must match pattern "^\\d+\\.\\d+$"' },
+    { pointer: "/servers/1", message: "must be string" },
+    { pointer: "/database", message: "must have required property 'host'" },
+    { pointer: "/database/port", message: "must be integer" },
+    { pointer: "", message: "must NOT have additional properties ('extra')" },
   ]);
+});
+
+Deno.test("validate() issues are data: pointer, config path, kind, keyword and expected type", async () => {
+  const schema = Schema.fromYaml(`
+type: object
+properties:
+  servers:
+    type: array
+    items:
+      type: object
+      required: [host]
+      properties: { port: { type: integer, maximum: 10 } }
+  "a.b": { type: object, properties: { "0": { type: string } } }
+  tags: { enum: [x] }
+`);
+  const issues = await schema.validate({
+    servers: [{ host: "h", port: "80" }, { port: 11 }],
+    "a.b": { "0": 1 },
+    tags: "y",
+  });
+  assert.deepEqual(issues, [
+    {
+      pointer: "/servers/0/port",
+      path: "servers[0].port",
+      message: "must be integer",
+      kind: "schema",
+      code: "type",
+      expected: "integer",
+    },
+    {
+      pointer: "/servers/1",
+      path: "servers[1]",
+      message: "must have required property 'host'",
+      kind: "schema",
+      code: "required",
+      expected: "object",
+    },
+    {
+      pointer: "/servers/1/port",
+      path: "servers[1].port",
+      message: "must be <= 10",
+      kind: "schema",
+      code: "maximum",
+      expected: "integer",
+    },
+    // A key that looks like an index is a key: `a.b` stays one segment of the pointer.
+    {
+      pointer: "/a.b/0",
+      path: "a.b.0",
+      message: "must be string",
+      kind: "schema",
+      code: "type",
+      expected: "string",
+    },
+    // No `type` beside the failing keyword: nothing expected.
+    {
+      pointer: "/tags",
+      path: "tags",
+      message: 'must be equal to one of the allowed values: "x"',
+      kind: "schema",
+      code: "enum",
+    },
+  ]);
+});
+
+Deno.test("a boolean type issue names what a boolean is", async () => {
+  const schema = Schema.fromObject({
+    properties: { debug: { type: "boolean" }, maybe: { type: ["boolean", "null"] } },
+  });
+  assert.deepEqual(brief(await schema.validate({ debug: "yes", maybe: "on" })), [
+    { pointer: "/debug", message: "must be boolean (true or false, in any case)" },
+    { pointer: "/maybe", message: "must be boolean,null (true or false, in any case)" },
+  ]);
+});
+
+Deno.test("validate() leaves unknown values unchecked, and combinators that contain them", async () => {
+  const schema = Schema.fromObject({
+    type: "object",
+    required: ["a", "b"],
+    properties: {
+      a: { type: "integer" },
+      b: { anyOf: [{ type: "object", required: ["x"] }, { type: "string" }] },
+      c: { type: "object", properties: { d: { type: "integer" } } },
+      e: { type: "integer" },
+    },
+  });
+  const value = { a: null, b: { y: null }, c: { d: "no" }, e: "no" };
+  assert.deepEqual(
+    brief(await schema.validate(value, { unknown: ["/a", "/b/y", "/c"] })).map((i) => i.pointer),
+    ["/e"],
+  );
+  // Without the option every one of them is reported.
+  const all = (await schema.validate(value)).map((i) => i.pointer);
+  for (const p of ["/a", "/b", "/c/d", "/e"]) assert.ok(all.includes(p), `${p} in ${all}`);
+});
+
+Deno.test("typesAt() follows $ref and allOf and keeps the types every schema allows", () => {
+  const schema = Schema.fromYaml(`
+$defs:
+  port: { type: [integer, string] }
+properties:
+  port: { $ref: "#/$defs/port", allOf: [{ type: integer }] }
+  list: { type: array, items: { type: [string, "null"] } }
+`);
+  assert.deepEqual(schema.typesAt(["port"]), ["integer"]);
+  assert.deepEqual(schema.typesAt(["list", 3]), ["string", "null"]);
+  assert.deepEqual(schema.typesAt(["nope"]), []);
 });
 
 Deno.test("validate() returns [] for a valid config and allows extra keys by default", async () => {
@@ -190,7 +302,7 @@ Deno.test("validation messages for more keywords", async () => {
     user: "me",
   });
   const byPath = new Map<string, string[]>();
-  for (const i of issues) byPath.set(i.path, [...(byPath.get(i.path) ?? []), i.message]);
+  for (const i of issues) byPath.set(i.pointer, [...(byPath.get(i.pointer) ?? []), i.message]);
   assert.deepEqual(byPath.get("/a"), ["must be > 0"]);
   assert.deepEqual(byPath.get("/b"), ["must NOT have more than 3 characters"]);
   assert.deepEqual(byPath.get("/c"), ["must be string,null"]);
@@ -217,7 +329,7 @@ Deno.test("issue paths escape '/' and '~' in keys as JSON pointers", async () =>
     },
   });
   const issues = await schema.validate({ "a/b": "x", "c~d": "x", "e f": "x" });
-  assert.deepEqual(issues.map((i) => i.path), ["/a~1b", "/c~0d", "/e f"]);
+  assert.deepEqual(issues.map((i) => i.pointer), ["/a~1b", "/c~0d", "/e f"]);
 });
 
 Deno.test("2020-12 (the default) supports $defs, $ref and prefixItems", async () => {
@@ -238,10 +350,10 @@ $defs:
 `);
   assert.equal(schema.draft, "2020-12");
   assert.deepEqual(await schema.validate({ db: { host: "h" }, pair: ["a", 1] }), []);
-  assert.deepEqual(await schema.validate({ db: {}, pair: ["a", "b", 3] }), [
-    { path: "/db", message: "must have required property 'host'" },
-    { path: "/pair/1", message: "must be integer" },
-    { path: "/pair", message: "must NOT have more than 2 items" },
+  assert.deepEqual(brief(await schema.validate({ db: {}, pair: ["a", "b", 3] })), [
+    { pointer: "/db", message: "must have required property 'host'" },
+    { pointer: "/pair/1", message: "must be integer" },
+    { pointer: "/pair", message: "must NOT have more than 2 items" },
   ]);
 });
 
@@ -260,10 +372,10 @@ Deno.test("draft-07 supports definitions, tuple items and additionalItems", asyn
   });
   assert.equal(schema.draft, "draft-07");
   assert.deepEqual(await schema.validate({ port: 80, pair: ["a", 1] }), []);
-  assert.deepEqual(await schema.validate({ port: 70000, pair: ["a", "b", 3] }), [
-    { path: "/port", message: "must be <= 65535" },
-    { path: "/pair/1", message: "must be integer" },
-    { path: "/pair", message: "must NOT have more than 2 items" },
+  assert.deepEqual(brief(await schema.validate({ port: 70000, pair: ["a", "b", 3] })), [
+    { pointer: "/port", message: "must be <= 65535" },
+    { pointer: "/pair/1", message: "must be integer" },
+    { pointer: "/pair", message: "must NOT have more than 2 items" },
   ]);
 });
 
@@ -274,8 +386,8 @@ Deno.test("format is asserted in draft-07 but only an annotation in 2020-12", as
     $schema: DRAFT_07,
     properties: { mail: { type: "string", format: "email" } },
   });
-  assert.deepEqual(await old.validate({ mail: "not-an-email" }), [
-    { path: "/mail", message: 'must match format "email"' },
+  assert.deepEqual(brief(await old.validate({ mail: "not-an-email" })), [
+    { pointer: "/mail", message: 'must match format "email"' },
   ]);
 });
 
@@ -299,12 +411,12 @@ Deno.test("validateSync() with isWildcard lets placeholders match any type", asy
     choice: "${env:C}",
     list: [1, "${env:X}", "bad"],
   };
-  assert.deepEqual(schema.validateSync(value, { isWildcard }), [
-    { path: "", message: "must have required property 'host'" },
-    { path: "/list/2", message: "must be integer" },
+  assert.deepEqual(brief(schema.validateSync(value, { isWildcard })), [
+    { pointer: "", message: "must have required property 'host'" },
+    { pointer: "/list/2", message: "must be integer" },
   ]);
   // Without the option, placeholders are just strings.
-  assert.ok(schema.validateSync(value).some((i) => i.path === "/port"));
+  assert.ok(schema.validateSync(value).some((i) => i.pointer === "/port"));
 });
 
 Deno.test("validate() accepts bytes (validated as base64 text) and undefined members", async () => {
@@ -341,7 +453,7 @@ Deno.test("validateSync() before the validator is loaded throws SCHEMA_NOT_READY
     assert.equal(errCode, "SCHEMA_NOT_READY");
     assert.match(message, /JSON Schema validator is not loaded yet/);
     assert.match(message, /await schema\.ready\(\)/);
-    assert.deepEqual(JSON.parse(after), [{ path: "", message: "must be integer" }]);
+    assert.deepEqual(brief(JSON.parse(after)), [{ pointer: "", message: "must be integer" }]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -351,8 +463,8 @@ Deno.test("ready() makes validateSync() available", async () => {
   const schema = Schema.fromObject({ type: "object", required: ["a"] });
   await schema.ready();
   assert.equal(schema.isReady, true);
-  assert.deepEqual(schema.validateSync({}), [
-    { path: "", message: "must have required property 'a'" },
+  assert.deepEqual(brief(schema.validateSync({})), [
+    { pointer: "", message: "must have required property 'a'" },
   ]);
 });
 
@@ -562,10 +674,10 @@ Deno.test("validate() words draft-04 boolean exclusiveMinimum/Maximum as strict 
       plain: { minimum: 5 },
     },
   });
-  assert.deepEqual(await schema.validate({ low: 5, high: 5, plain: 4 }), [
-    { path: "/low", message: "must be > 5" },
-    { path: "/high", message: "must be < 5" },
-    { path: "/plain", message: "must be >= 5" },
+  assert.deepEqual(brief(await schema.validate({ low: 5, high: 5, plain: 4 })), [
+    { pointer: "/low", message: "must be > 5" },
+    { pointer: "/high", message: "must be < 5" },
+    { pointer: "/plain", message: "must be >= 5" },
   ]);
 });
 
@@ -616,8 +728,8 @@ Deno.test("validate() treats undefined members as absent and converts nested val
     big: 5n,
     map: new Map([["k", 1]]),
   };
-  assert.deepEqual(await schema.validate(input), [
-    { path: "", message: "must have required property 'gone'" },
+  assert.deepEqual(brief(await schema.validate(input)), [
+    { pointer: "", message: "must have required property 'gone'" },
   ]);
   // The input itself is left alone.
   assert.ok(input.list[1] instanceof Uint8Array);
@@ -633,7 +745,7 @@ Deno.test("validate() keeps a __proto__ key as data", async () => {
   assert.deepEqual(await schema.validate(JSON.parse('{"__proto__": {"x": 1}}')), []);
   const converted = JSON.parse('{"__proto__": {"y": 1}, "b": 1}');
   converted.b = new Uint8Array([1]); // forces a converted copy of the object
-  assert.deepEqual(await schema.validate(converted), [
-    { path: "/__proto__", message: "must have required property 'x'" },
+  assert.deepEqual(brief(await schema.validate(converted)), [
+    { pointer: "/__proto__", message: "must have required property 'x'" },
   ]);
 });
