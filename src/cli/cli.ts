@@ -9,6 +9,7 @@
  */
 
 import { Config, type LoadOptions } from "../config.ts";
+import { readConfigText } from "../loader.ts";
 import { configure, getSchedulerSettings } from "../scheduler.ts";
 import { parseTemplate } from "../interpolation/parser.ts";
 import { Schema } from "../schema/schema.ts";
@@ -99,7 +100,7 @@ async function prepareResolution(ctx: Context, config: Config, trace: boolean): 
 function isNotFound(error: unknown): boolean {
   if (error === null || typeof error !== "object") return false;
   const e = error as { name?: unknown; code?: unknown };
-  return e.name === "NotFound" || e.code === "ENOENT";
+  return e.name === "NotFound" || e.code === "ENOENT" || e.code === "FILE_NOT_FOUND";
 }
 
 function messageOf(error: unknown): string {
@@ -260,7 +261,8 @@ function runCheck(ctx: Context, cmd: CheckCommand): number {
   for (const file of cmd.files) {
     let text: string;
     try {
-      text = ctx.io.readFile(absPath(ctx.io.cwd, file));
+      // The loader's reader: regular files only, size-capped (never a FIFO or a device).
+      text = readConfigText(absPath(ctx.io.cwd, file));
     } catch (error) {
       if (isNotFound(error) && cmd.ignoreMissing) continue;
       failed = true;
