@@ -26,7 +26,7 @@ export class RuntimeFileError extends Error {
   notFound: boolean;
   /** No permission from the OS or the runtime sandbox. */
   permissionDenied: boolean;
-  /** The path names a directory, FIFO, socket or device, which is not opened or not read. */
+  /** The path names a directory, FIFO, socket or device (refused: never read). */
   notRegular: boolean;
 
   /**
