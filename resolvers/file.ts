@@ -12,7 +12,8 @@ import type { ResolverCall, ResolverObject } from "../src/resolver.ts";
 import {
   cwd,
   type FileInfo,
-  readFileSync,
+  type OpenedFile,
+  openRegularFileSync,
   realPathSync,
   RuntimeFileError,
   statSync,
@@ -100,37 +101,26 @@ function notFound(arg: string, call: ResolverCall, cause?: unknown): NotFoundErr
   });
 }
 
-function tooLarge(arg: string, call: ResolverCall, size: number): ResolverError {
+/** `size` is `"N bytes"` when the size is known, else `"more"`. */
+function tooLarge(arg: string, call: ResolverCall, size: string): ResolverError {
   return new ResolverError(
-    `File too large: ${shown(arg, call)} (${size} bytes > ${MAX_FILE_BYTES} bytes limit)`,
+    `File too large: ${shown(arg, call)} (${size} > ${MAX_FILE_BYTES} bytes limit)`,
     { help: "The file resolver reads files of at most 64 MiB" },
   );
 }
 
-/**
- * Checks that the (canonical, sandbox-checked) target is a regular file of at most 64 MiB
- * before anything reads it: opening a FIFO or a device would block or never end.
- */
-function checkRegularFile(realTarget: string, arg: string, call: ResolverCall): void {
+function notRegular(arg: string, call: ResolverCall, path: string): ResolverError {
   let info: FileInfo | undefined;
   try {
-    info = statSync(realTarget);
-  } catch (e) {
-    throw readFailure(arg, call, e);
+    info = statSync(path);
+  } catch {
+    info = undefined;
   }
-  if (info === undefined) throw notFound(arg, call);
-  if (!info.isFile) {
-    throw new ResolverError(`Not a regular file: ${shown(arg, call)}`, {
-      help: info.isDirectory
-        ? "The path names a directory: name a file in it"
-        : "The path names a FIFO, socket or device; only regular files can be read",
-    });
-  }
-  // Runtimes whose stat reports the size are refused before reading; the length is checked
-  // again after reading in any case.
-  if (typeof info.size === "number" && info.size > MAX_FILE_BYTES) {
-    throw tooLarge(arg, call, info.size);
-  }
+  return new ResolverError(`Not a regular file: ${shown(arg, call)}`, {
+    help: info?.isDirectory
+      ? "The path names a directory: name a file in it"
+      : "The path names a FIFO, socket or device; only regular files can be read",
+  });
 }
 
 function readFailure(arg: string, call: ResolverCall, cause: unknown): ResolverError {
@@ -146,6 +136,16 @@ function readFailure(arg: string, call: ResolverCall, cause: unknown): ResolverE
   );
 }
 
+function replaced(arg: string, call: ResolverCall): ResolverError {
+  return new ResolverError(
+    `Access denied: file '${shown(arg, call)}' was replaced while it was being opened`,
+    {
+      code: "FILE_ACCESS_DENIED",
+      help: "Something renamed files or directories on its path meanwhile; it was not read",
+    },
+  );
+}
+
 /** Decodes file bytes as UTF-8 text, or explains that the file is binary. */
 function decodeText(bytes: Uint8Array, arg: string, call: ResolverCall): string {
   const text = utf8OrUndefined(bytes);
@@ -155,36 +155,24 @@ function decodeText(bytes: Uint8Array, arg: string, call: ResolverCall): string 
   });
 }
 
-/**
- * Reads the file of a `${file:...}` call after the sandbox checks.
- *
- * @param key The path as written.
- * @param call The resolver call.
- * @returns Text, base64 text or bytes, following `encoding` and `parse`.
- */
-function readFile(key: string, call: ResolverCall): string | Uint8Array {
-  if (key === "") {
-    throw new ParseError("file resolver requires a file path", {
-      help: "Write ${file:relative/or/absolute/path}",
-    });
-  }
-  // Bad keyword values fail before the file is looked at (a missing file must not hide them).
-  const encoding = enumKwarg(call, "encoding", ENCODINGS, "utf-8");
-  const parse = enumKwarg(call, "parse", ["text", "none"], "text");
-  const target = absoluteTarget(pathFromArgument(key, call), call);
-  if (call.context.fileRoots.length === 0) {
-    throw new ResolverError(NO_ROOTS_MESSAGE, {
-      help: "Pass { basePath } or { fileRoots } to Config.loads()",
-    });
-  }
+/** One read: the argument as written, the call, the absolute target and the canonical roots. */
+interface FileRequest {
+  arg: string;
+  call: ResolverCall;
+  target: string;
+  roots: { real: string[]; invalid: number };
+}
+
+/** The canonical path of the target, which must lie under one of the canonical roots. */
+function realPathInRoots(req: FileRequest): string {
+  const { arg, call, roots } = req;
   let realTarget: string;
   try {
-    realTarget = normalize(realPathSync(target));
+    realTarget = normalize(realPathSync(req.target));
   } catch (e) {
-    if (e instanceof RuntimeFileError && e.notFound) throw notFound(key, call, e);
-    throw readFailure(key, call, e);
+    if (e instanceof RuntimeFileError && e.notFound) throw notFound(arg, call, e);
+    throw readFailure(arg, call, e);
   }
-  const roots = canonicalRoots(call.context.fileRoots);
   if (!roots.real.some((root) => isWithin(root, realTarget))) {
     const note = roots.invalid > 0
       ? ` Note: ${roots.invalid} configured root(s) could not be validated.`
@@ -196,15 +184,172 @@ function readFile(key: string, call: ResolverCall): string | Uint8Array {
       { code: "FILE_ACCESS_DENIED" },
     );
   }
-  checkRegularFile(realTarget, key, call);
+  return realTarget;
+}
+
+/** Opens a regular file (never a directory, FIFO, socket or device), mapping the errors. */
+function openRegular(path: string, req: FileRequest): OpenedFile {
+  try {
+    return openRegularFileSync(path);
+  } catch (e) {
+    if (e instanceof RuntimeFileError && e.notFound) throw notFound(req.arg, req.call, e);
+    if (e instanceof RuntimeFileError && e.notRegular) {
+      throw notRegular(req.arg, req.call, path);
+    }
+    throw readFailure(req.arg, req.call, e);
+  }
+}
+
+/**
+ * Checks that the opened file is one the path names inside the roots after it was opened:
+ * the path is canonicalised and checked against the roots again, the file it names must have
+ * the opened file's device and inode, and canonicalising the path once more must give the same
+ * path (a directory swapped back and forth during the check fails one of these).
+ */
+function checkOpened(file: OpenedFile, req: FileRequest, hooks: FileReadHooks): void {
+  const refuse = () => replaced(req.arg, req.call);
+  let realTarget: string;
+  try {
+    realTarget = realPathInRoots(req);
+  } catch (e) {
+    throw e instanceof NotFoundError ? refuse() : e;
+  }
+  hooks.afterRecheckPath?.();
+  const opened = file.info;
+  // A runtime that reports no identity (no inode numbers) leaves only the path check above.
+  if (opened.dev === undefined || opened.ino === undefined) return;
+  let now: FileInfo | undefined;
+  try {
+    now = statSync(realTarget);
+  } catch {
+    throw refuse();
+  }
+  if (now?.dev !== opened.dev || now?.ino !== opened.ino) throw refuse();
+  let again: string;
+  try {
+    again = normalize(realPathSync(req.target));
+  } catch {
+    throw refuse();
+  }
+  if (again !== realTarget) throw refuse();
+}
+
+/**
+ * Steps inside {@linkcode readFileInRoots}, for tests that change the file system between
+ * them (the checks must hold whatever happens there).
+ */
+export interface FileReadHooks {
+  /** After the path was checked against the roots, before the file is opened. */
+  afterCheck?: () => void;
+  /** After the file was opened, before the opened file is checked against the roots. */
+  afterOpen?: () => void;
+  /** While the opened file is checked: after its path was checked again, before its identity. */
+  afterRecheckPath?: () => void;
+}
+
+/** Options of {@linkcode readFileInRoots}. */
+export interface ReadFileInRootsOptions {
+  /**
+   * Called between the steps of the read (a test seam).
+   *
+   * @default {{}}
+   */
+  hooks?: FileReadHooks;
+}
+
+/**
+ * Reads the bytes of the file a `${file:...}` argument names, inside the Config's file roots.
+ *
+ * Steps: roots configured → canonical path of the target (a missing file is a
+ * `NotFoundError` "File not found: <path>", so `default=` applies) → it must lie under the
+ * canonical path of a root (symlinks are followed first) → open it: it must be a regular file
+ * ("Not a regular file: <path>" for a directory, FIFO, socket or device, which are refused
+ * after a `stat`, before they are opened) → check the file that was opened: its path is
+ * canonicalised and checked against the roots again, must name the same file (device and
+ * inode) and canonicalise to the same path once more, else `FILE_ACCESS_DENIED` "was replaced
+ * while it was being opened" → read at most 64 MiB from the opened handle.
+ *
+ * @param key The path as written (`//host/abs`, `/abs`, or relative to `call.context.baseDir`).
+ * @param call The resolver call (file roots, base directory, sensitivity of the input).
+ * @param options Test hooks.
+ * @returns The file's bytes.
+ * @throws {NotFoundError} `File not found: <path>`.
+ * @throws {ResolverError} No roots, access denied (`FILE_ACCESS_DENIED`), not a regular file,
+ *   too large, or a read failure.
+ * @throws {ParseError} An empty path.
+ *
+ * @example
+ * ```ts
+ * import { readFileInRoots } from "./file.ts";
+ * import type { ResolverCall } from "../src/resolver.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.realPath(await Deno.makeTempDir());
+ * await Deno.writeTextFile(`${dir}/a.txt`, "A");
+ * const call = {
+ *   args: ["a.txt"], kwargs: {}, sensitiveInput: false,
+ *   context: { baseDir: dir, fileRoots: [dir] },
+ * } as unknown as ResolverCall;
+ * assert.deepEqual(readFileInRoots("a.txt", call), new Uint8Array([65]));
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export function readFileInRoots(
+  key: string,
+  call: ResolverCall,
+  options: ReadFileInRootsOptions = {},
+): Uint8Array {
+  const hooks = options.hooks ?? {};
+  if (key === "") {
+    throw new ParseError("file resolver requires a file path", {
+      help: "Write ${file:relative/or/absolute/path}",
+    });
+  }
+  const target = absoluteTarget(pathFromArgument(key, call), call);
+  if (call.context.fileRoots.length === 0) {
+    throw new ResolverError(NO_ROOTS_MESSAGE, {
+      help: "Pass { basePath } or { fileRoots } to Config.loads()",
+    });
+  }
+  const req: FileRequest = {
+    arg: key,
+    call,
+    target,
+    roots: canonicalRoots(call.context.fileRoots),
+  };
+  const realTarget = realPathInRoots(req);
+  hooks.afterCheck?.();
+  const file = openRegular(realTarget, req);
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(realTarget);
-  } catch (e) {
-    if (e instanceof RuntimeFileError && e.notFound) throw notFound(key, call, e);
-    throw readFailure(key, call, e);
+    hooks.afterOpen?.();
+    checkOpened(file, req, hooks);
+    const size = file.info.size ?? 0;
+    if (size > MAX_FILE_BYTES) throw tooLarge(key, call, `${size} bytes`);
+    try {
+      bytes = file.read(MAX_FILE_BYTES + 1);
+    } catch (e) {
+      throw readFailure(key, call, e);
+    }
+  } finally {
+    file.close();
   }
-  if (bytes.length > MAX_FILE_BYTES) throw tooLarge(key, call, bytes.length);
+  if (bytes.length > MAX_FILE_BYTES) throw tooLarge(key, call, "more");
+  return bytes;
+}
+
+/**
+ * Reads the file of a `${file:...}` call after the sandbox checks.
+ *
+ * @param key The path as written.
+ * @param call The resolver call.
+ * @returns Text, base64 text or bytes, following `encoding` and `parse`.
+ */
+function readFile(key: string, call: ResolverCall): string | Uint8Array {
+  // Bad keyword values fail before the file is looked at (a missing file must not hide them).
+  const encoding = enumKwarg(call, "encoding", ENCODINGS, "utf-8");
+  const parse = enumKwarg(call, "parse", ["text", "none"], "text");
+  const bytes = readFileInRoots(key, call);
   if (parse === "none" || encoding === "binary") return bytes;
   if (encoding === "base64") return encodeBase64(bytes);
   const text = decodeText(bytes, key, call);
@@ -219,11 +364,10 @@ function readFile(key: string, call: ResolverCall): string | Uint8Array {
  * Path forms: `//host/abs` is a URI authority (`///abs`, `//localhost/abs`, `//127.0.0.1/abs`,
  * `//::1/abs`, `//[::1]/abs` all mean `/abs`; any other host is refused), `/abs` is absolute,
  * anything else is relative to the defining file's directory (`call.context.baseDir`, or the
- * working directory when there is none). Checks, in order: roots configured → canonical path
- * of the target (a missing file is a `NotFoundError` "File not found: <path>", so `default=`
- * applies) → it must lie under the canonical path of a root (symlinks are followed first) →
- * it must be a regular file ("Not a regular file: <path>" for a directory, FIFO, socket or
- * device, which are never opened) of at most 64 MiB → read.
+ * working directory when there is none). The checks are those of
+ * {@linkcode readFileInRoots}: inside the roots after following symlinks, a regular file (a
+ * directory, FIFO, socket or device is never read), the file actually opened checked again,
+ * at most 64 MiB.
  *
  * Keyword arguments: `encoding` = `utf-8` (default), `ascii` (UTF-8 with every non-ASCII
  * character dropped), `base64` (the bytes base64-encoded), `binary` (bytes); `parse` = `text`

@@ -11,7 +11,14 @@ import { NotFoundError, ParseError } from "./errors.ts";
 import { mergeTrees } from "./merge.ts";
 import { isAbsolute, resolve } from "./_posix.ts";
 import { compileGlob, type Glob, GlobSyntaxError } from "./_glob.ts";
-import { cwd, readDirSync, readTextFileSync, RuntimeFileError, statSync } from "./runtime.ts";
+import {
+  cwd,
+  decodeUtf8File,
+  openRegularFileSync,
+  readDirSync,
+  RuntimeFileError,
+  statSync,
+} from "./runtime.ts";
 import type { MapNode, TreeNode } from "./tree.ts";
 import { parseYamlTree, type YamlOptions } from "./yaml.ts";
 
@@ -44,6 +51,13 @@ export interface LoadedTrees {
   /** Absolute paths of the files actually loaded, in load order. */
   files: string[];
 }
+
+/**
+ * Largest config file the loader reads: 16 MiB. A bigger file is refused before it is read
+ * (code `FILE_TOO_LARGE`), and at most one byte more is ever read, so a file that grows while
+ * it is read is refused too. (`${file:}` values have their own limit of 64 MiB.)
+ */
+export const MAX_CONFIG_FILE_BYTES: number = 16 * 1024 * 1024;
 
 const GLOB_CHARS_REGEXP = /[*?[]/;
 const MAX_GLOB_DEPTH = 256;
@@ -158,17 +172,77 @@ function readFailure(path: string, e: unknown): ParseError {
   });
 }
 
-/** Reads and parses one file (one read, no stat first); `undefined` for a missing optional one. */
+function notRegular(path: string, cause: unknown): ParseError {
+  return new ParseError(
+    `Failed to read file '${path}': not a regular file (a directory, FIFO, socket or device)`,
+    {
+      code: "FILE_NOT_REGULAR",
+      source: path,
+      help: "Name a regular file: directories, FIFOs, sockets and devices are not read",
+      cause,
+    },
+  );
+}
+
+/** `size` is `"N bytes"` when the size is known, else `"more"`. */
+function tooLarge(path: string, size: string): ParseError {
+  return new ParseError(
+    `Failed to read file '${path}': too large (${size} > ${MAX_CONFIG_FILE_BYTES} bytes limit)`,
+    { code: "FILE_TOO_LARGE", source: path, help: "Config files are read up to 16 MiB" },
+  );
+}
+
+/**
+ * Reads a config file as UTF-8 text, with the loader's checks: a regular file (never a
+ * directory, FIFO, socket or device: these are refused without being read) of at most
+ * {@linkcode MAX_CONFIG_FILE_BYTES}, read through one handle that is checked after opening.
+ *
+ * @param path File path (symlinks are followed).
+ * @returns The text (a byte order mark dropped).
+ * @throws {NotFoundError} `File not found: <path>` (code `FILE_NOT_FOUND`).
+ * @throws {ParseError} `Failed to read file '<p>': <reason>`, with code `FILE_NOT_REGULAR`,
+ *   `FILE_TOO_LARGE`, or `PARSE_ERROR` for other failures (permission, invalid UTF-8).
+ *
+ * @example
+ * ```ts
+ * import { readConfigText } from "./loader.ts";
+ * import assert from "node:assert/strict";
+ * const dir = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${dir}/a.yaml`, "a: 1\n");
+ * assert.equal(readConfigText(`${dir}/a.yaml`), "a: 1\n");
+ * assert.throws(() => readConfigText(dir), { code: "FILE_NOT_REGULAR" });
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export function readConfigText(path: string): string {
+  let bytes: Uint8Array;
+  try {
+    const file = openRegularFileSync(path);
+    try {
+      const size = file.info.size ?? 0;
+      if (size > MAX_CONFIG_FILE_BYTES) throw tooLarge(path, `${size} bytes`);
+      bytes = file.read(MAX_CONFIG_FILE_BYTES + 1);
+    } finally {
+      file.close();
+    }
+    if (bytes.length > MAX_CONFIG_FILE_BYTES) throw tooLarge(path, "more");
+    return decodeUtf8File(bytes, path);
+  } catch (e) {
+    if (!(e instanceof RuntimeFileError)) throw e;
+    if (e.notFound) throw fileNotFound(path);
+    if (e.notRegular) throw notRegular(path, e);
+    throw readFailure(path, e);
+  }
+}
+
+/** Reads and parses one file; `undefined` for a missing optional one. */
 function loadFile(path: string, options: YamlOptions, optional: boolean): MapNode | undefined {
   let text: string;
   try {
-    text = readTextFileSync(path);
+    text = readConfigText(path);
   } catch (e) {
-    if (e instanceof RuntimeFileError && e.notFound) {
-      if (optional) return undefined;
-      throw fileNotFound(path);
-    }
-    throw readFailure(path, e);
+    if (optional && e instanceof NotFoundError) return undefined;
+    throw e;
   }
   return parseYamlTree(text, { ...options, file: path });
 }

@@ -14,6 +14,10 @@ export interface FileInfo {
   isDirectory: boolean;
   /** Size in bytes. */
   size?: number;
+  /** Device of the file system holding it, where the runtime reports one. */
+  dev?: number;
+  /** Inode number, where the runtime reports one (with `dev`, the file's identity). */
+  ino?: number;
 }
 
 /** Thrown by the file helpers; `notFound` tells a missing file from other failures. */
@@ -22,6 +26,8 @@ export class RuntimeFileError extends Error {
   notFound: boolean;
   /** No permission from the OS or the runtime sandbox. */
   permissionDenied: boolean;
+  /** The path names a directory, FIFO, socket or device (refused: never read). */
+  notRegular: boolean;
 
   /**
    * @param message Text.
@@ -29,22 +35,41 @@ export class RuntimeFileError extends Error {
    */
   constructor(
     message: string,
-    options: { notFound?: boolean; permissionDenied?: boolean; cause?: unknown } = {},
+    options: {
+      notFound?: boolean;
+      permissionDenied?: boolean;
+      notRegular?: boolean;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "RuntimeFileError";
     this.notFound = options.notFound ?? false;
     this.permissionDenied = options.permissionDenied ?? false;
+    this.notRegular = options.notRegular ?? false;
   }
 }
 
 // deno-lint-ignore no-explicit-any
 type AnyRecord = any;
 
+interface NodeStats {
+  isFile(): boolean;
+  isDirectory(): boolean;
+  size: number;
+  dev: number;
+  ino: number;
+}
+
 interface NodeFs {
   readFileSync(path: string): Uint8Array;
   realpathSync(path: string): string;
-  statSync(path: string): { isFile(): boolean; isDirectory(): boolean; size: number };
+  statSync(path: string): NodeStats;
+  openSync(path: string, flags: number): number;
+  fstatSync(fd: number): NodeStats;
+  readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: null): number;
+  closeSync(fd: number): void;
+  constants: { O_RDONLY: number; O_NONBLOCK?: number; O_NOCTTY?: number };
 }
 
 /** The `Deno` namespace, when running on Deno (for runtime_http.ts). @returns It, or undefined. */
@@ -155,7 +180,18 @@ export function readFileSync(path: string): Uint8Array {
  * @throws {RuntimeFileError} When it cannot be read or is not UTF-8.
  */
 export function readTextFileSync(path: string): string {
-  const bytes = readFileSync(path);
+  return decodeUtf8File(readFileSync(path), path);
+}
+
+/**
+ * Decodes a file's bytes as UTF-8 text; a byte order mark is dropped, invalid sequences throw.
+ *
+ * @param bytes The file's bytes.
+ * @param path The file, for the error message.
+ * @returns Text.
+ * @throws {RuntimeFileError} When the bytes are not UTF-8.
+ */
+export function decodeUtf8File(bytes: Uint8Array, path: string): string {
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch (e) {
@@ -191,18 +227,157 @@ export function realPathSync(path: string): string {
 export function statSync(path: string): FileInfo | undefined {
   try {
     const d = deno();
-    if (d?.statSync) {
-      const s = d.statSync(path);
-      return { isFile: s.isFile, isDirectory: s.isDirectory, size: s.size };
-    }
-    const s = getNodeFs().statSync(path);
-    return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size };
+    return d?.statSync ? denoInfo(d.statSync(path)) : nodeInfo(getNodeFs().statSync(path));
   } catch (e) {
     if (e instanceof RuntimeFileError) throw e;
     const w = wrapFsError(e, path);
     if (w.notFound) return undefined;
     throw w;
   }
+}
+
+function denoInfo(s: AnyRecord): FileInfo {
+  const info: FileInfo = { isFile: s.isFile, isDirectory: s.isDirectory, size: s.size };
+  if (typeof s.dev === "number" && typeof s.ino === "number") {
+    info.dev = s.dev;
+    info.ino = s.ino;
+  }
+  return info;
+}
+
+function nodeInfo(s: NodeStats): FileInfo {
+  return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, dev: s.dev, ino: s.ino };
+}
+
+/** A regular file opened for reading by {@linkcode openRegularFileSync}. */
+export interface OpenedFile {
+  /** Metadata of the opened file itself (from the handle), not of what its path names now. */
+  readonly info: FileInfo;
+  /**
+   * Reads from the current position to the end of the file, but never more than `maxBytes`
+   * bytes: pass a limit plus one to tell a file over the limit from one exactly at it.
+   *
+   * @param maxBytes Most bytes to read.
+   * @returns The bytes read.
+   * @throws {RuntimeFileError} When reading fails.
+   */
+  read(maxBytes: number): Uint8Array;
+  /** Closes the handle (once; later calls do nothing). */
+  close(): void;
+}
+
+/** Reads into `buf`; 0 at the end of the file. */
+type ReadInto = (buf: Uint8Array) => number;
+
+/**
+ * Opens a regular file for reading; directories, FIFOs, sockets and devices are refused.
+ *
+ * The path is checked with `stat` first, so that in the ordinary case nothing else is ever
+ * opened (opening a device can have effects, opening a FIFO waits for a writer). Then the file
+ * is opened and the handle itself checked again, so a path swapped for something else between
+ * the two steps is refused too, and every later read goes through that handle. On Node the
+ * file is opened with `O_NONBLOCK`, so even a FIFO swapped in at that moment does not block;
+ * Deno has no such flag: there, a FIFO swapped in between the `stat` and the `open` makes the
+ * open wait for a writer (it is still never read).
+ *
+ * @param path File path (symlinks are followed).
+ * @returns The open file; call `close()` when done.
+ * @throws {RuntimeFileError} `notFound`, `permissionDenied`, `notRegular`, or another failure.
+ *
+ * @example Read a file of at most 1 KiB
+ * ```ts
+ * import { openRegularFileSync } from "./runtime.ts";
+ * import assert from "node:assert/strict";
+ * const dir = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${dir}/a.txt`, "hello");
+ * const file = openRegularFileSync(`${dir}/a.txt`);
+ * try {
+ *   assert.equal(file.info.size, 5);
+ *   assert.equal(new TextDecoder().decode(file.read(1025)), "hello");
+ * } finally {
+ *   file.close();
+ * }
+ * assert.throws(() => openRegularFileSync(dir), (e: { notRegular?: boolean }) => e.notRegular);
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export function openRegularFileSync(path: string): OpenedFile {
+  const before = statSync(path);
+  if (before === undefined) throw new RuntimeFileError(`No such file: ${path}`, { notFound: true });
+  if (!before.isFile) throw notRegularFile(path);
+  const d = deno();
+  let info: FileInfo;
+  let readInto: ReadInto;
+  let closeHandle: () => void;
+  try {
+    if (d?.openSync) {
+      const file = d.openSync(path, { read: true });
+      closeHandle = () => file.close();
+      readInto = (buf) => file.readSync(buf) ?? 0;
+      info = statOpened(() => denoInfo(file.statSync()), closeHandle);
+    } else {
+      const fs = getNodeFs();
+      const c = fs.constants;
+      const fd = fs.openSync(path, c.O_RDONLY | (c.O_NONBLOCK ?? 0) | (c.O_NOCTTY ?? 0));
+      closeHandle = () => fs.closeSync(fd);
+      readInto = (buf) => fs.readSync(fd, buf, 0, buf.length, null);
+      info = statOpened(() => nodeInfo(fs.fstatSync(fd)), closeHandle);
+    }
+  } catch (e) {
+    if (e instanceof RuntimeFileError) throw e;
+    throw wrapFsError(e, path);
+  }
+  if (!info.isFile) {
+    closeHandle();
+    throw notRegularFile(path);
+  }
+  let open = true;
+  return {
+    info,
+    read: (maxBytes) => {
+      try {
+        return readAtMost(readInto, maxBytes, info.size ?? 0);
+      } catch (e) {
+        throw wrapFsError(e, path);
+      }
+    },
+    close: () => {
+      if (!open) return;
+      open = false;
+      closeHandle();
+    },
+  };
+}
+
+/** Stats an open handle, closing it when that fails. */
+function statOpened(stat: () => FileInfo, close: () => void): FileInfo {
+  try {
+    return stat();
+  } catch (e) {
+    close();
+    throw e;
+  }
+}
+
+function notRegularFile(path: string): RuntimeFileError {
+  return new RuntimeFileError(`Not a regular file: ${path}`, { notRegular: true });
+}
+
+/** Reads until the end of the file or `maxBytes`, growing one buffer (first sized by `hint`). */
+function readAtMost(readInto: ReadInto, maxBytes: number, hint: number): Uint8Array {
+  let buf = new Uint8Array(Math.min(maxBytes, Math.max(hint + 1, 64 * 1024)));
+  let length = 0;
+  while (length < maxBytes) {
+    if (length === buf.length) {
+      const bigger = new Uint8Array(Math.min(maxBytes, buf.length * 2));
+      bigger.set(buf);
+      buf = bigger;
+    }
+    const n = readInto(buf.subarray(length));
+    if (n === 0) break;
+    length += n;
+  }
+  return buf.subarray(0, length);
 }
 
 /** One directory entry. */

@@ -2,8 +2,11 @@
 // resolve and redact, formatting, and that a Config never prints a secret.
 
 import assert from "node:assert/strict";
+import fc from "fast-check";
+import { dump } from "js-yaml";
 import { Config, ResolvedValue, Schema } from "../mod.ts";
 import { exportText } from "../src/export.ts";
+import { parseYamlValue } from "../src/yaml.ts";
 
 const SECRET = "pa55-w0rd-xyz";
 
@@ -199,4 +202,177 @@ Deno.test({
     assert.deepEqual(await config.resolveAll(), expected);
     assert.deepEqual(await config.get(""), expected);
   },
+});
+
+// --- large strings ------------------------------------------------------------------------
+
+const FOUR_MB = 4 * 1024 * 1024;
+
+/** Dumps `data` as YAML and parses it back; returns the text. */
+function roundTrip(data: unknown): string {
+  const text = exportText(data, "yaml");
+  assert.deepEqual(parseYamlValue(text), data);
+  return text;
+}
+
+Deno.test("a 4 MB string dumps (plain, quoted, literal) and parses back to itself", () => {
+  const letters = "a".repeat(FOUR_MB);
+  assert.ok(roundTrip({ s: letters }).startsWith("s: aaaa"));
+  const spaced = "x: #y ".repeat(FOUR_MB / 6);
+  assert.ok(roundTrip({ s: spaced }).startsWith('s: "x: #y x: #y'));
+  const digits = "1".repeat(FOUR_MB); // plain would read back as a number
+  assert.ok(roundTrip({ d: digits }).startsWith('d: "1111'));
+  assert.ok(roundTrip({ root: [letters] }).startsWith("root:\n  - aaaa"));
+  assert.ok(roundTrip(letters).startsWith("aaaa"));
+  // Escaped in pieces: a piece never ends inside a surrogate pair.
+  const astral = roundTrip({ s: "x" + "\u{1F600}".repeat(FOUR_MB / 2) });
+  assert.ok(!astral.includes("\\uD83D"), "a surrogate pair was split");
+});
+
+Deno.test("a string that looks like a large-string placeholder is never taken for one", () => {
+  const getRandomValues = crypto.getRandomValues;
+  let calls = 0;
+  // The first tag drawn is all zeros, which the data below already holds.
+  crypto.getRandomValues = (<T extends ArrayBufferView | null>(array: T): T => {
+    calls++;
+    if (array instanceof Uint8Array) array.fill(calls === 1 ? 0 : 1);
+    return array;
+  }) as typeof crypto.getRandomValues;
+  try {
+    const data = {
+      fake: "holoconf-0000000000000000-0-end",
+      big: "b".repeat(100_000),
+      [`holoconf-0000000000000000-1-end`]: 1,
+    };
+    roundTrip(data);
+    assert.equal(calls, 2);
+  } finally {
+    crypto.getRandomValues = getRandomValues;
+  }
+});
+
+Deno.test("a 4 MB string with newlines dumps as a literal block and parses back to itself", () => {
+  const lines = "line one\n".repeat(Math.ceil(FOUR_MB / 9));
+  const text = roundTrip({ a: { b: lines } });
+  assert.ok(text.startsWith("a:\n  b: |\n    line one\n    line one\n"), text.slice(0, 80));
+  const marks = "- a: b # c\n".repeat(Math.ceil(FOUR_MB / 11)); // indicators stay text
+  assert.ok(roundTrip({ m: marks }).startsWith("m: |\n  - a: b # c\n"));
+  // Chomping: no final newline, several final newlines, and leading empty lines.
+  assert.ok(roundTrip({ s: lines + "end" }).startsWith("s: |-\n"));
+  assert.ok(roundTrip({ s: lines + "\n\n" }).startsWith("s: |+\n"));
+  assert.ok(roundTrip({ s: "\n\n" + lines }).startsWith("s: |\n\n\n  line"));
+  // In sequences, nested sequences and as the whole document.
+  roundTrip({ l: [lines, [lines], { m: lines }], after: 1 });
+  assert.ok(roundTrip(lines).startsWith("|\n  line"));
+});
+
+Deno.test("a 4 MB multi-line string that a literal block cannot hold is double-quoted", () => {
+  const control = "a\x01\r\t\u2028\u{1F600}\n".repeat(FOUR_MB / 8);
+  assert.ok(roundTrip({ s: control }).startsWith('s: "a\\x01\\r\\t\\L\u{1F600}\\n'));
+  const indented = "  starts with spaces\n".repeat(FOUR_MB / 21);
+  assert.ok(roundTrip({ s: indented }).startsWith('s: "  starts with spaces\\n'));
+  const lone = "\ud800x\n".repeat(FOUR_MB / 3); // lone surrogates survive as escapes
+  assert.ok(roundTrip({ s: lone }).startsWith('s: "\\uD800x\\n'));
+});
+
+Deno.test("a 4 MB mapping key dumps as an explicit double-quoted key", () => {
+  const key = "k e y\n".repeat(FOUR_MB / 6);
+  const text = roundTrip({ [key]: { nested: 1 }, list: [{ [key]: "v" }] });
+  assert.ok(text.startsWith('? "k e y\\nk e y'));
+  assert.ok(text.includes(`"\n:\n  nested: 1\nlist:\n  - ? "k e y`), text.slice(-200));
+});
+
+Deno.test("a large string is laid out as js-yaml lays out one it can still check", () => {
+  // 100 K characters: above the size this module lays out itself, below js-yaml's limit.
+  const lines = "some text: here\n".repeat(100_000 / 16);
+  const plain = "A".repeat(100_000);
+  for (
+    const data of [
+      { a: lines, b: [lines, { c: lines + "x" }], d: [[lines + "\n\n"]], e: plain },
+      [lines, plain],
+      lines,
+    ]
+  ) {
+    assert.equal(exportText(data, "yaml"), dump(data, { lineWidth: -1, noRefs: true }));
+  }
+});
+
+Deno.test("any large string in any position dumps and parses back to itself", () => {
+  // Units of mixed characters, repeated past the large-string size (64 Ki characters).
+  const unit = fc.oneof(
+    fc.string({ unit: "binary", minLength: 1, maxLength: 12 }),
+    fc.string({
+      unit: fc.constantFrom(
+        "a",
+        "Z",
+        "1",
+        " ",
+        "\n",
+        "\t",
+        ":",
+        "#",
+        "-",
+        "'",
+        '"',
+        "é",
+        "\u{1F600}",
+      ),
+      minLength: 1,
+      maxLength: 12,
+    }),
+  );
+  const large = fc.tuple(unit, fc.string({ unit: "binary", maxLength: 4 })).map(([u, tail]) =>
+    u.repeat(Math.ceil(66_000 / u.length)) + tail
+  );
+  const value = fc.letrec<{ value: unknown }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      large,
+      fc.string(),
+      fc.integer(),
+      fc.array(tie("value"), { maxLength: 3 }),
+      fc.array(fc.tuple(fc.oneof(large, fc.string()), tie("value")), { maxLength: 3 }).map(
+        (pairs) => {
+          const out: Record<string, unknown> = {};
+          for (const [k, v] of pairs) {
+            Object.defineProperty(out, k, {
+              value: v,
+              enumerable: true,
+              writable: true,
+              configurable: true,
+            });
+          }
+          return out;
+        },
+      ),
+    ),
+  }));
+  fc.assert(
+    fc.property(value.value, (data) => {
+      assert.deepEqual(parseYamlValue(exportText(data, "yaml")), data);
+    }),
+    { numRuns: 150 },
+  );
+});
+
+Deno.test("toYaml and toJson of a config holding a 4 MB literal and a 4 MB ${file:} value", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "holoconf_export_" }));
+  try {
+    const big = "pem line\n".repeat(FOUR_MB / 9);
+    await Deno.writeTextFile(`${dir}/big.txt`, big);
+    const literal = "x".repeat(FOUR_MB);
+    await Deno.writeTextFile(`${dir}/app.yaml`, `lit: ${literal}\nfile: \${file:big.txt}\n`);
+    const config = Config.load(`${dir}/app.yaml`);
+    assert.deepEqual(parseYamlValue(await config.toYaml()), {
+      lit: literal,
+      file: "${file:big.txt}",
+    });
+    assert.deepEqual(parseYamlValue(await config.toYaml({ resolve: true })), {
+      lit: literal,
+      file: big,
+    });
+    assert.equal(JSON.parse(await config.toJson({ resolve: true })).file, big);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { NotFoundError, ParseError, ResolverError } from "../src/errors.ts";
-import { expandGlob, isGlob, loadTrees } from "../src/loader.ts";
+import {
+  expandGlob,
+  isGlob,
+  loadTrees,
+  MAX_CONFIG_FILE_BYTES,
+  readConfigText,
+} from "../src/loader.ts";
 import { type MapNode, toPlain, type TreeNode } from "../src/tree.ts";
+import { CAN_MAKE_FIFO, HAS_DEV_ZERO, makeFifo, makeSparseFile } from "./_special_files.ts";
 
 function withTempDir(files: Record<string, string>, fn: (dir: string) => void): void {
   const dir = Deno.realPathSync(Deno.makeTempDirSync({ prefix: "holoconf_loader_" }));
@@ -156,7 +163,7 @@ Deno.test("glob matches are sorted by code point, as upstream sorts by UTF-8 byt
   });
 });
 
-Deno.test("an optional file is read once, without a stat first; a missing required one is FILE_NOT_FOUND", () => {
+Deno.test("an optional missing file is skipped; a missing required one is FILE_NOT_FOUND", () => {
   withTempDir({ "a.yaml": "a: 1\n" }, (dir) => {
     const { tree, files } = loadTrees([`${dir}/a.yaml`, {
       path: `${dir}/gone.yaml`,
@@ -268,5 +275,75 @@ Deno.test("a directory given as a file is a read failure", () => {
       (e: unknown) =>
         e instanceof ParseError && e.headline.startsWith(`Failed to read file '${dir}/d': `),
     );
+  });
+});
+
+function assertNotRegular(path: string): (e: unknown) => boolean {
+  return (e: unknown) => {
+    assert.ok(e instanceof ParseError, String(e));
+    assert.equal(e.code, "FILE_NOT_REGULAR");
+    assert.equal(e.source, path);
+    assert.equal(
+      e.headline,
+      `Failed to read file '${path}': not a regular file (a directory, FIFO, socket or device)`,
+    );
+    return true;
+  };
+}
+
+Deno.test({
+  name: "a character device (/dev/zero) is refused as FILE_NOT_REGULAR instead of read forever",
+  ignore: !HAS_DEV_ZERO,
+  fn() {
+    assert.throws(() => loadTrees("/dev/zero"), assertNotRegular("/dev/zero"));
+    assert.throws(() => loadTrees({ path: "/dev/zero", optional: true }), {
+      code: "FILE_NOT_REGULAR",
+    });
+  },
+});
+
+Deno.test({
+  name: "a FIFO is refused as FILE_NOT_REGULAR without waiting for a writer, optional or not",
+  ignore: !CAN_MAKE_FIFO,
+  fn() {
+    withTempDir({}, (dir) => {
+      const fifo = `${dir}/config.yaml`;
+      assert.ok(makeFifo(fifo));
+      assert.throws(() => loadTrees(fifo), assertNotRegular(fifo));
+      assert.throws(() => loadTrees({ path: fifo, optional: true }), assertNotRegular(fifo));
+      // A glob lists regular files only.
+      assert.throws(() => loadTrees(`${dir}/*.yaml`), { code: "FILE_NOT_FOUND" });
+    });
+  },
+});
+
+Deno.test("a directory is FILE_NOT_REGULAR too", () => {
+  withTempDir({ "d/x.yaml": "" }, (dir) => {
+    assert.throws(() => loadTrees(`${dir}/d`), assertNotRegular(`${dir}/d`));
+  });
+});
+
+Deno.test("a config file one byte over MAX_CONFIG_FILE_BYTES is FILE_TOO_LARGE; one at it is read", () => {
+  assert.equal(MAX_CONFIG_FILE_BYTES, 16 * 1024 * 1024);
+  withTempDir({}, (dir) => {
+    const over = `${dir}/over.yaml`;
+    makeSparseFile(over, MAX_CONFIG_FILE_BYTES + 1, "a: 1\n#");
+    assert.throws(() => loadTrees(over), (e: unknown) => {
+      assert.ok(e instanceof ParseError);
+      assert.equal(e.code, "FILE_TOO_LARGE");
+      assert.equal(e.source, over);
+      assert.equal(
+        e.headline,
+        `Failed to read file '${over}': too large (${
+          MAX_CONFIG_FILE_BYTES + 1
+        } bytes > ${MAX_CONFIG_FILE_BYTES} bytes limit)`,
+      );
+      return true;
+    });
+    const at = `${dir}/at.yaml`;
+    makeSparseFile(at, MAX_CONFIG_FILE_BYTES, "a: 1\n#");
+    const text = readConfigText(at);
+    assert.equal(text.length, MAX_CONFIG_FILE_BYTES);
+    assert.ok(text.startsWith("a: 1\n#\0"));
   });
 });

@@ -9,6 +9,7 @@
  */
 
 import { Config, type LoadOptions, type PathSpec } from "../config.ts";
+import { readConfigText } from "../loader.ts";
 import { configure, getSchedulerSettings } from "../scheduler.ts";
 import { parseTemplate } from "../interpolation/parser.ts";
 import { Schema } from "../schema/schema.ts";
@@ -100,7 +101,7 @@ async function prepareResolution(ctx: Context, config: Config, trace: boolean): 
 function isNotFound(error: unknown): boolean {
   if (error === null || typeof error !== "object") return false;
   const e = error as { name?: unknown; code?: unknown };
-  return e.name === "NotFound" || e.code === "ENOENT";
+  return e.name === "NotFound" || e.code === "ENOENT" || e.code === "FILE_NOT_FOUND";
 }
 
 /**
@@ -335,11 +336,17 @@ async function checkFile(
   const stdin = file === STDIN;
   let input: string;
   try {
-    input = stdin ? await readStdin(ctx) : ctx.io.readFile(absPath(ctx.io.cwd, file));
+    // The loader's reader: regular files only, size-capped (never a FIFO or a device).
+    input = stdin ? await readStdin(ctx) : readConfigText(absPath(ctx.io.cwd, file));
   } catch (error) {
     const missing = isNotFound(error);
     const message = missing ? "File not found" : messageOf(error);
-    const code = missing ? { code: "FILE_NOT_FOUND" } : {};
+    const own = (error as { code?: unknown } | null)?.code;
+    const code = missing
+      ? { code: "FILE_NOT_FOUND" }
+      : typeof own === "string"
+      ? { code: own }
+      : {};
     return { result: { file, valid: false, ...code, message }, text: message };
   }
   const name = stdin ? STDIN_NAME : file;

@@ -7,6 +7,8 @@ import {
   unregisterResolver,
 } from "../../mod.ts";
 import { getSchedulerSettings } from "../../src/scheduler.ts";
+import { MAX_CONFIG_FILE_BYTES } from "../../src/loader.ts";
+import { CAN_MAKE_FIFO, HAS_DEV_ZERO, makeFifo, makeSparseFile } from "../_special_files.ts";
 import { run, tempFiles } from "./_io.ts";
 
 const APP = `database:
@@ -887,4 +889,56 @@ Deno.test("check -f json prints one result per file on stdout; check - reads std
   assert.equal(ok.code, 0);
   const text = await run(["check", "-"], { readStdin });
   assert.deepEqual(text, { code: 0, stdout: "✓ <stdin>: valid YAML\n", stderr: "" });
+});
+
+// --- files that are not regular or too large ---------------------------------------------
+
+Deno.test({
+  name: "get and dump of /dev/zero exit 2 naming the file; check prints ✗ and exits 1",
+  ignore: !HAS_DEV_ZERO,
+  async fn() {
+    const reason = "Failed to read file '/dev/zero': not a regular file " +
+      "(a directory, FIFO, socket or device)";
+    for (const argv of [["get", "/dev/zero", "a"], ["dump", "/dev/zero"]]) {
+      const r = await run(argv);
+      assert.equal(r.code, 2, argv.join(" "));
+      assert.equal(r.stdout, "");
+      assert.ok(r.stderr.startsWith(`Error: ${reason}\n`), r.stderr);
+    }
+    const check = await run(["check", "/dev/zero"]);
+    assert.equal(check.code, 1);
+    assert.equal(check.stdout, "");
+    assert.ok(check.stderr.startsWith(`✗ /dev/zero: ${reason}\n`), check.stderr);
+  },
+});
+
+Deno.test({
+  name: "get and check of a FIFO fail at once instead of waiting for a writer",
+  ignore: !CAN_MAKE_FIFO,
+  async fn() {
+    await using t = await tempFiles({});
+    const fifo = t.path("app.yaml");
+    assert.ok(makeFifo(fifo));
+    const get = await run(["get", fifo, "a", "-d", "x"]);
+    assert.equal(get.code, 2);
+    assert.match(get.stderr, /^Error: Failed to read file '.*app\.yaml': not a regular file/);
+    const check = await run(["check", fifo, "--ignore-missing"]);
+    assert.equal(check.code, 1);
+    assert.match(check.stderr, /^✗ .*app\.yaml: Failed to read file '.*': not a regular file/);
+  },
+});
+
+Deno.test("get and check of a config file over 16 MiB exit with 'too large' without parsing it", async () => {
+  await using t = await tempFiles({});
+  const big = t.path("big.yaml");
+  makeSparseFile(big, MAX_CONFIG_FILE_BYTES + 1, "a: 1\n#");
+  const reason = `Failed to read file '${big}': too large (${
+    MAX_CONFIG_FILE_BYTES + 1
+  } bytes > ${MAX_CONFIG_FILE_BYTES} bytes limit)`;
+  const get = await run(["get", big, "a"]);
+  assert.equal(get.code, 2);
+  assert.ok(get.stderr.startsWith(`Error: ${reason}\n`), get.stderr);
+  const check = await run(["check", big]);
+  assert.equal(check.code, 1);
+  assert.ok(check.stderr.startsWith(`✗ ${big}: ${reason}\n`), check.stderr);
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fileResolver } from "../../resolvers/file.ts";
+import { type FileReadHooks, fileResolver, readFileInRoots } from "../../resolvers/file.ts";
 import { NotFoundError, ParseError, ResolverError } from "../../src/errors.ts";
 import { relative } from "../../src/_posix.ts";
 import { makeCall, thrown } from "./_transform_call.ts";
@@ -484,6 +484,85 @@ Deno.test("file identity is the absolute target path", async () => {
     const d = identity("data.txt", call(sb, "data.txt", {}, { baseDir: sb.outside }));
     assert.notEqual(d, a);
     assert.equal(identity("missing.txt", call(sb, "missing.txt")), `${sb.root}/missing.txt`);
+  } finally {
+    await sb.cleanup();
+  }
+});
+
+// --- the file opened is the file checked ---------------------------------------------------
+
+/**
+ * `root/sub` (holding nested.txt) and `outside/sub` (holding a nested.txt with the secret);
+ * `swap()` replaces `root/sub` by a symlink to `outside/sub`, `restore()` undoes it.
+ */
+async function swappableDir(sb: Sandbox) {
+  await Deno.mkdir(`${sb.outside}/sub`);
+  await Deno.writeTextFile(`${sb.outside}/sub/nested.txt`, SECRET);
+  return {
+    swap: () => {
+      Deno.renameSync(`${sb.root}/sub`, `${sb.root}/sub.orig`);
+      Deno.symlinkSync(`${sb.outside}/sub`, `${sb.root}/sub`);
+    },
+    restore: () => {
+      Deno.removeSync(`${sb.root}/sub`);
+      Deno.renameSync(`${sb.root}/sub.orig`, `${sb.root}/sub`);
+    },
+  };
+}
+
+/** Reads `key` with `hooks`; asserts an access denial that shows no file content. */
+async function deniedRead(sb: Sandbox, key: string, hooks: FileReadHooks): Promise<Error> {
+  const err = await thrown(() => readFileInRoots(key, call(sb, key), { hooks }));
+  assert.ok(err instanceof ResolverError && !(err instanceof NotFoundError), err.message);
+  assert.equal(err.code, "FILE_ACCESS_DENIED");
+  assertNoLeak(err);
+  return err;
+}
+
+Deno.test("file reads nothing outside the roots when a directory becomes a symlink after the check", async () => {
+  const sb = await sandbox();
+  try {
+    const dir = await swappableDir(sb);
+    const err = await deniedRead(sb, "sub/nested.txt", { afterCheck: dir.swap });
+    assert.match(err.message, /^Access denied: file '<outside allowed directories>' is outside/);
+  } finally {
+    await sb.cleanup();
+  }
+});
+
+Deno.test("file refuses a file opened through a swapped directory whatever the swaps during the re-check", async () => {
+  const sb = await sandbox();
+  try {
+    const dir = await swappableDir(sb);
+    const sequences: FileReadHooks[] = [
+      // Opened through the symlink, the directory back before the path is checked again.
+      { afterCheck: dir.swap, afterOpen: dir.restore },
+      // ... and the symlink again for the identity check: only the last canonicalisation tells.
+      { afterCheck: dir.swap, afterOpen: dir.restore, afterRecheckPath: dir.swap },
+    ];
+    for (const hooks of sequences) {
+      const err = await deniedRead(sb, "sub/nested.txt", hooks);
+      assert.match(err.message, /^Access denied: file 'sub\/nested\.txt' was replaced while/);
+      if (hooks.afterRecheckPath) dir.restore();
+    }
+    // The hooks ran, and the same read without them gives the file inside the root.
+    const key = "sub/nested.txt";
+    assert.equal(new TextDecoder().decode(readFileInRoots(key, call(sb, key))), "nested");
+  } finally {
+    await sb.cleanup();
+  }
+});
+
+Deno.test("file refuses a file replaced by another one inside the root after it was opened", async () => {
+  const sb = await sandbox();
+  try {
+    const err = await deniedRead(sb, "data.txt", {
+      afterOpen: () => {
+        Deno.removeSync(`${sb.root}/data.txt`);
+        Deno.writeTextFileSync(`${sb.root}/data.txt`, "new");
+      },
+    });
+    assert.match(err.message, /^Access denied: file 'data\.txt' was replaced while/);
   } finally {
     await sb.cleanup();
   }
