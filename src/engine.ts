@@ -35,6 +35,7 @@ import {
 } from "./resolver.ts";
 import { globalRegistry, type RegisteredResolver, type ResolverRegistry } from "./registry.ts";
 import {
+  adopt,
   Batcher,
   getSchedulerSettings,
   isPromiseLike,
@@ -118,6 +119,16 @@ interface Pending {
   waitsOn: Set<Pending>;
 }
 
+/** What a resolver call's `call.config` handle works with: its vertex, slot and signal. */
+interface CallState {
+  /** The call's vertex of the wait-for graph: nested gets wait as part of it. */
+  vertex: Pending;
+  /** The slot the call holds, lent while a nested get waits. */
+  lease?: SlotLease;
+  /** The call's signal: a nested get stops waiting (for a slot, too) when the call ends. */
+  signal?: AbortSignal;
+}
+
 interface RefFlag {
   on: boolean;
   inherited: boolean;
@@ -190,18 +201,20 @@ export class Engine {
    * Resolves an access path.
    *
    * @param path Access path (`a.b[0]`).
-   * @param mode `sync` for getSync; `nested` for calls from inside a resolver.
+   * @param mode `sync` for getSync; `nested` for gets from inside a resolver call.
    * @returns The resolved value and its sensitivity.
    */
   getResolved(
     path: string,
-    mode: { sync: boolean; nested?: Pending | undefined },
+    mode: { sync: boolean; nested?: CallState | undefined },
   ): MP<Resolved> {
     const segments = parsePath(path);
+    const nested = mode.nested;
     const ctx: Ctx = {
       ...this.#ctx(mode.sync),
-      waiter: mode.nested,
-      nested: mode.nested !== undefined,
+      waiter: nested?.vertex,
+      nested: nested !== undefined,
+      signal: nested?.signal,
     };
     const r = this.#resolveSegments(segments, ctx, "get");
     if (mode.sync && isPromiseLike(r)) {
@@ -887,15 +900,15 @@ export class Engine {
    * The `call.config` handle: gets from inside a resolver wait as part of its node (cycles are
    * seen) and lend the caller's slot while they wait (no deadlock on the limit).
    */
-  #handleFor(pending: Pending | undefined, lease: { current?: SlotLease }): ConfigHandle {
+  #handleFor(state: CallState): ConfigHandle {
     const get = (p: string) =>
-      Promise.resolve(this.getResolved(p, { sync: false, nested: pending })).then((r) =>
+      Promise.resolve(this.getResolved(p, { sync: false, nested: state })).then((r) =>
         cloneValue(r.value)
       );
     return {
-      get: (p) => lease.current ? lease.current.lend(() => get(p)) : get(p),
+      get: (p) => state.lease ? state.lease.lend(() => get(p)) : get(p),
       getSync: (p) =>
-        cloneValue((this.getResolved(p, { sync: true, nested: pending }) as Resolved).value),
+        cloneValue((this.getResolved(p, { sync: true, nested: state }) as Resolved).value),
     };
   }
 
@@ -944,20 +957,20 @@ export class Engine {
     // node that joins it wait on it, and it waits on what the resolver reads back through
     // `call.config` (so a joiner never appears to wait on the starter's other work).
     const vertex: Pending = { path, promise: undefined, waitsOn: new Set() };
-    const lease: { current?: SlotLease } = {};
+    const state: CallState = { vertex };
     const call: ResolverCall = {
       args,
       kwargs,
       kwargsAll,
       signal: NEVER_ABORTED,
       path,
-      config: this.#handleFor(vertex, lease),
+      config: this.#handleFor(state),
       resolver: name,
       source,
       sensitiveInput: info.sensitiveInput,
       context: this.#contextFor(source),
     };
-    LEASES.set(call, lease);
+    CALL_STATES.set(call, state);
     const shownKey = info.sensitiveInput ? REDACTED : key;
     // Single-flight: an identical call in flight is shared. Synchronous resolvers finish before
     // anyone could share them, so they skip building the key.
@@ -1029,9 +1042,9 @@ export class Engine {
     };
 
     let raw: unknown;
-    const useBatch = obj?.resolveMany !== undefined && !ctx.sync;
+    const batchSize = ctx.sync ? undefined : reg.batchSize;
     try {
-      if (useBatch) {
+      if (batchSize !== undefined) {
         // Calls share a request only when they share deadline, limits and nesting, and a call
         // whose arguments came from a secret only shares one with such calls: a failed request
         // can name every key it carried, so an ordinary call's error could show a secret key.
@@ -1039,12 +1052,15 @@ export class Engine {
           "\u0000" + idOf(ctx.signal) + "/" + idOf(ctx.batchLimit) + "/" + (ctx.nested ? "n" : "") +
           (info.sensitiveInput ? "/s" : "");
         raw = this.#batcher.enqueue(group, key, call, {
-          size: Math.max(1, obj!.batchSize ?? 10),
+          size: batchSize,
           runMany: (keys, calls, signal, l) => {
             for (const c of calls) {
               c.signal = signal;
-              const holder = LEASES.get(c);
-              if (holder) holder.current = l;
+              const held = CALL_STATES.get(c);
+              if (held) {
+                held.lease = l;
+                held.signal = signal;
+              }
             }
             return obj!.resolveMany!(keys, calls);
           },
@@ -1054,8 +1070,9 @@ export class Engine {
         raw = runCall<unknown>({
           run: (signal, l) => {
             call.signal = signal;
-            lease.current = l;
-            return fn(key, call);
+            state.lease = l;
+            state.signal = signal;
+            return settledOrPending(fn(key, call), name);
           },
           timeout,
           signal: ctx.signal,
@@ -1069,9 +1086,9 @@ export class Engine {
       detach();
       return fail(e);
     }
-    if (!isPromiseLike(raw)) {
+    if (raw instanceof Returned) {
       detach();
-      return finish(raw);
+      return finish(raw.value);
     }
     const p = (raw as Promise<unknown>).then(finish, fail);
     vertex.promise = p;
@@ -1157,8 +1174,8 @@ export function setSourceBase(tree: TreeNode, dir: string): void {
   }
 }
 
-/** The slot-lease holder of each call, so batched calls lend the group's slot too. */
-const LEASES = new WeakMap<ResolverCall, { current?: SlotLease }>();
+/** The state of each call, so batched calls lend the group's slot and signal too. */
+const CALL_STATES = new WeakMap<ResolverCall, CallState>();
 
 /** Replaces the value at `segs` inside plain data (nothing happens if the path is not there). */
 function setAt(data: Value, segs: PathSegment[], value: Value): void {
@@ -1274,6 +1291,30 @@ function findPath(from: Pending, to: Pending): Pending[] | undefined {
     }
   }
   return undefined;
+}
+
+/** A resolver's synchronous result, boxed so that nothing inspects the raw value twice. */
+class Returned {
+  constructor(readonly value: unknown) {}
+}
+
+/**
+ * A resolver's result as a native promise (a thenable, its `then` read once) or a box for a
+ * value returned synchronously: foreign values are never asked whether they are thenables
+ * again, so a `then` getter that throws or answers differently cannot hold a slot or a caller.
+ */
+function settledOrPending(raw: unknown, name: string): Promise<unknown> | Returned {
+  let pending: Promise<unknown> | undefined;
+  try {
+    pending = adopt(raw);
+  } catch (e) {
+    throw new ResolverError(`Resolver '${name}' returned a value whose 'then' cannot be read`, {
+      code: "RESOLVER_BAD_VALUE",
+      resolver: name,
+      cause: e,
+    });
+  }
+  return pending ?? new Returned(raw);
 }
 
 function normalizeResult(raw: unknown, registeredSensitive: boolean, name: string): Resolved {
