@@ -127,6 +127,8 @@ interface CallState {
   lease?: SlotLease;
   /** The call's signal: a nested get stops waiting (for a slot, too) when the call ends. */
   signal?: AbortSignal;
+  /** The generation of the request that made the call: nested gets read the same tree. */
+  gen: Generation;
 }
 
 interface RefFlag {
@@ -134,9 +136,30 @@ interface RefFlag {
   inherited: boolean;
 }
 
-interface Ctx {
-  /** The tree this request reads: a merge() meanwhile does not mix old and new values in. */
+/**
+ * One tree and everything resolved from it. `merge()`, `clearCache()` and `setSchema()` start a
+ * new generation; a request reads and writes only the generation it started on, so a value
+ * computed from an old tree is never memoized (nor joined, nor shared) under a new one, and
+ * nodes common to both trees cannot carry an old value over.
+ */
+interface Generation {
+  /** The raw tree. */
   root: MapNode;
+  /** Resolved values by node (not by path text: `"a.b"` and `a: {b}` are different values). */
+  memo: Map<TreeNode, Resolved>;
+  /** Nodes being resolved. */
+  pending: Map<TreeNode, Pending>;
+  /** Identical calls in flight, with the node that started each (for cycles and deadlines). */
+  inflight: Map<string, Pending>;
+}
+
+function newGeneration(root: MapNode): Generation {
+  return { root, memo: new Map(), pending: new Map(), inflight: new Map() };
+}
+
+interface Ctx {
+  /** The generation this request reads: a merge() meanwhile does not mix old and new values. */
+  gen: Generation;
   sync: boolean;
   depth: number;
   waiter: Pending | undefined;
@@ -162,37 +185,36 @@ function asyncRequired(path: string): ResolverError {
  * The engine behind a Config. Not part of the public API.
  */
 export class Engine {
-  /** The raw tree. */
-  root: MapNode;
   /** Attached schema hooks. */
   schema: SchemaHooks | undefined;
   #options: EngineOptions;
-  // Keyed by node, not by path text: keys may contain `.` or `[` (`"a.b"` and `a: {b}` are two
-  // different values with the same printed path).
-  #memo = new Map<TreeNode, Resolved>();
-  #pending = new Map<TreeNode, Pending>();
-  /** Identical calls in flight, with the node that started each (for cycles and deadlines). */
-  #inflight = new Map<string, Pending>();
+  #gen: Generation;
   #templates = new Map<string, Template>();
   #baseDirs = new Map<string, string>();
   #batcher = new Batcher<ResolverCall>();
-  #generation = 0;
 
   /**
    * @param root The raw tree.
    * @param options Settings.
    */
   constructor(root: MapNode, options: EngineOptions) {
-    this.root = root;
+    this.#gen = newGeneration(root);
     this.#options = options;
   }
 
-  /** Forgets every memoized value (in-flight work finishes but is not memoized). */
+  /** The raw tree. */
+  get root(): MapNode {
+    return this.#gen.root;
+  }
+
+  /** Replaces the raw tree: a new generation (requests in flight finish on the old one). */
+  set root(root: MapNode) {
+    this.#gen = newGeneration(root);
+  }
+
+  /** Forgets every memoized value (in-flight work finishes on its own generation). */
   clear(): void {
-    this.#memo = new Map();
-    this.#pending = new Map();
-    this.#inflight = new Map();
-    this.#generation++;
+    this.#gen = newGeneration(this.#gen.root);
   }
 
   // ---------------------------------------------------------------- public entry points
@@ -212,6 +234,7 @@ export class Engine {
     const nested = mode.nested;
     const ctx: Ctx = {
       ...this.#ctx(mode.sync),
+      ...(nested ? { gen: nested.gen } : {}),
       waiter: nested?.vertex,
       nested: nested !== undefined,
       signal: nested?.signal,
@@ -253,7 +276,7 @@ export class Engine {
         : AbortSignal.any(signals),
     };
     const leaves: Leaf[] = [];
-    collectInterpolated(ctx.root, "", [], leaves);
+    collectInterpolated(ctx.gen.root, "", [], leaves);
     const errors = await this.#settleLeaves(leaves, ctx);
     const failures: { path: string; error: HoloconfError }[] = [];
     errors.forEach((e, i) => {
@@ -262,7 +285,7 @@ export class Engine {
       }
     });
     if (failures.length > 0) throw new ResolveAllError(failures);
-    return await this.#resolveNode("", [], ctx.root, ctx);
+    return await this.#resolveNode("", [], ctx.gen.root, ctx);
   }
 
   /**
@@ -275,7 +298,7 @@ export class Engine {
     const errors: unknown[] = new Array(leaves.length).fill(undefined);
     const waits: Promise<void>[] = [];
     leaves.forEach(({ path, segs, node }, i) => {
-      if (this.#memo.has(node)) return;
+      if (ctx.gen.memo.has(node)) return;
       let r: MP<Resolved>;
       try {
         r = this.#resolveNode(path, segs, node, ctx);
@@ -301,7 +324,7 @@ export class Engine {
    */
   async exportResolved(redact: boolean): Promise<Value> {
     const ctx = this.#ctx(false);
-    return await this.#exportNode(ctx.root, "", [], redact, ctx);
+    return await this.#exportNode(ctx.gen.root, "", [], redact, ctx);
   }
 
   /**
@@ -325,7 +348,7 @@ export class Engine {
   }> {
     const ctx = this.#ctx(false);
     const leaves: Leaf[] = [];
-    collectInterpolated(ctx.root, "", [], leaves);
+    collectInterpolated(ctx.gen.root, "", [], leaves);
     const coercion: { error: TypeCoercionError; segs: PathSegment[] }[] = [];
     const reported = new Set<string>();
     const failures: { path: string; error: HoloconfError }[] = [];
@@ -345,10 +368,10 @@ export class Engine {
       } else failures.push({ path, error: toHoloconfError(e, path) });
     });
     if (failures.length > 0) throw new ResolveAllError(failures);
-    const data = await this.#exportNode(ctx.root, "", [], false, ctx, fallback);
+    const data = await this.#exportNode(ctx.gen.root, "", [], false, ctx, fallback);
     if (other) {
       for (const { path, segs, node } of leaves) {
-        const r = fallback.get(node) ?? this.#memo.get(node);
+        const r = fallback.get(node) ?? ctx.gen.memo.get(node);
         if (!r || typeof r.value !== "string") continue;
         const type = other.coercionTypeAt(segs);
         if (!type) continue;
@@ -358,7 +381,7 @@ export class Engine {
       }
     }
     const sensitive = leaves.filter(({ node }) =>
-      (fallback.get(node) ?? this.#memo.get(node))?.sensitive
+      (fallback.get(node) ?? ctx.gen.memo.get(node))?.sensitive
     )
       .map(({ segs }) => segs);
     return { data, coercion, sensitive };
@@ -389,7 +412,7 @@ export class Engine {
   isResolved(path: string): boolean {
     const node = this.rawNode(path);
     if (!node) return false;
-    return isLiteralTree(node, this.#memo);
+    return isLiteralTree(node, this.#gen.memo);
   }
 
   // ---------------------------------------------------------------- navigation
@@ -397,7 +420,7 @@ export class Engine {
   /** A request's context: the tree it starts on (kept even if `merge()` swaps it), no limits. */
   #ctx(sync: boolean): Ctx {
     return {
-      root: this.root,
+      gen: this.#gen,
       sync,
       depth: 0,
       waiter: undefined,
@@ -409,7 +432,7 @@ export class Engine {
 
   /** Resolves a path given as segments: raw tree first, then inside resolved values. */
   #resolveSegments(segs: PathSegment[], ctx: Ctx, purpose: "get" | "ref"): MP<Resolved> {
-    let node: TreeNode = ctx.root;
+    let node: TreeNode = ctx.gen.root;
     let i = 0;
     for (; i < segs.length; i++) {
       const next = child(node, segs[i]!);
@@ -468,9 +491,10 @@ export class Engine {
         return { value: node.value, sensitive: false };
       }
     }
-    const memo = this.#memo.get(node);
-    if (memo) return memo;
-    const pending = this.#pending.get(node);
+    const { memo, pending: inProgress } = ctx.gen;
+    const memoized = memo.get(node);
+    if (memoized) return memoized;
+    const pending = inProgress.get(node);
     if (pending) return this.#waitFor(pending, ctx);
     if (ctx.depth > MAX_DEPTH) {
       throw new ParseError(
@@ -480,12 +504,11 @@ export class Engine {
       );
     }
     const rec: Pending = { path, promise: undefined, waitsOn: new Set() };
-    const generation = this.#generation;
-    this.#pending.set(node, rec);
+    inProgress.set(node, rec);
     const waiter = ctx.waiter;
     waiter?.waitsOn.add(rec);
     const done = () => {
-      if (this.#pending.get(node) === rec) this.#pending.delete(node);
+      if (inProgress.get(node) === rec) inProgress.delete(node);
       waiter?.waitsOn.delete(rec);
     };
     const inner: Ctx = { ...ctx, waiter: rec };
@@ -498,13 +521,13 @@ export class Engine {
     }
     if (!isPromiseLike(r)) {
       done();
-      if (generation === this.#generation) this.#memo.set(node, r);
+      memo.set(node, r);
       return r;
     }
     rec.promise = r.then(
       (v) => {
         done();
-        if (generation === this.#generation) this.#memo.set(node, v);
+        memo.set(node, v);
         return v;
       },
       (e) => {
@@ -764,7 +787,7 @@ export class Engine {
   ): MP<Resolved> {
     const targetPath = stringify(target.value).trim();
     const segs = parsePath(targetPath);
-    const present = this.#rawPresent(ctx.root, segs);
+    const present = this.#rawPresent(ctx.gen.root, segs);
     const useFallback = (): MP<Resolved> => {
       if (deflt) return this.#evaluateDefault(deflt, f.on, path, source, ctx);
       const d = this.schema?.defaultAt(segs);
@@ -957,7 +980,7 @@ export class Engine {
     // node that joins it wait on it, and it waits on what the resolver reads back through
     // `call.config` (so a joiner never appears to wait on the starter's other work).
     const vertex: Pending = { path, promise: undefined, waitsOn: new Set() };
-    const state: CallState = { vertex };
+    const state: CallState = { vertex, gen: ctx.gen };
     const call: ResolverCall = {
       args,
       kwargs,
@@ -976,7 +999,8 @@ export class Engine {
     // anyone could share them, so they skip building the key.
     const identity = obj?.synchronous ? undefined : name + "\u0000" +
       serializeCall(args, kwargsAll) + "\u0000" + (obj?.identity ? obj.identity(key, call) : "");
-    const shared = identity === undefined ? undefined : this.#inflight.get(identity);
+    const inflight = ctx.gen.inflight;
+    const shared = identity === undefined ? undefined : inflight.get(identity);
     // Joining a call in flight goes through the wait-for graph (cycles) and stops at this
     // request's own deadline.
     if (shared) return this.#waitFor(shared, ctx);
@@ -1094,11 +1118,11 @@ export class Engine {
     vertex.promise = p;
     const settled = () => {
       detach();
-      if (identity !== undefined && this.#inflight.get(identity) === vertex) {
-        this.#inflight.delete(identity);
+      if (identity !== undefined && inflight.get(identity) === vertex) {
+        inflight.delete(identity);
       }
     };
-    if (identity !== undefined) this.#inflight.set(identity, vertex);
+    if (identity !== undefined) inflight.set(identity, vertex);
     p.then(settled, settled);
     return p;
   }
@@ -1117,7 +1141,7 @@ export class Engine {
       case "scalar": {
         if (typeof node.value !== "string" || !needsInterpolation(node.value)) return node.value;
         // Memoized after resolveAll(); otherwise resolved here, siblings in parallel.
-        const r = this.#memo.get(node) ?? fallback?.get(node) ??
+        const r = ctx.gen.memo.get(node) ?? fallback?.get(node) ??
           this.#resolveNode(path, segs, node, ctx);
         return then(r, (v) => (redact && v.sensitive ? REDACTED : cloneValue(v.value)));
       }

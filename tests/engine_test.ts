@@ -716,6 +716,40 @@ Deno.test("work in flight during clearCache() finishes but is not memoized", asy
   assert.equal(g.calls.length, 2);
 });
 
+Deno.test("merge() during resolveAll() never memoizes a value of the old tree under the new one", async () => {
+  const g = gated();
+  const config = Config.loads("a: ${slow:x}\nc: ${a}\nd: ${c}-d\n", { resolvers: { slow: g.fn } });
+  const all = config.resolveAll();
+  await tick();
+  config.merge(Config.loads("a: new\n"));
+  g.release();
+  // The batch finishes on the tree it started with: one consistent snapshot.
+  assert.deepEqual(await all, { a: "x!", c: "x!", d: "x!-d" });
+  assert.equal(await config.get("a"), "new");
+  assert.equal(await config.get("c"), "new");
+  assert.equal(config.getSync("d"), "new-d");
+  assert.deepEqual(await config.toObject({ resolve: true }), { a: "new", c: "new", d: "new-d" });
+});
+
+Deno.test("a lazy get() that reaches a shared node after merge() does not memoize it from the old tree", async () => {
+  const gate = Promise.withResolvers<void>();
+  const later = async (key: string) => {
+    await gate.promise;
+    return key;
+  };
+  // `b` is the same node in both trees; only what it references changes.
+  const config = Config.loads("a: old\nb: ${a}\nx: ${ref:${later:b}}\n", {
+    resolvers: { later },
+  });
+  const old = config.get("x");
+  await tick();
+  config.merge(Config.loads("a: new\n"));
+  gate.resolve();
+  assert.equal(await old, "old", "a request started on the old tree reads the old tree");
+  assert.equal(config.isResolved("b"), false);
+  assert.equal(await config.get("b"), "new");
+});
+
 Deno.test("a reference to a mapping with a sensitive leaf is redacted as a whole", async () => {
   const config = Config.loads("m:\n  user: u\n  pw: ${vault:k}\ncopy: ${m}\n", {
     resolvers: { vault: () => new ResolvedValue("s3cr3t", { sensitive: true }) },
