@@ -50,6 +50,7 @@ import {
   cloneValue,
   navigateValue,
   type Resolved,
+  secretTexts,
   stringify,
   toValue,
   type Value,
@@ -129,6 +130,18 @@ interface CallState {
   signal?: AbortSignal;
   /** The generation of the request that made the call: nested gets read the same tree. */
   gen: Generation;
+  /** Whether the call read a sensitive value through its handle: its result is sensitive. */
+  readSecret: boolean;
+  /** The call's redaction set: secret inputs, and the secret texts it read through its handle. */
+  secrets: string[];
+}
+
+/** What a resolver call gives back to the node that made it. */
+interface CallResult extends Resolved {
+  /** The value came from `default=` (the resolver reported not found). */
+  fromDefault?: boolean;
+  /** The resolver read a sensitive value through `call.config`: inherited sensitivity. */
+  readSecret?: boolean;
 }
 
 interface RefFlag {
@@ -449,7 +462,10 @@ export class Engine {
         return then(this.#resolveNode(nodePath, segs.slice(0, i), node, ctx), (r) => {
           const inner = navigateValue(r.value, rest);
           if (inner === undefined) return this.#missing(segs, purpose);
-          return this.#withSchemaDefaults({ value: inner, sensitive: r.sensitive }, segs, purpose);
+          const found: Resolved = r.secrets
+            ? { value: inner, sensitive: r.sensitive, secrets: r.secrets }
+            : { value: inner, sensitive: r.sensitive };
+          return this.#withSchemaDefaults(found, segs, purpose);
         });
       }
       return this.#missing(segs, purpose);
@@ -580,12 +596,8 @@ export class Engine {
         );
         return then(parts, (rs) => {
           const out: { [key: string]: Value } = {};
-          let sensitive = false;
-          rs.forEach((r, i) => {
-            defineOwn(out, entries[i]![0], r.value);
-            sensitive ||= r.sensitive;
-          });
-          return { value: out, sensitive };
+          rs.forEach((r, i) => defineOwn(out, entries[i]![0], r.value));
+          return withPieces(out, rs);
         });
       }
       case "seq": {
@@ -593,10 +605,7 @@ export class Engine {
           node.items,
           (v, i) => this.#resolveNode(`${path}[${i}]`, [...segs, i], v, ctx),
         );
-        return then(parts, (rs) => ({
-          value: rs.map((r) => r.value),
-          sensitive: rs.some((r) => r.sensitive),
-        }));
+        return then(parts, (rs) => withPieces(rs.map((r) => r.value), rs));
       }
     }
   }
@@ -882,25 +891,28 @@ export class Engine {
           }
           return [k.name, text];
         });
-        const result = attempt<Resolved & { fromDefault?: boolean }>(
+        const result = attempt<CallResult>(
           () =>
             this.#invoke(reg, argValues, kwargsAll, { path, source, ctx, sensitiveInput, secrets }),
           (e) => {
             if (e instanceof NotFoundError && deflt) {
               return then(
                 this.#evaluateDefault(deflt, flag.on, path, source, ctx),
-                (d): Resolved & { fromDefault?: boolean } => ({ ...d, fromDefault: true }),
+                (d): CallResult => ({ ...d, fromDefault: true }),
               );
             }
             throw e;
           },
         );
-        return then(result, (r) => {
+        return then(result, (r): Resolved => {
           if (r.fromDefault) return { value: r.value, sensitive: r.sensitive };
-          const sensitiveOut = flag.given
-            ? flag.on || sensitiveInput
-            : r.sensitive || sensitiveInput;
-          return { value: r.value, sensitive: sensitiveOut };
+          // Inherited sensitivity (secret arguments, secrets read through call.config) stays
+          // whatever sensitive= says.
+          const inherited = sensitiveInput || r.readSecret === true;
+          const sensitiveOut = flag.given ? flag.on || inherited : r.sensitive || inherited;
+          return r.secrets
+            ? { value: r.value, sensitive: sensitiveOut, secrets: r.secrets }
+            : { value: r.value, sensitive: sensitiveOut };
         });
       },
     );
@@ -924,14 +936,19 @@ export class Engine {
    * seen) and lend the caller's slot while they wait (no deadlock on the limit).
    */
   #handleFor(state: CallState): ConfigHandle {
+    // What the resolver reads taints what it returns: a secret read is an input of the call.
+    const read = (r: Resolved): Value => {
+      if (r.sensitive) {
+        state.readSecret = true;
+        state.secrets.push(...secretTexts(r));
+      }
+      return cloneValue(r.value);
+    };
     const get = (p: string) =>
-      Promise.resolve(this.getResolved(p, { sync: false, nested: state })).then((r) =>
-        cloneValue(r.value)
-      );
+      Promise.resolve(this.getResolved(p, { sync: false, nested: state })).then(read);
     return {
       get: (p) => state.lease ? state.lease.lend(() => get(p)) : get(p),
-      getSync: (p) =>
-        cloneValue((this.getResolved(p, { sync: true, nested: state }) as Resolved).value),
+      getSync: (p) => read(this.getResolved(p, { sync: true, nested: state }) as Resolved),
     };
   }
 
@@ -961,7 +978,7 @@ export class Engine {
       sensitiveInput: boolean;
       secrets: string[];
     },
-  ): MP<Resolved & { fromDefault?: boolean }> {
+  ): MP<CallResult> {
     const { path, source, ctx } = info;
     const name = reg.name;
     const key = args[0] === undefined
@@ -980,7 +997,7 @@ export class Engine {
     // node that joins it wait on it, and it waits on what the resolver reads back through
     // `call.config` (so a joiner never appears to wait on the starter's other work).
     const vertex: Pending = { path, promise: undefined, waitsOn: new Set() };
-    const state: CallState = { vertex, gen: ctx.gen };
+    const state: CallState = { vertex, gen: ctx.gen, readSecret: false, secrets: info.secrets };
     const call: ResolverCall = {
       args,
       kwargs,
@@ -1043,12 +1060,15 @@ export class Engine {
       trace?.({ resolver: name, key: shownKey, path, start, end: performance.now(), outcome });
     };
 
-    const finish = (raw: unknown): Resolved => {
-      let r: Resolved;
+    const finish = (raw: unknown): CallResult => {
+      let r: CallResult;
       try {
         r = normalizeResult(raw, reg.sensitive, name);
       } catch (e) {
         return fail(e);
+      }
+      if (state.readSecret) {
+        r = { value: r.value, sensitive: true, secrets: [...state.secrets], readSecret: true };
       }
       emit("ok");
       return r;
@@ -1315,6 +1335,16 @@ function findPath(from: Pending, to: Pending): Pending[] | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * A mapping or sequence built from resolved pieces: sensitive when any piece is, with the
+ * texts of its sensitive pieces (so a reader of the whole can keep them out of messages).
+ */
+function withPieces(value: Value, pieces: Resolved[]): Resolved {
+  let secrets: string[] | undefined;
+  for (const r of pieces) if (r.sensitive) (secrets ??= []).push(...secretTexts(r));
+  return secrets ? { value, sensitive: true, secrets } : { value, sensitive: false };
 }
 
 /** A resolver's synchronous result, boxed so that nothing inspects the raw value twice. */

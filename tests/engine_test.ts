@@ -10,6 +10,7 @@ import {
   ParseError,
   PathNotFoundError,
   ResolvedValue,
+  type ResolverCall,
   ResolverError,
   Schema,
 } from "../mod.ts";
@@ -563,6 +564,78 @@ Deno.test("a resolver registered with sensitive: true marks all its values", asy
   const out = await redacted(config);
   assert.equal(out.a, "[REDACTED]");
   assert.equal(out.b, "v-x", "an explicit sensitive=false overrides the resolver's own hint");
+});
+
+Deno.test("a value a resolver built from a secret it read through call.config is sensitive", async () => {
+  Deno.env.set("HOLOCONF_ENGINE_TOK", "S3cr3t-tok");
+  try {
+    const dsn = async (k: string, call: ResolverCall) => `pg://app:${await call.config.get(k)}@db`;
+    const dsnSync = (k: string, call: ResolverCall) => `pg://app:${call.config.getSync(k)}@db`;
+    const keys = (k: string, call: ResolverCall) =>
+      Object.keys(call.config.getSync(k) as object).join("+");
+    const yaml = [
+      "pw: ${env:HOLOCONF_ENGINE_TOK,sensitive=true}",
+      "db:",
+      "  user: app",
+      "  password: ${pw}",
+      "user: app",
+      "dsn: ${dsn:pw}",
+      "sync: ${dsnSync:pw}",
+      "whole: ${dsn:db}",
+      "forced: ${dsn:pw,sensitive=false}",
+      "plain: ${dsn:user}",
+      "names: ${keys:db}",
+    ].join("\n");
+    const config = Config.loads(yaml, { resolvers: { dsn, dsnSync, keys } });
+    assert.equal(await config.get("dsn"), "pg://app:S3cr3t-tok@db");
+    const expected = {
+      dsn: "[REDACTED]",
+      sync: "[REDACTED]",
+      whole: "[REDACTED]",
+      forced: "[REDACTED]",
+      plain: "pg://app:app@db",
+      // what the resolver read was a secret, whatever it kept of it
+      names: "[REDACTED]",
+    };
+    for (const fresh of [config, Config.loads(yaml, { resolvers: { dsn, dsnSync, keys } })]) {
+      const out = await fresh.toObject({ redact: true });
+      for (const [k, v] of Object.entries(expected)) assert.equal(out[k], v, k);
+      assert.ok(!(await fresh.toYaml({ redact: true })).includes("S3cr3t-tok"));
+    }
+    const lazy = Config.loads(yaml, { resolvers: { dsn, dsnSync, keys } });
+    await lazy.resolveAll();
+    assert.ok(!(await lazy.toYaml({ redact: true })).includes("S3cr3t-tok"));
+  } finally {
+    Deno.env.delete("HOLOCONF_ENGINE_TOK");
+  }
+});
+
+Deno.test("a resolver's error that echoes a secret it read through call.config is redacted", async () => {
+  Deno.env.set("HOLOCONF_ENGINE_TOK", "S3cr3t-tok");
+  try {
+    const config = Config.loads(
+      "pw: ${env:HOLOCONF_ENGINE_TOK,sensitive=true}\nm:\n  k: ${pw}\n" +
+        "a: ${leak:pw}\nb: ${leak:m}\nc: ${leakSync:pw}\n",
+      {
+        resolvers: {
+          leak: async (k: string, call: ResolverCall) => {
+            throw new Error(`cannot connect with ${JSON.stringify(await call.config.get(k))}`);
+          },
+          leakSync: (k: string, call: ResolverCall) => {
+            throw new Error(`cannot connect with ${call.config.getSync(k)}`);
+          },
+        },
+      },
+    );
+    for (const path of ["a", "b", "c"]) {
+      const e = await config.get(path).then(() => undefined, (e: unknown) => e);
+      assert.ok(e instanceof ResolverError, `${path}: ${e}`);
+      assert.ok(!e.message.includes("S3cr3t-tok"), `${path}: ${e.message}`);
+      assert.match(e.message, /\[REDACTED\]/, path);
+    }
+  } finally {
+    Deno.env.delete("HOLOCONF_ENGINE_TOK");
+  }
 });
 
 // ------------------------------------------------------------------ typing and stringification
