@@ -118,6 +118,8 @@ interface Pending {
   path: string;
   promise: Promise<Resolved> | undefined;
   waitsOn: Set<Pending>;
+  /** The longest chain of references below this vertex found so far (see `MAX_DEPTH`). */
+  height: number;
 }
 
 /** What a resolver call's `call.config` handle works with: its vertex, slot and signal. */
@@ -130,6 +132,8 @@ interface CallState {
   signal?: AbortSignal;
   /** The generation of the request that made the call: nested gets read the same tree. */
   gen: Generation;
+  /** Depth of the node that made the call: a nested get is one reference below it. */
+  depth: number;
   /** Whether the call read a sensitive value through its handle: its result is sensitive. */
   readSecret: boolean;
   /** The call's redaction set: secret inputs, and the secret texts it read through its handle. */
@@ -164,10 +168,12 @@ interface Generation {
   pending: Map<TreeNode, Pending>;
   /** Identical calls in flight, with the node that started each (for cycles and deadlines). */
   inflight: Map<string, Pending>;
+  /** Height of each memoized node that is not a plain scalar (see `MAX_DEPTH`). */
+  heights: Map<TreeNode, number>;
 }
 
 function newGeneration(root: MapNode): Generation {
-  return { root, memo: new Map(), pending: new Map(), inflight: new Map() };
+  return { root, memo: new Map(), pending: new Map(), inflight: new Map(), heights: new Map() };
 }
 
 interface Ctx {
@@ -182,7 +188,41 @@ interface Ctx {
   deadline?: number | undefined;
 }
 
+/**
+ * The longest chain of references a value may depend on. One rule for every way a value is
+ * reached (lazy `get`, `resolveAll`, exports, nested `call.config` reads), whatever was resolved
+ * before: every node that is not a plain scalar has a height, memoized with its value,
+ * - a reference (`${x}`, `${ref:x}`, `${.x}`, or a resolver's `call.config.get(x)`) to such a
+ *   node adds one to the target's height; a reference to a plain scalar adds nothing;
+ * - a mapping or sequence is as high as its highest child; a resolver call as the highest
+ *   value it read through `call.config`;
+ * and a node higher than `MAX_DEPTH` fails with `MAX_DEPTH_EXCEEDED`. A request also counts the
+ * references it has followed from its start (`Ctx.depth`), so it stops before a long chain can
+ * exhaust the stack: reaching a node at depth d proves the start is at least d high.
+ */
 const MAX_DEPTH = 100;
+
+function depthExceeded(path: string): ParseError {
+  return new ParseError(
+    `Maximum interpolation depth (${MAX_DEPTH}) exceeded at path '${path}'. This may ` +
+      "indicate deeply nested defaults or a complex reference chain.",
+    { code: "MAX_DEPTH_EXCEEDED", path },
+  );
+}
+
+/** Depth errors that prove the node they pass through is too high (not a request's own cut). */
+const TOO_HIGH = new WeakSet<object>();
+
+function tooHigh(path: string): ParseError {
+  const e = depthExceeded(path);
+  TOO_HIGH.add(e);
+  return e;
+}
+
+/** Raises a vertex's height to at least `height`. */
+function raise(vertex: Pending | undefined, height: number): void {
+  if (vertex && vertex.height < height) vertex.height = height;
+}
 
 /** Thrown by `getSync` when an asynchronous resolver is needed. */
 function asyncRequired(path: string): ResolverError {
@@ -247,7 +287,7 @@ export class Engine {
     const nested = mode.nested;
     const ctx: Ctx = {
       ...this.#ctx(mode.sync),
-      ...(nested ? { gen: nested.gen } : {}),
+      ...(nested ? { gen: nested.gen, depth: nested.depth + 1 } : {}),
       waiter: nested?.vertex,
       nested: nested !== undefined,
       signal: nested?.signal,
@@ -460,6 +500,7 @@ export class Engine {
         const nodePath = formatPath(segs.slice(0, i));
         const rest = segs.slice(i);
         return then(this.#resolveNode(nodePath, segs.slice(0, i), node, ctx), (r) => {
+          this.#linked(ctx, node);
           const inner = navigateValue(r.value, rest);
           if (inner === undefined) return this.#missing(segs, purpose);
           const found: Resolved = r.secrets
@@ -471,10 +512,16 @@ export class Engine {
       return this.#missing(segs, purpose);
     }
     const path = formatPath(segs);
-    return then(
-      this.#resolveNode(path, segs, node, ctx),
-      (r) => this.#withSchemaDefaults(r, segs, purpose),
-    );
+    return then(this.#resolveNode(path, segs, node, ctx), (r) => {
+      this.#linked(ctx, node);
+      return this.#withSchemaDefaults(r, segs, purpose);
+    });
+  }
+
+  /** A reference from the request's current vertex to `node` (just resolved): one more link. */
+  #linked(ctx: Ctx, node: TreeNode): void {
+    const height = ctx.gen.heights.get(node);
+    if (height !== undefined) raise(ctx.waiter, height + 1);
   }
 
   /** Schema defaults for what a path resolved to: a disallowed null, missing children. */
@@ -512,14 +559,11 @@ export class Engine {
     if (memoized) return memoized;
     const pending = inProgress.get(node);
     if (pending) return this.#waitFor(pending, ctx);
-    if (ctx.depth > MAX_DEPTH) {
-      throw new ParseError(
-        `Maximum interpolation depth (${MAX_DEPTH}) exceeded at path '${path}'. This may ` +
-          "indicate deeply nested defaults or a complex reference chain.",
-        { code: "MAX_DEPTH_EXCEEDED", path },
-      );
-    }
-    const rec: Pending = { path, promise: undefined, waitsOn: new Set() };
+    // Too high is a fact about a node in its generation (its links' heights are memoized):
+    // remembered, so a long chain is not walked again for each value above it.
+    if ((ctx.gen.heights.get(node) ?? 0) > MAX_DEPTH) throw tooHigh(path);
+    if (ctx.depth > MAX_DEPTH) throw depthExceeded(path);
+    const rec: Pending = { path, promise: undefined, waitsOn: new Set(), height: 0 };
     inProgress.set(node, rec);
     const waiter = ctx.waiter;
     waiter?.waitsOn.add(rec);
@@ -528,29 +572,30 @@ export class Engine {
       waiter?.waitsOn.delete(rec);
     };
     const inner: Ctx = { ...ctx, waiter: rec };
+    const complete = (v: Resolved): Resolved => {
+      done();
+      if (rec.height > MAX_DEPTH) {
+        ctx.gen.heights.set(node, rec.height);
+        throw tooHigh(path);
+      }
+      ctx.gen.heights.set(node, rec.height);
+      memo.set(node, v);
+      return v;
+    };
+    const failed = (e: unknown): never => {
+      done();
+      // Depending on a node that is too high makes this one too high as well.
+      if (TOO_HIGH.has(e as object)) ctx.gen.heights.set(node, Infinity);
+      throw e;
+    };
     let r: MP<Resolved>;
     try {
       r = this.#evaluateNode(path, segs, node, inner);
     } catch (e) {
-      done();
-      throw e;
+      return failed(e);
     }
-    if (!isPromiseLike(r)) {
-      done();
-      memo.set(node, r);
-      return r;
-    }
-    rec.promise = r.then(
-      (v) => {
-        done();
-        memo.set(node, v);
-        return v;
-      },
-      (e) => {
-        done();
-        throw e;
-      },
-    );
+    if (!isPromiseLike(r)) return complete(r);
+    rec.promise = r.then(complete, failed);
     return rec.promise;
   }
 
@@ -597,6 +642,7 @@ export class Engine {
         return then(parts, (rs) => {
           const out: { [key: string]: Value } = {};
           rs.forEach((r, i) => defineOwn(out, entries[i]![0], r.value));
+          this.#contains(ctx, entries.map((e) => e[1]));
           return withPieces(out, rs);
         });
       }
@@ -605,9 +651,18 @@ export class Engine {
           node.items,
           (v, i) => this.#resolveNode(`${path}[${i}]`, [...segs, i], v, ctx),
         );
-        return then(parts, (rs) => withPieces(rs.map((r) => r.value), rs));
+        return then(parts, (rs) => {
+          this.#contains(ctx, node.items);
+          return withPieces(rs.map((r) => r.value), rs);
+        });
       }
     }
+  }
+
+  /** A mapping or sequence (the request's current vertex) is as high as its highest child. */
+  #contains(ctx: Ctx, children: TreeNode[]): void {
+    const heights = ctx.gen.heights;
+    for (const c of children) raise(ctx.waiter, heights.get(c) ?? 0);
   }
 
   #parse(text: string, path: string, source: SourceLocation | undefined): Template {
@@ -996,8 +1051,14 @@ export class Engine {
     // The call is a vertex of the wait-for graph of its own: the node that starts it and every
     // node that joins it wait on it, and it waits on what the resolver reads back through
     // `call.config` (so a joiner never appears to wait on the starter's other work).
-    const vertex: Pending = { path, promise: undefined, waitsOn: new Set() };
-    const state: CallState = { vertex, gen: ctx.gen, readSecret: false, secrets: info.secrets };
+    const vertex: Pending = { path, promise: undefined, waitsOn: new Set(), height: 0 };
+    const state: CallState = {
+      vertex,
+      gen: ctx.gen,
+      depth: ctx.depth,
+      readSecret: false,
+      secrets: info.secrets,
+    };
     const call: ResolverCall = {
       args,
       kwargs,
@@ -1020,7 +1081,12 @@ export class Engine {
     const shared = identity === undefined ? undefined : inflight.get(identity);
     // Joining a call in flight goes through the wait-for graph (cycles) and stops at this
     // request's own deadline.
-    if (shared) return this.#waitFor(shared, ctx);
+    if (shared) {
+      return then(this.#waitFor(shared, ctx), (r) => {
+        raise(pending, shared.height);
+        return r;
+      });
+    }
     pending?.waitsOn.add(vertex);
     const detach = () => pending?.waitsOn.delete(vertex);
 
@@ -1070,6 +1136,8 @@ export class Engine {
       if (state.readSecret) {
         r = { value: r.value, sensitive: true, secrets: [...state.secrets], readSecret: true };
       }
+      // The node that made the call is as high as what the resolver read.
+      raise(pending, vertex.height);
       emit("ok");
       return r;
     };

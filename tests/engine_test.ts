@@ -6,9 +6,11 @@ import assert from "node:assert/strict";
 import {
   CircularReferenceError,
   Config,
+  HoloconfError,
   NotFoundError,
   ParseError,
   PathNotFoundError,
+  ResolveAllError,
   ResolvedValue,
   type ResolverCall,
   ResolverError,
@@ -388,6 +390,64 @@ Deno.test("reference chains deeper than 100 fail with the depth limit", async ()
     assert.match((e as Error).message, /Maximum interpolation depth \(100\) exceeded/);
     return true;
   });
+});
+
+/** `c0: end` and `c<i>: ${c<i-1>}` up to `c<n>`, written bottom-up (each link after its target). */
+function bottomUpChain(n: number): string {
+  return ["c0: end", ...Array.from({ length: n }, (_, i) => `c${i + 1}: \${c${i}}`)].join("\n");
+}
+
+function isDepthError(e: unknown): boolean {
+  return e instanceof HoloconfError && e.code === "MAX_DEPTH_EXCEEDED";
+}
+
+Deno.test("the depth limit is one rule for get() and resolveAll(), whatever was resolved before", async () => {
+  // c101 is 100 references above the last interpolated link (c1): allowed; c102 is one more.
+  const text = bottomUpChain(150);
+  assert.equal(await Config.loads(text).get("c101"), "end");
+  await assert.rejects(Config.loads(text).get("c102"), isDepthError);
+  // resolveAll meets each link with the one below already memoized: same answer.
+  const all = Config.loads(text);
+  const e = await all.resolveAll().then(() => undefined, (e: unknown) => e);
+  assert.ok(e instanceof ResolveAllError, String(e));
+  assert.deepEqual(
+    e.failures.map((f) => f.path),
+    Array.from({ length: 49 }, (_, i) => `c${i + 102}`),
+  );
+  assert.ok(e.failures.every((f) => isDepthError(f.error)));
+  assert.equal(all.getSync("c101"), "end");
+  // a lazy get after its lower links are memoized fails the same way
+  const lazy = Config.loads(text);
+  assert.equal(await lazy.get("c100"), "end");
+  await assert.rejects(lazy.get("c150"), isDepthError);
+  assert.equal(lazy.getSync("c101"), "end");
+});
+
+Deno.test("a 5,000-link chain fails both ways with the depth error, without overflowing the stack", async () => {
+  const text = bottomUpChain(5_000);
+  await assert.rejects(Config.loads(text).get("c5000"), isDepthError);
+  const e = await Config.loads(text).resolveAll().then(() => undefined, (e: unknown) => e);
+  assert.ok(e instanceof ResolveAllError, String(e));
+  assert.equal(e.failures.length, 5_000 - 101);
+  assert.ok(e.failures.every((f) => isDepthError(f.error)));
+});
+
+Deno.test("references read through call.config count toward the depth limit", async () => {
+  // `${via:x}` reads x through the resolver's handle: one reference, like `${x}`.
+  // (declared synchronous: 100 nested synchronous calls need not hold 100 slots)
+  const via = {
+    resolve: (k: string, call: ResolverCall) => call.config.getSync(k),
+    synchronous: true,
+  };
+  const viaAsync = (k: string, call: ResolverCall) => call.config.get(k);
+  for (const resolver of [via, viaAsync]) {
+    const lines = ["c0: end"];
+    for (let i = 1; i <= 150; i++) lines.push(`c${i}: \${via:c${i - 1}}`);
+    const config = Config.loads(lines.join("\n"), { resolvers: { via: resolver } });
+    assert.equal(await config.get("c101"), "end");
+    const e = await config.get("c102").then(() => undefined, (e: unknown) => e);
+    assert.ok(isDepthError(e), String(e));
+  }
 });
 
 Deno.test("a relative reference to a missing path is a ResolverError naming the full path", async () => {
