@@ -22,7 +22,7 @@ import type { RegisterOptions, Resolver, ResolverContext } from "./resolver.ts";
 import { cwd as runtimeCwd } from "./runtime.ts";
 import { Schema } from "./schema/schema.ts";
 import { pointerOf } from "./schema/_walk.ts";
-import { fromPlain, type MapNode, toPlain, type TreeNode } from "./tree.ts";
+import { defineOwn, fromPlain, type MapNode, toPlain, type TreeNode } from "./tree.ts";
 import { parseJsonTree, parseYamlTree } from "./yaml.ts";
 import { exportText } from "./export.ts";
 import { dirname, resolve as resolvePosix } from "./_posix.ts";
@@ -790,7 +790,8 @@ export class Config {
   }
 
   /**
-   * The source of every leaf value, by path.
+   * The source of every leaf value, by path. A key with `.`, `[` or `]` (or the empty key) is
+   * written quoted, `["a.b"]`, so it never shares an entry with the nested path `a.b`.
    *
    * @returns Map of path to location.
    *
@@ -809,7 +810,7 @@ export class Config {
       } else if (node.kind === "seq") {
         node.items.forEach((v, i) => walk(v, [...segs, i]));
       } else if (node.source) {
-        out[formatPath(segs)] = { ...node.source };
+        defineOwn(out, formatPath(segs, { quoteKeys: true }), { ...node.source });
       }
     };
     walk(this.#engine.root, []);

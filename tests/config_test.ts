@@ -68,6 +68,27 @@ Deno.test("getSource and dumpSources of a string config use <string>:line:column
   assert.equal(sources["a.b"]!.line, 2);
 });
 
+Deno.test("dumpSources() keeps literal keys with dots or brackets apart from nested paths", () => {
+  const config = Config.loads(
+    '"a.b": 1\na:\n  b: 2\n"x[0]": 3\nx:\n  - 4\nm:\n  "k.j": 5\n"": 6\n"q\\"": 7\n__proto__: 8\n',
+  );
+  const sources = config.dumpSources();
+  assert.deepEqual(Object.keys(sources), [
+    '["a.b"]',
+    "a.b",
+    '["x[0]"]',
+    "x[0]",
+    'm["k.j"]',
+    '[""]',
+    'q"',
+    "__proto__",
+  ]);
+  assert.equal(sources['["a.b"]']!.line, 1);
+  assert.equal(sources["a.b"]!.line, 3);
+  assert.equal(Object.getPrototypeOf(sources), Object.prototype, "a __proto__ key is an own key");
+  assert.equal(sources["__proto__"]!.line, 11);
+});
+
 Deno.test("getRaw returns the unresolved value with ${...} kept", () => {
   const config = Config.loads("a:\n  b: ${env:HOME}\n  c: 1\n");
   assert.deepEqual(config.getRaw("a"), { b: "${env:HOME}", c: 1 });
