@@ -258,6 +258,9 @@ export class Config {
    * @param value The object.
    * @param options Load options.
    * @returns The config.
+   * @throws {ParseError} For input nested more than 1,000 levels deep, an object that contains
+   *   itself, or objects used at so many places that copying them would exceed 10,000 nodes
+   *   (codes `MAX_NESTING_EXCEEDED`, `CYCLIC_VALUE`, `EXPANSION_LIMIT_EXCEEDED`).
    * @throws {TypeError} For values that are not JSON-like.
    *
    * @example
