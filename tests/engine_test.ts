@@ -15,6 +15,7 @@ import {
   type ResolverCall,
   ResolverError,
   Schema,
+  type TraceEvent,
 } from "../mod.ts";
 
 /** A resolver that counts its calls and returns `<key>!`. */
@@ -696,6 +697,249 @@ Deno.test("a resolver's error that echoes a secret it read through call.config i
   } finally {
     Deno.env.delete("HOLOCONF_ENGINE_TOK");
   }
+});
+
+/** Runs `fn` with `HOLOCONF_ENGINE_PW` set to a secret. */
+async function withSecretEnv(fn: (secret: string) => Promise<void>): Promise<void> {
+  const secret = "S3cr3t-pw-7f3a";
+  Deno.env.set("HOLOCONF_ENGINE_PW", secret);
+  try {
+    await fn(secret);
+  } finally {
+    Deno.env.delete("HOLOCONF_ENGINE_PW");
+  }
+}
+
+/** Every redacted export of a fresh config and of one resolved by resolveAll() first. */
+async function redactedTexts(make: () => Config): Promise<string[]> {
+  const texts: string[] = [];
+  const warm = make();
+  await warm.resolveAll();
+  for (const config of [make(), warm]) {
+    texts.push(await config.toYaml({ redact: true }), await config.toJson({ redact: true }));
+    texts.push(JSON.stringify(await config.toObject({ redact: true })));
+  }
+  return texts;
+}
+
+Deno.test("a reference to a mapping with a sensitive leaf is sensitive as a whole in every export", async () => {
+  await withSecretEnv(async (secret) => {
+    const yaml = "db:\n  user: app\n  password: ${env:HOLOCONF_ENGINE_PW,sensitive=true}\n" +
+      "copy: ${db}\nrel:\n  inner: ${..db}\ndeep:\n  m:\n    pw: ${db.password}\ndcopy: ${deep}\n";
+    const make = () => Config.loads(yaml);
+    assert.deepEqual(await make().get("copy"), { user: "app", password: secret });
+    for (const text of await redactedTexts(make)) {
+      assert.ok(!text.includes(secret), text);
+    }
+    const out = await make().toObject({ redact: true });
+    assert.deepEqual(out.db, { user: "app", password: "[REDACTED]" });
+    assert.equal(out.copy, "[REDACTED]");
+    assert.deepEqual(out.rel, { inner: "[REDACTED]" });
+    assert.equal(out.dcopy, "[REDACTED]");
+  });
+});
+
+Deno.test("a reference to a sequence with a sensitive item is sensitive as a whole in every export", async () => {
+  await withSecretEnv(async (secret) => {
+    const yaml = "list:\n  - public\n  - ${env:HOLOCONF_ENGINE_PW,sensitive=true}\n" +
+      "lcopy: ${list}\nnested:\n  - - x\n    - ${list[1]}\nncopy: ${nested}\nitem: ${list[1]}\n";
+    const make = () => Config.loads(yaml);
+    assert.deepEqual(await make().get("lcopy"), ["public", secret]);
+    for (const text of await redactedTexts(make)) {
+      assert.ok(!text.includes(secret), text);
+    }
+    const out = await make().toObject({ redact: true });
+    assert.deepEqual(out.list, ["public", "[REDACTED]"]);
+    assert.equal(out.lcopy, "[REDACTED]");
+    assert.equal(out.ncopy, "[REDACTED]");
+    assert.equal(out.item, "[REDACTED]");
+  });
+});
+
+Deno.test("trace events and call errors never show a key that came from a sensitive value", async () => {
+  await withSecretEnv(async (secret) => {
+    const events: TraceEvent[] = [];
+    const seen: string[] = [];
+    const config = Config.loads(
+      [
+        "pw: ${env:HOLOCONF_ENGINE_PW,sensitive=true}",
+        "direct: ${echo:${env:HOLOCONF_ENGINE_PW,sensitive=true}}",
+        "viaref: ${echo:${pw}}",
+        "concat: ${echo:user-${pw}}",
+        "kwarg: ${echo:k,opt=${pw}}",
+        "fails: ${boom:${pw}}",
+        "public: ${echo:visible}",
+      ].join("\n"),
+      {
+        resolvers: {
+          echo: (k: string) => (seen.push(k), `echo-${k}`),
+          boom: (k: string) => {
+            throw new Error(`no such key ${k}`);
+          },
+        },
+        onTrace: (e) => events.push(e),
+      },
+    );
+    const e = await config.resolveAll().then(() => undefined, (e: unknown) => e);
+    assert.ok(e instanceof ResolveAllError, String(e));
+    assert.deepEqual(e.failures.map((f) => f.path), ["fails"]);
+    assert.ok(!e.message.includes(secret), e.message);
+    assert.ok(seen.includes(secret), "the resolvers did get the secret");
+    const byPath = new Map(events.map((ev) => [ev.path, ev]));
+    for (const path of ["direct", "viaref", "concat", "kwarg", "fails"]) {
+      assert.equal(byPath.get(path)?.key, "[REDACTED]", path);
+    }
+    assert.equal(byPath.get("public")?.key, "visible");
+    assert.equal(byPath.get("fails")?.outcome, "error");
+    assert.ok(!JSON.stringify(events).includes(secret));
+    const out = await config.toObject({ redact: true }).catch(() => undefined);
+    assert.equal(out, undefined, "export fails like resolveAll (fails cannot resolve)");
+  });
+});
+
+Deno.test("references, defaults and flags inherit sensitivity from every input", async () => {
+  const env = {
+    HOLOCONF_ENGINE_FLAG: "false",
+    HOLOCONF_ENGINE_TARGET: "public",
+    HOLOCONF_ENGINE_VISIBLE: "visible-env",
+    HOLOCONF_ENGINE_DATA: '{"token": "S3cr3t-data-5d2", "n": 1}',
+  };
+  for (const [k, v] of Object.entries(env)) Deno.env.set(k, v);
+  try {
+    await withSecretEnv(async () => {
+      const config = Config.loads(
+        [
+          "public: visible",
+          "pw: ${env:HOLOCONF_ENGINE_PW,sensitive=true}",
+          "flag: ${env:HOLOCONF_ENGINE_FLAG,sensitive=true}",
+          // a sensitive= value computed from a secret, on a call and on a reference
+          "callFlag: ${env:HOLOCONF_ENGINE_VISIBLE,sensitive=${flag}}",
+          "refFlag: ${ref:public,sensitive=${flag}}",
+          // sensitive=true on a reference
+          "refOn: ${ref:public,sensitive=true}",
+          // a reference whose path came from a secret
+          "refPath: ${ref:${env:HOLOCONF_ENGINE_TARGET,sensitive=true}}",
+          // default= computed from a secret
+          "dflt: ${env:HOLOCONF_ENGINE_UNSET_XYZ,default=${pw}}",
+          "plainDefault: ${env:HOLOCONF_ENGINE_UNSET_XYZ,default=${public}}",
+          // a part of a value a resolver made from a secret
+          "data: ${json:${env:HOLOCONF_ENGINE_DATA,sensitive=true}}",
+          "navigated: ${data.token}",
+        ].join("\n"),
+      );
+      const out = await config.toObject({ redact: true });
+      assert.deepEqual(out, {
+        public: "visible",
+        pw: "[REDACTED]",
+        flag: "[REDACTED]",
+        callFlag: "[REDACTED]",
+        refFlag: "[REDACTED]",
+        refOn: "[REDACTED]",
+        refPath: "[REDACTED]",
+        dflt: "[REDACTED]",
+        plainDefault: "visible",
+        data: "[REDACTED]",
+        navigated: "[REDACTED]",
+      });
+    });
+  } finally {
+    for (const k of Object.keys(env)) Deno.env.delete(k);
+  }
+});
+
+Deno.test("schema coercion and schema defaults keep a value's sensitivity", async () => {
+  Deno.env.set("HOLOCONF_ENGINE_PORT", "54321");
+  Deno.env.set("HOLOCONF_ENGINE_JSON", '{"token": "S3cr3t-json-91b"}');
+  try {
+    const schema = Schema.fromObject({
+      properties: {
+        port: { type: "integer" },
+        db: { properties: { extra: { default: "x" } } },
+        missing: { default: "fallback" },
+      },
+    });
+    const config = Config.loads(
+      [
+        "port: ${env:HOLOCONF_ENGINE_PORT,sensitive=true}",
+        "db: ${json:${env:HOLOCONF_ENGINE_JSON,sensitive=true}}",
+        "copy: ${db}",
+        "viaDefault: ${ref:missing,sensitive=true}",
+      ].join("\n"),
+      { schema },
+    );
+    assert.equal(await config.get("port"), 54321);
+    assert.deepEqual(await config.get("copy"), { token: "S3cr3t-json-91b", extra: "x" });
+    const out = await config.toObject({ redact: true });
+    assert.equal(out.port, "[REDACTED]");
+    assert.equal(out.copy, "[REDACTED]");
+    assert.equal(out.viaDefault, "[REDACTED]");
+    const text = await config.toYaml({ redact: true });
+    assert.ok(!text.includes("54321") && !text.includes("S3cr3t-json-91b"), text);
+  } finally {
+    Deno.env.delete("HOLOCONF_ENGINE_PORT");
+    Deno.env.delete("HOLOCONF_ENGINE_JSON");
+  }
+});
+
+Deno.test("a secret inside a larger argument stays out of a resolver's error, however it got there", async () => {
+  await withSecretEnv(async (secret) => {
+    // echoes only the secret part of its key, as a resolver that parses its key would
+    const part = (key: string, call: ResolverCall) => {
+      const inputs = [key, ...Object.values(call.kwargs)].join(" ");
+      throw new ResolverError(`cannot use ${inputs.includes(secret) ? secret : "nothing"}`);
+    };
+    const reader = async (k: string, call: ResolverCall) => `x-${await call.config.get(k)}`;
+    const config = Config.loads(
+      [
+        "pw: ${env:HOLOCONF_ENGINE_PW,sensitive=true}",
+        "db:",
+        "  user: app",
+        "  sub:",
+        "    pw: ${pw}",
+        "copy: ${db}",
+        "concat: ${part:user-${pw}}", // a concatenation's secret piece
+        "kwarg: ${part:k,opt=user-${pw}}", // a keyword argument's
+        "mapping: ${part:${copy}}", // a reference to a mapping with a secret leaf
+        "navigated: ${part:${copy.sub}}", // a part of a resolved value
+        "built: ${part:${reader:pw}}", // a value a resolver built from a secret it read
+      ].join("\n"),
+      { resolvers: { part, reader } },
+    );
+    for (const path of ["concat", "kwarg", "mapping", "navigated", "built"]) {
+      const e = await config.get(path).then(() => undefined, (e: unknown) => e);
+      assert.ok(e instanceof ResolverError, `${path}: ${e}`);
+      assert.match(e.message, /cannot use \[REDACTED\]/, path);
+      assert.ok(!e.message.includes(secret), `${path}: ${e.message}`);
+    }
+  });
+});
+
+Deno.test("a reference whose path came from a secret keeps the path out of its error", async () => {
+  await withSecretEnv(async (secret) => {
+    Deno.env.set("HOLOCONF_ENGINE_REFPATH", `missing.${secret}`);
+    try {
+      const config = Config.loads("v: ${ref:${env:HOLOCONF_ENGINE_REFPATH,sensitive=true}}\n");
+      const e = await config.get("v").then(() => undefined, (e: unknown) => e);
+      assert.ok(e instanceof PathNotFoundError, String(e));
+      assert.ok(!e.message.includes(secret), e.message);
+      assert.ok(!String(e.path).includes(secret), String(e.path));
+    } finally {
+      Deno.env.delete("HOLOCONF_ENGINE_REFPATH");
+    }
+  });
+});
+
+Deno.test("a resolver is told when an input came from a sensitive value", async () => {
+  await withSecretEnv(async () => {
+    const config = Config.loads(
+      "pw: ${env:HOLOCONF_ENGINE_PW,sensitive=true}\nsecretArg: ${probe:${pw}}\n" +
+        "secretKwarg: ${probe:k,opt=${pw}}\nplain: ${probe:k}\n",
+      { resolvers: { probe: (_k: string, call: ResolverCall) => String(call.sensitiveInput) } },
+    );
+    assert.equal(await config.get("secretArg"), "true");
+    assert.equal(await config.get("secretKwarg"), "true");
+    assert.equal(await config.get("plain"), "false");
+  });
 });
 
 // ------------------------------------------------------------------ typing and stringification
