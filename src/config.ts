@@ -17,7 +17,7 @@ import type { RegisterOptions, Resolver, ResolverContext } from "./resolver.ts";
 import { cwd as runtimeCwd } from "./runtime.ts";
 import { Schema } from "./schema/schema.ts";
 import { collectIssues, withSources } from "./schema/_issues.ts";
-import { fromPlain, type MapNode, toPlain, type TreeNode } from "./tree.ts";
+import { defineOwn, fromPlain, type MapNode, toPlain, type TreeNode } from "./tree.ts";
 import { parseJsonTree, parseYamlTree } from "./yaml.ts";
 import { exportText } from "./export.ts";
 import { dirname, resolve as resolvePosix } from "./_posix.ts";
@@ -263,6 +263,9 @@ export class Config {
    * @param value The object.
    * @param options Load options.
    * @returns The config.
+   * @throws {ParseError} For input nested more than 1,000 levels deep, an object that contains
+   *   itself, or objects used at so many places that copying them would exceed 10,000 nodes
+   *   (codes `MAX_NESTING_EXCEEDED`, `CYCLIC_VALUE`, `EXPANSION_LIMIT_EXCEEDED`).
    * @throws {TypeError} For values that are not JSON-like.
    *
    * @example
@@ -818,7 +821,8 @@ export class Config {
   }
 
   /**
-   * The source of every leaf value, by path.
+   * The source of every leaf value, by path. A key with `.`, `[` or `]` (or the empty key) is
+   * written quoted, `["a.b"]`, so it never shares an entry with the nested path `a.b`.
    *
    * @returns Map of path to location.
    *
@@ -837,7 +841,7 @@ export class Config {
       } else if (node.kind === "seq") {
         node.items.forEach((v, i) => walk(v, [...segs, i]));
       } else if (node.source) {
-        out[formatPath(segs)] = { ...node.source };
+        defineOwn(out, formatPath(segs, { quoteKeys: true }), { ...node.source });
       }
     };
     walk(this.#engine.root, []);

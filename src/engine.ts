@@ -35,6 +35,7 @@ import {
 } from "./resolver.ts";
 import { globalRegistry, type RegisteredResolver, type ResolverRegistry } from "./registry.ts";
 import {
+  adopt,
   Batcher,
   getSchedulerSettings,
   isPromiseLike,
@@ -50,6 +51,7 @@ import {
   cloneValue,
   navigateValue,
   type Resolved,
+  secretTexts,
   stringify,
   toValue,
   type Value,
@@ -118,6 +120,34 @@ interface Pending {
   path: string;
   promise: Promise<Resolved> | undefined;
   waitsOn: Set<Pending>;
+  /** The longest chain of references below this vertex found so far (see `MAX_DEPTH`). */
+  height: number;
+}
+
+/** What a resolver call's `call.config` handle works with: its vertex, slot and signal. */
+interface CallState {
+  /** The call's vertex of the wait-for graph: nested gets wait as part of it. */
+  vertex: Pending;
+  /** The slot the call holds, lent while a nested get waits. */
+  lease?: SlotLease;
+  /** The call's signal: a nested get stops waiting (for a slot, too) when the call ends. */
+  signal?: AbortSignal;
+  /** The generation of the request that made the call: nested gets read the same tree. */
+  gen: Generation;
+  /** Depth of the node that made the call: a nested get is one reference below it. */
+  depth: number;
+  /** Whether the call read a sensitive value through its handle: its result is sensitive. */
+  readSecret: boolean;
+  /** The call's redaction set: secret inputs, and the secret texts it read through its handle. */
+  secrets: string[];
+}
+
+/** What a resolver call gives back to the node that made it. */
+interface CallResult extends Resolved {
+  /** The value came from `default=` (the resolver reported not found). */
+  fromDefault?: boolean;
+  /** The resolver read a sensitive value through `call.config`: inherited sensitivity. */
+  readSecret?: boolean;
 }
 
 interface RefFlag {
@@ -125,9 +155,32 @@ interface RefFlag {
   inherited: boolean;
 }
 
-interface Ctx {
-  /** The tree this request reads: a merge() meanwhile does not mix old and new values in. */
+/**
+ * One tree and everything resolved from it. `merge()`, `clearCache()` and `setSchema()` start a
+ * new generation; a request reads and writes only the generation it started on, so a value
+ * computed from an old tree is never memoized (nor joined, nor shared) under a new one, and
+ * nodes common to both trees cannot carry an old value over.
+ */
+interface Generation {
+  /** The raw tree. */
   root: MapNode;
+  /** Resolved values by node (not by path text: `"a.b"` and `a: {b}` are different values). */
+  memo: Map<TreeNode, Resolved>;
+  /** Nodes being resolved. */
+  pending: Map<TreeNode, Pending>;
+  /** Identical calls in flight, with the node that started each (for cycles and deadlines). */
+  inflight: Map<string, Pending>;
+  /** Height of each memoized node that is not a plain scalar (see `MAX_DEPTH`). */
+  heights: Map<TreeNode, number>;
+}
+
+function newGeneration(root: MapNode): Generation {
+  return { root, memo: new Map(), pending: new Map(), inflight: new Map(), heights: new Map() };
+}
+
+interface Ctx {
+  /** The generation this request reads: a merge() meanwhile does not mix old and new values. */
+  gen: Generation;
   sync: boolean;
   depth: number;
   waiter: Pending | undefined;
@@ -137,7 +190,41 @@ interface Ctx {
   deadline?: number | undefined;
 }
 
+/**
+ * The longest chain of references a value may depend on. One rule for every way a value is
+ * reached (lazy `get`, `resolveAll`, exports, nested `call.config` reads), whatever was resolved
+ * before: every node that is not a plain scalar has a height, memoized with its value,
+ * - a reference (`${x}`, `${ref:x}`, `${.x}`, or a resolver's `call.config.get(x)`) to such a
+ *   node adds one to the target's height; a reference to a plain scalar adds nothing;
+ * - a mapping or sequence is as high as its highest child; a resolver call as the highest
+ *   value it read through `call.config`;
+ * and a node higher than `MAX_DEPTH` fails with `MAX_DEPTH_EXCEEDED`. A request also counts the
+ * references it has followed from its start (`Ctx.depth`), so it stops before a long chain can
+ * exhaust the stack: reaching a node at depth d proves the start is at least d high.
+ */
 const MAX_DEPTH = 100;
+
+function depthExceeded(path: string): ParseError {
+  return new ParseError(
+    `Maximum interpolation depth (${MAX_DEPTH}) exceeded at path '${path}'. This may ` +
+      "indicate deeply nested defaults or a complex reference chain.",
+    { code: "MAX_DEPTH_EXCEEDED", path },
+  );
+}
+
+/** Depth errors that prove the node they pass through is too high (not a request's own cut). */
+const TOO_HIGH = new WeakSet<object>();
+
+function tooHigh(path: string): ParseError {
+  const e = depthExceeded(path);
+  TOO_HIGH.add(e);
+  return e;
+}
+
+/** Raises a vertex's height to at least `height`. */
+function raise(vertex: Pending | undefined, height: number): void {
+  if (vertex && vertex.height < height) vertex.height = height;
+}
 
 /** Thrown by `getSync` when an asynchronous resolver is needed. */
 function asyncRequired(path: string): ResolverError {
@@ -153,21 +240,13 @@ function asyncRequired(path: string): ResolverError {
  * The engine behind a Config. Not part of the public API.
  */
 export class Engine {
-  /** The raw tree. */
-  root: MapNode;
   /** Attached schema hooks. */
   schema: SchemaHooks | undefined;
   #options: EngineOptions;
-  // Keyed by node, not by path text: keys may contain `.` or `[` (`"a.b"` and `a: {b}` are two
-  // different values with the same printed path).
-  #memo = new Map<TreeNode, Resolved>();
-  #pending = new Map<TreeNode, Pending>();
-  /** Identical calls in flight, with the node that started each (for cycles and deadlines). */
-  #inflight = new Map<string, Pending>();
+  #gen: Generation;
   #templates = new Map<string, Template>();
   #baseDirs = new Map<string, string>();
   #batcher = new Batcher<ResolverCall>();
-  #generation = 0;
   /**
    * What the attached schema's coercion started from, by its result: the coerced value or the
    * coercion error (keyed by result, so that each evaluation finds its own).
@@ -179,16 +258,23 @@ export class Engine {
    * @param options Settings.
    */
   constructor(root: MapNode, options: EngineOptions) {
-    this.root = root;
+    this.#gen = newGeneration(root);
     this.#options = options;
   }
 
-  /** Forgets every memoized value (in-flight work finishes but is not memoized). */
+  /** The raw tree. */
+  get root(): MapNode {
+    return this.#gen.root;
+  }
+
+  /** Replaces the raw tree: a new generation (requests in flight finish on the old one). */
+  set root(root: MapNode) {
+    this.#gen = newGeneration(root);
+  }
+
+  /** Forgets every memoized value (in-flight work finishes on its own generation). */
   clear(): void {
-    this.#memo = new Map();
-    this.#pending = new Map();
-    this.#inflight = new Map();
-    this.#generation++;
+    this.#gen = newGeneration(this.#gen.root);
   }
 
   // ---------------------------------------------------------------- public entry points
@@ -197,18 +283,21 @@ export class Engine {
    * Resolves an access path.
    *
    * @param path Access path (`a.b[0]`).
-   * @param mode `sync` for getSync; `nested` for calls from inside a resolver.
+   * @param mode `sync` for getSync; `nested` for gets from inside a resolver call.
    * @returns The resolved value and its sensitivity.
    */
   getResolved(
     path: string,
-    mode: { sync: boolean; nested?: Pending | undefined },
+    mode: { sync: boolean; nested?: CallState | undefined },
   ): MP<Resolved> {
     const segments = parsePath(path);
+    const nested = mode.nested;
     const ctx: Ctx = {
       ...this.#ctx(mode.sync),
-      waiter: mode.nested,
-      nested: mode.nested !== undefined,
+      ...(nested ? { gen: nested.gen, depth: nested.depth + 1 } : {}),
+      waiter: nested?.vertex,
+      nested: nested !== undefined,
+      signal: nested?.signal,
     };
     const r = this.#resolveSegments(segments, ctx, "get");
     if (mode.sync && isPromiseLike(r)) {
@@ -236,7 +325,7 @@ export class Engine {
       failures.push(source === undefined ? { path, error } : { path, error, source });
     });
     if (failures.length > 0) throw new ResolveAllError(failures);
-    const r = await this.#resolveNode("", [], ctx.root, ctx);
+    const r = await this.#resolveNode("", [], ctx.gen.root, ctx);
     return this.#withSchemaDefaults(r, [], "get");
   }
 
@@ -268,7 +357,7 @@ export class Engine {
         : AbortSignal.any(signals),
     };
     const leaves: Leaf[] = [];
-    collectInterpolated(ctx.root, "", [], leaves);
+    collectInterpolated(ctx.gen.root, "", [], leaves);
     return { ctx, leaves, outcomes: await this.#settleLeaves(leaves, ctx) };
   }
 
@@ -282,7 +371,7 @@ export class Engine {
     const outcomes: LeafOutcome[] = new Array(leaves.length);
     const waits: Promise<void>[] = [];
     leaves.forEach(({ path, segs, node }, i) => {
-      const memo = this.#memo.get(node);
+      const memo = ctx.gen.memo.get(node);
       if (memo) {
         outcomes[i] = { value: memo };
         return;
@@ -317,7 +406,7 @@ export class Engine {
    */
   async exportResolved(redact: boolean): Promise<Value> {
     const ctx = this.#ctx(false);
-    return this.#filled(await this.#exportNode(ctx.root, "", [], redact, ctx), [], this.schema);
+    return this.#filled(await this.#exportNode(ctx.gen.root, "", [], redact, ctx), [], this.schema);
   }
 
   /**
@@ -334,7 +423,7 @@ export class Engine {
     const r = await this.getResolved(path, { sync: false });
     if (!r.sensitive) return r.value;
     const segs = parsePath(path);
-    let node: TreeNode | undefined = ctx.root;
+    let node: TreeNode | undefined = ctx.gen.root;
     for (const s of segs) {
       node = child(node, s);
       if (!node) return REDACTED; // inside a resolved value, sensitive as a whole
@@ -396,7 +485,7 @@ export class Engine {
             sensitive: before.sensitive,
           },
         });
-      } else if (this.#memo.get(leaf.node) !== c) {
+      } else if (ctx.gen.memo.get(leaf.node) !== c) {
         values.set(leaf.node, c);
       }
     });
@@ -410,8 +499,8 @@ export class Engine {
       failed.push({ at, failure: { kind: "resolution", segs, error } });
     }
     const failures = failed.sort((a, b) => a.at - b.at).map((f) => f.failure);
-    const data = await this.#exportNode(ctx.root, "", [], false, ctx, values);
-    return { root: ctx.root, data: this.#filled(data, [], view), failures, unknown, sensitive };
+    const data = await this.#exportNode(ctx.gen.root, "", [], false, ctx, values);
+    return { root: ctx.gen.root, data: this.#filled(data, [], view), failures, unknown, sensitive };
   }
 
   /**
@@ -457,7 +546,7 @@ export class Engine {
   isResolved(path: string): boolean {
     const node = this.rawNode(path);
     if (!node) return false;
-    return isLiteralTree(node, this.#memo);
+    return isLiteralTree(node, this.#gen.memo);
   }
 
   // ---------------------------------------------------------------- navigation
@@ -465,7 +554,7 @@ export class Engine {
   /** A request's context: the tree it starts on (kept even if `merge()` swaps it), no limits. */
   #ctx(sync: boolean): Ctx {
     return {
-      root: this.root,
+      gen: this.#gen,
       sync,
       depth: 0,
       waiter: undefined,
@@ -477,7 +566,7 @@ export class Engine {
 
   /** Resolves a path given as segments: raw tree first, then inside resolved values. */
   #resolveSegments(segs: PathSegment[], ctx: Ctx, purpose: "get" | "ref"): MP<Resolved> {
-    let node: TreeNode = ctx.root;
+    let node: TreeNode = ctx.gen.root;
     let i = 0;
     for (; i < segs.length; i++) {
       const next = child(node, segs[i]!);
@@ -492,18 +581,28 @@ export class Engine {
         const nodePath = formatPath(segs.slice(0, i));
         const rest = segs.slice(i);
         return then(this.#resolveNode(nodePath, segs.slice(0, i), node, ctx), (r) => {
+          this.#linked(ctx, node);
           const inner = navigateValue(r.value, rest);
           if (inner === undefined) return this.#missing(segs, purpose);
-          return this.#withSchemaDefaults({ value: inner, sensitive: r.sensitive }, segs, purpose);
+          const found: Resolved = r.secrets
+            ? { value: inner, sensitive: r.sensitive, secrets: r.secrets }
+            : { value: inner, sensitive: r.sensitive };
+          return this.#withSchemaDefaults(found, segs, purpose);
         });
       }
       return this.#missing(segs, purpose);
     }
     const path = formatPath(segs);
-    return then(
-      this.#resolveNode(path, segs, node, ctx),
-      (r) => this.#withSchemaDefaults(r, segs, purpose),
-    );
+    return then(this.#resolveNode(path, segs, node, ctx), (r) => {
+      this.#linked(ctx, node);
+      return this.#withSchemaDefaults(r, segs, purpose);
+    });
+  }
+
+  /** A reference from the request's current vertex to `node` (just resolved): one more link. */
+  #linked(ctx: Ctx, node: TreeNode): void {
+    const height = ctx.gen.heights.get(node);
+    if (height !== undefined) raise(ctx.waiter, height + 1);
   }
 
   /** Schema defaults for what a path resolved to: a disallowed null, missing children. */
@@ -544,50 +643,48 @@ export class Engine {
         return { value: node.value, sensitive: false };
       }
     }
-    const memo = this.#memo.get(node);
-    if (memo) return memo;
-    const pending = this.#pending.get(node);
+    const { memo, pending: inProgress } = ctx.gen;
+    const memoized = memo.get(node);
+    if (memoized) return memoized;
+    const pending = inProgress.get(node);
     if (pending) return this.#waitFor(pending, ctx);
-    if (ctx.depth > MAX_DEPTH) {
-      throw new ParseError(
-        `Maximum interpolation depth (${MAX_DEPTH}) exceeded at path '${path}'. This may ` +
-          "indicate deeply nested defaults or a complex reference chain.",
-        { code: "MAX_DEPTH_EXCEEDED", path },
-      );
-    }
-    const rec: Pending = { path, promise: undefined, waitsOn: new Set() };
-    const generation = this.#generation;
-    this.#pending.set(node, rec);
+    // Too high is a fact about a node in its generation (its links' heights are memoized):
+    // remembered, so a long chain is not walked again for each value above it.
+    if ((ctx.gen.heights.get(node) ?? 0) > MAX_DEPTH) throw tooHigh(path);
+    if (ctx.depth > MAX_DEPTH) throw depthExceeded(path);
+    const rec: Pending = { path, promise: undefined, waitsOn: new Set(), height: 0 };
+    inProgress.set(node, rec);
     const waiter = ctx.waiter;
     waiter?.waitsOn.add(rec);
     const done = () => {
-      if (this.#pending.get(node) === rec) this.#pending.delete(node);
+      if (inProgress.get(node) === rec) inProgress.delete(node);
       waiter?.waitsOn.delete(rec);
     };
     const inner: Ctx = { ...ctx, waiter: rec };
+    const complete = (v: Resolved): Resolved => {
+      done();
+      if (rec.height > MAX_DEPTH) {
+        ctx.gen.heights.set(node, rec.height);
+        throw tooHigh(path);
+      }
+      ctx.gen.heights.set(node, rec.height);
+      memo.set(node, v);
+      return v;
+    };
+    const failed = (e: unknown): never => {
+      done();
+      // Depending on a node that is too high makes this one too high as well.
+      if (TOO_HIGH.has(e as object)) ctx.gen.heights.set(node, Infinity);
+      throw e;
+    };
     let r: MP<Resolved>;
     try {
       r = this.#evaluateNode(path, segs, node, inner);
     } catch (e) {
-      done();
-      throw e;
+      return failed(e);
     }
-    if (!isPromiseLike(r)) {
-      done();
-      if (generation === this.#generation) this.#memo.set(node, r);
-      return r;
-    }
-    rec.promise = r.then(
-      (v) => {
-        done();
-        if (generation === this.#generation) this.#memo.set(node, v);
-        return v;
-      },
-      (e) => {
-        done();
-        throw e;
-      },
-    );
+    if (!isPromiseLike(r)) return complete(r);
+    rec.promise = r.then(complete, failed);
     return rec.promise;
   }
 
@@ -633,12 +730,9 @@ export class Engine {
         );
         return then(parts, (rs) => {
           const out: { [key: string]: Value } = {};
-          let sensitive = false;
-          rs.forEach((r, i) => {
-            defineOwn(out, entries[i]![0], r.value);
-            sensitive ||= r.sensitive;
-          });
-          return { value: out, sensitive };
+          rs.forEach((r, i) => defineOwn(out, entries[i]![0], r.value));
+          this.#contains(ctx, entries.map((e) => e[1]));
+          return withPieces(out, rs);
         });
       }
       case "seq": {
@@ -646,12 +740,18 @@ export class Engine {
           node.items,
           (v, i) => this.#resolveNode(`${path}[${i}]`, [...segs, i], v, ctx),
         );
-        return then(parts, (rs) => ({
-          value: rs.map((r) => r.value),
-          sensitive: rs.some((r) => r.sensitive),
-        }));
+        return then(parts, (rs) => {
+          this.#contains(ctx, node.items);
+          return withPieces(rs.map((r) => r.value), rs);
+        });
       }
     }
+  }
+
+  /** A mapping or sequence (the request's current vertex) is as high as its highest child. */
+  #contains(ctx: Ctx, children: TreeNode[]): void {
+    const heights = ctx.gen.heights;
+    for (const c of children) raise(ctx.waiter, heights.get(c) ?? 0);
   }
 
   #parse(text: string, path: string, source: SourceLocation | undefined): Template {
@@ -866,7 +966,7 @@ export class Engine {
         ...(e.help ? { help: e.help } : {}),
       });
     }
-    const present = this.#rawPresent(ctx.root, segs);
+    const present = this.#rawPresent(ctx.gen.root, segs);
     const useFallback = (): MP<Resolved> => {
       if (deflt) return this.#evaluateDefault(deflt, f.on, path, source, ctx);
       const d = this.schema?.defaultAt(segs);
@@ -962,25 +1062,28 @@ export class Engine {
           }
           return [k.name, text];
         });
-        const result = attempt<Resolved & { fromDefault?: boolean }>(
+        const result = attempt<CallResult>(
           () =>
             this.#invoke(reg, argValues, kwargsAll, { path, source, ctx, sensitiveInput, secrets }),
           (e) => {
             if (e instanceof NotFoundError && deflt) {
               return then(
                 this.#evaluateDefault(deflt, flag.on, path, source, ctx),
-                (d): Resolved & { fromDefault?: boolean } => ({ ...d, fromDefault: true }),
+                (d): CallResult => ({ ...d, fromDefault: true }),
               );
             }
             throw e;
           },
         );
-        return then(result, (r) => {
+        return then(result, (r): Resolved => {
           if (r.fromDefault) return { value: r.value, sensitive: r.sensitive };
-          const sensitiveOut = flag.given
-            ? flag.on || sensitiveInput
-            : r.sensitive || sensitiveInput;
-          return { value: r.value, sensitive: sensitiveOut };
+          // Inherited sensitivity (secret arguments, secrets read through call.config) stays
+          // whatever sensitive= says.
+          const inherited = sensitiveInput || r.readSecret === true;
+          const sensitiveOut = flag.given ? flag.on || inherited : r.sensitive || inherited;
+          return r.secrets
+            ? { value: r.value, sensitive: sensitiveOut, secrets: r.secrets }
+            : { value: r.value, sensitive: sensitiveOut };
         });
       },
     );
@@ -1003,15 +1106,20 @@ export class Engine {
    * The `call.config` handle: gets from inside a resolver wait as part of its node (cycles are
    * seen) and lend the caller's slot while they wait (no deadlock on the limit).
    */
-  #handleFor(pending: Pending | undefined, lease: { current?: SlotLease }): ConfigHandle {
+  #handleFor(state: CallState): ConfigHandle {
+    // What the resolver reads taints what it returns: a secret read is an input of the call.
+    const read = (r: Resolved): Value => {
+      if (r.sensitive) {
+        state.readSecret = true;
+        state.secrets.push(...secretTexts(r));
+      }
+      return cloneValue(r.value);
+    };
     const get = (p: string) =>
-      Promise.resolve(this.getResolved(p, { sync: false, nested: pending })).then((r) =>
-        cloneValue(r.value)
-      );
+      Promise.resolve(this.getResolved(p, { sync: false, nested: state })).then(read);
     return {
-      get: (p) => lease.current ? lease.current.lend(() => get(p)) : get(p),
-      getSync: (p) =>
-        cloneValue((this.getResolved(p, { sync: true, nested: pending }) as Resolved).value),
+      get: (p) => state.lease ? state.lease.lend(() => get(p)) : get(p),
+      getSync: (p) => read(this.getResolved(p, { sync: true, nested: state }) as Resolved),
     };
   }
 
@@ -1054,7 +1162,7 @@ export class Engine {
       sensitiveInput: boolean;
       secrets: string[];
     },
-  ): MP<Resolved & { fromDefault?: boolean }> {
+  ): MP<CallResult> {
     const { path, source, ctx } = info;
     const name = reg.name;
     const key = args[0] === undefined
@@ -1072,30 +1180,42 @@ export class Engine {
     // The call is a vertex of the wait-for graph of its own: the node that starts it and every
     // node that joins it wait on it, and it waits on what the resolver reads back through
     // `call.config` (so a joiner never appears to wait on the starter's other work).
-    const vertex: Pending = { path, promise: undefined, waitsOn: new Set() };
-    const lease: { current?: SlotLease } = {};
+    const vertex: Pending = { path, promise: undefined, waitsOn: new Set(), height: 0 };
+    const state: CallState = {
+      vertex,
+      gen: ctx.gen,
+      depth: ctx.depth,
+      readSecret: false,
+      secrets: info.secrets,
+    };
     const call: ResolverCall = {
       args,
       kwargs,
       kwargsAll,
       signal: NEVER_ABORTED,
       path,
-      config: this.#handleFor(vertex, lease),
+      config: this.#handleFor(state),
       resolver: name,
       source,
       sensitiveInput: info.sensitiveInput,
       context: this.#contextFor(source),
     };
-    LEASES.set(call, lease);
+    CALL_STATES.set(call, state);
     const shownKey = info.sensitiveInput ? REDACTED : key;
     // Single-flight: an identical call in flight is shared. Synchronous resolvers finish before
     // anyone could share them, so they skip building the key.
     const identity = obj?.synchronous ? undefined : name + "\u0000" +
       serializeCall(args, kwargsAll) + "\u0000" + (obj?.identity ? obj.identity(key, call) : "");
-    const shared = identity === undefined ? undefined : this.#inflight.get(identity);
+    const inflight = ctx.gen.inflight;
+    const shared = identity === undefined ? undefined : inflight.get(identity);
     // Joining a call in flight goes through the wait-for graph (cycles) and stops at this
     // request's own deadline.
-    if (shared) return this.#waitFor(shared, ctx);
+    if (shared) {
+      return then(this.#waitFor(shared, ctx), (r) => {
+        raise(pending, shared.height);
+        return r;
+      });
+    }
     pending?.waitsOn.add(vertex);
     const detach = () => pending?.waitsOn.delete(vertex);
 
@@ -1141,13 +1261,18 @@ export class Engine {
       }
     };
 
-    const finish = (raw: unknown): Resolved => {
-      let r: Resolved;
+    const finish = (raw: unknown): CallResult => {
+      let r: CallResult;
       try {
         r = normalizeResult(raw, reg.sensitive, name);
       } catch (e) {
         return fail(e);
       }
+      if (state.readSecret) {
+        r = { value: r.value, sensitive: true, secrets: [...state.secrets], readSecret: true };
+      }
+      // The node that made the call is as high as what the resolver read.
+      raise(pending, vertex.height);
       emit("ok");
       return r;
     };
@@ -1157,7 +1282,7 @@ export class Engine {
         key,
         path,
         source,
-        sensitive: info.sensitiveInput,
+        sensitive: info.sensitiveInput || state.readSecret,
         secrets: info.secrets,
       });
       emit(
@@ -1171,9 +1296,9 @@ export class Engine {
     };
 
     let raw: unknown;
-    const useBatch = obj?.resolveMany !== undefined && !ctx.sync;
+    const batchSize = ctx.sync ? undefined : reg.batchSize;
     try {
-      if (useBatch) {
+      if (batchSize !== undefined) {
         // Calls share a request only when they share deadline, limits and nesting, and a call
         // whose arguments came from a secret only shares one with such calls: a failed request
         // can name every key it carried, so an ordinary call's error could show a secret key.
@@ -1181,12 +1306,15 @@ export class Engine {
           "\u0000" + idOf(ctx.signal) + "/" + idOf(ctx.batchLimit) + "/" + (ctx.nested ? "n" : "") +
           (info.sensitiveInput ? "/s" : "");
         raw = this.#batcher.enqueue(group, key, call, {
-          size: Math.max(1, obj!.batchSize ?? 10),
+          size: batchSize,
           runMany: (keys, calls, signal, l) => {
             for (const c of calls) {
               c.signal = signal;
-              const holder = LEASES.get(c);
-              if (holder) holder.current = l;
+              const held = CALL_STATES.get(c);
+              if (held) {
+                held.lease = l;
+                held.signal = signal;
+              }
             }
             return obj!.resolveMany!(keys, calls);
           },
@@ -1196,8 +1324,9 @@ export class Engine {
         raw = runCall<unknown>({
           run: (signal, l) => {
             call.signal = signal;
-            lease.current = l;
-            return fn(key, call);
+            state.lease = l;
+            state.signal = signal;
+            return settledOrPending(fn(key, call), name);
           },
           timeout,
           signal: ctx.signal,
@@ -1211,19 +1340,19 @@ export class Engine {
       detach();
       return fail(e);
     }
-    if (!isPromiseLike(raw)) {
+    if (raw instanceof Returned) {
       detach();
-      return finish(raw);
+      return finish(raw.value);
     }
     const p = (raw as Promise<unknown>).then(finish, fail);
     vertex.promise = p;
     const settled = () => {
       detach();
-      if (identity !== undefined && this.#inflight.get(identity) === vertex) {
-        this.#inflight.delete(identity);
+      if (identity !== undefined && inflight.get(identity) === vertex) {
+        inflight.delete(identity);
       }
     };
-    if (identity !== undefined) this.#inflight.set(identity, vertex);
+    if (identity !== undefined) inflight.set(identity, vertex);
     p.then(settled, settled);
     return p;
   }
@@ -1242,7 +1371,7 @@ export class Engine {
       case "scalar": {
         if (typeof node.value !== "string" || !needsInterpolation(node.value)) return node.value;
         // Memoized after resolveAll(); otherwise resolved here, siblings in parallel.
-        const r = replaced?.get(node) ?? this.#memo.get(node) ??
+        const r = replaced?.get(node) ?? ctx.gen.memo.get(node) ??
           this.#resolveNode(path, segs, node, ctx);
         return then(r, (v) => (redact && v.sensitive ? REDACTED : cloneValue(v.value)));
       }
@@ -1299,8 +1428,8 @@ export function setSourceBase(tree: TreeNode, dir: string): void {
   }
 }
 
-/** The slot-lease holder of each call, so batched calls lend the group's slot too. */
-const LEASES = new WeakMap<ResolverCall, { current?: SlotLease }>();
+/** The state of each call, so batched calls lend the group's slot and signal too. */
+const CALL_STATES = new WeakMap<ResolverCall, CallState>();
 
 function abortable<T>(
   p: Promise<T>,
@@ -1425,6 +1554,40 @@ function findPath(from: Pending, to: Pending): Pending[] | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * A mapping or sequence built from resolved pieces: sensitive when any piece is, with the
+ * texts of its sensitive pieces (so a reader of the whole can keep them out of messages).
+ */
+function withPieces(value: Value, pieces: Resolved[]): Resolved {
+  let secrets: string[] | undefined;
+  for (const r of pieces) if (r.sensitive) (secrets ??= []).push(...secretTexts(r));
+  return secrets ? { value, sensitive: true, secrets } : { value, sensitive: false };
+}
+
+/** A resolver's synchronous result, boxed so that nothing inspects the raw value twice. */
+class Returned {
+  constructor(readonly value: unknown) {}
+}
+
+/**
+ * A resolver's result as a native promise (a thenable, its `then` read once) or a box for a
+ * value returned synchronously: foreign values are never asked whether they are thenables
+ * again, so a `then` getter that throws or answers differently cannot hold a slot or a caller.
+ */
+function settledOrPending(raw: unknown, name: string): Promise<unknown> | Returned {
+  let pending: Promise<unknown> | undefined;
+  try {
+    pending = adopt(raw);
+  } catch (e) {
+    throw new ResolverError(`Resolver '${name}' returned a value whose 'then' cannot be read`, {
+      code: "RESOLVER_BAD_VALUE",
+      resolver: name,
+      cause: e,
+    });
+  }
+  return pending ?? new Returned(raw);
 }
 
 function normalizeResult(raw: unknown, registeredSensitive: boolean, name: string): Resolved {

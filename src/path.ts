@@ -93,11 +93,24 @@ export function parsePath(path: string): PathSegment[] {
   return segments;
 }
 
+/** Options of {@linkcode formatPath}. */
+export interface FormatPathOptions {
+  /**
+   * Write a key that an access path cannot hold (one with `.`, `[` or `]`, or the empty key)
+   * as a quoted segment `["a.b"]` (JSON string rules), so that every key path prints
+   * differently. `parsePath` does not read that form. @default {false}
+   */
+  quoteKeys?: boolean;
+}
+
+const SPECIAL_KEY_REGEXP = /[.[\]]/;
+
 /**
  * Writes segments back as an access path: keys joined with `.`, indexes as `[n]`.
  * The inverse of {@linkcode parsePath} for keys that contain no `.`, `[` or `]`.
  *
  * @param segments Keys and indexes.
+ * @param options `quoteKeys` to keep keys with `.`, `[` or `]` apart from nested paths.
  * @returns The access path (`""` for no segments).
  *
  * @example
@@ -106,12 +119,18 @@ export function parsePath(path: string): PathSegment[] {
  * import assert from "node:assert/strict";
  * assert.equal(formatPath(["a", "b", 0, "c"]), "a.b[0].c");
  * assert.equal(formatPath([0, 1]), "[0][1]");
+ * assert.equal(formatPath(["m", "a.b"], { quoteKeys: true }), 'm["a.b"]');
  * ```
  */
-export function formatPath(segments: readonly PathSegment[]): string {
+export function formatPath(
+  segments: readonly PathSegment[],
+  options: FormatPathOptions = {},
+): string {
+  const quote = options.quoteKeys ?? false;
   let out = "";
   for (const s of segments) {
     if (typeof s === "number") out += `[${s}]`;
+    else if (quote && (s === "" || SPECIAL_KEY_REGEXP.test(s))) out += `[${JSON.stringify(s)}]`;
     else out += out === "" ? s : `.${s}`;
   }
   return out;

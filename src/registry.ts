@@ -6,7 +6,7 @@
  */
 
 import { ResolverError } from "./errors.ts";
-import type { RegisterOptions, Resolver, ResolverParams } from "./resolver.ts";
+import type { RegisterOptions, Resolver, ResolverObject, ResolverParams } from "./resolver.ts";
 
 /** A resolver with its registration options. */
 export interface RegisteredResolver {
@@ -18,9 +18,14 @@ export interface RegisteredResolver {
   timeout: number | undefined;
   /** Every value it returns is sensitive. */
   sensitive: boolean;
+  /** Largest group handed to `resolveMany`, read once at registration (objects with it only). */
+  batchSize: number | undefined;
   /** The arguments it accepts, defaults applied; undefined: any. */
   params: Readonly<Required<ResolverParams>> | undefined;
 }
+
+/** Group size of a `resolveMany` resolver that sets none. */
+const DEFAULT_BATCH_SIZE = 10;
 
 const NAME_REGEXP = /^[\p{L}\p{N}_-]+$/u;
 
@@ -34,12 +39,14 @@ export class ResolverRegistry {
    * @param name Resolver name (letters, digits, `_`, `-`).
    * @param resolver Function or object form.
    * @param options `force` replaces an existing one; `timeout`, `sensitive`, `params`.
-   * @throws {ResolverError} For a taken name without `force`, `ref`, a bad name, or keyword
-   *   names in `params` that are not identifiers.
-   * @throws {RangeError} For a `params.positional` that is not an integer >= 0 or `Infinity`.
+   * @throws {ResolverError} For a taken name without `force`, `ref`, a bad name, keyword names
+   *   in `params` that are not identifiers, or an object whose `resolveMany`, `batchGroup` or
+   *   `identity` is not a function.
+   * @throws {RangeError} For a negative timeout, a `params.positional` that is not an integer
+   *   >= 0 or `Infinity`, or a `batchSize` that is not a positive integer.
    */
   register(name: string, resolver: Resolver, options: RegisterOptions = {}): void {
-    validate(name, resolver, options);
+    const batchSize = validate(name, resolver, options);
     const params = declaredParams(name, resolver, options);
     if (this.#map.has(name) && !options.force) {
       throw new ResolverError(`Resolver '${name}' is already registered`, {
@@ -53,6 +60,7 @@ export class ResolverRegistry {
       resolver,
       timeout: options.timeout,
       sensitive: options.sensitive ?? false,
+      batchSize,
       params,
     });
   }
@@ -73,7 +81,8 @@ export class ResolverRegistry {
   }
 }
 
-function validate(name: string, resolver: Resolver, options: RegisterOptions): void {
+/** Checks a registration; returns the batch size of a `resolveMany` resolver. */
+function validate(name: string, resolver: Resolver, options: RegisterOptions): number | undefined {
   if (name === "ref") {
     throw new ResolverError("The 'ref' resolver cannot be overridden", {
       code: "RESOLVER_RESERVED",
@@ -99,6 +108,33 @@ function validate(name: string, resolver: Resolver, options: RegisterOptions): v
   if (options.timeout !== undefined && !(options.timeout >= 0)) {
     throw new RangeError(`timeout must be >= 0 ms, got ${options.timeout}`);
   }
+  return typeof resolver === "function" ? undefined : batchSizeOf(name, resolver);
+}
+
+/**
+ * The group size of an object resolver with `resolveMany`, checked once: a size that is not a
+ * positive integer (NaN, 0, 2.5, Infinity) would never fill or never flush a group.
+ */
+function batchSizeOf(name: string, resolver: ResolverObject): number | undefined {
+  for (const hook of ["resolveMany", "batchGroup", "identity"] as const) {
+    if (resolver[hook] !== undefined && typeof resolver[hook] !== "function") {
+      throw new ResolverError(`Resolver '${name}': ${hook} must be a function`, {
+        code: "RESOLVER_INVALID",
+        resolver: name,
+      });
+    }
+  }
+  if (resolver.resolveMany === undefined) return undefined;
+  const size: unknown = resolver.batchSize;
+  if (size === undefined) return DEFAULT_BATCH_SIZE;
+  if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 1) {
+    throw new RangeError(
+      `Resolver '${name}': batchSize must be a positive integer, got ${
+        typeof size === "string" ? JSON.stringify(size) : String(size)
+      }`,
+    );
+  }
+  return size;
 }
 
 const KEYWORD_REGEXP = /^[\p{L}\p{N}_]+$/u;

@@ -26,6 +26,7 @@ export class Semaphore {
   // compacting the queue never makes a waiter clear someone else's).
   #queue: Array<{ grant: (() => void) | undefined }> = [];
   #head = 0;
+  #waiting = 0;
 
   /** @param limit Slots (≥ 1). */
   constructor(limit: number) {
@@ -40,6 +41,11 @@ export class Semaphore {
   /** Highest number of slots in use since the last `resetPeak`. */
   get peak(): number {
     return this.#peak;
+  }
+
+  /** Callers waiting for a slot (aborted waiters are not counted). */
+  get waiting(): number {
+    return this.#waiting;
   }
 
   /** Current limit. */
@@ -79,14 +85,19 @@ export class Semaphore {
     return new Promise<void>((resolve, reject) => {
       const entry: { grant: (() => void) | undefined } = { grant: undefined };
       const onAbort = () => {
+        if (entry.grant === undefined) return;
         entry.grant = undefined;
+        this.#waiting--;
         reject(signal?.reason);
       };
       entry.grant = () => {
+        entry.grant = undefined;
+        this.#waiting--;
         signal?.removeEventListener("abort", onAbort);
         resolve();
       };
       this.#queue.push(entry);
+      this.#waiting++;
       if (signal) {
         if (signal.aborted) onAbort();
         else signal.addEventListener("abort", onAbort, { once: true });
@@ -198,7 +209,7 @@ export function getSchedulerSettings(): SchedulerSettings {
 /**
  * In-flight statistics of the process-wide limiter (for tests and benchmarks).
  *
- * @returns Active calls and the peak since the last reset.
+ * @returns Active calls, calls waiting for a slot, and the peak since the last reset.
  *
  * @example
  * ```ts
@@ -207,9 +218,14 @@ export function getSchedulerSettings(): SchedulerSettings {
  * assert.equal(typeof schedulerStats().peak, "number");
  * ```
  */
-export function schedulerStats(): { active: number; peak: number; resetPeak: () => void } {
+export function schedulerStats(): {
+  active: number;
+  waiting: number;
+  peak: number;
+  resetPeak: () => void;
+} {
   const l = state().limiter;
-  return { active: l.active, peak: l.peak, resetPeak: () => l.resetPeak() };
+  return { active: l.active, waiting: l.waiting, peak: l.peak, resetPeak: () => l.resetPeak() };
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -274,35 +290,44 @@ export function runCall<T>(task: CallTask<T>): T | Promise<T> {
     if (batch) batch.release();
   }
   if (task.inlineIfFull) return execute(task, undefined);
-  return acquireBoth(task, global, batch).then((slot) => execute(task, slot));
+  return acquireBoth(global, batch, task.signal).then(
+    () => execute(task, new Slot(global, batch)),
+    (e) => {
+      throw task.timeoutError("deadline", e);
+    },
+  );
 }
 
-async function acquireBoth<T>(
-  task: CallTask<T>,
+/**
+ * Waits for a slot of the batch limit (if any), then of the global one. On failure (the
+ * signal aborted) nothing is held.
+ */
+async function acquireBoth(
   global: Semaphore,
   batch: Semaphore | undefined,
-): Promise<Slot> {
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (batch) await batch.acquire(signal);
   try {
-    if (batch) await batch.acquire(task.signal);
-    try {
-      await global.acquire(task.signal);
-    } catch (e) {
-      batch?.release();
-      throw e;
-    }
+    await global.acquire(signal);
   } catch (e) {
-    throw task.timeoutError("deadline", e);
+    batch?.release();
+    throw e;
   }
-  return new Slot(global, batch);
 }
 
-/** A held slot of the global (and batch) limiter, released once; lendable while waiting. */
+/**
+ * A held slot of the global (and batch) limiter, released once; lendable while waiting.
+ * Invariant: it holds at most one pair of slots, and none once released or while lent.
+ */
 class Slot implements SlotLease {
   #global: Semaphore;
   #batch: Semaphore | undefined;
   #held = true;
   #done = false;
   #lending = 0;
+  /** Aborted on release: a pending take-back stops waiting for a slot the call no longer needs. */
+  #ended: AbortController | undefined;
 
   constructor(global: Semaphore, batch: Semaphore | undefined) {
     this.#global = global;
@@ -312,6 +337,7 @@ class Slot implements SlotLease {
   release = (): void => {
     if (this.#done) return;
     this.#done = true;
+    this.#ended?.abort();
     if (this.#held) this.#give();
   };
 
@@ -321,15 +347,22 @@ class Slot implements SlotLease {
     try {
       return await work();
     } finally {
-      if (--this.#lending === 0 && !this.#done) {
-        await this.#batch?.acquire();
-        await this.#global.acquire();
-        if (this.#done) {
-          this.#global.release();
-          this.#batch?.release();
-        } else this.#held = true;
-      }
+      if (--this.#lending === 0 && !this.#done) await this.#takeBack();
     }
+  }
+
+  async #takeBack(): Promise<void> {
+    this.#ended ??= new AbortController();
+    try {
+      await acquireBoth(this.#global, this.#batch, this.#ended.signal);
+    } catch {
+      return; // the call ended meanwhile: it needs no slot any more
+    }
+    // Ended, lent again, or already taken back by an earlier take-back: give this one back.
+    if (this.#done || this.#lending > 0 || this.#held) {
+      this.#global.release();
+      this.#batch?.release();
+    } else this.#held = true;
   }
 
   #give(): void {
@@ -341,41 +374,37 @@ class Slot implements SlotLease {
 
 const NO_LEASE: SlotLease = { lend: (work) => work() };
 
+/**
+ * Runs the task on the slot it was granted. The slot is released on every way out: in
+ * `finally` for synchronous work (a throwing `run`, a result whose `then` cannot be read), and
+ * when the guarded promise settles for asynchronous work.
+ */
 function execute<T>(task: CallTask<T>, slot: Slot | undefined): T | Promise<T> {
-  const rel = slot?.release;
-  if (task.signal?.aborted) {
-    // Granted a slot after the deadline passed: never start the work.
-    rel?.();
-    return Promise.reject(task.timeoutError("deadline", task.signal.reason));
-  }
-  const controller = new AbortController();
-  let result: T | Promise<T>;
+  let handedOver = false;
   try {
-    result = task.run(controller.signal, slot ?? NO_LEASE);
-  } catch (e) {
-    rel?.();
-    throw e;
+    if (task.signal?.aborted) {
+      // Granted a slot after the deadline passed: never start the work.
+      return Promise.reject(task.timeoutError("deadline", task.signal.reason));
+    }
+    const controller = new AbortController();
+    const result = task.run(controller.signal, slot ?? NO_LEASE);
+    const work = adopt(result);
+    if (work === undefined) return result;
+    const settled = guard(task, work as Promise<T>, controller).finally(slot?.release);
+    handedOver = true;
+    return settled;
+  } finally {
+    if (!handedOver) slot?.release();
   }
-  if (!isPromiseLike(result)) {
-    rel?.();
-    return result;
-  }
-  return guard(task, Promise.resolve(result), controller, rel);
 }
 
-function guard<T>(
-  task: CallTask<T>,
-  work: Promise<T>,
-  controller: AbortController,
-  rel: (() => void) | undefined,
-): Promise<T> {
+function guard<T>(task: CallTask<T>, work: Promise<T>, controller: AbortController): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const outer = task.signal;
     const finish = () => {
       if (timer !== undefined) clearTimeout(timer);
       outer?.removeEventListener("abort", onOuterAbort);
-      rel?.();
     };
     const fail = (kind: TimeoutKind, reason: unknown) => {
       const err = task.timeoutError(kind, reason);
@@ -408,6 +437,30 @@ function guard<T>(
       },
     );
   });
+}
+
+/**
+ * A native promise following `value` when it is a thenable, reading its `then` exactly once
+ * (so a getter cannot answer differently to a second look); `undefined` for anything else.
+ *
+ * @param value A value returned by foreign code.
+ * @returns The promise, or `undefined` when `value` is not a thenable.
+ * @throws Whatever reading `then` throws (a revoked Proxy, a throwing getter).
+ *
+ * @example
+ * ```ts
+ * import { adopt } from "./scheduler.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(adopt(42), undefined);
+ * assert.equal(await adopt({ then: (ok: (v: number) => void) => ok(7) }), 7);
+ * ```
+ */
+export function adopt(value: unknown): Promise<unknown> | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const then = (value as { then?: unknown }).then;
+  if (typeof then !== "function") return undefined;
+  // Reflect.apply reads nothing from `then` itself; a throw inside it rejects the promise.
+  return new Promise((resolve, reject) => Reflect.apply(then, value, [resolve, reject]));
 }
 
 /**
@@ -520,21 +573,30 @@ export class Batcher<C> {
       // A resolveMany that throws synchronously fails its group, like a rejection.
       request = Promise.reject(e);
     }
+    // Every entry settles whatever the results look like (settling twice is a no-op).
+    const failAll = (err: unknown) => {
+      // WeakMap lookup inspects nothing (a rejection reason may be a revoked Proxy).
+      const t = timeouts.get(err as Error);
+      entries.forEach((e, i) => e.reject(t && i > 0 ? e.timeoutError(t.kind, t.reason) : err));
+    };
     Promise.resolve(request)
       .then(
         (results) => {
+          const list = Array.isArray(results) ? results : undefined;
           entries.forEach((e, i) => {
-            const r = Array.isArray(results) ? results[i] : undefined;
-            if (!Array.isArray(results) || i >= results.length) {
-              e.reject(new Error("resolveMany returned fewer results than calls"));
-            } else if (r instanceof Error) e.reject(r);
-            else e.resolve(r);
+            try {
+              const r = list?.[i];
+              if (list === undefined || i >= list.length) {
+                e.reject(new Error("resolveMany returned fewer results than calls"));
+              } else if (r instanceof Error) e.reject(r);
+              else e.resolve(r);
+            } catch (err) {
+              e.reject(err);
+            }
           });
         },
-        (err) => {
-          const t = err instanceof Error ? timeouts.get(err) : undefined;
-          entries.forEach((e, i) => e.reject(t && i > 0 ? e.timeoutError(t.kind, t.reason) : err));
-        },
-      );
+        failAll,
+      )
+      .catch(failAll);
   }
 }

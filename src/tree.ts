@@ -5,7 +5,8 @@
  * @module
  */
 
-import type { SourceLocation } from "./errors.ts";
+import { ParseError, type SourceLocation } from "./errors.ts";
+import { formatPath, type PathSegment } from "./path.ts";
 
 /** A scalar: null, boolean, number or string (bytes only come from resolvers). */
 export interface ScalarNode {
@@ -42,11 +43,17 @@ export type TreeNode = ScalarNode | MapNode | SeqNode;
 
 /**
  * Builds a tree from a plain JavaScript value (as `Config.fromObject` does).
- * Objects become mappings, arrays sequences; `undefined` becomes null. Other values
- * (bigint, Date, bytes...) are rejected with a `TypeError`.
+ * Objects become mappings, arrays sequences; `undefined` becomes null. An object used at
+ * several places is copied to each of them. Other values (bigint, Date, bytes...) are
+ * rejected with a `TypeError`.
  *
  * @param value A JSON-like value.
  * @returns The tree, without sources.
+ * @throws {ParseError} Code `MAX_NESTING_EXCEEDED` for more than 1,000 levels, `CYCLIC_VALUE`
+ *   for an object that contains itself, `EXPANSION_LIMIT_EXCEEDED` when objects used at several
+ *   places would be copied to more than 10,000 nodes (like YAML alias expansion); `path` says
+ *   where.
+ * @throws {TypeError} For a value that is not JSON-like.
  *
  * @example
  * ```ts
@@ -54,34 +61,99 @@ export type TreeNode = ScalarNode | MapNode | SeqNode;
  * import assert from "node:assert/strict";
  * const t = fromPlain({ a: [1, "x"] });
  * assert.equal(t.kind, "map");
+ * const loop: Record<string, unknown> = {};
+ * loop.self = loop;
+ * assert.throws(() => fromPlain(loop), { code: "CYCLIC_VALUE", path: "self" });
  * ```
  */
 export function fromPlain(value: unknown): TreeNode {
-  return fromPlainAt(value, 0);
+  return new PlainReader().read(value);
 }
 
-// The YAML and JSON parsers' limit; deeper recursion would overflow the stack before a larger one.
+// The YAML and JSON parsers' limits: nesting, and nodes produced by repeating shared values
+// (YAML aliases expand the same way); deeper recursion would overflow the stack.
 const MAX_PLAIN_DEPTH = 1_000;
+const MAX_REPEATED_NODES = 10_000;
 
-function fromPlainAt(value: unknown, depth: number): TreeNode {
-  if (depth > MAX_PLAIN_DEPTH) throw new RangeError("Value nested too deeply");
-  if (value === null || value === undefined) return { kind: "scalar", value: null };
-  switch (typeof value) {
-    case "boolean":
-    case "number":
-    case "string":
-      return { kind: "scalar", value };
-    case "object": {
+/** One walk over a plain value: the objects on the current path and those already copied. */
+class PlainReader {
+  #path: PathSegment[] = [];
+  #open = new Set<object>();
+  #seen = new WeakSet<object>();
+  /** How many repeated objects the walk is inside; nodes built there count as expansion. */
+  #repeating = 0;
+  #repeatedNodes = 0;
+
+  read(value: unknown): TreeNode {
+    if (value === null || value === undefined) return { kind: "scalar", value: null };
+    switch (typeof value) {
+      case "boolean":
+      case "number":
+      case "string":
+        this.#count();
+        return { kind: "scalar", value };
+      case "object":
+        return this.#container(value);
+      default:
+        throw new TypeError(`Unsupported value of type ${typeof value} in config`);
+    }
+  }
+
+  #container(value: object): TreeNode {
+    if (this.#open.has(value)) {
+      throw this.#error("Config object contains a cycle", "CYCLIC_VALUE");
+    }
+    if (this.#path.length > MAX_PLAIN_DEPTH) {
+      throw this.#error(
+        `Value nested too deeply (more than ${MAX_PLAIN_DEPTH} levels)`,
+        "MAX_NESTING_EXCEEDED",
+      );
+    }
+    const repeated = this.#seen.has(value);
+    this.#seen.add(value);
+    this.#open.add(value);
+    if (repeated) this.#repeating++;
+    try {
+      this.#count();
       if (Array.isArray(value)) {
-        return { kind: "seq", items: value.map((v) => fromPlainAt(v, depth + 1)) };
+        return { kind: "seq", items: value.map((v, i) => this.#at(i, v)) };
       }
       const entries = new Map<string, TreeNode>();
       const src = value instanceof Map ? value.entries() : Object.entries(value);
-      for (const [k, v] of src) entries.set(String(k), fromPlainAt(v, depth + 1));
+      for (const [k, v] of src) {
+        const key = String(k);
+        entries.set(key, this.#at(key, v));
+      }
       return { kind: "map", entries };
+    } finally {
+      this.#open.delete(value);
+      if (repeated) this.#repeating--;
     }
-    default:
-      throw new TypeError(`Unsupported value of type ${typeof value} in config`);
+  }
+
+  #at(seg: PathSegment, value: unknown): TreeNode {
+    this.#path.push(seg);
+    const node = this.read(value);
+    this.#path.pop();
+    return node;
+  }
+
+  #count(): void {
+    if (this.#repeating > 0 && ++this.#repeatedNodes > MAX_REPEATED_NODES) {
+      throw this.#error(
+        `Config object repeats shared values too often (more than ${MAX_REPEATED_NODES} ` +
+          "copied nodes)",
+        "EXPANSION_LIMIT_EXCEEDED",
+      );
+    }
+  }
+
+  #error(headline: string, code: string): ParseError {
+    return new ParseError(headline, {
+      code,
+      path: formatPath(this.#path, { quoteKeys: true }),
+      help: "Config.fromObject takes a tree of plain objects, arrays and scalars",
+    });
   }
 }
 

@@ -6,6 +6,7 @@
  */
 
 import { defineOwn } from "./tree.ts";
+import { bytesToText } from "./_bytes.ts";
 import { ResolvedValue } from "./resolver.ts";
 import type { PathSegment } from "./path.ts";
 
@@ -44,6 +45,25 @@ export function stringify(v: Value): string {
   if (v instanceof Uint8Array) return `<bytes: ${v.length} bytes>`;
   if (Array.isArray(v)) return `[${v.map(stringify).join(", ")}]`;
   return `{${Object.entries(v).map(([k, x]) => `${k}: ${stringify(x)}`).join(", ")}}`;
+}
+
+/**
+ * The texts a sensitive value must keep out of messages: its own text when it is a scalar or
+ * bytes, and the texts of the sensitive pieces it was built from (a mapping's sensitive leaves,
+ * a concatenation's secrets). Nothing for a value that is not sensitive.
+ *
+ * @param r A resolved value.
+ * @returns Texts to redact.
+ */
+export function secretTexts(r: Resolved): string[] {
+  if (!r.sensitive) return [];
+  const v = r.value;
+  const own = v instanceof Uint8Array
+    ? [bytesToText(v)]
+    : v !== null && typeof v === "object"
+    ? []
+    : [stringify(v)];
+  return r.secrets ? [...own, ...r.secrets] : own;
 }
 
 /**

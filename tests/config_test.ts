@@ -29,6 +29,42 @@ Deno.test("Config.loads, fromJson and fromObject build the same config", async (
   }
 });
 
+Deno.test("Config.fromObject refuses deep, cyclic and exploding input with a HoloconfError", () => {
+  const refused = (value: Record<string, unknown>, code: string, path?: string) =>
+    assert.throws(() => Config.fromObject(value), (e: unknown) => {
+      assert.ok(e instanceof HoloconfError, `expected a HoloconfError, got ${e}`);
+      assert.equal(e.code, code);
+      if (path !== undefined) assert.equal(e.path, path);
+      return true;
+    });
+  let deep: Record<string, unknown> = { end: 1 };
+  for (let i = 0; i < 100_000; i++) deep = { a: deep };
+  refused(deep, "MAX_NESTING_EXCEEDED");
+  let deepList: unknown = 1;
+  for (let i = 0; i < 100_000; i++) deepList = [deepList];
+  refused({ l: deepList }, "MAX_NESTING_EXCEEDED");
+  const cyclic: Record<string, unknown> = { x: 1, m: { k: [1] } };
+  (cyclic.m as { k: unknown[] }).k.push(cyclic);
+  refused(cyclic, "CYCLIC_VALUE", "m.k[1]");
+  const list: unknown[] = [];
+  list.push({ back: list });
+  refused({ list }, "CYCLIC_VALUE", "list[0].back");
+  // shared objects are copied at every place: 2^20 leaves from 20 small objects
+  let wide: Record<string, unknown> = { v: 1 };
+  for (let i = 0; i < 20; i++) wide = { a: wide, b: wide };
+  refused(wide, "EXPANSION_LIMIT_EXCEEDED");
+});
+
+Deno.test("Config.fromObject copies an object used at several places to each of them", async () => {
+  const shared = { host: "h", url: "http://${.host}/" };
+  const config = Config.fromObject({ a: shared, b: { ...shared, host: "other" }, c: shared });
+  assert.deepEqual(await config.toObject({ resolve: true }), {
+    a: { host: "h", url: "http://h/" },
+    b: { host: "other", url: "http://other/" },
+    c: { host: "h", url: "http://h/" },
+  });
+});
+
 Deno.test("Config.fromJson is strict JSON", () => {
   assert.throws(() => Config.fromJson('{"a": 1,}'), ParseError);
   assert.throws(() => Config.fromJson("a: 1"), ParseError);
@@ -70,6 +106,27 @@ Deno.test("getSource and dumpSources of a string config use <string>:line:column
   const sources = config.dumpSources();
   assert.deepEqual(Object.keys(sources), ["a.b", "a.c[0]", "a.c[1]"]);
   assert.equal(sources["a.b"]!.line, 2);
+});
+
+Deno.test("dumpSources() keeps literal keys with dots or brackets apart from nested paths", () => {
+  const config = Config.loads(
+    '"a.b": 1\na:\n  b: 2\n"x[0]": 3\nx:\n  - 4\nm:\n  "k.j": 5\n"": 6\n"q\\"": 7\n__proto__: 8\n',
+  );
+  const sources = config.dumpSources();
+  assert.deepEqual(Object.keys(sources), [
+    '["a.b"]',
+    "a.b",
+    '["x[0]"]',
+    "x[0]",
+    'm["k.j"]',
+    '[""]',
+    'q"',
+    "__proto__",
+  ]);
+  assert.equal(sources['["a.b"]']!.line, 1);
+  assert.equal(sources["a.b"]!.line, 3);
+  assert.equal(Object.getPrototypeOf(sources), Object.prototype, "a __proto__ key is an own key");
+  assert.equal(sources["__proto__"]!.line, 11);
 });
 
 Deno.test("getRaw returns the unresolved value with ${...} kept", () => {

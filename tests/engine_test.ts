@@ -10,9 +10,12 @@ import {
   NotFoundError,
   ParseError,
   PathNotFoundError,
+  ResolveAllError,
   ResolvedValue,
+  type ResolverCall,
   ResolverError,
   Schema,
+  type TraceEvent,
 } from "../mod.ts";
 import { assertNotShown } from "./_error_views.ts";
 
@@ -391,6 +394,64 @@ Deno.test("reference chains deeper than 100 fail with the depth limit", async ()
   });
 });
 
+/** `c0: end` and `c<i>: ${c<i-1>}` up to `c<n>`, written bottom-up (each link after its target). */
+function bottomUpChain(n: number): string {
+  return ["c0: end", ...Array.from({ length: n }, (_, i) => `c${i + 1}: \${c${i}}`)].join("\n");
+}
+
+function isDepthError(e: unknown): boolean {
+  return e instanceof HoloconfError && e.code === "MAX_DEPTH_EXCEEDED";
+}
+
+Deno.test("the depth limit is one rule for get() and resolveAll(), whatever was resolved before", async () => {
+  // c101 is 100 references above the last interpolated link (c1): allowed; c102 is one more.
+  const text = bottomUpChain(150);
+  assert.equal(await Config.loads(text).get("c101"), "end");
+  await assert.rejects(Config.loads(text).get("c102"), isDepthError);
+  // resolveAll meets each link with the one below already memoized: same answer.
+  const all = Config.loads(text);
+  const e = await all.resolveAll().then(() => undefined, (e: unknown) => e);
+  assert.ok(e instanceof ResolveAllError, String(e));
+  assert.deepEqual(
+    e.failures.map((f) => f.path),
+    Array.from({ length: 49 }, (_, i) => `c${i + 102}`),
+  );
+  assert.ok(e.failures.every((f) => isDepthError(f.error)));
+  assert.equal(all.getSync("c101"), "end");
+  // a lazy get after its lower links are memoized fails the same way
+  const lazy = Config.loads(text);
+  assert.equal(await lazy.get("c100"), "end");
+  await assert.rejects(lazy.get("c150"), isDepthError);
+  assert.equal(lazy.getSync("c101"), "end");
+});
+
+Deno.test("a 5,000-link chain fails both ways with the depth error, without overflowing the stack", async () => {
+  const text = bottomUpChain(5_000);
+  await assert.rejects(Config.loads(text).get("c5000"), isDepthError);
+  const e = await Config.loads(text).resolveAll().then(() => undefined, (e: unknown) => e);
+  assert.ok(e instanceof ResolveAllError, String(e));
+  assert.equal(e.failures.length, 5_000 - 101);
+  assert.ok(e.failures.every((f) => isDepthError(f.error)));
+});
+
+Deno.test("references read through call.config count toward the depth limit", async () => {
+  // `${via:x}` reads x through the resolver's handle: one reference, like `${x}`.
+  // (declared synchronous: 100 nested synchronous calls need not hold 100 slots)
+  const via = {
+    resolve: (k: string, call: ResolverCall) => call.config.getSync(k),
+    synchronous: true,
+  };
+  const viaAsync = (k: string, call: ResolverCall) => call.config.get(k);
+  for (const resolver of [via, viaAsync]) {
+    const lines = ["c0: end"];
+    for (let i = 1; i <= 150; i++) lines.push(`c${i}: \${via:c${i - 1}}`);
+    const config = Config.loads(lines.join("\n"), { resolvers: { via: resolver } });
+    assert.equal(await config.get("c101"), "end");
+    const e = await config.get("c102").then(() => undefined, (e: unknown) => e);
+    assert.ok(isDepthError(e), String(e));
+  }
+});
+
 Deno.test("a relative reference to a missing path is a ResolverError naming the full path", async () => {
   const config = Config.loads("db:\n  conn:\n    url: ${..missing.x}\n");
   await assert.rejects(config.get("db.conn.url"), (e: unknown) => {
@@ -565,6 +626,326 @@ Deno.test("a resolver registered with sensitive: true marks all its values", asy
   const out = await redacted(config);
   assert.equal(out.a, "[REDACTED]");
   assert.equal(out.b, "v-x", "an explicit sensitive=false overrides the resolver's own hint");
+});
+
+Deno.test("a value a resolver built from a secret it read through call.config is sensitive", async () => {
+  Deno.env.set("HOLOCONF_ENGINE_TOK", "S3cr3t-tok");
+  try {
+    const dsn = async (k: string, call: ResolverCall) => `pg://app:${await call.config.get(k)}@db`;
+    const dsnSync = (k: string, call: ResolverCall) => `pg://app:${call.config.getSync(k)}@db`;
+    const keys = (k: string, call: ResolverCall) =>
+      Object.keys(call.config.getSync(k) as object).join("+");
+    const yaml = [
+      "pw: ${env:HOLOCONF_ENGINE_TOK,sensitive=true}",
+      "db:",
+      "  user: app",
+      "  password: ${pw}",
+      "user: app",
+      "dsn: ${dsn:pw}",
+      "sync: ${dsnSync:pw}",
+      "whole: ${dsn:db}",
+      "forced: ${dsn:pw,sensitive=false}",
+      "plain: ${dsn:user}",
+      "names: ${keys:db}",
+    ].join("\n");
+    const config = Config.loads(yaml, { resolvers: { dsn, dsnSync, keys } });
+    assert.equal(await config.get("dsn"), "pg://app:S3cr3t-tok@db");
+    const expected = {
+      dsn: "[REDACTED]",
+      sync: "[REDACTED]",
+      whole: "[REDACTED]",
+      forced: "[REDACTED]",
+      plain: "pg://app:app@db",
+      // what the resolver read was a secret, whatever it kept of it
+      names: "[REDACTED]",
+    };
+    for (const fresh of [config, Config.loads(yaml, { resolvers: { dsn, dsnSync, keys } })]) {
+      const out = await fresh.toObject({ redact: true });
+      for (const [k, v] of Object.entries(expected)) assert.equal(out[k], v, k);
+      assert.ok(!(await fresh.toYaml({ redact: true })).includes("S3cr3t-tok"));
+    }
+    const lazy = Config.loads(yaml, { resolvers: { dsn, dsnSync, keys } });
+    await lazy.resolveAll();
+    assert.ok(!(await lazy.toYaml({ redact: true })).includes("S3cr3t-tok"));
+  } finally {
+    Deno.env.delete("HOLOCONF_ENGINE_TOK");
+  }
+});
+
+Deno.test("a resolver's error that echoes a secret it read through call.config is redacted", async () => {
+  Deno.env.set("HOLOCONF_ENGINE_TOK", "S3cr3t-tok");
+  try {
+    const config = Config.loads(
+      "pw: ${env:HOLOCONF_ENGINE_TOK,sensitive=true}\nm:\n  k: ${pw}\n" +
+        "a: ${leak:pw}\nb: ${leak:m}\nc: ${leakSync:pw}\nd: ${leakPlain:pw}\n",
+      {
+        resolvers: {
+          leak: async (k: string, call: ResolverCall) => {
+            const v = await call.config.get(k);
+            throw new ResolverError(`cannot connect with ${JSON.stringify(v)}`);
+          },
+          leakSync: (k: string, call: ResolverCall) => {
+            throw new ResolverError(`cannot connect with ${call.config.getSync(k)}`);
+          },
+          leakPlain: async (k: string, call: ResolverCall) => {
+            throw new Error(`cannot connect with ${await call.config.get(k)}`);
+          },
+        },
+      },
+    );
+    for (const path of ["a", "b", "c", "d"]) {
+      const e = await config.get(path).then(() => undefined, (e: unknown) => e);
+      assert.ok(e instanceof ResolverError, `${path}: ${e}`);
+      assert.ok(!e.message.includes("S3cr3t-tok"), `${path}: ${e.message}`);
+      // (a foreign error's text may be dropped as a whole rather than redacted)
+      if (path !== "d") assert.match(e.message, /cannot connect with .*\[REDACTED\]/, path);
+    }
+  } finally {
+    Deno.env.delete("HOLOCONF_ENGINE_TOK");
+  }
+});
+
+/** Runs `fn` with `HOLOCONF_ENGINE_PW` set to a secret. */
+async function withSecretEnv(fn: (secret: string) => Promise<void>): Promise<void> {
+  const secret = "S3cr3t-pw-7f3a";
+  Deno.env.set("HOLOCONF_ENGINE_PW", secret);
+  try {
+    await fn(secret);
+  } finally {
+    Deno.env.delete("HOLOCONF_ENGINE_PW");
+  }
+}
+
+/** Every redacted export of a fresh config and of one resolved by resolveAll() first. */
+async function redactedTexts(make: () => Config): Promise<string[]> {
+  const texts: string[] = [];
+  const warm = make();
+  await warm.resolveAll();
+  for (const config of [make(), warm]) {
+    texts.push(await config.toYaml({ redact: true }), await config.toJson({ redact: true }));
+    texts.push(JSON.stringify(await config.toObject({ redact: true })));
+  }
+  return texts;
+}
+
+Deno.test("a reference to a mapping with a sensitive leaf is sensitive as a whole in every export", async () => {
+  await withSecretEnv(async (secret) => {
+    const yaml = "db:\n  user: app\n  password: ${env:HOLOCONF_ENGINE_PW,sensitive=true}\n" +
+      "copy: ${db}\nrel:\n  inner: ${..db}\ndeep:\n  m:\n    pw: ${db.password}\ndcopy: ${deep}\n";
+    const make = () => Config.loads(yaml);
+    assert.deepEqual(await make().get("copy"), { user: "app", password: secret });
+    for (const text of await redactedTexts(make)) {
+      assert.ok(!text.includes(secret), text);
+    }
+    const out = await make().toObject({ redact: true });
+    assert.deepEqual(out.db, { user: "app", password: "[REDACTED]" });
+    assert.equal(out.copy, "[REDACTED]");
+    assert.deepEqual(out.rel, { inner: "[REDACTED]" });
+    assert.equal(out.dcopy, "[REDACTED]");
+  });
+});
+
+Deno.test("a reference to a sequence with a sensitive item is sensitive as a whole in every export", async () => {
+  await withSecretEnv(async (secret) => {
+    const yaml = "list:\n  - public\n  - ${env:HOLOCONF_ENGINE_PW,sensitive=true}\n" +
+      "lcopy: ${list}\nnested:\n  - - x\n    - ${list[1]}\nncopy: ${nested}\nitem: ${list[1]}\n";
+    const make = () => Config.loads(yaml);
+    assert.deepEqual(await make().get("lcopy"), ["public", secret]);
+    for (const text of await redactedTexts(make)) {
+      assert.ok(!text.includes(secret), text);
+    }
+    const out = await make().toObject({ redact: true });
+    assert.deepEqual(out.list, ["public", "[REDACTED]"]);
+    assert.equal(out.lcopy, "[REDACTED]");
+    assert.equal(out.ncopy, "[REDACTED]");
+    assert.equal(out.item, "[REDACTED]");
+  });
+});
+
+Deno.test("trace events and call errors never show a key that came from a sensitive value", async () => {
+  await withSecretEnv(async (secret) => {
+    const events: TraceEvent[] = [];
+    const seen: string[] = [];
+    const config = Config.loads(
+      [
+        "pw: ${env:HOLOCONF_ENGINE_PW,sensitive=true}",
+        "direct: ${echo:${env:HOLOCONF_ENGINE_PW,sensitive=true}}",
+        "viaref: ${echo:${pw}}",
+        "concat: ${echo:user-${pw}}",
+        "kwarg: ${echo:k,opt=${pw}}",
+        "fails: ${boom:${pw}}",
+        "public: ${echo:visible}",
+      ].join("\n"),
+      {
+        resolvers: {
+          echo: (k: string) => (seen.push(k), `echo-${k}`),
+          boom: (k: string) => {
+            throw new Error(`no such key ${k}`);
+          },
+        },
+        onTrace: (e) => events.push(e),
+      },
+    );
+    const e = await config.resolveAll().then(() => undefined, (e: unknown) => e);
+    assert.ok(e instanceof ResolveAllError, String(e));
+    assert.deepEqual(e.failures.map((f) => f.path), ["fails"]);
+    assert.ok(!e.message.includes(secret), e.message);
+    assert.ok(seen.includes(secret), "the resolvers did get the secret");
+    const byPath = new Map(events.map((ev) => [ev.path, ev]));
+    for (const path of ["direct", "viaref", "concat", "kwarg", "fails"]) {
+      assert.equal(byPath.get(path)?.key, "[REDACTED]", path);
+    }
+    assert.equal(byPath.get("public")?.key, "visible");
+    assert.equal(byPath.get("fails")?.outcome, "error");
+    assert.ok(!JSON.stringify(events).includes(secret));
+    const out = await config.toObject({ redact: true }).catch(() => undefined);
+    assert.equal(out, undefined, "export fails like resolveAll (fails cannot resolve)");
+  });
+});
+
+Deno.test("references, defaults and flags inherit sensitivity from every input", async () => {
+  const env = {
+    HOLOCONF_ENGINE_FLAG: "false",
+    HOLOCONF_ENGINE_TARGET: "public",
+    HOLOCONF_ENGINE_VISIBLE: "visible-env",
+    HOLOCONF_ENGINE_DATA: '{"token": "S3cr3t-data-5d2", "n": 1}',
+  };
+  for (const [k, v] of Object.entries(env)) Deno.env.set(k, v);
+  try {
+    await withSecretEnv(async () => {
+      const config = Config.loads(
+        [
+          "public: visible",
+          "pw: ${env:HOLOCONF_ENGINE_PW,sensitive=true}",
+          "flag: ${env:HOLOCONF_ENGINE_FLAG,sensitive=true}",
+          // a sensitive= value computed from a secret, on a call and on a reference
+          "callFlag: ${env:HOLOCONF_ENGINE_VISIBLE,sensitive=${flag}}",
+          "refFlag: ${ref:public,sensitive=${flag}}",
+          // sensitive=true on a reference
+          "refOn: ${ref:public,sensitive=true}",
+          // a reference whose path came from a secret
+          "refPath: ${ref:${env:HOLOCONF_ENGINE_TARGET,sensitive=true}}",
+          // default= computed from a secret
+          "dflt: ${env:HOLOCONF_ENGINE_UNSET_XYZ,default=${pw}}",
+          "plainDefault: ${env:HOLOCONF_ENGINE_UNSET_XYZ,default=${public}}",
+          // a part of a value a resolver made from a secret
+          "data: ${json:${env:HOLOCONF_ENGINE_DATA,sensitive=true}}",
+          "navigated: ${data.token}",
+        ].join("\n"),
+      );
+      const out = await config.toObject({ redact: true });
+      assert.deepEqual(out, {
+        public: "visible",
+        pw: "[REDACTED]",
+        flag: "[REDACTED]",
+        callFlag: "[REDACTED]",
+        refFlag: "[REDACTED]",
+        refOn: "[REDACTED]",
+        refPath: "[REDACTED]",
+        dflt: "[REDACTED]",
+        plainDefault: "visible",
+        data: "[REDACTED]",
+        navigated: "[REDACTED]",
+      });
+    });
+  } finally {
+    for (const k of Object.keys(env)) Deno.env.delete(k);
+  }
+});
+
+Deno.test("schema coercion and schema defaults keep a value's sensitivity", async () => {
+  Deno.env.set("HOLOCONF_ENGINE_PORT", "54321");
+  Deno.env.set("HOLOCONF_ENGINE_JSON", '{"token": "S3cr3t-json-91b"}');
+  try {
+    const schema = Schema.fromObject({
+      properties: {
+        port: { type: "integer" },
+        db: { properties: { extra: { default: "x" } } },
+        missing: { default: "fallback" },
+      },
+    });
+    const config = Config.loads(
+      [
+        "port: ${env:HOLOCONF_ENGINE_PORT,sensitive=true}",
+        "db: ${json:${env:HOLOCONF_ENGINE_JSON,sensitive=true}}",
+        "copy: ${db}",
+        "viaDefault: ${ref:missing,sensitive=true}",
+      ].join("\n"),
+      { schema },
+    );
+    assert.equal(await config.get("port"), 54321);
+    assert.deepEqual(await config.get("copy"), { token: "S3cr3t-json-91b", extra: "x" });
+    const out = await config.toObject({ redact: true });
+    assert.equal(out.port, "[REDACTED]");
+    assert.equal(out.copy, "[REDACTED]");
+    assert.equal(out.viaDefault, "[REDACTED]");
+    const text = await config.toYaml({ redact: true });
+    assert.ok(!text.includes("54321") && !text.includes("S3cr3t-json-91b"), text);
+  } finally {
+    Deno.env.delete("HOLOCONF_ENGINE_PORT");
+    Deno.env.delete("HOLOCONF_ENGINE_JSON");
+  }
+});
+
+Deno.test("a secret inside a larger argument stays out of a resolver's error, however it got there", async () => {
+  await withSecretEnv(async (secret) => {
+    // echoes only the secret part of its key, as a resolver that parses its key would
+    const part = (key: string, call: ResolverCall) => {
+      const inputs = [key, ...Object.values(call.kwargs)].join(" ");
+      throw new ResolverError(`cannot use ${inputs.includes(secret) ? secret : "nothing"}`);
+    };
+    const reader = async (k: string, call: ResolverCall) => `x-${await call.config.get(k)}`;
+    const config = Config.loads(
+      [
+        "pw: ${env:HOLOCONF_ENGINE_PW,sensitive=true}",
+        "db:",
+        "  user: app",
+        "  sub:",
+        "    pw: ${pw}",
+        "copy: ${db}",
+        "concat: ${part:user-${pw}}", // a concatenation's secret piece
+        "kwarg: ${part:k,opt=user-${pw}}", // a keyword argument's
+        "mapping: ${part:${copy}}", // a reference to a mapping with a secret leaf
+        "navigated: ${part:${copy.sub}}", // a part of a resolved value
+        "built: ${part:${reader:pw}}", // a value a resolver built from a secret it read
+      ].join("\n"),
+      { resolvers: { part, reader } },
+    );
+    for (const path of ["concat", "kwarg", "mapping", "navigated", "built"]) {
+      const e = await config.get(path).then(() => undefined, (e: unknown) => e);
+      assert.ok(e instanceof ResolverError, `${path}: ${e}`);
+      assert.match(e.message, /cannot use \[REDACTED\]/, path);
+      assert.ok(!e.message.includes(secret), `${path}: ${e.message}`);
+    }
+  });
+});
+
+Deno.test("a reference whose path came from a secret keeps the path out of its error", async () => {
+  await withSecretEnv(async (secret) => {
+    Deno.env.set("HOLOCONF_ENGINE_REFPATH", `missing.${secret}`);
+    try {
+      const config = Config.loads("v: ${ref:${env:HOLOCONF_ENGINE_REFPATH,sensitive=true}}\n");
+      const e = await config.get("v").then(() => undefined, (e: unknown) => e);
+      assert.ok(e instanceof PathNotFoundError, String(e));
+      assert.ok(!e.message.includes(secret), e.message);
+      assert.ok(!String(e.path).includes(secret), String(e.path));
+    } finally {
+      Deno.env.delete("HOLOCONF_ENGINE_REFPATH");
+    }
+  });
+});
+
+Deno.test("a resolver is told when an input came from a sensitive value", async () => {
+  await withSecretEnv(async () => {
+    const config = Config.loads(
+      "pw: ${env:HOLOCONF_ENGINE_PW,sensitive=true}\nsecretArg: ${probe:${pw}}\n" +
+        "secretKwarg: ${probe:k,opt=${pw}}\nplain: ${probe:k}\n",
+      { resolvers: { probe: (_k: string, call: ResolverCall) => String(call.sensitiveInput) } },
+    );
+    assert.equal(await config.get("secretArg"), "true");
+    assert.equal(await config.get("secretKwarg"), "true");
+    assert.equal(await config.get("plain"), "false");
+  });
 });
 
 Deno.test("sensitive= other than true or false is an error that never shows the value", async () => {
@@ -906,6 +1287,40 @@ Deno.test("work in flight during clearCache() finishes but is not memoized", asy
   assert.equal(config.isResolved("v"), false);
   assert.equal(await config.get("v"), "k!");
   assert.equal(g.calls.length, 2);
+});
+
+Deno.test("merge() during resolveAll() never memoizes a value of the old tree under the new one", async () => {
+  const g = gated();
+  const config = Config.loads("a: ${slow:x}\nc: ${a}\nd: ${c}-d\n", { resolvers: { slow: g.fn } });
+  const all = config.resolveAll();
+  await tick();
+  config.merge(Config.loads("a: new\n"));
+  g.release();
+  // The batch finishes on the tree it started with: one consistent snapshot.
+  assert.deepEqual(await all, { a: "x!", c: "x!", d: "x!-d" });
+  assert.equal(await config.get("a"), "new");
+  assert.equal(await config.get("c"), "new");
+  assert.equal(config.getSync("d"), "new-d");
+  assert.deepEqual(await config.toObject({ resolve: true }), { a: "new", c: "new", d: "new-d" });
+});
+
+Deno.test("a lazy get() that reaches a shared node after merge() does not memoize it from the old tree", async () => {
+  const gate = Promise.withResolvers<void>();
+  const later = async (key: string) => {
+    await gate.promise;
+    return key;
+  };
+  // `b` is the same node in both trees; only what it references changes.
+  const config = Config.loads("a: old\nb: ${a}\nx: ${ref:${later:b}}\n", {
+    resolvers: { later },
+  });
+  const old = config.get("x");
+  await tick();
+  config.merge(Config.loads("a: new\n"));
+  gate.resolve();
+  assert.equal(await old, "old", "a request started on the old tree reads the old tree");
+  assert.equal(config.isResolved("b"), false);
+  assert.equal(await config.get("b"), "new");
 });
 
 Deno.test("a reference to a mapping with a sensitive leaf is redacted as a whole", async () => {

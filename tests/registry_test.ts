@@ -147,6 +147,56 @@ Deno.test("registration rejects invalid names, resolvers and timeouts", () => {
   assert.equal(globalRegistry().get("regtest_bad"), undefined);
 });
 
+Deno.test("a batchSize that is not a positive integer is refused at registration, naming it", () => {
+  const resolveMany = (keys: string[]) => Promise.resolve(keys);
+  for (const bad of [NaN, 0, -1, 2.5, Infinity, "10" as unknown as number]) {
+    const obj = { resolve: (k: string) => k, resolveMany, batchSize: bad };
+    assert.throws(
+      () => registerResolver("regtest_batch", obj),
+      (e: unknown) => e instanceof RangeError && e.message.includes(String(bad)),
+      `global: ${bad}`,
+    );
+    assert.throws(
+      () => Config.loads("a: 1\n", { resolvers: { many: obj } }),
+      (e: unknown) => e instanceof RangeError && e.message.includes("batchSize"),
+      `per config: ${bad}`,
+    );
+    assert.throws(() => Config.loads("a: 1\n").registerResolver("many", obj), RangeError);
+  }
+  assert.equal(globalRegistry().get("regtest_batch"), undefined);
+  assert.throws(
+    () =>
+      registerResolver("regtest_batch", {
+        resolve: (k: string) => k,
+        resolveMany: "yes" as unknown as typeof resolveMany,
+      }),
+    ResolverError,
+  );
+  const r = new ResolverRegistry();
+  r.register("a", { resolve: (k: string) => k, resolveMany, batchSize: 3 });
+  r.register("b", { resolve: (k: string) => k, resolveMany });
+  assert.equal(r.get("a")?.batchSize, 3);
+  assert.equal(r.get("b")?.batchSize, 10, "the default group size");
+});
+
+Deno.test("a batchSize changed after registration does not change the group size", async () => {
+  const batches: string[][] = [];
+  const obj = {
+    resolve: (k: string) => k,
+    resolveMany: (keys: string[]) => {
+      batches.push(keys);
+      return Promise.resolve(keys);
+    },
+    batchSize: 2,
+  };
+  const config = Config.loads("a: ${many:1}\nb: ${many:2}\nc: ${many:3}\n", {
+    resolvers: { many: obj },
+  });
+  obj.batchSize = NaN;
+  assert.deepEqual(await config.resolveAll(), { a: "1", b: "2", c: "3" });
+  assert.deepEqual(batches.map((b) => b.length).sort(), [1, 2]);
+});
+
 Deno.test("names with letters, digits, '_' and '-' (any script) are valid", async () => {
   const config = Config.loads("a: ${my-res_2:x}\nb: ${résolveur:y}\n", {
     resolvers: { "my-res_2": (k: string) => `1${k}`, "résolveur": (k: string) => `2${k}` },
@@ -165,6 +215,7 @@ Deno.test("ResolverRegistry keeps registration options", () => {
     resolver: fn,
     timeout: 50,
     sensitive: true,
+    batchSize: undefined,
     params: undefined,
   });
   assert.equal(r.get("b")?.sensitive, false);

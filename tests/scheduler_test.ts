@@ -13,7 +13,7 @@ import {
   ResolverError,
   type ResolverObject,
 } from "../mod.ts";
-import { getSchedulerSettings, Semaphore } from "../src/scheduler.ts";
+import { getSchedulerSettings, schedulerStats, Semaphore } from "../src/scheduler.ts";
 
 async function tick(n = 1): Promise<void> {
   for (let i = 0; i < n; i++) await new Promise((r) => setTimeout(r, 0));
@@ -602,4 +602,206 @@ Deno.test("getSync() of a node whose async call is in flight does not call again
   assert.equal(await p, "a!");
   assert.equal(config.getSync("a"), "a!");
   assert.deepEqual(h.state.started, ["a"]);
+});
+
+// ------------------------------------------------------------------ hostile results and leaked slots
+
+/** A revoked Proxy: reading any property (its `then` too) throws a TypeError. */
+function revoked(): object {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  return proxy;
+}
+
+/** An object whose `then` getter throws (like a draft used after its producer finished). */
+function throwingThen(): object {
+  return {
+    get then(): never {
+      throw new Error("then getter");
+    },
+  };
+}
+
+async function rejection(p: Promise<unknown>): Promise<unknown> {
+  return await p.then(() => undefined, (e: unknown) => e);
+}
+
+Deno.test("a resolver returning an object whose `then` cannot be read fails with ResolverError and frees its slot", async () => {
+  const before = schedulerStats().active;
+  const hostile = Config.loads("r: ${h:revoked}\nt: ${h:then}\n", {
+    resolvers: { h: (k: string) => (k === "revoked" ? revoked() : throwingThen()) },
+  });
+  for (const path of ["r", "t"]) {
+    const e = await rejection(hostile.get(path));
+    assert.ok(e instanceof ResolverError, `${path}: ${e}`);
+    assert.equal(e.path, path);
+    assert.equal(e.resolver, "h");
+    assert.equal(schedulerStats().active, before, "the slot is given back");
+  }
+  // More such calls than there are slots: an unrelated async resolver still gets one.
+  const gets: Promise<unknown>[] = [];
+  for (let i = 0; i < 60; i++) {
+    const c = Config.loads(`v: \${h:${i}}\n`, {
+      resolvers: { h: () => (i % 2 === 0 ? revoked() : throwingThen()) },
+    });
+    gets.push(rejection(c.get("v")));
+  }
+  for (const e of await Promise.all(gets)) assert.ok(e instanceof ResolverError, String(e));
+  assert.equal(schedulerStats().active, before);
+  const ok = Config.loads("v: ${fast:x}\n", {
+    resolvers: { fast: (k: string) => Promise.resolve(`${k}!`) },
+  });
+  assert.equal(await ok.get("v"), "x!");
+});
+
+Deno.test("a resolveMany that returns unreadable results fails its group with ResolverError and frees its slot", async () => {
+  const before = schedulerStats().active;
+  const shapes: Record<string, () => unknown> = {
+    // the request itself is an unreadable thenable
+    request: () => revoked(),
+    // the request settles with an unreadable list
+    list: () => Promise.resolve(revoked()),
+    // one entry of the list is unreadable: only that path fails
+    entry: () => Promise.resolve([revoked(), "fine"]),
+    // the request's `then` getter throws
+    getter: () => throwingThen(),
+  };
+  for (const [shape, make] of Object.entries(shapes)) {
+    const obj: ResolverObject = {
+      resolve: () => "single",
+      resolveMany: () => make() as Promise<unknown[]>,
+    };
+    const config = Config.loads("a: ${many:1}\nb: ${many:2}\n", { resolvers: { many: obj } });
+    const e = await rejection(config.resolveAll());
+    assert.ok(e instanceof ResolveAllError, `${shape}: ${e}`);
+    const failed = e.failures.map((f) => f.path);
+    assert.deepEqual(failed, shape === "entry" ? ["a"] : ["a", "b"], shape);
+    for (const f of e.failures) assert.ok(f.error instanceof ResolverError, `${shape}: ${f.error}`);
+    if (shape === "entry") assert.equal(config.getSync("b"), "fine");
+    assert.equal(schedulerStats().active, before, `${shape}: the slot is given back`);
+  }
+});
+
+Deno.test("a caller's abort fails a call still queued for a slot, and it never starts", async () => {
+  await withSettings({ maxConcurrentResolvers: 1 }, async () => {
+    const h = held();
+    const holder = Config.loads("x: ${slow:holder}\n", { resolvers: { slow: h.fn } });
+    const holding = holder.get("x");
+    await until(() => h.state.started.length === 1);
+    const queued = Config.loads("q: ${slow:queued}\n", { resolvers: { slow: h.fn } });
+    const controller = new AbortController();
+    const all = rejection(queued.resolveAll({ signal: controller.signal }));
+    await tick();
+    assert.equal(schedulerStats().waiting, 1);
+    controller.abort(new Error("caller gave up"));
+    const e = await all;
+    assert.ok(e instanceof ResolveAllError, String(e));
+    assert.equal(e.failures[0]!.error.code, "RESOLVER_ABORTED");
+    assert.equal(schedulerStats().waiting, 0, "the aborted call left the queue");
+    h.release("holder");
+    assert.equal(await holding, "holder!");
+    assert.deepEqual(h.state.started, ["holder"]);
+  });
+});
+
+Deno.test("a call that ends while taking its slot back after a nested get leaves the queue", async () => {
+  await withSettings({ maxConcurrentResolvers: 1 }, async () => {
+    const h = held();
+    const go = Promise.withResolvers<void>();
+    const outer = async (_k: string, call: ResolverCall) => {
+      await go.promise;
+      // lends the slot: the queued `hold` call takes it; getting it back has to wait
+      return `outer(${await call.config.get("inner")})`;
+    };
+    const config = Config.loads("a: ${outer:x}\ninner: literal\n", { resolvers: { outer } });
+    const controller = new AbortController();
+    const all = rejection(config.resolveAll({ signal: controller.signal }));
+    await tick();
+    const other = Config.loads("h: ${hold:h}\n", { resolvers: { hold: h.fn } });
+    const holding = other.get("h");
+    await tick();
+    assert.equal(schedulerStats().waiting, 1, "hold waits for outer's slot");
+    go.resolve();
+    await until(() => h.state.started.length === 1);
+    await tick();
+    assert.equal(schedulerStats().waiting, 1, "outer waits to take its slot back");
+    controller.abort(new Error("caller gave up"));
+    const e = await all;
+    assert.ok(e instanceof ResolveAllError, String(e));
+    assert.equal(e.failures[0]!.error.code, "RESOLVER_ABORTED");
+    await tick();
+    assert.equal(schedulerStats().waiting, 0, "the ended call no longer waits for a slot");
+    h.release("h");
+    assert.equal(await holding, "h!");
+    assert.equal(schedulerStats().active, 0);
+  });
+});
+
+/**
+ * Captures the timers of exactly `ms` milliseconds (a per-call timeout) so a test fires them
+ * by hand; other timers run as usual.
+ */
+async function withCapturedTimers(
+  ms: number,
+  fn: (fire: () => void) => Promise<void>,
+): Promise<void> {
+  const realSet = globalThis.setTimeout;
+  const realClear = globalThis.clearTimeout;
+  const captured = new Map<number, () => void>();
+  let nextId = -1;
+  globalThis.setTimeout = ((cb: () => void, delay?: number) => {
+    if (delay !== ms) return realSet(cb, delay);
+    const id = nextId--;
+    captured.set(id, cb);
+    return id;
+  }) as typeof setTimeout;
+  globalThis.clearTimeout = ((id?: number) => {
+    if (id !== undefined && captured.delete(id)) return;
+    realClear(id);
+  }) as typeof clearTimeout;
+  try {
+    await fn(() => {
+      const due = [...captured.values()];
+      captured.clear();
+      for (const cb of due) cb();
+    });
+  } finally {
+    globalThis.setTimeout = realSet;
+    globalThis.clearTimeout = realClear;
+  }
+}
+
+Deno.test("a nested get stops waiting for a slot when its caller's call ends, and never starts", async () => {
+  await withSettings({ maxConcurrentResolvers: 1 }, async () => {
+    await withCapturedTimers(7777, async (fire) => {
+      const h = held();
+      const outer = (_k: string, call: ResolverCall) => call.config.get("inner");
+      const config = Config.loads("a: ${outer:x}\ninner: ${slow:inner}\n");
+      config.registerResolver("outer", outer, { timeout: 7777 });
+      config.registerResolver("slow", h.fn);
+      const other = Config.loads("f: ${hold:first}\ns: ${hold:second}\n", {
+        resolvers: { hold: h.fn },
+      });
+      const first = other.get("f");
+      await until(() => h.state.started.length === 1);
+      const a = rejection(config.get("a"));
+      const second = other.get("s");
+      await tick();
+      assert.equal(schedulerStats().waiting, 2);
+      // outer gets the slot and lends it at once: `second` takes it, the nested call queues
+      h.release("first");
+      await until(() => h.state.started.includes("second"));
+      assert.equal(schedulerStats().waiting, 1, "the nested call waits for a slot");
+      fire(); // outer's per-call timeout
+      const e = await a;
+      assert.ok(e instanceof ResolverError, String(e));
+      assert.equal(e.code, "RESOLVER_TIMEOUT");
+      await tick();
+      assert.equal(schedulerStats().waiting, 0, "the nested call left the queue");
+      h.release("second");
+      assert.deepEqual(await Promise.all([first, second]), ["first!", "second!"]);
+      await tick();
+      assert.deepEqual(h.state.started, ["first", "second"], "the nested call never started");
+    });
+  });
 });
