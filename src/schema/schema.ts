@@ -11,7 +11,7 @@
 
 import { defineOwn } from "../tree.ts";
 import { HoloconfError, NotFoundError, ParseError, type ValidationIssue } from "../errors.ts";
-import { readTextFileSync, RuntimeFileError } from "../runtime.ts";
+import { readConfigText } from "../loader.ts";
 import { parseYamlValue } from "../yaml.ts";
 import {
   type CompiledValidator,
@@ -144,9 +144,10 @@ export class Schema {
   static load(path: string): Schema {
     let text: string;
     try {
-      text = readTextFileSync(path);
+      // The loader's reader: regular files only, size-capped (a FIFO or device is refused).
+      text = readConfigText(path);
     } catch (e) {
-      if (e instanceof RuntimeFileError && e.notFound) {
+      if (e instanceof NotFoundError) {
         throw new NotFoundError(`File not found: ${path}`, {
           resource: path,
           code: "FILE_NOT_FOUND",
@@ -154,10 +155,7 @@ export class Schema {
           help: "Check that the schema file exists",
         });
       }
-      throw new ParseError(`Failed to read schema file: ${path}`, {
-        cause: e,
-        detail: e instanceof Error ? e.message : String(e),
-      });
+      throw e;
     }
     return /\.json$/i.test(path) ? Schema.fromJson(text) : Schema.fromYaml(text);
   }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { NotFoundError, ParseError, type ValidationIssue } from "../../src/errors.ts";
 import { Schema } from "../../src/schema/schema.ts";
+import { CAN_MAKE_FIFO, HAS_DEV_ZERO, makeFifo } from "../_special_files.ts";
 
 const DRAFT_07 = "http://json-schema.org/draft-07/schema#";
 
@@ -57,6 +58,21 @@ Deno.test("Schema.load() of a missing file is NotFoundError 'File not found'", (
     assert.match(e.message, /^File not found: \/nonexistent\/holoconf\/schema\.yaml/);
     return true;
   });
+});
+
+Deno.test({
+  name: "Schema.load() refuses a device or FIFO instead of reading forever",
+  ignore: !HAS_DEV_ZERO || !CAN_MAKE_FIFO,
+  fn() {
+    assert.throws(() => Schema.load("/dev/zero"), { name: "ParseError", code: "FILE_NOT_REGULAR" });
+    const dir = Deno.makeTempDirSync();
+    try {
+      assert.ok(makeFifo(`${dir}/schema.yaml`));
+      assert.throws(() => Schema.load(`${dir}/schema.yaml`), { code: "FILE_NOT_REGULAR" });
+    } finally {
+      Deno.removeSync(dir, { recursive: true });
+    }
+  },
 });
 
 Deno.test("Schema.fromYaml() reports YAML syntax errors as ParseError", () => {
