@@ -107,7 +107,9 @@ function packageOf(specifier: string): string {
 /** Bare module specifiers the library imports (statically or with `import()`), from source text. */
 export function bareImports(code: string): Set<string> {
   const found = new Set<string>();
-  const re = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"'./][^"']*)["']/g;
+  // A specifier has no blanks: the text of a string that merely ends in the word "from" (followed
+  // by the next string's opening quote) is not an import.
+  const re = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"'./\s][^"'\s]*)["']/g;
   for (const m of code.matchAll(re)) {
     const spec = m[1]!;
     if (!spec.startsWith("node:")) found.add(spec);
