@@ -18,6 +18,7 @@ import {
   type TraceEvent,
 } from "../mod.ts";
 import { assertNotShown } from "./_error_views.ts";
+import { rejectionOf, tick } from "./_async.ts";
 
 /** A resolver that counts its calls and returns `<key>!`. */
 function counter(): { fn: (key: string) => string; calls: string[] } {
@@ -48,10 +49,6 @@ function gated(): {
       return `${key}!`;
     },
   };
-}
-
-async function tick(): Promise<void> {
-  await new Promise((r) => setTimeout(r, 0));
 }
 
 // ------------------------------------------------------------------ laziness and memo
@@ -1446,15 +1443,6 @@ async function refFailure(
   } finally {
     Deno.env.delete(PATH_VAR);
   }
-}
-
-async function rejectionOf(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  assert.fail("expected a rejection");
 }
 
 Deno.test("a reference path computed from a sensitive value is [REDACTED] in every message and field", async () => {

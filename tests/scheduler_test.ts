@@ -14,16 +14,7 @@ import {
   type ResolverObject,
 } from "../mod.ts";
 import { getSchedulerSettings, schedulerStats, Semaphore } from "../src/scheduler.ts";
-
-async function tick(n = 1): Promise<void> {
-  for (let i = 0; i < n; i++) await new Promise((r) => setTimeout(r, 0));
-}
-
-/** Waits (in macrotask ticks, at most `max`) until `cond()` holds. */
-async function until(cond: () => boolean, max = 200): Promise<void> {
-  for (let i = 0; i < max && !cond(); i++) await tick();
-  assert.ok(cond(), "condition not reached");
-}
+import { rejectionOf, tick, until } from "./_async.ts";
 
 /**
  * An async resolver whose calls each wait for their own release. Tracks started, finished,
@@ -215,7 +206,7 @@ Deno.test({
   fn: async () => {
     await withSettings({ maxConcurrentResolvers: 1 }, async () => {
       const outer = async (_k: string, call: ResolverCall) => {
-        await new Promise((r) => setTimeout(r, 0)); // `inner` gets queued for the slot meanwhile
+        await tick(); // `inner` gets queued for the slot meanwhile
         return `outer(${await call.config.get("inner")})`;
       };
       const resolvers = { outer, slow: (k: string) => Promise.resolve(k) };
@@ -622,17 +613,13 @@ function throwingThen(): object {
   };
 }
 
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  return await p.then(() => undefined, (e: unknown) => e);
-}
-
 Deno.test("a resolver returning an object whose `then` cannot be read fails with ResolverError and frees its slot", async () => {
   const before = schedulerStats().active;
   const hostile = Config.loads("r: ${h:revoked}\nt: ${h:then}\n", {
     resolvers: { h: (k: string) => (k === "revoked" ? revoked() : throwingThen()) },
   });
   for (const path of ["r", "t"]) {
-    const e = await rejection(hostile.get(path));
+    const e = await rejectionOf(hostile.get(path));
     assert.ok(e instanceof ResolverError, `${path}: ${e}`);
     assert.equal(e.path, path);
     assert.equal(e.resolver, "h");
@@ -644,7 +631,7 @@ Deno.test("a resolver returning an object whose `then` cannot be read fails with
     const c = Config.loads(`v: \${h:${i}}\n`, {
       resolvers: { h: () => (i % 2 === 0 ? revoked() : throwingThen()) },
     });
-    gets.push(rejection(c.get("v")));
+    gets.push(rejectionOf(c.get("v")));
   }
   for (const e of await Promise.all(gets)) assert.ok(e instanceof ResolverError, String(e));
   assert.equal(schedulerStats().active, before);
@@ -672,7 +659,7 @@ Deno.test("a resolveMany that returns unreadable results fails its group with Re
       resolveMany: () => make() as Promise<unknown[]>,
     };
     const config = Config.loads("a: ${many:1}\nb: ${many:2}\n", { resolvers: { many: obj } });
-    const e = await rejection(config.resolveAll());
+    const e = await rejectionOf(config.resolveAll());
     assert.ok(e instanceof ResolveAllError, `${shape}: ${e}`);
     const failed = e.failures.map((f) => f.path);
     assert.deepEqual(failed, shape === "entry" ? ["a"] : ["a", "b"], shape);
@@ -690,7 +677,7 @@ Deno.test("a caller's abort fails a call still queued for a slot, and it never s
     await until(() => h.state.started.length === 1);
     const queued = Config.loads("q: ${slow:queued}\n", { resolvers: { slow: h.fn } });
     const controller = new AbortController();
-    const all = rejection(queued.resolveAll({ signal: controller.signal }));
+    const all = rejectionOf(queued.resolveAll({ signal: controller.signal }));
     await tick();
     assert.equal(schedulerStats().waiting, 1);
     controller.abort(new Error("caller gave up"));
@@ -715,7 +702,7 @@ Deno.test("a call that ends while taking its slot back after a nested get leaves
     };
     const config = Config.loads("a: ${outer:x}\ninner: literal\n", { resolvers: { outer } });
     const controller = new AbortController();
-    const all = rejection(config.resolveAll({ signal: controller.signal }));
+    const all = rejectionOf(config.resolveAll({ signal: controller.signal }));
     await tick();
     const other = Config.loads("h: ${hold:h}\n", { resolvers: { hold: h.fn } });
     const holding = other.get("h");
@@ -784,7 +771,7 @@ Deno.test("a nested get stops waiting for a slot when its caller's call ends, an
       });
       const first = other.get("f");
       await until(() => h.state.started.length === 1);
-      const a = rejection(config.get("a"));
+      const a = rejectionOf(config.get("a"));
       const second = other.get("s");
       await tick();
       assert.equal(schedulerStats().waiting, 2);
