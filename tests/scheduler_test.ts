@@ -14,7 +14,8 @@ import {
   type ResolverObject,
 } from "../mod.ts";
 import { getSchedulerSettings, schedulerStats, Semaphore } from "../src/scheduler.ts";
-import { rejectionOf, tick, until } from "./_async.ts";
+import { noHang, rejectionOf, tick, until } from "./_async.ts";
+import { installFakeClock } from "./_fake_clock.ts";
 
 /**
  * An async resolver whose calls each wait for their own release. Tracks started, finished,
@@ -230,10 +231,17 @@ Deno.test("call.config.getSync() reads sync values from inside a resolver", asyn
 // ------------------------------------------------------------------ timeouts and abort
 
 Deno.test("a per-call timeout fails with RESOLVER_TIMEOUT naming path, resolver, key and limit, and aborts call.signal", async () => {
+  using clock = installFakeClock();
   const nv = never();
   const config = Config.loads("db:\n  pw: ${never:the-key}\n");
   config.registerResolver("never", nv.fn, { timeout: 20 });
-  await assert.rejects(config.get("db.pw"), (e: unknown) => {
+  const got = noHang(config.get("db.pw"), "get db.pw");
+  got.catch(() => {}); // inspected below
+  await until(() => nv.signals.length === 1);
+  await clock.advance(19);
+  assert.equal(nv.signals[0]!.aborted, false, "not before its 20 ms");
+  await clock.advance(1);
+  await assert.rejects(got, (e: unknown) => {
     assert.ok(e instanceof ResolverError);
     assert.equal(e.code, "RESOLVER_TIMEOUT");
     assert.equal(e.path, "db.pw");
@@ -249,10 +257,17 @@ Deno.test("a per-call timeout fails with RESOLVER_TIMEOUT naming path, resolver,
 });
 
 Deno.test("configure({ defaultTimeout }) applies to resolvers without their own timeout", async () => {
+  using clock = installFakeClock();
   await withSettings({ defaultTimeout: 15 }, async () => {
     const nv = never();
     const config = Config.loads("v: ${never:k}\n", { resolvers: { never: nv.fn } });
-    await assert.rejects(config.get("v"), (e: unknown) => {
+    const got = noHang(config.get("v"), "get v");
+    got.catch(() => {}); // inspected below
+    await until(() => nv.signals.length === 1);
+    await clock.advance(14);
+    assert.equal(nv.signals[0]!.aborted, false, "not before its 15 ms");
+    await clock.advance(1);
+    await assert.rejects(got, (e: unknown) => {
       assert.ok(e instanceof ResolverError);
       assert.equal(e.code, "RESOLVER_TIMEOUT");
       return true;
@@ -267,10 +282,15 @@ Deno.test("a timed-out call is not memoized: a later get retries", async () => {
     n++;
     return n === 1 ? new Promise(() => {}) : Promise.resolve("late");
   };
+  using clock = installFakeClock();
   const config = Config.loads("v: ${flaky:k}\n");
   config.registerResolver("flaky", flaky, { timeout: 10 });
-  await assert.rejects(config.get("v"), /timed out|RESOLVER_TIMEOUT/);
-  assert.equal(await config.get("v"), "late");
+  const first = noHang(config.get("v"), "first get");
+  first.catch(() => {}); // inspected below
+  await until(() => n === 1);
+  await clock.advance(10);
+  await assert.rejects(first, /timed out|RESOLVER_TIMEOUT/);
+  assert.equal(await noHang(config.get("v"), "second get"), "late");
 });
 
 Deno.test("resolveAll({ timeout }) fails every pending call with RESOLVER_TIMEOUT and aborts their signals", async () => {
@@ -278,7 +298,11 @@ Deno.test("resolveAll({ timeout }) fails every pending call with RESOLVER_TIMEOU
   const config = Config.loads("a: ${never:1}\nb: ${never:2}\nc: ${never:3}\nok: ${fast:x}\n", {
     resolvers: { never: nv.fn, fast: (k: string) => Promise.resolve(k) },
   });
-  const e = await config.resolveAll({ timeout: 20 }).then(() => undefined, (e: unknown) => e);
+  using clock = installFakeClock();
+  const all = rejectionOf(config.resolveAll({ timeout: 20 }), "resolveAll past its deadline");
+  await until(() => nv.signals.length === 3 && config.isResolved("ok"));
+  await clock.advance(20);
+  const e = await all;
   assert.ok(e instanceof ResolveAllError, String(e));
   assert.deepEqual(e.failures.map((f) => f.path).sort(), ["a", "b", "c"]);
   for (const f of e.failures) {
@@ -459,7 +483,11 @@ Deno.test("Semaphore hands slots out in FIFO order and honours abort while waiti
 Deno.test("a resolveAll deadline error names the path, resolver, key and limit", async () => {
   const nv = never();
   const config = Config.loads("a: ${never:the-key}\n", { resolvers: { never: nv.fn } });
-  const e = await config.resolveAll({ timeout: 20 }).then(() => undefined, (e: unknown) => e);
+  using clock = installFakeClock();
+  const all = rejectionOf(config.resolveAll({ timeout: 20 }), "resolveAll past its deadline");
+  await until(() => nv.signals.length === 1);
+  await clock.advance(20);
+  const e = await all;
   assert.ok(e instanceof ResolveAllError);
   const err = e.failures[0]!.error;
   assert.equal(err.path, "a");
@@ -471,12 +499,16 @@ Deno.test("a resolveAll deadline error names the path, resolver, key and limit",
 });
 
 Deno.test("a deadline also fails calls still queued for a slot", async () => {
+  using clock = installFakeClock();
   await withSettings({ maxConcurrentResolvers: 1 }, async () => {
     const nv = never();
     const config = Config.loads("a: ${never:1}\nb: ${never:2}\nc: ${never:3}\n", {
       resolvers: { never: nv.fn },
     });
-    const e = await config.resolveAll({ timeout: 20 }).then(() => undefined, (e: unknown) => e);
+    const all = rejectionOf(config.resolveAll({ timeout: 20 }), "resolveAll past its deadline");
+    await until(() => nv.signals.length === 1);
+    await clock.advance(20);
+    const e = await all;
     assert.ok(e instanceof ResolveAllError);
     assert.equal(e.failures.length, 3);
     assert.ok(e.failures.every((f) => f.error.code === "RESOLVER_TIMEOUT"));
@@ -492,12 +524,17 @@ Deno.test("a deadline also fails calls still queued for a slot", async () => {
 Deno.test({
   name: "no queued call starts after the resolveAll deadline",
   fn: async () => {
+    using clock = installFakeClock();
     await withSettings({ maxConcurrentResolvers: 1 }, async () => {
       const nv = never();
       const config = Config.loads("a: ${never:1}\nb: ${never:2}\nc: ${never:3}\n", {
         resolvers: { never: nv.fn },
       });
-      await assert.rejects(config.resolveAll({ timeout: 20 }), ResolveAllError);
+      const all = noHang(config.resolveAll({ timeout: 20 }), "resolveAll past its deadline");
+      all.catch(() => {}); // inspected below
+      await until(() => nv.keys.length === 1);
+      await clock.advance(20);
+      await assert.rejects(all, ResolveAllError);
       await tick(2);
       assert.deepEqual(nv.keys, ["1"]);
     });
@@ -515,7 +552,11 @@ Deno.test("a batched request that never settles times out every call of the grou
   };
   const config = Config.loads("a: ${many:1}\nb: ${many:2}\n");
   config.registerResolver("many", obj, { timeout: 20 });
-  const e = await config.resolveAll().then(() => undefined, (e: unknown) => e);
+  using clock = installFakeClock();
+  const all = rejectionOf(config.resolveAll(), "resolveAll of a batch that never settles");
+  await until(() => signals.length === 2);
+  await clock.advance(20);
+  const e = await all;
   assert.ok(e instanceof ResolveAllError);
   assert.deepEqual(e.failures.map((f) => [f.path, f.error.code]), [
     ["a", "RESOLVER_TIMEOUT"],
@@ -724,71 +765,36 @@ Deno.test("a call that ends while taking its slot back after a nested get leaves
   });
 });
 
-/**
- * Captures the timers of exactly `ms` milliseconds (a per-call timeout) so a test fires them
- * by hand; other timers run as usual.
- */
-async function withCapturedTimers(
-  ms: number,
-  fn: (fire: () => void) => Promise<void>,
-): Promise<void> {
-  const realSet = globalThis.setTimeout;
-  const realClear = globalThis.clearTimeout;
-  const captured = new Map<number, () => void>();
-  let nextId = -1;
-  globalThis.setTimeout = ((cb: () => void, delay?: number) => {
-    if (delay !== ms) return realSet(cb, delay);
-    const id = nextId--;
-    captured.set(id, cb);
-    return id;
-  }) as typeof setTimeout;
-  globalThis.clearTimeout = ((id?: number) => {
-    if (id !== undefined && captured.delete(id)) return;
-    realClear(id);
-  }) as typeof clearTimeout;
-  try {
-    await fn(() => {
-      const due = [...captured.values()];
-      captured.clear();
-      for (const cb of due) cb();
-    });
-  } finally {
-    globalThis.setTimeout = realSet;
-    globalThis.clearTimeout = realClear;
-  }
-}
-
 Deno.test("a nested get stops waiting for a slot when its caller's call ends, and never starts", async () => {
+  using clock = installFakeClock();
   await withSettings({ maxConcurrentResolvers: 1 }, async () => {
-    await withCapturedTimers(7777, async (fire) => {
-      const h = held();
-      const outer = (_k: string, call: ResolverCall) => call.config.get("inner");
-      const config = Config.loads("a: ${outer:x}\ninner: ${slow:inner}\n");
-      config.registerResolver("outer", outer, { timeout: 7777 });
-      config.registerResolver("slow", h.fn);
-      const other = Config.loads("f: ${hold:first}\ns: ${hold:second}\n", {
-        resolvers: { hold: h.fn },
-      });
-      const first = other.get("f");
-      await until(() => h.state.started.length === 1);
-      const a = rejectionOf(config.get("a"));
-      const second = other.get("s");
-      await tick();
-      assert.equal(schedulerStats().waiting, 2);
-      // outer gets the slot and lends it at once: `second` takes it, the nested call queues
-      h.release("first");
-      await until(() => h.state.started.includes("second"));
-      assert.equal(schedulerStats().waiting, 1, "the nested call waits for a slot");
-      fire(); // outer's per-call timeout
-      const e = await a;
-      assert.ok(e instanceof ResolverError, String(e));
-      assert.equal(e.code, "RESOLVER_TIMEOUT");
-      await tick();
-      assert.equal(schedulerStats().waiting, 0, "the nested call left the queue");
-      h.release("second");
-      assert.deepEqual(await Promise.all([first, second]), ["first!", "second!"]);
-      await tick();
-      assert.deepEqual(h.state.started, ["first", "second"], "the nested call never started");
+    const h = held();
+    const outer = (_k: string, call: ResolverCall) => call.config.get("inner");
+    const config = Config.loads("a: ${outer:x}\ninner: ${slow:inner}\n");
+    config.registerResolver("outer", outer, { timeout: 7777 });
+    config.registerResolver("slow", h.fn);
+    const other = Config.loads("f: ${hold:first}\ns: ${hold:second}\n", {
+      resolvers: { hold: h.fn },
     });
+    const first = other.get("f");
+    await until(() => h.state.started.length === 1);
+    const a = rejectionOf(config.get("a"));
+    const second = other.get("s");
+    await tick();
+    assert.equal(schedulerStats().waiting, 2);
+    // outer gets the slot and lends it at once: `second` takes it, the nested call queues
+    h.release("first");
+    await until(() => h.state.started.includes("second"));
+    assert.equal(schedulerStats().waiting, 1, "the nested call waits for a slot");
+    await clock.advance(7777); // outer's per-call timeout
+    const e = await a;
+    assert.ok(e instanceof ResolverError, String(e));
+    assert.equal(e.code, "RESOLVER_TIMEOUT");
+    await tick();
+    assert.equal(schedulerStats().waiting, 0, "the nested call left the queue");
+    h.release("second");
+    assert.deepEqual(await Promise.all([first, second]), ["first!", "second!"]);
+    await tick();
+    assert.deepEqual(h.state.started, ["first", "second"], "the nested call never started");
   });
 });

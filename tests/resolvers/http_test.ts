@@ -10,6 +10,7 @@ import { Config } from "../../mod.ts";
 import { NotFoundError, ParseError, ResolverError } from "../../src/errors.ts";
 import type { ResolverCall, ResolverContext, ResolverObject } from "../../src/resolver.ts";
 import { makeResolverCall } from "../_call.ts";
+import { installFakeClock } from "../_fake_clock.ts";
 
 const TLS_DIR = new URL("../fixtures/tls/", import.meta.url).pathname;
 const CA_PEM = Deno.readTextFileSync(`${TLS_DIR}ca.pem`);
@@ -474,15 +475,18 @@ Deno.test("redirects are followed, checked against the allowlist, and drop crede
 
 Deno.test("timeout= aborts a request the server never answers", async () => {
   const server = startSilentServer();
+  using clock = installFakeClock();
   try {
-    const e = await rejectsWith(
-      call(httpResolver, `${server.base}/slow`, { kwargs: [["timeout", "0.05"]] }),
-      ResolverError,
-      "HTTP_ERROR",
-    );
+    const pending = call(httpResolver, `${server.base}/slow`, { kwargs: [["timeout", "0.05"]] });
+    let settled = false;
+    pending.then(() => settled = true, () => settled = true);
+    await server.received; // the request is out, its timer armed
+    await clock.advance(49);
+    assert.equal(settled, false, "not before its 50 ms");
+    await clock.advance(1);
+    const e = await rejectsWith(pending, ResolverError, "HTTP_ERROR");
     assert.equal(e.headline, `HTTP request failed: http://${server.base}/slow`);
     assert.match(e.detail[0] ?? "", /^Request timeout/);
-    await server.received;
     await server.disconnected; // the client gave up the connection
   } finally {
     await server.close();
