@@ -14,7 +14,7 @@ import {
   type ResolverObject,
 } from "../mod.ts";
 import { getSchedulerSettings, schedulerStats, Semaphore } from "../src/scheduler.ts";
-import { noHang, rejectionOf, tick, until } from "./_async.ts";
+import { noHang, rejectionOf, tick, until, watchGlobalFailures } from "./_async.ts";
 import { installFakeClock } from "./_fake_clock.ts";
 
 /**
@@ -796,5 +796,198 @@ Deno.test("a nested get stops waiting for a slot when its caller's call ends, an
     assert.deepEqual(await Promise.all([first, second]), ["first!", "second!"]);
     await tick();
     assert.deepEqual(h.state.started, ["first", "second"], "the nested call never started");
+  });
+});
+
+// ------------------------------------------------------------------ leaked slots, batch failures, shared deadlines, nested limits, huge timeouts
+
+Deno.test("an aborted waiter never takes a slot after the semaphore queue is compacted", async () => {
+  const sem = new Semaphore(1);
+  assert.ok(sem.tryAcquire());
+  const n = 3000;
+  const handedOver = 1600; // more than 1024 entries consumed: the queue gets compacted
+  const controllers = Array.from({ length: n }, () => new AbortController());
+  const granted = new Array<boolean>(n).fill(false);
+  const waits = controllers.map((ac, i) =>
+    sem.acquire(ac.signal).then(
+      () => {
+        granted[i] = true;
+      },
+      () => {},
+    )
+  );
+  // Hand the single slot from waiter to waiter, one at a time.
+  for (let i = 0; i < handedOver; i++) {
+    sem.release();
+    await waits[i];
+    assert.ok(granted[i], `waiter ${i} should hold the slot`);
+  }
+  for (let i = handedOver; i < n; i++) controllers[i]!.abort(new Error("cancelled"));
+  await Promise.all(waits);
+  sem.release(); // the last waiter that was granted gives its slot back
+  assert.equal(sem.active, 0, "no aborted waiter may hold a slot");
+  assert.deepEqual(
+    granted.slice(handedOver).filter((g) => g),
+    [],
+    "aborted waiters were granted",
+  );
+  assert.ok(sem.tryAcquire(), "a later tryAcquire finds the slot free");
+  sem.release();
+  await noHang(sem.acquire(), "later acquire");
+  assert.equal(sem.active, 1);
+  sem.release();
+  assert.equal(sem.active, 0);
+});
+
+Deno.test("aborting resolveAll with thousands of queued calls leaves no resolver slot held", async () => {
+  await withSettings({ maxConcurrentResolvers: 1 }, async () => {
+    const gates: (() => void)[] = [];
+    const gate = () => new Promise<string>((r) => gates.push(() => r("x")));
+    const n = 3000;
+    const yaml = Array.from({ length: n }, (_, i) => `k${i}: \${gate:${i}}`).join("\n");
+    const config = Config.loads(yaml, { resolvers: { gate } });
+    const ac = new AbortController();
+    const all = config.resolveAll({ signal: ac.signal });
+    for (let i = 0; i < 1600; i++) {
+      for (let j = 0; j < 100 && gates.length === 0; j++) await null; // usually enough
+      await until(() => gates.length > 0);
+      gates.shift()!();
+    }
+    await tick();
+    ac.abort();
+    const err = await rejectionOf(all, "aborted resolveAll");
+    assert.ok(err instanceof ResolveAllError);
+    for (const g of gates) g(); // let the call that held the slot finish
+    await until(() => schedulerStats().active === 0);
+    const later = Config.loads("v: ${ok:1}\n", { resolvers: { ok: () => Promise.resolve(1) } });
+    assert.equal(await noHang(later.get("v"), "later get"), 1);
+  });
+});
+
+Deno.test("a resolveMany that throws synchronously fails only its own group's paths", async () => {
+  using watch = watchGlobalFailures();
+  const seen: string[][] = [];
+  const many = {
+    resolve: (k: string) => k,
+    batchGroup: (k: string) => (k.startsWith("bad") ? "bad" : "good"),
+    resolveMany: (keys: string[]) => {
+      seen.push([...keys]);
+      if (keys.some((k) => k.startsWith("bad"))) throw new Error("backend down");
+      return Promise.resolve(keys.map((k) => `v-${k}`));
+    },
+  } as ResolverObject;
+  const config = Config.loads(
+    "a: ${m:bad1}\nb: ${m:bad2}\nc: ${m:good1}\nd: ${m:good2}\ne: plain\n",
+    { resolvers: { m: many } },
+  );
+  const err = await rejectionOf(config.resolveAll(), "resolveAll with a throwing resolveMany");
+  assert.ok(err instanceof ResolveAllError, String(err));
+  assert.deepEqual(err.failures.map((f) => f.path).sort(), ["a", "b"]);
+  assert.ok(seen.some((keys) => keys.includes("bad1")), "the failing batch was sent");
+  assert.equal(await noHang(config.get("c"), "get c"), "v-good1");
+  assert.equal(await noHang(config.get("d"), "get d"), "v-good2");
+  assert.equal(await config.get("e"), "plain");
+  // A later get of a failed path fails again instead of hanging.
+  await rejectionOf(config.get("a"), "get a");
+  await tick(2);
+  assert.deepEqual(watch.uncaught.map(String), []);
+  assert.deepEqual(watch.unhandled.map(String), []);
+});
+
+Deno.test("a call shared with another request stops at this resolveAll's deadline while the other request continues", async () => {
+  using clock = installFakeClock();
+  const release = Promise.withResolvers<void>();
+  const signals: AbortSignal[] = [];
+  const slow = async (k: string, call: ResolverCall) => {
+    signals.push(call.signal);
+    await release.promise;
+    return k;
+  };
+  const config = Config.loads("a: ${slow:k}\nb: ${slow:k}\n", { resolvers: { slow } });
+  const lazy = config.get("a"); // starts the call; resolveAll's b shares it
+  lazy.catch(() => {}); // inspected below
+  await until(() => signals.length === 1);
+  const all = rejectionOf(config.resolveAll({ timeout: 20 }), "resolveAll past deadline");
+  await until(() => clock.pending().includes(20)); // the deadline is armed
+  await clock.advance(20);
+  const err = await all;
+  assert.ok(err instanceof ResolveAllError, String(err));
+  assert.deepEqual(err.failures.map((f) => f.path).sort(), ["a", "b"]);
+  for (const f of err.failures) assert.equal(f.error.code, "RESOLVER_TIMEOUT", f.path);
+  // The lazy get's call keeps running, untouched by the other request's deadline.
+  assert.equal(signals.length, 1, "the identical call was shared, not repeated");
+  assert.equal(signals[0]!.aborted, false);
+  release.resolve();
+  assert.equal(await noHang(lazy, "the lazy get"), "k");
+});
+
+/** Releases held calls as they start until `p` settles. */
+async function drive<T>(p: Promise<T>, h: ReturnType<typeof held>): Promise<T> {
+  let settled = false;
+  const watched = p.finally(() => {
+    settled = true;
+  });
+  const pump = (async () => {
+    while (!settled) {
+      await tick();
+      h.releaseStarted();
+    }
+  })();
+  try {
+    return await noHang(watched, "nested resolution");
+  } finally {
+    settled = true;
+    await pump;
+  }
+}
+
+for (const limit of [1, 2]) {
+  Deno.test(`nested call.config.get() calls stay within maxConcurrentResolvers = ${limit} and finish`, async () => {
+    await withSettings({ maxConcurrentResolvers: limit }, async () => {
+      const slow = held();
+      const fan = async (k: string, call: ResolverCall) => {
+        await null;
+        return JSON.stringify(await call.config.get(k));
+      };
+      const sub = Array.from({ length: 10 }, (_, i) => `  s${i}: \${slow:${i}}`).join("\n");
+      const config = Config.loads(`sub:\n${sub}\nf: \${fan:sub}\n`, {
+        resolvers: { slow: slow.fn, fan },
+      });
+      const out = await drive(config.get("f"), slow);
+      assert.deepEqual(
+        JSON.parse(String(out)),
+        Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`s${i}`, `${i}!`])),
+      );
+      assert.equal(slow.state.started.length, 10);
+      assert.ok(
+        slow.state.peak <= limit,
+        `peak ${slow.state.peak} nested calls in flight exceeds the limit ${limit}`,
+      );
+      assert.equal(schedulerStats().active, 0, "every slot is given back");
+    });
+  });
+}
+
+Deno.test("a timeout above 2^31-1 ms does not fire early", async () => {
+  using clock = installFakeClock();
+  await withSettings({ defaultTimeout: 3e9 }, async () => {
+    const release = Promise.withResolvers<void>();
+    const signals: AbortSignal[] = [];
+    const r = async (k: string, call: ResolverCall) => {
+      signals.push(call.signal);
+      await release.promise;
+      return k;
+    };
+    const config = Config.loads("a: ${r:x}\n", { resolvers: { r } });
+    const p = config.get("a");
+    p.catch(() => {}); // inspected below
+    await until(() => signals.length === 1);
+    // A delay past 2^31-1 ms given to the runtime's timer fires at once (the fake clock passes
+    // it through to the real timer, so a few turns show it); a clamped one fires at 2^31-1 ms.
+    await tick(3);
+    await clock.advance(3e9 - 1);
+    assert.equal(signals[0]!.aborted, false, "the call was aborted early");
+    release.resolve();
+    assert.equal(await noHang(p, "get a"), "x");
   });
 });
