@@ -64,12 +64,6 @@ async function rejectsWith(
   return caught as ResolverError;
 }
 
-function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
 /** What the server saw of one request (a Request cannot be read after its response). */
 interface SeenRequest {
   method: string;
@@ -121,8 +115,8 @@ function startSilentServer(): {
   close(): Promise<void>;
 } {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const received = deferred();
-  const disconnected = deferred();
+  const received = Promise.withResolvers<void>();
+  const disconnected = Promise.withResolvers<void>();
   const task = (async () => {
     let conn: Deno.Conn;
     try {
@@ -881,7 +875,7 @@ Deno.test("a response declared larger than 50 MiB is refused before its body is 
 Deno.test("a streamed response past 50 MiB stops the read with HTTP_ERROR", async () => {
   const chunk = new Uint8Array(1024 * 1024);
   let sent = 0;
-  const cancelled = deferred();
+  const cancelled = Promise.withResolvers<void>();
   const server = startServer(() =>
     new Response(
       new ReadableStream({
@@ -910,8 +904,8 @@ Deno.test("a streamed response past 50 MiB stops the read with HTTP_ERROR", asyn
 });
 
 Deno.test("aborting call.signal while the body is being read rejects with the abort reason", async () => {
-  const firstChunkSent = deferred();
-  const cancelled = deferred();
+  const firstChunkSent = Promise.withResolvers<void>();
+  const cancelled = Promise.withResolvers<void>();
   const server = startServer(() =>
     new Response(
       new ReadableStream({
