@@ -15,7 +15,7 @@ import {
 } from "../mod.ts";
 import { getSchedulerSettings, schedulerStats, Semaphore } from "../src/scheduler.ts";
 import { noHang, rejectionOf, tick, until, watchGlobalFailures } from "./_async.ts";
-import { installFakeClock } from "./_fake_clock.ts";
+import { type FakeClock, installFakeClock } from "./_fake_clock.ts";
 
 /**
  * An async resolver whose calls each wait for their own release. Tracks started, finished,
@@ -230,6 +230,13 @@ Deno.test("call.config.getSync() reads sync values from inside a resolver", asyn
 
 // ------------------------------------------------------------------ timeouts and abort
 
+/** Advances `clock` to 1 ms before `ms` (the call's signal must still be live), then to `ms`. */
+async function expireExactly(clock: FakeClock, ms: number, signal: AbortSignal): Promise<void> {
+  await clock.advance(ms - 1);
+  assert.equal(signal.aborted, false, `aborted before its ${ms} ms`);
+  await clock.advance(1);
+}
+
 Deno.test("a per-call timeout fails with RESOLVER_TIMEOUT naming path, resolver, key and limit, and aborts call.signal", async () => {
   using clock = installFakeClock();
   const nv = never();
@@ -238,9 +245,7 @@ Deno.test("a per-call timeout fails with RESOLVER_TIMEOUT naming path, resolver,
   const got = noHang(config.get("db.pw"), "get db.pw");
   got.catch(() => {}); // inspected below
   await until(() => nv.signals.length === 1);
-  await clock.advance(19);
-  assert.equal(nv.signals[0]!.aborted, false, "not before its 20 ms");
-  await clock.advance(1);
+  await expireExactly(clock, 20, nv.signals[0]!);
   await assert.rejects(got, (e: unknown) => {
     assert.ok(e instanceof ResolverError);
     assert.equal(e.code, "RESOLVER_TIMEOUT");
@@ -264,9 +269,7 @@ Deno.test("configure({ defaultTimeout }) applies to resolvers without their own 
     const got = noHang(config.get("v"), "get v");
     got.catch(() => {}); // inspected below
     await until(() => nv.signals.length === 1);
-    await clock.advance(14);
-    assert.equal(nv.signals[0]!.aborted, false, "not before its 15 ms");
-    await clock.advance(1);
+    await expireExactly(clock, 15, nv.signals[0]!);
     await assert.rejects(got, (e: unknown) => {
       assert.ok(e instanceof ResolverError);
       assert.equal(e.code, "RESOLVER_TIMEOUT");
@@ -896,14 +899,9 @@ Deno.test("a resolveMany that throws synchronously fails only its own group's pa
 
 Deno.test("a call shared with another request stops at this resolveAll's deadline while the other request continues", async () => {
   using clock = installFakeClock();
-  const release = Promise.withResolvers<void>();
-  const signals: AbortSignal[] = [];
-  const slow = async (k: string, call: ResolverCall) => {
-    signals.push(call.signal);
-    await release.promise;
-    return k;
-  };
-  const config = Config.loads("a: ${slow:k}\nb: ${slow:k}\n", { resolvers: { slow } });
+  const h = held();
+  const signals = h.state.signals;
+  const config = Config.loads("a: ${slow:k}\nb: ${slow:k}\n", { resolvers: { slow: h.fn } });
   const lazy = config.get("a"); // starts the call; resolveAll's b shares it
   lazy.catch(() => {}); // inspected below
   await until(() => signals.length === 1);
@@ -917,8 +915,8 @@ Deno.test("a call shared with another request stops at this resolveAll's deadlin
   // The lazy get's call keeps running, untouched by the other request's deadline.
   assert.equal(signals.length, 1, "the identical call was shared, not repeated");
   assert.equal(signals[0]!.aborted, false);
-  release.resolve();
-  assert.equal(await noHang(lazy, "the lazy get"), "k");
+  h.release("k");
+  assert.equal(await noHang(lazy, "the lazy get"), "k!");
 });
 
 /** Releases held calls as they start until `p` settles. */
@@ -971,14 +969,9 @@ for (const limit of [1, 2]) {
 Deno.test("a timeout above 2^31-1 ms does not fire early", async () => {
   using clock = installFakeClock();
   await withSettings({ defaultTimeout: 3e9 }, async () => {
-    const release = Promise.withResolvers<void>();
-    const signals: AbortSignal[] = [];
-    const r = async (k: string, call: ResolverCall) => {
-      signals.push(call.signal);
-      await release.promise;
-      return k;
-    };
-    const config = Config.loads("a: ${r:x}\n", { resolvers: { r } });
+    const h = held();
+    const signals = h.state.signals;
+    const config = Config.loads("a: ${r:x}\n", { resolvers: { r: h.fn } });
     const p = config.get("a");
     p.catch(() => {}); // inspected below
     await until(() => signals.length === 1);
@@ -987,7 +980,7 @@ Deno.test("a timeout above 2^31-1 ms does not fire early", async () => {
     await tick(3);
     await clock.advance(3e9 - 1);
     assert.equal(signals[0]!.aborted, false, "the call was aborted early");
-    release.resolve();
-    assert.equal(await noHang(p, "get a"), "x");
+    h.release("x");
+    assert.equal(await noHang(p, "get a"), "x!");
   });
 });
