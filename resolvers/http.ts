@@ -263,11 +263,18 @@ export function createHttpResolver(scheme: "http" | "https"): ResolverObject {
 /**
  * The `http` resolver (`${http:host/path}` fetches `http://host/path`).
  *
- * @example
+ * @example Fetch a value from a local server (plain http must be enabled)
  * ```ts
- * import { httpResolver } from "./http.ts";
+ * import { Config } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
- * assert.equal(typeof httpResolver.resolve, "function");
+ * const server = Deno.serve(
+ *   { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+ *   () => new Response("v1.2.3"),
+ * );
+ * const url = `127.0.0.1:${server.addr.port}/version`;
+ * const config = Config.loads(`version: \${http:${url}}\n`, { allowHttp: true });
+ * assert.equal(await config.get("version"), "v1.2.3");
+ * await server.shutdown();
  * ```
  */
 export const httpResolver: ResolverObject = createHttpResolver("http");
@@ -275,11 +282,17 @@ export const httpResolver: ResolverObject = createHttpResolver("http");
 /**
  * The `https` resolver (`${https:host/path}` fetches `https://host/path`).
  *
- * @example
+ * @example Remote fetches are off until the config allows them
  * ```ts
- * import { httpsResolver } from "./http.ts";
+ * import { Config, ResolverError } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
- * assert.equal(typeof httpsResolver.resolve, "function");
+ * const config = Config.loads("remote: ${https:config.example.com/app.yaml}\n");
+ * await assert.rejects(config.get("remote"), (e: unknown) => {
+ *   assert.ok(e instanceof ResolverError);
+ *   assert.equal(e.code, "HTTP_DISABLED");
+ *   assert.match(e.message, /allowHttp: true/);
+ *   return true;
+ * });
  * ```
  */
 export const httpsResolver: ResolverObject = createHttpResolver("https");

@@ -615,9 +615,13 @@ export class Config {
    *
    * @example
    * ```ts
-   * import { Config } from "@holoconf/holoconf";
+   * import { Config, Schema } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
-   * assert.equal(Config.loads("a: 1\n").getSchema(), undefined);
+   * const config = Config.loads("a: 1\n");
+   * assert.equal(config.getSchema(), undefined);
+   * const schema = Schema.fromObject({ properties: { a: { type: "integer" } } });
+   * config.setSchema(schema);
+   * assert.equal(config.getSchema(), schema);
    * ```
    */
   getSchema(): Schema | undefined {

@@ -187,8 +187,10 @@ export class ParseError extends HoloconfError {
  * ```ts
  * import { ResolverError } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
- * const e = new ResolverError("Unknown resolver: vault", { resolver: "vault" });
+ * const e = new ResolverError("Unknown resolver: vault", { resolver: "vault", path: "db.pw" });
  * assert.equal(e.code, "RESOLVER_ERROR");
+ * assert.equal(e.resolver, "vault");
+ * assert.match(e.message, /^Unknown resolver: vault\n\s*Path: db\.pw/);
  * ```
  */
 export class ResolverError extends HoloconfError {
@@ -210,12 +212,16 @@ export class ResolverError extends HoloconfError {
  *
  * @example Signal not-found from a custom resolver
  * ```ts
- * import { NotFoundError } from "@holoconf/holoconf";
+ * import { Config, NotFoundError } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
  * const lookup = (key: string) => {
  *   throw new NotFoundError(`no such key ${key}`);
  * };
- * assert.throws(() => lookup("x"), NotFoundError);
+ * const config = Config.loads("a: ${lookup:x,default=fallback}\nb: ${lookup:y}\n", {
+ *   resolvers: { lookup },
+ * });
+ * assert.equal(await config.get("a"), "fallback"); // default= applies to "not found"
+ * await assert.rejects(config.get("b"), NotFoundError);
  * ```
  */
 export class NotFoundError extends ResolverError {

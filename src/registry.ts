@@ -179,7 +179,11 @@ const GLOBAL_KEY = Symbol.for("holoconf.registry");
  * ```ts
  * import { globalRegistry } from "./registry.ts";
  * import assert from "node:assert/strict";
- * assert.equal(globalRegistry(), globalRegistry());
+ * const registry = globalRegistry();
+ * assert.equal(globalRegistry(), registry);
+ * // Kept under a global symbol: a second copy of the library finds the same registry.
+ * const key = Symbol.for("holoconf.registry");
+ * assert.equal((globalThis as Record<symbol, unknown>)[key], registry);
  * ```
  */
 export function globalRegistry(): ResolverRegistry {
@@ -202,8 +206,10 @@ export function globalRegistry(): ResolverRegistry {
  *
  * @example Register an async resolver
  * ```ts
- * import { registerResolver, unregisterResolver } from "@holoconf/holoconf";
+ * import { Config, registerResolver, unregisterResolver } from "@holoconf/holoconf";
+ * import assert from "node:assert/strict";
  * registerResolver("upper", (key) => Promise.resolve(key.toUpperCase()), { force: true });
+ * assert.equal(await Config.loads("name: ${upper:app}\n").get("name"), "APP");
  * unregisterResolver("upper");
  * ```
  */

@@ -102,7 +102,11 @@ export class HttpOptionUnsupportedError extends Error {
  * ```ts
  * import { HttpTransportSetupError } from "./runtime_http.ts";
  * import assert from "node:assert/strict";
- * assert.equal(new HttpTransportSetupError("bad").name, "HttpTransportSetupError");
+ * const cause = new TypeError("invalid PEM");
+ * const e = new HttpTransportSetupError("Cannot read the client certificate", { cause });
+ * assert.equal(e.name, "HttpTransportSetupError");
+ * assert.equal(e.message, "Cannot read the client certificate");
+ * assert.equal(e.cause, cause);
  * ```
  */
 export class HttpTransportSetupError extends Error {

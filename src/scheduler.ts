@@ -197,9 +197,13 @@ export function configure(options: Partial<SchedulerSettings>): void {
  *
  * @example
  * ```ts
+ * import { configure } from "@holoconf/holoconf";
  * import { getSchedulerSettings } from "./scheduler.ts";
  * import assert from "node:assert/strict";
- * assert.ok(getSchedulerSettings().maxConcurrentResolvers >= 1);
+ * const before = getSchedulerSettings();
+ * configure({ defaultTimeout: 5_000 });
+ * assert.deepEqual(getSchedulerSettings(), { ...before, defaultTimeout: 5_000 });
+ * configure(before);
  * ```
  */
 export function getSchedulerSettings(): SchedulerSettings {
@@ -213,9 +217,14 @@ export function getSchedulerSettings(): SchedulerSettings {
  *
  * @example
  * ```ts
+ * import { Config } from "@holoconf/holoconf";
  * import { schedulerStats } from "./scheduler.ts";
  * import assert from "node:assert/strict";
- * assert.equal(typeof schedulerStats().peak, "number");
+ * const probe = async () => schedulerStats().active; // counted while it runs
+ * const config = Config.loads("a: ${probe:x}\n", { resolvers: { probe } });
+ * const before = schedulerStats().active;
+ * assert.equal(await config.get("a"), before + 1); // the running call held a slot
+ * assert.equal(schedulerStats().active, before); // and gave it back
  * ```
  */
 export function schedulerStats(): {

@@ -552,3 +552,44 @@ Deno.test("a resolution issue never shows the secret its failing call was given"
   const err = await config.validate(Schema.fromObject({})).then(() => undefined, (e) => e);
   assert.ok(err instanceof ValidationError && !Deno.inspect(err).includes("hunter2"));
 });
+
+// ------------------------------------------------------------------ basePath through merge(), coercion issues once
+
+Deno.test("after merge(), an overlay parsed with its own basePath resolves ${file:} against it", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dir}/A`);
+    await Deno.mkdir(`${dir}/B`);
+    await Deno.writeTextFile(`${dir}/A/x.txt`, "from-A");
+    await Deno.writeTextFile(`${dir}/B/x.txt`, "from-B");
+    const base = Config.loads("a: 1\n", { basePath: `${dir}/A` });
+    base.merge(Config.loads("f: ${file:x.txt}\n", { basePath: `${dir}/B` }));
+    assert.equal(await base.get("f"), "from-B");
+    assert.equal(await base.get("a"), 1);
+
+    const noBase = Config.loads("a: 1\n");
+    noBase.merge(Config.loads("f: ${file:x.txt}\n", { basePath: `${dir}/B` }));
+    assert.equal(await noBase.get("f"), "from-B");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("validateCollect reports a coercion failure once even when another value references it", async () => {
+  const env = "HOLOCONF_CONFIG_TEST_PORT_ABC";
+  Deno.env.set(env, "abc");
+  try {
+    const schema = Schema.fromObject({
+      type: "object",
+      properties: { port: { type: "integer" }, alias: { type: "string" } },
+    });
+    await schema.ready();
+    const yaml = `port: \${env:${env}}\nalias: \${port}\n`;
+    const attached = await Config.loads(yaml, { schema }).validateCollect();
+    assert.deepEqual(attached.map((i) => i.pointer), ["/port"], JSON.stringify(attached));
+    const passed = await Config.loads(yaml).validateCollect(schema);
+    assert.deepEqual(passed.map((i) => i.pointer), ["/port"], JSON.stringify(passed));
+  } finally {
+    Deno.env.delete(env);
+  }
+});

@@ -14,6 +14,7 @@ import {
   ResolvedValue,
   type Resolver,
 } from "../mod.ts";
+import { HangError, noHang, tick } from "./_async.ts";
 
 // ------------------------------------------------------------------ shapes and paths
 
@@ -243,7 +244,7 @@ async function ticks(seed: number): Promise<void> {
   const micro = seed % 4;
   const macro = (seed >>> 2) % 3;
   for (let i = 0; i < micro; i++) await Promise.resolve();
-  for (let i = 0; i < macro; i++) await new Promise((r) => setTimeout(r, 0));
+  await tick(macro);
 }
 
 /** Fresh resolvers for one Config; `markers` collects every sensitive value produced. */
@@ -292,30 +293,13 @@ function load(g: Generated, nonce = freshNonce(), markers = new Set<string>()) {
 
 // ------------------------------------------------------------------ helpers
 
-const HANG_MS = 5000;
-
-class Hang extends Error {}
-
-/** Awaits `p`, failing (instead of hanging) when it does not settle in time. */
-async function settle<T>(p: Promise<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Hang(`did not settle: ${what}`)), HANG_MS);
-  });
-  try {
-    return await Promise.race([p, guard]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 async function outcome(p: Promise<unknown>, what: string): Promise<Outcome> {
   try {
-    return { ok: true, value: await settle(p, what) };
+    return { ok: true, value: await noHang(p, what) };
   } catch (error) {
-    if (error instanceof Hang) throw error;
+    if (error instanceof HangError) throw error;
     return { ok: false, error };
   }
 }
@@ -433,7 +417,7 @@ Deno.test("property: after a successful resolveAll(), getSync() works everywhere
       if (!all.ok) return;
       for (const p of [...g.leaves, ...g.inner, ...g.top]) {
         const sync = config.getSync(p);
-        assert.deepEqual(sync, await settle(config.get(p), `get(${p})`), p);
+        assert.deepEqual(sync, await noHang(config.get(p), `get(${p})`), p);
       }
     }),
     RUNS,
@@ -594,15 +578,15 @@ Deno.test("property: each distinct resolver call runs once across resolveAll, ge
           assertHoloconf(e, `getSync(${p})`);
         }
       });
-      const [all, ...lazy] = await settle(
+      const [all, ...lazy] = await noHang(
         Promise.all([config.resolveAll(), ...g.leaves.map((p) => config.get(p))]),
         "resolveAll() with concurrent gets",
       );
       for (const [i, p] of g.leaves.entries()) {
-        assert.deepEqual(await settle(config.get(p), `get(${p})`), lazy[i]);
+        assert.deepEqual(await noHang(config.get(p), `get(${p})`), lazy[i]);
         assert.deepEqual(config.getSync(p), lazy[i]);
       }
-      assert.deepEqual(await settle(config.toObject({ resolve: true }), "toObject"), all);
+      assert.deepEqual(await noHang(config.toObject({ resolve: true }), "toObject"), all);
       for (const [key, n] of calls) assert.equal(n, 1, `cnt:${key} ran ${n} times`);
     }),
     RUNS,

@@ -14,10 +14,13 @@ import {
   ResolvedValue,
   type ResolverCall,
   ResolverError,
+  type ResolverObject,
   Schema,
   type TraceEvent,
 } from "../mod.ts";
 import { assertNotShown } from "./_error_views.ts";
+import { rejectionOf, SAFETY_MS, tick, until, watchGlobalFailures } from "./_async.ts";
+import { withSettings } from "./_settings.ts";
 
 /** A resolver that counts its calls and returns `<key>!`. */
 function counter(): { fn: (key: string) => string; calls: string[] } {
@@ -48,10 +51,6 @@ function gated(): {
       return `${key}!`;
     },
   };
-}
-
-async function tick(): Promise<void> {
-  await new Promise((r) => setTimeout(r, 0));
 }
 
 // ------------------------------------------------------------------ laziness and memo
@@ -1340,8 +1339,8 @@ Deno.test("a cycle between two concurrent lazy requests is detected through the 
   const results: unknown[] = [];
   config.get("a").then((v) => results.push(v), (e) => results.push(e));
   config.get("b").then((v) => results.push(v), (e) => results.push(e));
-  for (let i = 0; i < 100 && results.length < 2; i++) await tick();
-  assert.equal(results.length, 2, "both requests settle (no hang)");
+  await until(() => results.length >= 2, 100); // both requests settle (no hang)
+  assert.equal(results.length, 2);
   assert.ok(results.some((r) => r instanceof CircularReferenceError), String(results));
 });
 
@@ -1448,15 +1447,6 @@ async function refFailure(
   }
 }
 
-async function rejectionOf(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  assert.fail("expected a rejection");
-}
-
 Deno.test("a reference path computed from a sensitive value is [REDACTED] in every message and field", async () => {
   const text = `items: [1]\nfeedQ9z: \${boom:x}\nv: \${ref:\${env:${PATH_VAR},sensitive=true}}\n`;
   const cases: [string, typeof HoloconfError, string][] = [
@@ -1531,5 +1521,191 @@ Deno.test("a failing value reached through a secret reference path leaves the pl
     assertNotShown(v, ["feedQ9z"]);
   } finally {
     Deno.env.delete(PATH_VAR);
+  }
+});
+
+// ------------------------------------------------------------------ failing siblings, shared calls, default=, unsupported values, generations, secret batches
+
+/** A name for an environment variable that is certainly unset. */
+function unsetEnvName(): string {
+  const name = `HOLOCONF_ENGINE_UNSET_${crypto.randomUUID().replaceAll("-", "_")}`;
+  Deno.env.delete(name);
+  return name;
+}
+
+for (
+  const [label, yamlFor, target] of [
+    [
+      "a map",
+      (env: string) => `db:\n  password: \${vault:pw}\n  port: \${env:${env}}\n`,
+      "db",
+    ],
+    ["a sequence", (env: string) => `l:\n  - \${vault:pw}\n  - \${env:${env}}\n`, "l"],
+    ["a concatenation", (env: string) => `url: "\${vault:pw}@\${env:${env}}"\n`, "url"],
+    ["an argument list", (env: string) => `a: "\${two:\${vault:pw},\${env:${env}}}"\n`, "a"],
+  ] as const
+) {
+  Deno.test(`a synchronous failure in ${label} while a sibling call is pending never leaves an unhandled rejection`, async () => {
+    using watch = watchGlobalFailures();
+    for (const via of ["get", "resolveAll"] as const) {
+      const pending = Promise.withResolvers<never>();
+      let vaultCalls = 0;
+      const config = Config.loads(yamlFor(unsetEnvName()), {
+        resolvers: {
+          vault: () => {
+            vaultCalls++;
+            return pending.promise;
+          },
+          two: (k: string, call: ResolverCall) => [k, ...call.args.slice(1)].join(","),
+        },
+      });
+      let settled = false;
+      const p = (via === "get" ? config.get(target) : config.resolveAll()).finally(() => {
+        settled = true;
+      });
+      p.catch(() => {}); // inspected below
+      await until(() => vaultCalls === 1);
+      await tick(2);
+      // get() fails as soon as the synchronous part does (resolveAll() may wait for every
+      // leaf); the async sibling then fails later: nobody may have dropped its promise.
+      if (via === "get") assert.ok(settled, "get() rejected before the async sibling settled");
+      pending.reject(new Error("denied"));
+      const err = await rejectionOf(p, `${via} with a failing sibling`);
+      assert.ok(err instanceof HoloconfError, String(err));
+      assert.match(
+        err.message,
+        /Environment variable not found/,
+        `${via}: the synchronous failure is reported`,
+      );
+      assert.equal(vaultCalls, 1, `${via}: the async sibling was called once`);
+      await tick(3);
+    }
+    assert.deepEqual(watch.unhandled.map(String), []);
+    assert.deepEqual(watch.uncaught.map(String), []);
+  });
+}
+
+Deno.test("a cycle through a shared in-flight call raises CircularReferenceError, not a timeout", async () => {
+  // The safety timeout turns the old behaviour (waiting for the per-call timeout) into a
+  // RESOLVER_TIMEOUT error, which fails the instanceof check.
+  await withSettings({ defaultTimeout: SAFETY_MS }, async () => {
+    const gate = Promise.withResolvers<void>();
+    const calls: string[] = [];
+    const lookup = async (k: string, call: ResolverCall) => {
+      calls.push(call.path);
+      await gate.promise;
+      return await call.config.get(k);
+    };
+    // p's call reads q, q is p2, and p2 is the identical call p started: p waits on itself.
+    const config = Config.loads("p: ${lookup:q}\nq: ${p2}\np2: ${lookup:q}\n", {
+      resolvers: { lookup },
+    });
+    const viaP = config.get("p");
+    viaP.catch(() => {}); // inspected below
+    await until(() => calls.length === 1);
+    const viaP2 = config.get("p2"); // shares p's call, still held by the gate
+    viaP2.catch(() => {});
+    await tick();
+    assert.deepEqual(calls, ["p"], "p2 shares the call p started");
+    gate.resolve();
+    for (const [what, p] of [["get p", viaP], ["get p2", viaP2]] as const) {
+      const err = await rejectionOf(p, what);
+      assert.ok(err instanceof CircularReferenceError, `${what}: ${err}`);
+      assert.equal(err.code, "CIRCULAR_REFERENCE");
+    }
+  });
+});
+
+Deno.test("a reference's default= applies before the schema default", async () => {
+  const schema = Schema.fromObject({
+    type: "object",
+    properties: {
+      a: { type: "object", properties: { b: { type: "string", default: "from-schema" } } },
+    },
+  });
+  await schema.ready();
+  const config = Config.loads("a: {}\nx: ${a.b,default=from-kwarg}\ny: ${a.c,default=kw}\n", {
+    schema,
+  });
+  assert.equal(await config.get("x"), "from-kwarg");
+  assert.equal(await config.get("y"), "kw");
+  assert.equal(await config.get("a.b"), "from-schema");
+});
+
+Deno.test("default= applies to a missing path inside a resolver-produced value", async () => {
+  const config = Config.loads('data: ${json:{"a":1}}\nz: ${data.b,default=5}\nw: ${data.a}\n');
+  assert.equal(await config.get("z"), "5"); // SPEC §4: a default is a string
+  assert.equal(await config.get("w"), 1);
+});
+
+Deno.test("a resolver returning an unsupported value fails with Path and Source, traced as error", async () => {
+  const events: TraceEvent[] = [];
+  const config = Config.loads("v: ${bad:x}\nw: ${abad:x}\n", {
+    resolvers: {
+      bad: () => () => 1,
+      abad: () => Promise.resolve(Symbol("s")),
+    },
+    onTrace: (e) => events.push(e),
+  });
+  for (
+    const [path, name, line, type] of [["v", "bad", 1, "function"], ["w", "abad", 2, "symbol"]]
+  ) {
+    const err = await rejectionOf(config.get(String(path)), `get ${path}`);
+    assert.ok(err instanceof HoloconfError, String(err));
+    assert.match(err.message, new RegExp(`Resolver '${name}' returned an unsupported value`));
+    assert.match(err.message, new RegExp(`\\n\\s*Path: ${path}\\n`));
+    assert.match(err.message, new RegExp(`\\n\\s*Source: \\S+:${line}:\\d+`));
+    assert.match(err.message, new RegExp(type as string));
+  }
+  assert.deepEqual(
+    events.map((e) => `${e.path}:${e.resolver}:${e.outcome}`).sort(),
+    ["v:bad:error", "w:abad:error"],
+  );
+});
+
+Deno.test("a request started before merge() reads the tree it started with", async () => {
+  let release: (v: string) => void = () => {};
+  const slow = () => new Promise<string>((r) => release = r);
+  const config = Config.loads("a: ${ref:${slow:x}}\nb: old\n", { resolvers: { slow } });
+  const pending = config.get("a");
+  await tick();
+  config.merge(Config.loads("b: new\n"));
+  release("b");
+  // The reference is read after the resolver's await, but against the tree get() started on.
+  assert.equal(await pending, "old");
+  // A request started after the merge sees the new tree.
+  const after = config.get("a");
+  await tick();
+  release("b");
+  assert.equal(await after, "new");
+});
+
+Deno.test("a call with a secret argument never shares a batch with ordinary calls", async () => {
+  const batches: string[][] = [];
+  const resolver: ResolverObject = {
+    resolve: () => {
+      throw new Error("unbatched");
+    },
+    resolveMany: (keys) => {
+      batches.push([...keys]);
+      // A failed request names every key it carried, as AWS's AccessDenied does.
+      return Promise.resolve(keys.map(() => new Error(`denied: ${keys.join(", ")}`)));
+    },
+  };
+  Deno.env.set("HOLOCONF_ENGINE_SECRET_KEY", "hunter2");
+  try {
+    const config = Config.loads(
+      "a: ${many:/app/${env:HOLOCONF_ENGINE_SECRET_KEY,sensitive=true}}\n" +
+        "b: ${many:/app/public}\nc: ${many:/app/other}\n",
+      { resolvers: { many: resolver } },
+    );
+    const err = await config.resolveAll().then(() => undefined, (e) => e);
+    assert.ok(err instanceof ResolveAllError);
+    assert.deepEqual(batches.map((b) => b.length).sort(), [1, 2]);
+    const plain = err.failures.filter((f) => f.path !== "a");
+    assert.equal(plain.length, 2);
+    for (const f of plain) assert.ok(!f.error.message.includes("hunter2"), f.error.message);
+  } finally {
+    Deno.env.delete("HOLOCONF_ENGINE_SECRET_KEY");
   }
 });

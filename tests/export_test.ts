@@ -7,6 +7,7 @@ import { dump } from "js-yaml";
 import { Config, ResolvedValue, Schema } from "../mod.ts";
 import { exportText } from "../src/export.ts";
 import { parseYamlValue } from "../src/yaml.ts";
+import { noHang, until } from "./_async.ts";
 
 const SECRET = "pa55-w0rd-xyz";
 
@@ -376,3 +377,33 @@ Deno.test("toYaml and toJson of a config holding a 4 MB literal and a 4 MB ${fil
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+// ------------------------------------------------------------------ exports racing clearCache()
+
+for (const method of ["toYaml", "toObject"] as const) {
+  Deno.test(`clearCache() during an in-flight ${method}({ redact: true }) still returns the full redacted result`, async () => {
+    const release = Promise.withResolvers<void>();
+    let started = 0;
+    const vault = async (k: string) => {
+      started++;
+      await release.promise;
+      return new ResolvedValue(`hunter2-${k}`, { sensitive: true });
+    };
+    const config = Config.loads("pw: ${vault:x}\nhost: h\nport: 5432\nurl: u-${vault:y}\n", {
+      resolvers: { vault },
+    });
+    const exported = config[method]({ redact: true });
+    await until(() => started >= 2);
+    config.clearCache();
+    release.resolve();
+    const out = await noHang(exported as Promise<unknown>, method);
+    const expected = { pw: "[REDACTED]", host: "h", port: 5432, url: "[REDACTED]" };
+    if (method === "toYaml") {
+      assert.equal(typeof out, "string");
+      assert.ok(!String(out).includes("hunter2"), String(out));
+      assert.deepEqual(await Config.loads(String(out)).toObject(), expected);
+    } else {
+      assert.deepEqual(out, expected);
+    }
+  });
+}

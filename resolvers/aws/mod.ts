@@ -14,10 +14,16 @@
  * @example Point every SSM call at a local endpoint
  * ```ts
  * import { configureSsm, reset } from "@holoconf/holoconf/aws";
+ * import { effectiveSettings } from "./_clients.ts";
  * import assert from "node:assert/strict";
  * configureSsm({ endpoint: "http://127.0.0.1:4566", region: "us-east-1" });
  * // ... load and resolve configs: no AWS request is made until an ${ssm:...} is resolved ...
- * assert.doesNotThrow(() => reset());
+ * assert.deepEqual(effectiveSettings("ssm", {}), {
+ *   endpoint: "http://127.0.0.1:4566", region: "us-east-1", profile: undefined,
+ * });
+ * // A kwarg of the reference wins over the settings.
+ * assert.equal(effectiveSettings("ssm", { region: "eu-west-1" }).region, "eu-west-1");
+ * reset();
  * ```
  *
  * @module
@@ -66,10 +72,16 @@ export interface AwsServiceOptions {
  * @example Use one region everywhere
  * ```ts
  * import { configure, reset } from "@holoconf/holoconf/aws";
+ * import { effectiveSettings } from "./_clients.ts";
  * import assert from "node:assert/strict";
  * configure({ region: "eu-west-1" });
  * configure({ profile: "prod" }); // keeps eu-west-1
- * assert.doesNotThrow(() => reset());
+ * for (const service of ["ssm", "s3", "cfn"] as const) {
+ *   assert.deepEqual(effectiveSettings(service, {}), {
+ *     endpoint: undefined, region: "eu-west-1", profile: "prod",
+ *   });
+ * }
+ * reset();
  * ```
  */
 export function configure(options: AwsGlobalOptions): void {
@@ -83,9 +95,15 @@ export function configure(options: AwsGlobalOptions): void {
  *
  * @example Send SSM calls to a local endpoint
  * ```ts
- * import { configureSsm, reset } from "@holoconf/holoconf/aws";
+ * import { configure, configureSsm, reset } from "@holoconf/holoconf/aws";
+ * import { effectiveSettings } from "./_clients.ts";
  * import assert from "node:assert/strict";
- * assert.doesNotThrow(() => configureSsm({ endpoint: "http://127.0.0.1:4566" }));
+ * configure({ region: "us-east-1" });
+ * configureSsm({ endpoint: "http://127.0.0.1:4566" });
+ * assert.deepEqual(effectiveSettings("ssm", {}), {
+ *   endpoint: "http://127.0.0.1:4566", region: "us-east-1", profile: undefined,
+ * });
+ * assert.equal(effectiveSettings("s3", {}).endpoint, undefined); // other services unchanged
  * reset();
  * ```
  */
@@ -102,8 +120,12 @@ export function configureSsm(options: AwsServiceOptions): void {
  * @example Read objects from a MinIO server
  * ```ts
  * import { configureS3, reset } from "@holoconf/holoconf/aws";
+ * import { effectiveSettings } from "./_clients.ts";
  * import assert from "node:assert/strict";
- * assert.doesNotThrow(() => configureS3({ endpoint: "http://127.0.0.1:9000", region: "us-east-1" }));
+ * configureS3({ endpoint: "http://127.0.0.1:9000", region: "us-east-1" });
+ * assert.deepEqual(effectiveSettings("s3", {}), {
+ *   endpoint: "http://127.0.0.1:9000", region: "us-east-1", profile: undefined,
+ * });
  * reset();
  * ```
  */
@@ -118,9 +140,13 @@ export function configureS3(options: AwsServiceOptions): void {
  *
  * @example Read stack outputs from another region
  * ```ts
- * import { configureCfn, reset } from "@holoconf/holoconf/aws";
+ * import { configure, configureCfn, reset } from "@holoconf/holoconf/aws";
+ * import { effectiveSettings } from "./_clients.ts";
  * import assert from "node:assert/strict";
- * assert.doesNotThrow(() => configureCfn({ region: "us-west-2" }));
+ * configure({ region: "eu-west-1" });
+ * configureCfn({ region: "us-west-2" }); // the per-service setting wins for cfn
+ * assert.equal(effectiveSettings("cfn", {}).region, "us-west-2");
+ * assert.equal(effectiveSettings("ssm", {}).region, "eu-west-1");
  * reset();
  * ```
  */
@@ -134,10 +160,15 @@ export function configureCfn(options: AwsServiceOptions): void {
  *
  * @example Start over
  * ```ts
- * import { configure, reset } from "@holoconf/holoconf/aws";
+ * import { configure, configureSsm, reset } from "@holoconf/holoconf/aws";
+ * import { effectiveSettings } from "./_clients.ts";
  * import assert from "node:assert/strict";
  * configure({ region: "eu-west-1" });
- * assert.doesNotThrow(() => reset());
+ * configureSsm({ endpoint: "http://127.0.0.1:4566" });
+ * reset();
+ * assert.deepEqual(effectiveSettings("ssm", {}), {
+ *   endpoint: undefined, region: undefined, profile: undefined,
+ * });
  * ```
  */
 export function reset(): void {

@@ -186,6 +186,28 @@ export interface Progress {
  * p.stop();
  * assert.equal(out, "");
  * ```
+ *
+ * @example A slow operation shows a line, and stop() erases it
+ * ```ts
+ * import { startProgress } from "./trace.ts";
+ * import assert from "node:assert/strict";
+ * let now = 0;
+ * let due: (() => void) | undefined;
+ * const clock = {
+ *   now: () => now,
+ *   setTimeout: (fn: () => void) => (due = fn),
+ *   clearTimeout: () => {},
+ *   setInterval: () => 0,
+ *   clearInterval: () => {},
+ * };
+ * let out = "";
+ * const p = startProgress({ write: (t) => (out += t), settled: () => 3, clock });
+ * now = 1500;
+ * due!(); // the 1 s delay has passed
+ * assert.equal(out, "\r\x1b[2K⋯ resolving: 3 calls done, 1.5 s");
+ * p.stop();
+ * assert.ok(out.endsWith("\r\x1b[2K"));
+ * ```
  */
 export function startProgress(options: ProgressOptions): Progress {
   const clock = options.clock ?? SYSTEM_CLOCK;

@@ -135,10 +135,15 @@ export class Schema {
    * @throws {ParseError} When the file cannot be read or parsed, or is not a valid schema.
    *
    * @example Load a schema file
-   * ```ts ignore
+   * ```ts
    * import { Schema } from "@holoconf/holoconf";
-   * const schema = Schema.load("config/schema.yaml");
+   * import assert from "node:assert/strict";
+   * const dir = Deno.makeTempDirSync();
+   * Deno.writeTextFileSync(`${dir}/schema.yaml`, "properties:\n  port: { type: integer }\n");
+   * const schema = Schema.load(`${dir}/schema.yaml`);
    * await schema.ready();
+   * assert.deepEqual((await schema.validate({ port: "80" })).map((i) => i.pointer), ["/port"]);
+   * Deno.removeSync(dir, { recursive: true });
    * ```
    */
   static load(path: string): Schema {

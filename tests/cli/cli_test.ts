@@ -10,6 +10,8 @@ import { getSchedulerSettings } from "../../src/scheduler.ts";
 import { MAX_CONFIG_FILE_BYTES } from "../../src/loader.ts";
 import { CAN_MAKE_FIFO, HAS_DEV_ZERO, makeFifo, makeSparseFile } from "../_special_files.ts";
 import { run, tempFiles } from "./_io.ts";
+import { noHang, until } from "../_async.ts";
+import { installFakeClock } from "../_fake_clock.ts";
 
 const APP = `database:
   host: localhost
@@ -258,13 +260,19 @@ Deno.test("a timeout's help names --timeout, not the library's registerResolver/
 });
 
 Deno.test("dump -r --timeout aborts a resolver that never answers", async () => {
+  let calls = 0;
   registerResolver("cli_test_hang", (_key, call) =>
     new Promise((_resolve, reject) => {
+      calls++;
       call.signal.addEventListener("abort", () => reject(call.signal.reason), { once: true });
     }), { force: true });
   try {
     await using t = await tempFiles({ "app.yaml": "a: ${cli_test_hang:x}\n" });
-    const r = await run(["dump", t.path("app.yaml"), "-r", "--timeout", "20"]);
+    using clock = installFakeClock();
+    const running = noHang(run(["dump", t.path("app.yaml"), "-r", "--timeout", "20"]), "dump");
+    await until(() => calls === 1);
+    await clock.advance(20);
+    const r = await running;
     assert.equal(r.code, 1);
     assert.match(r.stderr, /a: .*(deadline|timed? ?out)/i);
   } finally {

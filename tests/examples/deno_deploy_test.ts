@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { startFakeAws } from "../fakes/fake_aws.ts";
+import { HangError, noHang } from "../_async.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const EXAMPLE = "examples/deno_deploy.ts";
@@ -123,13 +124,14 @@ Deno.test("deno_deploy example: env, https and ssm resolve without read permissi
   })();
   try {
     // A server that never comes up fails the test instead of hanging the run.
-    let giveUp: ReturnType<typeof setTimeout> | undefined;
-    const port = await Promise.race([
-      listening,
-      child.status.then(() => undefined),
-      new Promise<undefined>((r) => giveUp = setTimeout(() => r(undefined), 60_000)),
-    ]);
-    clearTimeout(giveUp);
+    const port = await noHang(
+      Promise.race([listening, child.status.then(() => undefined)]),
+      "deno serve start",
+      60_000,
+    ).catch((e) => {
+      if (e instanceof HangError) return undefined;
+      throw e;
+    });
     assert.ok(port, `deno serve did not start: ${printed}`);
     const base = `http://127.0.0.1:${port}`;
 

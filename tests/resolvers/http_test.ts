@@ -10,6 +10,7 @@ import { Config } from "../../mod.ts";
 import { NotFoundError, ParseError, ResolverError } from "../../src/errors.ts";
 import type { ResolverCall, ResolverContext, ResolverObject } from "../../src/resolver.ts";
 import { makeResolverCall } from "../_call.ts";
+import { installFakeClock } from "../_fake_clock.ts";
 
 const TLS_DIR = new URL("../fixtures/tls/", import.meta.url).pathname;
 const CA_PEM = Deno.readTextFileSync(`${TLS_DIR}ca.pem`);
@@ -63,12 +64,6 @@ async function rejectsWith(
   return caught as ResolverError;
 }
 
-function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
 /** What the server saw of one request (a Request cannot be read after its response). */
 interface SeenRequest {
   method: string;
@@ -120,8 +115,8 @@ function startSilentServer(): {
   close(): Promise<void>;
 } {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const received = deferred();
-  const disconnected = deferred();
+  const received = Promise.withResolvers<void>();
+  const disconnected = Promise.withResolvers<void>();
   const task = (async () => {
     let conn: Deno.Conn;
     try {
@@ -474,15 +469,18 @@ Deno.test("redirects are followed, checked against the allowlist, and drop crede
 
 Deno.test("timeout= aborts a request the server never answers", async () => {
   const server = startSilentServer();
+  using clock = installFakeClock();
   try {
-    const e = await rejectsWith(
-      call(httpResolver, `${server.base}/slow`, { kwargs: [["timeout", "0.05"]] }),
-      ResolverError,
-      "HTTP_ERROR",
-    );
+    const pending = call(httpResolver, `${server.base}/slow`, { kwargs: [["timeout", "0.05"]] });
+    let settled = false;
+    pending.then(() => settled = true, () => settled = true);
+    await server.received; // the request is out, its timer armed
+    await clock.advance(49);
+    assert.equal(settled, false, "not before its 50 ms");
+    await clock.advance(1);
+    const e = await rejectsWith(pending, ResolverError, "HTTP_ERROR");
     assert.equal(e.headline, `HTTP request failed: http://${server.base}/slow`);
     assert.match(e.detail[0] ?? "", /^Request timeout/);
-    await server.received;
     await server.disconnected; // the client gave up the connection
   } finally {
     await server.close();
@@ -877,7 +875,7 @@ Deno.test("a response declared larger than 50 MiB is refused before its body is 
 Deno.test("a streamed response past 50 MiB stops the read with HTTP_ERROR", async () => {
   const chunk = new Uint8Array(1024 * 1024);
   let sent = 0;
-  const cancelled = deferred();
+  const cancelled = Promise.withResolvers<void>();
   const server = startServer(() =>
     new Response(
       new ReadableStream({
@@ -906,8 +904,8 @@ Deno.test("a streamed response past 50 MiB stops the read with HTTP_ERROR", asyn
 });
 
 Deno.test("aborting call.signal while the body is being read rejects with the abort reason", async () => {
-  const firstChunkSent = deferred();
-  const cancelled = deferred();
+  const firstChunkSent = Promise.withResolvers<void>();
+  const cancelled = Promise.withResolvers<void>();
   const server = startServer(() =>
     new Response(
       new ReadableStream({

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Schema } from "../../src/schema/schema.ts";
+import { Config } from "../../mod.ts";
 
 const DRAFT_07 = "http://json-schema.org/draft-07/schema#";
 
@@ -362,4 +363,28 @@ Deno.test("fillDefaults() without any schema information copies the value unchan
   assert.deepEqual(out, input);
   assert.notEqual(out, input);
   assert.deepEqual(Schema.fromObject(true).fillDefaults({ a: 1 }), { a: 1 });
+});
+
+// ------------------------------------------------------------------ copies and depth limits
+
+Deno.test("with a schema, resolveAll and get hand out copies of bytes, not the memo's own", async () => {
+  const config = Config.loads("a: 1\nb: ${bytes:k}\n", {
+    resolvers: { bytes: () => new Uint8Array([7, 8]) },
+  });
+  config.setSchema(Schema.fromObject({ properties: { a: { type: "integer" } } }));
+  const all = await config.resolveAll() as { b: Uint8Array };
+  all.b[0] = 0;
+  const got = await config.get("b") as Uint8Array;
+  assert.deepEqual([...got], [7, 8]);
+  got[1] = 0;
+  assert.deepEqual([...(await config.get("b") as Uint8Array)], [7, 8]);
+  const obj = await config.toObject({ resolve: true }) as { b: Uint8Array };
+  assert.deepEqual([...obj.b], [7, 8]);
+});
+
+Deno.test("fillDefaults() of a value nested too deeply fails with the depth error before the stack overflows", () => {
+  let deep: unknown = 1;
+  for (let i = 0; i < 5000; i++) deep = [deep];
+  const schema = Schema.fromObject({ properties: { a: { default: 1 } } });
+  assert.throws(() => schema.fillDefaults({ b: deep }), /nested too deeply to fill defaults/);
 });

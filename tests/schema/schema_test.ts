@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
-import { NotFoundError, ParseError, type ValidationIssue } from "../../src/errors.ts";
+import {
+  HoloconfError,
+  NotFoundError,
+  ParseError,
+  type ValidationIssue,
+} from "../../src/errors.ts";
 import { Schema } from "../../src/schema/schema.ts";
+import { Config } from "../../mod.ts";
 import { CAN_MAKE_FIFO, HAS_DEV_ZERO, makeFifo } from "../_special_files.ts";
 
 const DRAFT_07 = "http://json-schema.org/draft-07/schema#";
@@ -764,4 +770,48 @@ Deno.test("validate() keeps a __proto__ key as data", async () => {
   assert.deepEqual(brief(await schema.validate(converted)), [
     { pointer: "/__proto__", message: "must have required property 'x'" },
   ]);
+});
+
+// ------------------------------------------------------------------ issues inside a sensitive value
+
+Deno.test("validation issues never show the keys of a sensitive mapping", async () => {
+  Deno.env.set("HOLOCONF_SCHEMA_SECRET_MAP", "hunter2-key: 1\nnested:\n  x: 2\n");
+  try {
+    const config = Config.loads(
+      "a: ${yaml:${env:HOLOCONF_SCHEMA_SECRET_MAP,sensitive=true}}\nb: {}\n",
+    );
+    for (
+      const schema of [
+        {
+          properties: {
+            a: { type: "object", additionalProperties: false },
+            b: { additionalProperties: false },
+          },
+        },
+        {
+          properties: {
+            a: { additionalProperties: { type: "string" }, propertyNames: { maxLength: 3 } },
+          },
+        },
+      ]
+    ) {
+      const issues = await config.validateCollect(Schema.fromObject(schema));
+      assert.ok(issues.length > 0);
+      const text = JSON.stringify(issues);
+      assert.ok(!text.includes("hunter2") && !text.includes("nested"), text);
+      for (const issue of issues) assert.equal(issue.pointer, "/a", text);
+      const err = await config.validate(Schema.fromObject(schema)).then(() => undefined, (e) => e);
+      assert.ok(err instanceof HoloconfError && !err.message.includes("hunter2"));
+    }
+    // An ordinary mapping's keys are config text and are shown.
+    const plain = await Config.loads("b:\n  extra: 1\n").validateCollect(
+      Schema.fromObject({ properties: { b: { additionalProperties: false } } }),
+    );
+    assert.deepEqual(brief(plain), [{
+      pointer: "/b",
+      message: "must NOT have additional properties ('extra')",
+    }]);
+  } finally {
+    Deno.env.delete("HOLOCONF_SCHEMA_SECRET_MAP");
+  }
 });

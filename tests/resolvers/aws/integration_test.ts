@@ -7,6 +7,8 @@ import { load as loadYaml } from "js-yaml";
 import { Config, configure, HoloconfError, ResolveAllError } from "../../../mod.ts";
 import { getSchedulerSettings } from "../../../src/scheduler.ts";
 import { withFakeAws } from "./_helpers.ts";
+import { noHang } from "../../_async.ts";
+import { installFakeClock } from "../../_fake_clock.ts";
 
 function names(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `/app/p${i}`);
@@ -136,7 +138,12 @@ Deno.test("an ssm endpoint that never answers fails at the per-call timeout (RES
     configure({ defaultTimeout: 200 });
     await withFakeAws({ ssm: { "/slow": "v" }, hang: true }, async (fake) => {
       const config = Config.loads("slow: ${ssm:/slow}\n");
-      const err = await config.get("slow").then(
+      using clock = installFakeClock();
+      const pending = noHang(config.get("slow"), "get slow");
+      pending.catch(() => {}); // inspected below
+      await fake.until((f) => f.waiting === 1); // the request reached the endpoint and hangs
+      await clock.advance(200);
+      const err = await pending.then(
         () => assert.fail("get should time out"),
         (e: unknown) => e,
       );
