@@ -638,11 +638,14 @@ Deno.test("call.context holds only the Config's own business, no resolver's opti
 });
 
 Deno.test("the Config's summary, inspect and dumps never show a resolver setting", async () => {
-  const secrets = ["pw-s3cr3t", "KEY-s3cr3t", "proxy-s3cr3t"];
+  const secrets = ["pw-s3cr3t", "KEY-s3cr3t", "proxy-s3cr3t", "eu-s3cr3t-1"];
   const config = Config.loads("a: 1\n", {
     httpClientKeyPassword: secrets[0]!,
     httpClientKey: secrets[1]!,
-    resolverSettings: { http: { proxy: `http://user:${secrets[2]}@proxy.invalid:1` } },
+    resolverSettings: {
+      http: { proxy: `http://user:${secrets[2]}@proxy.invalid:1` },
+      aws: { region: secrets[3]! },
+    },
   });
   const shown = [
     JSON.stringify(config),
