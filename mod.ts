@@ -72,7 +72,7 @@ export {
 } from "./src/resolver.ts";
 export { configureResolver, resetResolverSettings } from "./src/resolver_settings.ts";
 export { registerResolver, unregisterResolver } from "./src/registry.ts";
-export { configure, type SchedulerSettings } from "./src/scheduler.ts";
+export { configure, configureScheduler, type SchedulerSettings } from "./src/scheduler.ts";
 export { type ParseOptions, parseTemplate } from "./src/interpolation/parser.ts";
 export type {
   ArgValue,

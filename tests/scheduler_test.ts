@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import {
   Config,
   configure,
+  configureScheduler,
   ResolveAllError,
   type ResolverCall,
   ResolverError,
@@ -804,4 +805,15 @@ Deno.test("a nested get stops waiting for a slot when its caller's call ends, an
       assert.deepEqual(h.state.started, ["first", "second"], "the nested call never started");
     });
   });
+});
+
+Deno.test("configureScheduler sets the limits; configure is its upstream name", () => {
+  const before = getSchedulerSettings();
+  try {
+    assert.equal(configure, configureScheduler);
+    configureScheduler({ maxConcurrentResolvers: 7, defaultTimeout: 1234 });
+    assert.deepEqual(getSchedulerSettings(), { maxConcurrentResolvers: 7, defaultTimeout: 1234 });
+  } finally {
+    configureScheduler(before);
+  }
 });
