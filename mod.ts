@@ -66,9 +66,13 @@ export {
   type ResolverFn,
   type ResolverObject,
   type ResolverParams,
+  type ResolverSettingField,
+  type ResolverSettingsSpec,
+  type ResolverSettingType,
 } from "./src/resolver.ts";
+export { configureResolver, resetResolverSettings } from "./src/resolver_settings.ts";
 export { registerResolver, unregisterResolver } from "./src/registry.ts";
-export { configure, type SchedulerSettings } from "./src/scheduler.ts";
+export { configure, configureScheduler, type SchedulerSettings } from "./src/scheduler.ts";
 export { type ParseOptions, parseTemplate } from "./src/interpolation/parser.ts";
 export type {
   ArgValue,

@@ -1,19 +1,19 @@
 /**
  * The `http` and `https` resolvers (SPEC §7.4): fetch a URL's body as text or bytes.
  *
- * Disabled unless the Config allows HTTP; an allowlist limits which URLs may be fetched (also on
- * every redirect hop, and the origin of a proxy named with `proxy=`). A redirect to another
- * origin drops every header the config added. Proxy and TLS settings come from keyword arguments
- * (config text: TLS file paths are read inside the file roots only, as `${file:}` reads them) or
- * the Config's http options (given by the program, trusted), and are mapped onto the runtime by
- * `src/runtime_http.ts`.
+ * Disabled unless the program allows HTTP (the `http` settings); an allowlist limits which URLs
+ * may be fetched (also on every redirect hop, and the origin of a proxy named with `proxy=`). A
+ * redirect to another origin drops every header the config added. Proxy and TLS settings come
+ * from keyword arguments (config text: TLS file paths are read inside the file roots only, as
+ * `${file:}` reads them) or the `http` settings ({@linkcode HTTP_SETTINGS}: given by the
+ * program, trusted), and are mapped onto the runtime by `src/runtime_http.ts`.
  *
  * @module
  */
 
 import { concatBytes } from "../src/_bytes.ts";
 import { HoloconfError, NotFoundError, ParseError, ResolverError } from "../src/errors.ts";
-import type { ResolverCall, ResolverObject } from "../src/resolver.ts";
+import type { ResolverCall, ResolverObject, ResolverSettingsSpec } from "../src/resolver.ts";
 import {
   cwd,
   getEnv,
@@ -209,6 +209,60 @@ const HTTP_KEYWORDS = [
 ];
 
 /**
+ * The settings of the `http` and `https` resolvers (group `http`), given by the program: per
+ * process with `configureResolver("http", ...)`, per Config with `resolverSettings.http` (or
+ * the `allowHttp`, `httpAllowlist`, ... load options). Trusted: TLS paths are read wherever
+ * they are, a proxy need not match the allowlist. `proxy`, `clientKey` and
+ * `clientKeyPassword` are secrets (a proxy URL may carry credentials).
+ *
+ * - `allow` (boolean): enable the resolvers (off by default).
+ * - `allowlist` (string[]): URL patterns allowed (empty: any; see {@linkcode urlMatchesPattern}).
+ * - `proxy` (string): proxy URL; `proxyFromEnv` (boolean): else take `HTTPS_PROXY`/`HTTP_PROXY`.
+ * - `caBundle` / `extraCaBundle` (string): CA bundle replacing / added to the default roots.
+ * - `clientCert`, `clientKey`, `clientKeyPassword` (string): client identity (path or PEM text;
+ *   a `.p12`/`.pfx` certificate path needs no key).
+ *
+ * @example
+ * ```ts
+ * import { HTTP_SETTINGS } from "./http.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(HTTP_SETTINGS.key, "http");
+ * assert.equal(HTTP_SETTINGS.fields.clientKeyPassword?.secret, true);
+ * ```
+ */
+export const HTTP_SETTINGS: ResolverSettingsSpec = Object.freeze<ResolverSettingsSpec>({
+  key: "http",
+  fields: Object.freeze<ResolverSettingsSpec["fields"]>({
+    allow: { type: "boolean" },
+    allowlist: { type: "string[]" },
+    proxy: { type: "string", secret: true },
+    proxyFromEnv: { type: "boolean" },
+    caBundle: { type: "string" },
+    extraCaBundle: { type: "string" },
+    clientCert: { type: "string" },
+    clientKey: { type: "string", secret: true },
+    clientKeyPassword: { type: "string", secret: true },
+  }),
+});
+
+/** `call.settings` of an http resolver, as {@linkcode HTTP_SETTINGS} declares it. */
+interface HttpSettings {
+  allow?: boolean;
+  allowlist?: readonly string[];
+  proxy?: string;
+  proxyFromEnv?: boolean;
+  caBundle?: string;
+  extraCaBundle?: string;
+  clientCert?: string;
+  clientKey?: string;
+  clientKeyPassword?: string;
+}
+
+function settingsOf(call: ResolverCall): HttpSettings {
+  return call.settings as HttpSettings;
+}
+
+/**
  * Creates the resolver for one scheme: `${https:host/path}` fetches `https://host/path`
  * (a leading `http://`, `https://` or `//` in the argument is replaced by this scheme).
  *
@@ -217,7 +271,8 @@ const HTTP_KEYWORDS = [
  * `client_cert`, `client_key`, `key_password`, `insecure=true`. TLS values are a file path when
  * a file exists there (relative to the defining file's directory), else PEM text; such paths are
  * read inside the file roots only, as `${file:}` reads them. A `proxy=` must match the allowlist
- * (its `scheme://host:port/`). The Config's http options are trusted: neither check applies.
+ * (its `scheme://host:port/`). The program's settings ({@linkcode HTTP_SETTINGS}) are trusted:
+ * neither check applies; keyword arguments win over them.
  * Redirects are followed hop by hop (allowlist checked before each hop, https → http refused);
  * a hop to another origin drops every `header=`. Another keyword, a second positional argument
  * (`,` in a URL must be quoted), `parse` other than `text`/`binary` or `insecure` other than
@@ -235,16 +290,11 @@ const HTTP_KEYWORDS = [
  * import { ResolverError } from "../src/errors.ts";
  * import assert from "node:assert/strict";
  * const https = createHttpResolver("https");
- * const context = {
- *   baseDir: undefined, fileRoots: [], allowHttp: false, httpAllowlist: [],
- *   httpProxy: undefined, httpProxyFromEnv: false, httpCaBundle: undefined,
- *   httpExtraCaBundle: undefined, httpClientCert: undefined, httpClientKey: undefined,
- *   httpClientKeyPassword: undefined, onWarning: () => {},
- * };
+ * const context = { baseDir: undefined, fileRoots: [], onWarning: () => {} };
  * const call = {
  *   args: ["example.com/app.yaml"], kwargs: {}, kwargsAll: [], signal: new AbortController().signal,
  *   path: "remote", config: { get: () => Promise.resolve(undefined), getSync: () => undefined },
- *   resolver: "https", source: undefined, sensitiveInput: false, context,
+ *   resolver: "https", source: undefined, sensitiveInput: false, context, settings: {},
  * };
  * await assert.rejects(
  *   async () => await https.resolve("example.com/app.yaml", call),
@@ -255,6 +305,7 @@ const HTTP_KEYWORDS = [
 export function createHttpResolver(scheme: "http" | "https"): ResolverObject {
   return {
     params: { keywords: HTTP_KEYWORDS },
+    settingsSpec: [HTTP_SETTINGS],
     resolve: (key: string, call: ResolverCall): Promise<string | Uint8Array> =>
       resolveHttp(scheme, key, call),
   };
@@ -323,7 +374,9 @@ async function resolveHttp(
 
   // 3. Disabled unless allowed.
   const ctx = call.context;
-  if (!ctx.allowHttp) {
+  const settings = settingsOf(call);
+  const allowlist = settings.allowlist ?? [];
+  if (settings.allow !== true) {
     throw new ResolverError("HTTP resolver is disabled", {
       code: "HTTP_DISABLED",
       help: `${name} resolver is disabled. The URL specified by this config path cannot be ` +
@@ -342,7 +395,7 @@ async function resolveHttp(
   }
 
   // 4. Allowlist.
-  checkAllowlist(url, ctx.httpAllowlist, call, undefined);
+  checkAllowlist(url, allowlist, call, undefined);
 
   // 5. Fetch.
   const timeoutSeconds = parseTimeout(call);
@@ -357,7 +410,7 @@ async function resolveHttp(
     throw transportError(e, call);
   }
   for (const w of transport.warnings) warnOnce(ctx.onWarning, w);
-  if (!ctx.httpProxyFromEnv && options.proxy === undefined) {
+  if (settings.proxyFromEnv !== true && options.proxy === undefined) {
     warnEnvProxyIgnoredOptOut(ctx.onWarning);
   }
   if (options.insecure) {
@@ -384,7 +437,7 @@ async function resolveHttp(
       if (response.status >= 300 && response.status < 400 && location !== null) {
         await response.body?.cancel().catch(() => {});
         const next = followRedirect(current, location, hop, url, call);
-        checkAllowlist(next, ctx.httpAllowlist, call, url);
+        checkAllowlist(next, allowlist, call, url);
         // Every header came from the config (`header=`), any of them may carry a secret: none
         // follows the request to another origin, and none comes back on a later hop.
         if (next.origin !== current.origin) headers = new Headers();
@@ -430,7 +483,8 @@ function checkAllowlist(
       ? {}
       : { detail: `Redirected from ${shown(redirectedFrom.href, call)}` }),
     help: `Allowed URL patterns: ${allowlist.join(", ")}. Add a matching pattern to ` +
-      "httpAllowlist (http_allowlist in other holoconf bindings) to fetch this URL",
+      "the http setting allowlist (load option httpAllowlist; http_allowlist in other holoconf " +
+      "bindings) to fetch this URL",
   });
 }
 
@@ -570,7 +624,7 @@ let envProxyWarned = false;
 
 /**
  * Deno's `fetch` (and its HTTP clients) take a proxy from HTTP_PROXY/HTTPS_PROXY themselves,
- * whatever `httpProxyFromEnv` says: with the opt-out set, no proxy configured and such a
+ * whatever the `proxyFromEnv` setting (`httpProxyFromEnv`) says: with the opt-out set, no proxy configured and such a
  * variable present, the option cannot be honoured, so say so (once per process).
  */
 function warnEnvProxyIgnoredOptOut(onWarning: (message: string) => void): void {
@@ -582,7 +636,7 @@ function warnEnvProxyIgnoredOptOut(onWarning: (message: string) => void): void {
     `WARNING: httpProxyFromEnv is false, but Deno's fetch uses the proxy in ${
       names.join("/")
     } from the environment anyway. To connect directly, unset it or list the hosts in ` +
-      "NO_PROXY; to use a proxy on purpose, pass proxy= or httpProxy.",
+      "NO_PROXY; to use a proxy on purpose, pass proxy= or the http setting proxy (httpProxy).",
   );
 }
 
@@ -645,45 +699,45 @@ function parseHeaders(call: ResolverCall): Headers {
 
 /**
  * A TLS/proxy value: the kwarg when given (config text: read inside the file roots), else the
- * Config's option (given by the program: trusted, relative paths against the working directory).
+ * setting (given by the program: trusted, relative paths against the working directory).
  */
 interface OptionValue {
   value: string;
-  /** `true` for the Config's options, `false` for a keyword argument written in the config. */
+  /** `true` for a setting, `false` for a keyword argument written in the config. */
   trusted: boolean;
 }
 
 function option(
   call: ResolverCall,
   kwarg: string,
-  fromContext: string | undefined,
+  fromSettings: string | undefined,
 ): OptionValue | undefined {
   const given = call.kwargs[kwarg];
   if (given !== undefined && given.trim() !== "") return { value: given, trusted: false };
-  if (fromContext !== undefined && fromContext.trim() !== "") {
-    return { value: fromContext, trusted: true };
+  if (fromSettings !== undefined && fromSettings.trim() !== "") {
+    return { value: fromSettings, trusted: true };
   }
   return undefined;
 }
 
 async function transportOptions(call: ResolverCall): Promise<HttpTransportOptions> {
-  const ctx = call.context;
+  const settings = settingsOf(call);
   const result: HttpTransportOptions = {};
 
   const proxy = proxySetting(call);
   if (proxy !== undefined) {
-    if (!proxy.trusted) checkProxyAllowed(new URL(proxy.url), ctx.httpAllowlist, call);
+    if (!proxy.trusted) checkProxyAllowed(new URL(proxy.url), settings.allowlist ?? [], call);
     result.proxy = proxy.url;
   }
 
-  const ca = option(call, "ca_bundle", ctx.httpCaBundle);
-  const extra = option(call, "extra_ca_bundle", ctx.httpExtraCaBundle);
+  const ca = option(call, "ca_bundle", settings.caBundle);
+  const extra = option(call, "extra_ca_bundle", settings.extraCaBundle);
   if (ca !== undefined) result.caCerts = await loadCertificates(ca, call);
   else if (extra !== undefined) result.extraCaCerts = await loadCertificates(extra, call);
 
-  const cert = option(call, "client_cert", ctx.httpClientCert);
-  const key = option(call, "client_key", ctx.httpClientKey);
-  const password = call.kwargs.key_password ?? ctx.httpClientKeyPassword;
+  const cert = option(call, "client_cert", settings.clientCert);
+  const key = option(call, "client_key", settings.clientKey);
+  const password = call.kwargs.key_password ?? settings.clientKeyPassword;
   if (cert !== undefined && PKCS12_PATH_REGEXP.test(cert.value.trim())) {
     result.pfx = await loadPkcs12(cert, call);
     result.passphrase = password ?? "";
@@ -693,7 +747,7 @@ async function transportOptions(call: ResolverCall): Promise<HttpTransportOption
         "client_key required when using PEM certificate (not needed for P12)",
         {
           code: "HTTP_ERROR",
-          help: "Pass the client's private key with client_key= (or httpClientKey)",
+          help: "Pass the client's private key with client_key= (or the http setting clientKey)",
         },
       );
     }
@@ -705,7 +759,8 @@ async function transportOptions(call: ResolverCall): Promise<HttpTransportOption
         throw new ResolverError("Failed to decrypt private key: key_password is required", {
           code: "HTTP_ERROR",
           detail: "The client key is encrypted",
-          help: "Pass the key's password with key_password= (or httpClientKeyPassword)",
+          help:
+            "Pass the key's password with key_password= (or the http setting clientKeyPassword)",
         });
       }
       result.passphrase = password;
@@ -713,7 +768,7 @@ async function transportOptions(call: ResolverCall): Promise<HttpTransportOption
   } else if (key !== undefined) {
     throw new ResolverError("client_cert required when using client_key", {
       code: "HTTP_ERROR",
-      help: "Pass the client certificate with client_cert= (or httpClientCert)",
+      help: "Pass the client certificate with client_cert= (or the http setting clientCert)",
     });
   }
 
@@ -723,10 +778,10 @@ async function transportOptions(call: ResolverCall): Promise<HttpTransportOption
 
 /** The proxy URL (scheme added) and whether it came from the program rather than the config. */
 function proxySetting(call: ResolverCall): { url: string; trusted: boolean } | undefined {
-  const ctx = call.context;
+  const settings = settingsOf(call);
   const fromConfig = call.kwargs.proxy?.trim() || undefined;
-  let raw = fromConfig ?? (ctx.httpProxy?.trim() || undefined);
-  if (raw === undefined && ctx.httpProxyFromEnv) {
+  let raw = fromConfig ?? (settings.proxy?.trim() || undefined);
+  if (raw === undefined && settings.proxyFromEnv === true) {
     for (const name of ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"]) {
       const v = getEnv(name)?.trim();
       if (v) {
@@ -756,16 +811,16 @@ function proxySetting(call: ResolverCall): { url: string; trusted: boolean } | u
 /**
  * A proxy named in the config (`proxy=`) receives the request, so it must be allowed like any
  * URL the request reaches: its `scheme://host:port/` (credentials left out) must match an
- * allowlist pattern. Proxies set by the program (`httpProxy`, `httpProxyFromEnv`) are trusted.
+ * allowlist pattern. Proxies set by the program (settings `proxy`, `proxyFromEnv`) are trusted.
  */
 function checkProxyAllowed(proxy: URL, allowlist: readonly string[], call: ResolverCall): void {
   const origin = `${proxy.protocol}//${proxy.host}`;
   if (isUrlAllowed(`${origin}/`, allowlist)) return;
   throw new ResolverError(`Proxy not in allowlist: ${shown(origin, call)}`, {
     code: "HTTP_NOT_ALLOWED",
-    help: `A proxy named with proxy= must match an httpAllowlist pattern (e.g. ` +
+    help: `A proxy named with proxy= must match an allowlist pattern (e.g. ` +
       `${shown(`${origin}/*`, call)}), as every URL a request reaches; or set it from the ` +
-      `program with httpProxy. Allowed URL patterns: ${allowlist.join(", ")}`,
+      `program with the http setting proxy. Allowed URL patterns: ${allowlist.join(", ")}`,
   });
 }
 
@@ -778,7 +833,8 @@ interface LoadedFile {
 const SANDBOX_HELP = "TLS files named in the config (ca_bundle, extra_ca_bundle, client_cert, " +
   "client_key) are read as ${file:} reads files: only inside the file roots (the loaded files' " +
   "directories, basePath, fileRoots). Move the file there, add its directory to fileRoots, or " +
-  "pass it from the program with httpCaBundle, httpExtraCaBundle, httpClientCert or httpClientKey";
+  "pass it from the program with the http settings caBundle, extraCaBundle, clientCert or " +
+  "clientKey";
 
 /**
  * Reads a file named in config text through the `file` resolver, so the file sandbox applies

@@ -5,15 +5,21 @@
  * @module
  */
 
-import { type SourceLocation, ValidationError, type ValidationIssue } from "./errors.ts";
+import {
+  ResolverError,
+  type SourceLocation,
+  ValidationError,
+  type ValidationIssue,
+} from "./errors.ts";
 import { Engine, setSourceBase, type TraceEvent } from "./engine.ts";
 import { cloneValue, type Resolved } from "./value.ts";
 import { coerceString, coercionError, NUMBER_REGEXP } from "./schema/coerce.ts";
 import { loadTrees, type PathSpec } from "./loader.ts";
 import { mergeTrees } from "./merge.ts";
 import { formatPath, type PathSegment } from "./path.ts";
-import { ResolverRegistry } from "./registry.ts";
-import type { RegisterOptions, Resolver, ResolverContext } from "./resolver.ts";
+import { globalRegistry, ResolverRegistry } from "./registry.ts";
+import type { RegisterOptions, Resolver } from "./resolver.ts";
+import { checkSettingsLayer, ResolverSettings, type SettingsLayer } from "./resolver_settings.ts";
 import { cwd as runtimeCwd } from "./runtime.ts";
 import { Schema } from "./schema/schema.ts";
 import { collectIssues, withSources } from "./schema/_issues.ts";
@@ -34,23 +40,31 @@ export interface LoadOptions {
   fileRoots?: string[];
   /** A schema (or its path) to attach: defaults and coercion (SPEC §8). */
   schema?: Schema | string;
-  /** Enable the http/https resolvers. @default {false} */
+  /**
+   * Settings of the resolvers for this Config, by settings group: e.g.
+   * `{ http: { allow: true, allowlist: ["https://*.example.com/*"] }, aws: { region: "eu-west-1" },
+   * ssm: { endpoint: "http://127.0.0.1:4566" } }`. They win over the process-wide ones
+   * (`configureResolver`); a resolver's keyword arguments win over both. Each group must be
+   * declared by a registered resolver (`settingsSpec`); unknown groups and fields are refused.
+   */
+  resolverSettings?: Readonly<Record<string, object>>;
+  /** Enable the http/https resolvers: alias of `resolverSettings.http.allow`. @default {false} */
   allowHttp?: boolean;
-  /** URL patterns allowed for http/https. */
+  /** URL patterns allowed for http/https: alias of `resolverSettings.http.allowlist`. */
   httpAllowlist?: string[];
-  /** Proxy URL for http/https. */
+  /** Proxy URL for http/https: alias of `resolverSettings.http.proxy`. */
   httpProxy?: string;
-  /** Take the proxy from `HTTPS_PROXY`/`HTTP_PROXY`. @default {false} */
+  /** Take the proxy from `HTTPS_PROXY`/`HTTP_PROXY`: alias of `resolverSettings.http.proxyFromEnv`. */
   httpProxyFromEnv?: boolean;
-  /** CA bundle replacing the default roots (path or PEM text). */
+  /** CA bundle replacing the default roots (path or PEM): alias of `resolverSettings.http.caBundle`. */
   httpCaBundle?: string;
-  /** CA bundle added to the default roots (path or PEM text). */
+  /** CA bundle added to the default roots: alias of `resolverSettings.http.extraCaBundle`. */
   httpExtraCaBundle?: string;
-  /** Client certificate (path or PEM text). */
+  /** Client certificate (path or PEM text): alias of `resolverSettings.http.clientCert`. */
   httpClientCert?: string;
-  /** Client key (path or PEM text). */
+  /** Client key (path or PEM text): alias of `resolverSettings.http.clientKey`. */
   httpClientKey?: string;
-  /** Password of the client key. */
+  /** Password of the client key: alias of `resolverSettings.http.clientKeyPassword`. */
   httpClientKeyPassword?: string;
   /** Per-config resolvers (override global ones of the same name). */
   resolvers?: Record<string, Resolver>;
@@ -58,6 +72,48 @@ export interface LoadOptions {
   onTrace?: (event: TraceEvent) => void;
   /** Where warnings go (e.g. `insecure=true` on https). @default {() => {}} */
   onWarning?: (message: string) => void;
+}
+
+/**
+ * The load options kept from upstream's API (`allow_http`, `http_allowlist`, ...) and the
+ * `resolverSettings.http` field each one stands for: the one place they are mapped.
+ */
+const HTTP_OPTION_ALIASES = {
+  allowHttp: "allow",
+  httpAllowlist: "allowlist",
+  httpProxy: "proxy",
+  httpProxyFromEnv: "proxyFromEnv",
+  httpCaBundle: "caBundle",
+  httpExtraCaBundle: "extraCaBundle",
+  httpClientCert: "clientCert",
+  httpClientKey: "clientKey",
+  httpClientKeyPassword: "clientKeyPassword",
+} as const satisfies Partial<Record<keyof LoadOptions, string>>;
+
+/**
+ * The Config's settings layer: `resolverSettings`, plus the http aliases folded into its
+ * `http` group (a field given both ways is refused). The aliases' group is checked against
+ * the http resolvers' declaration when they are registered, else when they are called.
+ */
+function settingsLayer(options: LoadOptions, registries: ResolverRegistry[]): SettingsLayer {
+  const layer = checkSettingsLayer(options.resolverSettings ?? {}, registries);
+  const aliased: Record<string, unknown> = {};
+  const given = layer.get("http") ?? {};
+  for (const [option, field] of Object.entries(HTTP_OPTION_ALIASES)) {
+    const value = options[option as keyof typeof HTTP_OPTION_ALIASES];
+    if (value === undefined) continue;
+    if (Object.hasOwn(given, field)) {
+      throw new ResolverError(`Setting 'http.${field}' is given twice`, {
+        code: "INVALID_SETTING",
+        help: `Pass either ${option} or resolverSettings.http.${field}, not both`,
+      });
+    }
+    aliased[field] = value;
+  }
+  if (Object.keys(aliased).length === 0) return layer;
+  const checked = checkSettingsLayer({ http: aliased }, registries, { declared: false });
+  layer.set("http", Object.freeze({ ...given, ...checked.get("http") }));
+  return layer;
 }
 
 /** Options of `resolveAll`. */
@@ -93,7 +149,8 @@ const STRING_SOURCE = "<string>";
 interface Settings {
   basePath: string | undefined;
   roots: string[];
-  context: Omit<ResolverContext, "baseDir" | "fileRoots">;
+  onWarning: (message: string) => void;
+  resolverSettings: ResolverSettings;
   files: string[];
   onTrace: ((event: TraceEvent) => void) | undefined;
 }
@@ -126,27 +183,18 @@ export class Config {
       ...(basePath === undefined ? [] : [basePath]),
       ...(options.fileRoots ?? []).map((r) => resolvePosix(cwd, r)),
     ]);
+    for (const [name, r] of Object.entries(options.resolvers ?? {})) {
+      this.#registry.register(name, r, { force: true });
+    }
+    const layer = settingsLayer(options, [this.#registry, globalRegistry()]);
     this.#settings = {
       basePath,
       roots,
       files,
       onTrace: options.onTrace,
-      context: {
-        allowHttp: options.allowHttp ?? false,
-        httpAllowlist: options.httpAllowlist ?? [],
-        httpProxy: options.httpProxy,
-        httpProxyFromEnv: options.httpProxyFromEnv ?? false,
-        httpCaBundle: options.httpCaBundle,
-        httpExtraCaBundle: options.httpExtraCaBundle,
-        httpClientCert: options.httpClientCert,
-        httpClientKey: options.httpClientKey,
-        httpClientKeyPassword: options.httpClientKeyPassword,
-        onWarning: options.onWarning ?? (() => {}),
-      },
+      onWarning: options.onWarning ?? (() => {}),
+      resolverSettings: new ResolverSettings(layer),
     };
-    for (const [name, r] of Object.entries(options.resolvers ?? {})) {
-      this.#registry.register(name, r, { force: true });
-    }
     // Values parsed from a string keep their basePath through merges into other configs.
     if (basePath !== undefined && files.length === 0) setSourceBase(root, basePath);
     this.#engine = this.#newEngine(root, cwd);
@@ -160,7 +208,8 @@ export class Config {
   #newEngine(root: MapNode, cwd: string): Engine {
     return new Engine(root, {
       registry: this.#registry,
-      context: { ...this.#settings.context, fileRoots: this.#settings.roots },
+      context: { onWarning: this.#settings.onWarning, fileRoots: this.#settings.roots },
+      settingsFor: (reg) => this.#settings.resolverSettings.for(reg),
       basePath: this.#settings.basePath,
       cwd,
       onTrace: this.#settings.onTrace,

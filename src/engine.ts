@@ -97,6 +97,8 @@ export interface EngineOptions {
   registry: ResolverRegistry;
   /** Context handed to resolvers; `baseDir` is filled per node. */
   context: Omit<ResolverContext, "baseDir">;
+  /** The settings a call of this resolver receives (`call.settings`). */
+  settingsFor: (reg: RegisteredResolver) => Readonly<Record<string, unknown>>;
   /** Directory for values without a source file. */
   basePath: string | undefined;
   /** Working directory to make source files absolute. */
@@ -1188,6 +1190,7 @@ export class Engine {
       readSecret: false,
       secrets: info.secrets,
     };
+    const settingsFor = this.#options.settingsFor;
     const call: ResolverCall = {
       args,
       kwargs,
@@ -1199,6 +1202,10 @@ export class Engine {
       source,
       sensitiveInput: info.sensitiveInput,
       context: this.#contextFor(source),
+      // Read when the resolver reads it: a settings error then fails the call like any other.
+      get settings() {
+        return settingsFor(reg);
+      },
     };
     CALL_STATES.set(call, state);
     const shownKey = info.sensitiveInput ? REDACTED : key;

@@ -6,7 +6,13 @@
  */
 
 import { ResolverError } from "./errors.ts";
-import type { RegisterOptions, Resolver, ResolverObject, ResolverParams } from "./resolver.ts";
+import type {
+  RegisterOptions,
+  Resolver,
+  ResolverObject,
+  ResolverParams,
+  ResolverSettingsSpec,
+} from "./resolver.ts";
 
 /** A resolver with its registration options. */
 export interface RegisteredResolver {
@@ -22,6 +28,8 @@ export interface RegisteredResolver {
   batchSize: number | undefined;
   /** The arguments it accepts, defaults applied; undefined: any. */
   params: Readonly<Required<ResolverParams>> | undefined;
+  /** The groups of settings it reads (`settingsSpec`), checked and frozen; empty: none. */
+  settingsSpec: readonly ResolverSettingsSpec[];
 }
 
 /** Group size of a `resolveMany` resolver that sets none. */
@@ -48,6 +56,7 @@ export class ResolverRegistry {
   register(name: string, resolver: Resolver, options: RegisterOptions = {}): void {
     const batchSize = validate(name, resolver, options);
     const params = declaredParams(name, resolver, options);
+    const settingsSpec = declaredSettings(name, resolver);
     if (this.#map.has(name) && !options.force) {
       throw new ResolverError(`Resolver '${name}' is already registered`, {
         code: "RESOLVER_ALREADY_REGISTERED",
@@ -62,6 +71,7 @@ export class ResolverRegistry {
       sensitive: options.sensitive ?? false,
       batchSize,
       params,
+      settingsSpec,
     });
   }
 
@@ -166,6 +176,57 @@ function declaredParams(
     });
   }
   return Object.freeze({ positional, keywords: Object.freeze([...keywords]) });
+}
+
+const SETTING_TYPES: readonly string[] = ["string", "boolean", "string[]"];
+const FIELD_REGEXP = /^[A-Za-z][A-Za-z0-9_]*$/;
+/** Field names `call.settings` keeps for itself (its serialisation hook). */
+const RESERVED_FIELDS: readonly string[] = ["toJSON"];
+
+/** An object's `settingsSpec`, checked and frozen (an empty list when it declares none). */
+function declaredSettings(name: string, resolver: Resolver): readonly ResolverSettingsSpec[] {
+  const declared: unknown = typeof resolver === "object"
+    ? (resolver as { settingsSpec?: unknown }).settingsSpec
+    : undefined;
+  if (declared === undefined) return [];
+  const invalid = (help: string) =>
+    new ResolverError(`Resolver '${name}' declares invalid settings`, {
+      code: "RESOLVER_INVALID",
+      resolver: name,
+      help,
+    });
+  if (!Array.isArray(declared)) {
+    throw invalid("settingsSpec is a list of { key, fields } groups");
+  }
+  return Object.freeze(declared.map((group: unknown): ResolverSettingsSpec => {
+    const { key, fields } = (group ?? {}) as { key?: unknown; fields?: unknown };
+    if (typeof key !== "string" || !NAME_REGEXP.test(key)) {
+      throw invalid("A settings key uses letters, digits, '_' and '-'");
+    }
+    if (typeof fields !== "object" || fields === null || Array.isArray(fields)) {
+      throw invalid(`The settings group '${key}' needs fields: { name: { type } }`);
+    }
+    const checked: ResolverSettingsSpec["fields"] = Object.create(null);
+    for (const [field, spec] of Object.entries(fields)) {
+      const { type, secret } = (spec ?? {}) as { type?: unknown; secret?: unknown };
+      if (!FIELD_REGEXP.test(field) || RESERVED_FIELDS.includes(field)) {
+        throw invalid(`Setting names use letters, digits and '_' (not toJSON): '${key}.${field}'`);
+      }
+      if (typeof type !== "string" || !SETTING_TYPES.includes(type)) {
+        throw invalid(
+          `The type of setting '${key}.${field}' is one of ${SETTING_TYPES.join(", ")}`,
+        );
+      }
+      if (secret !== undefined && typeof secret !== "boolean") {
+        throw invalid(`secret of setting '${key}.${field}' is true or false`);
+      }
+      (checked as Record<string, unknown>)[field] = Object.freeze({
+        type,
+        secret: secret === true,
+      });
+    }
+    return Object.freeze({ key, fields: Object.freeze(checked) });
+  }));
 }
 
 const GLOBAL_KEY = Symbol.for("holoconf.registry");

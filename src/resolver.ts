@@ -7,32 +7,16 @@
 import type { SourceLocation } from "./errors.ts";
 
 /**
- * Settings of the Config a call belongs to, for resolvers that touch files or the network.
- * Built-in `file` and `http` resolvers read them; custom resolvers may ignore them.
+ * What a call needs to know about the Config it belongs to: where relative paths start, which
+ * directories may be read, where warnings go. Options of one resolver (http's allowlist, AWS
+ * regions...) are not here: they reach the call as `call.settings` (see
+ * {@linkcode ResolverSettingsSpec}).
  */
 export interface ResolverContext {
   /** Directory relative paths resolve against: the defining file's directory, else `basePath`. */
   baseDir: string | undefined;
   /** Directories the file resolver may read (loaded files' directories, `basePath`, `fileRoots`). */
   fileRoots: readonly string[];
-  /** Whether http/https resolvers are enabled. */
-  allowHttp: boolean;
-  /** URL patterns allowed for http/https (empty: any). */
-  httpAllowlist: readonly string[];
-  /** Proxy URL for http/https. */
-  httpProxy: string | undefined;
-  /** Take the proxy from `HTTPS_PROXY`/`HTTP_PROXY` when no proxy is set. */
-  httpProxyFromEnv: boolean;
-  /** CA bundle replacing the default roots (path or PEM text). */
-  httpCaBundle: string | undefined;
-  /** CA bundle added to the default roots (path or PEM text). */
-  httpExtraCaBundle: string | undefined;
-  /** Client certificate (path or PEM text, or a `.p12`/`.pfx` path). */
-  httpClientCert: string | undefined;
-  /** Client private key (path or PEM text). */
-  httpClientKey: string | undefined;
-  /** Password of the client key. */
-  httpClientKeyPassword: string | undefined;
   /** Where warnings go (e.g. `insecure=true`). */
   onWarning: (message: string) => void;
 }
@@ -65,8 +49,16 @@ export interface ResolverCall {
   source: SourceLocation | undefined;
   /** True when an argument came from a sensitive value: never echo inputs in messages. */
   sensitiveInput: boolean;
-  /** Settings of the Config (file roots, http options). */
+  /** What the call needs of its Config: base directory, file roots, warnings. */
   context: ResolverContext;
+  /**
+   * The settings this resolver declared in `settingsSpec`, with the values the program gave:
+   * per Config (`LoadOptions.resolverSettings`) over per process (`configureResolver`), a later
+   * group of the declaration over an earlier one; fields nobody set are absent. Checked
+   * against the declaration before the call; frozen; `JSON.stringify` and inspect show a
+   * secret field as `[REDACTED]`. Empty for resolvers that declare nothing.
+   */
+  settings: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -82,6 +74,49 @@ export interface ResolverParams {
   positional?: number;
   /** Keyword arguments the resolver reads (`default` and `sensitive` are always accepted). @default {[]} */
   keywords?: readonly string[];
+}
+
+/** The kinds of value a resolver setting holds. */
+export type ResolverSettingType = "string" | "boolean" | "string[]";
+
+/** One setting a resolver reads. */
+export interface ResolverSettingField {
+  /** The kind of value; anything else is refused (`INVALID_SETTING`). */
+  type: ResolverSettingType;
+  /**
+   * The value is a secret (a private key, a password, a URL with credentials): shown as
+   * `[REDACTED]` when `call.settings` is serialised or inspected. @default {false}
+   */
+  secret?: boolean;
+}
+
+/**
+ * A group of settings a resolver reads, stored under `key`. Programs give the values, never
+ * config text: per process with `configureResolver(key, values)`, per Config with
+ * `LoadOptions.resolverSettings[key]`. Several resolvers may read one group (`http` and
+ * `https` share `http`; `ssm`, `s3` and `cfn` share `aws`, each with its own group too).
+ * A field that is not in `fields` is refused with a "did you mean" suggestion.
+ *
+ * @example A resolver with a setting
+ * ```ts
+ * import { Config, type ResolverObject } from "@holoconf/holoconf";
+ * import assert from "node:assert/strict";
+ * const greeting: ResolverObject = {
+ *   settingsSpec: [{ key: "greeting", fields: { word: { type: "string" } } }],
+ *   resolve: (key, call) => `${call.settings.word ?? "hello"} ${key}`,
+ * };
+ * const config = Config.loads("a: ${greet:world}\n", {
+ *   resolvers: { greet: greeting },
+ *   resolverSettings: { greeting: { word: "hi" } },
+ * });
+ * assert.equal(await config.get("a"), "hi world");
+ * ```
+ */
+export interface ResolverSettingsSpec {
+  /** The name the values are stored under (letters, digits, `_`, `-`). */
+  key: string;
+  /** The settings of the group, by name. */
+  fields: Readonly<Record<string, ResolverSettingField>>;
 }
 
 /** A resolver as a function: `(key, call) => value`. `key` is `args[0]` as text. */
@@ -115,6 +150,12 @@ export interface ResolverObject {
    * `RegisterOptions.params` wins over it.
    */
   params?: ResolverParams;
+  /**
+   * The groups of settings this resolver reads, most general first: a later group's field
+   * wins over an earlier group's field of the same name (e.g. `[aws, ssm]`: the `ssm` region
+   * over the `aws` one). Their values reach the call as `call.settings`.
+   */
+  settingsSpec?: readonly ResolverSettingsSpec[];
 }
 
 /** A resolver: function or object form. */

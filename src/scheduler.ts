@@ -159,24 +159,24 @@ function state(): GlobalState {
 }
 
 /**
- * Sets process-wide limits: the most resolver calls in flight at once and the default
- * per-call timeout.
+ * Sets the scheduler's process-wide limits: the most resolver calls in flight at once and the
+ * default per-call timeout.
  *
  * @param options New values; omitted ones stay.
  * @throws {RangeError} For a non-positive or non-integer limit, or a negative timeout.
  *
  * @example Allow 100 concurrent resolver calls with a 10 s default timeout
  * ```ts
- * import { configure } from "@holoconf/holoconf";
+ * import { configureScheduler } from "@holoconf/holoconf";
  * import { getSchedulerSettings } from "./scheduler.ts";
  * import assert from "node:assert/strict";
  * const before = getSchedulerSettings();
- * configure({ maxConcurrentResolvers: 100, defaultTimeout: 10_000 });
+ * configureScheduler({ maxConcurrentResolvers: 100, defaultTimeout: 10_000 });
  * assert.equal(getSchedulerSettings().maxConcurrentResolvers, 100);
- * configure(before);
+ * configureScheduler(before);
  * ```
  */
-export function configure(options: Partial<SchedulerSettings>): void {
+export function configureScheduler(options: Partial<SchedulerSettings>): void {
   const s = state();
   if (options.maxConcurrentResolvers !== undefined) {
     s.limiter.limit = checkLimit(options.maxConcurrentResolvers, "maxConcurrentResolvers");
@@ -189,6 +189,22 @@ export function configure(options: Partial<SchedulerSettings>): void {
     s.settings.defaultTimeout = options.defaultTimeout;
   }
 }
+
+/**
+ * The name SPEC §1 and upstream's `holoconf.configure(max_concurrent_resolvers=)` use for
+ * {@linkcode configureScheduler}: the same function.
+ *
+ * @param options New values; omitted ones stay.
+ * @throws {RangeError} As `configureScheduler`.
+ *
+ * @example
+ * ```ts
+ * import { configure, configureScheduler } from "@holoconf/holoconf";
+ * import assert from "node:assert/strict";
+ * assert.equal(configure, configureScheduler);
+ * ```
+ */
+export const configure: (options: Partial<SchedulerSettings>) => void = configureScheduler;
 
 /**
  * The current process-wide settings.

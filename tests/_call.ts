@@ -5,22 +5,13 @@ import type { ConfigHandle, ResolverCall, ResolverContext } from "../src/resolve
 import type { SourceLocation } from "../src/errors.ts";
 
 /**
- * The settings a call gets unless overridden: no base directory or file roots, http disabled,
- * no allowlist, proxy or TLS material, warnings dropped. Frozen: tests override through
- * `makeResolverCall({ context })`, never by mutating this object.
+ * The context a call gets unless overridden: no base directory or file roots, warnings
+ * dropped. Frozen: tests override through `makeResolverCall({ context })`, never by mutating
+ * this object.
  */
 export const DEFAULT_CONTEXT: ResolverContext = Object.freeze({
   baseDir: undefined,
   fileRoots: [],
-  allowHttp: false,
-  httpAllowlist: [],
-  httpProxy: undefined,
-  httpProxyFromEnv: false,
-  httpCaBundle: undefined,
-  httpExtraCaBundle: undefined,
-  httpClientCert: undefined,
-  httpClientKey: undefined,
-  httpClientKeyPassword: undefined,
   onWarning: () => {},
 });
 
@@ -53,8 +44,10 @@ export interface ResolverCallOptions {
   config?: ConfigHandle | undefined;
   /** Where the interpolation was written. @default {undefined} */
   source?: SourceLocation | undefined;
-  /** Settings that differ from {@linkcode DEFAULT_CONTEXT}. */
+  /** Context fields that differ from {@linkcode DEFAULT_CONTEXT}. */
   context?: Partial<ResolverContext> | undefined;
+  /** The resolver's settings (`call.settings`). @default {{}} (none: http disabled) */
+  settings?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /**
@@ -70,7 +63,7 @@ export interface ResolverCallOptions {
  * const call = makeResolverCall({ args: ["k"], kwargs: [["h", "a"], ["h", "b"]] });
  * assert.deepEqual(call.kwargs, { h: "b" });
  * assert.deepEqual(call.kwargsAll, [["h", "a"], ["h", "b"]]);
- * assert.equal(call.context.allowHttp, false);
+ * assert.deepEqual(call.settings, {});
  * ```
  */
 export function makeResolverCall(options: ResolverCallOptions = {}): ResolverCall {
@@ -96,6 +89,7 @@ export function makeResolverCall(options: ResolverCallOptions = {}): ResolverCal
     source: options.source,
     sensitiveInput: options.sensitiveInput ?? false,
     context: { ...DEFAULT_CONTEXT, ...options.context },
+    settings: options.settings ?? {},
   };
 }
 

@@ -1,20 +1,24 @@
 // Tests of the Config facade (SPEC §1, §2, §9): constructors, access helpers, typed getters,
-// sources, merge and schema attachment.
+// sources, merge, schema attachment and the Config's resolver settings.
 
 import assert from "node:assert/strict";
 import {
   Config,
   HoloconfError,
+  type LoadOptions,
   NotFoundError,
   ParseError,
   PathNotFoundError,
+  registerResolver,
   ResolveAllError,
   ResolvedValue,
   ResolverError,
   Schema,
   TypeCoercionError,
+  unregisterResolver,
   ValidationError,
 } from "../mod.ts";
+import { httpResolver, httpsResolver } from "../resolvers/http.ts";
 
 Deno.test("Config.loads, fromJson and fromObject build the same config", async () => {
   const expected = { a: { b: [1, "x"] }, c: 1 };
@@ -592,4 +596,103 @@ Deno.test("validateCollect reports a coercion failure once even when another val
   } finally {
     Deno.env.delete(env);
   }
+});
+
+// --- resolver settings of a Config (LoadOptions.resolverSettings and the http aliases) ---------
+
+/** Resolves `${http:...}` of a URL outside the allowlist: no request is sent either way. */
+async function httpOutcome(options: LoadOptions): Promise<string> {
+  const config = Config.loads("a: ${http:blocked.invalid/x}\n", options);
+  const e = await config.get("a").catch((e: unknown) => e);
+  assert.ok(e instanceof ResolverError, String(e));
+  return e.code;
+}
+
+Deno.test("the http load options are aliases of resolverSettings.http", async () => {
+  const allowlist = ["http://allowed.invalid/*"];
+  assert.equal(await httpOutcome({}), "HTTP_DISABLED");
+  assert.equal(
+    await httpOutcome({ allowHttp: true, httpAllowlist: allowlist }),
+    "HTTP_NOT_ALLOWED",
+  );
+  assert.equal(
+    await httpOutcome({ resolverSettings: { http: { allow: true, allowlist } } }),
+    "HTTP_NOT_ALLOWED",
+  );
+  // Both spellings together, for different fields.
+  assert.equal(
+    await httpOutcome({ allowHttp: true, resolverSettings: { http: { allowlist } } }),
+    "HTTP_NOT_ALLOWED",
+  );
+});
+
+Deno.test("one http setting given as an alias and in resolverSettings is refused", () => {
+  assert.throws(
+    () => Config.loads("a: 1\n", { allowHttp: true, resolverSettings: { http: { allow: true } } }),
+    (e: unknown) => {
+      assert.ok(e instanceof ResolverError);
+      assert.equal(e.code, "INVALID_SETTING");
+      assert.equal(e.headline, "Setting 'http.allow' is given twice");
+      assert.equal(e.help, "Pass either allowHttp or resolverSettings.http.allow, not both");
+      return true;
+    },
+  );
+});
+
+Deno.test("the http aliases work when the http resolvers are registered after loading", async () => {
+  // The command line loads the config first, then registers the resolvers it names.
+  unregisterResolver("http");
+  unregisterResolver("https");
+  try {
+    const config = Config.loads("a: ${http:blocked.invalid/x}\n", {
+      allowHttp: true,
+      httpAllowlist: ["http://allowed.invalid/*"],
+    });
+    registerResolver("http", httpResolver);
+    await assert.rejects(
+      config.get("a"),
+      (e: unknown) => e instanceof ResolverError && e.code === "HTTP_NOT_ALLOWED",
+    );
+  } finally {
+    registerResolver("http", httpResolver, { force: true });
+    registerResolver("https", httpsResolver, { force: true });
+  }
+});
+
+Deno.test("merge() keeps the base's resolver settings: the other's are dropped", async () => {
+  const base = Config.loads("a: ${http:blocked.invalid/x}\n");
+  base.merge(Config.loads("b: 1\n", { allowHttp: true }));
+  await assert.rejects(
+    base.get("a"),
+    (e: unknown) => e instanceof ResolverError && e.code === "HTTP_DISABLED",
+  );
+});
+
+Deno.test("call.context holds only the Config's own business, no resolver's options", async () => {
+  let keys: string[] = [];
+  const config = Config.loads("a: ${probe:x}\n", {
+    allowHttp: true,
+    resolvers: { probe: (_key, call) => (keys = Object.keys(call.context).sort(), 1) },
+  });
+  await config.get("a");
+  assert.deepEqual(keys, ["baseDir", "fileRoots", "onWarning"]);
+});
+
+Deno.test("the Config's summary, inspect and dumps never show a resolver setting", async () => {
+  const secrets = ["pw-s3cr3t", "KEY-s3cr3t", "proxy-s3cr3t", "eu-s3cr3t-1"];
+  const config = Config.loads("a: 1\n", {
+    httpClientKeyPassword: secrets[0]!,
+    httpClientKey: secrets[1]!,
+    resolverSettings: {
+      http: { proxy: `http://user:${secrets[2]}@proxy.invalid:1` },
+      aws: { region: secrets[3]! },
+    },
+  });
+  const shown = [
+    JSON.stringify(config),
+    Deno.inspect(config),
+    await config.toYaml({ resolve: true }),
+    JSON.stringify(config.dumpSources()),
+  ].join("\n");
+  for (const s of secrets) assert.ok(!shown.includes(s), `${s} in ${shown}`);
 });

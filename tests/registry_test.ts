@@ -217,6 +217,7 @@ Deno.test("ResolverRegistry keeps registration options", () => {
     sensitive: true,
     batchSize: undefined,
     params: undefined,
+    settingsSpec: [],
   });
   assert.equal(r.get("b")?.sensitive, false);
   assert.equal(r.unregister("a"), true);
@@ -255,6 +256,45 @@ Deno.test("bad params are refused at registration", () => {
     assert.throws(
       () => r.register("k", { resolve: () => 1, params: { keywords } }),
       (e: unknown) => e instanceof ResolverError && e.code === "RESOLVER_INVALID",
+    );
+  }
+  assert.deepEqual(r.names(), []);
+});
+
+Deno.test("settingsSpec is checked and copied at registration, frozen", () => {
+  const r = new ResolverRegistry();
+  const fields: Record<string, { type: "string" | "boolean"; secret?: boolean }> = {
+    token: { type: "string", secret: true },
+  };
+  r.register("v", { resolve: () => 1, settingsSpec: [{ key: "vault", fields }] });
+  fields.extra = { type: "boolean" };
+  const spec = r.get("v")!.settingsSpec;
+  assert.deepEqual(spec.map((g) => ({ key: g.key, fields: { ...g.fields } })), [
+    { key: "vault", fields: { token: { type: "string", secret: true } } },
+  ]);
+  assert.ok(Object.isFrozen(spec) && Object.isFrozen(spec[0]) && Object.isFrozen(spec[0]!.fields));
+  // Function resolvers and objects without a declaration read no settings.
+  r.register("f", () => 1);
+  assert.deepEqual(r.get("f")!.settingsSpec, []);
+});
+
+Deno.test("bad settingsSpec declarations are refused at registration", () => {
+  const r = new ResolverRegistry();
+  const bad: unknown[] = [
+    { key: "g" },
+    [{ key: "a b", fields: {} }],
+    [{ key: "g" }],
+    [{ key: "g", fields: { "bad name": { type: "string" } } }],
+    [{ key: "g", fields: { toJSON: { type: "string" } } }],
+    [{ key: "g", fields: { x: { type: "number" } } }],
+    [{ key: "g", fields: { x: {} } }],
+    [{ key: "g", fields: { x: { type: "string", secret: "yes" } } }],
+  ];
+  for (const settingsSpec of bad) {
+    assert.throws(
+      () => r.register("s", { resolve: () => 1, settingsSpec } as never),
+      (e: unknown) => e instanceof ResolverError && e.code === "RESOLVER_INVALID",
+      JSON.stringify(settingsSpec),
     );
   }
   assert.deepEqual(r.names(), []);

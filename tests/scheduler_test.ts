@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import {
   Config,
   configure,
+  configureScheduler,
   ResolveAllError,
   type ResolverCall,
   ResolverError,
@@ -983,4 +984,15 @@ Deno.test("a timeout above 2^31-1 ms does not fire early", async () => {
     h.release("x");
     assert.equal(await noHang(p, "get a"), "x!");
   });
+});
+
+Deno.test("configureScheduler sets the limits; configure is its upstream name", () => {
+  const before = getSchedulerSettings();
+  try {
+    assert.equal(configure, configureScheduler);
+    configureScheduler({ maxConcurrentResolvers: 7, defaultTimeout: 1234 });
+    assert.deepEqual(getSchedulerSettings(), { maxConcurrentResolvers: 7, defaultTimeout: 1234 });
+  } finally {
+    configureScheduler(before);
+  }
 });

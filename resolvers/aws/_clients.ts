@@ -1,4 +1,5 @@
-// AWS client settings, the client cache, and helpers shared by the ssm, s3 and cfn resolvers.
+// AWS settings declarations, the client cache, and helpers shared by the ssm, s3 and cfn
+// resolvers.
 // Nothing here imports the AWS SDK at module level: each client package is loaded with a
 // dynamic import() the first time a client of that service is needed.
 
@@ -7,7 +8,8 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { ResolverError } from "../../src/errors.ts";
 import { getEnv, runtimeName } from "../../src/runtime.ts";
-import type { ResolverCall, ResolverObject } from "../../src/resolver.ts";
+import type { ResolverCall, ResolverObject, ResolverSettingsSpec } from "../../src/resolver.ts";
+import { resetResolverSettings } from "../../src/resolver_settings.ts";
 import { errorMessage, errorName, redactedCause } from "../_args.ts";
 
 /** An AWS resolver object: `resolve` always returns a promise. */
@@ -28,17 +30,43 @@ export const AWS_KEYWORDS: readonly string[] = ["region", "profile", "endpoint"]
 /** The AWS services holoconf talks to. */
 export type AwsService = "ssm" | "s3" | "cfn";
 
-/** Client settings of one service (or the global ones, without `endpoint`). */
-export interface AwsClientSettings {
-  /** Endpoint URL (e.g. a local fake or a VPC endpoint). */
-  endpoint?: string | undefined;
-  /** AWS region. */
-  region?: string | undefined;
-  /** Named profile of the shared config/credentials files. */
-  profile?: string | undefined;
+/**
+ * The settings every AWS resolver reads (group `aws`): region and profile. A new setting of
+ * every AWS resolver (a transport, credentials) is one more field here, read in
+ * {@linkcode effectiveSettings}.
+ */
+export const AWS_SETTINGS: ResolverSettingsSpec = Object.freeze<ResolverSettingsSpec>({
+  key: "aws",
+  fields: Object.freeze<ResolverSettingsSpec["fields"]>({
+    region: { type: "string" },
+    profile: { type: "string" },
+  }),
+});
+
+function serviceSettings(service: AwsService): ResolverSettingsSpec {
+  return Object.freeze<ResolverSettingsSpec>({
+    key: service,
+    fields: Object.freeze<ResolverSettingsSpec["fields"]>({
+      endpoint: { type: "string" },
+      region: { type: "string" },
+      profile: { type: "string" },
+    }),
+  });
 }
 
-/** Settings after precedence: kwargs > per-service > global > SDK default chain (undefined). */
+/** The settings of one service's resolver (groups `ssm`, `s3`, `cfn`): endpoint, region, profile. */
+export const AWS_SERVICE_SETTINGS: Readonly<Record<AwsService, ResolverSettingsSpec>> = Object
+  .freeze({ ssm: serviceSettings("ssm"), s3: serviceSettings("s3"), cfn: serviceSettings("cfn") });
+
+/**
+ * The settings declaration of a service's resolver: the shared `aws` group, then the service's
+ * own (its fields win).
+ */
+export function awsSettingsSpec(service: AwsService): readonly ResolverSettingsSpec[] {
+  return [AWS_SETTINGS, AWS_SERVICE_SETTINGS[service]];
+}
+
+/** Settings after precedence: kwargs > `call.settings` > SDK default chain (undefined). */
 export interface EffectiveSettings {
   /** Endpoint URL, or undefined for the SDK's default. */
   endpoint: string | undefined;
@@ -48,37 +76,15 @@ export interface EffectiveSettings {
   profile: string | undefined;
 }
 
-const globalSettings: { region?: string | undefined; profile?: string | undefined } = {};
-const serviceSettings: Record<AwsService, AwsClientSettings> = { ssm: {}, s3: {}, cfn: {} };
 const clients = new Map<string, Promise<AnyClient>>();
 let extraClientConfig: Record<string, unknown> = {};
 
 type AnyClient = SSMClient | S3Client | CloudFormationClient;
 
-/** Stores global settings; `undefined` fields leave the stored value unchanged. */
-export function setGlobalSettings(
-  settings: { region?: string | undefined; profile?: string | undefined },
-): void {
-  if (settings.region !== undefined) globalSettings.region = settings.region;
-  if (settings.profile !== undefined) globalSettings.profile = settings.profile;
-}
-
-/** Stores per-service settings; `undefined` fields leave the stored value unchanged. */
-export function setServiceSettings(service: AwsService, settings: AwsClientSettings): void {
-  const s = serviceSettings[service];
-  if (settings.endpoint !== undefined) s.endpoint = settings.endpoint;
-  if (settings.region !== undefined) s.region = settings.region;
-  if (settings.profile !== undefined) s.profile = settings.profile;
-}
-
-/** Clears every setting and drops (and destroys) every cached client. */
+/** Clears every AWS setting set for the process and drops (and destroys) every cached client. */
 export function resetAll(): void {
-  delete globalSettings.region;
-  delete globalSettings.profile;
-  for (const s of Object.values(serviceSettings)) {
-    delete s.endpoint;
-    delete s.region;
-    delete s.profile;
+  for (const spec of [AWS_SETTINGS, ...Object.values(AWS_SERVICE_SETTINGS)]) {
+    resetResolverSettings(spec.key);
   }
   for (const p of clients.values()) {
     p.then((c) => c.destroy(), () => {});
@@ -87,23 +93,18 @@ export function resetAll(): void {
 }
 
 /**
- * The settings a call uses: its kwargs, then the service's settings, then the global ones.
- * An empty kwarg counts as absent.
+ * The settings a call uses: its kwargs, then its `call.settings` (the service's group over the
+ * `aws` group, per Config over per process). An empty kwarg counts as absent.
  */
 export function effectiveSettings(
-  service: AwsService,
-  kwargs: Record<string, string>,
+  call: Pick<ResolverCall, "kwargs" | "settings">,
 ): EffectiveSettings {
-  const s = serviceSettings[service];
+  const settings = call.settings as Partial<Record<"region" | "profile" | "endpoint", string>>;
   const pick = (k: "region" | "profile" | "endpoint"): string | undefined => {
-    const v = kwargs[k];
-    return v !== undefined && v !== "" ? v : undefined;
+    const v = call.kwargs[k];
+    return v !== undefined && v !== "" ? v : settings[k];
   };
-  return {
-    endpoint: pick("endpoint") ?? s.endpoint,
-    region: pick("region") ?? s.region ?? globalSettings.region,
-    profile: pick("profile") ?? s.profile ?? globalSettings.profile,
-  };
+  return { endpoint: pick("endpoint"), region: pick("region"), profile: pick("profile") };
 }
 
 /** `region|profile|endpoint` of the settings: equal identities share one client. */

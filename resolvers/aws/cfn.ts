@@ -16,6 +16,7 @@ import {
   AWS_KEYWORDS,
   awsFailure,
   type AwsResolver,
+  awsSettingsSpec,
   cfnClient,
   clientIdentity,
   type EffectiveSettings,
@@ -93,7 +94,7 @@ function describe(stack: string, settings: EffectiveSettings, signal: AbortSigna
 
 async function getOutput(arg: string, call: ResolverCall): Promise<unknown> {
   const { stack, output } = splitArgument(arg, call);
-  const settings = effectiveSettings("cfn", call.kwargs);
+  const settings = effectiveSettings(call);
   const stackShown = shown(stack, call);
   const outputShown = shown(`${stack}/${output}`, call);
   let outputs: StackOutputs;
@@ -147,5 +148,6 @@ async function getOutput(arg: string, call: ResolverCall): Promise<unknown> {
  */
 export const cfnResolver: AwsResolver = {
   params: { keywords: AWS_KEYWORDS },
+  settingsSpec: awsSettingsSpec("cfn"),
   resolve: getOutput,
 };

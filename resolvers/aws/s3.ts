@@ -14,6 +14,7 @@ import {
   AWS_KEYWORDS,
   awsFailure,
   type AwsResolver,
+  awsSettingsSpec,
   effectiveSettings,
   raceAbort,
   s3Client,
@@ -83,7 +84,7 @@ async function getObject(arg: string, call: ResolverCall): Promise<unknown> {
   const requested = enumKwarg(call, "parse", PARSE_MODES, "auto");
   const name = shown(`${bucket}/${key}`, call);
   const what = `S3 object '${name}'`;
-  const settings = effectiveSettings("s3", call.kwargs);
+  const settings = effectiveSettings(call);
   let bytes: Uint8Array;
   let contentType: string;
   try {
@@ -134,5 +135,6 @@ async function getObject(arg: string, call: ResolverCall): Promise<unknown> {
  */
 export const s3Resolver: AwsResolver = {
   params: { keywords: ["parse", ...AWS_KEYWORDS] },
+  settingsSpec: awsSettingsSpec("s3"),
   resolve: getObject,
 };

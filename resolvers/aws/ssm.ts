@@ -16,6 +16,7 @@ import {
   AWS_KEYWORDS,
   awsFailure,
   type AwsResolver,
+  awsSettingsSpec,
   clientIdentity,
   effectiveSettings,
   raceAbort,
@@ -120,7 +121,7 @@ async function getChunk(
 ): Promise<void> {
   const indexes = names.flatMap((n) => byName.get(n) ?? []);
   const first = calls[indexes[0]!]!;
-  const settings = effectiveSettings("ssm", first.kwargs);
+  const settings = effectiveSettings(first);
   const shared = allAborted(indexes.map((i) => calls[i]!.signal));
   try {
     const client = await raceAbort(ssmClient(settings), shared.signal);
@@ -178,7 +179,7 @@ async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]
       results[i] = bad;
       return;
     }
-    const id = clientIdentity(effectiveSettings("ssm", call.kwargs));
+    const id = clientIdentity(effectiveSettings(call));
     let byName = groups.get(id);
     if (byName === undefined) groups.set(id, byName = new Map());
     const list = byName.get(key);
@@ -225,10 +226,11 @@ async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]
  */
 export const ssmResolver: SsmResolver = {
   params: { keywords: AWS_KEYWORDS },
+  settingsSpec: awsSettingsSpec("ssm"),
   resolve: getOne,
   resolveMany: getMany,
   batchSize: GET_PARAMETERS_MAX,
   batchGroup(_key: string, call: ResolverCall): string {
-    return clientIdentity(effectiveSettings("ssm", call.kwargs));
+    return clientIdentity(effectiveSettings(call));
   },
 };

@@ -6,7 +6,7 @@ import {
   isUrlAllowed,
   urlMatchesPattern,
 } from "../../resolvers/http.ts";
-import { Config } from "../../mod.ts";
+import { Config, configureResolver, resetResolverSettings } from "../../mod.ts";
 import { NotFoundError, ParseError, ResolverError } from "../../src/errors.ts";
 import type { ResolverCall, ResolverContext, ResolverObject } from "../../src/resolver.ts";
 import { makeResolverCall } from "../_call.ts";
@@ -22,6 +22,8 @@ const TLS_ROOTS = { baseDir: TLS_DIR.replace(/\/$/, ""), fileRoots: [TLS_DIR] };
 interface CallSpec {
   kwargs?: [string, string][];
   context?: Partial<ResolverContext>;
+  /** The http settings (`call.settings`); `allow: true` unless given. */
+  settings?: Record<string, unknown>;
   signal?: AbortSignal;
   resolver?: string;
   sensitiveInput?: boolean;
@@ -35,7 +37,8 @@ function makeCall(key: string, spec: CallSpec = {}): ResolverCall {
     signal: spec.signal,
     sensitiveInput: spec.sensitiveInput,
     path: "remote",
-    context: { allowHttp: true, ...spec.context },
+    context: spec.context,
+    settings: { allow: true, ...spec.settings },
   });
 }
 
@@ -170,7 +173,7 @@ Deno.test("a URL without a host is invalid URL syntax, checked before the disabl
   const e = await rejectsWith(
     call(httpsResolver, "https:///etc/passwd", {
       resolver: "https",
-      context: { allowHttp: false },
+      settings: { allow: false },
     }),
     ResolverError,
     "RESOLVER_ERROR",
@@ -184,7 +187,7 @@ Deno.test("http is disabled by default and sends nothing", async () => {
   const server = startServer(() => new Response("x"));
   try {
     const e = await rejectsWith(
-      call(httpResolver, `http://${server.base}/a`, { context: { allowHttp: false } }),
+      call(httpResolver, `http://${server.base}/a`, { settings: { allow: false } }),
       ResolverError,
       "HTTP_DISABLED",
     );
@@ -204,7 +207,7 @@ Deno.test("the disabled help names HTTPS for the https resolver", async () => {
   const e = await rejectsWith(
     call(httpsResolver, "config.internal/app.yaml", {
       resolver: "https",
-      context: { allowHttp: false },
+      settings: { allow: false },
     }),
     ResolverError,
     "HTTP_DISABLED",
@@ -220,7 +223,7 @@ Deno.test("TLS options are not even read while http is disabled", async () => {
     call(httpsResolver, "api.example.com/config", {
       resolver: "https",
       kwargs: [["client_cert", CA_PEM]],
-      context: { allowHttp: false },
+      settings: { allow: false },
     }),
     ResolverError,
     "HTTP_DISABLED",
@@ -240,7 +243,7 @@ Deno.test("each resolver fetches with its own scheme whatever prefix the argumen
   ];
   for (const [resolver, key, expected] of cases) {
     const e = await rejectsWith(
-      call(resolver, key, { context: { httpAllowlist: ["https://allowed.invalid/*"] } }),
+      call(resolver, key, { settings: { allowlist: ["https://allowed.invalid/*"] } }),
       ResolverError,
       "HTTP_NOT_ALLOWED",
     );
@@ -252,7 +255,7 @@ Deno.test("each resolver fetches with its own scheme whatever prefix the argumen
 Deno.test("createHttpResolver builds a resolver for the given scheme", async () => {
   const e = await rejectsWith(
     call(createHttpResolver("https"), "x.example/y", {
-      context: { httpAllowlist: ["http://x.example/*"] },
+      settings: { allowlist: ["http://x.example/*"] },
     }),
     ResolverError,
     "HTTP_NOT_ALLOWED",
@@ -401,11 +404,11 @@ Deno.test("allowlist allows a matching loopback URL and blocks others before any
   try {
     const allow = [`http://127.0.0.1:${server.port}/public/*`];
     assert.equal(
-      await call(httpResolver, `${server.base}/public/a`, { context: { httpAllowlist: allow } }),
+      await call(httpResolver, `${server.base}/public/a`, { settings: { allowlist: allow } }),
       "ok",
     );
     const e = await rejectsWith(
-      call(httpResolver, `${server.base}/private/a`, { context: { httpAllowlist: allow } }),
+      call(httpResolver, `${server.base}/private/a`, { settings: { allowlist: allow } }),
       ResolverError,
       "HTTP_NOT_ALLOWED",
     );
@@ -448,7 +451,7 @@ Deno.test("redirects are followed, checked against the allowlist, and drop crede
 
     const e = await rejectsWith(
       call(httpResolver, `${server.base}/outside`, {
-        context: { httpAllowlist: [`http://127.0.0.1:${port}/*`] },
+        settings: { allowlist: [`http://127.0.0.1:${port}/*`] },
       }),
       ResolverError,
       "HTTP_NOT_ALLOWED",
@@ -529,7 +532,7 @@ Deno.test("messages hide the URL when an input was sensitive", async () => {
   const e = await rejectsWith(
     call(httpResolver, "secret-host.example/token123", {
       sensitiveInput: true,
-      context: { httpAllowlist: ["https://allowed.invalid/*"] },
+      settings: { allowlist: ["https://allowed.invalid/*"] },
     }),
     ResolverError,
     "HTTP_NOT_ALLOWED",
@@ -551,7 +554,7 @@ Deno.test("proxy= sends the request through the proxy", async () => {
   }
 });
 
-Deno.test("httpProxyFromEnv takes HTTPS_PROXY/HTTP_PROXY from the environment", async () => {
+Deno.test("the proxyFromEnv setting takes HTTPS_PROXY/HTTP_PROXY from the environment", async () => {
   const proxy = startServer((req) => new Response(`env proxy ${new URL(req.url).host}`));
   const saved = Deno.env.get("HTTP_PROXY");
   const savedHttps = Deno.env.get("HTTPS_PROXY");
@@ -559,7 +562,7 @@ Deno.test("httpProxyFromEnv takes HTTPS_PROXY/HTTP_PROXY from the environment", 
   Deno.env.set("HTTP_PROXY", `http://${proxy.base}`);
   try {
     const value = await call(httpResolver, "target.invalid/conf", {
-      context: { httpProxyFromEnv: true },
+      settings: { proxyFromEnv: true },
     });
     assert.equal(value, "env proxy target.invalid");
   } finally {
@@ -627,14 +630,14 @@ Deno.test("https with a private CA: succeeds with ca_bundle (text or path), fail
   }
 });
 
-Deno.test("https with httpCaBundle / extra_ca_bundle from the context", async () => {
+Deno.test("https with the caBundle / extraCaBundle settings", async () => {
   const server = startServer(() => new Response("secure"), true);
   try {
     const url = `localhost:${server.port}/c`;
     assert.equal(
       await call(httpsResolver, url, {
         resolver: "https",
-        context: { httpExtraCaBundle: `${TLS_DIR}ca.pem` },
+        settings: { extraCaBundle: `${TLS_DIR}ca.pem` },
       }),
       "secure",
     );
@@ -648,7 +651,7 @@ Deno.test("https with httpCaBundle / extra_ca_bundle from the context", async ()
     assert.equal(
       await call(httpsResolver, url, {
         resolver: "https",
-        context: { httpCaBundle: CA_PEM },
+        settings: { caBundle: CA_PEM },
       }),
       "secure",
     );
@@ -958,10 +961,12 @@ Deno.test("on Deno, httpProxyFromEnv=false with a proxy in the environment warns
     JSON.stringify(new URL("../_call.ts", import.meta.url).href)
   };
     const warnings = [];
-    const ctx = { allowHttp: true, httpProxyFromEnv: false, onWarning: (m) => warnings.push(m) };
+    const context = { onWarning: (m) => warnings.push(m) };
+    const settings = { allow: true, proxyFromEnv: false };
     for (let i = 0; i < 2; i++) {
       const key = "127.0.0.1:9/x";
-      await Promise.resolve(httpResolver.resolve(key, makeResolverCall({ args: [key], context: ctx })))
+      const c = makeResolverCall({ args: [key], context, settings });
+      await Promise.resolve(httpResolver.resolve(key, c))
         .catch(() => {});
     }
     console.log(JSON.stringify(warnings));
@@ -1003,7 +1008,7 @@ Deno.test("proxy= outside the allowlist is refused before any byte reaches the p
     const e = await rejectsWith(
       call(httpResolver, `${target.base}/ok`, {
         kwargs: [["proxy", `http://user:pr0xypw@${proxy.base}`]],
-        context: { httpAllowlist: [`http://${target.base}/*`] },
+        settings: { allowlist: [`http://${target.base}/*`] },
       }),
       ResolverError,
       "HTTP_NOT_ALLOWED",
@@ -1025,7 +1030,7 @@ Deno.test("a proxy is used when proxy= matches the allowlist, with no allowlist,
     const kwargs: [string, string][] = [["proxy", `http://${proxy.base}`]];
     const allow = [`http://${target.base}/*`, `http://127.0.0.1:${proxy.port}`];
     assert.equal(
-      await call(httpResolver, `${target.base}/ok`, { kwargs, context: { httpAllowlist: allow } }),
+      await call(httpResolver, `${target.base}/ok`, { kwargs, settings: { allowlist: allow } }),
       "proxied /ok",
     );
     assert.equal(await call(httpResolver, `${target.base}/any`, { kwargs }), "proxied /any");
@@ -1033,7 +1038,7 @@ Deno.test("a proxy is used when proxy= matches the allowlist, with no allowlist,
     await rejectsWith(
       call(httpResolver, `${target.base}/ok`, {
         kwargs,
-        context: { httpAllowlist: [`http://${target.base}/*`, `http://${proxy.base}/api/*`] },
+        settings: { allowlist: [`http://${target.base}/*`, `http://${proxy.base}/api/*`] },
       }),
       ResolverError,
       "HTTP_NOT_ALLOWED",
@@ -1041,7 +1046,7 @@ Deno.test("a proxy is used when proxy= matches the allowlist, with no allowlist,
     // A proxy set by the program is trusted: no allowlist entry needed.
     assert.equal(
       await call(httpResolver, `${target.base}/ok`, {
-        context: { httpAllowlist: [`http://${target.base}/*`], httpProxy: `http://${proxy.base}` },
+        settings: { allowlist: [`http://${target.base}/*`], proxy: `http://${proxy.base}` },
       }),
       "proxied /ok",
     );
@@ -1147,19 +1152,18 @@ Deno.test("a TLS path in config text needs file roots, like ${file:}", async () 
   assert.match(e.detail.join("\n"), /File resolver requires allowed directories/);
 });
 
-Deno.test("TLS files given by the program (httpCaBundle...) are trusted outside the file roots", async () => {
+Deno.test("TLS files given by the program (caBundle...) are trusted outside the file roots", async () => {
   const sb = tlsSandbox();
   const server = startServer(() => new Response("secure"), true);
   try {
     assert.equal(
       await call(httpsResolver, `localhost:${server.port}/c`, {
         resolver: "https",
-        context: {
-          baseDir: sb.root,
-          fileRoots: [sb.root],
-          httpCaBundle: `${sb.outside}/ca.pem`,
-          httpClientCert: `${sb.outside}/server.pem`,
-          httpClientKey: `${sb.outside}/server.key`,
+        context: { baseDir: sb.root, fileRoots: [sb.root] },
+        settings: {
+          caBundle: `${sb.outside}/ca.pem`,
+          clientCert: `${sb.outside}/server.pem`,
+          clientKey: `${sb.outside}/server.key`,
         },
       }),
       "secure",
@@ -1254,7 +1258,7 @@ Deno.test("a redirect to an origin outside the allowlist sends nothing to that o
     const e = await rejectsWith(
       call(httpResolver, `${origin.base}/start`, {
         kwargs: [["header", "X-Api-Key: k3y"]],
-        context: { httpAllowlist: [`http://${origin.base}/*`] },
+        settings: { allowlist: [`http://${origin.base}/*`] },
       }),
       ResolverError,
       "HTTP_NOT_ALLOWED",
@@ -1329,4 +1333,54 @@ Deno.test("through a Config: proxy= outside the allowlist and a secret header af
     await other.close();
     await target.close();
   }
+});
+
+Deno.test("through a Config: its http settings win over the process's, a kwarg over both", async () => {
+  const server = startServer((req) => new Response(`got ${new URL(req.url).pathname}`));
+  const proxy = startServer(() => new Response("from proxy"));
+  const allowed = [`http://${server.base}/*`];
+  configureResolver("http", { allow: true, allowlist: [`http://${server.base}/open/*`] });
+  try {
+    // Process: enabled, only /open/ allowed.
+    assert.equal(await Config.loads(`v: \${http:${server.base}/open/a}\n`).get("v"), "got /open/a");
+    await assert.rejects(
+      Config.loads(`v: \${http:${server.base}/closed}\n`).get("v"),
+      (e: unknown) => e instanceof ResolverError && e.code === "HTTP_NOT_ALLOWED",
+    );
+    // The Config's allowlist replaces the process's; its `allow: false` disables.
+    const own = Config.loads(`v: \${http:${server.base}/closed}\n`, {
+      resolverSettings: { http: { allowlist: allowed, proxy: `http://${proxy.base}` } },
+    });
+    assert.equal(await own.get("v"), "from proxy");
+    await assert.rejects(
+      Config.loads(`v: \${http:${server.base}/open/a}\n`, { allowHttp: false }).get("v"),
+      (e: unknown) => e instanceof ResolverError && e.code === "HTTP_DISABLED",
+    );
+    // proxy= (allowed by the Config's allowlist) wins over the Config's proxy setting: here it
+    // names the server itself.
+    const kwarg = Config.loads(
+      `v: \${http:${server.base}/closed,proxy=http://${server.base}}\n`,
+      { resolverSettings: { http: { allowlist: allowed, proxy: `http://${proxy.base}` } } },
+    );
+    assert.match(String(await kwarg.get("v")), /^got /);
+    assert.equal(proxy.requests.length, 1);
+  } finally {
+    resetResolverSettings("http");
+    await proxy.close();
+    await server.close();
+  }
+});
+
+Deno.test("http settings are checked: unknown fields with a suggestion, wrong types", () => {
+  assert.throws(
+    () => configureResolver("http", { allowList: [] }),
+    (e: unknown) =>
+      e instanceof ResolverError && e.code === "UNKNOWN_SETTING" &&
+      e.help === "Did you mean 'allowlist'?",
+  );
+  assert.throws(
+    () => Config.loads("a: 1\n", { resolverSettings: { http: { clientKeyPassword: 1234 } } }),
+    (e: unknown) =>
+      e instanceof ResolverError && e.code === "INVALID_SETTING" && !e.message.includes("1234"),
+  );
 });

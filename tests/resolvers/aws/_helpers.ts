@@ -3,7 +3,12 @@
 
 import { type FakeAws, type FakeAwsOptions, startFakeAws } from "../../fakes/fake_aws.ts";
 import { configureCfn, configureS3, configureSsm, reset } from "../../../resolvers/aws/mod.ts";
-import { _setExtraClientConfig } from "../../../resolvers/aws/_clients.ts";
+import {
+  _setExtraClientConfig,
+  type AwsService,
+  awsSettingsSpec,
+} from "../../../resolvers/aws/_clients.ts";
+import { mergedSettings } from "../../../src/resolver_settings.ts";
 import type { ResolverCall } from "../../../src/resolver.ts";
 import { makeResolverCall } from "../../_call.ts";
 
@@ -86,14 +91,18 @@ export async function withFakeAws(
   }
 }
 
-/** A resolver call as the engine would pass it (see tests/_call.ts for the defaults). */
+/**
+ * A resolver call as the engine would pass it (see tests/_call.ts for the defaults), with the
+ * process-wide AWS settings of the service as its `call.settings`.
+ */
 export function makeCall(
-  resolver: string,
+  resolver: AwsService,
   arg: string | undefined,
   options: { kwargs?: Record<string, string>; signal?: AbortSignal; sensitiveInput?: boolean } = {},
 ): ResolverCall {
   return makeResolverCall({
     resolver,
+    settings: mergedSettings(awsSettingsSpec(resolver), undefined),
     args: arg === undefined ? [] : [arg],
     kwargs: options.kwargs,
     signal: options.signal,

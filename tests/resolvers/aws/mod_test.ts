@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   cfnResolver,
   configure,
+  configureAws,
   configureCfn,
   configureS3,
   configureSsm,
@@ -9,38 +10,48 @@ import {
   s3Resolver,
   ssmResolver,
 } from "../../../resolvers/aws/mod.ts";
-import { _clientCacheSize, effectiveSettings } from "../../../resolvers/aws/_clients.ts";
+import {
+  _clientCacheSize,
+  type AwsService,
+  type EffectiveSettings,
+  effectiveSettings,
+} from "../../../resolvers/aws/_clients.ts";
+import { Config } from "../../../mod.ts";
+import { ResolverError } from "../../../src/errors.ts";
 import { makeCall, withFakeAws } from "./_helpers.ts";
 import { AWS_SDK_PACKAGES, ROOT, runProbe, writeTripwireImportMap } from "../../_tripwire.ts";
+
+/** The client settings a call of `service` uses, with the process-wide settings. */
+function settingsOf(service: AwsService, kwargs: Record<string, string> = {}): EffectiveSettings {
+  return effectiveSettings(makeCall(service, "/x", { kwargs }));
+}
+
+const NONE = { endpoint: undefined, region: undefined, profile: undefined };
 
 Deno.test("settings precedence: kwargs > per-service > global > SDK default", () => {
   reset();
   try {
-    assert.deepEqual(effectiveSettings("ssm", {}), {
-      endpoint: undefined,
-      region: undefined,
-      profile: undefined,
-    });
-    configure({ region: "eu-west-1", profile: "global" });
-    assert.deepEqual(effectiveSettings("ssm", {}), {
+    assert.deepEqual(settingsOf("ssm"), NONE);
+    configureAws({ region: "eu-west-1", profile: "global" });
+    assert.deepEqual(settingsOf("ssm"), {
       endpoint: undefined,
       region: "eu-west-1",
       profile: "global",
     });
     configureSsm({ region: "us-west-2", endpoint: "http://127.0.0.1:1" });
-    assert.deepEqual(effectiveSettings("ssm", {}), {
+    assert.deepEqual(settingsOf("ssm"), {
       endpoint: "http://127.0.0.1:1",
       region: "us-west-2",
       profile: "global",
     });
     // Other services are unaffected by configureSsm.
-    assert.deepEqual(effectiveSettings("s3", {}), {
+    assert.deepEqual(settingsOf("s3"), {
       endpoint: undefined,
       region: "eu-west-1",
       profile: "global",
     });
     assert.deepEqual(
-      effectiveSettings("ssm", { region: "ap-south-1", profile: "kw", endpoint: "http://x" }),
+      settingsOf("ssm", { region: "ap-south-1", profile: "kw", endpoint: "http://x" }),
       { endpoint: "http://x", region: "ap-south-1", profile: "kw" },
     );
   } finally {
@@ -51,21 +62,66 @@ Deno.test("settings precedence: kwargs > per-service > global > SDK default", ()
 Deno.test("configure calls are additive: undefined keeps the stored value", () => {
   reset();
   try {
-    configure({ region: "eu-west-1" });
-    configure({ profile: "p" });
+    configureAws({ region: "eu-west-1" });
+    configureAws({ profile: "p", region: undefined });
     configureS3({ endpoint: "http://s3.local" });
     configureS3({ region: "us-east-2" });
     configureCfn({ profile: "cfn-p" });
-    assert.deepEqual(effectiveSettings("s3", {}), {
+    assert.deepEqual(settingsOf("s3"), {
       endpoint: "http://s3.local",
       region: "us-east-2",
       profile: "p",
     });
-    assert.deepEqual(effectiveSettings("cfn", {}), {
+    assert.deepEqual(settingsOf("cfn"), {
       endpoint: undefined,
       region: "eu-west-1",
       profile: "cfn-p",
     });
+  } finally {
+    reset();
+  }
+});
+
+Deno.test("configure is the upstream name of configureAws, and sets the same settings", () => {
+  reset();
+  try {
+    assert.equal(configure, configureAws);
+    configure({ region: "eu-north-1" });
+    assert.equal(settingsOf("cfn").region, "eu-north-1");
+  } finally {
+    reset();
+  }
+});
+
+Deno.test("AWS settings functions refuse unknown fields with a suggestion, and bad types", () => {
+  reset();
+  try {
+    const unknown = (f: () => void, field: string, group: string, near?: string) =>
+      assert.throws(f, (e: unknown) => {
+        assert.ok(e instanceof ResolverError);
+        assert.equal(e.code, "UNKNOWN_SETTING");
+        assert.equal(e.headline, `Unknown setting '${field}' in the '${group}' settings`);
+        assert.equal(e.help, near === undefined ? undefined : `Did you mean '${near}'?`);
+        return true;
+      });
+    // The global group has no endpoint (the per-service functions set it): the accepted
+    // fields are listed.
+    unknown(() => configureAws({ endpoint: "http://x" } as object), "endpoint", "aws");
+    assert.throws(
+      () => configureAws({ endpoint: "http://x" } as object),
+      /Settings of 'aws': region, profile/,
+    );
+    unknown(() => configureAws({ regin: "x" } as object), "regin", "aws", "region");
+    unknown(() => configureSsm({ regoin: "x" } as object), "regoin", "ssm", "region");
+    unknown(() => configureCfn({ profil: "x" } as object), "profil", "cfn", "profile");
+    assert.throws(
+      () => configureS3({ endpoint: 443 } as object),
+      (e: unknown) =>
+        e instanceof ResolverError && e.code === "INVALID_SETTING" &&
+        e.headline === "Setting 's3.endpoint' must be a string" && !e.message.includes("443"),
+    );
+    // Nothing was stored by the refused calls.
+    assert.deepEqual(settingsOf("s3"), NONE);
   } finally {
     reset();
   }
@@ -79,23 +135,55 @@ Deno.test("reset() clears settings and the client cache", async () => {
       await s3Resolver.resolve("b/k", makeCall("s3", "b/k"));
       await cfnResolver.resolve("s/O", makeCall("cfn", "s/O"));
       assert.equal(_clientCacheSize(), 3);
-      configure({ region: "eu-west-1" });
+      configureAws({ region: "eu-west-1" });
       reset();
       assert.equal(_clientCacheSize(), 0);
-      assert.deepEqual(effectiveSettings("ssm", {}), {
-        endpoint: undefined,
-        region: undefined,
-        profile: undefined,
-      });
+      assert.deepEqual(settingsOf("ssm"), NONE);
     },
   );
 });
 
 Deno.test("per-service endpoint and global region reach the request", async () => {
   await withFakeAws({ ssm: { "/a": { value: "eu", region: "eu-central-1" } } }, async (fake) => {
-    configure({ region: "eu-central-1" });
+    configureAws({ region: "eu-central-1" });
     assert.equal(await ssmResolver.resolve("/a", makeCall("ssm", "/a")), "eu");
     assert.equal(fake.requests[0]!.region, "eu-central-1");
+  });
+});
+
+Deno.test("through a Config: its AWS settings win over the process's, kwargs over both", async () => {
+  await withFakeAws({
+    ssm: {
+      "/p": { value: "process", region: "us-west-1" },
+      "/c": { value: "config", region: "eu-west-3" },
+      "/k": { value: "kwarg", region: "ap-east-1" },
+    },
+  }, async (fake) => {
+    // Process: the ssm group over the aws group.
+    configureAws({ region: "us-east-2" });
+    configureSsm({ region: "us-west-1" });
+    const plain = Config.loads("p: ${ssm:/p}\n");
+    assert.equal(await plain.get("p"), "process");
+    // The Config's aws group wins over the process's ssm group; the endpoint stays the
+    // process's (set by withFakeAws), as no Config group sets one.
+    const own = Config.loads("c: ${ssm:/c}\nk: ${ssm:/k,region=ap-east-1}\n", {
+      resolverSettings: { aws: { region: "eu-west-3" } },
+    });
+    assert.equal(await own.get("c"), "config");
+    assert.equal(await own.get("k"), "kwarg");
+    assert.deepEqual(fake.requests.map((r) => r.region), ["us-west-1", "eu-west-3", "ap-east-1"]);
+    // The process's settings are untouched by the Config's.
+    assert.equal(settingsOf("ssm").region, "us-west-1");
+  });
+});
+
+Deno.test("a Config's ssm group wins over its aws group", async () => {
+  await withFakeAws({ ssm: { "/a": { value: "svc", region: "sa-east-1" } } }, async (fake) => {
+    const config = Config.loads("a: ${ssm:/a}\n", {
+      resolverSettings: { aws: { region: "eu-west-1" }, ssm: { region: "sa-east-1" } },
+    });
+    assert.equal(await config.get("a"), "svc");
+    assert.equal(fake.requests[0]!.region, "sa-east-1");
   });
 });
 
@@ -127,7 +215,7 @@ Deno.test("importing resolvers/aws/mod.ts loads no @aws-sdk module until first u
 const g = globalThis as { __awsSdkEvaluations?: number };
 const afterImport = g.__awsSdkEvaluations ?? 0;
 const call = { args: ["/x"], kwargs: {}, signal: new AbortController().signal,
-  sensitiveInput: false } as unknown as Parameters<typeof ssmResolver.resolve>[1];
+  sensitiveInput: false, settings: {} } as unknown as Parameters<typeof ssmResolver.resolve>[1];
 await ssmResolver.resolve("/x", call).catch(() => {});
 console.log(JSON.stringify({ afterImport, afterUse: g.__awsSdkEvaluations ?? 0 }));
 `,
