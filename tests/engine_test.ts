@@ -1391,7 +1391,7 @@ Deno.test("an onTrace listener that throws changes no outcome, and is reported o
       resolvers: {
         sync: (k: string) => `${k}!`,
         later: (k: string) => Promise.resolve(`${k}?`),
-        fails: () => Promise.reject(new ResolverError("backend down", { code: "BACKEND_DOWN" })),
+        fails: () => Promise.reject(new ResolverError("backend down", { code: "HTTP_ERROR" })),
       },
       onTrace: () => {
         calls++;
@@ -1404,7 +1404,7 @@ Deno.test("an onTrace listener that throws changes no outcome, and is reported o
   assert.equal(await config.get("async"), "y?");
   await assert.rejects(config.get("bad"), (e: unknown) => {
     assert.ok(e instanceof ResolverError);
-    assert.equal(e.code, "BACKEND_DOWN");
+    assert.equal(e.code, "HTTP_ERROR");
     return true;
   });
   await assert.rejects(config.get("nf"), NotFoundError);

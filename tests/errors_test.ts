@@ -5,7 +5,9 @@ import assert from "node:assert/strict";
 import {
   CircularReferenceError,
   Config,
+  type ErrorCode,
   HoloconfError,
+  isErrorCode,
   NotFoundError,
   ParseError,
   PathNotFoundError,
@@ -70,6 +72,23 @@ Deno.test("every error class extends HoloconfError with its code", () => {
   assert.ok(new NotFoundError() instanceof ResolverError);
 });
 
+Deno.test("codes form a closed set: a code that is not an ErrorCode becomes the class's default", () => {
+  assert.ok(isErrorCode("RESOLVER_TIMEOUT"));
+  for (const other of ["VAULT_SEALED", "ENOENT", "", "toString", "__proto__", 42, undefined]) {
+    assert.equal(isErrorCode(other), false, String(other));
+  }
+  // Only untyped JavaScript can pass such a code.
+  const bogus = "VAULT_SEALED" as unknown as ErrorCode;
+  assert.equal(new ResolverError("r", { code: bogus }).code, "RESOLVER_ERROR");
+  assert.equal(new NotFoundError("n", { code: bogus }).code, "NOT_FOUND");
+  assert.equal(new HoloconfError("h", { code: bogus }).code, "HOLOCONF_ERROR");
+  assert.equal(new CircularReferenceError(["a", "a"], { code: bogus }).code, "CIRCULAR_REFERENCE");
+  // An explicit `undefined` keeps the class's default too.
+  assert.equal(new ParseError("p", { code: undefined }).code, "PARSE_ERROR");
+  // A known code given on purpose is kept.
+  assert.equal(new ResolverError("r", { code: "HTTP_ERROR" }).code, "HTTP_ERROR");
+});
+
 Deno.test("the message layout is headline, Path, Source, detail, Help", async () => {
   const config = Config.loads("db:\n  password: ${nope:x}\n");
   const e = await caught(config.get("db.password"));
@@ -94,7 +113,7 @@ Deno.test("a cycle error shows its chain as a detail line between Path and Help"
 });
 
 Deno.test("a HoloconfError thrown by a resolver passes through, gaining path, resolver and source", async () => {
-  const thrown = new ResolverError("Vault sealed", { code: "VAULT_SEALED" });
+  const thrown = new ResolverError("Vault sealed", { code: "HTTP_ERROR" });
   const config = Config.loads("a:\n  b: ${vault:x}\n", {
     resolvers: {
       vault: () => {
@@ -104,7 +123,7 @@ Deno.test("a HoloconfError thrown by a resolver passes through, gaining path, re
   });
   const e = await caught(config.get("a.b"));
   assert.equal(e, thrown);
-  assert.equal(e.code, "VAULT_SEALED");
+  assert.equal(e.code, "HTTP_ERROR");
   assert.equal(e.path, "a.b");
   assert.equal(e.resolver, "vault");
   assert.equal(e.source, "<string>:2:6");
@@ -408,7 +427,7 @@ Deno.test("with a sensitive input, a resolver's HoloconfError is rebuilt: same c
     key: string;
     constructor(key: string) {
       super(`vault entry ${key} (${key.toUpperCase()}, ${encodeURIComponent(key)}) is sealed`, {
-        code: "VAULT_SEALED",
+        code: "HTTP_ERROR",
         help: `unseal ${key}`,
         detail: [`asked for ${key}`],
         cause: new Error(`sealed at ${key}`),
@@ -425,7 +444,7 @@ Deno.test("with a sensitive input, a resolver's HoloconfError is rebuilt: same c
   assert.ok(error instanceof VaultError);
   assert.notEqual(error, thrown);
   assert.equal(error.name, "VaultError");
-  assert.equal(error.code, "VAULT_SEALED");
+  assert.equal(error.code, "HTTP_ERROR");
   assert.equal(
     error.headline,
     "vault entry [REDACTED] ([REDACTED], [REDACTED]) is sealed",
@@ -442,7 +461,10 @@ Deno.test("with a sensitive input, a resolver's HoloconfError is rebuilt: same c
 Deno.test("with a sensitive input, every holoconf error class keeps its class and code and shows no secret", async () => {
   const k = TOK;
   const classes: [string, () => HoloconfError][] = [
-    ["HoloconfError", () => new HoloconfError(`h ${k}`, { code: "CUSTOM", path: k, help: k })],
+    [
+      "HoloconfError",
+      () => new HoloconfError(`h ${k}`, { code: "SCHEMA_NOT_READY", path: k, help: k }),
+    ],
     ["ResolverError", () => new ResolverError(`r ${k}`, { resolver: k, source: k })],
     ["NotFoundError", () => new NotFoundError(`n ${k}`, { resource: k, detail: k })],
     ["ParseError", () => new ParseError(`p ${k}`, { path: k, line: 1, column: 2 })],
