@@ -183,8 +183,39 @@ export function formatSource(loc: SourceLocation): string {
   return `${loc.file}:${loc.line}:${loc.column}`;
 }
 
+/** Where each error class keeps the symbol that marks its instances (see {@linkcode brand}). */
+const BRAND = Symbol.for("holoconf.error");
+
+/**
+ * Marks the instances of a holoconf error class for `instanceof` across copies of holoconf: two
+ * copies loaded in one process (the CLI's and a user's, npm and JSR) have two `ResolverError`
+ * classes, and an error of one copy is still an `instanceof` the other's. The class's prototype
+ * carries `Symbol.for("holoconf.error.<name>")`, so every instance, of a subclass too, inherits
+ * it; the class keeps that symbol under `Symbol.for("holoconf.error")`.
+ */
+function brand(cls: abstract new (...args: never[]) => HoloconfError, name: string): void {
+  const mark = Symbol.for(`holoconf.error.${name}`);
+  Object.defineProperty(cls.prototype, mark, { value: true });
+  Object.defineProperty(cls, BRAND, { value: mark });
+}
+
+/** Whether `value` carries the mark of class `cls` (not of a parent or subclass of its own). */
+function branded(cls: object, value: unknown): boolean {
+  if (typeof value !== "object" || value === null || !Object.hasOwn(cls, BRAND)) return false;
+  try {
+    return (value as Record<symbol, unknown>)[(cls as Record<symbol, symbol>)[BRAND]!] === true;
+  } catch {
+    return false; // a proxy whose traps throw is nobody's error
+  }
+}
+
 /**
  * Base class of every error holoconf throws.
+ *
+ * `instanceof` works across copies of holoconf loaded in one process: an error thrown by one copy
+ * is an `instanceof` the other copy's class of the same name (each class is branded with
+ * `Symbol.for("holoconf.error.<ClassName>")`). A subclass declared outside holoconf is checked
+ * the ordinary way.
  *
  * @example Catch any holoconf error
  * ```ts
@@ -197,6 +228,21 @@ export function formatSource(loc: SourceLocation): string {
  * ```
  */
 export class HoloconfError extends Error {
+  static {
+    brand(this, "HoloconfError");
+  }
+
+  /**
+   * `instanceof` for this class and its subclasses, across copies of holoconf (see the class
+   * notes): the ordinary prototype check, then the brand.
+   *
+   * @param value Anything.
+   * @returns Whether `value` is an instance.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return Function.prototype[Symbol.hasInstance].call(this, value) || branded(this, value);
+  }
+
   /** Machine-readable code, e.g. `PATH_NOT_FOUND`, `NOT_FOUND`, `RESOLVER_TIMEOUT`. */
   code: ErrorCode;
   /** First line of the message. */
@@ -282,6 +328,10 @@ export class HoloconfError extends Error {
  * ```
  */
 export class ParseError extends HoloconfError {
+  static {
+    brand(this, "ParseError");
+  }
+
   /** 1-based line of the problem, when known. */
   line: number | undefined;
   /** 1-based column of the problem, when known. */
@@ -315,6 +365,10 @@ export class ParseError extends HoloconfError {
  * ```
  */
 export class ResolverError extends HoloconfError {
+  static {
+    brand(this, "ResolverError");
+  }
+
   /**
    * Creates the error.
    *
@@ -342,6 +396,10 @@ export class ResolverError extends HoloconfError {
  * ```
  */
 export class NotFoundError extends ResolverError {
+  static {
+    brand(this, "NotFoundError");
+  }
+
   /** Set by built-ins: the headline already names the resource. */
   resource: string | undefined;
 
@@ -371,6 +429,10 @@ export class NotFoundError extends ResolverError {
  * ```
  */
 export class PathNotFoundError extends HoloconfError {
+  static {
+    brand(this, "PathNotFoundError");
+  }
+
   /**
    * Creates the error.
    *
@@ -402,6 +464,10 @@ export class PathNotFoundError extends HoloconfError {
  * ```
  */
 export class CircularReferenceError extends HoloconfError {
+  static {
+    brand(this, "CircularReferenceError");
+  }
+
   /** The loop, first and last element equal. */
   chain: string[];
 
@@ -436,6 +502,10 @@ export class CircularReferenceError extends HoloconfError {
  * ```
  */
 export class TypeCoercionError extends HoloconfError {
+  static {
+    brand(this, "TypeCoercionError");
+  }
+
   /** Expected type name. */
   expected: string;
 
@@ -518,6 +588,10 @@ function issueLine(issue: ValidationIssue): string {
  * ```
  */
 export class ValidationError extends HoloconfError {
+  static {
+    brand(this, "ValidationError");
+  }
+
   /** Every issue found. */
   issues: ValidationIssue[];
 
@@ -565,6 +639,10 @@ export interface ResolveFailure {
  * ```
  */
 export class ResolveAllError extends HoloconfError {
+  static {
+    brand(this, "ResolveAllError");
+  }
+
   /** Every failed path with its error. */
   failures: ResolveFailure[];
   /** The distinct errors. */

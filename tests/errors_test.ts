@@ -89,6 +89,90 @@ Deno.test("codes form a closed set: a code that is not an ErrorCode becomes the 
   assert.equal(new ResolverError("r", { code: "HTTP_ERROR" }).code, "HTTP_ERROR");
 });
 
+type ErrorModule = typeof import("../src/errors.ts");
+
+/**
+ * The error classes of a second copy of holoconf, loaded from another URL (typed as this copy's:
+ * the compiler, too, tells the two copies' classes apart).
+ */
+async function secondCopy(): Promise<ErrorModule> {
+  const copy = await import("../src/errors.ts?copy=2") as unknown as ErrorModule;
+  assert.notEqual(copy.ResolverError, ResolverError, "a separate copy of the module");
+  return copy;
+}
+
+/** One error of each class of a copy, by class name. */
+function oneOfEach(m: ErrorModule): [keyof ErrorModule, HoloconfError][] {
+  return [
+    ["HoloconfError", new m.HoloconfError("h")],
+    ["ParseError", new m.ParseError("p")],
+    ["ResolverError", new m.ResolverError("r")],
+    ["NotFoundError", new m.NotFoundError("n")],
+    ["PathNotFoundError", new m.PathNotFoundError()],
+    ["CircularReferenceError", new m.CircularReferenceError(["a", "a"])],
+    ["TypeCoercionError", new m.TypeCoercionError({ expected: "integer", got: "x" })],
+    ["ValidationError", new m.ValidationError([])],
+    ["ResolveAllError", new m.ResolveAllError([])],
+  ];
+}
+
+Deno.test("instanceof recognises errors of another copy of holoconf, class by class", async () => {
+  const one = await import("../src/errors.ts");
+  const two = await secondCopy();
+  const directions: [ErrorModule, ErrorModule][] = [[two, one], [one, two]];
+  for (const [from, to] of directions) {
+    for (const [name, e] of oneOfEach(from)) {
+      const own = from[name] as abstract new (...args: never[]) => unknown;
+      const other = to[name] as abstract new (...args: never[]) => unknown;
+      assert.ok(e instanceof own, `${name} of its own copy`);
+      assert.ok(e instanceof other, `${name} of the other copy`);
+      assert.ok(e instanceof to.HoloconfError && e instanceof Error, name);
+    }
+  }
+  // Parents, not siblings or subclasses.
+  const notFound = new two.NotFoundError("n");
+  assert.ok(notFound instanceof ResolverError);
+  assert.ok(!(notFound instanceof ParseError));
+  assert.ok(!(notFound instanceof PathNotFoundError));
+  assert.ok(!(new two.ResolverError("r") instanceof NotFoundError));
+  assert.ok(!(new two.HoloconfError("h") instanceof ResolverError));
+  // Nothing else is a holoconf error: a plain error, a look-alike, a hostile proxy.
+  assert.ok(!(new Error("x") instanceof HoloconfError));
+  assert.ok(!({ code: "NOT_FOUND", headline: "x" } instanceof NotFoundError));
+  const hostile = new Proxy({}, {
+    get() {
+      throw new Error("trap");
+    },
+  });
+  assert.ok(!(hostile instanceof ResolverError));
+});
+
+Deno.test("a subclass declared outside holoconf is checked the ordinary way", async () => {
+  const two = await secondCopy();
+  class VaultError extends ResolverError {}
+  assert.ok(new VaultError("v") instanceof VaultError);
+  assert.ok(new VaultError("v") instanceof ResolverError);
+  assert.ok(new VaultError("v") instanceof two.ResolverError);
+  assert.ok(!(new ResolverError("r") instanceof VaultError));
+  assert.ok(!(new two.ResolverError("r") instanceof VaultError));
+});
+
+Deno.test("a NotFoundError from another copy of holoconf lets default= apply", async () => {
+  const two = await secondCopy();
+  const config = Config.loads("a: ${vault:x,default=fallback}\nb: ${vault:y}\n", {
+    resolvers: {
+      vault: () => {
+        throw new two.NotFoundError("no such entry");
+      },
+    },
+  });
+  assert.equal(await config.get("a"), "fallback");
+  const e = await caught(config.get("b"));
+  assert.ok(e instanceof NotFoundError);
+  assert.equal(e.code, "NOT_FOUND");
+  assert.equal(e.headline, "Resource not found: y");
+});
+
 Deno.test("the message layout is headline, Path, Source, detail, Help", async () => {
   const config = Config.loads("db:\n  password: ${nope:x}\n");
   const e = await caught(config.get("db.password"));
