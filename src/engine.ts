@@ -204,8 +204,8 @@ interface Ctx {
  */
 const MAX_DEPTH = 100;
 
-function depthExceeded(path: string): ParseError {
-  return new ParseError(
+function depthExceeded(path: string): ResolverError {
+  return new ResolverError(
     `Maximum interpolation depth (${MAX_DEPTH}) exceeded at path '${path}'. This may ` +
       "indicate deeply nested defaults or a complex reference chain.",
     { code: "MAX_DEPTH_EXCEEDED", path },
@@ -215,7 +215,7 @@ function depthExceeded(path: string): ParseError {
 /** Depth errors that prove the node they pass through is too high (not a request's own cut). */
 const TOO_HIGH = new WeakSet<object>();
 
-function tooHigh(path: string): ParseError {
+function tooHigh(path: string): ResolverError {
   const e = depthExceeded(path);
   TOO_HIGH.add(e);
   return e;

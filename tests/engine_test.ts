@@ -388,8 +388,10 @@ Deno.test("reference chains deeper than 100 fail with the depth limit", async ()
     Array.from({ length: n }, (_, i) => `a${i}: \${a${i + 1}}`).join("\n") + `\na${n}: end\n`;
   assert.equal(await Config.loads(chain(60)).get("v"), "end");
   await assert.rejects(Config.loads(chain(150)).get("v"), (e: unknown) => {
-    assert.ok(e instanceof ParseError || e instanceof ResolverError);
-    assert.match((e as Error).message, /Maximum interpolation depth \(100\) exceeded/);
+    // A limit of resolution, not a syntax error.
+    assert.ok(e instanceof ResolverError && !(e instanceof ParseError), String(e));
+    assert.equal(e.code, "MAX_DEPTH_EXCEEDED");
+    assert.match(e.message, /Maximum interpolation depth \(100\) exceeded/);
     return true;
   });
 });
