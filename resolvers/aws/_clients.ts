@@ -339,28 +339,6 @@ function awsHelp(name: string): string | undefined {
 }
 
 /**
- * Waits for `promise` but rejects as soon as `signal` aborts (the underlying request is
- * aborted separately through the SDK's `abortSignal`).
- */
-export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(e);
-      },
-    );
-  });
-}
-
-/**
  * A signal that aborts once every signal joined to it has aborted (a shared request is given
  * up only when nobody waits for it any more): `signals` join at once, later callers through
  * `join` (one already aborted gives up at once and is not counted). `dispose` removes the

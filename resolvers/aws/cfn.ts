@@ -20,8 +20,8 @@ import {
   clientIdentity,
   type EffectiveSettings,
   effectiveSettings,
-  raceAbort,
 } from "./_clients.ts";
+import { abortable } from "../../src/_abortable.ts";
 import { errorMessage, errorName, shown } from "../_args.ts";
 
 /** Result of one DescribeStacks: the outputs, or `undefined` when the stack does not exist. */
@@ -98,7 +98,7 @@ async function getOutput(arg: string, call: ResolverCall): Promise<unknown> {
   const outputShown = shown(`${stack}/${output}`, call);
   let outputs: StackOutputs;
   try {
-    outputs = await raceAbort(describe(stack, settings, call.signal), call.signal);
+    outputs = await abortable(describe(stack, settings, call.signal), call.signal);
   } catch (err) {
     throw awsFailure(`CloudFormation stack '${stackShown}'`, err, {
       signal: call.signal,

@@ -18,9 +18,9 @@ import {
   type AwsResolver,
   clientIdentity,
   effectiveSettings,
-  raceAbort,
   ssmClient,
 } from "./_clients.ts";
+import { abortable } from "../../src/_abortable.ts";
 import { errorName, shown } from "../_args.ts";
 
 /** The `ssm` resolver: an {@linkcode AwsResolver} with the batching hooks. */
@@ -123,9 +123,9 @@ async function getChunk(
   const settings = effectiveSettings("ssm", first.kwargs);
   const shared = allAborted(indexes.map((i) => calls[i]!.signal));
   try {
-    const client = await raceAbort(ssmClient(settings), shared.signal);
+    const client = await abortable(ssmClient(settings), shared.signal);
     const { GetParametersCommand } = await import("@aws-sdk/client-ssm");
-    const out = await raceAbort(
+    const out = await abortable(
       client.send(new GetParametersCommand({ Names: names, WithDecryption: true }), {
         abortSignal: shared.signal,
       }),
