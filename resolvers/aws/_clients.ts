@@ -324,6 +324,26 @@ export function awsFailure(
   });
 }
 
+/**
+ * The error of a call that a `resolveMany` was not meant to serve. The dispatcher hands it the
+ * calls of one batch group, at most `batchSize` of them; a direct caller that mixes groups (or
+ * asks for more) gets this error for the calls outside the first call's group, never an answer
+ * from another client or stack.
+ *
+ * @param resolver The resolver's name, e.g. `ssm`.
+ * @returns The error for that call.
+ */
+export function outsideBatch(resolver: string): ResolverError {
+  return new ResolverError(
+    `The ${resolver} resolver's resolveMany serves one batch group at a time: this call was not ` +
+      "in the group of the first call, or beyond batchSize",
+    {
+      help: "Let a Config batch the calls, or call resolveMany once per batchGroup with at " +
+        "most batchSize calls",
+    },
+  );
+}
+
 function awsHelp(name: string): string | undefined {
   if (/AccessDenied|Unauthorized|Forbidden/i.test(name)) {
     return "Check the IAM permissions of the credentials in use";

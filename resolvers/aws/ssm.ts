@@ -2,8 +2,9 @@
  * The `ssm` resolver: AWS Systems Manager Parameter Store (SPEC §7.8).
  *
  * `${ssm:/path}` with kwargs `region`, `profile`, `endpoint`. Every read uses `GetParameters`:
- * concurrent calls with the same client settings are batched by the scheduler (at most 10
- * names per request, requests sent in parallel), a single call is a batch of one.
+ * concurrent calls with the same client settings are grouped by the dispatcher (`batchGroup`,
+ * at most `batchSize` = 10 names per request, requests sent in parallel), a single call is a
+ * batch of one.
  *
  * @module
  */
@@ -18,6 +19,7 @@ import {
   type AwsResolver,
   clientIdentity,
   effectiveSettings,
+  outsideBatch,
   ssmClient,
 } from "./_clients.ts";
 import { abortable } from "../../src/_abortable.ts";
@@ -26,7 +28,8 @@ import { errorName, shown } from "../_args.ts";
 /** The `ssm` resolver: an {@linkcode AwsResolver} with the batching hooks. */
 export interface SsmResolver extends AwsResolver {
   /**
-   * Serves several calls with `GetParameters` (10 names per request, requests in parallel).
+   * Serves the calls of one batch group (one client, at most 10 distinct names) with one
+   * `GetParameters` request.
    *
    * @param keys The parameter names, one per call.
    * @param calls The calls.
@@ -111,7 +114,7 @@ function refusesOneName(err: unknown): boolean {
  * One `GetParameters` request for up to 10 distinct names; fills `results` for its calls. A
  * request refused as a whole by an authorization error is split in halves and sent again.
  */
-async function getChunk(
+async function getParameters(
   names: string[],
   byName: Map<string, number[]>,
   keys: string[],
@@ -149,8 +152,8 @@ async function getChunk(
       // denied name stands alone, so only its calls fail, with an error naming it alone.
       const half = Math.ceil(names.length / 2);
       await Promise.all([
-        getChunk(names.slice(0, half), byName, keys, calls, results),
-        getChunk(names.slice(half), byName, keys, calls, results),
+        getParameters(names.slice(0, half), byName, keys, calls, results),
+        getParameters(names.slice(half), byName, keys, calls, results),
       ]);
       return;
     }
@@ -167,10 +170,15 @@ async function getChunk(
   }
 }
 
+/**
+ * Serves the calls of one batch group, as the dispatcher hands them (one client, at most 10
+ * distinct names), with one `GetParameters` request; duplicate names are asked once. A call of
+ * another client, or a name beyond the tenth, gets {@linkcode outsideBatch} instead.
+ */
 async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]> {
   const results: unknown[] = new Array(keys.length);
-  // Group valid calls by client identity, then by name (duplicates share a slot).
-  const groups = new Map<string, Map<string, number[]>>();
+  const byName = new Map<string, number[]>();
+  let group: string | undefined;
   keys.forEach((key, i) => {
     const call = calls[i]!;
     const bad = checkKey(key, call);
@@ -179,21 +187,14 @@ async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]
       return;
     }
     const id = clientIdentity(effectiveSettings("ssm", call.kwargs));
-    let byName = groups.get(id);
-    if (byName === undefined) groups.set(id, byName = new Map());
+    group ??= id;
     const list = byName.get(key);
-    if (list === undefined) byName.set(key, [i]);
+    if (id !== group || (list === undefined && byName.size === GET_PARAMETERS_MAX)) {
+      results[i] = outsideBatch("ssm");
+    } else if (list === undefined) byName.set(key, [i]);
     else list.push(i);
   });
-  const requests: Promise<void>[] = [];
-  for (const byName of groups.values()) {
-    const names = [...byName.keys()];
-    for (let start = 0; start < names.length; start += GET_PARAMETERS_MAX) {
-      const chunk = names.slice(start, start + GET_PARAMETERS_MAX);
-      requests.push(getChunk(chunk, byName, keys, calls, results));
-    }
-  }
-  await Promise.all(requests);
+  if (byName.size > 0) await getParameters([...byName.keys()], byName, keys, calls, results);
   return results;
 }
 
@@ -201,10 +202,11 @@ async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]
  * The `ssm` resolver object (registered by default by holoconf's `mod.ts`).
  *
  * - `resolve` fetches one parameter with a one-name `GetParameters` (`WithDecryption=true`).
- * - `resolveMany` serves a batch with `GetParameters`, at most 10 names per request, all
- *   requests in parallel; each call gets its value or its own error. AWS refuses a whole request
- *   when it denies one of its names (IAM or KMS): such a request is sent again in halves, so
- *   only the denied names fail, each with an error from a request for that name alone.
+ * - `resolveMany` serves a batch group with one `GetParameters` (at most `batchSize` = 10
+ *   names: the dispatcher sends the groups of a larger set in parallel); each call gets its
+ *   value or its own error. AWS refuses a whole request when it denies one of its names (IAM or
+ *   KMS): such a request is sent again in halves, so only the denied names fail, each with an
+ *   error from a request for that name alone.
  * - `batchGroup` keeps calls for different clients (region, profile, endpoint) apart.
  *
  * `SecureString` values come back as sensitive `ResolvedValue`s, `StringList` as arrays
