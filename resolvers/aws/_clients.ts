@@ -325,6 +325,23 @@ export function awsFailure(
 }
 
 /**
+ * A resolver's `resolve` made of its `resolveMany`: one call is a batch of one (so it makes the
+ * same request, and needs the same IAM action, whichever way it is read).
+ *
+ * @param many The `resolveMany`.
+ * @returns The `resolve`.
+ */
+export function oneCall(
+  many: (keys: string[], calls: ResolverCall[]) => Promise<unknown[]>,
+): (key: string, call: ResolverCall) => Promise<unknown> {
+  return async (key, call) => {
+    const [value] = await many([key], [call]);
+    if (value instanceof Error) throw value;
+    return value;
+  };
+}
+
+/**
  * The error of a call that a `resolveMany` was not meant to serve. The dispatcher hands it the
  * calls of one batch group, at most `batchSize` of them; a direct caller that mixes groups (or
  * asks for more) gets this error for the calls outside the first call's group, never an answer

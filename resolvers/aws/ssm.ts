@@ -19,6 +19,7 @@ import {
   type AwsResolver,
   clientIdentity,
   effectiveSettings,
+  oneCall,
   outsideBatch,
   ssmClient,
 } from "./_clients.ts";
@@ -86,17 +87,6 @@ function toValue(p: Parameter): unknown {
     default:
       return value;
   }
-}
-
-/**
- * One call, as a batch of one: every read goes through `GetParameters`, so a config needs the
- * one IAM action `holoconf plan` lists, whether it is read with `get`, `resolveAll` or
- * `getSync`.
- */
-async function getOne(key: string, call: ResolverCall): Promise<unknown> {
-  const [value] = await getMany([key], [call]);
-  if (value instanceof Error) throw value;
-  return value;
 }
 
 /**
@@ -227,7 +217,9 @@ async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]
  */
 export const ssmResolver: SsmResolver = {
   params: { keywords: AWS_KEYWORDS },
-  resolve: getOne,
+  // One call is a batch of one: whether a config is read with get, resolveAll or getSync, it
+  // needs the one IAM action `holoconf plan` lists (GetParameters).
+  resolve: oneCall(getMany),
   resolveMany: getMany,
   batchSize: GET_PARAMETERS_MAX,
   batchGroup(_key: string, call: ResolverCall): string {
