@@ -26,6 +26,7 @@ import {
   adopt,
   Batcher,
   type BatchOutcome,
+  type CallTask,
   getSchedulerSettings,
   runCall,
   type Semaphore,
@@ -215,44 +216,26 @@ export class Dispatcher {
       throw err;
     };
 
+    const limits: Omit<CallTask<unknown>, "run"> = {
+      timeout,
+      signal: scope.signal,
+      batchLimit: scope.batchLimit,
+      // Nested calls take slots like any other: the caller lends its own while it waits.
+      inlineIfFull: scope.sync && obj?.synchronous === true,
+      timeoutError,
+    };
     let raw: unknown;
-    const batchSize = scope.sync ? undefined : reg.batchSize;
     try {
-      if (batchSize !== undefined) {
-        raw = this.#batcher.enqueue(this.#group(obj!, key, view, scope), key, {
-          call: draft,
-          start: (signal, lease) => hooks.start(signal, lease),
-        }, {
-          size: batchSize,
-          runMany: (keys, calls, signal, lease) =>
-            serveMany(
-              name,
-              obj!,
-              keys,
-              calls.map((c) => {
-                c.start(signal, lease);
-                return { ...c.call, signal };
-              }),
-            ),
-          task: { timeout, signal: scope.signal, batchLimit: scope.batchLimit, timeoutError },
-        });
-      } else {
-        const fn = typeof reg.resolver === "function"
-          ? reg.resolver
-          : (k: string, c: ResolverCall) => (reg.resolver as ResolverObject).resolve(k, c);
-        raw = runCall<unknown>({
+      // `batchSize` is set (at registration) for objects with `resolveMany` only.
+      raw = obj !== undefined && reg.batchSize !== undefined && !scope.sync
+        ? this.#batched(request, obj, key, view, { size: reg.batchSize, limits })
+        : runCall<unknown>({
+          ...limits,
           run: (signal, lease) => {
             hooks.start(signal, lease);
-            return settledOrPending(fn(key, { ...draft, signal }), name);
+            return settledOrPending(resolveOne(reg, key, { ...draft, signal }), name);
           },
-          timeout,
-          signal: scope.signal,
-          batchLimit: scope.batchLimit,
-          // Nested calls take slots like any other: the caller lends its own while it waits.
-          inlineIfFull: scope.sync && obj?.synchronous === true,
-          timeoutError,
         });
-      }
     } catch (e) {
       hooks.end();
       return fail(e);
@@ -271,6 +254,36 @@ export class Dispatcher {
     if (identity !== undefined) request.inFlight.set(identity, { owner: request.owner, result });
     result.then(settled, settled);
     return result;
+  }
+
+  /**
+   * Queues a call in its batch group: the group's request hands every call of it to
+   * `resolveMany`, each with the request's signal, after telling each caller its signal and
+   * lease.
+   */
+  #batched<V, R extends Resolved>(
+    request: CallRequest<V, R>,
+    obj: ResolverObject,
+    key: string,
+    view: ResolverCall,
+    group: { size: number; limits: Omit<CallTask<unknown>, "run"> },
+  ): Promise<unknown> {
+    const { call, hooks, resolver } = request;
+    const batched: BatchedCall = { call, start: (signal, lease) => hooks.start(signal, lease) };
+    return this.#batcher.enqueue(this.#group(obj, key, view, request.scope), key, batched, {
+      size: group.size,
+      runMany: (keys, calls, signal, lease) =>
+        serveMany(
+          resolver.name,
+          obj,
+          keys,
+          calls.map((c) => {
+            c.start(signal, lease);
+            return { ...c.call, signal };
+          }),
+        ),
+      task: group.limits,
+    });
   }
 
   /** The single-flight key: name, arguments (bytes by identity), keywords, resolver identity. */
@@ -340,6 +353,12 @@ export class Dispatcher {
       // A warning listener that throws is ignored as well.
     }
   }
+}
+
+/** Calls a resolver, function or object, for one call. */
+function resolveOne(reg: RegisteredResolver, key: string, call: ResolverCall): unknown {
+  const r = reg.resolver;
+  return typeof r === "function" ? r(key, call) : r.resolve(key, call);
 }
 
 /** A call's first argument as text: the key a resolver receives. */
