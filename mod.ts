@@ -43,8 +43,10 @@ export {
 } from "./src/schema/schema.ts";
 export {
   CircularReferenceError,
+  type ErrorCode,
   HoloconfError,
   type HoloconfErrorOptions,
+  isErrorCode,
   NotFoundError,
   ParseError,
   PathNotFoundError,

@@ -1,16 +1,16 @@
 // SSM fetch benchmark against the loopback fake AWS endpoint (100 ms latency per request):
 // 50 distinct parameters fetched by AWS Lambda Powertools' `getParametersByName` (through an
 // SSMProvider pointed at the fake; the exported helper is a thin wrapper over the same method
-// on a default provider that cannot be re-pointed), and, for comparison, by the holoconf ssm
-// resolver's batching hook (`resolveMany`, which is what the scheduler calls for resolveAll).
+// on a default provider that cannot be re-pointed), and, for comparison, by holoconf's
+// `resolveAll` of 50 `${ssm:...}` values (the dispatcher hands the ssm resolver's `resolveMany`
+// groups of 10 and sends them in parallel).
 // scripts/_bench_aws.ts (part of `deno task bench`) uses its helpers; `benchSsm` runs the
 // comparison alone: `deno run -A scripts/_bench_ssm.ts`.
 
 import { startFakeAws } from "../tests/fakes/fake_aws.ts";
-import { configureSsm, reset, ssmResolver } from "../resolvers/aws/mod.ts";
+import { Config } from "../mod.ts";
+import { configureSsm, reset } from "../resolvers/aws/mod.ts";
 import { _setExtraClientConfig } from "../resolvers/aws/_clients.ts";
-import type { ResolverCall } from "../src/resolver.ts";
-import { makeResolverCall } from "../tests/_call.ts";
 import { type Figure, median, round } from "./_bench_util.ts";
 
 const COUNT = 50;
@@ -21,10 +21,6 @@ const CREDENTIALS = { accessKeyId: "AKIDBENCHFAKE", secretAccessKey: "fake-secre
 
 /** Region and static credentials the SSM benchmarks sign their requests with. */
 export const BENCH_AWS = { region: REGION, credentials: CREDENTIALS } as const;
-
-function benchCall(key: string): ResolverCall {
-  return makeResolverCall({ resolver: "ssm", args: [key], path: key });
-}
 
 /**
  * Times one `getParametersByName` of AWS Lambda Powertools (a fresh SSMProvider pointed at
@@ -56,9 +52,9 @@ export async function timePowertools(endpoint: string, names: string[]): Promise
 /**
  * Measures fetching 50 distinct SSM parameters against the fake endpoint with 100 ms latency:
  * `powertools_50_ms` (Powertools `getParametersByName`, GetParameters chunks of 10 sent one
- * after another) and `holoconf_resolve_many_50_ms` (the ssm resolver's `resolveMany`, chunks
- * of 10 sent in parallel). Medians of 5 runs after one warm-up; a fresh provider per run so
- * Powertools' cache never serves a value.
+ * after another) and `holoconf_resolve_many_50_ms` (a Config's `resolveAll`: the dispatcher
+ * hands the ssm resolver's `resolveMany` groups of 10, sent in parallel). Medians of 5 runs
+ * after one warm-up; a fresh provider and a fresh Config per run so no cache serves a value.
  *
  * @returns The measurements in ms.
  */
@@ -69,16 +65,18 @@ export async function benchSsm(): Promise<Figure[]> {
   });
   try {
     const powertoolsOnce = () => timePowertools(fake.url, names);
+    const text = names.map((n, i) => `p${i}: \${ssm:${n}}\n`).join("");
 
     reset();
     _setExtraClientConfig({ credentials: CREDENTIALS });
     configureSsm({ endpoint: fake.url, region: REGION });
     const holoconfOnce = async (): Promise<number> => {
-      const calls = names.map(benchCall);
+      // A fresh Config per run: nothing memoized.
+      const config = Config.loads(text);
       const start = performance.now();
-      const values = await ssmResolver.resolveMany(names, calls);
+      const values = await config.resolveAll();
       const elapsed = performance.now() - start;
-      if (values.some((v) => v instanceof Error)) throw new Error("holoconf: failed values");
+      if (Object.keys(values).length !== names.length) throw new Error("holoconf: missing values");
       return elapsed;
     };
 

@@ -22,6 +22,7 @@ import {
   formatSource,
   HoloconfError,
   type HoloconfErrorOptions,
+  isErrorCode,
   NotFoundError,
   ParseError,
   PathNotFoundError,
@@ -200,7 +201,7 @@ interface Parts {
   path: (p: string) => string;
   /** Fallback context. */
   context: { path?: string | undefined; resolver?: string | undefined; source?: string };
-  /** Texts a kept code or name must not contain. */
+  /** Texts a kept name (of a cause) must not contain; a code is one of the fixed codes. */
   secrets: readonly string[];
 }
 
@@ -268,9 +269,7 @@ function rebuild(e: HoloconfError, parts: Parts): HoloconfError {
   const cause = safely(() => e.cause);
   const options: RebuildOptions = {
     headline: text(field("headline") ?? ""),
-    ...(code !== undefined && SAFE_NAME_REGEXP.test(code) && !hasSecret(code, parts.secrets)
-      ? { code }
-      : {}),
+    ...(isErrorCode(code) ? { code } : {}),
     path: ownPath === undefined ? parts.context.path : path(ownPath),
     resolver: resolver === undefined ? parts.context.resolver : text(resolver),
     source: source === undefined ? parts.context.source : text(source),

@@ -11,7 +11,7 @@ import {
   ValidationError,
   type ValidationIssue,
 } from "./errors.ts";
-import { Engine, setSourceBase, type TraceEvent } from "./engine.ts";
+import { Engine, type TraceEvent } from "./engine.ts";
 import { cloneValue, type Resolved } from "./value.ts";
 import { coerceString, coercionError, NUMBER_REGEXP } from "./schema/coerce.ts";
 import { loadTrees, type PathSpec } from "./loader.ts";
@@ -195,9 +195,9 @@ export class Config {
       onWarning: options.onWarning ?? (() => {}),
       resolverSettings: new ResolverSettings(layer),
     };
-    // Values parsed from a string keep their basePath through merges into other configs.
-    if (basePath !== undefined && files.length === 0) setSourceBase(root, basePath);
     this.#engine = this.#newEngine(root, cwd);
+    // Values parsed from a string keep their basePath through merges into other configs.
+    if (basePath !== undefined && files.length === 0) this.#engine.setSourceBase(basePath);
     if (options.schema !== undefined) {
       this.setSchema(
         typeof options.schema === "string" ? Schema.load(options.schema) : options.schema,
@@ -611,6 +611,7 @@ export class Config {
     );
     this.#settings.files.push(...other.#settings.files);
     this.#engine.root = merged;
+    this.#engine.inheritSourceBases(other.#engine);
     this.#engine.clear();
   }
 

@@ -1,7 +1,10 @@
 /**
- * The resolution engine: lazy, memoized per node, single-flight, cycle-safe evaluation of
- * interpolations (SPEC §3–§6). It names no resolver: every `${name:...}` goes through the
- * registries; only references (`${path}`, `${ref:path}`, `${.rel}`) are its own.
+ * The resolution engine: lazy, memoized per node, cycle-safe evaluation of interpolations
+ * (SPEC §3–§6). It names no resolver: every `${name:...}` goes through the registries; only
+ * references (`${path}`, `${ref:path}`, `${.rel}`) are its own. It decides which nodes a request
+ * needs and waits for them (the wait-for graph sees cycles, also through calls joined in
+ * flight); how a resolver call runs (single-flight, batching, timeouts, leases, trace) is the
+ * dispatcher's (`dispatch.ts`).
  *
  * Evaluation is written once for both synchronous and asynchronous access: functions return
  * `T | Promise<T>` and only become asynchronous when a resolver does, so `getSync`, lazy
@@ -26,24 +29,17 @@ import {
   type SourceLocation,
 } from "./errors.ts";
 import { defineOwn, type MapNode, toPlain, type TreeNode } from "./tree.ts";
-import {
-  type ConfigHandle,
-  REDACTED,
-  type ResolverCall,
-  type ResolverContext,
-  type ResolverObject,
-} from "./resolver.ts";
+import { type ConfigHandle, REDACTED, type ResolverContext } from "./resolver.ts";
 import { globalRegistry, type RegisteredResolver, type ResolverRegistry } from "./registry.ts";
+import { isPromiseLike, Semaphore, type SlotLease } from "./scheduler.ts";
 import {
-  adopt,
-  Batcher,
-  getSchedulerSettings,
-  isPromiseLike,
-  runCall,
-  Semaphore,
-  type SlotLease,
-  type TimeoutKind,
-} from "./scheduler.ts";
+  type CallScope,
+  Dispatcher,
+  type InFlightCalls,
+  stoppedWaiting,
+  type TraceEvent,
+} from "./dispatch.ts";
+import { abortable } from "./_abortable.ts";
 import { bytesToText } from "./_bytes.ts";
 import { checkArguments, REFERENCE_PARAMS } from "./_arguments.ts";
 import { allOf, attempt, type MP, then } from "./_maybe_promise.ts";
@@ -56,28 +52,13 @@ import {
   toValue,
   type Value,
 } from "./value.ts";
-import { hideRefTarget, toHoloconfError, wrapResolverError } from "./_resolver_errors.ts";
+import { hideRefTarget, toHoloconfError } from "./_resolver_errors.ts";
 
 export type { Resolved, Value } from "./value.ts";
+export type { TraceEvent } from "./dispatch.ts";
 import { coerceString, coercionError, type CoercionType } from "./schema/coerce.ts";
 import type { ResolvedTree, ValueFailure } from "./schema/_issues.ts";
 import { dirname, resolve as resolvePosix } from "./_posix.ts";
-
-/** One resolver invocation, reported after it settles (never carries the value). */
-export interface TraceEvent {
-  /** Resolver name. */
-  resolver: string;
-  /** The key, or `[REDACTED]` when it came from a sensitive value. */
-  key: string;
-  /** Config path being resolved. */
-  path: string;
-  /** `performance.now()` at start, ms. */
-  start: number;
-  /** `performance.now()` at end, ms. */
-  end: number;
-  /** How it ended (`not_found` lets a `default=` apply). */
-  outcome: "ok" | "not_found" | "error" | "timeout";
-}
 
 /** What the engine needs from an attached schema (SPEC §8). */
 export interface SchemaHooks {
@@ -170,26 +151,22 @@ interface Generation {
   memo: Map<TreeNode, Resolved>;
   /** Nodes being resolved. */
   pending: Map<TreeNode, Pending>;
-  /** Identical calls in flight, with the node that started each (for cycles and deadlines). */
-  inflight: Map<string, Pending>;
+  /** Resolver calls in flight, by single-flight key, with their vertex (for joins). */
+  calls: InFlightCalls<Pending, CallResult>;
   /** Height of each memoized node that is not a plain scalar (see `MAX_DEPTH`). */
   heights: Map<TreeNode, number>;
 }
 
 function newGeneration(root: MapNode): Generation {
-  return { root, memo: new Map(), pending: new Map(), inflight: new Map(), heights: new Map() };
+  return { root, memo: new Map(), pending: new Map(), calls: new Map(), heights: new Map() };
 }
 
-interface Ctx {
+/** A request: what it reads, where it is in the graph, and its limits (for its calls). */
+interface Ctx extends CallScope {
   /** The generation this request reads: a merge() meanwhile does not mix old and new values. */
   gen: Generation;
-  sync: boolean;
   depth: number;
   waiter: Pending | undefined;
-  nested: boolean;
-  batchLimit: Semaphore | undefined;
-  signal: AbortSignal | undefined;
-  deadline?: number | undefined;
 }
 
 /**
@@ -206,21 +183,12 @@ interface Ctx {
  */
 const MAX_DEPTH = 100;
 
-function depthExceeded(path: string): ParseError {
-  return new ParseError(
+function depthExceeded(path: string): ResolverError {
+  return new ResolverError(
     `Maximum interpolation depth (${MAX_DEPTH}) exceeded at path '${path}'. This may ` +
       "indicate deeply nested defaults or a complex reference chain.",
     { code: "MAX_DEPTH_EXCEEDED", path },
   );
-}
-
-/** Depth errors that prove the node they pass through is too high (not a request's own cut). */
-const TOO_HIGH = new WeakSet<object>();
-
-function tooHigh(path: string): ParseError {
-  const e = depthExceeded(path);
-  TOO_HIGH.add(e);
-  return e;
 }
 
 /** Raises a vertex's height to at least `height`. */
@@ -248,7 +216,14 @@ export class Engine {
   #gen: Generation;
   #templates = new Map<string, Template>();
   #baseDirs = new Map<string, string>();
-  #batcher = new Batcher<ResolverCall>();
+  /**
+   * `basePath` of values parsed from a string, by source: kept for the values' lifetime, so it
+   * survives a merge into another config (see `inheritSourceBases`).
+   */
+  #sourceBases = new Map<SourceLocation, string>();
+  /** Depth errors that prove the node they pass through is too high (not a request's own cut). */
+  #tooHigh = new WeakSet<object>();
+  #dispatcher: Dispatcher;
   /**
    * What the attached schema's coercion started from, by its result: the coerced value or the
    * coercion error (keyed by result, so that each evaluation finds its own).
@@ -262,6 +237,10 @@ export class Engine {
   constructor(root: MapNode, options: EngineOptions) {
     this.#gen = newGeneration(root);
     this.#options = options;
+    this.#dispatcher = new Dispatcher({
+      onTrace: options.onTrace,
+      onWarning: (message) => options.context.onWarning(message),
+    });
   }
 
   /** The raw tree. */
@@ -277,6 +256,33 @@ export class Engine {
   /** Forgets every memoized value (in-flight work finishes on its own generation). */
   clear(): void {
     this.#gen = newGeneration(this.#gen.root);
+  }
+
+  /**
+   * Records `dir` as the directory relative `${file:}` paths of the current tree resolve
+   * against, wherever its values are merged later (for a tree parsed from a string with a
+   * `basePath`; file-loaded values use their file's directory).
+   *
+   * @param dir Absolute directory.
+   */
+  setSourceBase(dir: string): void {
+    const stack: TreeNode[] = [this.root];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (node.source) this.#sourceBases.set(node.source, dir);
+      if (node.kind === "map") { for (const v of node.entries.values()) stack.push(v); }
+      else if (node.kind === "seq") { for (const v of node.items) stack.push(v); }
+    }
+  }
+
+  /**
+   * Takes over the source directories another engine recorded (its tree is being merged into
+   * this one's).
+   *
+   * @param other The engine of the config merged in.
+   */
+  inheritSourceBases(other: Engine): void {
+    for (const [source, dir] of other.#sourceBases) this.#sourceBases.set(source, dir);
   }
 
   // ---------------------------------------------------------------- public entry points
@@ -649,10 +655,10 @@ export class Engine {
     const memoized = memo.get(node);
     if (memoized) return memoized;
     const pending = inProgress.get(node);
-    if (pending) return this.#waitFor(pending, ctx);
+    if (pending) return this.#waitFor(pending, ctx, pending.promise);
     // Too high is a fact about a node in its generation (its links' heights are memoized):
     // remembered, so a long chain is not walked again for each value above it.
-    if ((ctx.gen.heights.get(node) ?? 0) > MAX_DEPTH) throw tooHigh(path);
+    if ((ctx.gen.heights.get(node) ?? 0) > MAX_DEPTH) throw this.#tooHighAt(path);
     if (ctx.depth > MAX_DEPTH) throw depthExceeded(path);
     const rec: Pending = { path, promise: undefined, waitsOn: new Set(), height: 0 };
     inProgress.set(node, rec);
@@ -667,7 +673,7 @@ export class Engine {
       done();
       if (rec.height > MAX_DEPTH) {
         ctx.gen.heights.set(node, rec.height);
-        throw tooHigh(path);
+        throw this.#tooHighAt(path);
       }
       ctx.gen.heights.set(node, rec.height);
       memo.set(node, v);
@@ -676,7 +682,7 @@ export class Engine {
     const failed = (e: unknown): never => {
       done();
       // Depending on a node that is too high makes this one too high as well.
-      if (TOO_HIGH.has(e as object)) ctx.gen.heights.set(node, Infinity);
+      if (this.#tooHigh.has(e as object)) ctx.gen.heights.set(node, Infinity);
       throw e;
     };
     let r: MP<Resolved>;
@@ -690,8 +696,18 @@ export class Engine {
     return rec.promise;
   }
 
-  /** Waits for another request's in-flight node, refusing waits that close a loop. */
-  #waitFor(target: Pending, ctx: Ctx): MP<Resolved> {
+  /** A depth error that proves the node at `path` is too high. */
+  #tooHighAt(path: string): ResolverError {
+    const e = depthExceeded(path);
+    this.#tooHigh.add(e);
+    return e;
+  }
+
+  /**
+   * Waits for `promise`, the outcome of another request's in-flight node or call (`target`),
+   * refusing waits that close a loop.
+   */
+  #waitFor<T>(target: Pending, ctx: Ctx, promise: Promise<T> | undefined): MP<T> {
     const waiter = ctx.waiter;
     if (waiter) {
       const chain = findPath(target, waiter);
@@ -699,19 +715,22 @@ export class Engine {
         throw new CircularReferenceError([...chain.map((p) => p.path), target.path]);
       }
     }
-    if (!target.promise) {
+    if (!promise) {
       // Only possible when the target is on the current synchronous stack, i.e. a loop
       // the graph could not see (no waiter): report it as a cycle rather than hang.
       throw new CircularReferenceError([target.path, target.path]);
     }
-    let p = target.promise;
+    let p = promise;
     if (waiter) {
       waiter.waitsOn.add(target);
       p = p.finally(() => waiter.waitsOn.delete(target));
     }
     // Work started by another request keeps running; this request stops waiting at its own
     // deadline.
-    return ctx.signal ? abortable(p, ctx.signal, target.path, ctx.deadline) : p;
+    const signal = ctx.signal;
+    return signal
+      ? abortable(p, signal, (reason) => stoppedWaiting(target.path, reason, ctx.deadline))
+      : p;
   }
 
   #evaluateNode(path: string, segs: PathSegment[], node: TreeNode, ctx: Ctx): MP<Resolved> {
@@ -1126,7 +1145,7 @@ export class Engine {
   }
 
   #baseDir(source: SourceLocation | undefined): string | undefined {
-    const own = source ? SOURCE_BASE.get(source) : undefined;
+    const own = source ? this.#sourceBases.get(source) : undefined;
     if (own !== undefined) return own;
     const file = source?.file;
     if (file === undefined || file === "<string>" || file === "<json>" || file === "<object>") {
@@ -1140,19 +1159,12 @@ export class Engine {
     return d;
   }
 
-  #traceWarned = false;
-
-  /** Reports once per Config that the `onTrace` listener threw (its errors are dropped). */
-  #traceFailed(): void {
-    if (this.#traceWarned) return;
-    this.#traceWarned = true;
-    try {
-      this.#options.context.onWarning("The onTrace listener threw; its errors are ignored");
-    } catch {
-      // A warning listener that throws is ignored as well.
-    }
-  }
-
+  /**
+   * Hands a resolver call to the dispatcher. The call is a vertex of the wait-for graph of its
+   * own: the node that starts it and every node that joins it wait on it, and it waits on what
+   * the resolver reads back through `call.config` (so a joiner never appears to wait on the
+   * starter's other work).
+   */
   #invoke(
     reg: RegisteredResolver,
     args: (string | Uint8Array)[],
@@ -1166,22 +1178,9 @@ export class Engine {
     },
   ): MP<CallResult> {
     const { path, source, ctx } = info;
-    const name = reg.name;
-    const key = args[0] === undefined
-      ? ""
-      : typeof args[0] === "string"
-      ? args[0]
-      : bytesToText(args[0]);
+    const caller = ctx.waiter;
     const kwargs: Record<string, string> = Object.create(null);
     for (const [k, v] of kwargsAll) kwargs[k] = v;
-    const obj = typeof reg.resolver === "function" ? undefined : reg.resolver as ResolverObject;
-    const fn = typeof reg.resolver === "function"
-      ? reg.resolver
-      : (k: string, c: ResolverCall) => (reg.resolver as ResolverObject).resolve(k, c);
-    const pending = ctx.waiter;
-    // The call is a vertex of the wait-for graph of its own: the node that starts it and every
-    // node that joins it wait on it, and it waits on what the resolver reads back through
-    // `call.config` (so a joiner never appears to wait on the starter's other work).
     const vertex: Pending = { path, promise: undefined, waitsOn: new Set(), height: 0 };
     const state: CallState = {
       vertex,
@@ -1191,177 +1190,51 @@ export class Engine {
       secrets: info.secrets,
     };
     const settingsFor = this.#options.settingsFor;
-    const call: ResolverCall = {
-      args,
-      kwargs,
-      kwargsAll,
-      signal: NEVER_ABORTED,
-      path,
-      config: this.#handleFor(state),
-      resolver: name,
-      source,
-      sensitiveInput: info.sensitiveInput,
-      context: this.#contextFor(source),
-      // Read when the resolver reads it: a settings error then fails the call like any other.
-      get settings() {
-        return settingsFor(reg);
-      },
-    };
-    CALL_STATES.set(call, state);
-    const shownKey = info.sensitiveInput ? REDACTED : key;
-    // Single-flight: an identical call in flight is shared. Synchronous resolvers finish before
-    // anyone could share them, so they skip building the key.
-    const identity = obj?.synchronous ? undefined : name + "\u0000" +
-      serializeCall(args, kwargsAll) + "\u0000" + (obj?.identity ? obj.identity(key, call) : "");
-    const inflight = ctx.gen.inflight;
-    const shared = identity === undefined ? undefined : inflight.get(identity);
-    // Joining a call in flight goes through the wait-for graph (cycles) and stops at this
-    // request's own deadline.
-    if (shared) {
-      return then(this.#waitFor(shared, ctx), (r) => {
-        raise(pending, shared.height);
-        return r;
-      });
-    }
-    pending?.waitsOn.add(vertex);
-    const detach = () => pending?.waitsOn.delete(vertex);
-
-    const timeout = reg.timeout ?? getSchedulerSettings().defaultTimeout;
-    const timeoutError = (kind: TimeoutKind, reason: unknown): Error => {
-      if (kind === "call") {
-        return new ResolverError(`Resolver '${name}' timed out after ${timeout} ms`, {
-          code: "RESOLVER_TIMEOUT",
-          path,
-          resolver: name,
-          ...(source ? { source: formatSource(source) } : {}),
-          detail: `Key: ${shownKey}`,
-          help: `Raise the limit with registerResolver("${name}", r, { timeout }) or ` +
-            "configure({ defaultTimeout })",
-        });
-      }
-      const isTimeout = reason instanceof Error && reason.name === "TimeoutError";
-      return new ResolverError(
-        isTimeout
-          ? `Resolver '${name}' timed out: resolveAll deadline${
-            ctx.deadline === undefined ? "" : ` of ${ctx.deadline} ms`
-          } exceeded`
-          : `Resolver '${name}' cancelled: aborted by caller`,
-        {
-          code: isTimeout ? "RESOLVER_TIMEOUT" : "RESOLVER_ABORTED",
-          path,
-          resolver: name,
-          ...(source ? { source: formatSource(source) } : {}),
-          detail: `Key: ${shownKey}`,
-          ...(reason === undefined ? {} : { cause: reason }),
-        },
-      );
-    };
-    const trace = this.#options.onTrace;
-    const start = trace ? performance.now() : 0;
-    const emit = (outcome: TraceEvent["outcome"]) => {
-      if (!trace) return;
-      try {
-        trace({ resolver: name, key: shownKey, path, start, end: performance.now(), outcome });
-      } catch {
-        // A listener's failure is its own: the call's outcome stays what it was.
-        this.#traceFailed();
-      }
-    };
-
-    const finish = (raw: unknown): CallResult => {
-      let r: CallResult;
-      try {
-        r = normalizeResult(raw, reg.sensitive, name);
-      } catch (e) {
-        return fail(e);
-      }
-      if (state.readSecret) {
-        r = { value: r.value, sensitive: true, secrets: [...state.secrets], readSecret: true };
-      }
-      // The node that made the call is as high as what the resolver read.
-      raise(pending, vertex.height);
-      emit("ok");
-      return r;
-    };
-    const fail = (e: unknown): never => {
-      const err = wrapResolverError(e, {
-        name,
-        key,
+    return this.#dispatcher.dispatch<Pending, CallResult>({
+      resolver: reg,
+      call: {
+        args,
+        kwargs,
+        kwargsAll,
         path,
+        config: this.#handleFor(state),
+        resolver: reg.name,
         source,
-        sensitive: info.sensitiveInput || state.readSecret,
-        secrets: info.secrets,
-      });
-      emit(
-        err.code === "RESOLVER_TIMEOUT"
-          ? "timeout"
-          : err instanceof NotFoundError
-          ? "not_found"
-          : "error",
-      );
-      throw err;
-    };
-
-    let raw: unknown;
-    const batchSize = ctx.sync ? undefined : reg.batchSize;
-    try {
-      if (batchSize !== undefined) {
-        // Calls share a request only when they share deadline, limits and nesting, and a call
-        // whose arguments came from a secret only shares one with such calls: a failed request
-        // can name every key it carried, so an ordinary call's error could show a secret key.
-        const group = name + "\u0000" + (obj!.batchGroup ? obj!.batchGroup(key, call) : "") +
-          "\u0000" + idOf(ctx.signal) + "/" + idOf(ctx.batchLimit) + "/" + (ctx.nested ? "n" : "") +
-          (info.sensitiveInput ? "/s" : "");
-        raw = this.#batcher.enqueue(group, key, call, {
-          size: batchSize,
-          runMany: (keys, calls, signal, l) => {
-            for (const c of calls) {
-              c.signal = signal;
-              const held = CALL_STATES.get(c);
-              if (held) {
-                held.lease = l;
-                held.signal = signal;
-              }
-            }
-            return obj!.resolveMany!(keys, calls);
-          },
-          task: { timeout, signal: ctx.signal, batchLimit: ctx.batchLimit, timeoutError },
-        });
-      } else {
-        raw = runCall<unknown>({
-          run: (signal, l) => {
-            call.signal = signal;
-            state.lease = l;
-            state.signal = signal;
-            return settledOrPending(fn(key, call), name);
-          },
-          timeout,
-          signal: ctx.signal,
-          batchLimit: ctx.batchLimit,
-          // Nested calls take slots like any other: the caller lends its own while it waits.
-          inlineIfFull: ctx.sync && obj?.synchronous === true,
-          timeoutError,
-        });
-      }
-    } catch (e) {
-      detach();
-      return fail(e);
-    }
-    if (raw instanceof Returned) {
-      detach();
-      return finish(raw.value);
-    }
-    const p = (raw as Promise<unknown>).then(finish, fail);
-    vertex.promise = p;
-    const settled = () => {
-      detach();
-      if (identity !== undefined && inflight.get(identity) === vertex) {
-        inflight.delete(identity);
-      }
-    };
-    if (identity !== undefined) inflight.set(identity, vertex);
-    p.then(settled, settled);
-    return p;
+        sensitiveInput: info.sensitiveInput,
+        context: this.#contextFor(source),
+        // Read when the resolver reads it: a settings error then fails the call like any other.
+        get settings() {
+          return settingsFor(reg);
+        },
+      },
+      scope: ctx,
+      inFlight: ctx.gen.calls,
+      owner: vertex,
+      secrets: info.secrets,
+      hooks: {
+        // Joining a call in flight goes through the wait-for graph (cycles) and stops at this
+        // request's own deadline.
+        join: (owner, result) =>
+          then(this.#waitFor(owner, ctx, result), (r) => {
+            raise(caller, owner.height);
+            return r;
+          }),
+        start: (signal, lease) => {
+          state.signal = signal;
+          state.lease = lease;
+          caller?.waitsOn.add(vertex);
+        },
+        settle: (r): CallResult => {
+          // The node that made the call is as high as what the resolver read.
+          raise(caller, vertex.height);
+          return state.readSecret
+            ? { value: r.value, sensitive: true, secrets: [...state.secrets], readSecret: true }
+            : r;
+        },
+        readSecret: () => state.readSecret,
+        end: () => caller?.waitsOn.delete(vertex),
+      },
+    });
   }
 
   // ---------------------------------------------------------------- export
@@ -1411,69 +1284,6 @@ export class Engine {
         );
     }
   }
-}
-
-const NEVER_ABORTED = new AbortController().signal;
-
-/** `basePath` of values parsed from a string, kept with their sources so it survives merges. */
-const SOURCE_BASE = new WeakMap<SourceLocation, string>();
-
-/**
- * Records `dir` as the directory relative `${file:}` paths of this tree resolve against (for
- * trees parsed from a string with a `basePath`; file-loaded values use their file's directory).
- *
- * @param tree A freshly parsed tree.
- * @param dir Absolute directory.
- */
-export function setSourceBase(tree: TreeNode, dir: string): void {
-  const stack: TreeNode[] = [tree];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node.source) SOURCE_BASE.set(node.source, dir);
-    if (node.kind === "map") { for (const v of node.entries.values()) stack.push(v); }
-    else if (node.kind === "seq") { for (const v of node.items) stack.push(v); }
-  }
-}
-
-/** The state of each call, so batched calls lend the group's slot and signal too. */
-const CALL_STATES = new WeakMap<ResolverCall, CallState>();
-
-function abortable<T>(
-  p: Promise<T>,
-  signal: AbortSignal,
-  path: string,
-  deadline: number | undefined,
-): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      const isTimeout = signal.reason instanceof Error && signal.reason.name === "TimeoutError";
-      reject(
-        new ResolverError(
-          isTimeout
-            ? `Timed out waiting for '${path}': resolveAll deadline${
-              deadline === undefined ? "" : ` of ${deadline} ms`
-            } exceeded`
-            : `Stopped waiting for '${path}': aborted by caller`,
-          { code: isTimeout ? "RESOLVER_TIMEOUT" : "RESOLVER_ABORTED", path, cause: signal.reason },
-        ),
-      );
-    };
-    if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}
-
-const IDS = new WeakMap<object, number>();
-let nextId = 1;
-function idOf(o: object | undefined): number {
-  if (o === undefined) return 0;
-  let id = IDS.get(o);
-  if (id === undefined) {
-    id = nextId++;
-    IDS.set(o, id);
-  }
-  return id;
 }
 
 /**
@@ -1571,51 +1381,4 @@ function withPieces(value: Value, pieces: Resolved[]): Resolved {
   let secrets: string[] | undefined;
   for (const r of pieces) if (r.sensitive) (secrets ??= []).push(...secretTexts(r));
   return secrets ? { value, sensitive: true, secrets } : { value, sensitive: false };
-}
-
-/** A resolver's synchronous result, boxed so that nothing inspects the raw value twice. */
-class Returned {
-  constructor(readonly value: unknown) {}
-}
-
-/**
- * A resolver's result as a native promise (a thenable, its `then` read once) or a box for a
- * value returned synchronously: foreign values are never asked whether they are thenables
- * again, so a `then` getter that throws or answers differently cannot hold a slot or a caller.
- */
-function settledOrPending(raw: unknown, name: string): Promise<unknown> | Returned {
-  let pending: Promise<unknown> | undefined;
-  try {
-    pending = adopt(raw);
-  } catch (e) {
-    throw new ResolverError(`Resolver '${name}' returned a value whose 'then' cannot be read`, {
-      code: "RESOLVER_BAD_VALUE",
-      resolver: name,
-      cause: e,
-    });
-  }
-  return pending ?? new Returned(raw);
-}
-
-function normalizeResult(raw: unknown, registeredSensitive: boolean, name: string): Resolved {
-  try {
-    // Sensitivity is collected by the same walk that unwraps ResolvedValues (Maps included).
-    const found = { sensitive: registeredSensitive };
-    const value = toValue(raw, 0, found);
-    return { value, sensitive: found.sensitive };
-  } catch (e) {
-    throw new ResolverError(`Resolver '${name}' returned an unsupported value`, {
-      code: "RESOLVER_BAD_VALUE",
-      resolver: name,
-      detail: e instanceof Error ? e.message : String(e),
-    });
-  }
-}
-
-function serializeCall(args: (string | Uint8Array)[], kwargsAll: [string, string][]): string {
-  return JSON.stringify([
-    // Bytes by identity: memoized values hand the same Uint8Array to every consumer.
-    args.map((a) => typeof a === "string" ? a : { bytes: idOf(a) }),
-    kwargsAll,
-  ]);
 }

@@ -16,6 +16,130 @@
  * @module
  */
 
+/**
+ * Every code a holoconf error carries: a closed set, so `switch (error.code)` can be exhaustive.
+ * A custom resolver reports its own failures with `ResolverError` (code `RESOLVER_ERROR`, its
+ * own text in the headline) or `NotFoundError` (`NOT_FOUND`, so `default=` applies); anything
+ * else it throws becomes `RESOLVER_FAILED`. A resolver that needs a machine-readable reason of
+ * its own subclasses `ResolverError`: its class survives (`instanceof` still holds), its code
+ * stays one of these.
+ *
+ * @example Handle a code
+ * ```ts
+ * import { type ErrorCode, PathNotFoundError } from "@holoconf/holoconf";
+ * import assert from "node:assert/strict";
+ * const code: ErrorCode = new PathNotFoundError("Path not found", { path: "a" }).code;
+ * assert.equal(code, "PATH_NOT_FOUND");
+ * ```
+ */
+export type ErrorCode =
+  | "ASYNC_RESOLUTION_REQUIRED"
+  | "AWS_ERROR"
+  | "CIRCULAR_REFERENCE"
+  | "CYCLIC_VALUE"
+  | "EXPANSION_LIMIT_EXCEEDED"
+  | "FILE_ACCESS_DENIED"
+  | "FILE_NOT_FOUND"
+  | "FILE_NOT_REGULAR"
+  | "FILE_TOO_LARGE"
+  | "HOLOCONF_ERROR"
+  | "HTTP_DISABLED"
+  | "HTTP_ERROR"
+  | "HTTP_NOT_ALLOWED"
+  | "INVALID_KEYWORD_VALUE"
+  | "MAX_DEPTH_EXCEEDED"
+  | "MAX_NESTING_EXCEEDED"
+  | "NOT_FOUND"
+  | "PARSE_ERROR"
+  | "PATH_NOT_FOUND"
+  | "REF_NOT_FOUND"
+  | "RESOLVE_ALL_FAILED"
+  | "RESOLVER_ABORTED"
+  | "RESOLVER_ALREADY_REGISTERED"
+  | "RESOLVER_BAD_VALUE"
+  | "RESOLVER_ERROR"
+  | "RESOLVER_FAILED"
+  | "RESOLVER_INVALID"
+  | "RESOLVER_RESERVED"
+  | "RESOLVER_TIMEOUT"
+  | "SCHEMA_NOT_READY"
+  | "SCHEMA_VALIDATOR_UNAVAILABLE"
+  | "INVALID_SETTING"
+  | "TOO_MANY_ARGUMENTS"
+  | "TYPE_COERCION"
+  | "UNKNOWN_KEYWORD"
+  | "UNKNOWN_RESOLVER"
+  | "UNKNOWN_SETTING"
+  | "VALIDATION_ERROR";
+
+/**
+ * What each code means: the runtime list of the codes (the compiler checks that it names every
+ * code of {@linkcode ErrorCode} and nothing else).
+ */
+const ERROR_CODES: Readonly<Record<ErrorCode, string>> = {
+  ASYNC_RESOLUTION_REQUIRED: "getSync met a value that needs an asynchronous resolver",
+  AWS_ERROR: "an AWS request failed",
+  CIRCULAR_REFERENCE: "references form a loop",
+  CYCLIC_VALUE: "an object given to Config.fromObject contains itself",
+  EXPANSION_LIMIT_EXCEEDED: "an object given to Config.fromObject repeats shared values too often",
+  FILE_ACCESS_DENIED: "a file is outside the allowed roots or cannot be read",
+  FILE_NOT_FOUND: "a file does not exist",
+  FILE_NOT_REGULAR: "a path is a directory, device or pipe, not a file",
+  FILE_TOO_LARGE: "a file is larger than the limit",
+  HOLOCONF_ERROR: "any other failure",
+  HTTP_DISABLED: "an http/https resolver was used without allowHttp",
+  HTTP_ERROR: "an HTTP request failed",
+  HTTP_NOT_ALLOWED: "a URL is not in the HTTP allowlist",
+  INVALID_KEYWORD_VALUE: "a keyword argument has a value the resolver does not accept",
+  MAX_DEPTH_EXCEEDED: "a value depends on a chain of more than 100 references",
+  MAX_NESTING_EXCEEDED: "an object given to Config.fromObject is nested too deeply",
+  NOT_FOUND: "a resolver found no such key (default= applies)",
+  PARSE_ERROR: "malformed YAML, JSON or interpolation syntax",
+  PATH_NOT_FOUND: "a path does not exist in the config",
+  REF_NOT_FOUND: "a relative reference's target does not exist",
+  RESOLVE_ALL_FAILED: "resolveAll finished with failures",
+  RESOLVER_ABORTED: "the caller aborted a resolver call",
+  RESOLVER_ALREADY_REGISTERED: "a resolver name is taken",
+  RESOLVER_BAD_VALUE: "a resolver returned something holoconf cannot use",
+  RESOLVER_ERROR: "a resolver reported a failure",
+  RESOLVER_FAILED: "a resolver threw something that is not a holoconf error",
+  RESOLVER_INVALID: "a resolver is not a function or a valid resolver object",
+  RESOLVER_RESERVED: "a resolver name is reserved",
+  RESOLVER_TIMEOUT: "a resolver call ran out of time",
+  SCHEMA_NOT_READY: "the schema validator is not loaded yet",
+  SCHEMA_VALIDATOR_UNAVAILABLE: "the schema validator could not be loaded",
+  INVALID_SETTING: "a resolver setting has the wrong type or is given twice",
+  TOO_MANY_ARGUMENTS: "a resolver call has more positional arguments than it accepts",
+  TYPE_COERCION: "a value cannot be converted to the type asked for",
+  UNKNOWN_KEYWORD: "a resolver call has a keyword argument it does not accept",
+  UNKNOWN_RESOLVER: "no resolver of that name is registered",
+  UNKNOWN_SETTING: "a resolver setting names a group or field no registered resolver declares",
+  VALIDATION_ERROR: "the config does not match its schema",
+};
+
+/**
+ * Whether a value is one of holoconf's error codes.
+ *
+ * @param value Anything, e.g. the `code` of an error from another library.
+ * @returns True for a member of {@linkcode ErrorCode}.
+ *
+ * @example Narrow an unknown code
+ * ```ts
+ * import { isErrorCode } from "@holoconf/holoconf";
+ * import assert from "node:assert/strict";
+ * assert.equal(isErrorCode("NOT_FOUND"), true);
+ * assert.equal(isErrorCode("ENOENT"), false);
+ * ```
+ */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && Object.hasOwn(ERROR_CODES, value);
+}
+
+/** `code` when it is one of holoconf's codes, else `fallback` (untyped callers). */
+function knownCode(code: unknown, fallback: ErrorCode): ErrorCode {
+  return isErrorCode(code) ? code : fallback;
+}
+
 /** Where a value came from: file, 1-based line and 1-based column. */
 export interface SourceLocation {
   /** File path as it was loaded (or `<string>` for `Config.loads`). */
@@ -28,8 +152,11 @@ export interface SourceLocation {
 
 /** Options accepted by every holoconf error constructor. */
 export interface HoloconfErrorOptions {
-  /** Machine-readable code; each class has a default. */
-  code?: string | undefined;
+  /**
+   * Machine-readable code; each class has a default, which also replaces a code that is not an
+   * {@linkcode ErrorCode} (possible only from untyped JavaScript).
+   */
+  code?: ErrorCode | undefined;
   /** Config path the error is about. */
   path?: string | undefined;
   /** Name of the resolver involved. */
@@ -60,8 +187,39 @@ export function formatSource(loc: SourceLocation): string {
   return `${loc.file}:${loc.line}:${loc.column}`;
 }
 
+/** Where each error class keeps the symbol that marks its instances (see {@linkcode brand}). */
+const BRAND = Symbol.for("holoconf.error");
+
+/**
+ * Marks the instances of a holoconf error class for `instanceof` across copies of holoconf: two
+ * copies loaded in one process (the CLI's and a user's, npm and JSR) have two `ResolverError`
+ * classes, and an error of one copy is still an `instanceof` the other's. The class's prototype
+ * carries `Symbol.for("holoconf.error.<name>")`, so every instance, of a subclass too, inherits
+ * it; the class keeps that symbol under `Symbol.for("holoconf.error")`.
+ */
+function brand(cls: abstract new (...args: never[]) => HoloconfError, name: string): void {
+  const mark = Symbol.for(`holoconf.error.${name}`);
+  Object.defineProperty(cls.prototype, mark, { value: true });
+  Object.defineProperty(cls, BRAND, { value: mark });
+}
+
+/** Whether `value` carries the mark of class `cls` (not of a parent or subclass of its own). */
+function branded(cls: object, value: unknown): boolean {
+  if (typeof value !== "object" || value === null || !Object.hasOwn(cls, BRAND)) return false;
+  try {
+    return (value as Record<symbol, unknown>)[(cls as Record<symbol, symbol>)[BRAND]!] === true;
+  } catch {
+    return false; // a proxy whose traps throw is nobody's error
+  }
+}
+
 /**
  * Base class of every error holoconf throws.
+ *
+ * `instanceof` works across copies of holoconf loaded in one process: an error thrown by one copy
+ * is an `instanceof` the other copy's class of the same name (each class is branded with
+ * `Symbol.for("holoconf.error.<ClassName>")`). A subclass declared outside holoconf is checked
+ * the ordinary way.
  *
  * @example Catch any holoconf error
  * ```ts
@@ -74,8 +232,23 @@ export function formatSource(loc: SourceLocation): string {
  * ```
  */
 export class HoloconfError extends Error {
+  static {
+    brand(this, "HoloconfError");
+  }
+
+  /**
+   * `instanceof` for this class and its subclasses, across copies of holoconf (see the class
+   * notes): the ordinary prototype check, then the brand.
+   *
+   * @param value Anything.
+   * @returns Whether `value` is an instance.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return Function.prototype[Symbol.hasInstance].call(this, value) || branded(this, value);
+  }
+
   /** Machine-readable code, e.g. `PATH_NOT_FOUND`, `NOT_FOUND`, `RESOLVER_TIMEOUT`. */
-  code: string;
+  code: ErrorCode;
   /** First line of the message. */
   headline: string;
   /** Config path the error is about. */
@@ -98,7 +271,7 @@ export class HoloconfError extends Error {
   constructor(headline: string, options: HoloconfErrorOptions = {}) {
     super(headline, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
-    this.code = options.code ?? "HOLOCONF_ERROR";
+    this.code = knownCode(options.code, "HOLOCONF_ERROR");
     this.headline = headline;
     this.path = options.path;
     this.resolver = options.resolver;
@@ -159,6 +332,10 @@ export class HoloconfError extends Error {
  * ```
  */
 export class ParseError extends HoloconfError {
+  static {
+    brand(this, "ParseError");
+  }
+
   /** 1-based line of the problem, when known. */
   line: number | undefined;
   /** 1-based column of the problem, when known. */
@@ -174,7 +351,7 @@ export class ParseError extends HoloconfError {
     headline: string,
     options: HoloconfErrorOptions & { line?: number; column?: number } = {},
   ) {
-    super(headline, { code: "PARSE_ERROR", ...options });
+    super(headline, { ...options, code: knownCode(options.code, "PARSE_ERROR") });
     this.line = options.line;
     this.column = options.column;
   }
@@ -194,6 +371,10 @@ export class ParseError extends HoloconfError {
  * ```
  */
 export class ResolverError extends HoloconfError {
+  static {
+    brand(this, "ResolverError");
+  }
+
   /**
    * Creates the error.
    *
@@ -201,7 +382,7 @@ export class ResolverError extends HoloconfError {
    * @param options Context fields.
    */
   constructor(headline: string, options: HoloconfErrorOptions = {}) {
-    super(headline, { code: "RESOLVER_ERROR", ...options });
+    super(headline, { ...options, code: knownCode(options.code, "RESOLVER_ERROR") });
   }
 }
 
@@ -225,6 +406,10 @@ export class ResolverError extends HoloconfError {
  * ```
  */
 export class NotFoundError extends ResolverError {
+  static {
+    brand(this, "NotFoundError");
+  }
+
   /** Set by built-ins: the headline already names the resource. */
   resource: string | undefined;
 
@@ -235,7 +420,7 @@ export class NotFoundError extends ResolverError {
    * @param options Context; `resource` marks a complete built-in headline.
    */
   constructor(message = "", options: HoloconfErrorOptions & { resource?: string } = {}) {
-    super(message, { code: "NOT_FOUND", ...options });
+    super(message, { ...options, code: knownCode(options.code, "NOT_FOUND") });
     this.resource = options.resource;
   }
 }
@@ -254,6 +439,10 @@ export class NotFoundError extends ResolverError {
  * ```
  */
 export class PathNotFoundError extends HoloconfError {
+  static {
+    brand(this, "PathNotFoundError");
+  }
+
   /**
    * Creates the error.
    *
@@ -264,7 +453,11 @@ export class PathNotFoundError extends HoloconfError {
     const help = options.path === undefined
       ? undefined
       : `Check that '${options.path}' exists in the configuration`;
-    super(headline, { code: "PATH_NOT_FOUND", ...(help ? { help } : {}), ...options });
+    super(headline, {
+      ...(help ? { help } : {}),
+      ...options,
+      code: knownCode(options.code, "PATH_NOT_FOUND"),
+    });
   }
 }
 
@@ -281,6 +474,10 @@ export class PathNotFoundError extends HoloconfError {
  * ```
  */
 export class CircularReferenceError extends HoloconfError {
+  static {
+    brand(this, "CircularReferenceError");
+  }
+
   /** The loop, first and last element equal. */
   chain: string[];
 
@@ -292,12 +489,12 @@ export class CircularReferenceError extends HoloconfError {
    */
   constructor(chain: string[], options: HoloconfErrorOptions = {}) {
     super("Circular reference detected", {
-      code: "CIRCULAR_REFERENCE",
       path: chain[0],
       detail: `Chain: ${chain.join(" → ")}`,
       help: "Break the circular dependency by removing one of the references " +
         "(a circular chain can never resolve)",
       ...options,
+      code: knownCode(options.code, "CIRCULAR_REFERENCE"),
     });
     this.chain = chain;
   }
@@ -315,6 +512,10 @@ export class CircularReferenceError extends HoloconfError {
  * ```
  */
 export class TypeCoercionError extends HoloconfError {
+  static {
+    brand(this, "TypeCoercionError");
+  }
+
   /** Expected type name. */
   expected: string;
 
@@ -329,11 +530,11 @@ export class TypeCoercionError extends HoloconfError {
     options: HoloconfErrorOptions = {},
   ) {
     super("Type coercion failed", {
-      code: "TYPE_COERCION",
       ...(info.path === undefined ? {} : { path: info.path }),
       detail: `Got: ${info.got}`,
       help: `Ensure the value can be converted to ${info.expected}`,
       ...options,
+      code: knownCode(options.code, "TYPE_COERCION"),
     });
     this.expected = info.expected;
   }
@@ -397,6 +598,10 @@ function issueLine(issue: ValidationIssue): string {
  * ```
  */
 export class ValidationError extends HoloconfError {
+  static {
+    brand(this, "ValidationError");
+  }
+
   /** Every issue found. */
   issues: ValidationIssue[];
 
@@ -408,10 +613,10 @@ export class ValidationError extends HoloconfError {
    */
   constructor(issues: ValidationIssue[], options: HoloconfErrorOptions = {}) {
     super("Validation error", {
-      code: "VALIDATION_ERROR",
       detail: issues.map(issueLine),
       help: "Fix the values to match the schema requirements",
       ...options,
+      code: knownCode(options.code, "VALIDATION_ERROR"),
     });
     this.issues = issues;
   }
@@ -444,6 +649,10 @@ export interface ResolveFailure {
  * ```
  */
 export class ResolveAllError extends HoloconfError {
+  static {
+    brand(this, "ResolveAllError");
+  }
+
   /** Every failed path with its error. */
   failures: ResolveFailure[];
   /** The distinct errors. */
@@ -457,13 +666,13 @@ export class ResolveAllError extends HoloconfError {
    */
   constructor(failures: ResolveFailure[], options: HoloconfErrorOptions = {}) {
     super(`Failed to resolve ${failures.length} value${failures.length === 1 ? "" : "s"}`, {
-      code: "RESOLVE_ALL_FAILED",
       detail: failures.map((f) =>
         `${f.path || "(root)"}: ${f.error.headline}` +
         (f.source === undefined ? "" : ` (at ${f.source})`)
       ),
       help: "Resolved values stay memoized; a later get() retries the failed ones",
       ...options,
+      code: knownCode(options.code, "RESOLVE_ALL_FAILED"),
     });
     this.failures = failures;
     this.errors = [...new Set(failures.map((f) => f.error))];

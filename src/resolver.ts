@@ -128,7 +128,8 @@ export interface ResolverObject {
   resolve(key: string, call: ResolverCall): unknown;
   /**
    * Optional batching hook: serve several pending calls at once. Returns one entry per call,
-   * in order: a value, or an `Error` instance for that call alone.
+   * in order: a value, or an `Error` instance for that call alone. The dispatcher groups the
+   * calls: it hands over at most `batchSize` calls, all with the same `batchGroup`.
    */
   resolveMany?(keys: string[], calls: ResolverCall[]): Promise<unknown[]>;
   /** Largest group handed to `resolveMany` (default 10). */

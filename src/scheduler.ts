@@ -6,6 +6,8 @@
  * @module
  */
 
+import { abortable } from "./_abortable.ts";
+
 /** Process-wide scheduler settings. */
 export interface SchedulerSettings {
   /** Most resolver calls in flight at once, process-wide. @default {50} */
@@ -423,45 +425,31 @@ function execute<T>(task: CallTask<T>, slot: Slot | undefined): T | Promise<T> {
   }
 }
 
+/**
+ * The call's outcome: the work's, or the timeout error once the per-call timer fires or the
+ * task's signal aborts. Either aborts the call's own signal (`controller`) with that error.
+ */
 function guard<T>(task: CallTask<T>, work: Promise<T>, controller: AbortController): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const outer = task.signal;
-    const finish = () => {
-      if (timer !== undefined) clearTimeout(timer);
-      outer?.removeEventListener("abort", onOuterAbort);
-    };
-    const fail = (kind: TimeoutKind, reason: unknown) => {
-      const err = task.timeoutError(kind, reason);
-      finish();
-      controller.abort(err);
-      reject(err);
-    };
-    const onOuterAbort = () => fail("deadline", outer?.reason);
-    // Beyond 2^31-1 ms timers fire at once: treat such limits as none.
-    if (task.timeout > 0 && task.timeout <= MAX_TIMER_MS) {
-      timer = setTimeout(() => fail("call", undefined), task.timeout);
-    }
-    if (outer) {
-      if (outer.aborted) {
-        onOuterAbort();
-        return;
-      }
-      outer.addEventListener("abort", onOuterAbort, { once: true });
-    }
-    work.then(
-      (v) => {
-        if (controller.signal.aborted) return;
-        finish();
-        resolve(v);
-      },
-      (e) => {
-        if (controller.signal.aborted) return;
-        finish();
-        reject(e);
-      },
-    );
-  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const outer = task.signal;
+  const finish = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    outer?.removeEventListener("abort", onOuterAbort);
+  };
+  const stop = (kind: TimeoutKind, reason: unknown) => {
+    finish();
+    controller.abort(task.timeoutError(kind, reason));
+  };
+  const onOuterAbort = () => stop("deadline", outer?.reason);
+  // Beyond 2^31-1 ms timers fire at once: treat such limits as none.
+  if (task.timeout > 0 && task.timeout <= MAX_TIMER_MS) {
+    timer = setTimeout(() => stop("call", undefined), task.timeout);
+  }
+  if (outer?.aborted) onOuterAbort();
+  else outer?.addEventListener("abort", onOuterAbort, { once: true });
+  const settled = abortable(work, controller.signal);
+  settled.then(finish, finish);
+  return settled;
 }
 
 /**
@@ -516,17 +504,20 @@ interface BatchEntry<C> {
   reject: (error: unknown) => void;
 }
 
+/** How one call of a batch ended: its value, or its own failure. */
+export type BatchOutcome = { value: unknown } | { error: unknown };
+
 /** How a batch group runs: the group's shared settings. */
 export interface BatchSpec<C> {
   /** Largest group handed to `runMany`. */
   size: number;
-  /** Serves a group; returns one value or Error per entry. */
+  /** Serves a group; returns exactly one outcome per call, in order. */
   runMany: (
     keys: string[],
     calls: C[],
     signal: AbortSignal,
     lease: SlotLease,
-  ) => Promise<unknown[]>;
+  ) => Promise<BatchOutcome[]>;
   /** Task settings for each group request (timeout, signal, batch limit, errors). */
   task: Omit<CallTask<unknown[]>, "run">;
 }
@@ -583,9 +574,9 @@ export class Batcher<C> {
     // A timeout or abort of the group request fails each call with its own error (naming its
     // own path and key), not one error shared by the group.
     const timeouts = new WeakMap<Error, { kind: TimeoutKind; reason: unknown }>();
-    let request: unknown[] | Promise<unknown[]>;
+    let request: BatchOutcome[] | Promise<BatchOutcome[]>;
     try {
-      request = runCall<unknown[]>({
+      request = runCall<BatchOutcome[]>({
         ...spec.task,
         timeoutError: (kind, reason) => {
           const e = spec.task.timeoutError(kind, reason);
@@ -595,33 +586,21 @@ export class Batcher<C> {
         run: (signal, lease) => spec.runMany(keys, calls, signal, lease),
       });
     } catch (e) {
-      // A resolveMany that throws synchronously fails its group, like a rejection.
+      // A runMany that throws synchronously fails its group, like a rejection.
       request = Promise.reject(e);
     }
-    // Every entry settles whatever the results look like (settling twice is a no-op).
     const failAll = (err: unknown) => {
       // WeakMap lookup inspects nothing (a rejection reason may be a revoked Proxy).
       const t = timeouts.get(err as Error);
       entries.forEach((e, i) => e.reject(t && i > 0 ? e.timeoutError(t.kind, t.reason) : err));
     };
-    Promise.resolve(request)
-      .then(
-        (results) => {
-          const list = Array.isArray(results) ? results : undefined;
-          entries.forEach((e, i) => {
-            try {
-              const r = list?.[i];
-              if (list === undefined || i >= list.length) {
-                e.reject(new Error("resolveMany returned fewer results than calls"));
-              } else if (r instanceof Error) e.reject(r);
-              else e.resolve(r);
-            } catch (err) {
-              e.reject(err);
-            }
-          });
-        },
-        failAll,
-      )
-      .catch(failAll);
+    // Every entry settles, even if `runMany` broke its contract (settling twice is a no-op).
+    Promise.resolve(request).then((outcomes) => {
+      entries.forEach((e, i) => {
+        const o = outcomes[i]!;
+        if ("error" in o) e.reject(o.error);
+        else e.resolve(o.value);
+      });
+    }, failAll).catch(failAll);
   }
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ParseError, type SourceLocation } from "./errors.ts";
+import { type ErrorCode, ParseError, type SourceLocation } from "./errors.ts";
 import { formatPath, type PathSegment } from "./path.ts";
 
 /** A scalar: null, boolean, number or string (bytes only come from resolvers). */
@@ -148,7 +148,7 @@ class PlainReader {
     }
   }
 
-  #error(headline: string, code: string): ParseError {
+  #error(headline: string, code: ErrorCode): ParseError {
     return new ParseError(headline, {
       code,
       path: formatPath(this.#path, { quoteKeys: true }),

@@ -5,7 +5,9 @@ import assert from "node:assert/strict";
 import {
   CircularReferenceError,
   Config,
+  type ErrorCode,
   HoloconfError,
+  isErrorCode,
   NotFoundError,
   ParseError,
   PathNotFoundError,
@@ -68,6 +70,107 @@ Deno.test("every error class extends HoloconfError with its code", () => {
   assert.ok(new NotFoundError() instanceof ResolverError);
 });
 
+Deno.test("codes form a closed set: a code that is not an ErrorCode becomes the class's default", () => {
+  assert.ok(isErrorCode("RESOLVER_TIMEOUT"));
+  for (const other of ["VAULT_SEALED", "ENOENT", "", "toString", "__proto__", 42, undefined]) {
+    assert.equal(isErrorCode(other), false, String(other));
+  }
+  // Only untyped JavaScript can pass such a code.
+  const bogus = "VAULT_SEALED" as unknown as ErrorCode;
+  assert.equal(new ResolverError("r", { code: bogus }).code, "RESOLVER_ERROR");
+  assert.equal(new NotFoundError("n", { code: bogus }).code, "NOT_FOUND");
+  assert.equal(new HoloconfError("h", { code: bogus }).code, "HOLOCONF_ERROR");
+  assert.equal(new CircularReferenceError(["a", "a"], { code: bogus }).code, "CIRCULAR_REFERENCE");
+  // An explicit `undefined` keeps the class's default too.
+  assert.equal(new ParseError("p", { code: undefined }).code, "PARSE_ERROR");
+  // A known code given on purpose is kept.
+  assert.equal(new ResolverError("r", { code: "HTTP_ERROR" }).code, "HTTP_ERROR");
+});
+
+type ErrorModule = typeof import("../src/errors.ts");
+
+/**
+ * The error classes of a second copy of holoconf, loaded from another URL (typed as this copy's:
+ * the compiler, too, tells the two copies' classes apart).
+ */
+async function secondCopy(): Promise<ErrorModule> {
+  const copy = await import("../src/errors.ts?copy=2") as unknown as ErrorModule;
+  assert.notEqual(copy.ResolverError, ResolverError, "a separate copy of the module");
+  return copy;
+}
+
+/** One error of each class of a copy, by class name. */
+function oneOfEach(m: ErrorModule): [keyof ErrorModule, HoloconfError][] {
+  return [
+    ["HoloconfError", new m.HoloconfError("h")],
+    ["ParseError", new m.ParseError("p")],
+    ["ResolverError", new m.ResolverError("r")],
+    ["NotFoundError", new m.NotFoundError("n")],
+    ["PathNotFoundError", new m.PathNotFoundError()],
+    ["CircularReferenceError", new m.CircularReferenceError(["a", "a"])],
+    ["TypeCoercionError", new m.TypeCoercionError({ expected: "integer", got: "x" })],
+    ["ValidationError", new m.ValidationError([])],
+    ["ResolveAllError", new m.ResolveAllError([])],
+  ];
+}
+
+Deno.test("instanceof recognises errors of another copy of holoconf, class by class", async () => {
+  const one = await import("../src/errors.ts");
+  const two = await secondCopy();
+  const directions: [ErrorModule, ErrorModule][] = [[two, one], [one, two]];
+  for (const [from, to] of directions) {
+    for (const [name, e] of oneOfEach(from)) {
+      const own = from[name] as abstract new (...args: never[]) => unknown;
+      const other = to[name] as abstract new (...args: never[]) => unknown;
+      assert.ok(e instanceof own, `${name} of its own copy`);
+      assert.ok(e instanceof other, `${name} of the other copy`);
+      assert.ok(e instanceof to.HoloconfError && e instanceof Error, name);
+    }
+  }
+  // Parents, not siblings or subclasses.
+  const notFound = new two.NotFoundError("n");
+  assert.ok(notFound instanceof ResolverError);
+  assert.ok(!(notFound instanceof ParseError));
+  assert.ok(!(notFound instanceof PathNotFoundError));
+  assert.ok(!(new two.ResolverError("r") instanceof NotFoundError));
+  assert.ok(!(new two.HoloconfError("h") instanceof ResolverError));
+  // Nothing else is a holoconf error: a plain error, a look-alike, a hostile proxy.
+  assert.ok(!(new Error("x") instanceof HoloconfError));
+  assert.ok(!({ code: "NOT_FOUND", headline: "x" } instanceof NotFoundError));
+  const hostile = new Proxy({}, {
+    get() {
+      throw new Error("trap");
+    },
+  });
+  assert.ok(!(hostile instanceof ResolverError));
+});
+
+Deno.test("a subclass declared outside holoconf is checked the ordinary way", async () => {
+  const two = await secondCopy();
+  class VaultError extends ResolverError {}
+  assert.ok(new VaultError("v") instanceof VaultError);
+  assert.ok(new VaultError("v") instanceof ResolverError);
+  assert.ok(new VaultError("v") instanceof two.ResolverError);
+  assert.ok(!(new ResolverError("r") instanceof VaultError));
+  assert.ok(!(new two.ResolverError("r") instanceof VaultError));
+});
+
+Deno.test("a NotFoundError from another copy of holoconf lets default= apply", async () => {
+  const two = await secondCopy();
+  const config = Config.loads("a: ${vault:x,default=fallback}\nb: ${vault:y}\n", {
+    resolvers: {
+      vault: () => {
+        throw new two.NotFoundError("no such entry");
+      },
+    },
+  });
+  assert.equal(await config.get("a"), "fallback");
+  const e = await caught(config.get("b"));
+  assert.ok(e instanceof NotFoundError);
+  assert.equal(e.code, "NOT_FOUND");
+  assert.equal(e.headline, "Resource not found: y");
+});
+
 Deno.test("the message layout is headline, Path, Source, detail, Help", async () => {
   const config = Config.loads("db:\n  password: ${nope:x}\n");
   const e = await caught(config.get("db.password"));
@@ -92,7 +195,7 @@ Deno.test("a cycle error shows its chain as a detail line between Path and Help"
 });
 
 Deno.test("a HoloconfError thrown by a resolver passes through, gaining path, resolver and source", async () => {
-  const thrown = new ResolverError("Vault sealed", { code: "VAULT_SEALED" });
+  const thrown = new ResolverError("Vault sealed", { code: "HTTP_ERROR" });
   const config = Config.loads("a:\n  b: ${vault:x}\n", {
     resolvers: {
       vault: () => {
@@ -102,7 +205,7 @@ Deno.test("a HoloconfError thrown by a resolver passes through, gaining path, re
   });
   const e = await caught(config.get("a.b"));
   assert.equal(e, thrown);
-  assert.equal(e.code, "VAULT_SEALED");
+  assert.equal(e.code, "HTTP_ERROR");
   assert.equal(e.path, "a.b");
   assert.equal(e.resolver, "vault");
   assert.equal(e.source, "<string>:2:6");
@@ -410,7 +513,7 @@ Deno.test("with a sensitive input, a resolver's HoloconfError is rebuilt: same c
     key: string;
     constructor(key: string) {
       super(`vault entry ${key} (${key.toUpperCase()}, ${encodeURIComponent(key)}) is sealed`, {
-        code: "VAULT_SEALED",
+        code: "HTTP_ERROR",
         help: `unseal ${key}`,
         detail: [`asked for ${key}`],
         cause: new Error(`sealed at ${key}`),
@@ -427,7 +530,7 @@ Deno.test("with a sensitive input, a resolver's HoloconfError is rebuilt: same c
   assert.ok(error instanceof VaultError);
   assert.notEqual(error, thrown);
   assert.equal(error.name, "VaultError");
-  assert.equal(error.code, "VAULT_SEALED");
+  assert.equal(error.code, "HTTP_ERROR");
   assert.equal(
     error.headline,
     "vault entry [REDACTED] ([REDACTED], [REDACTED]) is sealed",
@@ -444,7 +547,10 @@ Deno.test("with a sensitive input, a resolver's HoloconfError is rebuilt: same c
 Deno.test("with a sensitive input, every holoconf error class keeps its class and code and shows no secret", async () => {
   const k = TOK;
   const classes: [string, () => HoloconfError][] = [
-    ["HoloconfError", () => new HoloconfError(`h ${k}`, { code: "CUSTOM", path: k, help: k })],
+    [
+      "HoloconfError",
+      () => new HoloconfError(`h ${k}`, { code: "SCHEMA_NOT_READY", path: k, help: k }),
+    ],
     ["ResolverError", () => new ResolverError(`r ${k}`, { resolver: k, source: k })],
     ["NotFoundError", () => new NotFoundError(`n ${k}`, { resource: k, detail: k })],
     ["ParseError", () => new ParseError(`p ${k}`, { path: k, line: 1, column: 2 })],

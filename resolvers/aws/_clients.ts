@@ -325,6 +325,43 @@ export function awsFailure(
   });
 }
 
+/**
+ * A resolver's `resolve` made of its `resolveMany`: one call is a batch of one (so it makes the
+ * same request, and needs the same IAM action, whichever way it is read).
+ *
+ * @param many The `resolveMany`.
+ * @returns The `resolve`.
+ */
+export function oneCall(
+  many: (keys: string[], calls: ResolverCall[]) => Promise<unknown[]>,
+): (key: string, call: ResolverCall) => Promise<unknown> {
+  return async (key, call) => {
+    const [value] = await many([key], [call]);
+    if (value instanceof Error) throw value;
+    return value;
+  };
+}
+
+/**
+ * The error of a call that a `resolveMany` was not meant to serve. The dispatcher hands it the
+ * calls of one batch group, at most `batchSize` of them; a direct caller that mixes groups (or
+ * asks for more) gets this error for the calls outside the first call's group, never an answer
+ * from another client or stack.
+ *
+ * @param resolver The resolver's name, e.g. `ssm`.
+ * @returns The error for that call.
+ */
+export function outsideBatch(resolver: string): ResolverError {
+  return new ResolverError(
+    `The ${resolver} resolver's resolveMany serves one batch group at a time: this call was not ` +
+      "in the group of the first call, or beyond batchSize",
+    {
+      help: "Let a Config batch the calls, or call resolveMany once per batchGroup with at " +
+        "most batchSize calls",
+    },
+  );
+}
+
 function awsHelp(name: string): string | undefined {
   if (/AccessDenied|Unauthorized|Forbidden/i.test(name)) {
     return "Check the IAM permissions of the credentials in use";
@@ -337,28 +374,6 @@ function awsHelp(name: string): string | undefined {
     return "Configure AWS credentials (environment, shared files, or an instance role)";
   }
   return undefined;
-}
-
-/**
- * Waits for `promise` but rejects as soon as `signal` aborts (the underlying request is
- * aborted separately through the SDK's `abortSignal`).
- */
-export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(e);
-      },
-    );
-  });
 }
 
 /**

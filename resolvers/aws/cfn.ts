@@ -1,9 +1,10 @@
 /**
  * The `cfn` resolver: an output of an AWS CloudFormation stack (SPEC §7.10).
  *
- * `${cfn:stack-name/OutputKey}` with kwargs `region`, `profile`, `endpoint`. Concurrent calls for
- * outputs of the same stack (same client settings) share one in-flight `DescribeStacks`; the
- * shared request is forgotten once it settles, so nothing is cached beyond the batch.
+ * `${cfn:stack-name/OutputKey}` with kwargs `region`, `profile`, `endpoint`. Outputs of one stack
+ * (same client settings) form one batch group: the dispatcher hands the concurrent ones to
+ * `resolveMany` together, and one `DescribeStacks` serves them all. Nothing is cached beyond
+ * the request.
  *
  * @module
  */
@@ -21,22 +22,17 @@ import {
   clientIdentity,
   type EffectiveSettings,
   effectiveSettings,
-  raceAbort,
+  oneCall,
+  outsideBatch,
 } from "./_clients.ts";
+import { abortable } from "../../src/_abortable.ts";
 import { errorMessage, errorName, shown } from "../_args.ts";
 
 /** Result of one DescribeStacks: the outputs, or `undefined` when the stack does not exist. */
 type StackOutputs = Output[] | undefined;
 
-interface InFlight {
-  promise: Promise<StackOutputs>;
-  /** Whether every caller gave up (the request is being aborted: do not join it). */
-  aborted(): boolean;
-  /** Signals of every call waiting on this request (the request stops when all abort). */
-  join(signal: AbortSignal): void;
-}
-
-const inFlight = new Map<string, InFlight>();
+/** A stack has at most 200 outputs (a CloudFormation quota): one request answers them all. */
+const OUTPUTS_PER_STACK_MAX = 200;
 
 function splitArgument(arg: string, call: ResolverCall): { stack: string; output: string } {
   const slash = arg.indexOf("/");
@@ -51,63 +47,49 @@ function splitArgument(arg: string, call: ResolverCall): { stack: string; output
   return { stack, output };
 }
 
-/** Starts (or joins) the DescribeStacks request for `stack` with these client settings. */
-function describe(stack: string, settings: EffectiveSettings, signal: AbortSignal) {
-  const id = `${clientIdentity(settings)}|${stack}`;
-  const existing = inFlight.get(id);
-  if (existing !== undefined && !existing.aborted()) {
-    existing.join(signal);
-    return existing.promise;
-  }
-  // The request is aborted once every caller waiting on it has aborted.
-  const shared = allAborted([signal]);
-  const run = async (): Promise<StackOutputs> => {
-    const client = await cfnClient(settings);
-    const { DescribeStacksCommand } = await import("@aws-sdk/client-cloudformation");
-    try {
-      const out = await client.send(new DescribeStacksCommand({ StackName: stack }), {
-        abortSignal: shared.signal,
-      });
-      const found = out.Stacks?.find((s) => s.StackName === stack) ?? out.Stacks?.[0];
-      return found === undefined ? undefined : (found.Outputs ?? []);
-    } catch (err) {
-      if (
-        !shared.signal.aborted && errorName(err) === "ValidationError" &&
-        /does not exist/i.test(errorMessage(err))
-      ) {
-        return undefined;
-      }
-      throw err;
-    }
-  };
-  const promise = run().finally(() => {
-    shared.dispose();
-    if (inFlight.get(id)?.promise === promise) inFlight.delete(id);
-  });
-  inFlight.set(id, {
-    promise,
-    aborted: () => shared.signal.aborted,
-    join: shared.join,
-  });
-  return promise;
+/** The batch group of a call: its client settings and its stack. */
+function groupOf(key: string, call: ResolverCall): string {
+  const slash = key.indexOf("/");
+  const stack = slash < 0 ? key : key.slice(0, slash);
+  return `${clientIdentity(effectiveSettings(call))}|${stack}`;
 }
 
-async function getOutput(arg: string, call: ResolverCall): Promise<unknown> {
-  const { stack, output } = splitArgument(arg, call);
-  const settings = effectiveSettings(call);
+/** One DescribeStacks request for `stack`. */
+async function describeStack(
+  stack: string,
+  settings: EffectiveSettings,
+  signal: AbortSignal,
+): Promise<StackOutputs> {
+  const client = await cfnClient(settings);
+  const { DescribeStacksCommand } = await import("@aws-sdk/client-cloudformation");
+  try {
+    const out = await client.send(new DescribeStacksCommand({ StackName: stack }), {
+      abortSignal: signal,
+    });
+    const found = out.Stacks?.find((s) => s.StackName === stack) ?? out.Stacks?.[0];
+    return found === undefined ? undefined : (found.Outputs ?? []);
+  } catch (err) {
+    if (
+      !signal.aborted && errorName(err) === "ValidationError" &&
+      /does not exist/i.test(errorMessage(err))
+    ) {
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+/** The value of `output` among the stack's outputs, or the NotFoundError of the call. */
+function outputOf(
+  outputs: StackOutputs,
+  stack: string,
+  output: string,
+  call: ResolverCall,
+): unknown {
   const stackShown = shown(stack, call);
   const outputShown = shown(`${stack}/${output}`, call);
-  let outputs: StackOutputs;
-  try {
-    outputs = await raceAbort(describe(stack, settings, call.signal), call.signal);
-  } catch (err) {
-    throw awsFailure(`CloudFormation stack '${stackShown}'`, err, {
-      signal: call.signal,
-      sensitiveInput: call.sensitiveInput,
-    });
-  }
   if (outputs === undefined) {
-    throw new NotFoundError(`CloudFormation stack not found: ${stackShown}`, {
+    return new NotFoundError(`CloudFormation stack not found: ${stackShown}`, {
       resource: stackShown,
       help: `Check the stack name and region, or give a fallback: ` +
         `\${cfn:${outputShown},default=value}`,
@@ -116,7 +98,7 @@ async function getOutput(arg: string, call: ResolverCall): Promise<unknown> {
   const found = outputs.find((o) => o.OutputKey === output);
   if (found === undefined || found.OutputValue === undefined) {
     const why = found === undefined ? "not found" : "has no value";
-    throw new NotFoundError(`CloudFormation output ${why}: ${outputShown}`, {
+    return new NotFoundError(`CloudFormation output ${why}: ${outputShown}`, {
       resource: outputShown,
       help: outputs.length === 0 || call.sensitiveInput
         ? `The stack has no such output; give a fallback with default=`
@@ -129,8 +111,80 @@ async function getOutput(arg: string, call: ResolverCall): Promise<unknown> {
 }
 
 /**
+ * Serves the calls of one batch group, as the dispatcher hands them (outputs of one stack, one
+ * client), with one `DescribeStacks`. The request is aborted once every call has aborted. A call
+ * of another stack or client gets {@linkcode outsideBatch} instead.
+ */
+async function getOutputs(keys: string[], calls: ResolverCall[]): Promise<unknown[]> {
+  const results: unknown[] = new Array(keys.length);
+  const wanted: { index: number; output: string }[] = [];
+  let group: { id: string; stack: string; settings: EffectiveSettings } | undefined;
+  keys.forEach((key, index) => {
+    const call = calls[index]!;
+    let parts: { stack: string; output: string };
+    try {
+      parts = splitArgument(key, call);
+    } catch (e) {
+      results[index] = e;
+      return;
+    }
+    const settings = effectiveSettings(call);
+    const id = `${clientIdentity(settings)}|${parts.stack}`;
+    group ??= { id, stack: parts.stack, settings };
+    if (id === group.id) wanted.push({ index, output: parts.output });
+    else results[index] = outsideBatch("cfn");
+  });
+  if (group === undefined) return results;
+  const { stack, settings } = group;
+  const shared = allAborted(wanted.map((w) => calls[w.index]!.signal));
+  let outputs: StackOutputs;
+  try {
+    outputs = await abortable(describeStack(stack, settings, shared.signal), shared.signal);
+  } catch (err) {
+    for (const { index } of wanted) {
+      const call = calls[index]!;
+      results[index] = awsFailure(`CloudFormation stack '${shown(stack, call)}'`, err, {
+        signal: call.signal.aborted ? call.signal : shared.signal,
+        sensitiveInput: call.sensitiveInput,
+      });
+    }
+    return results;
+  } finally {
+    shared.dispose();
+  }
+  for (const { index, output } of wanted) {
+    results[index] = outputOf(outputs, stack, output, calls[index]!);
+  }
+  return results;
+}
+
+/** The `cfn` resolver: an {@linkcode AwsResolver} with the batching hooks. */
+export interface CfnResolver extends AwsResolver {
+  /**
+   * Serves the outputs of one stack (one client) with one `DescribeStacks`.
+   *
+   * @param keys The `stack/OutputKey` arguments, one per call.
+   * @param calls The calls.
+   * @returns One entry per call: its value, or an `Error` for that call alone.
+   */
+  resolveMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]>;
+  /**
+   * The client identity and stack of a call: outputs of different stacks or clients never
+   * share a request.
+   *
+   * @param key The `stack/OutputKey` argument.
+   * @param call The call.
+   * @returns The group key.
+   */
+  batchGroup(key: string, call: ResolverCall): string;
+  /** Outputs per request: 200, the most a stack can have. */
+  batchSize: number;
+}
+
+/**
  * The `cfn` resolver object (registered by default by holoconf's `mod.ts`): `DescribeStacks`
- * for the stack, then the named output. Concurrent calls for one stack share a single request.
+ * for the stack, then the named output. `resolveMany` serves outputs of one stack with a single
+ * request; `batchGroup` (client settings and stack) lets the dispatcher group them.
  * A missing stack or output is a `NotFoundError` (so `default=` applies); every other AWS
  * failure is a `ResolverError`. Values are not sensitive unless `sensitive=true`.
  *
@@ -146,8 +200,11 @@ async function getOutput(arg: string, call: ResolverCall): Promise<unknown> {
  * );
  * ```
  */
-export const cfnResolver: AwsResolver = {
+export const cfnResolver: CfnResolver = {
   params: { keywords: AWS_KEYWORDS },
   settingsSpec: awsSettingsSpec("cfn"),
-  resolve: getOutput,
+  resolve: oneCall(getOutputs),
+  resolveMany: getOutputs,
+  batchSize: OUTPUTS_PER_STACK_MAX,
+  batchGroup: groupOf,
 };

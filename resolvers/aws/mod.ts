@@ -46,6 +46,7 @@ export type {
   ResolverObject,
 } from "../../src/resolver.ts";
 export type { SourceLocation } from "../../src/errors.ts";
+export type { CfnResolver } from "./cfn.ts";
 export type { SsmResolver } from "./ssm.ts";
 export { ssmResolver } from "./ssm.ts";
 export { s3Resolver } from "./s3.ts";

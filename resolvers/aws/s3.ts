@@ -16,9 +16,9 @@ import {
   type AwsResolver,
   awsSettingsSpec,
   effectiveSettings,
-  raceAbort,
   s3Client,
 } from "./_clients.ts";
+import { abortable } from "../../src/_abortable.ts";
 import { enumKwarg, errorName, shown } from "../_args.ts";
 import { parseJsonValue } from "../json.ts";
 import { parseYamlValue } from "../../src/yaml.ts";
@@ -88,9 +88,9 @@ async function getObject(arg: string, call: ResolverCall): Promise<unknown> {
   let bytes: Uint8Array;
   let contentType: string;
   try {
-    const client = await raceAbort(s3Client(settings), call.signal);
+    const client = await abortable(s3Client(settings), call.signal);
     const { GetObjectCommand } = await import("@aws-sdk/client-s3");
-    const out = await raceAbort(
+    const out = await abortable(
       client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
         abortSignal: call.signal,
       }),
@@ -99,7 +99,7 @@ async function getObject(arg: string, call: ResolverCall): Promise<unknown> {
     contentType = out.ContentType ?? "";
     bytes = out.Body === undefined
       ? new Uint8Array()
-      : await raceAbort(out.Body.transformToByteArray(), call.signal);
+      : await abortable(out.Body.transformToByteArray(), call.signal);
   } catch (err) {
     const errName = errorName(err);
     if (!call.signal.aborted && (errName === "NoSuchKey" || errName === "NoSuchBucket")) {

@@ -2,8 +2,9 @@
  * The `ssm` resolver: AWS Systems Manager Parameter Store (SPEC §7.8).
  *
  * `${ssm:/path}` with kwargs `region`, `profile`, `endpoint`. Every read uses `GetParameters`:
- * concurrent calls with the same client settings are batched by the scheduler (at most 10
- * names per request, requests sent in parallel), a single call is a batch of one.
+ * concurrent calls with the same client settings are grouped by the dispatcher (`batchGroup`,
+ * at most `batchSize` = 10 names per request, requests sent in parallel), a single call is a
+ * batch of one.
  *
  * @module
  */
@@ -19,15 +20,18 @@ import {
   awsSettingsSpec,
   clientIdentity,
   effectiveSettings,
-  raceAbort,
+  oneCall,
+  outsideBatch,
   ssmClient,
 } from "./_clients.ts";
+import { abortable } from "../../src/_abortable.ts";
 import { errorName, shown } from "../_args.ts";
 
 /** The `ssm` resolver: an {@linkcode AwsResolver} with the batching hooks. */
 export interface SsmResolver extends AwsResolver {
   /**
-   * Serves several calls with `GetParameters` (10 names per request, requests in parallel).
+   * Serves the calls of one batch group (one client, at most 10 distinct names) with one
+   * `GetParameters` request.
    *
    * @param keys The parameter names, one per call.
    * @param calls The calls.
@@ -87,17 +91,6 @@ function toValue(p: Parameter): unknown {
 }
 
 /**
- * One call, as a batch of one: every read goes through `GetParameters`, so a config needs the
- * one IAM action `holoconf plan` lists, whether it is read with `get`, `resolveAll` or
- * `getSync`.
- */
-async function getOne(key: string, call: ResolverCall): Promise<unknown> {
-  const [value] = await getMany([key], [call]);
-  if (value instanceof Error) throw value;
-  return value;
-}
-
-/**
  * Error names of a refusal that may concern one name of a request only (IAM denial of a
  * parameter, KMS denial of its key): AWS then fails the whole `GetParameters` request.
  * Throttling, server and credential errors concern the request as a whole.
@@ -112,7 +105,7 @@ function refusesOneName(err: unknown): boolean {
  * One `GetParameters` request for up to 10 distinct names; fills `results` for its calls. A
  * request refused as a whole by an authorization error is split in halves and sent again.
  */
-async function getChunk(
+async function getParameters(
   names: string[],
   byName: Map<string, number[]>,
   keys: string[],
@@ -124,9 +117,9 @@ async function getChunk(
   const settings = effectiveSettings(first);
   const shared = allAborted(indexes.map((i) => calls[i]!.signal));
   try {
-    const client = await raceAbort(ssmClient(settings), shared.signal);
+    const client = await abortable(ssmClient(settings), shared.signal);
     const { GetParametersCommand } = await import("@aws-sdk/client-ssm");
-    const out = await raceAbort(
+    const out = await abortable(
       client.send(new GetParametersCommand({ Names: names, WithDecryption: true }), {
         abortSignal: shared.signal,
       }),
@@ -150,8 +143,8 @@ async function getChunk(
       // denied name stands alone, so only its calls fail, with an error naming it alone.
       const half = Math.ceil(names.length / 2);
       await Promise.all([
-        getChunk(names.slice(0, half), byName, keys, calls, results),
-        getChunk(names.slice(half), byName, keys, calls, results),
+        getParameters(names.slice(0, half), byName, keys, calls, results),
+        getParameters(names.slice(half), byName, keys, calls, results),
       ]);
       return;
     }
@@ -168,10 +161,15 @@ async function getChunk(
   }
 }
 
+/**
+ * Serves the calls of one batch group, as the dispatcher hands them (one client, at most 10
+ * distinct names), with one `GetParameters` request; duplicate names are asked once. A call of
+ * another client, or a name beyond the tenth, gets {@linkcode outsideBatch} instead.
+ */
 async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]> {
   const results: unknown[] = new Array(keys.length);
-  // Group valid calls by client identity, then by name (duplicates share a slot).
-  const groups = new Map<string, Map<string, number[]>>();
+  const byName = new Map<string, number[]>();
+  let group: string | undefined;
   keys.forEach((key, i) => {
     const call = calls[i]!;
     const bad = checkKey(key, call);
@@ -180,21 +178,14 @@ async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]
       return;
     }
     const id = clientIdentity(effectiveSettings(call));
-    let byName = groups.get(id);
-    if (byName === undefined) groups.set(id, byName = new Map());
+    group ??= id;
     const list = byName.get(key);
-    if (list === undefined) byName.set(key, [i]);
+    if (id !== group || (list === undefined && byName.size === GET_PARAMETERS_MAX)) {
+      results[i] = outsideBatch("ssm");
+    } else if (list === undefined) byName.set(key, [i]);
     else list.push(i);
   });
-  const requests: Promise<void>[] = [];
-  for (const byName of groups.values()) {
-    const names = [...byName.keys()];
-    for (let start = 0; start < names.length; start += GET_PARAMETERS_MAX) {
-      const chunk = names.slice(start, start + GET_PARAMETERS_MAX);
-      requests.push(getChunk(chunk, byName, keys, calls, results));
-    }
-  }
-  await Promise.all(requests);
+  if (byName.size > 0) await getParameters([...byName.keys()], byName, keys, calls, results);
   return results;
 }
 
@@ -202,10 +193,11 @@ async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]
  * The `ssm` resolver object (registered by default by holoconf's `mod.ts`).
  *
  * - `resolve` fetches one parameter with a one-name `GetParameters` (`WithDecryption=true`).
- * - `resolveMany` serves a batch with `GetParameters`, at most 10 names per request, all
- *   requests in parallel; each call gets its value or its own error. AWS refuses a whole request
- *   when it denies one of its names (IAM or KMS): such a request is sent again in halves, so
- *   only the denied names fail, each with an error from a request for that name alone.
+ * - `resolveMany` serves a batch group with one `GetParameters` (at most `batchSize` = 10
+ *   names: the dispatcher sends the groups of a larger set in parallel); each call gets its
+ *   value or its own error. AWS refuses a whole request when it denies one of its names (IAM or
+ *   KMS): such a request is sent again in halves, so only the denied names fail, each with an
+ *   error from a request for that name alone.
  * - `batchGroup` keeps calls for different clients (region, profile, endpoint) apart.
  *
  * `SecureString` values come back as sensitive `ResolvedValue`s, `StringList` as arrays
@@ -227,7 +219,9 @@ async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]
 export const ssmResolver: SsmResolver = {
   params: { keywords: AWS_KEYWORDS },
   settingsSpec: awsSettingsSpec("ssm"),
-  resolve: getOne,
+  // One call is a batch of one: whether a config is read with get, resolveAll or getSync, it
+  // needs the one IAM action `holoconf plan` lists (GetParameters).
+  resolve: oneCall(getMany),
   resolveMany: getMany,
   batchSize: GET_PARAMETERS_MAX,
   batchGroup(_key: string, call: ResolverCall): string {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { cfnResolver } from "../../../resolvers/aws/mod.ts";
 import { NotFoundError, ResolverError } from "../../../src/errors.ts";
+import { Config } from "../../../mod.ts";
 import { makeCall, withFakeAws } from "./_helpers.ts";
 
 const STACKS = {
@@ -12,6 +13,14 @@ function get(arg: string, options: Parameters<typeof makeCall>[2] = {}): Promise
   return cfnResolver.resolve(arg, makeCall("cfn", arg, options));
 }
 
+/** `resolveMany` of `args`, each call with its own options. */
+function getMany(
+  args: string[],
+  options: Parameters<typeof makeCall>[2][] = [],
+): Promise<unknown[]> {
+  return cfnResolver.resolveMany(args, args.map((a, i) => makeCall("cfn", a, options[i] ?? {})));
+}
+
 Deno.test("cfn returns a stack output", async () => {
   await withFakeAws({ cfn: STACKS }, async (fake) => {
     assert.equal(await get("my-stack/BucketName"), "my-bucket");
@@ -20,16 +29,52 @@ Deno.test("cfn returns a stack output", async () => {
   });
 });
 
-Deno.test("cfn shares one DescribeStacks among concurrent outputs of a stack", async () => {
+Deno.test("cfn resolveMany() serves outputs of one stack with one DescribeStacks", async () => {
   await withFakeAws({ cfn: STACKS }, async (fake) => {
-    const [a, b] = await Promise.all([get("my-stack/BucketName"), get("my-stack/VpcId")]);
-    assert.equal(a, "my-bucket");
-    assert.equal(b, "vpc-12345");
+    const values = await getMany(["my-stack/BucketName", "my-stack/VpcId", "my-stack/Nope"]);
+    assert.deepEqual(values.slice(0, 2), ["my-bucket", "vpc-12345"]);
+    assert.ok(values[2] instanceof NotFoundError, "a missing output fails its call alone");
+    assert.equal(fake.count("DescribeStacks"), 1);
+    assert.deepEqual(fake.requests[0]!.names, ["my-stack"]);
+  });
+});
+
+Deno.test("cfn batchGroup() groups outputs of one stack and client, nothing else", () => {
+  const group = (arg: string, kwargs: Record<string, string> = {}) =>
+    cfnResolver.batchGroup(arg, makeCall("cfn", arg, { kwargs }));
+  assert.equal(group("my-stack/A"), group("my-stack/B"));
+  assert.notEqual(group("my-stack/A"), group("other-stack/A"));
+  assert.notEqual(group("my-stack/A"), group("my-stack/A", { region: "us-west-2" }));
+  assert.equal(cfnResolver.batchSize, 200);
+});
+
+Deno.test("concurrent gets of outputs of one stack share one DescribeStacks (dispatcher batch)", async () => {
+  await withFakeAws({ cfn: STACKS }, async (fake) => {
+    const config = Config.loads("a: ${cfn:my-stack/BucketName}\nb: ${cfn:my-stack/VpcId}\n");
+    assert.deepEqual(await Promise.all([config.get("a"), config.get("b")]), [
+      "my-bucket",
+      "vpc-12345",
+    ]);
     assert.equal(fake.count("DescribeStacks"), 1);
   });
 });
 
-Deno.test("cfn does not keep results after the shared request settles", async () => {
+Deno.test("cfn resolveMany() answers only the first call's stack and client; others fail", async () => {
+  await withFakeAws({ cfn: STACKS }, async (fake) => {
+    const values = await getMany(
+      ["my-stack/VpcId", "west-stack/Name", "my-stack/BucketName"],
+      [{}, {}, { kwargs: { region: "us-west-2" } }],
+    );
+    assert.equal(values[0], "vpc-12345");
+    for (const v of values.slice(1)) {
+      assert.ok(v instanceof ResolverError && !(v instanceof NotFoundError), String(v));
+      assert.match(v.message, /serves one batch group at a time/);
+    }
+    assert.deepEqual(fake.requests.map((r) => r.names), [["my-stack"]]);
+  });
+});
+
+Deno.test("cfn does not keep results after the request settles", async () => {
   await withFakeAws({ cfn: STACKS }, async (fake) => {
     assert.equal(await get("my-stack/BucketName"), "my-bucket");
     assert.equal(await get("my-stack/BucketName"), "my-bucket");
@@ -41,10 +86,10 @@ Deno.test("cfn never shares a request between different regions", async () => {
   await withFakeAws(
     { cfn: { ...STACKS, "west-stack": { outputs: { Name: "w" } } } },
     async (fake) => {
-      await Promise.all([
-        get("west-stack/Name"),
-        get("west-stack/Name", { kwargs: { region: "us-west-2" } }),
-      ]);
+      const config = Config.loads(
+        "a: ${cfn:west-stack/Name}\nb: ${cfn:west-stack/Name,region=us-west-2}\n",
+      );
+      await config.resolveAll();
       assert.equal(fake.count("DescribeStacks"), 2);
       assert.deepEqual(fake.requests.map((r) => r.region).sort(), ["us-east-1", "us-west-2"]);
     },
@@ -84,12 +129,12 @@ Deno.test("cfn a missing output, or one without a value, is NotFoundError", asyn
   });
 });
 
-Deno.test("cfn concurrent calls for a missing stack share the request and all fail", async () => {
+Deno.test("cfn resolveMany() for a missing stack fails every call with one request", async () => {
   await withFakeAws({ cfn: STACKS }, async (fake) => {
-    const results = await Promise.allSettled([get("gone/A"), get("gone/B")]);
-    for (const r of results) {
-      assert.equal(r.status, "rejected");
-      assert.ok(r.status === "rejected" && r.reason instanceof NotFoundError);
+    const values = await getMany(["gone/A", "gone/B"]);
+    for (const v of values) {
+      assert.ok(v instanceof NotFoundError, String(v));
+      assert.match(v.message, /CloudFormation stack not found: gone/);
     }
     assert.equal(fake.count("DescribeStacks"), 1);
   });
@@ -126,37 +171,48 @@ Deno.test("cfn succeeds after two throttled attempts", async () => {
   });
 });
 
-Deno.test("cfn one caller aborting does not fail the others sharing the request", async () => {
+Deno.test("cfn abort stops a request the endpoint never answers", async () => {
   await withFakeAws({ cfn: STACKS, hang: true }, async (fake) => {
     const controller = new AbortController();
-    const first = get("my-stack/VpcId", { signal: controller.signal });
-    const second = get("my-stack/BucketName");
+    const pending = get("my-stack/VpcId", { signal: controller.signal });
     await fake.until((f) => f.waiting === 1);
-    controller.abort(new Error("first gives up"));
-    await assert.rejects(first, (err: unknown) => {
+    controller.abort(new Error("caller gives up"));
+    await assert.rejects(pending, (err: unknown) => {
       assert.ok(err instanceof ResolverError);
       assert.equal(err.code, "RESOLVER_ABORTED");
       return true;
     });
-    // The shared request is still open for the second caller.
-    assert.equal(fake.waiting, 1);
+    await fake.until((f) => f.waiting === 0);
+  });
+});
+
+Deno.test("cfn resolveMany() keeps its request going while any of its calls still waits", async () => {
+  await withFakeAws({ cfn: STACKS, hang: true }, async (fake) => {
+    const c1 = new AbortController();
+    const pending = getMany(["my-stack/VpcId", "my-stack/BucketName"], [{ signal: c1.signal }]);
+    await fake.until((f) => f.waiting === 1);
+    c1.abort();
     fake.releaseAll();
-    assert.equal(await second, "my-bucket");
+    assert.deepEqual(await pending, ["vpc-12345", "my-bucket"]);
     assert.equal(fake.count("DescribeStacks"), 1);
   });
 });
 
-Deno.test("cfn the shared request is aborted once every caller has aborted", async () => {
+Deno.test("cfn resolveMany() aborts its request once every call has aborted", async () => {
   await withFakeAws({ cfn: STACKS, hang: true }, async (fake) => {
     const c1 = new AbortController();
     const c2 = new AbortController();
-    const first = get("my-stack/VpcId", { signal: c1.signal });
-    const second = get("my-stack/BucketName", { signal: c2.signal });
+    const pending = getMany(["my-stack/VpcId", "my-stack/BucketName"], [
+      { signal: c1.signal },
+      { signal: c2.signal },
+    ]);
     await fake.until((f) => f.waiting === 1);
     c1.abort();
     c2.abort();
-    await assert.rejects(first, ResolverError);
-    await assert.rejects(second, ResolverError);
+    for (const v of await pending) {
+      assert.ok(v instanceof ResolverError, String(v));
+      assert.equal(v.code, "RESOLVER_ABORTED");
+    }
     await fake.until((f) => f.waiting === 0);
   });
 });

@@ -14,31 +14,45 @@ function fixtures(n: number): Record<string, string> {
   return Object.fromEntries(names(n).map((name, i) => [name, `value-${i}`]));
 }
 
-for (const [n, requests] of [[9, 1], [10, 1], [11, 2], [21, 3]] as const) {
-  Deno.test(`ssm resolveMany() fetches ${n} names with ${requests} GetParameters request(s)`, async () => {
+for (const n of [1, 9, 10]) {
+  Deno.test(`ssm resolveMany() fetches ${n} names with one GetParameters request`, async () => {
     await withFakeAws({ ssm: fixtures(n) }, async (fake) => {
       const keys = names(n);
       const values = await ssmResolver.resolveMany(keys, keys.map((k) => makeCall("ssm", k)));
       assert.deepEqual(values, keys.map((_, i) => `value-${i}`));
-      assert.equal(fake.count("GetParameters"), requests);
+      assert.equal(fake.count("GetParameters"), 1);
       assert.equal(fake.count("GetParameter"), 0);
-      // Every request stays within the AWS limit and every name is asked exactly once.
-      const asked = fake.requests.flatMap((r) => r.names);
-      assert.ok(fake.requests.every((r) => r.names.length <= 10));
-      assert.deepEqual([...asked].sort(), [...keys].sort());
+      assert.deepEqual([...fake.requests[0]!.names].sort(), [...keys].sort());
     });
   });
 }
 
-Deno.test("ssm resolveMany() sends its GetParameters requests in parallel", async () => {
+Deno.test("ssm resolveMany() does not chunk: names beyond batchSize fail, no second request", async () => {
+  await withFakeAws({ ssm: fixtures(12) }, async (fake) => {
+    const keys = [...names(12), "/app/p0"];
+    const values = await ssmResolver.resolveMany(keys, keys.map((k) => makeCall("ssm", k)));
+    assert.deepEqual(values.slice(0, 10), keys.slice(0, 10).map((_, i) => `value-${i}`));
+    for (const v of values.slice(10, 12)) {
+      assert.ok(v instanceof ResolverError && !(v instanceof NotFoundError), String(v));
+      assert.match(v.message, /serves one batch group at a time/);
+    }
+    assert.equal(values[12], "value-0", "a repeated name of the request is answered");
+    assert.equal(fake.count("GetParameters"), 1);
+    assert.equal(fake.requests[0]!.names.length, 10);
+  });
+});
+
+Deno.test("resolveAll() sends the GetParameters requests of many ssm names in parallel", async () => {
   await withFakeAws({ ssm: fixtures(30), hang: true }, async (fake) => {
     const keys = names(30);
-    const pending = ssmResolver.resolveMany(keys, keys.map((k) => makeCall("ssm", k)));
+    const config = Config.loads(keys.map((k, i) => `k${i}: \${ssm:${k}}\n`).join(""));
+    const pending = config.resolveAll();
     // All three requests are at the server at the same time before any answer is given.
     await fake.until((f) => f.waiting === 3);
     fake.releaseAll();
     const values = await pending;
-    assert.deepEqual(values, keys.map((_, i) => `value-${i}`));
+    assert.deepEqual(Object.values(values), keys.map((_, i) => `value-${i}`));
+    assert.ok(fake.requests.every((r) => r.names.length === 10));
   });
 });
 
@@ -77,7 +91,7 @@ Deno.test("ssm resolveMany() sends duplicate names once and answers every call",
   });
 });
 
-Deno.test("ssm resolveMany() keeps calls for different regions in separate requests", async () => {
+Deno.test("ssm resolveMany() answers only the first call's client; another client's calls fail", async () => {
   await withFakeAws({
     ssm: {
       "/east": { value: "e", region: "us-east-1" },
@@ -93,11 +107,11 @@ Deno.test("ssm resolveMany() keeps calls for different regions in separate reque
       ssmResolver.batchGroup("/west", calls[1]!),
     );
     const values = await ssmResolver.resolveMany(["/east", "/west"], calls);
-    assert.deepEqual(values, ["e", "w"]);
-    assert.deepEqual(
-      fake.requests.map((r) => r.region).sort(),
-      ["us-east-1", "us-west-2"],
-    );
+    assert.equal(values[0], "e");
+    assert.ok(values[1] instanceof ResolverError, String(values[1]));
+    assert.match(values[1].message, /serves one batch group at a time/);
+    // Nothing was asked of the wrong region.
+    assert.deepEqual(fake.requests.map((r) => [r.region, r.names]), [["us-east-1", ["/east"]]]);
   });
 });
 

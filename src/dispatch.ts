@@ -1,0 +1,537 @@
+/**
+ * The dispatcher: the policy of a resolver call, between the engine (which decides what to
+ * evaluate) and the scheduler (which runs work under the limits). For each call the engine
+ * hands it, the dispatcher decides
+ * - single-flight: an identical call in flight (same resolver, arguments, keywords and the
+ *   resolver's own `identity`) is joined, not started again;
+ * - batching: calls of a resolver with `resolveMany` are grouped by its `batchGroup` and by the
+ *   request they belong to (deadline, limits, nesting, secret inputs), `batchSize` at a time;
+ * - the timeout (the resolver's own, else the process default) and the texts of timeout and
+ *   abort errors;
+ * - the slot lease and signal each call runs with (handed to the engine for nested reads);
+ * - trace events, the normalisation of what a resolver returns and the wrapping of what it
+ *   throws.
+ * Time-based bookkeeping of calls (expiry of resolved values) belongs here too.
+ *
+ * Engine notions (the wait-for graph, sensitivity read through `call.config`) stay in the engine:
+ * the dispatcher calls back through {@linkcode CallHooks}.
+ *
+ * @module
+ */
+
+import { formatSource, NotFoundError, ResolverError } from "./errors.ts";
+import { REDACTED, type ResolverCall, type ResolverObject } from "./resolver.ts";
+import type { RegisteredResolver } from "./registry.ts";
+import {
+  adopt,
+  Batcher,
+  type BatchOutcome,
+  type CallTask,
+  getSchedulerSettings,
+  runCall,
+  type Semaphore,
+  type SlotLease,
+  type TimeoutKind,
+} from "./scheduler.ts";
+import type { MP } from "./_maybe_promise.ts";
+import { bytesToText } from "./_bytes.ts";
+import { type Resolved, toValue } from "./value.ts";
+import { wrapResolverError } from "./_resolver_errors.ts";
+
+/** One resolver invocation, reported after it settles (never carries the value). */
+export interface TraceEvent {
+  /** Resolver name. */
+  resolver: string;
+  /** The key, or `[REDACTED]` when it came from a sensitive value. */
+  key: string;
+  /** Config path being resolved. */
+  path: string;
+  /** `performance.now()` at start, ms. */
+  start: number;
+  /** `performance.now()` at end, ms. */
+  end: number;
+  /** How it ended (`not_found` lets a `default=` apply). */
+  outcome: "ok" | "not_found" | "error" | "timeout";
+}
+
+/** Settings of a dispatcher (one per Config). */
+export interface DispatcherOptions {
+  /** Trace listener: one event per settled call. */
+  onTrace?: ((event: TraceEvent) => void) | undefined;
+  /** Where a failing trace listener is reported (once). */
+  onWarning: (message: string) => void;
+}
+
+/** The request a call belongs to: calls share a batch only within one request's limits. */
+export interface CallScope {
+  /** Synchronous access (`getSync`): no batching; a synchronous resolver needs no free slot. */
+  sync: boolean;
+  /** The request's deadline or caller signal. */
+  signal: AbortSignal | undefined;
+  /** The request's own concurrency limit (`resolveAll({ maxConcurrency })`). */
+  batchLimit: Semaphore | undefined;
+  /** The request's deadline in ms, for messages. */
+  deadline?: number | undefined;
+  /** Whether the call is made from inside another resolver call (`call.config`). */
+  nested: boolean;
+}
+
+/** A call in flight, for identical calls to join. */
+export interface Flight<V, R> {
+  /** What the caller that started it gave as its owner (the engine: its graph vertex). */
+  owner: V;
+  /** Its outcome. */
+  result: Promise<R>;
+}
+
+/** Identical calls in flight by single-flight key: one table per tree generation. */
+export type InFlightCalls<V, R> = Map<string, Flight<V, R>>;
+
+/** What the caller (the engine) does at each step of a call. */
+export interface CallHooks<V, R extends Resolved> {
+  /**
+   * Waits for an identical call in flight instead of starting this one.
+   *
+   * @param owner The owner of the call in flight.
+   * @param result Its outcome.
+   * @returns This call's outcome.
+   */
+  join(owner: V, result: Promise<R>): MP<R>;
+  /**
+   * The call starts: the signal it runs with and the slot it holds (a batched call shares both
+   * with its group).
+   */
+  start(signal: AbortSignal, lease: SlotLease): void;
+  /** What callers get for the resolver's value (normalised, with its sensitivity). */
+  settle(value: Resolved): R;
+  /** Whether the resolver read a sensitive value: its failure then hides its inputs too. */
+  readSecret(): boolean;
+  /**
+   * The call is over: undo what `start` did. Called once for a call that was started or queued
+   * (also when it never got to start), never for a joined one.
+   */
+  end(): void;
+}
+
+/** One call handed to {@linkcode Dispatcher.dispatch}. */
+export interface CallRequest<V, R extends Resolved> {
+  /** The resolver, as registered. */
+  resolver: RegisteredResolver;
+  /**
+   * The call without its signal: the dispatcher gives the resolver (and its `identity` and
+   * `batchGroup` hooks) a complete call, with a signal that is the call's own once it runs.
+   */
+  call: Omit<ResolverCall, "signal">;
+  /** The request the call belongs to. */
+  scope: CallScope;
+  /** Identical calls in flight, where this one is found or recorded. */
+  inFlight: InFlightCalls<V, R>;
+  /** Recorded with the call for identical calls that join it. */
+  owner: V;
+  /** Texts of the call's sensitive inputs (a secret the resolver reads is added to it). */
+  secrets: string[];
+  /** The caller's part of each step. */
+  hooks: CallHooks<V, R>;
+}
+
+/** A call waiting in a batch group, with its own start hook. */
+interface BatchedCall {
+  call: Omit<ResolverCall, "signal">;
+  start(signal: AbortSignal, lease: SlotLease): void;
+}
+
+const NEVER_ABORTED = new AbortController().signal;
+
+/** A copy of a call with its signal; getters (`settings`) stay getters, read when used. */
+function withSignal(draft: Omit<ResolverCall, "signal">, signal: AbortSignal): ResolverCall {
+  const call = Object.defineProperties({}, Object.getOwnPropertyDescriptors(draft));
+  return Object.defineProperty(call, "signal", { value: signal, enumerable: true }) as ResolverCall;
+}
+
+/**
+ * Runs resolver calls for one engine: single-flight, batching, timeouts, leases, trace events
+ * (see the module notes). Its state (pending batch groups, object ids for keys) is its own.
+ */
+export class Dispatcher {
+  #options: DispatcherOptions;
+  #batcher = new Batcher<BatchedCall>();
+  #ids = new WeakMap<object, number>();
+  #nextId = 1;
+  #traceWarned = false;
+
+  /** @param options Trace listener and warning sink. */
+  constructor(options: DispatcherOptions) {
+    this.#options = options;
+  }
+
+  /**
+   * Runs one call: joins an identical call in flight, or starts it (alone or in a batch) under
+   * the limits, and reports it to the trace listener when it settles.
+   *
+   * @param request The call, its request and the caller's hooks.
+   * @returns What `hooks.settle` made of the value (or what `hooks.join` returned), now when
+   *   the resolver answered synchronously, else a promise.
+   * @throws {HoloconfError} What the resolver's failure becomes (see `wrapResolverError`), a
+   *   timeout or abort (`RESOLVER_TIMEOUT`, `RESOLVER_ABORTED`), or a bad value
+   *   (`RESOLVER_BAD_VALUE`).
+   */
+  dispatch<V, R extends Resolved>(request: CallRequest<V, R>): MP<R> {
+    const { resolver: reg, call: draft, scope, hooks } = request;
+    const name = reg.name;
+    const key = keyOf(draft.args);
+    const obj = typeof reg.resolver === "function" ? undefined : reg.resolver;
+    const view = withSignal(draft, NEVER_ABORTED);
+    // Single-flight: an identical call in flight is shared. Synchronous resolvers finish before
+    // anyone could share them, so they skip building the key.
+    const identity = obj?.synchronous ? undefined : this.#identity(name, obj, key, view);
+    const shared = identity === undefined ? undefined : request.inFlight.get(identity);
+    if (shared) return hooks.join(shared.owner, shared.result);
+
+    const timeout = reg.timeout ?? getSchedulerSettings().defaultTimeout;
+    const shownKey = draft.sensitiveInput ? REDACTED : key;
+    const about = { name, path: draft.path, source: draft.source, shownKey };
+    const timeoutError = (kind: TimeoutKind, reason: unknown): Error =>
+      kind === "call" ? callTimedOut(about, timeout) : requestEnded(about, reason, scope.deadline);
+    const emit = this.#tracer(name, shownKey, draft.path);
+    const finish = (raw: unknown): R => {
+      let r: R;
+      try {
+        r = hooks.settle(normalizeResult(raw, reg.sensitive, name));
+      } catch (e) {
+        return fail(e);
+      }
+      emit?.("ok");
+      return r;
+    };
+    const fail = (e: unknown): never => {
+      const err = wrapResolverError(e, {
+        name,
+        key,
+        path: draft.path,
+        source: draft.source,
+        sensitive: draft.sensitiveInput || hooks.readSecret(),
+        secrets: request.secrets,
+      });
+      emit?.(
+        err.code === "RESOLVER_TIMEOUT"
+          ? "timeout"
+          : err instanceof NotFoundError
+          ? "not_found"
+          : "error",
+      );
+      throw err;
+    };
+
+    const limits: Omit<CallTask<unknown>, "run"> = {
+      timeout,
+      signal: scope.signal,
+      batchLimit: scope.batchLimit,
+      // Nested calls take slots like any other: the caller lends its own while it waits.
+      inlineIfFull: scope.sync && obj?.synchronous === true,
+      timeoutError,
+    };
+    let raw: unknown;
+    try {
+      // `batchSize` is set (at registration) for objects with `resolveMany` only.
+      raw = obj !== undefined && reg.batchSize !== undefined && !scope.sync
+        ? this.#batched(request, obj, key, view, { size: reg.batchSize, limits })
+        : runCall<unknown>({
+          ...limits,
+          run: (signal, lease) => {
+            hooks.start(signal, lease);
+            return settledOrPending(resolveOne(reg, key, withSignal(draft, signal)), name);
+          },
+        });
+    } catch (e) {
+      hooks.end();
+      return fail(e);
+    }
+    if (raw instanceof Returned) {
+      hooks.end();
+      return finish(raw.value);
+    }
+    const result = (raw as Promise<unknown>).then(finish, fail);
+    const settled = () => {
+      hooks.end();
+      if (identity !== undefined && request.inFlight.get(identity)?.result === result) {
+        request.inFlight.delete(identity);
+      }
+    };
+    if (identity !== undefined) request.inFlight.set(identity, { owner: request.owner, result });
+    result.then(settled, settled);
+    return result;
+  }
+
+  /**
+   * Queues a call in its batch group: the group's request hands every call of it to
+   * `resolveMany`, each with the request's signal, after telling each caller its signal and
+   * lease.
+   */
+  #batched<V, R extends Resolved>(
+    request: CallRequest<V, R>,
+    obj: ResolverObject,
+    key: string,
+    view: ResolverCall,
+    group: { size: number; limits: Omit<CallTask<unknown>, "run"> },
+  ): Promise<unknown> {
+    const { call, hooks, resolver } = request;
+    const batched: BatchedCall = { call, start: (signal, lease) => hooks.start(signal, lease) };
+    return this.#batcher.enqueue(this.#group(obj, key, view, request.scope), key, batched, {
+      size: group.size,
+      runMany: (keys, calls, signal, lease) =>
+        serveMany(
+          resolver.name,
+          obj,
+          keys,
+          calls.map((c) => {
+            c.start(signal, lease);
+            return withSignal(c.call, signal);
+          }),
+        ),
+      task: group.limits,
+    });
+  }
+
+  /** The single-flight key: name, arguments (bytes by identity), keywords, resolver identity. */
+  #identity(
+    name: string,
+    obj: ResolverObject | undefined,
+    key: string,
+    call: ResolverCall,
+  ): string {
+    const args = JSON.stringify([
+      // Bytes by identity: memoized values hand the same Uint8Array to every consumer.
+      call.args.map((a) => typeof a === "string" ? a : { bytes: this.#idOf(a) }),
+      call.kwargsAll,
+    ]);
+    return name + "\u0000" + args + "\u0000" + (obj?.identity ? obj.identity(key, call) : "");
+  }
+
+  /**
+   * The batch group of a call. Calls share a request only when they share the resolver's group,
+   * deadline, limits and nesting, and a call whose arguments came from a secret only shares one
+   * with such calls: a failed request can name every key it carried, so an ordinary call's
+   * error could show a secret key.
+   */
+  #group(obj: ResolverObject, key: string, call: ResolverCall, scope: CallScope): string {
+    return call.resolver + "\u0000" + (obj.batchGroup ? obj.batchGroup(key, call) : "") +
+      "\u0000" + this.#idOf(scope.signal) + "/" + this.#idOf(scope.batchLimit) + "/" +
+      (scope.nested ? "n" : "") + (call.sensitiveInput ? "/s" : "");
+  }
+
+  /** A number for an object, stable for this dispatcher (0 for none). */
+  #idOf(o: object | undefined): number {
+    if (o === undefined) return 0;
+    let id = this.#ids.get(o);
+    if (id === undefined) {
+      id = this.#nextId++;
+      this.#ids.set(o, id);
+    }
+    return id;
+  }
+
+  /** Reports a call's outcome to the trace listener, if any (its failures are its own). */
+  #tracer(
+    resolver: string,
+    key: string,
+    path: string,
+  ): ((outcome: TraceEvent["outcome"]) => void) | undefined {
+    const trace = this.#options.onTrace;
+    if (!trace) return undefined;
+    const start = performance.now();
+    return (outcome) => {
+      try {
+        trace({ resolver, key, path, start, end: performance.now(), outcome });
+      } catch {
+        // A listener's failure is its own: the call's outcome stays what it was.
+        this.#traceFailed();
+      }
+    };
+  }
+
+  /** Reports once per dispatcher that the `onTrace` listener threw (its errors are dropped). */
+  #traceFailed(): void {
+    if (this.#traceWarned) return;
+    this.#traceWarned = true;
+    try {
+      this.#options.onWarning("The onTrace listener threw; its errors are ignored");
+    } catch {
+      // A warning listener that throws is ignored as well.
+    }
+  }
+}
+
+/** Calls a resolver, function or object, for one call. */
+function resolveOne(reg: RegisteredResolver, key: string, call: ResolverCall): unknown {
+  const r = reg.resolver;
+  return typeof r === "function" ? r(key, call) : r.resolve(key, call);
+}
+
+/** A call's first argument as text: the key a resolver receives. */
+function keyOf(args: readonly (string | Uint8Array)[]): string {
+  const first = args[0];
+  return first === undefined ? "" : typeof first === "string" ? first : bytesToText(first);
+}
+
+/** What timeout and abort messages say about a call. */
+interface CallAbout {
+  name: string;
+  path: string;
+  source: ResolverCall["source"];
+  /** The key, or `[REDACTED]`. */
+  shownKey: string;
+}
+
+/** The per-call timeout fired. */
+function callTimedOut(about: CallAbout, timeout: number): ResolverError {
+  const { name } = about;
+  return new ResolverError(`Resolver '${name}' timed out after ${timeout} ms`, {
+    code: "RESOLVER_TIMEOUT",
+    path: about.path,
+    resolver: name,
+    ...(about.source ? { source: formatSource(about.source) } : {}),
+    detail: `Key: ${about.shownKey}`,
+    help: `Raise the limit with registerResolver("${name}", r, { timeout }) or ` +
+      "configure({ defaultTimeout })",
+  });
+}
+
+/** The request's deadline passed or its caller aborted, while the call waited or ran. */
+function requestEnded(
+  about: CallAbout,
+  reason: unknown,
+  deadline: number | undefined,
+): ResolverError {
+  const { name } = about;
+  const isTimeout = isTimeoutReason(reason);
+  return new ResolverError(
+    isTimeout
+      ? `Resolver '${name}' timed out: resolveAll deadline${
+        deadline === undefined ? "" : ` of ${deadline} ms`
+      } exceeded`
+      : `Resolver '${name}' cancelled: aborted by caller`,
+    {
+      code: isTimeout ? "RESOLVER_TIMEOUT" : "RESOLVER_ABORTED",
+      path: about.path,
+      resolver: name,
+      ...(about.source ? { source: formatSource(about.source) } : {}),
+      detail: `Key: ${about.shownKey}`,
+      ...(reason === undefined ? {} : { cause: reason }),
+    },
+  );
+}
+
+/**
+ * The error of a request that stops waiting for work another request started (a value or a call
+ * in flight): its deadline passed or its caller aborted. The work itself goes on.
+ *
+ * @param path What was waited for.
+ * @param reason The request signal's reason.
+ * @param deadline The request's deadline in ms, for the message.
+ * @returns The error.
+ */
+export function stoppedWaiting(
+  path: string,
+  reason: unknown,
+  deadline: number | undefined,
+): ResolverError {
+  const isTimeout = isTimeoutReason(reason);
+  return new ResolverError(
+    isTimeout
+      ? `Timed out waiting for '${path}': resolveAll deadline${
+        deadline === undefined ? "" : ` of ${deadline} ms`
+      } exceeded`
+      : `Stopped waiting for '${path}': aborted by caller`,
+    { code: isTimeout ? "RESOLVER_TIMEOUT" : "RESOLVER_ABORTED", path, cause: reason },
+  );
+}
+
+function isTimeoutReason(reason: unknown): boolean {
+  return reason instanceof Error && reason.name === "TimeoutError";
+}
+
+/**
+ * Serves a batch group with `resolveMany`: exactly one outcome per call, whatever the resolver
+ * returned. An `Error` entry fails its call alone; a short or unreadable list fails the calls it
+ * gives no answer for.
+ */
+async function serveMany(
+  name: string,
+  obj: ResolverObject,
+  keys: string[],
+  calls: ResolverCall[],
+): Promise<BatchOutcome[]> {
+  const results: unknown = await obj.resolveMany!(keys, calls);
+  let given = 0;
+  try {
+    if (Array.isArray(results)) given = Math.min(results.length, keys.length);
+  } catch {
+    // An unreadable list (a revoked proxy) answers nothing.
+  }
+  return keys.map((_, i): BatchOutcome => {
+    if (i >= given) {
+      return {
+        error: new ResolverError(
+          `Resolver '${name}' returned ${given} results for ${keys.length} calls`,
+          {
+            code: "RESOLVER_BAD_VALUE",
+            resolver: name,
+            help: "resolveMany returns a list with one value or Error per call, in order",
+          },
+        ),
+      };
+    }
+    try {
+      const r = (results as unknown[])[i];
+      return r instanceof Error ? { error: r } : { value: r };
+    } catch (e) {
+      return {
+        error: new ResolverError(`Resolver '${name}' returned a result that cannot be read`, {
+          code: "RESOLVER_BAD_VALUE",
+          resolver: name,
+          cause: e,
+        }),
+      };
+    }
+  });
+}
+
+/** A resolver's synchronous result, boxed so that nothing inspects the raw value twice. */
+class Returned {
+  constructor(readonly value: unknown) {}
+}
+
+/**
+ * A resolver's result as a native promise (a thenable, its `then` read once) or a box for a
+ * value returned synchronously: foreign values are never asked whether they are thenables
+ * again, so a `then` getter that throws or answers differently cannot hold a slot or a caller.
+ */
+function settledOrPending(raw: unknown, name: string): Promise<unknown> | Returned {
+  let pending: Promise<unknown> | undefined;
+  try {
+    pending = adopt(raw);
+  } catch (e) {
+    throw new ResolverError(`Resolver '${name}' returned a value whose 'then' cannot be read`, {
+      code: "RESOLVER_BAD_VALUE",
+      resolver: name,
+      cause: e,
+    });
+  }
+  return pending ?? new Returned(raw);
+}
+
+/** A resolver's value as a holoconf value with its sensitivity. */
+function normalizeResult(raw: unknown, registeredSensitive: boolean, name: string): Resolved {
+  try {
+    // Sensitivity is collected by the same walk that unwraps ResolvedValues (Maps included).
+    const found = { sensitive: registeredSensitive };
+    const value = toValue(raw, 0, found);
+    return { value, sensitive: found.sensitive };
+  } catch (e) {
+    throw new ResolverError(`Resolver '${name}' returned an unsupported value`, {
+      code: "RESOLVER_BAD_VALUE",
+      resolver: name,
+      detail: e instanceof Error ? e.message : String(e),
+    });
+  }
+}

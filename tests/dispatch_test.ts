@@ -1,0 +1,359 @@
+// Tests of the dispatcher (src/dispatch.ts): the policy of one resolver call, driven directly
+// with hooks that record what the engine would do. Single-flight, batch groups, what the
+// resolver and its hooks receive, the hooks' order, trace events, and resolveMany results
+// that do not fit the calls. No timers: calls are held by deferred promises and abort signals.
+
+import assert from "node:assert/strict";
+import {
+  type CallHooks,
+  type CallScope,
+  Dispatcher,
+  type InFlightCalls,
+  type TraceEvent,
+} from "../src/dispatch.ts";
+import { ResolverRegistry } from "../src/registry.ts";
+import type { RegisterOptions, Resolver, ResolverCall } from "../src/resolver.ts";
+import type { Resolved } from "../src/value.ts";
+import { NotFoundError, ResolveAllError, ResolverError } from "../src/errors.ts";
+import { Config } from "../src/config.ts";
+import { makeResolverCall } from "./_call.ts";
+
+/** A resolver as the registry hands it to the engine (checked, defaults applied). */
+function registered(resolver: Resolver, options: RegisterOptions = {}) {
+  const registry = new ResolverRegistry();
+  registry.register("r", resolver, options);
+  return registry.get("r")!;
+}
+
+const SCOPE: CallScope = {
+  sync: false,
+  signal: undefined,
+  batchLimit: undefined,
+  nested: false,
+};
+
+/** Hooks that record each step; `owner` names the call for joins. */
+function recorder(owner: string) {
+  const steps: string[] = [];
+  const starts: AbortSignal[] = [];
+  const hooks: CallHooks<string, Resolved> = {
+    join: (other, result) => {
+      steps.push(`join ${other}`);
+      return result;
+    },
+    start: (signal) => {
+      steps.push("start");
+      starts.push(signal);
+    },
+    settle: (r) => {
+      steps.push("settle");
+      return r;
+    },
+    readSecret: () => false,
+    end: () => steps.push("end"),
+  };
+  return { owner, steps, starts, hooks };
+}
+
+/** Dispatches one call of resolver `reg` with key `key`, recording its steps. */
+function dispatch(
+  dispatcher: Dispatcher,
+  reg: ReturnType<typeof registered>,
+  key: string,
+  options: {
+    owner?: string;
+    scope?: Partial<CallScope>;
+    inFlight?: InFlightCalls<string, Resolved>;
+    sensitiveInput?: boolean;
+  } = {},
+) {
+  const rec = recorder(options.owner ?? key);
+  const { signal: _, ...call } = makeResolverCall({
+    resolver: reg.name,
+    args: [key],
+    path: `at.${key}`,
+    sensitiveInput: options.sensitiveInput,
+  });
+  const result = dispatcher.dispatch({
+    resolver: reg,
+    call,
+    scope: { ...SCOPE, ...options.scope },
+    inFlight: options.inFlight ?? new Map(),
+    owner: rec.owner,
+    secrets: [],
+    hooks: rec.hooks,
+  });
+  return { ...rec, result };
+}
+
+function newDispatcher(events: TraceEvent[] = []): Dispatcher {
+  return new Dispatcher({ onTrace: (e) => events.push(e), onWarning: () => {} });
+}
+
+async function rejection(p: unknown): Promise<unknown> {
+  return await Promise.resolve(p).then(() => assert.fail("expected a rejection"), (e) => e);
+}
+
+// ------------------------------------------------------------------ single-flight
+
+Deno.test("an identical call in flight is joined through the caller's join hook, not started again", async () => {
+  const gate = Promise.withResolvers<string>();
+  let runs = 0;
+  const reg = registered(() => {
+    runs++;
+    return gate.promise;
+  });
+  const d = newDispatcher();
+  const inFlight: InFlightCalls<string, Resolved> = new Map();
+  const first = dispatch(d, reg, "k", { owner: "first", inFlight });
+  const second = dispatch(d, reg, "k", { owner: "second", inFlight });
+  assert.equal(runs, 1);
+  assert.deepEqual(second.steps, ["join first"]);
+  assert.equal(second.result, first.result, "the joiner gets the running call's outcome");
+  gate.resolve("v");
+  assert.deepEqual(await first.result, { value: "v", sensitive: false });
+  assert.deepEqual(first.steps, ["start", "settle", "end"]);
+  assert.equal(inFlight.size, 0, "forgotten once settled");
+  // Settled calls are not shared: the next identical call runs again.
+  const third = dispatch(d, reg, "k", { inFlight });
+  assert.equal(runs, 2);
+  assert.deepEqual(third.steps, ["start"]);
+});
+
+Deno.test("calls differing in arguments or in the resolver's identity are not joined", () => {
+  let runs = 0;
+  const reg = registered({
+    resolve: () => {
+      runs++;
+      return new Promise(() => {});
+    },
+    identity: (_key, call) => call.path,
+  });
+  const d = newDispatcher();
+  const inFlight: InFlightCalls<string, Resolved> = new Map();
+  dispatch(d, reg, "a", { inFlight });
+  dispatch(d, reg, "b", { inFlight });
+  assert.equal(runs, 2);
+  assert.equal(inFlight.size, 2);
+});
+
+Deno.test("a synchronous resolver's calls are never recorded for joining", () => {
+  const reg = registered({ resolve: (k: string) => `${k}!`, synchronous: true });
+  const d = newDispatcher();
+  const inFlight: InFlightCalls<string, Resolved> = new Map();
+  const one = dispatch(d, reg, "k", { inFlight });
+  assert.deepEqual(one.result, { value: "k!", sensitive: false });
+  assert.deepEqual([...one.steps].sort(), ["end", "settle", "start"], "each step once");
+  assert.equal(inFlight.size, 0);
+});
+
+// ------------------------------------------------------------------ the call a resolver gets
+
+Deno.test("the resolver gets a call with its own signal; its hooks see one that never aborts", async () => {
+  const seen: { hook: string; call: ResolverCall }[] = [];
+  const reg = registered({
+    resolve: (_k, call) => {
+      seen.push({ hook: "resolve", call });
+      return new Promise((_, reject) => call.signal.addEventListener("abort", reject));
+    },
+    identity: (_k, call) => {
+      seen.push({ hook: "identity", call });
+      return "";
+    },
+  });
+  const caller = new AbortController();
+  const c = dispatch(newDispatcher(), reg, "k", { scope: { signal: caller.signal } });
+  assert.deepEqual(seen.map((s) => s.hook), ["identity", "resolve"]);
+  const [identity, resolve] = seen.map((s) => s.call);
+  assert.notEqual(identity!.signal, resolve!.signal);
+  assert.equal(c.starts[0], resolve!.signal, "the start hook sees the signal the call runs with");
+  caller.abort();
+  const e = await rejection(c.result);
+  assert.ok(e instanceof ResolverError && e.code === "RESOLVER_ABORTED", String(e));
+  assert.ok(resolve!.signal.aborted, "the running call's signal aborts");
+  assert.ok(!identity!.signal.aborted, "the one the hooks saw never does");
+});
+
+// ------------------------------------------------------------------ batches
+
+/** A batching resolver that records its requests and answers `key!` (or what `answer` says). */
+function batching(size: number, answer?: (keys: string[]) => unknown) {
+  const requests: { keys: string[]; calls: ResolverCall[] }[] = [];
+  const reg = registered({
+    resolve: () => assert.fail("batched calls go through resolveMany"),
+    resolveMany: (keys, calls) => {
+      requests.push({ keys, calls });
+      return Promise.resolve(answer ? answer(keys) : keys.map((k) => `${k}!`)) as Promise<
+        unknown[]
+      >;
+    },
+    batchGroup: (key) => key.slice(0, 1),
+    batchSize: size,
+  });
+  return { reg, requests };
+}
+
+Deno.test("calls of one batch group and one request share resolveMany requests of at most batchSize", async () => {
+  const b = batching(2);
+  const d = newDispatcher();
+  const calls = ["a1", "a2", "a3", "b1"].map((k) => dispatch(d, b.reg, k));
+  const values = await Promise.all(calls.map((c) => c.result));
+  assert.deepEqual(values.map((v) => v.value), ["a1!", "a2!", "a3!", "b1!"]);
+  assert.deepEqual(b.requests.map((r) => r.keys).sort(), [["a1", "a2"], ["a3"], ["b1"]]);
+  // Every call of a request runs with the request's signal, and starts with it.
+  for (const r of b.requests) {
+    assert.ok(r.calls.every((c) => c.signal === r.calls[0]!.signal));
+  }
+  assert.equal(calls[0]!.starts[0], b.requests.find((r) => r.keys[0] === "a1")!.calls[0]!.signal);
+  for (const c of calls) assert.deepEqual(c.steps, ["start", "settle", "end"]);
+});
+
+Deno.test("calls of different requests, nesting or secrecy never share a batch request", async () => {
+  const b = batching(10);
+  const d = newDispatcher();
+  const abort = new AbortController();
+  const calls = [
+    dispatch(d, b.reg, "a1"),
+    dispatch(d, b.reg, "a2", { scope: { signal: abort.signal } }),
+    dispatch(d, b.reg, "a3", { scope: { nested: true } }),
+    dispatch(d, b.reg, "a4", { sensitiveInput: true }),
+    dispatch(d, b.reg, "a5"),
+  ];
+  await Promise.all(calls.map((c) => c.result));
+  assert.deepEqual(
+    b.requests.map((r) => r.keys.join(",")).sort(),
+    ["a1,a5", "a2", "a3", "a4"],
+  );
+});
+
+Deno.test("getSync's calls of a batching resolver go to resolve(), never to a batch", () => {
+  let many = 0;
+  const reg = registered({
+    resolve: (k: string) => `${k}?`,
+    resolveMany: () => {
+      many++;
+      return Promise.resolve([]);
+    },
+  });
+  const c = dispatch(newDispatcher(), reg, "k", { scope: { sync: true } });
+  assert.deepEqual(c.result, { value: "k?", sensitive: false });
+  assert.equal(many, 0);
+});
+
+Deno.test("a resolveMany returning fewer results fails the calls it gave no answer, with RESOLVER_BAD_VALUE", async () => {
+  const b = batching(10, (keys) => keys.slice(0, 1).map((k) => `${k}!`));
+  const d = newDispatcher();
+  const calls = ["a1", "a2", "a3"].map((k) => dispatch(d, b.reg, k));
+  assert.deepEqual(await calls[0]!.result, { value: "a1!", sensitive: false });
+  for (const c of calls.slice(1)) {
+    const e = await rejection(c.result);
+    assert.ok(e instanceof ResolverError, String(e));
+    assert.equal(e.code, "RESOLVER_BAD_VALUE");
+    assert.equal(e.headline, "Resolver 'r' returned 1 results for 3 calls");
+    assert.equal(e.path, `at.${c.owner}`, "each call's error names its own path");
+  }
+});
+
+Deno.test("a resolveMany returning no list fails every call of the group with RESOLVER_BAD_VALUE", async () => {
+  // A list whose length cannot be read (it is not a thenable: it can be a promise's value).
+  const unreadable = new Proxy([1, 2], {
+    get(target, key) {
+      if (key === "then") return undefined;
+      if (key === "length") throw new Error("trap");
+      return Reflect.get(target, key);
+    },
+  });
+  for (const answer of [() => "nope", () => undefined, () => unreadable]) {
+    const b = batching(10, answer);
+    const d = newDispatcher();
+    for (const c of ["a1", "a2"].map((k) => dispatch(d, b.reg, k))) {
+      const e = await rejection(c.result);
+      assert.ok(e instanceof ResolverError && e.code === "RESOLVER_BAD_VALUE", String(e));
+    }
+  }
+});
+
+Deno.test("an Error entry of resolveMany fails its call alone; an entry that cannot be read too", async () => {
+  const { proxy: unreadable, revoke } = Proxy.revocable({}, {});
+  revoke();
+  const b = batching(10, () => [new NotFoundError("no a1"), unreadable, "fine"]);
+  const d = newDispatcher();
+  const [a1, a2, a3] = ["a1", "a2", "a3"].map((k) => dispatch(d, b.reg, k));
+  assert.ok(await rejection(a1!.result) instanceof NotFoundError);
+  const e = await rejection(a2!.result);
+  assert.ok(e instanceof ResolverError && e.code === "RESOLVER_BAD_VALUE", String(e));
+  assert.deepEqual(await a3!.result, { value: "fine", sensitive: false });
+});
+
+// ------------------------------------------------------------------ hooks and trace
+
+Deno.test("a call aborted while queued for its batch never starts, and ends once", async () => {
+  const b = batching(10);
+  const abort = new AbortController();
+  abort.abort();
+  const c = dispatch(newDispatcher(), b.reg, "a1", { scope: { signal: abort.signal } });
+  const e = await rejection(c.result);
+  assert.ok(e instanceof ResolverError && e.code === "RESOLVER_ABORTED", String(e));
+  assert.deepEqual(c.steps, ["end"]);
+  assert.equal(b.requests.length, 0);
+});
+
+Deno.test("every settled call is traced with its outcome, a secret key as [REDACTED]", async () => {
+  const events: TraceEvent[] = [];
+  const d = newDispatcher(events);
+  const reg = registered((k: string) => {
+    if (k === "missing") return Promise.reject(new NotFoundError());
+    if (k === "bad") return Promise.reject(new Error("boom"));
+    return Promise.resolve(k);
+  });
+  await dispatch(d, reg, "fine").result;
+  await rejection(dispatch(d, reg, "missing").result);
+  await rejection(dispatch(d, reg, "bad").result);
+  await dispatch(d, reg, "s3cr3t", { sensitiveInput: true }).result;
+  assert.deepEqual(
+    events.map((e) => [e.resolver, e.key, e.path, e.outcome]),
+    [
+      ["r", "fine", "at.fine", "ok"],
+      ["r", "missing", "at.missing", "not_found"],
+      ["r", "bad", "at.bad", "error"],
+      ["r", "[REDACTED]", "at.s3cr3t", "ok"],
+    ],
+  );
+  assert.ok(events.every((e) => e.end >= e.start));
+});
+
+Deno.test("what the settle hook returns is what callers and joiners get", async () => {
+  const reg = registered(() => Promise.resolve("v"));
+  const d = newDispatcher();
+  const inFlight: InFlightCalls<string, Resolved> = new Map();
+  const rec = recorder("first");
+  const { signal: _, ...call } = makeResolverCall({ resolver: "r", args: ["k"] });
+  const first = d.dispatch({
+    resolver: reg,
+    call,
+    scope: SCOPE,
+    inFlight,
+    owner: "first",
+    secrets: [],
+    hooks: { ...rec.hooks, settle: (r) => ({ ...r, sensitive: true }) },
+  });
+  const joined = dispatch(d, reg, "k", { inFlight }).result;
+  assert.deepEqual(await first, { value: "v", sensitive: true });
+  assert.deepEqual(await joined, { value: "v", sensitive: true });
+});
+
+Deno.test("through a Config, a short resolveMany result fails the unanswered paths with RESOLVER_BAD_VALUE", async () => {
+  const config = Config.loads("a: ${many:1}\nb: ${many:2}\n", {
+    resolvers: {
+      many: { resolve: () => "single", resolveMany: () => Promise.resolve(["first"]) },
+    },
+  });
+  const e = await rejection(config.resolveAll());
+  assert.ok(e instanceof ResolveAllError, String(e));
+  assert.deepEqual(e.failures.map((f) => f.path), ["b"]);
+  const failure = e.failures[0]!.error;
+  assert.equal(failure.code, "RESOLVER_BAD_VALUE");
+  assert.equal(failure.headline, "Resolver 'many' returned 1 results for 2 calls");
+  assert.equal(failure.resolver, "many");
+  assert.equal(config.getSync("a"), "first");
+});
