@@ -39,6 +39,7 @@ export {
   Schema,
   type SchemaCoercionType,
   type SchemaDefault,
+  type TypeScriptOptions,
   type ValidateOptions,
 } from "./src/schema/schema.ts";
 export {
