@@ -7,7 +7,7 @@
 
 import { type SourceLocation, ValidationError, type ValidationIssue } from "./errors.ts";
 import { Engine, setSourceBase, type TraceEvent } from "./engine.ts";
-import { cloneValue, type Resolved, type Value } from "./value.ts";
+import { cloneValue, type Resolved } from "./value.ts";
 import { coerceString, coercionError, NUMBER_REGEXP } from "./schema/coerce.ts";
 import { loadTrees, type PathSpec } from "./loader.ts";
 import { mergeTrees } from "./merge.ts";
@@ -848,12 +848,12 @@ export class Config<in out T = any, in out Out = T> {
       // Resolved once, through the memo every consumer shares; coerced and filled by `s`.
       const tree = await this.#engine.resolveForValidation(s, options);
       const issues = await collectIssues(s, tree);
-      return { issues, value: issues.length > 0 ? undefined : cloneValue(tree.data as Value) };
+      // The tree is built for this call: the caller's own copy, as from resolveAll().
+      return { issues, value: issues.length > 0 ? undefined : tree.data };
     }
     // As resolveAll() gives it: with the attached JSON Schema's defaults and coercion, if any.
     const attached = this.getSchema();
     const tree = await this.#engine.resolveForValidation(attached, options);
-    tree.data = cloneValue(tree.data as Value); // the validator's own copy
     const outcome = await validateStandard(s, tree, attached);
     return outcome.ok
       ? { issues: [], value: outcome.value }
