@@ -1,24 +1,8 @@
 import assert from "node:assert/strict";
-
-const ROOT = new URL("../../", import.meta.url).pathname;
-
-async function runExample(env: Record<string, string>) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-env", "--allow-read=examples", "examples/valibot.ts"],
-    cwd: ROOT,
-    env: { NO_COLOR: "1", ...env },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
-}
+import { runExample } from "./_run_example.ts";
 
 Deno.test("valibot example: typed gets, and validate() returns valibot's output", async () => {
-  const r = await runExample({ APP_ENV: "staging", PORT: "9090" });
+  const r = await runExample("valibot.ts", { APP_ENV: "staging", PORT: "9090" });
   assert.equal(r.stderr, "");
   assert.equal(r.code, 0);
   assert.match(r.stdout, /^database\.host = db\.staging\.internal$/m);
@@ -27,7 +11,7 @@ Deno.test("valibot example: typed gets, and validate() returns valibot's output"
 });
 
 Deno.test("valibot example: an invalid value is reported with its file:line:col, exit 1", async () => {
-  const r = await runExample({ APP_ENV: "qa", PORT: "8080" });
+  const r = await runExample("valibot.ts", { APP_ENV: "qa", PORT: "8080" });
   assert.equal(r.stderr, "");
   assert.equal(r.code, 1);
   assert.match(r.stdout, /^invalid service\.env: .+ \(at .*examples\/service\.yaml:4:8\)$/m);
