@@ -133,6 +133,22 @@ interface Settings {
  * const config = Config.loads("db:\n  host: localhost\n  url: postgres://${db.host}/app\n");
  * assert.equal(await config.get("db.url"), "postgres://localhost/app");
  * ```
+ *
+ * @example A typed config: only its paths compile, each with its type
+ * ```ts
+ * import { Config } from "@holoconf/holoconf";
+ * import assert from "node:assert/strict";
+ * interface App {
+ *   db: { host: string; port: number };
+ *   servers: { name: string }[];
+ * }
+ * const config = Config.loads<App>("db: { host: h, port: 5432 }\nservers: [{ name: a }]\n");
+ * const port: number = await config.get("db.port");
+ * const name: string = config.getSync("servers[0].name");
+ * // @ts-expect-error: "db.prot" is not a path of App
+ * await assert.rejects(config.get("db.prot"));
+ * assert.deepEqual([port, name], [5432, "a"]);
+ * ```
  */
 // `Config` without type arguments is any config, typed or not: a `Config<App>` can be passed
 // where a `Config` is expected (the type argument is invariant: paths in, values out).
