@@ -295,14 +295,13 @@ class Generator {
     const props = isPlainObject(node.properties) ? node.properties : {};
     for (const [key, sub] of Object.entries(props)) {
       const schema = sub as SchemaNode;
-      const hasDefault = expandNode(this.#root, schema).some((n) =>
-        isPlainObject(n) && hasOwn(n, "default")
-      );
+      // A missing property with a default (its own, or through $ref/allOf) is filled in.
+      const def = this.#defaultOf(schema);
       members.push({
         name: propertyName(key),
         type: this.#type(schema),
-        optional: !required.has(key) && !hasDefault,
-        doc: isPlainObject(schema) ? docLines(schema, this.#defaultOf(schema)) : [],
+        optional: !required.has(key) && def === undefined,
+        doc: isPlainObject(schema) ? docLines(schema, def) : [],
       });
       required.delete(key);
     }
@@ -324,7 +323,8 @@ class Generator {
     let index: TypeExpr | undefined;
     if (extra.length > 0) {
       // An index signature covers the named properties too: their types join its union (and
-      // `undefined` for an optional one, unless exactOptionalPropertyTypes is on).
+      // `undefined` for an optional one, which compilers without exactOptionalPropertyTypes
+      // require).
       const optional = members.some((m) => m.optional)
         ? [{ kind: "text", text: "undefined" } as const]
         : [];
