@@ -39,8 +39,36 @@ export {
   Schema,
   type SchemaCoercionType,
   type SchemaDefault,
+  type TypeScriptOptions,
   type ValidateOptions,
 } from "./src/schema/schema.ts";
+export {
+  type InferSchemaInput,
+  type InferSchemaOutput,
+  isStandardSchema,
+  type StandardSchemaIssue,
+  type StandardSchemaPathSegment,
+  type StandardSchemaProps,
+  type StandardSchemaResult,
+  type StandardSchemaTypes,
+  type StandardSchemaV1,
+} from "./src/schema/standard.ts";
+export type {
+  ConfigData,
+  ConfigPath,
+  ConfigValue,
+  IndexTail,
+  IsUntyped,
+  KeyPaths,
+  PathCountdown,
+  PathDepth,
+  PathKey,
+  PathTail,
+  ValueAtPath,
+  ValueDepth,
+  ValueOfIndex,
+  ValueOfKey,
+} from "./src/typed_path.ts";
 export {
   CircularReferenceError,
   type ErrorCode,

@@ -23,6 +23,13 @@ import { checkSettingsLayer, ResolverSettings, type SettingsLayer } from "./reso
 import { cwd as runtimeCwd } from "./runtime.ts";
 import { Schema } from "./schema/schema.ts";
 import { collectIssues, withSources } from "./schema/_issues.ts";
+import {
+  type InferSchemaOutput,
+  isStandardSchema,
+  type StandardSchemaV1,
+  validateStandard,
+} from "./schema/standard.ts";
+import type { ConfigData, ConfigPath, ConfigValue } from "./typed_path.ts";
 import { defineOwn, fromPlain, type MapNode, toPlain, type TreeNode } from "./tree.ts";
 import { parseJsonTree, parseYamlTree } from "./yaml.ts";
 import { exportText } from "./export.ts";
@@ -32,14 +39,23 @@ import { needsInterpolation } from "./interpolation/parser.ts";
 export type { PathSpec } from "./loader.ts";
 export type { TraceEvent } from "./engine.ts";
 
-/** Options for loading a config. */
-export interface LoadOptions {
+/**
+ * Options for loading a config.
+ *
+ * @typeParam T The config's type, inferred from a Standard Schema `schema` (its input type).
+ * @typeParam Out What `validate()` returns, inferred from a Standard Schema (its output type).
+ */
+export interface LoadOptions<T = unknown, Out = T> {
   /** Directory for relative `${file:}` paths of a string config; also a file root. */
   basePath?: string;
   /** Extra directories the file resolver may read. */
   fileRoots?: string[];
-  /** A schema (or its path) to attach: defaults and coercion (SPEC §8). */
-  schema?: Schema | string;
+  /**
+   * A schema to attach: a JSON Schema (or its path) gives defaults and coercion (SPEC §8); a
+   * Standard Schema validator (zod, valibot, arktype...) types the config and is what
+   * `validate()` checks against by default.
+   */
+  schema?: Schema | string | StandardSchemaV1<T, Out>;
   /**
    * Settings of the resolvers for this Config, by settings group: e.g.
    * `{ http: { allow: true, allowlist: ["https://*.example.com/*"] }, aws: { region: "eu-west-1" },
@@ -159,6 +175,14 @@ interface Settings {
  * A loaded configuration. Values resolve lazily on access (memoized per node) or all at once
  * with `resolveAll()`.
  *
+ * With a type, `Config<T>` (from `Config.load<T>()`, or inferred from a Standard Schema
+ * validator given as `schema`), `get` and `getSync` accept only the paths of `T` and return
+ * the type there, and `resolveAll()` returns `T`. Without one, any path is accepted and values
+ * are `unknown`.
+ *
+ * @typeParam T The type of the resolved config (`unknown` or `any`: untyped).
+ * @typeParam Out What `validate()` returns: a Standard Schema validator's output type.
+ *
  * @example Load, access lazily, dump redacted
  * ```ts
  * import { Config } from "@holoconf/holoconf";
@@ -166,14 +190,33 @@ interface Settings {
  * const config = Config.loads("db:\n  host: localhost\n  url: postgres://${db.host}/app\n");
  * assert.equal(await config.get("db.url"), "postgres://localhost/app");
  * ```
+ *
+ * @example A typed config: only its paths compile, each with its type
+ * ```ts
+ * import { Config } from "@holoconf/holoconf";
+ * import assert from "node:assert/strict";
+ * interface App {
+ *   db: { host: string; port: number };
+ *   servers: { name: string }[];
+ * }
+ * const config = Config.loads<App>("db: { host: h, port: 5432 }\nservers: [{ name: a }]\n");
+ * const port: number = await config.get("db.port");
+ * const name: string = config.getSync("servers[0].name");
+ * // @ts-expect-error: "db.prot" is not a path of App
+ * await assert.rejects(config.get("db.prot"));
+ * assert.deepEqual([port, name], [5432, "a"]);
+ * ```
  */
-export class Config {
+// `Config` without type arguments is any config, typed or not: a `Config<App>` can be passed
+// where a `Config` is expected (the type argument is invariant: paths in, values out).
+// deno-lint-ignore no-explicit-any
+export class Config<in out T = any, in out Out = T> {
   #engine: Engine;
   #settings: Settings;
   #registry = new ResolverRegistry();
-  #schema: Schema | undefined;
+  #schema: Schema | StandardSchemaV1 | undefined;
 
-  private constructor(root: MapNode, options: LoadOptions, files: string[]) {
+  private constructor(root: MapNode, options: LoadOptions<T, Out>, files: string[]) {
     const cwd = runtimeCwd();
     const basePath = options.basePath === undefined
       ? undefined
@@ -238,7 +281,10 @@ export class Config {
    * assert.equal(await config.get("port"), 8080);
    * ```
    */
-  static load(path: string | PathSpec | (string | PathSpec)[], options: LoadOptions = {}): Config {
+  static load<T = unknown, Out = T>(
+    path: string | PathSpec | (string | PathSpec)[],
+    options: LoadOptions<T, Out> = {},
+  ): Config<T, Out> {
     const { tree, files } = loadTrees(path);
     return new Config(tree, options, files);
   }
@@ -259,7 +305,10 @@ export class Config {
    * assert.deepEqual(await config.toObject(), {});
    * ```
    */
-  static optional(path: string, options: LoadOptions = {}): Config {
+  static optional<T = unknown, Out = T>(
+    path: string,
+    options: LoadOptions<T, Out> = {},
+  ): Config<T, Out> {
     const { tree, files } = loadTrees(path, { optional: true });
     return new Config(tree, options, files);
   }
@@ -280,7 +329,10 @@ export class Config {
    * assert.equal(await config.get("b"), 1);
    * ```
    */
-  static loads(text: string, options: LoadOptions = {}): Config {
+  static loads<T = unknown, Out = T>(
+    text: string,
+    options: LoadOptions<T, Out> = {},
+  ): Config<T, Out> {
     const tree = parseYamlTree(text, { file: STRING_SOURCE });
     return new Config(tree, options, []);
   }
@@ -301,7 +353,10 @@ export class Config {
    * assert.equal(await config.get("a.b[1]"), 2);
    * ```
    */
-  static fromJson(text: string, options: LoadOptions = {}): Config {
+  static fromJson<T = unknown, Out = T>(
+    text: string,
+    options: LoadOptions<T, Out> = {},
+  ): Config<T, Out> {
     const tree = parseJsonTree(text, { file: "<json>" });
     return new Config(tree, options, []);
   }
@@ -325,7 +380,10 @@ export class Config {
    * assert.equal(await config.get("url"), "http://h/");
    * ```
    */
-  static fromObject(value: Record<string, unknown>, options: LoadOptions = {}): Config {
+  static fromObject<T = unknown, Out = T>(
+    value: Record<string, unknown>,
+    options: LoadOptions<T, Out> = {},
+  ): Config<T, Out> {
     const tree = fromPlain(value);
     if (tree.kind !== "map") throw new TypeError("Config.fromObject expects an object");
     return new Config(tree, options, []);
@@ -337,9 +395,10 @@ export class Config {
    * Resolves a path lazily (only what it needs), memoized. A mapping or sequence comes back
    * resolved deeply.
    *
-   * @param path Access path such as `database.hosts[0].name` (`""` for the whole config).
+   * @param path Access path such as `database.hosts[0].name` (`""` for the whole config); for a
+   *   typed `Config<T>`, one of the paths of `T`.
    * @param options `redact` replaces the sensitive values in the result by `[REDACTED]`.
-   * @returns The resolved value.
+   * @returns The resolved value (of the type at `path` in `T` for a typed config).
    * @throws {PathNotFoundError} When the path does not exist (and no schema default).
    * @throws {ResolverError} When a resolver fails.
    * @throws {CircularReferenceError} When references loop.
@@ -366,18 +425,23 @@ export class Config {
    * assert.equal(await config.get("db.password"), "s3cr3t");
    * ```
    */
-  async get(path: string, options: GetOptions = {}): Promise<unknown> {
-    if (options.redact) return cloneValue(await this.#engine.getRedacted(path));
+  async get<P extends ConfigPath<T>>(
+    path: P,
+    options: GetOptions = {},
+  ): Promise<ConfigValue<T, P>> {
+    if (options.redact) {
+      return cloneValue(await this.#engine.getRedacted(path)) as ConfigValue<T, P>;
+    }
     const r = await this.#engine.getResolved(path, { sync: false });
-    return cloneValue(r.value);
+    return cloneValue(r.value) as ConfigValue<T, P>;
   }
 
   /**
    * Resolves a path synchronously. Works when the value is memoized or needs only synchronous
    * resolvers; otherwise starts the asynchronous call (memoized for a later `get`) and throws.
    *
-   * @param path Access path.
-   * @returns The resolved value.
+   * @param path Access path (for a typed `Config<T>`, one of the paths of `T`).
+   * @returns The resolved value (of the type at `path` in `T` for a typed config).
    * @throws {ResolverError} Code `ASYNC_RESOLUTION_REQUIRED` when an async resolver is needed.
    *
    * @example
@@ -388,9 +452,9 @@ export class Config {
    * assert.equal(config.getSync("b"), "x-1");
    * ```
    */
-  getSync(path: string): unknown {
+  getSync<P extends ConfigPath<T>>(path: P): ConfigValue<T, P> {
     const r = this.#engine.getResolved(path, { sync: true }) as Resolved;
-    return cloneValue(r.value);
+    return cloneValue(r.value) as ConfigValue<T, P>;
   }
 
   /**
@@ -568,7 +632,8 @@ export class Config {
    * references, and returns the resolved config. Afterwards `getSync` works everywhere.
    *
    * @param options Batch deadline (`timeout`, ms), `maxConcurrency`, `signal`.
-   * @returns The resolved plain object.
+   * @returns The resolved plain object: a `T` for a typed `Config<T>` (the type argument `R`
+   *   is an unchecked cast, kept for untyped configs).
    * @throws {ResolveAllError} Listing every failed path, after everything else settled.
    *
    * @example
@@ -582,10 +647,10 @@ export class Config {
    * assert.equal(config.getSync("b"), "y!");
    * ```
    */
-  async resolveAll<T = Record<string, unknown>>(options: ResolveAllOptions = {}): Promise<T> {
+  async resolveAll<R = ConfigData<T>>(options: ResolveAllOptions = {}): Promise<R> {
     const r = await this.#engine.resolveAll(options);
     // Like get(): the caller's copy, bytes included.
-    return cloneValue(r.value) as T;
+    return cloneValue(r.value) as R;
   }
 
   // ------------------------------------------------------------------ changing
@@ -639,9 +704,11 @@ export class Config {
   }
 
   /**
-   * Attaches a schema (defaults and coercion); never validates by itself. Clears the memo.
+   * Attaches a schema; never validates by itself. Clears the memo. A JSON Schema gives defaults
+   * and coercion; a Standard Schema validator is what `validate()` checks against by default
+   * (and replaces an attached JSON Schema: no defaults or coercion then).
    *
-   * @param schema The schema.
+   * @param schema The schema or validator.
    *
    * @example
    * ```ts
@@ -652,16 +719,16 @@ export class Config {
    * assert.equal(await config.get("b"), 2);
    * ```
    */
-  setSchema(schema: Schema): void {
+  setSchema(schema: Schema | StandardSchemaV1): void {
     this.#schema = schema;
-    this.#engine.schema = schema;
+    this.#engine.schema = schema instanceof Schema ? schema : undefined;
     this.#engine.clear();
   }
 
   /**
-   * The attached schema.
+   * The attached JSON Schema.
    *
-   * @returns It, or undefined.
+   * @returns It, or undefined (also when a Standard Schema validator is attached).
    *
    * @example
    * ```ts
@@ -675,7 +742,7 @@ export class Config {
    * ```
    */
   getSchema(): Schema | undefined {
-    return this.#schema;
+    return this.#schema instanceof Schema ? this.#schema : undefined;
   }
 
   /**
@@ -699,33 +766,85 @@ export class Config {
   // ------------------------------------------------------------------ validation
 
   /**
-   * Resolves everything (with the schema's defaults and coercion), then validates, and reports
-   * every issue in one `ValidationError`: values that cannot be resolved, values that cannot be
-   * coerced to the schema's type, and schema violations.
+   * Resolves everything, then validates, and reports every issue in one `ValidationError`:
+   * values that cannot be resolved, values that cannot be coerced to the schema's type, and
+   * schema violations. With a JSON Schema the config is resolved with its defaults and coercion;
+   * a Standard Schema validator (zod, valibot, arktype...) gets the config as `resolveAll()`
+   * returns it and applies its own defaults and transforms.
    *
-   * @param schema The schema (default: the attached one).
+   * @param schema A JSON Schema or a Standard Schema validator (default: the attached one).
    * @param options Batch deadline (`timeout`, ms), `maxConcurrency`, `signal`, as for
    *   `resolveAll`.
+   * @returns The validated config: a Standard Schema validator's output (typed by it), or the
+   *   resolved config with the JSON Schema's defaults and coercion (typed as the config).
    * @throws {ValidationError} Listing each issue as `<json-pointer>: <text> (at file:line:col)`.
    *
-   * @example
+   * @example Validate against a JSON Schema
    * ```ts
    * import { Config, Schema, ValidationError } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
-   * const schema = Schema.fromObject({ type: "object", properties: { port: { type: "integer" } } });
+   * const schema = Schema.fromObject({
+   *   type: "object",
+   *   properties: { port: { type: "integer" }, host: { default: "localhost" } },
+   * });
    * await assert.rejects(Config.loads("port: abc\n").validate(schema), ValidationError);
+   * assert.deepEqual(await Config.loads("port: 80\n").validate(schema), {
+   *   port: 80,
+   *   host: "localhost",
+   * });
+   * ```
+   *
+   * @example Validate with a Standard Schema validator (here a hand-written one)
+   * ```ts
+   * import { Config, type StandardSchemaV1 } from "@holoconf/holoconf";
+   * import assert from "node:assert/strict";
+   * const portOnly: StandardSchemaV1<{ port: number }, { port: number; tls: boolean }> = {
+   *   "~standard": {
+   *     version: 1,
+   *     vendor: "example",
+   *     validate: (v) => {
+   *       const port = (v as { port?: unknown }).port;
+   *       return typeof port === "number"
+   *         ? { value: { port, tls: port === 443 } }
+   *         : { issues: [{ message: "port must be a number", path: ["port"] }] };
+   *     },
+   *   },
+   * };
+   * const out = await Config.loads("port: 443\n").validate(portOnly);
+   * assert.deepEqual(out, { port: 443, tls: true });
+   * await assert.rejects(Config.loads("port: x\n").validate(portOnly), /\/port: port must be a number/);
    * ```
    */
-  async validate(schema?: Schema, options: ResolveAllOptions = {}): Promise<void> {
-    const issues = await this.validateCollect(schema, options);
+  validate<S extends StandardSchemaV1>(
+    schema: S,
+    options?: ResolveAllOptions,
+  ): Promise<InferSchemaOutput<S>>;
+  /**
+   * Resolves everything with the JSON Schema's defaults and coercion (or checks the attached
+   * Standard Schema validator), then validates.
+   *
+   * @param schema The JSON Schema (default: the attached schema or validator).
+   * @param options Batch deadline (`timeout`, ms), `maxConcurrency`, `signal`.
+   * @returns The validated config.
+   * @throws {ValidationError} Listing each issue.
+   */
+  validate(schema?: Schema, options?: ResolveAllOptions): Promise<ConfigData<Out>>;
+  async validate(
+    schema?: Schema | StandardSchemaV1,
+    options: ResolveAllOptions = {},
+  ): Promise<unknown> {
+    const { issues, value } = await this.#check(schema, options);
     if (issues.length > 0) throw new ValidationError(issues);
+    return value;
   }
 
   /**
-   * Structural check of the raw tree: `${...}` placeholders match any type.
+   * Structural check of the raw tree against a JSON Schema: `${...}` placeholders match any
+   * type.
    *
-   * @param schema The schema (default: the attached one).
-   * @throws {ValidationError} Listing each issue.
+   * @param schema The JSON Schema (default: the attached one).
+   * @throws {ValidationError} Listing each issue; also when no JSON Schema is given or
+   *   attached (a Standard Schema validator checks resolved values only).
    *
    * @example
    * ```ts
@@ -739,6 +858,12 @@ export class Config {
    */
   validateRaw(schema?: Schema): void {
     const s = this.#requireSchema(schema);
+    if (!(s instanceof Schema)) {
+      throw new ValidationError([], {
+        detail: "validateRaw() checks against a JSON Schema; the attached schema is a validator",
+        help: "Use validate() with a Standard Schema validator, or pass a Schema to validateRaw()",
+      });
+    }
     const root = this.#engine.root;
     // A placeholder stands for a value of any type: issues about it, and combinator issues
     // about a value that contains one, are dropped.
@@ -751,10 +876,13 @@ export class Config {
   /**
    * Like `validate`, but returns the issues instead of throwing.
    *
-   * @param schema The schema (default: the attached one).
+   * @param schema A JSON Schema or a Standard Schema validator (default: the attached one).
    * @param options Batch deadline (`timeout`, ms), `maxConcurrency`, `signal`.
    * @returns Every issue, as data: `pointer` (JSON pointer), `path` (config path), `message`,
    *   `kind` (`resolution`, `coercion` or `schema`), `code`, `expected` and `source` when known.
+   *   A Standard Schema validator's issue has its `code` (zod) or `type` (valibot) as `code`
+   *   (else `invalid`) and its `expected` if it names one; at or inside a sensitive value it is
+   *   reported at that value and without the validator's message.
    *
    * @example
    * ```ts
@@ -774,21 +902,44 @@ export class Config {
    * ```
    */
   async validateCollect(
-    schema?: Schema,
+    schema?: Schema | StandardSchemaV1,
     options: ResolveAllOptions = {},
   ): Promise<ValidationIssue[]> {
-    const s = this.#requireSchema(schema);
-    // Resolved once, through the memo every consumer shares; coerced and filled by `s`.
-    return await collectIssues(s, await this.#engine.resolveForValidation(s, options));
+    return (await this.#check(schema, options)).issues;
   }
 
-  #requireSchema(schema: Schema | undefined): Schema {
+  /** Validates once: the issues, and the validated value when there are none. */
+  async #check(
+    schema: Schema | StandardSchemaV1 | undefined,
+    options: ResolveAllOptions,
+  ): Promise<{ issues: ValidationIssue[]; value: unknown }> {
+    const s = this.#requireSchema(schema);
+    if (s instanceof Schema) {
+      // Resolved once, through the memo every consumer shares; coerced and filled by `s`.
+      const tree = await this.#engine.resolveForValidation(s, options);
+      const issues = await collectIssues(s, tree);
+      // The tree is built for this call: the caller's own copy, as from resolveAll().
+      return { issues, value: issues.length > 0 ? undefined : tree.data };
+    }
+    // As resolveAll() gives it: with the attached JSON Schema's defaults and coercion, if any.
+    const attached = this.getSchema();
+    const tree = await this.#engine.resolveForValidation(attached, options);
+    const outcome = await validateStandard(s, tree, attached);
+    return outcome.ok
+      ? { issues: [], value: outcome.value }
+      : { issues: outcome.issues, value: undefined };
+  }
+
+  #requireSchema(schema: Schema | StandardSchemaV1 | undefined): Schema | StandardSchemaV1 {
     const s = schema ?? this.#schema;
-    if (!s) {
+    if (s === undefined) {
       throw new ValidationError([], {
         detail: "No schema provided and none attached",
         help: "Pass a Schema to validate() or attach one with setSchema() / { schema }",
       });
+    }
+    if (!(s instanceof Schema) && !isStandardSchema(s)) {
+      throw new TypeError("validate() expects a Schema or a Standard Schema v1 validator");
     }
     return s;
   }

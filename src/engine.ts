@@ -447,12 +447,15 @@ export class Engine {
    * with `view`'s defaults. A value that failed is reported once, by itself: not again through
    * the values that reference it.
    *
-   * @param view The schema validated against.
+   * @param view The schema validated against (undefined: none, values as resolved).
    * @param options Batch deadline, concurrency and signal.
    * @returns The tree for the validator (unredacted), the failed values and where the
    *   sensitive values are (so that validation messages keep their keys to themselves).
    */
-  async resolveForValidation(view: SchemaHooks, options: BatchOptions): Promise<ResolvedTree> {
+  async resolveForValidation(
+    view: SchemaHooks | undefined,
+    options: BatchOptions,
+  ): Promise<ResolvedTree> {
     const { ctx, leaves, outcomes } = await this.#settleAll(options);
     const values = new Map<TreeNode, Resolved>();
     const failed: { at: number; failure: ValueFailure }[] = [];

@@ -480,6 +480,25 @@ Deno.test("validate(other) coerces by the schema validated against, not the atta
   assert.deepEqual(await config.validateCollect(text), []);
 });
 
+Deno.test("validate() returns the config it validated: coerced and default-filled, a copy", async () => {
+  const config = Config.loads("port: ${v:8080}\nobj: ${o:x}\n", {
+    resolvers: { ...keyResolver(), o: () => ({ list: [1] }) },
+  });
+  const schema = Schema.fromObject({
+    properties: { port: { type: "integer" }, host: { default: "localhost" } },
+  });
+  const valid = await config.validate(schema) as { obj: { list: number[] } };
+  assert.deepEqual(valid, { port: 8080, obj: { list: [1] }, host: "localhost" });
+  // The caller's own copy, as from resolveAll().
+  valid.obj.list.push(2);
+  assert.deepEqual(await config.get("obj"), { list: [1] });
+  assert.deepEqual(await config.validate(schema), {
+    port: 8080,
+    obj: { list: [1] },
+    host: "localhost",
+  });
+});
+
 Deno.test("validate() takes resolveAll's batch options: an aborted batch is a resolution issue", async () => {
   const config = Config.loads("a: ${slow:x}\nb: 1\n", {
     resolvers: { slow: () => new Promise<string>(() => {}) },

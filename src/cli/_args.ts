@@ -114,18 +114,22 @@ export interface ValidateCommand extends CommonFlags {
   trace: boolean;
 }
 
-/** `holoconf schema validate|template|docs`. */
+/** `holoconf schema validate|template|docs|types`. */
 export interface SchemaCommand extends CommonFlags {
   /** Discriminant. */
   command: "schema";
   /** Sub-command. */
-  action: "validate" | "template" | "docs";
+  action: "validate" | "template" | "docs" | "types";
   /** Schema file. */
   file: string;
   /** `docs` format as typed (checked by the command: upstream exits 1 on a bad one). */
   format: string;
   /** `template -o`: write to this file. */
   output: string | undefined;
+  /** `types --name`: the config's type name. */
+  name: string | undefined;
+  /** `types --check`: compare with the `-o` file instead of writing it. */
+  check: boolean;
 }
 
 /** `holoconf plan`. */
@@ -212,6 +216,8 @@ const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   schema: {
     format: { type: "string", short: "f" },
     output: { type: "string", short: "o" },
+    name: { type: "string" },
+    check: { type: "boolean" },
   },
   plan: {
     format: { type: "string", short: "f" },
@@ -390,16 +396,25 @@ export function parseCliArgs(argv: readonly string[]): ParsedCommand {
     }
     case "schema": {
       const [action, file, ...rest] = positionals;
-      if (action !== "validate" && action !== "template" && action !== "docs") {
+      if (
+        action !== "validate" && action !== "template" && action !== "docs" && action !== "types"
+      ) {
         throw new UsageError(
           action === undefined
-            ? "schema needs a sub-command: validate, template or docs"
+            ? "schema needs a sub-command: validate, template, docs or types"
             : `Unknown schema sub-command: ${action}`,
           command,
         );
       }
       if (file === undefined || rest.length > 0) {
         throw new UsageError(`schema ${action} needs exactly one schema file`, command);
+      }
+      const check = bool(values, "check");
+      if (action !== "types" && (check || str(values, "name") !== undefined)) {
+        throw new UsageError("--name and --check are options of schema types", command);
+      }
+      if (check && str(values, "output") === undefined) {
+        throw new UsageError("schema types --check needs -o <FILE> (the file to check)", command);
       }
       return {
         command,
@@ -408,6 +423,8 @@ export function parseCliArgs(argv: readonly string[]): ParsedCommand {
         file,
         format: str(values, "format") ?? "yaml",
         output: str(values, "output"),
+        name: str(values, "name"),
+        check,
       };
     }
     default:
@@ -440,7 +457,7 @@ Commands:
   dump <files...>           Print the whole (merged) configuration
   check <files...>          Check that files are valid YAML or JSON
   validate <files...>       Validate a configuration against a JSON Schema
-  schema <action> <schema>  validate | template | docs for a schema file
+  schema <action> <schema>  validate | template | docs | types for a schema file
   plan <files...>           List remote lookups, requests and IAM actions, without calling them
 
 Options:
@@ -491,15 +508,18 @@ Options:
   -f, --format <F>         text (default) or json
   -q, --quiet              Print nothing on success
       --trace              Print a timing waterfall of resolver calls to stderr`,
-  schema: `Usage: holoconf schema <validate|template|docs> <schema> [options]
+  schema: `Usage: holoconf schema <validate|template|docs|types> <schema> [options]
 
   validate <schema>        Check that the file is a valid JSON Schema
   template <schema>        Print a commented YAML skeleton (-o FILE to write it)
   docs <schema>            Print the schema: -f yaml (default), json or markdown
+  types <schema>           Print TypeScript declarations of the resolved config (-o FILE)
 
 Options:
   -f, --format <F>         docs format: yaml, json or markdown
-  -o, --output <FILE>      template: write to FILE`,
+  -o, --output <FILE>      template, types: write to FILE
+      --name <TYPE>        types: name of the config's type (default: Config)
+      --check              types: exit 1 when FILE (-o) is not what would be written`,
   plan: `Usage: holoconf plan <files...> [options]
 
 List the remote references (ssm, s3, cfn, http, https), the requests resolving them would make,

@@ -61,7 +61,7 @@ export async function collectIssues(
   schema: Schema,
   tree: ResolvedTree,
 ): Promise<ValidationIssue[]> {
-  const issues = tree.failures.map((f) => failureIssue(schema, f));
+  const issues = failureIssues(tree, schema);
   issues.push(
     ...await schema.validate(tree.data, {
       sensitive: tree.sensitive.map(pointerOf),
@@ -100,7 +100,15 @@ function sourceNear(root: TreeNode, pointer: string): SourceLocation | undefined
   return source;
 }
 
-function failureIssue(schema: Schema, f: ValueFailure): ValidationIssue {
+/**
+ * The issues of the values that did not resolve or coerce, in document order (`expected` from
+ * `schema` where it names a type there).
+ */
+export function failureIssues(tree: ResolvedTree, schema: Schema | undefined): ValidationIssue[] {
+  return tree.failures.map((f) => failureIssue(schema, f));
+}
+
+function failureIssue(schema: Schema | undefined, f: ValueFailure): ValidationIssue {
   const at = { pointer: pointerOf(f.segs), path: formatPath(f.segs) };
   if (f.kind === "coercion") {
     return {
@@ -111,7 +119,7 @@ function failureIssue(schema: Schema, f: ValueFailure): ValidationIssue {
       expected: f.expected,
     };
   }
-  const expected = schema.typesAt(f.segs);
+  const expected = schema?.typesAt(f.segs) ?? [];
   return {
     ...at,
     // The error's own lines, without its help (written for a caller of get()).

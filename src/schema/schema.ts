@@ -35,9 +35,11 @@ import {
 } from "./_walk.ts";
 import { schemaToMarkdown } from "./markdown.ts";
 import { schemaToTemplate } from "./template.ts";
+import { schemaToTypeScript, type TypeScriptOptions } from "./typescript.ts";
 import type { CoercionType } from "./coerce.ts";
 
 export type { Draft, ValidateOptions } from "./_validator.ts";
+export type { TypeScriptOptions } from "./typescript.ts";
 export type { PathSegment } from "../path.ts";
 
 /** The result of {@linkcode Schema.defaultAt}. */
@@ -327,6 +329,38 @@ export class Schema {
    */
   toTemplate(): string {
     return schemaToTemplate(this.#schema);
+  }
+
+  /**
+   * TypeScript declarations for the config this schema describes, as it is once resolved with
+   * the schema attached: a property with a `default` is present (not optional), `integer` is
+   * `number` even where the config holds `${env:PORT}`, `enum`/`const` are literal unions,
+   * local `$ref`s are named declarations, `allOf` an intersection, `anyOf`/`oneOf` a union,
+   * `additionalProperties` an index signature, descriptions JSDoc (see `schemaToTypeScript`).
+   * Use the type as `Config.load<T>()`'s `T` for typed paths.
+   *
+   * @param options `name` of the config's type (default `Config`), `banner` comment.
+   * @returns TypeScript source text.
+   * @throws {TypeError} When `name` is not an identifier, or is a keyword or a global type.
+   *
+   * @example Generate the config's type
+   * ```ts
+   * import { Schema } from "@holoconf/holoconf";
+   * import assert from "node:assert/strict";
+   * const schema = Schema.fromYaml(`
+   * type: object
+   * properties:
+   *   port: { type: integer, default: 8080, description: Listen port }
+   *   mode: { enum: [dev, prod] }
+   * `);
+   * const ts = schema.toTypeScript({ name: "AppConfig" });
+   * assert.ok(ts.includes("export interface AppConfig {"));
+   * assert.ok(ts.includes('  mode?: "dev" | "prod";'));
+   * assert.ok(ts.includes("  /**\n   * Listen port\n   * @default 8080\n   *\/\n  port: number;"));
+   * ```
+   */
+  toTypeScript(options: TypeScriptOptions = {}): string {
+    return schemaToTypeScript(this.#schema, options);
   }
 
   /**
