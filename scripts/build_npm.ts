@@ -104,12 +104,24 @@ function packageOf(specifier: string): string {
   return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
 }
 
-/** Bare module specifiers the library imports (statically or with `import()`), from source text. */
+/**
+ * An `import`/`export ... from "x"` statement, a side-effect `import "x"` (each at the start of
+ * a line), or an `import("x")` call: the specifier, when bare. A word `from` inside a string
+ * ("read it from") is not an import.
+ */
+const BARE_IMPORT_REGEXP =
+  /^[ \t]*(?:import|export)\b[^;"'`]*?\bfrom\s*["']([^"'./][^"']*)["']|^[ \t]*import\s*["']([^"'./][^"']*)["']|\bimport\s*\(\s*["']([^"'./][^"']*)["']\s*\)/gm;
+
+/**
+ * Bare module specifiers the library imports (statically or with `import()`), from source text.
+ *
+ * @param code Source or emitted JavaScript.
+ * @returns The specifiers, `node:` ones excepted.
+ */
 export function bareImports(code: string): Set<string> {
   const found = new Set<string>();
-  const re = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"'./][^"']*)["']/g;
-  for (const m of code.matchAll(re)) {
-    const spec = m[1]!;
+  for (const m of code.matchAll(BARE_IMPORT_REGEXP)) {
+    const spec = (m[1] ?? m[2] ?? m[3])!;
     if (!spec.startsWith("node:")) found.add(spec);
   }
   return found;
