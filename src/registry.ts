@@ -29,9 +29,21 @@ const DEFAULT_BATCH_SIZE = 10;
 
 const NAME_REGEXP = /^[\p{L}\p{N}_-]+$/u;
 
+/** Imports a lazily registered resolver: see {@linkcode ResolverRegistry.registerLazy}. */
+export type ResolverLoader = () => Promise<Resolver>;
+
+/** A resolver registered by its loader and not loaded yet. */
+interface LazyResolver {
+  name: string;
+  load: ResolverLoader;
+  options: RegisterOptions;
+  /** The load in progress (forgotten when it fails, so that the next use tries again). */
+  loading: Promise<RegisteredResolver> | undefined;
+}
+
 /** A set of named resolvers with the registration rules of SPEC §7. */
 export class ResolverRegistry {
-  #map = new Map<string, RegisteredResolver>();
+  #map = new Map<string, RegisteredResolver | LazyResolver>();
 
   /**
    * Adds a resolver.
@@ -46,8 +58,32 @@ export class ResolverRegistry {
    *   >= 0 or `Infinity`, or a `batchSize` that is not a positive integer.
    */
   register(name: string, resolver: Resolver, options: RegisterOptions = {}): void {
-    const batchSize = validate(name, resolver, options);
-    const params = declaredParams(name, resolver, options);
+    const registered = checked(name, resolver, options);
+    this.#claim(name, options);
+    this.#map.set(name, registered);
+  }
+
+  /**
+   * Adds a resolver that is imported on first use: `load` runs when a config first calls it
+   * (or {@linkcode lookup} is asked for it), and what it returns is checked and registered as
+   * {@linkcode register} would. Until then a synchronous read (`getSync`) that needs it fails
+   * with `ASYNC_RESOLUTION_REQUIRED`, having started the load.
+   *
+   * @param name Resolver name (letters, digits, `_`, `-`).
+   * @param load Imports the resolver (e.g. `() => import("./csv.ts").then((m) => m.csvResolver)`).
+   * @param options As for {@linkcode register}; `params` and `batchSize` are read once loaded.
+   * @throws {ResolverError} For a taken name without `force`, `ref` or a bad name.
+   * @throws {RangeError} For a negative timeout.
+   */
+  registerLazy(name: string, load: ResolverLoader, options: RegisterOptions = {}): void {
+    checkName(name);
+    checkTimeout(options);
+    this.#claim(name, options);
+    this.#map.set(name, { name, load, options, loading: undefined });
+  }
+
+  /** Refuses a taken name unless `force`. */
+  #claim(name: string, options: RegisterOptions): void {
     if (this.#map.has(name) && !options.force) {
       throw new ResolverError(`Resolver '${name}' is already registered`, {
         code: "RESOLVER_ALREADY_REGISTERED",
@@ -55,14 +91,6 @@ export class ResolverRegistry {
         help: `Pass { force: true } to replace it: registerResolver("${name}", r, { force: true })`,
       });
     }
-    this.#map.set(name, {
-      name,
-      resolver,
-      timeout: options.timeout,
-      sensitive: options.sensitive ?? false,
-      batchSize,
-      params,
-    });
   }
 
   /** Removes a resolver. @param name Its name. @returns Whether it existed. */
@@ -70,9 +98,51 @@ export class ResolverRegistry {
     return this.#map.delete(name);
   }
 
-  /** Looks a resolver up. @param name Its name. @returns It, or undefined. */
+  /** Whether a name is registered (loaded or not). @param name Its name. @returns Whether it is. */
+  has(name: string): boolean {
+    return this.#map.has(name);
+  }
+
+  /**
+   * Looks a loaded resolver up.
+   *
+   * @param name Its name.
+   * @returns It, or undefined when the name is free or its resolver is not loaded yet.
+   */
   get(name: string): RegisteredResolver | undefined {
-    return this.#map.get(name);
+    const entry = this.#map.get(name);
+    return entry === undefined || isLazy(entry) ? undefined : entry;
+  }
+
+  /**
+   * Looks a resolver up, loading a lazily registered one on first use.
+   *
+   * @param name Its name.
+   * @returns It; a promise of it while it loads; undefined when the name is free.
+   * @throws {ResolverError} (through the promise) When the load fails; the next lookup tries
+   *   again. A loaded value that is not a valid resolver fails as {@linkcode register} does.
+   */
+  lookup(name: string): RegisteredResolver | Promise<RegisteredResolver> | undefined {
+    const entry = this.#map.get(name);
+    if (entry === undefined || !isLazy(entry)) return entry;
+    entry.loading ??= this.#load(entry);
+    // Each caller gets an error of its own (the engine adds the path of the value to it).
+    return entry.loading.catch((cause: unknown) => {
+      throw new ResolverError(`Resolver '${name}' could not be loaded`, { resolver: name, cause });
+    });
+  }
+
+  async #load(entry: LazyResolver): Promise<RegisteredResolver> {
+    let registered: RegisteredResolver;
+    try {
+      registered = checked(entry.name, await entry.load(), entry.options);
+    } catch (error) {
+      entry.loading = undefined;
+      throw error;
+    }
+    // Replaced or removed meanwhile: the newer registration stands.
+    if (this.#map.get(entry.name) === entry) this.#map.set(entry.name, registered);
+    return registered;
   }
 
   /** Registered names. @returns Names in registration order. */
@@ -81,8 +151,24 @@ export class ResolverRegistry {
   }
 }
 
-/** Checks a registration; returns the batch size of a `resolveMany` resolver. */
-function validate(name: string, resolver: Resolver, options: RegisterOptions): number | undefined {
+function isLazy(entry: RegisteredResolver | LazyResolver): entry is LazyResolver {
+  return "load" in entry;
+}
+
+/** Checks a registration and builds its entry. */
+function checked(name: string, resolver: Resolver, options: RegisterOptions): RegisteredResolver {
+  const batchSize = validate(name, resolver, options);
+  return {
+    name,
+    resolver,
+    timeout: options.timeout,
+    sensitive: options.sensitive ?? false,
+    batchSize,
+    params: declaredParams(name, resolver, options),
+  };
+}
+
+function checkName(name: string): void {
   if (name === "ref") {
     throw new ResolverError("The 'ref' resolver cannot be overridden", {
       code: "RESOLVER_RESERVED",
@@ -96,6 +182,17 @@ function validate(name: string, resolver: Resolver, options: RegisterOptions): n
       help: "Resolver names use letters, digits, '_' and '-'",
     });
   }
+}
+
+function checkTimeout(options: RegisterOptions): void {
+  if (options.timeout !== undefined && !(options.timeout >= 0)) {
+    throw new RangeError(`timeout must be >= 0 ms, got ${options.timeout}`);
+  }
+}
+
+/** Checks a registration; returns the batch size of a `resolveMany` resolver. */
+function validate(name: string, resolver: Resolver, options: RegisterOptions): number | undefined {
+  checkName(name);
   const ok = typeof resolver === "function" ||
     (typeof resolver === "object" && resolver !== null &&
       typeof (resolver as { resolve?: unknown }).resolve === "function");
@@ -105,9 +202,7 @@ function validate(name: string, resolver: Resolver, options: RegisterOptions): n
       resolver: name,
     });
   }
-  if (options.timeout !== undefined && !(options.timeout >= 0)) {
-    throw new RangeError(`timeout must be >= 0 ms, got ${options.timeout}`);
-  }
+  checkTimeout(options);
   return typeof resolver === "function" ? undefined : batchSizeOf(name, resolver);
 }
 
