@@ -30,6 +30,15 @@ export type { TraceEvent } from "./engine.ts";
 export interface LoadOptions {
   /** Directory for relative `${file:}` paths of a string config; also a file root. */
   basePath?: string;
+  /**
+   * What messages and source locations call a config parsed from text (`loads`, `fromJson`):
+   * the path it was read from, `<stdin>`, ... Without `basePath`, relative `${file:}` paths in
+   * it resolve against the directory of this name taken as a path (the working directory for a
+   * name such as `<stdin>`); reading still needs a file root (`basePath` or `fileRoots`), as for
+   * any config parsed from text. Ignored by `load`, whose files name themselves.
+   * @default {"<string>"} (`"<json>"` for `fromJson`)
+   */
+  sourceName?: string;
   /** Extra directories the file resolver may read. */
   fileRoots?: string[];
   /** A schema (or its path) to attach: defaults and coercion (SPEC §8). */
@@ -219,7 +228,8 @@ export class Config {
    * Parses YAML (or JSON) text.
    *
    * @param text The document.
-   * @param options Load options (`basePath` for relative `${file:}` paths).
+   * @param options Load options (`basePath` for relative `${file:}` paths, `sourceName` for
+   *   messages).
    * @returns The config.
    * @throws {ParseError} Invalid YAML, several documents, or a root that is not a mapping.
    *
@@ -230,9 +240,17 @@ export class Config {
    * const config = Config.loads("a: 1\nb: ${a}\n");
    * assert.equal(await config.get("b"), 1);
    * ```
+   *
+   * @example Name the text in messages and source locations
+   * ```ts
+   * import { Config } from "@holoconf/holoconf";
+   * import assert from "node:assert/strict";
+   * assert.throws(() => Config.loads("a: [1\n", { sourceName: "<stdin>" }), { source: "<stdin>:2:1" });
+   * assert.equal(Config.loads("a: 1\n", { sourceName: "<stdin>" }).dumpSources()["a"]?.file, "<stdin>");
+   * ```
    */
   static loads(text: string, options: LoadOptions = {}): Config {
-    const tree = parseYamlTree(text, { file: STRING_SOURCE });
+    const tree = parseYamlTree(text, { file: options.sourceName ?? STRING_SOURCE });
     return new Config(tree, options, []);
   }
 
@@ -253,7 +271,7 @@ export class Config {
    * ```
    */
   static fromJson(text: string, options: LoadOptions = {}): Config {
-    const tree = parseJsonTree(text, { file: "<json>" });
+    const tree = parseJsonTree(text, { file: options.sourceName ?? "<json>" });
     return new Config(tree, options, []);
   }
 
@@ -537,6 +555,29 @@ export class Config {
     const r = await this.#engine.resolveAll(options);
     // Like get(): the caller's copy, bytes included.
     return cloneValue(r.value) as T;
+  }
+
+  /**
+   * The files this config was loaded from (absolute paths, in load order; those of merged
+   * configs follow): empty for a config parsed from text or built from an object, and for
+   * `optional` files that were missing.
+   *
+   * @returns A copy of the list.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "@holoconf/holoconf";
+   * import assert from "node:assert/strict";
+   * const dir = Deno.makeTempDirSync();
+   * Deno.writeTextFileSync(`${dir}/app.yaml`, "port: 8080\n");
+   * const config = Config.load([`${dir}/app.yaml`, { path: `${dir}/local.yaml`, optional: true }]);
+   * assert.deepEqual(config.files, [`${dir}/app.yaml`]);
+   * assert.deepEqual(Config.loads("a: 1\n").files, []);
+   * Deno.removeSync(dir, { recursive: true });
+   * ```
+   */
+  get files(): string[] {
+    return [...this.#settings.files];
   }
 
   // ------------------------------------------------------------------ changing
