@@ -13,7 +13,12 @@
 
 import { concatBytes } from "../src/_bytes.ts";
 import { HoloconfError, NotFoundError, ParseError, ResolverError } from "../src/errors.ts";
-import type { ResolverCall, ResolverObject } from "../src/resolver.ts";
+import type {
+  PlannedCall,
+  ResolverCall,
+  ResolverDescription,
+  ResolverObject,
+} from "../src/resolver.ts";
 import {
   cwd,
   getEnv,
@@ -32,6 +37,7 @@ import {
 } from "../src/runtime_http.ts";
 import { boolKwarg, causeFor, enumKwarg, errorName, redactedCause, shown } from "./_args.ts";
 import { fileResolver } from "./file.ts";
+import { byText, plural } from "./_describe.ts";
 
 /** Seconds a request may take (connection, redirects and body) unless `timeout=` says otherwise. */
 const DEFAULT_TIMEOUT_SECONDS = 30;
@@ -257,6 +263,42 @@ export function createHttpResolver(scheme: "http" | "https"): ResolverObject {
     params: { keywords: HTTP_KEYWORDS },
     resolve: (key: string, call: ResolverCall): Promise<string | Uint8Array> =>
       resolveHttp(scheme, key, call),
+    describe: describeHttp,
+  };
+}
+
+/**
+ * For `holoconf plan` (shared by `http` and `https`): one `GET` per distinct URL. The calls
+ * fail unless the Config allows http.
+ */
+function describeHttp(calls: readonly PlannedCall[]): ResolverDescription {
+  const urls = new Set<string>();
+  const dynamic: number[] = [];
+  const invalid: { call: number; reason: string }[] = [];
+  calls.forEach((call, i) => {
+    if (call.key === undefined) {
+      dynamic.push(i);
+      return;
+    }
+    const rest = call.key.replace(/^https?:\/\//, "").replace(/^\/\//, "");
+    if (rest === "" || rest.startsWith("/")) {
+      const reason = call.key === ""
+        ? `${call.resolver.toUpperCase()} resolver requires a URL`
+        : "Invalid URL syntax";
+      invalid.push({ call: i, reason });
+      return;
+    }
+    urls.add(`${call.resolver}://${rest}`);
+  });
+  const list = [...urls].sort(byText);
+  const n = list.length;
+  return {
+    data: { urls: list, requests: n },
+    summary: n === 0 ? [] : [{ text: `${plural(n, "URL", "URLs")} → ${n} GET`, detail: [] }],
+    dynamic,
+    invalid,
+    permissions: [],
+    needsAllowHttp: true,
   };
 }
 

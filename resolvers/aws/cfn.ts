@@ -23,6 +23,7 @@ import {
   raceAbort,
 } from "./_clients.ts";
 import { errorMessage, errorName, shown } from "../_args.ts";
+import { describeCfn } from "./_describe.ts";
 
 /** Result of one DescribeStacks: the outputs, or `undefined` when the stack does not exist. */
 type StackOutputs = Output[] | undefined;
@@ -148,4 +149,5 @@ async function getOutput(arg: string, call: ResolverCall): Promise<unknown> {
 export const cfnResolver: AwsResolver = {
   params: { keywords: AWS_KEYWORDS },
   resolve: getOutput,
+  describe: describeCfn,
 };

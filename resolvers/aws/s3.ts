@@ -19,6 +19,7 @@ import {
   s3Client,
 } from "./_clients.ts";
 import { enumKwarg, errorName, shown } from "../_args.ts";
+import { describeS3 } from "./_describe.ts";
 import { parseJsonValue } from "../json.ts";
 import { parseYamlValue } from "../../src/yaml.ts";
 
@@ -135,4 +136,5 @@ async function getObject(arg: string, call: ResolverCall): Promise<unknown> {
 export const s3Resolver: AwsResolver = {
   params: { keywords: ["parse", ...AWS_KEYWORDS] },
   resolve: getObject,
+  describe: describeS3,
 };

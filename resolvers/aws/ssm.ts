@@ -22,6 +22,7 @@ import {
   ssmClient,
 } from "./_clients.ts";
 import { errorName, shown } from "../_args.ts";
+import { describeSsm } from "./_describe.ts";
 
 /** The `ssm` resolver: an {@linkcode AwsResolver} with the batching hooks. */
 export interface SsmResolver extends AwsResolver {
@@ -231,4 +232,5 @@ export const ssmResolver: SsmResolver = {
   batchGroup(_key: string, call: ResolverCall): string {
     return clientIdentity(effectiveSettings("ssm", call.kwargs));
   },
+  describe: (calls) => describeSsm(calls, GET_PARAMETERS_MAX),
 };
