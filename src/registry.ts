@@ -328,3 +328,42 @@ export function registerResolver(
 export function unregisterResolver(name: string): void {
   globalRegistry().unregister(name);
 }
+
+/**
+ * Names of the resolvers registered for every Config (the built-ins included, loaded or not),
+ * in registration order.
+ *
+ * @returns The names.
+ *
+ * @example The built-ins are registered by the main entry
+ * ```ts
+ * import { resolverNames } from "@holoconf/holoconf";
+ * import assert from "node:assert/strict";
+ * assert.ok(resolverNames().includes("env"));
+ * assert.ok(resolverNames().includes("ssm"));
+ * ```
+ */
+export function resolverNames(): string[] {
+  return globalRegistry().names();
+}
+
+/**
+ * A resolver registered for every Config, as it was registered; a built-in that loads on first
+ * use is loaded now.
+ *
+ * @param name Resolver name.
+ * @returns The resolver (function or object), or undefined when none has that name.
+ * @throws {ResolverError} When the resolver's module cannot be loaded.
+ *
+ * @example Read what a resolver declares
+ * ```ts
+ * import { getResolver, type ResolverObject } from "@holoconf/holoconf";
+ * import assert from "node:assert/strict";
+ * const split = await getResolver("split") as ResolverObject;
+ * assert.ok(split.params?.keywords?.includes("delim"));
+ * assert.equal(await getResolver("no-such-resolver"), undefined);
+ * ```
+ */
+export async function getResolver(name: string): Promise<Resolver | undefined> {
+  return (await globalRegistry().lookup(name))?.resolver;
+}
