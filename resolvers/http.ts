@@ -13,7 +13,12 @@
 
 import { concatBytes } from "../src/_bytes.ts";
 import { HoloconfError, NotFoundError, ParseError, ResolverError } from "../src/errors.ts";
-import type { ResolverCall, ResolverObject, ResolverSettingsSpec } from "../src/resolver.ts";
+import type {
+  PlannedCall,
+  ResolverCall,
+  ResolverDescription,
+  ResolverObject,
+} from "../src/resolver.ts";
 import {
   cwd,
   getEnv,
@@ -32,6 +37,8 @@ import {
 } from "../src/runtime_http.ts";
 import { boolKwarg, causeFor, enumKwarg, errorName, redactedCause, shown } from "./_args.ts";
 import { fileResolver } from "./file.ts";
+import { HTTP_SETTINGS } from "./_http_settings.ts";
+import { byText, plural } from "./_describe.ts";
 
 /** Seconds a request may take (connection, redirects and body) unless `timeout=` says otherwise. */
 const DEFAULT_TIMEOUT_SECONDS = 30;
@@ -208,42 +215,7 @@ const HTTP_KEYWORDS = [
   "insecure",
 ];
 
-/**
- * The settings of the `http` and `https` resolvers (group `http`), given by the program: per
- * process with `configureResolver("http", ...)`, per Config with `resolverSettings.http` (or
- * the `allowHttp`, `httpAllowlist`, ... load options). Trusted: TLS paths are read wherever
- * they are, a proxy need not match the allowlist. `proxy`, `clientKey` and
- * `clientKeyPassword` are secrets (a proxy URL may carry credentials).
- *
- * - `allow` (boolean): enable the resolvers (off by default).
- * - `allowlist` (string[]): URL patterns allowed (empty: any; see {@linkcode urlMatchesPattern}).
- * - `proxy` (string): proxy URL; `proxyFromEnv` (boolean): else take `HTTPS_PROXY`/`HTTP_PROXY`.
- * - `caBundle` / `extraCaBundle` (string): CA bundle replacing / added to the default roots.
- * - `clientCert`, `clientKey`, `clientKeyPassword` (string): client identity (path or PEM text;
- *   a `.p12`/`.pfx` certificate path needs no key).
- *
- * @example
- * ```ts
- * import { HTTP_SETTINGS } from "./http.ts";
- * import assert from "node:assert/strict";
- * assert.equal(HTTP_SETTINGS.key, "http");
- * assert.equal(HTTP_SETTINGS.fields.clientKeyPassword?.secret, true);
- * ```
- */
-export const HTTP_SETTINGS: ResolverSettingsSpec = Object.freeze<ResolverSettingsSpec>({
-  key: "http",
-  fields: Object.freeze<ResolverSettingsSpec["fields"]>({
-    allow: { type: "boolean" },
-    allowlist: { type: "string[]" },
-    proxy: { type: "string", secret: true },
-    proxyFromEnv: { type: "boolean" },
-    caBundle: { type: "string" },
-    extraCaBundle: { type: "string" },
-    clientCert: { type: "string" },
-    clientKey: { type: "string", secret: true },
-    clientKeyPassword: { type: "string", secret: true },
-  }),
-});
+export { HTTP_SETTINGS } from "./_http_settings.ts";
 
 /** `call.settings` of an http resolver, as {@linkcode HTTP_SETTINGS} declares it. */
 interface HttpSettings {
@@ -308,6 +280,42 @@ export function createHttpResolver(scheme: "http" | "https"): ResolverObject {
     settingsSpec: [HTTP_SETTINGS],
     resolve: (key: string, call: ResolverCall): Promise<string | Uint8Array> =>
       resolveHttp(scheme, key, call),
+    describe: describeHttp,
+  };
+}
+
+/**
+ * For `holoconf plan` (shared by `http` and `https`): one `GET` per distinct URL. The calls
+ * fail unless the Config allows http.
+ */
+function describeHttp(calls: readonly PlannedCall[]): ResolverDescription {
+  const urls = new Set<string>();
+  const dynamic: number[] = [];
+  const invalid: { call: number; reason: string }[] = [];
+  calls.forEach((call, i) => {
+    if (call.key === undefined) {
+      dynamic.push(i);
+      return;
+    }
+    const rest = call.key.replace(/^https?:\/\//, "").replace(/^\/\//, "");
+    if (rest === "" || rest.startsWith("/")) {
+      const reason = call.key === ""
+        ? `${call.resolver.toUpperCase()} resolver requires a URL`
+        : "Invalid URL syntax";
+      invalid.push({ call: i, reason });
+      return;
+    }
+    urls.add(`${call.resolver}://${rest}`);
+  });
+  const list = [...urls].sort(byText);
+  const n = list.length;
+  return {
+    data: { urls: list, requests: n },
+    summary: n === 0 ? [] : [{ text: `${plural(n, "URL", "URLs")} → ${n} GET`, detail: [] }],
+    dynamic,
+    invalid,
+    permissions: [],
+    needsAllowHttp: true,
   };
 }
 

@@ -5,17 +5,19 @@
 //    (versions from deno.json's import map), `typescript` (5.9: TypeScript 7's npm package has
 //    no compiler API yet, only an unstable client of its native binary) and `@types/node@20`;
 //    `npm install` runs there when that list changed since the last build.
-// 2. mod.ts, src/ and resolvers/ are copied into it (so Node-style resolution finds the
-//    dependencies' types) and `tsc` compiles the three entry points (library, `./aws`, CLI) to
+// 2. mod.ts, core.ts, src/ and resolvers/ are copied into it (so Node-style resolution finds the
+//    dependencies' types) and `tsc` compiles the four entry points (library, `./core`, `./aws`,
+//    CLI) to
 //    ES2022 JavaScript + `.d.ts` with `rewriteRelativeImportExtensions` (`./x.ts` -> `./x.js`),
 //    against the ES2023 library and Node 20's types: `Promise.withResolvers`, `Array.fromAsync`,
 //    `Object.groupBy`, the new Set methods and iterator helpers do not type-check there.
 // 3. The output is audited: every bare import must be in the import map, no bare `Deno.` global
 //    may appear in code (only guarded `globalThis.Deno` lookups), and no Node-20-missing API may
 //    appear even through `any`.
-// 4. package.json (exports `.` and `./aws` with types, `bin`, engines, repository, homepage,
-//    bugs), README.md and LICENSE are written next to the output; the CLI entry gets a
-//    `#!/usr/bin/env node` line.
+// 4. package.json (exports `.`, `./core` and `./aws` with types, `bin`, engines, repository,
+//    homepage, bugs; `sideEffects` names the two modules that have any: mod.js, which registers
+//    the built-in resolvers, and the CLI), README.md and LICENSE are written next to the output;
+//    the CLI entry gets a `#!/usr/bin/env node` line.
 
 const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 const STAGE = `${ROOT}/.tmp/npm_build`;
@@ -30,8 +32,8 @@ export const TYPESCRIPT = "5.9.3";
 export const NODE_TYPES = "^20.19.0";
 /** Node 20.16 added `process.getBuiltinModule`, which the runtime adapter uses for files. */
 const NODE_ENGINES = ">=20.16.0";
-const ENTRY_POINTS = ["mod.ts", "resolvers/aws/mod.ts", "src/cli/main.ts"];
-const SOURCES = ["mod.ts", "src", "resolvers"];
+const ENTRY_POINTS = ["mod.ts", "core.ts", "resolvers/aws/mod.ts", "src/cli/main.ts"];
+const SOURCES = ["mod.ts", "core.ts", "src", "resolvers"];
 
 /** Where the build went and what it found. */
 export interface BuildResult {
@@ -104,14 +106,24 @@ function packageOf(specifier: string): string {
   return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
 }
 
-/** Bare module specifiers the library imports (statically or with `import()`), from source text. */
+/**
+ * An `import`/`export ... from "x"` statement, a side-effect `import "x"` (each at the start of
+ * a line), or an `import("x")` call: the specifier, when bare. A word `from` inside a string
+ * ("read it from") is not an import.
+ */
+const BARE_IMPORT_REGEXP =
+  /^[ \t]*(?:import|export)\b[^;"'`]*?\bfrom\s*["']([^"'./][^"']*)["']|^[ \t]*import\s*["']([^"'./][^"']*)["']|\bimport\s*\(\s*["']([^"'./][^"']*)["']\s*\)/gm;
+
+/**
+ * Bare module specifiers the library imports (statically or with `import()`), from source text.
+ *
+ * @param code Source or emitted JavaScript.
+ * @returns The specifiers, `node:` ones excepted.
+ */
 export function bareImports(code: string): Set<string> {
   const found = new Set<string>();
-  // A specifier has no blanks: the text of a string that merely ends in the word "from" (followed
-  // by the next string's opening quote) is not an import.
-  const re = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']([^"'./\s][^"'\s]*)["']/g;
-  for (const m of code.matchAll(re)) {
-    const spec = m[1]!;
+  for (const m of code.matchAll(BARE_IMPORT_REGEXP)) {
+    const spec = (m[1] ?? m[2] ?? m[3])!;
     if (!spec.startsWith("node:")) found.add(spec);
   }
   return found;
@@ -328,12 +340,13 @@ export async function buildNpm(): Promise<BuildResult> {
     types: "./mod.d.ts",
     exports: {
       ".": { types: "./mod.d.ts", default: "./mod.js" },
+      "./core": { types: "./core.d.ts", default: "./core.js" },
       "./aws": { types: "./resolvers/aws/mod.d.ts", default: "./resolvers/aws/mod.js" },
       "./package.json": "./package.json",
     },
     bin: { holoconf: "./src/cli/main.js" },
     engines: { node: NODE_ENGINES },
-    sideEffects: true,
+    sideEffects: ["./mod.js", "./src/cli/main.js"],
     dependencies,
   };
   await Deno.writeTextFile(`${OUT}/package.json`, JSON.stringify(pkg, null, 2) + "\n");

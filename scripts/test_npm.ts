@@ -2,7 +2,7 @@
 // `npm pack`, installs the tarball into a fresh scratch Node project in a temporary directory
 // (its dependencies come from the npm registry), type-checks a TypeScript consumer against the
 // installed declarations, then runs tests/node/*_test.mjs there with `node --test`: they import
-// `holoconf` and `holoconf/aws` by name, run the `holoconf` bin through npx, and run the Node
+// `holoconf`, `holoconf/core` and `holoconf/aws` by name, run the `holoconf` bin through npx, and run the Node
 // examples (examples/node_esm.mjs, examples/lambda_handler.mjs).
 //
 // Set HOLOCONF_KEEP_NPM_TEST=1 to keep the scratch project (its path is printed).
@@ -12,6 +12,7 @@ import { buildNpm, NODE_TYPES, run, TYPESCRIPT } from "./build_npm.ts";
 const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 const CONSUMER_TS = `import { Config, ResolvedValue, type ResolverCall } from "holoconf";
 import { configureSsm } from "holoconf/aws";
+import { type ResolverDescription, resolverNames } from "holoconf/core";
 
 configureSsm({ endpoint: "http://127.0.0.1:1", region: "us-east-1" });
 const config = Config.loads("a: \${vault:x}\\n", {
@@ -22,7 +23,9 @@ const config = Config.loads("a: \${vault:x}\\n", {
 });
 const value: unknown = await config.get("a");
 const dump: string = await config.toYaml({ redact: true });
-export { dump, value };
+const names: string[] = resolverNames();
+const plan: ResolverDescription | undefined = undefined;
+export { dump, names, plan, value };
 `;
 
 const CONSUMER_TSCONFIG = {

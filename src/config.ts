@@ -48,6 +48,15 @@ export type { TraceEvent } from "./engine.ts";
 export interface LoadOptions<T = unknown, Out = T> {
   /** Directory for relative `${file:}` paths of a string config; also a file root. */
   basePath?: string;
+  /**
+   * What messages and source locations call a config parsed from text (`loads`, `fromJson`):
+   * the path it was read from, `<stdin>`, ... Without `basePath`, relative `${file:}` paths in
+   * it resolve against the directory of this name taken as a path (the working directory for a
+   * name such as `<stdin>`); reading still needs a file root (`basePath` or `fileRoots`), as for
+   * any config parsed from text. Ignored by `load`, whose files name themselves.
+   * @default {"<string>"} (`"<json>"` for `fromJson`)
+   */
+  sourceName?: string;
   /** Extra directories the file resolver may read. */
   fileRoots?: string[];
   /**
@@ -317,7 +326,8 @@ export class Config<in out T = any, in out Out = T> {
    * Parses YAML (or JSON) text.
    *
    * @param text The document.
-   * @param options Load options (`basePath` for relative `${file:}` paths).
+   * @param options Load options (`basePath` for relative `${file:}` paths, `sourceName` for
+   *   messages).
    * @returns The config.
    * @throws {ParseError} Invalid YAML, several documents, or a root that is not a mapping.
    *
@@ -328,12 +338,20 @@ export class Config<in out T = any, in out Out = T> {
    * const config = Config.loads("a: 1\nb: ${a}\n");
    * assert.equal(await config.get("b"), 1);
    * ```
+   *
+   * @example Name the text in messages and source locations
+   * ```ts
+   * import { Config } from "@holoconf/holoconf";
+   * import assert from "node:assert/strict";
+   * assert.throws(() => Config.loads("a: [1\n", { sourceName: "<stdin>" }), { source: "<stdin>:2:1" });
+   * assert.equal(Config.loads("a: 1\n", { sourceName: "<stdin>" }).dumpSources()["a"]?.file, "<stdin>");
+   * ```
    */
   static loads<T = unknown, Out = T>(
     text: string,
     options: LoadOptions<T, Out> = {},
   ): Config<T, Out> {
-    const tree = parseYamlTree(text, { file: STRING_SOURCE });
+    const tree = parseYamlTree(text, { file: options.sourceName ?? STRING_SOURCE });
     return new Config(tree, options, []);
   }
 
@@ -357,7 +375,7 @@ export class Config<in out T = any, in out Out = T> {
     text: string,
     options: LoadOptions<T, Out> = {},
   ): Config<T, Out> {
-    const tree = parseJsonTree(text, { file: "<json>" });
+    const tree = parseJsonTree(text, { file: options.sourceName ?? "<json>" });
     return new Config(tree, options, []);
   }
 
@@ -651,6 +669,29 @@ export class Config<in out T = any, in out Out = T> {
     const r = await this.#engine.resolveAll(options);
     // Like get(): the caller's copy, bytes included.
     return cloneValue(r.value) as R;
+  }
+
+  /**
+   * The files this config was loaded from (absolute paths, in load order; those of merged
+   * configs follow): empty for a config parsed from text or built from an object, and for
+   * `optional` files that were missing.
+   *
+   * @returns A copy of the list.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "@holoconf/holoconf";
+   * import assert from "node:assert/strict";
+   * const dir = Deno.makeTempDirSync();
+   * Deno.writeTextFileSync(`${dir}/app.yaml`, "port: 8080\n");
+   * const config = Config.load([`${dir}/app.yaml`, { path: `${dir}/local.yaml`, optional: true }]);
+   * assert.deepEqual(config.files, [`${dir}/app.yaml`]);
+   * assert.deepEqual(Config.loads("a: 1\n").files, []);
+   * Deno.removeSync(dir, { recursive: true });
+   * ```
+   */
+  get files(): string[] {
+    return [...this.#settings.files];
   }
 
   // ------------------------------------------------------------------ changing

@@ -1043,8 +1043,9 @@ export class Engine {
     ctx: Ctx,
   ): MP<Resolved> {
     const name = call.resolver;
-    const reg = this.#options.registry.get(name) ?? globalRegistry().get(name);
-    if (!reg) {
+    // A built-in registered lazily is a promise until its module has loaded.
+    const found = this.#options.registry.lookup(name) ?? globalRegistry().lookup(name);
+    if (!found) {
       throw new ResolverError(`Unknown resolver: ${name}`, {
         code: "UNKNOWN_RESOLVER",
         path,
@@ -1053,6 +1054,26 @@ export class Engine {
         help: `Register the '${name}' resolver or check for typos`,
       });
     }
+    if (!isPromiseLike(found)) return this.#evaluateRegisteredCall(found, call, path, source, ctx);
+    return found.then(
+      (reg) => this.#evaluateRegisteredCall(reg, call, path, source, ctx),
+      (e: unknown) => {
+        // The load failed: a fresh error for this caller, placed like UNKNOWN_RESOLVER.
+        if (e instanceof HoloconfError) {
+          e.withContext({ path, ...(source ? { source: formatSource(source) } : {}) });
+        }
+        throw e;
+      },
+    );
+  }
+
+  #evaluateRegisteredCall(
+    reg: RegisteredResolver,
+    call: Call,
+    path: string,
+    source: SourceLocation | undefined,
+    ctx: Ctx,
+  ): MP<Resolved> {
     if (reg.params) checkArguments(call, reg.params, { path, source, quotingHint: true });
     const { sensitive, deflt, rest } = this.#kwargs(call);
     // Every argument, keyword value and the sensitive flag, in one batch (order matters below).

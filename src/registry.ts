@@ -37,9 +37,29 @@ const DEFAULT_BATCH_SIZE = 10;
 
 const NAME_REGEXP = /^[\p{L}\p{N}_-]+$/u;
 
+/** Imports a lazily registered resolver: see {@linkcode ResolverRegistry.registerLazy}. */
+export type ResolverLoader = () => Promise<Resolver>;
+
+/** Options of {@linkcode ResolverRegistry.registerLazy}. */
+export interface LazyRegisterOptions extends RegisterOptions {
+  /** The settings groups the resolver declares (see `ResolverObject.settingsSpec`). */
+  settingsSpec?: readonly ResolverSettingsSpec[];
+}
+
+/** A resolver registered by its loader and not loaded yet. */
+interface LazyResolver {
+  name: string;
+  load: ResolverLoader;
+  options: RegisterOptions;
+  /** The settings groups it declares before it is loaded. */
+  settingsSpec: readonly ResolverSettingsSpec[];
+  /** The load in progress (forgotten when it fails, so that the next use tries again). */
+  loading: Promise<RegisteredResolver> | undefined;
+}
+
 /** A set of named resolvers with the registration rules of SPEC §7. */
 export class ResolverRegistry {
-  #map = new Map<string, RegisteredResolver>();
+  #map = new Map<string, RegisteredResolver | LazyResolver>();
 
   /**
    * Adds a resolver.
@@ -54,9 +74,47 @@ export class ResolverRegistry {
    *   >= 0 or `Infinity`, or a `batchSize` that is not a positive integer.
    */
   register(name: string, resolver: Resolver, options: RegisterOptions = {}): void {
-    const batchSize = validate(name, resolver, options);
-    const params = declaredParams(name, resolver, options);
-    const settingsSpec = declaredSettings(name, resolver);
+    const registered = checked(name, resolver, options);
+    this.#claim(name, options);
+    this.#map.set(name, registered);
+  }
+
+  /**
+   * Adds a resolver that is imported on first use: `load` runs when a config first calls it
+   * (or {@linkcode lookup} is asked for it), and what it returns is checked and registered as
+   * {@linkcode register} would. Until then a synchronous read (`getSync`) that needs it fails
+   * with `ASYNC_RESOLUTION_REQUIRED`, having started the load.
+   *
+   * @param name Resolver name (letters, digits, `_`, `-`).
+   * @param load Imports the resolver (e.g. `() => import("./csv.ts").then((m) => m.csvResolver)`).
+   * @param options As for {@linkcode register} (`params` and `batchSize` are read once loaded),
+   *   and the `settingsSpec` the resolver declares, known before it loads so that its settings can
+   *   be given meanwhile (the loaded resolver's own declaration then replaces it).
+   * @throws {ResolverError} For a taken name without `force`, `ref`, a bad name or a bad
+   *   settings declaration.
+   * @throws {RangeError} For a negative timeout.
+   */
+  registerLazy(name: string, load: ResolverLoader, options: LazyRegisterOptions = {}): void {
+    checkName(name);
+    checkTimeout(options);
+    const settingsSpec = options.settingsSpec ?? [];
+    const declared = declaredSettings(name, { resolve: () => undefined, settingsSpec });
+    this.#claim(name, options);
+    this.#map.set(name, { name, load, options, settingsSpec: declared, loading: undefined });
+  }
+
+  /**
+   * The settings groups a resolver declares, loaded or not.
+   *
+   * @param name Its name.
+   * @returns Its declaration (empty when it declares none or the name is free).
+   */
+  settingsSpecOf(name: string): readonly ResolverSettingsSpec[] {
+    return this.#map.get(name)?.settingsSpec ?? [];
+  }
+
+  /** Refuses a taken name unless `force`. */
+  #claim(name: string, options: RegisterOptions): void {
     if (this.#map.has(name) && !options.force) {
       throw new ResolverError(`Resolver '${name}' is already registered`, {
         code: "RESOLVER_ALREADY_REGISTERED",
@@ -64,15 +122,6 @@ export class ResolverRegistry {
         help: `Pass { force: true } to replace it: registerResolver("${name}", r, { force: true })`,
       });
     }
-    this.#map.set(name, {
-      name,
-      resolver,
-      timeout: options.timeout,
-      sensitive: options.sensitive ?? false,
-      batchSize,
-      params,
-      settingsSpec,
-    });
   }
 
   /** Removes a resolver. @param name Its name. @returns Whether it existed. */
@@ -80,9 +129,51 @@ export class ResolverRegistry {
     return this.#map.delete(name);
   }
 
-  /** Looks a resolver up. @param name Its name. @returns It, or undefined. */
+  /** Whether a name is registered (loaded or not). @param name Its name. @returns Whether it is. */
+  has(name: string): boolean {
+    return this.#map.has(name);
+  }
+
+  /**
+   * Looks a loaded resolver up.
+   *
+   * @param name Its name.
+   * @returns It, or undefined when the name is free or its resolver is not loaded yet.
+   */
   get(name: string): RegisteredResolver | undefined {
-    return this.#map.get(name);
+    const entry = this.#map.get(name);
+    return entry === undefined || isLazy(entry) ? undefined : entry;
+  }
+
+  /**
+   * Looks a resolver up, loading a lazily registered one on first use.
+   *
+   * @param name Its name.
+   * @returns It; a promise of it while it loads; undefined when the name is free.
+   * @throws {ResolverError} (through the promise) When the load fails; the next lookup tries
+   *   again. A loaded value that is not a valid resolver fails as {@linkcode register} does.
+   */
+  lookup(name: string): RegisteredResolver | Promise<RegisteredResolver> | undefined {
+    const entry = this.#map.get(name);
+    if (entry === undefined || !isLazy(entry)) return entry;
+    entry.loading ??= this.#load(entry);
+    // Each caller gets an error of its own (the engine adds the path of the value to it).
+    return entry.loading.catch((cause: unknown) => {
+      throw new ResolverError(`Resolver '${name}' could not be loaded`, { resolver: name, cause });
+    });
+  }
+
+  async #load(entry: LazyResolver): Promise<RegisteredResolver> {
+    let registered: RegisteredResolver;
+    try {
+      registered = checked(entry.name, await entry.load(), entry.options);
+    } catch (error) {
+      entry.loading = undefined;
+      throw error;
+    }
+    // Replaced or removed meanwhile: the newer registration stands.
+    if (this.#map.get(entry.name) === entry) this.#map.set(entry.name, registered);
+    return registered;
   }
 
   /** Registered names. @returns Names in registration order. */
@@ -91,8 +182,25 @@ export class ResolverRegistry {
   }
 }
 
-/** Checks a registration; returns the batch size of a `resolveMany` resolver. */
-function validate(name: string, resolver: Resolver, options: RegisterOptions): number | undefined {
+function isLazy(entry: RegisteredResolver | LazyResolver): entry is LazyResolver {
+  return "load" in entry;
+}
+
+/** Checks a registration and builds its entry. */
+function checked(name: string, resolver: Resolver, options: RegisterOptions): RegisteredResolver {
+  const batchSize = validate(name, resolver, options);
+  return {
+    name,
+    resolver,
+    timeout: options.timeout,
+    sensitive: options.sensitive ?? false,
+    batchSize,
+    params: declaredParams(name, resolver, options),
+    settingsSpec: declaredSettings(name, resolver),
+  };
+}
+
+function checkName(name: string): void {
   if (name === "ref") {
     throw new ResolverError("The 'ref' resolver cannot be overridden", {
       code: "RESOLVER_RESERVED",
@@ -106,6 +214,17 @@ function validate(name: string, resolver: Resolver, options: RegisterOptions): n
       help: "Resolver names use letters, digits, '_' and '-'",
     });
   }
+}
+
+function checkTimeout(options: RegisterOptions): void {
+  if (options.timeout !== undefined && !(options.timeout >= 0)) {
+    throw new RangeError(`timeout must be >= 0 ms, got ${options.timeout}`);
+  }
+}
+
+/** Checks a registration; returns the batch size of a `resolveMany` resolver. */
+function validate(name: string, resolver: Resolver, options: RegisterOptions): number | undefined {
+  checkName(name);
   const ok = typeof resolver === "function" ||
     (typeof resolver === "object" && resolver !== null &&
       typeof (resolver as { resolve?: unknown }).resolve === "function");
@@ -115,9 +234,7 @@ function validate(name: string, resolver: Resolver, options: RegisterOptions): n
       resolver: name,
     });
   }
-  if (options.timeout !== undefined && !(options.timeout >= 0)) {
-    throw new RangeError(`timeout must be >= 0 ms, got ${options.timeout}`);
-  }
+  checkTimeout(options);
   return typeof resolver === "function" ? undefined : batchSizeOf(name, resolver);
 }
 
@@ -299,4 +416,43 @@ export function registerResolver(
  */
 export function unregisterResolver(name: string): void {
   globalRegistry().unregister(name);
+}
+
+/**
+ * Names of the resolvers registered for every Config (the built-ins included, loaded or not),
+ * in registration order.
+ *
+ * @returns The names.
+ *
+ * @example The built-ins are registered by the main entry
+ * ```ts
+ * import { resolverNames } from "@holoconf/holoconf";
+ * import assert from "node:assert/strict";
+ * assert.ok(resolverNames().includes("env"));
+ * assert.ok(resolverNames().includes("ssm"));
+ * ```
+ */
+export function resolverNames(): string[] {
+  return globalRegistry().names();
+}
+
+/**
+ * A resolver registered for every Config, as it was registered; a built-in that loads on first
+ * use is loaded now.
+ *
+ * @param name Resolver name.
+ * @returns The resolver (function or object), or undefined when none has that name.
+ * @throws {ResolverError} When the resolver's module cannot be loaded.
+ *
+ * @example Read what a resolver declares
+ * ```ts
+ * import { getResolver, type ResolverObject } from "@holoconf/holoconf";
+ * import assert from "node:assert/strict";
+ * const split = await getResolver("split") as ResolverObject;
+ * assert.ok(split.params?.keywords?.includes("delim"));
+ * assert.equal(await getResolver("no-such-resolver"), undefined);
+ * ```
+ */
+export async function getResolver(name: string): Promise<Resolver | undefined> {
+  return (await globalRegistry().lookup(name))?.resolver;
 }

@@ -157,6 +157,72 @@ export interface ResolverObject {
    * over the `aws` one). Their values reach the call as `call.settings`.
    */
   settingsSpec?: readonly ResolverSettingsSpec[];
+  /**
+   * Optional planning hook (`holoconf plan`): what resolving these calls would fetch, computed
+   * from the calls as written, without fetching anything. Resolvers that share one `describe`
+   * function (`http` and `https`) are asked once, with the calls of all of them. Resolvers
+   * without it are counted by `plan` as local.
+   *
+   * @param calls Every call of the resolver(s) in the config (possibly none), in config order.
+   * @returns The requests, the calls that cannot become one, and the IAM actions needed.
+   */
+  describe?(calls: readonly PlannedCall[]): ResolverDescription;
+}
+
+/** One call of a resolver as written in a config, as {@linkcode ResolverObject.describe} sees it. */
+export interface PlannedCall {
+  /** Config path of the value that makes the call. */
+  path: string;
+  /** Name the resolver is called by. */
+  resolver: string;
+  /** The first argument; undefined when it contains a nested interpolation. */
+  key: string | undefined;
+  /** The first argument with each nested interpolation replaced by `*`. */
+  pattern: string;
+  /**
+   * Keyword arguments (last value wins; `default` and `sensitive` excluded), in a map without
+   * prototype; undefined for a value that contains a nested interpolation.
+   */
+  kwargs: Readonly<Record<string, string | undefined>>;
+}
+
+/** One IAM action and the resources it is needed on. */
+export interface IamPermission {
+  /** E.g. `ssm:GetParameters`. */
+  action: string;
+  /** ARNs (sorted, distinct). */
+  resources: string[];
+  /** True when the need depends on data only known after fetching. */
+  conditional: boolean;
+  /** Why it is conditional. */
+  note?: string;
+}
+
+/** A line of a plan's summary: a headline and the lines that detail it. */
+export interface PlanSummaryLine {
+  /** E.g. `23 ssm names → 3 GetParameters`. */
+  text: string;
+  /** Detail lines (e.g. one per client or stack); may be empty. */
+  detail: string[];
+}
+
+/** What resolving some calls would fetch: the answer of {@linkcode ResolverObject.describe}. */
+export interface ResolverDescription {
+  /**
+   * The requests as the resolver would send them (JSON data; `holoconf plan -f json` shows it
+   * under the resolver's name, the first registered name of those sharing the hook).
+   */
+  data: Record<string, unknown>;
+  /** Headlines of the requests (none when there are no calls). */
+  summary: PlanSummaryLine[];
+  /** Indexes (into the calls) of calls whose target is only known at resolve time. */
+  dynamic: number[];
+  /** Calls that can never become a request (a bad argument): index into the calls, and why. */
+  invalid: { call: number; reason: string }[];
+  /** The IAM actions the requests need, in the order to list them. */
+  permissions: IamPermission[];
+  /** The calls fail unless the Config allows http (`allowHttp`). @default {false} */
+  needsAllowHttp?: boolean;
 }
 
 /** A resolver: function or object form. */

@@ -47,7 +47,7 @@ function declarationsOf(
   const found: ResolverSettingsSpec[] = [];
   for (const registry of registries) {
     for (const name of registry.names()) {
-      for (const spec of registry.get(name)?.settingsSpec ?? []) {
+      for (const spec of registry.settingsSpecOf(name)) {
         if (spec.key === key) found.push(spec);
       }
     }
@@ -60,7 +60,7 @@ function declaredKeys(registries: readonly ResolverRegistry[]): string[] {
   const keys = new Set<string>();
   for (const registry of registries) {
     for (const name of registry.names()) {
-      for (const spec of registry.get(name)?.settingsSpec ?? []) keys.add(spec.key);
+      for (const spec of registry.settingsSpecOf(name)) keys.add(spec.key);
     }
   }
   return [...keys].sort();

@@ -33,6 +33,70 @@ Deno.test("Config.loads, fromJson and fromObject build the same config", async (
   }
 });
 
+Deno.test("sourceName names a text config in errors and source locations, for loads and fromJson", async () => {
+  const yaml = assertThrowsParse(() => Config.loads("a: [1\n", { sourceName: "<stdin>" }));
+  assert.equal(yaml.source, "<stdin>:2:1");
+  assert.match(yaml.message, /Source: <stdin>:2:1/);
+  assert.ok(!yaml.message.includes("<string>"));
+  const json = assertThrowsParse(() => Config.fromJson('{"a": 1,}', { sourceName: "app.json" }));
+  assert.match(json.source ?? "", /^app\.json:1:\d+$/);
+  // Without it: `<string>` and `<json>`.
+  assert.match(assertThrowsParse(() => Config.loads("a: [1\n")).source ?? "", /^<string>:/);
+  assert.match(assertThrowsParse(() => Config.fromJson("{,}")).source ?? "", /^<json>:/);
+  const config = Config.loads("a: ${nope:x}\n", { sourceName: "<stdin>" });
+  assert.equal(config.dumpSources()["a"]?.file, "<stdin>");
+  await assert.rejects(config.get("a"), (e: unknown) => {
+    assert.ok(e instanceof ResolverError);
+    assert.equal(e.source, "<stdin>:1:4");
+    return true;
+  });
+});
+
+Deno.test("a text config named by sourceName reads relative files from that name's directory", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "holoconf_source_name_" });
+  try {
+    await Deno.mkdir(`${dir}/conf`);
+    await Deno.writeTextFile(`${dir}/conf/note.txt`, "beside the named file");
+    const text = "note: ${file:note.txt}\n";
+    const named = Config.loads(text, { sourceName: `${dir}/conf/app.yaml`, fileRoots: [dir] });
+    assert.equal(await named.get("note"), "beside the named file");
+    // basePath wins over the name.
+    const based = Config.loads(text, { sourceName: `${dir}/conf/app.yaml`, basePath: dir });
+    await assert.rejects(based.get("note"), NotFoundError);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+function assertThrowsParse(f: () => unknown): ParseError {
+  try {
+    f();
+  } catch (e) {
+    assert.ok(e instanceof ParseError, String(e));
+    return e;
+  }
+  throw new Error("no ParseError");
+}
+
+Deno.test("config.files lists the files loaded, merged configs' too; none for text", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "holoconf_files_" });
+  try {
+    await Deno.writeTextFile(`${dir}/a.yaml`, "a: 1\n");
+    await Deno.writeTextFile(`${dir}/b.yaml`, "b: 2\n");
+    const config = Config.load([`${dir}/a.yaml`, { path: `${dir}/gone.yaml`, optional: true }]);
+    assert.deepEqual(config.files, [`${dir}/a.yaml`]);
+    config.merge(Config.loads("c: 3\n"));
+    config.merge(Config.load(`${dir}/b.yaml`));
+    assert.deepEqual(config.files, [`${dir}/a.yaml`, `${dir}/b.yaml`]);
+    config.files.push("/tampered"); // a copy
+    assert.equal(config.files.length, 2);
+    assert.deepEqual(Config.optional(`${dir}/gone.yaml`).files, []);
+    assert.deepEqual(Config.fromObject({ a: 1 }).files, []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("Config.fromObject refuses deep, cyclic and exploding input with a HoloconfError", () => {
   const refused = (value: Record<string, unknown>, code: string, path?: string) =>
     assert.throws(() => Config.fromObject(value), (e: unknown) => {

@@ -305,3 +305,105 @@ Deno.test("the global registry is one per process", () => {
   const key = Symbol.for("holoconf.registry");
   assert.equal((globalThis as unknown as Record<symbol, unknown>)[key], globalRegistry());
 });
+
+// --- lazy registration (built-ins loaded on first use) ------------------------------------
+
+Deno.test("a lazily registered resolver loads on first use; getSync needs it loaded", async () => {
+  let loads = 0;
+  const gate = Promise.withResolvers<void>();
+  globalRegistry().registerLazy("regtest_lazy", async () => {
+    loads++;
+    await gate.promise;
+    return { resolve: (key: string) => `lazy-${key}`, synchronous: true };
+  });
+  try {
+    assert.equal(loads, 0, "registering loads nothing");
+    assert.equal(globalRegistry().get("regtest_lazy"), undefined);
+    assert.ok(globalRegistry().has("regtest_lazy"));
+    const config = Config.loads("v: ${regtest_lazy:a}\nw: ${regtest_lazy:b}\n");
+    assert.throws(() => config.getSync("v"), { code: "ASYNC_RESOLUTION_REQUIRED" });
+    const both = Promise.all([config.get("v"), config.get("w")]);
+    gate.resolve();
+    assert.deepEqual(await both, ["lazy-a", "lazy-b"]);
+    assert.equal(loads, 1, "one load for every caller");
+    assert.equal(Config.loads("x: ${regtest_lazy:c}\n").getSync("x"), "lazy-c");
+    assert.equal(loads, 1);
+  } finally {
+    unregisterResolver("regtest_lazy");
+  }
+});
+
+Deno.test("a failed load is a ResolverError with its cause, per caller, and the next use loads again", async () => {
+  let loads = 0;
+  const cause = new Error("module missing");
+  globalRegistry().registerLazy("regtest_lazy_fail", () => {
+    loads++;
+    return loads === 1 ? Promise.reject(cause) : Promise.resolve((key: string) => key);
+  });
+  try {
+    const config = Config.loads("v: ${regtest_lazy_fail:a}\nw: ${regtest_lazy_fail:b}\n");
+    const failed = (path: string) => config.get(path).then(() => undefined, (e: unknown) => e);
+    const [v, w] = await Promise.all([failed("v"), failed("w")]);
+    assert.equal(loads, 1);
+    for (const [error, path] of [[v, "v"], [w, "w"]] as const) {
+      assert.ok(error instanceof ResolverError, String(error));
+      assert.equal(error.resolver, "regtest_lazy_fail");
+      assert.match(error.message, /Resolver 'regtest_lazy_fail' could not be loaded/);
+      assert.equal(error.cause, cause);
+      assert.equal(error.path, path);
+      assert.match(error.source ?? "", /^<string>:\d+:\d+$/);
+    }
+    assert.equal(await config.get("v"), "a");
+    assert.equal(loads, 2);
+  } finally {
+    unregisterResolver("regtest_lazy_fail");
+  }
+});
+
+Deno.test("a lazily registered resolver is checked once loaded: params, batch size, validity", async () => {
+  const r = new ResolverRegistry();
+  r.registerLazy("one", () =>
+    Promise.resolve({
+      resolve: () => 1,
+      resolveMany: (keys: string[]) => Promise.resolve(keys),
+      batchSize: 3,
+      params: { keywords: ["k"] },
+    }));
+  const one = await r.lookup("one");
+  assert.equal(one?.batchSize, 3);
+  assert.deepEqual(one?.params, { positional: 1, keywords: ["k"] });
+  assert.equal(r.lookup("one"), one, "once loaded, looked up synchronously");
+  r.registerLazy("bad", () => Promise.resolve(42 as unknown as () => unknown));
+  await assert.rejects(Promise.resolve(r.lookup("bad")), (e: unknown) => {
+    assert.ok(e instanceof ResolverError);
+    assert.equal((e.cause as ResolverError).code, "RESOLVER_INVALID");
+    return true;
+  });
+});
+
+Deno.test("registerLazy follows the registration rules; a newer registration made during the load stands", async () => {
+  const r = new ResolverRegistry();
+  const load = () => Promise.resolve(() => "lazy");
+  assert.throws(() => r.registerLazy("ref", load), { code: "RESOLVER_RESERVED" });
+  assert.throws(() => r.registerLazy("bad name", load), { code: "RESOLVER_INVALID" });
+  assert.throws(() => r.registerLazy("t", load, { timeout: -1 }), RangeError);
+  r.register("taken", () => "eager");
+  assert.throws(() => r.registerLazy("taken", load), { code: "RESOLVER_ALREADY_REGISTERED" });
+  r.registerLazy("lazy", load);
+  assert.throws(() => r.register("lazy", () => 1), { code: "RESOLVER_ALREADY_REGISTERED" });
+  const gate = Promise.withResolvers<() => string>();
+  r.registerLazy("raced", () => gate.promise, { sensitive: true, timeout: 5 });
+  const pending = r.lookup("raced");
+  const replacement = () => "replacement";
+  r.register("raced", replacement, { force: true });
+  gate.resolve(() => "lazy");
+  const loaded = await pending;
+  assert.equal(loaded?.sensitive, true);
+  assert.equal(loaded?.timeout, 5);
+  assert.equal(r.get("raced")?.resolver, replacement);
+  r.registerLazy("gone", load);
+  const inFlight = r.lookup("gone");
+  r.unregister("gone");
+  await inFlight;
+  assert.equal(r.has("gone"), false);
+});

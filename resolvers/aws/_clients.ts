@@ -8,7 +8,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { ResolverError } from "../../src/errors.ts";
 import { getEnv, runtimeName } from "../../src/runtime.ts";
-import type { ResolverCall, ResolverObject, ResolverSettingsSpec } from "../../src/resolver.ts";
+import type { ResolverCall, ResolverObject } from "../../src/resolver.ts";
 import { resetResolverSettings } from "../../src/resolver_settings.ts";
 import { errorMessage, errorName, redactedCause } from "../_args.ts";
 
@@ -27,44 +27,10 @@ export interface AwsResolver extends ResolverObject {
 /** The keyword arguments every AWS resolver reads (client settings; see `effectiveSettings`). */
 export const AWS_KEYWORDS: readonly string[] = ["region", "profile", "endpoint"];
 
-/** The AWS services holoconf talks to. */
-export type AwsService = "ssm" | "s3" | "cfn";
-
-/**
- * The settings every AWS resolver reads (group `aws`): region and profile. A new setting of
- * every AWS resolver (a transport, credentials) is one more field here, read in
- * {@linkcode effectiveSettings}.
- */
-export const AWS_SETTINGS: ResolverSettingsSpec = Object.freeze<ResolverSettingsSpec>({
-  key: "aws",
-  fields: Object.freeze<ResolverSettingsSpec["fields"]>({
-    region: { type: "string" },
-    profile: { type: "string" },
-  }),
-});
-
-function serviceSettings(service: AwsService): ResolverSettingsSpec {
-  return Object.freeze<ResolverSettingsSpec>({
-    key: service,
-    fields: Object.freeze<ResolverSettingsSpec["fields"]>({
-      endpoint: { type: "string" },
-      region: { type: "string" },
-      profile: { type: "string" },
-    }),
-  });
-}
-
-/** The settings of one service's resolver (groups `ssm`, `s3`, `cfn`): endpoint, region, profile. */
-export const AWS_SERVICE_SETTINGS: Readonly<Record<AwsService, ResolverSettingsSpec>> = Object
-  .freeze({ ssm: serviceSettings("ssm"), s3: serviceSettings("s3"), cfn: serviceSettings("cfn") });
-
-/**
- * The settings declaration of a service's resolver: the shared `aws` group, then the service's
- * own (its fields win).
- */
-export function awsSettingsSpec(service: AwsService): readonly ResolverSettingsSpec[] {
-  return [AWS_SETTINGS, AWS_SERVICE_SETTINGS[service]];
-}
+export type { AwsService } from "./_settings.ts";
+export { AWS_SERVICE_SETTINGS, AWS_SETTINGS, awsSettingsSpec } from "./_settings.ts";
+import type { AwsService } from "./_settings.ts";
+import { AWS_SERVICE_SETTINGS, AWS_SETTINGS } from "./_settings.ts";
 
 /** Settings after precedence: kwargs > `call.settings` > SDK default chain (undefined). */
 export interface EffectiveSettings {

@@ -27,6 +27,7 @@ import {
 } from "./_clients.ts";
 import { abortable } from "../../src/_abortable.ts";
 import { errorMessage, errorName, shown } from "../_args.ts";
+import { describeCfn } from "./_describe.ts";
 
 /** Result of one DescribeStacks: the outputs, or `undefined` when the stack does not exist. */
 type StackOutputs = Output[] | undefined;
@@ -207,4 +208,5 @@ export const cfnResolver: CfnResolver = {
   resolveMany: getOutputs,
   batchSize: OUTPUTS_PER_STACK_MAX,
   batchGroup: groupOf,
+  describe: describeCfn,
 };

@@ -20,6 +20,7 @@ import {
 } from "./_clients.ts";
 import { abortable } from "../../src/_abortable.ts";
 import { enumKwarg, errorName, shown } from "../_args.ts";
+import { describeS3 } from "./_describe.ts";
 import { parseJsonValue } from "../json.ts";
 import { parseYamlValue } from "../../src/yaml.ts";
 
@@ -137,4 +138,5 @@ export const s3Resolver: AwsResolver = {
   params: { keywords: ["parse", ...AWS_KEYWORDS] },
   settingsSpec: awsSettingsSpec("s3"),
   resolve: getObject,
+  describe: describeS3,
 };

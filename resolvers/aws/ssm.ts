@@ -26,6 +26,7 @@ import {
 } from "./_clients.ts";
 import { abortable } from "../../src/_abortable.ts";
 import { errorName, shown } from "../_args.ts";
+import { describeSsm } from "./_describe.ts";
 
 /** The `ssm` resolver: an {@linkcode AwsResolver} with the batching hooks. */
 export interface SsmResolver extends AwsResolver {
@@ -227,4 +228,5 @@ export const ssmResolver: SsmResolver = {
   batchGroup(_key: string, call: ResolverCall): string {
     return clientIdentity(effectiveSettings(call));
   },
+  describe: (calls) => describeSsm(calls, GET_PARAMETERS_MAX),
 };

@@ -1,20 +1,29 @@
 /**
  * The `holoconf` command line (SPEC §12), runnable in-process: {@linkcode runCli} takes the
  * arguments and an {@linkcode CliIo} and returns the exit code. Only `main.ts` touches the
- * real process. Uses the public API, imported from the modules `mod.ts` re-exports it from:
- * `mod.ts` registers every built-in resolver when it loads, while the command line registers
- * them itself and loads only the resolver modules a config uses (`_builtins.ts`).
+ * real process. Uses the package's main entry like any program: the built-in resolvers a config
+ * calls load when it first calls them, so `get -r` on a config of `${env:...}` and references
+ * never loads the http, archive or AWS code.
  *
  * @module
  */
 
-import { Config, type LoadOptions, type PathSpec } from "../config.ts";
-import { readConfigText } from "../loader.ts";
-import { configure, getSchedulerSettings } from "../scheduler.ts";
-import { parseTemplate } from "../interpolation/parser.ts";
-import { Schema } from "../schema/schema.ts";
-import { EXT, registerBuiltinsFor } from "./_builtins.ts";
-import { HoloconfError, ValidationError, type ValidationIssue } from "../errors.ts";
+import {
+  Config,
+  configure,
+  getResolver,
+  getSchedulerSettings,
+  HoloconfError,
+  type LoadOptions,
+  parseTemplate,
+  type PathSpec,
+  readConfigText,
+  type Resolver,
+  resolverNames,
+  Schema,
+  ValidationError,
+  type ValidationIssue,
+} from "../../mod.ts";
 import type {
   CheckCommand,
   CommonFlags,
@@ -27,13 +36,10 @@ import type {
 } from "./_args.ts";
 import { parseSimpleGet } from "./_fast_get.ts";
 
-// Modules only some commands need, imported on first use through a computed specifier: Deno
-// prepares every literal `import("...")` target (and what it imports, e.g. node:util) when this
-// module loads. The extension follows this file's own so the npm build finds its .js siblings.
-const argsModule = (): Promise<typeof import("./_args.ts")> =>
-  import(new URL(`./_args${EXT}`, import.meta.url).href);
-const planModule = (): Promise<typeof import("./plan.ts")> =>
-  import(new URL(`./plan${EXT}`, import.meta.url).href);
+// Modules only some commands need, imported on first use (Deno prepares them at start-up only
+// without deno.json's `lazy-dynamic-imports` setting).
+const argsModule = (): Promise<typeof import("./_args.ts")> => import("./_args.ts");
+const planModule = (): Promise<typeof import("./plan.ts")> => import("./plan.ts");
 import { VERSION } from "./_version.ts";
 import { formatValue, makeStyle, type Style, toJsonText, toYamlText } from "./format.ts";
 import {
@@ -82,26 +88,18 @@ interface Context {
 }
 
 /**
- * Before anything resolves, from one copy of the raw config: registers the built-in
- * resolvers it uses, and with `--trace` decides how the trace shows keys: a key written
- * literally in the config is shown; a key computed from other values
+ * With `--trace`, before anything resolves, decides from the raw config how the trace shows
+ * keys: a key written literally in the config is shown; a key computed from other values
  * (`${ssm:/${env:ENV}/db}`, the text `json` parses) is itself a resolved value and is shown as
  * `‹computed›`. Sensitive keys are already `[REDACTED]`.
  */
-async function prepareResolution(ctx: Context, config: Config, trace: boolean): Promise<void> {
-  const raw = await config.toObject({ resolve: false });
-  await registerBuiltinsFor(raw);
+async function prepareTrace(ctx: Context, config: Config, trace: boolean): Promise<void> {
   if (!trace) return;
+  const raw = await config.toObject({ resolve: false });
   const { literalCalls } = await planModule();
   const literal = literalCalls(raw, { parseTemplate });
   ctx.describeKey = (e) =>
     literal.has(`${e.path}\0${e.resolver}\0${e.key}`) ? printableKey(e.key) : "‹computed›";
-}
-
-function isNotFound(error: unknown): boolean {
-  if (error === null || typeof error !== "object") return false;
-  const e = error as { name?: unknown; code?: unknown };
-  return e.name === "NotFound" || e.code === "ENOENT" || e.code === "FILE_NOT_FOUND";
 }
 
 /**
@@ -124,12 +122,6 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function codeOf(error: unknown): string | undefined {
-  if (error === null || typeof error !== "object") return undefined;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === "string" ? code : undefined;
-}
-
 function absPath(cwd: string, path: string): string {
   if (cwd === "" || cwd === "." || path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path)) {
     return path;
@@ -146,14 +138,8 @@ const STDIN = "-";
 /** How standard input is named in messages and source locations. */
 const STDIN_NAME = "<stdin>";
 
-/** Messages and sources of a config parsed from text name it `<string>`/`<json>`: use `name`. */
-function named(text: string, name: string): string {
-  return text.replace(/<(?:string|json)>/g, name);
-}
-
 function printError(ctx: Context, message: string): void {
-  // Only a config read from standard input is parsed from text here.
-  ctx.io.stderr(`${ctx.err.red("Error:")} ${line(named(message, STDIN_NAME))}`);
+  ctx.io.stderr(`${ctx.err.red("Error:")} ${line(message)}`);
 }
 
 function loadOptions(ctx: Context, flags: CommonFlags): LoadOptions {
@@ -200,7 +186,10 @@ async function loadConfig(
       if (files.length > 0) parts.push(Config.load(files, options));
       files = [];
       if (f === STDIN) {
-        parts.push(Config.loads(await readStdin(ctx), { ...options, basePath: ctx.io.cwd }));
+        const text = await readStdin(ctx);
+        parts.push(
+          Config.loads(text, { ...options, basePath: ctx.io.cwd, sourceName: STDIN_NAME }),
+        );
       }
     }
     config = parts[0]!; // the argument parser requires at least one file
@@ -209,8 +198,7 @@ async function loadConfig(
     printError(ctx, messageOf(error));
     return undefined;
   }
-  const loaded = (config.toJSON() as { files: string[] }).files.length > 0 ||
-    cmd.files.includes(STDIN);
+  const loaded = config.files.length > 0 || cmd.files.includes(STDIN);
   if (cmd.ignoreMissing && !loaded) {
     printError(ctx, "No configuration files could be loaded (all files missing)");
     return undefined;
@@ -259,7 +247,7 @@ async function runGet(ctx: Context, cmd: GetCommand): Promise<number> {
   if (config === undefined) return 2;
   let value: unknown;
   try {
-    if (cmd.resolve) await prepareResolution(ctx, config, cmd.trace);
+    if (cmd.resolve) await prepareTrace(ctx, config, cmd.trace);
     value = cmd.resolve
       ? await withProgress(ctx, () => config.get(cmd.path))
       : config.getRaw(cmd.path);
@@ -275,8 +263,10 @@ async function runGet(ctx: Context, cmd: GetCommand): Promise<number> {
       ctx.io.stdout(line(cmd.default));
       return 0;
     }
-    const path = (error as { path?: unknown }).path;
-    if (codeOf(error) === "PATH_NOT_FOUND" && (path === undefined || path === cmd.path)) {
+    if (
+      error instanceof HoloconfError && error.code === "PATH_NOT_FOUND" &&
+      (error.path === undefined || error.path === cmd.path)
+    ) {
       printError(ctx, `Path '${cmd.path}' not found`);
     } else {
       printError(ctx, messageOf(error));
@@ -295,7 +285,7 @@ async function runDump(ctx: Context, cmd: DumpCommand): Promise<number> {
     const sources = config.dumpSources();
     const entries = Object.keys(sources).sort().map((path) => {
       const s = sources[path]!;
-      return [path, `${named(s.file, STDIN_NAME)}:${s.line}:${s.column}`] as const;
+      return [path, `${s.file}:${s.line}:${s.column}`] as const;
     });
     text = cmd.format === "json"
       ? toJsonText(Object.fromEntries(entries))
@@ -303,7 +293,7 @@ async function runDump(ctx: Context, cmd: DumpCommand): Promise<number> {
   } else {
     try {
       if (cmd.resolve) {
-        await prepareResolution(ctx, config, cmd.trace);
+        await prepareTrace(ctx, config, cmd.trace);
         await withProgress(ctx, () => config.resolveAll(resolveAllOptions(cmd)));
       }
       const options = { resolve: cmd.resolve, redact: cmd.resolve && cmd.redact };
@@ -339,30 +329,26 @@ async function checkFile(
     // The loader's reader: regular files only, size-capped (never a FIFO or a device).
     input = stdin ? await readStdin(ctx) : readConfigText(absPath(ctx.io.cwd, file));
   } catch (error) {
-    const missing = isNotFound(error);
-    const message = missing ? "File not found" : messageOf(error);
-    const own = (error as { code?: unknown } | null)?.code;
-    const code = missing
-      ? { code: "FILE_NOT_FOUND" }
-      : typeof own === "string"
-      ? { code: own }
-      : {};
+    const code = error instanceof HoloconfError ? { code: error.code } : {};
+    const message = code.code === "FILE_NOT_FOUND" ? "File not found" : messageOf(error);
     return { result: { file, valid: false, ...code, message }, text: message };
   }
   const name = stdin ? STDIN_NAME : file;
   const format = !stdin && file.toLowerCase().endsWith(".json") ? "json" : "yaml";
   try {
-    if (format === "json") Config.fromJson(input);
-    else Config.loads(input);
+    if (format === "json") Config.fromJson(input, { sourceName: name });
+    else Config.loads(input, { sourceName: name });
     return { result: { file: name, valid: true, format }, text: `valid ${format.toUpperCase()}` };
   } catch (error) {
-    // Config.loads/fromJson name their source <string>/<json>: show the file instead.
-    const e = error as { code?: unknown; headline?: unknown; source?: unknown };
     const result: CheckResult = { file: name, valid: false };
-    if (typeof e.code === "string") result.code = e.code;
-    result.message = named(typeof e.headline === "string" ? e.headline : messageOf(error), name);
-    if (typeof e.source === "string") result.source = named(e.source, name);
-    return { result, text: named(messageOf(error), name) };
+    if (error instanceof HoloconfError) {
+      result.code = error.code;
+      result.message = error.headline;
+      if (error.source !== undefined) result.source = error.source;
+    } else {
+      result.message = messageOf(error);
+    }
+    return { result, text: messageOf(error) };
   }
 }
 
@@ -407,7 +393,7 @@ async function runValidate(ctx: Context, cmd: ValidateCommand): Promise<number> 
   let issues: ValidationIssue[];
   try {
     if (cmd.resolve) {
-      await prepareResolution(ctx, config, cmd.trace);
+      await prepareTrace(ctx, config, cmd.trace);
       // Attached, so that references and defaults resolve as `get -r -s` does.
       config.setSchema(schema);
       // Values that cannot be resolved or coerced are issues too, listed with the others.
@@ -426,7 +412,6 @@ async function runValidate(ctx: Context, cmd: ValidateCommand): Promise<number> 
     }
     issues = error.issues;
   }
-  issues = issues.map((i) => ({ ...i, message: named(i.message, STDIN_NAME) }));
   if (issues.length === 0) {
     if (!cmd.quiet) {
       ctx.io.stdout(
@@ -555,11 +540,19 @@ async function runPlan(ctx: Context, cmd: PlanCommand): Promise<number> {
   if (config === undefined) return 2;
   const raw = await config.toObject({ resolve: false });
   const { buildPlan, formatPlan } = await planModule();
-  const plan = buildPlan(raw, { parseTemplate });
+  // Every registered resolver, loaded: those that fetch describe their own requests.
+  const names = resolverNames();
+  const loaded = await Promise.all(names.map((name) => getResolver(name)));
+  const resolvers = new Map<string, Resolver>();
+  names.forEach((name, i) => {
+    if (loaded[i] !== undefined) resolvers.set(name, loaded[i]);
+  });
+  const report = buildPlan(raw, { parseTemplate, resolvers });
+  const { plan } = report;
   ctx.io.stdout(
     cmd.format === "json"
       ? line(toJsonText(plan))
-      : formatPlan(plan, { color: ctx.outColor, allowHttp: cmd.allowHttp }),
+      : formatPlan(report, { color: ctx.outColor, allowHttp: cmd.allowHttp }),
   );
   // The plan is printed in full either way; a reference that cannot resolve fails it.
   return plan.invalid.length > 0 ? 1 : 0;

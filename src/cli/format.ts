@@ -5,8 +5,7 @@
  * @module
  */
 
-import { encodeBase64 } from "../_bytes.ts";
-import { exportText } from "../export.ts";
+import { exportText } from "../../mod.ts";
 
 /** Colour helpers; identity functions when colour is off. */
 export interface Style {
@@ -103,7 +102,8 @@ export function formatValue(value: unknown, format: "text" | "json" | "yaml"): s
   if (format === "json") return toJsonText(value);
   if (format === "text") {
     if (typeof value === "string") return value;
-    if (value instanceof Uint8Array) return encodeBase64(value);
+    // As the JSON export writes bytes: base64 (a JSON string, unquoted here).
+    if (value instanceof Uint8Array) return JSON.parse(toJsonText(value)) as string;
   }
   return toYamlText(value);
 }

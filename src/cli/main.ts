@@ -7,7 +7,6 @@
  */
 
 import { type CliIo, runCli } from "./cli.ts";
-import { concatBytes } from "../_bytes.ts";
 
 interface Host {
   args: string[];
@@ -73,16 +72,17 @@ const MAX_STDIN_BYTES = 64 * 1024 * 1024;
 
 /** All of standard input as UTF-8 text, refused beyond {@linkcode MAX_STDIN_BYTES}. */
 async function readStdin(h: Host): Promise<string> {
-  const chunks: Uint8Array[] = [];
+  const decoder = new TextDecoder();
+  let text = "";
   let size = 0;
   for await (const chunk of h.stdin()) {
     size += chunk.length;
     if (size > MAX_STDIN_BYTES) {
       throw new Error(`Standard input is larger than ${MAX_STDIN_BYTES} bytes (64 MiB)`);
     }
-    chunks.push(chunk);
+    text += decoder.decode(chunk, { stream: true });
   }
-  return new TextDecoder().decode(concatBytes(chunks, size));
+  return text + decoder.decode();
 }
 
 /**

@@ -12,6 +12,7 @@ import { CAN_MAKE_FIFO, HAS_DEV_ZERO, makeFifo, makeSparseFile } from "../_speci
 import { run, tempFiles } from "./_io.ts";
 import { noHang, until } from "../_async.ts";
 import { installFakeClock } from "../_fake_clock.ts";
+import { CATALOGUE } from "../../resolvers/catalogue.ts";
 
 const APP = `database:
   host: localhost
@@ -998,4 +999,79 @@ Deno.test("get and check of a config file over 16 MiB exit with 'too large' with
   const check = await run(["check", big]);
   assert.equal(check.code, 1);
   assert.ok(check.stderr.startsWith(`✗ ${big}: ${reason}\n`), check.stderr);
+});
+
+// --- what the CLI may use ----------------------------------------------------------------
+
+const ROOT = new URL("../../", import.meta.url);
+const CLI_DIR = new URL("src/cli/", ROOT).href;
+
+/** Each file of src/cli with its text without comments. */
+function cliSources(): { file: string; code: string }[] {
+  return [...Deno.readDirSync(new URL(CLI_DIR))]
+    .filter((e) => e.isFile && e.name.endsWith(".ts"))
+    .map((e) => e.name)
+    .sort()
+    .map((file) => ({
+      file,
+      code: Deno.readTextFileSync(new URL(file, CLI_DIR))
+        .replace(/\/\*[\s\S]*?\*\//g, "")
+        .replace(/^\s*\/\/.*$/gm, ""),
+    }));
+}
+
+Deno.test("src/cli imports nothing of the project but the deno.json exports and its own files", async () => {
+  const denoJson = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT))) as {
+    exports: Record<string, string>;
+  };
+  const entries = new Set(Object.values(denoJson.exports).map((p) => new URL(p, ROOT).href));
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", "src/cli/main.ts"],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  type Target = { specifier: string } | undefined;
+  const graph = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+    modules: {
+      specifier: string;
+      dependencies?: { specifier: string; code?: Target; type?: Target }[];
+    }[];
+  };
+  const cli = graph.modules.filter((m) => m.specifier.startsWith(CLI_DIR));
+  // The graph (static and literal dynamic imports) reaches every file of src/cli.
+  assert.deepEqual(
+    cli.map((m) => m.specifier.slice(CLI_DIR.length)).sort(),
+    cliSources().map((s) => s.file),
+  );
+  const outside: string[] = [];
+  for (const m of cli) {
+    for (const dep of m.dependencies ?? []) {
+      for (const target of [dep.code?.specifier, dep.type?.specifier]) {
+        if (target === undefined || target.startsWith(CLI_DIR) || entries.has(target)) continue;
+        if (/^(node|npm):/.test(target)) continue; // not the project's
+        outside.push(`${m.specifier.slice(CLI_DIR.length)} imports ${dep.specifier}`);
+      }
+    }
+  }
+  assert.deepEqual(outside, []);
+  // A computed specifier escapes the graph: the only one loads Node's built-ins in main.ts.
+  const computed = cliSources().flatMap(({ file, code }) =>
+    [...code.matchAll(/\bimport\s*\(\s*([^"'\s][^)]*)\)/g)].map((m) => `${file}: ${m[1]}`)
+  );
+  assert.deepEqual(computed, ["main.ts: `node:${name}`"]);
+});
+
+Deno.test("src/cli names no built-in resolver: what plan knows of one comes from the resolver", () => {
+  // `json` and `yaml` are also output formats (`-f json`), which the CLI does name.
+  const FORMATS = new Set(["json", "yaml"]);
+  const found: string[] = [];
+  for (const { file, code } of cliSources()) {
+    for (const { name } of CATALOGUE) {
+      if (FORMATS.has(name)) continue;
+      if (new RegExp(`(["'\`])${name}\\1`).test(code)) found.push(`${file}: "${name}"`);
+    }
+  }
+  assert.deepEqual(found, []);
 });

@@ -1,7 +1,43 @@
 import assert from "node:assert/strict";
-import { parseTemplate } from "../../mod.ts";
-import { buildPlan, literalCalls } from "../../src/cli/plan.ts";
+import {
+  getResolver,
+  parseTemplate,
+  type PlannedCall,
+  type Resolver,
+  type ResolverDescription,
+  resolverNames,
+} from "../../mod.ts";
+import { buildPlan, formatPlan, literalCalls, type Plan } from "../../src/cli/plan.ts";
 import { run, tempFiles } from "./_io.ts";
+
+type Target = { region: string | null; profile: string | null; endpoint: string | null };
+
+/** The plan with the sections of the built-in resolvers that fetch. */
+interface BuiltinPlan extends Plan {
+  ssm: {
+    names: number;
+    requests: number;
+    groups: (Target & { names: string[]; requests: number })[];
+  };
+  s3: { objects: (Target & { bucket: string; key: string })[]; requests: number };
+  cfn: {
+    outputs: number;
+    stacks: (Target & { stack: string; outputs: string[] })[];
+    requests: number;
+  };
+  http: { urls: string[]; requests: number };
+}
+
+/** Every registered resolver, loaded, as the CLI hands them to buildPlan. */
+async function registered(): Promise<Map<string, Resolver>> {
+  const resolvers = new Map<string, Resolver>();
+  for (const name of resolverNames()) resolvers.set(name, (await getResolver(name))!);
+  return resolvers;
+}
+
+async function planOf(raw: unknown): Promise<BuiltinPlan> {
+  return buildPlan(raw, { parseTemplate, resolvers: await registered() }).plan as BuiltinPlan;
+}
 
 function bigConfig(): string {
   const lines = ["params:"];
@@ -80,11 +116,11 @@ Deno.test("plan --format json gives the same plan as data", async () => {
   assert.equal(plan.iam[0].resources.length, 23);
 });
 
-Deno.test("plan lists nested-interpolation arguments as dynamic, with wildcard resources", () => {
-  const plan = buildPlan({
+Deno.test("plan lists nested-interpolation arguments as dynamic, with wildcard resources", async () => {
+  const plan = await planOf({
     db: { password: "${ssm:/${env:ENV}/db/password}" },
     region: "${ssm:/x,region=${env:R}}",
-  }, { parseTemplate });
+  });
   assert.deepEqual(plan.dynamic.map((d) => [d.path, d.expression, d.pattern]), [
     ["db.password", "${ssm:/${env:ENV}/db/password}", "/*/db/password"],
     ["region", "${ssm:/x,region=${env:R}}", "/x"],
@@ -97,11 +133,11 @@ Deno.test("plan lists nested-interpolation arguments as dynamic, with wildcard r
   ]);
 });
 
-Deno.test("plan groups ssm names per region/profile/endpoint and batches by 10 in each", () => {
+Deno.test("plan groups ssm names per region/profile/endpoint and batches by 10 in each", async () => {
   const raw: Record<string, string> = {};
   for (let i = 0; i < 11; i++) raw[`a${i}`] = `\${ssm:/a/${i}}`;
   for (let i = 0; i < 3; i++) raw[`b${i}`] = `\${ssm:/b/${i},region=eu-west-1}`;
-  const plan = buildPlan(raw, { parseTemplate });
+  const plan = await planOf(raw);
   assert.equal(plan.ssm.names, 14);
   assert.equal(plan.ssm.requests, 3); // 2 (11 names) + 1 (3 names), not ceil(14 / 10)
   assert.deepEqual(plan.ssm.groups.map((g) => [g.region, g.requests]), [[null, 2], [
@@ -115,13 +151,13 @@ Deno.test("plan groups ssm names per region/profile/endpoint and batches by 10 i
   ]);
 });
 
-Deno.test("plan normalises and de-duplicates URLs, and reports bad references", () => {
-  const plan = buildPlan({
+Deno.test("plan normalises and de-duplicates URLs, and reports bad references", async () => {
+  const plan = await planOf({
     a: "${https:example.com/a}",
     b: "${https:https://example.com/a}",
     c: "${http:example.com/a}",
     items: ["${ssm:no-slash}", "${s3:bucket-only}", "${cfn:stack}", "${unclosed"],
-  }, { parseTemplate });
+  });
   assert.deepEqual(plan.http.urls, ["http://example.com/a", "https://example.com/a"]);
   assert.equal(plan.http.requests, 2);
   assert.deepEqual(plan.invalid.map((i) => [i.path, i.resolver]), [
@@ -165,4 +201,54 @@ Deno.test("plan prints the whole plan and exits 1 when it lists invalid referenc
     const good = await run(["plan", t.path("good.yaml"), "-f", format]);
     assert.equal(good.code, 0, format);
   }
+});
+
+Deno.test("plan asks each describe hook once, with the calls of every resolver sharing it, and lays out its answer", () => {
+  const seen: PlannedCall[][] = [];
+  const describe = (calls: readonly PlannedCall[]): ResolverDescription => {
+    seen.push([...calls]);
+    return {
+      data: { reads: calls.length },
+      summary: [{ text: `${calls.length} vault reads`, detail: ["one per key"] }],
+      dynamic: calls.flatMap((c, i) => c.key === undefined ? [i] : []),
+      invalid: calls.flatMap((c, i) => c.key === "" ? [{ call: i, reason: "empty key" }] : []),
+      permissions: [{ action: "vault:Read", resources: ["vault:*"], conditional: false }],
+    };
+  };
+  const resolvers = new Map<string, Resolver>([
+    ["vault", { resolve: () => 1, describe }],
+    ["vault2", { resolve: () => 2, describe }],
+    ["local", { resolve: () => 3 }],
+  ]);
+  const report = buildPlan({
+    a: "${vault:x,region=${local:r},default=d,sensitive=true,mode=ro}",
+    b: ["${vault2:${local:k}}", "${vault:}"],
+    c: "${local:h} ${other:o} ${a}",
+  }, { parseTemplate, resolvers });
+  assert.equal(seen.length, 1);
+  assert.deepEqual(seen[0]!.map((c) => [c.path, c.resolver, c.key, c.pattern, { ...c.kwargs }]), [
+    ["a", "vault", "x", "x", { region: undefined, mode: "ro" }],
+    ["b[0]", "vault2", undefined, "*", {}],
+    ["b[1]", "vault", "", "", {}],
+  ]);
+  const { plan } = report;
+  assert.deepEqual(plan["vault"], { reads: 3 }); // under the first name of the hook
+  assert.equal(plan["vault2"], undefined);
+  assert.deepEqual(plan.remoteReferences, { vault: 2, vault2: 1 });
+  assert.deepEqual(plan.otherResolvers, { local: 3, other: 1, ref: 1 });
+  assert.deepEqual(plan.dynamic, [{
+    path: "b[0]",
+    resolver: "vault2",
+    expression: "${vault2:${local:k}}",
+    pattern: "*",
+  }]);
+  assert.deepEqual(plan.invalid, [{ path: "b[1]", resolver: "vault", reason: "empty key" }]);
+  assert.deepEqual(plan.iam.map((p) => p.action), ["vault:Read"]);
+  assert.deepEqual(plan.summary, ["3 vault reads"]);
+  const text = formatPlan(report);
+  assert.ok(
+    text.includes("Requests resolveAll would make:\n  3 vault reads\n    one per key\n"),
+    text,
+  );
+  assert.ok(!text.includes("--allow-http"), "no http note for a hook that does not ask for it");
 });

@@ -82,6 +82,25 @@ test("package exports the library and the AWS settings", () => {
   assert.equal(typeof configureSsm, "function");
 });
 
+test("holoconf/core is the same API without the built-ins: importing it registers nothing", async () => {
+  // What core registered is read before the main entry is imported, in the same process.
+  const probe = 'const core = await import("holoconf/core"); const before = core.resolverNames();' +
+    'const main = await import("holoconf");' +
+    "console.log(JSON.stringify([before, core.Config === main.Config, main.resolverNames()]));";
+  const out = await new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ["--input-type=module", "-e", probe],
+      { cwd: PROJECT },
+      (e, stdout) => e ? reject(e) : resolve(stdout),
+    );
+  });
+  const [before, same, after] = JSON.parse(out);
+  assert.deepEqual(before, []);
+  assert.equal(same, true);
+  assert.ok(after.includes("env") && after.includes("ssm"), String(after));
+});
+
 test("loads a file with env, references, a custom async resolver and ssm; redacts the dump", async () => {
   process.env.HOLOCONF_NODE_TEST_ENV = "staging";
   const vaultCalls = [];

@@ -1,24 +1,48 @@
-import assert from "node:assert/strict";
-import { bareImports } from "../../scripts/build_npm.ts";
+// Tests of scripts/build_npm.ts: what it takes for the package's dependencies.
 
-Deno.test("bareImports finds static, dynamic and side-effect imports of packages only", () => {
+import assert from "node:assert/strict";
+import { bareImports, parseNpmSpecifier } from "../../scripts/build_npm.ts";
+
+Deno.test("bareImports finds static, side-effect, re-export and import() specifiers, bare ones only", () => {
   const code = [
-    'import { load } from "js-yaml";',
-    'import "fast-check";',
-    'const m = await import("csv-parse/sync");',
-    'import { x } from "./local.ts";',
-    'import fs from "node:fs";',
-    'export { y } from "@scope/pkg/sub";',
+    'import { dump } from "js-yaml";',
+    "import type {",
+    "  SSMClient,",
+    '} from "@aws-sdk/client-ssm";',
+    'export * from "./core.ts";',
+    'export { x } from "undici";',
+    'import "side-effect-pkg";',
+    'const { parse } = await import("csv-parse/sync");',
+    'import { parseArgs } from "node:util";',
+    'import { local } from "../src/errors.ts";',
   ].join("\n");
   assert.deepEqual([...bareImports(code)].sort(), [
-    "@scope/pkg/sub",
+    "@aws-sdk/client-ssm",
     "csv-parse/sync",
-    "fast-check",
     "js-yaml",
+    "side-effect-pkg",
+    "undici",
   ]);
 });
 
-Deno.test("bareImports ignores a string that ends in the word 'from' before another string", () => {
-  const code = 'const why = cond\n  ? "no file roots to read it from"\n  : "outside the roots";\n';
+Deno.test("bareImports takes no word 'from' or 'import' inside code or strings for an import", () => {
+  const code = [
+    "const why = roots.length === 0",
+    '  ? "no file roots to read it from"',
+    '  : "cannot read it";',
+    'const hint = "import the module first";',
+    "const from = 1; const n = from + 1;",
+  ].join("\n");
   assert.deepEqual([...bareImports(code)], []);
+});
+
+Deno.test("parseNpmSpecifier reads the package and range of an npm: specifier", () => {
+  assert.deepEqual(parseNpmSpecifier("npm:csv-parse@^7.0.3/sync"), {
+    name: "csv-parse",
+    range: "^7.0.3",
+  });
+  assert.deepEqual(parseNpmSpecifier("npm:@aws-sdk/client-ssm@^3.1"), {
+    name: "@aws-sdk/client-ssm",
+    range: "^3.1",
+  });
 });
