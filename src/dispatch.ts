@@ -121,7 +121,7 @@ export interface CallRequest<V, R extends Resolved> {
    * The call without its signal: the dispatcher gives the resolver (and its `identity` and
    * `batchGroup` hooks) a complete call, with a signal that is the call's own once it runs.
    */
-  call: Omit<ResolverCall, "signal">;
+  call: CallDraft;
   /** The request the call belongs to. */
   scope: CallScope;
   /** Identical calls in flight, where this one is found or recorded. */
@@ -136,16 +136,52 @@ export interface CallRequest<V, R extends Resolved> {
 
 /** A call waiting in a batch group, with its own start hook. */
 interface BatchedCall {
-  call: Omit<ResolverCall, "signal">;
+  call: CallDraft;
   start(signal: AbortSignal, lease: SlotLease): void;
 }
 
 const NEVER_ABORTED = new AbortController().signal;
 
-/** A copy of a call with its signal; getters (`settings`) stay getters, read when used. */
-function withSignal(draft: Omit<ResolverCall, "signal">, signal: AbortSignal): ResolverCall {
-  const call = Object.defineProperties({}, Object.getOwnPropertyDescriptors(draft));
-  return Object.defineProperty(call, "signal", { value: signal, enumerable: true }) as ResolverCall;
+/**
+ * A call as the engine hands it over: without its signal, and with its settings as a function
+ * (read only when the resolver reads `call.settings`, so a settings error fails that call).
+ */
+export type CallDraft = Omit<ResolverCall, "signal" | "settings"> & {
+  /** The resolver's effective settings (see `ResolverCall.settings`). */
+  settingsOf(): Readonly<Record<string, unknown>>;
+};
+
+/** A complete call: the draft's fields, a signal, and `settings` read on use. */
+class DispatchedCall implements ResolverCall {
+  readonly args: ResolverCall["args"];
+  readonly kwargs: ResolverCall["kwargs"];
+  readonly kwargsAll: ResolverCall["kwargsAll"];
+  readonly signal: AbortSignal;
+  readonly path: string;
+  readonly config: ResolverCall["config"];
+  readonly resolver: string;
+  readonly source: ResolverCall["source"];
+  readonly sensitiveInput: boolean;
+  readonly context: ResolverCall["context"];
+  readonly #settingsOf: CallDraft["settingsOf"];
+
+  constructor(draft: CallDraft, signal: AbortSignal) {
+    this.args = draft.args;
+    this.kwargs = draft.kwargs;
+    this.kwargsAll = draft.kwargsAll;
+    this.signal = signal;
+    this.path = draft.path;
+    this.config = draft.config;
+    this.resolver = draft.resolver;
+    this.source = draft.source;
+    this.sensitiveInput = draft.sensitiveInput;
+    this.context = draft.context;
+    this.#settingsOf = draft.settingsOf;
+  }
+
+  get settings(): Readonly<Record<string, unknown>> {
+    return this.#settingsOf();
+  }
 }
 
 /**
@@ -180,7 +216,7 @@ export class Dispatcher {
     const name = reg.name;
     const key = keyOf(draft.args);
     const obj = typeof reg.resolver === "function" ? undefined : reg.resolver;
-    const view = withSignal(draft, NEVER_ABORTED);
+    const view = new DispatchedCall(draft, NEVER_ABORTED);
     // Single-flight: an identical call in flight is shared. Synchronous resolvers finish before
     // anyone could share them, so they skip building the key.
     const identity = obj?.synchronous ? undefined : this.#identity(name, obj, key, view);
@@ -239,7 +275,7 @@ export class Dispatcher {
           ...limits,
           run: (signal, lease) => {
             hooks.start(signal, lease);
-            return settledOrPending(resolveOne(reg, key, withSignal(draft, signal)), name);
+            return settledOrPending(resolveOne(reg, key, new DispatchedCall(draft, signal)), name);
           },
         });
     } catch (e) {
@@ -285,7 +321,7 @@ export class Dispatcher {
           keys,
           calls.map((c) => {
             c.start(signal, lease);
-            return withSignal(c.call, signal);
+            return new DispatchedCall(c.call, signal);
           }),
         ),
       task: group.limits,

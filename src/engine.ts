@@ -1227,9 +1227,7 @@ export class Engine {
         sensitiveInput: info.sensitiveInput,
         context: this.#contextFor(source),
         // Read when the resolver reads it: a settings error then fails the call like any other.
-        get settings() {
-          return settingsFor(reg);
-        },
+        settingsOf: () => settingsFor(reg),
       },
       scope: ctx,
       inFlight: ctx.gen.calls,

@@ -68,12 +68,13 @@ function dispatch(
   } = {},
 ) {
   const rec = recorder(options.owner ?? key);
-  const { signal: _, ...call } = makeResolverCall({
+  const { signal: _, settings, ...rest } = makeResolverCall({
     resolver: reg.name,
     args: [key],
     path: `at.${key}`,
     sensitiveInput: options.sensitiveInput,
   });
+  const call = { ...rest, settingsOf: () => settings };
   const result = dispatcher.dispatch({
     resolver: reg,
     call,
@@ -327,7 +328,8 @@ Deno.test("what the settle hook returns is what callers and joiners get", async 
   const d = newDispatcher();
   const inFlight: InFlightCalls<string, Resolved> = new Map();
   const rec = recorder("first");
-  const { signal: _, ...call } = makeResolverCall({ resolver: "r", args: ["k"] });
+  const { signal: _, settings, ...rest } = makeResolverCall({ resolver: "r", args: ["k"] });
+  const call = { ...rest, settingsOf: () => settings };
   const first = d.dispatch({
     resolver: reg,
     call,
