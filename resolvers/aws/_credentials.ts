@@ -29,10 +29,11 @@
  */
 
 import { ResolverError } from "../../src/errors.ts";
-import { cwd, getEnv, readTextFileSync, runtimeName, statSync } from "../../src/runtime.ts";
+import { readTextFileSync, runtimeName } from "../../src/runtime.ts";
 import { type AwsHttpSend, awsHttpSender } from "../../src/runtime_aws_http.ts";
 import { type Clock, RetryQuota, SYSTEM_CLOCK, withRetries } from "./_retry.ts";
 import { raceAbort } from "./_clients.ts";
+import { awsEnv as env, fileExists, homeDirectory, sharedFiles } from "./_env.ts";
 
 /** Credentials to sign with. */
 export interface AwsCredentials {
@@ -110,11 +111,6 @@ export function _resetCredentials(): void {
   sdkProviders.clear();
 }
 
-function env(name: string): string | undefined {
-  const v = getEnv(name)?.trim();
-  return v === undefined || v === "" ? undefined : v;
-}
-
 /**
  * The provider the chain picks for these options right now (see the module notes). Providers
  * of the container endpoint and of the SDK are cached, so their credentials are shared.
@@ -126,12 +122,20 @@ function env(name: string): string | undefined {
  * ```ts
  * import { credentialProvider } from "./_credentials.ts";
  * import assert from "node:assert/strict";
+ * const names = ["AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"];
+ * const before = names.map((name) => Deno.env.get(name));
+ * Deno.env.delete("AWS_PROFILE");
  * Deno.env.set("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
  * Deno.env.set("AWS_SECRET_ACCESS_KEY", "example-secret");
- * const credentials = await credentialProvider()(new AbortController().signal);
- * assert.equal(credentials.accessKeyId, "AKIDEXAMPLE");
- * Deno.env.delete("AWS_ACCESS_KEY_ID");
- * Deno.env.delete("AWS_SECRET_ACCESS_KEY");
+ * try {
+ *   const credentials = await credentialProvider()(new AbortController().signal);
+ *   assert.equal(credentials.accessKeyId, "AKIDEXAMPLE");
+ * } finally {
+ *   names.forEach((name, i) => {
+ *     if (before[i] === undefined) Deno.env.delete(name);
+ *     else Deno.env.set(name, before[i]);
+ *   });
+ * }
  * ```
  */
 export function credentialProvider(options: CredentialOptions = {}): CredentialProvider {
@@ -172,34 +176,9 @@ function environmentCredentials(): AwsCredentials | undefined {
   };
 }
 
-function homeDirectory(): string | undefined {
-  return env("HOME") ?? env("USERPROFILE") ?? env("HOMEPATH");
-}
-
 /** Whether the SDK would find a source before the container endpoint (files, web identity). */
 function sdkConfigured(): boolean {
-  if (env("AWS_WEB_IDENTITY_TOKEN_FILE") !== undefined) return true;
-  const home = homeDirectory();
-  const files = [
-    env("AWS_SHARED_CREDENTIALS_FILE") ??
-      (home === undefined ? undefined : `${home}/.aws/credentials`),
-    env("AWS_CONFIG_FILE") ?? (home === undefined ? undefined : `${home}/.aws/config`),
-  ];
-  return files.some((path) => path !== undefined && fileExists(path));
-}
-
-/**
- * Whether a file exists; unreadable counts as absent (the SDK could not read it either).
- *
- * @param path The path (relative to the working directory when not absolute).
- * @returns Whether it is there.
- */
-export function fileExists(path: string): boolean {
-  try {
-    return statSync(path.startsWith("/") ? path : `${cwd()}/${path}`)?.isFile === true;
-  } catch {
-    return false;
-  }
+  return env("AWS_WEB_IDENTITY_TOKEN_FILE") !== undefined || sharedFiles().some(fileExists);
 }
 
 /** Loads the SDK's chain for `profile` (or the default one), once per profile. */

@@ -15,8 +15,8 @@
  */
 
 import { ResolverError } from "../../src/errors.ts";
-import { getEnv } from "../../src/runtime.ts";
 import type { AwsService } from "./_clients.ts";
+import { awsEnv as env, awsFlag as flag } from "./_env.ts";
 
 /** Signing name of each service. */
 export const SIGNING_NAME: Readonly<Record<AwsService, string>> = {
@@ -38,15 +38,6 @@ export interface AwsEndpoint {
   base: string;
   /** Set explicitly or by a variable (S3 then goes path-style). */
   custom: boolean;
-}
-
-function env(name: string): string | undefined {
-  const v = getEnv(name)?.trim();
-  return v === undefined || v === "" ? undefined : v;
-}
-
-function flag(name: string): boolean {
-  return env(name)?.toLowerCase() === "true";
 }
 
 function endpointError(headline: string, help: string): ResolverError {

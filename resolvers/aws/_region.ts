@@ -8,8 +8,7 @@
  */
 
 import { ResolverError } from "../../src/errors.ts";
-import { getEnv, runtimeName } from "../../src/runtime.ts";
-import { fileExists } from "./_credentials.ts";
+import { awsEnv as env, fileExists, sharedFiles } from "./_env.ts";
 
 /** Where a region comes from besides the environment. */
 export interface RegionSettings {
@@ -26,11 +25,6 @@ export function _resetRegions(): void {
   fromFiles.clear();
 }
 
-function env(name: string): string | undefined {
-  const v = getEnv(name)?.trim();
-  return v === undefined || v === "" ? undefined : v;
-}
-
 /**
  * Finds the region of a request.
  *
@@ -42,10 +36,15 @@ function env(name: string): string | undefined {
  * ```ts
  * import { resolveRegion } from "./_region.ts";
  * import assert from "node:assert/strict";
+ * const before = Deno.env.get("AWS_REGION");
  * Deno.env.set("AWS_REGION", "eu-west-1");
- * assert.equal(await resolveRegion({ region: "us-west-2" }), "us-west-2");
- * assert.equal(await resolveRegion({}), "eu-west-1");
- * Deno.env.delete("AWS_REGION");
+ * try {
+ *   assert.equal(await resolveRegion({ region: "us-west-2" }), "us-west-2");
+ *   assert.equal(await resolveRegion({}), "eu-west-1");
+ * } finally {
+ *   if (before === undefined) Deno.env.delete("AWS_REGION");
+ *   else Deno.env.set("AWS_REGION", before);
+ * }
  * ```
  */
 export async function resolveRegion(settings: RegionSettings): Promise<string> {
@@ -66,24 +65,11 @@ function nonEmpty(v: string | undefined): string | undefined {
   return v === undefined || v === "" ? undefined : v;
 }
 
-function configFile(): string | undefined {
-  const home = env("HOME") ?? env("USERPROFILE") ?? env("HOMEPATH");
-  return env("AWS_CONFIG_FILE") ?? (home === undefined ? undefined : `${home}/.aws/config`);
-}
-
-function credentialsFile(): string | undefined {
-  const home = env("HOME") ?? env("USERPROFILE") ?? env("HOMEPATH");
-  return env("AWS_SHARED_CREDENTIALS_FILE") ??
-    (home === undefined ? undefined : `${home}/.aws/credentials`);
-}
-
 /** The profile's `region` from the shared files, read by the SDK's loader, once per profile. */
 function regionFromFiles(profile: string): Promise<string | undefined> {
-  // Deno without a home directory (Deno Deploy): no files, and the SDK's lookup of the home
-  // directory would need --allow-sys.
-  const files = [configFile(), credentialsFile()].filter((f): f is string => f !== undefined);
-  if (runtimeName() === "deno" && files.length === 0) return Promise.resolve(undefined);
-  if (!files.some(fileExists)) return Promise.resolve(undefined);
+  // No file (Deno Deploy has no home directory either): the SDK is not loaded, and its lookup
+  // of the home directory, which needs --allow-sys on Deno, never runs.
+  if (!sharedFiles().some(fileExists)) return Promise.resolve(undefined);
   let loading = fromFiles.get(profile);
   if (loading === undefined) {
     loading = loadRegion(profile);

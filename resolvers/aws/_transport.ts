@@ -15,7 +15,6 @@
  */
 
 import { ResolverError } from "../../src/errors.ts";
-import { getEnv } from "../../src/runtime.ts";
 import {
   type AwsHttpResponse,
   type AwsHttpSend,
@@ -25,6 +24,7 @@ import {
 import type { AwsService } from "./_clients.ts";
 import { type CredentialProvider, credentialProvider } from "./_credentials.ts";
 import { resolveEndpoint, SIGNING_NAME } from "./_endpoint.ts";
+import { awsEnv } from "./_env.ts";
 import { type AwsOperation, buildRequest, parseErrorResponse } from "./_protocol.ts";
 import { resolveRegion } from "./_region.ts";
 import {
@@ -172,7 +172,7 @@ export class AwsRequestError extends ResolverError {
 }
 
 function maxAttemptsFromEnv(): number {
-  const n = Number(getEnv("AWS_MAX_ATTEMPTS")?.trim() || NaN);
+  const n = Number(awsEnv("AWS_MAX_ATTEMPTS") ?? NaN);
   return Number.isInteger(n) && n > 0 ? n : DEFAULT_MAX_ATTEMPTS;
 }
 
