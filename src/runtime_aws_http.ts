@@ -90,15 +90,27 @@ export class HttpConnectionError extends Error {
  * ```
  */
 export function awsHttpSender(): AwsHttpSend {
-  return useNodeHttp() ? sendWithNodeHttp : sendWithFetch;
+  return onNodeItself() && nodeBuiltin("node:http") !== undefined
+    ? sendWithNodeHttp
+    : sendWithFetch;
 }
 
-/** Node itself (not Bun, which also reports a Node version but whose `fetch` is native). */
-function useNodeHttp(): boolean {
-  if (runtimeName() !== "node") return false;
+/**
+ * Whether this is Node itself, where `node:` built-ins start faster than the web APIs (`fetch`,
+ * WebCrypto); not Bun, which reports a Node version too but whose web APIs are native.
+ *
+ * @returns `true` on Node.
+ *
+ * @example
+ * ```ts
+ * import { onNodeItself } from "./runtime_aws_http.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(onNodeItself(), false); // this example runs on Deno
+ * ```
+ */
+export function onNodeItself(): boolean {
   // deno-lint-ignore no-explicit-any
-  const versions = (globalThis as any).process?.versions;
-  return versions?.bun === undefined && nodeBuiltin("node:http") !== undefined;
+  return runtimeName() === "node" && (globalThis as any).process?.versions?.bun === undefined;
 }
 
 /** The text of a thrown value and its causes, with every copy of `url` replaced by its origin. */

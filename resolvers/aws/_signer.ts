@@ -13,7 +13,7 @@
  * @module
  */
 
-import { runtimeName } from "../../src/runtime.ts";
+import { onNodeItself } from "../../src/runtime_aws_http.ts";
 import type { AwsCredentials } from "./_credentials.ts";
 
 /** Which package signs. */
@@ -58,9 +58,7 @@ export interface SignOptions {
  * ```
  */
 export function defaultSignerImplementation(): SignerImplementation {
-  // deno-lint-ignore no-explicit-any
-  const bun = (globalThis as any).process?.versions?.bun;
-  return runtimeName() === "node" && bun === undefined ? "aws4" : "aws4fetch";
+  return onNodeItself() ? "aws4" : "aws4fetch";
 }
 
 /** `YYYYMMDDTHHMMSSZ`. */

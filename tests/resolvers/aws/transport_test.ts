@@ -14,6 +14,7 @@ import {
 import { type FakeAws, type FakeAwsOptions, startFakeAws } from "../../fakes/fake_aws.ts";
 import { assertNotShown } from "../../_error_views.ts";
 import { fakeClock, stuckClock, withAwsEnv } from "./_light.ts";
+import { startFakeContainerCredentials } from "../../fakes/fake_container_credentials.ts";
 import { ROOT, runProbe, writeTripwireImportMap } from "../../_tripwire.ts";
 
 const KEY = "AKIDLIGHTFAKE";
@@ -469,6 +470,34 @@ Deno.test("awsRequest signs with a profile's credentials from the SDK's provider
       await Deno.remove(dir, { recursive: true });
     }
   });
+});
+
+Deno.test("awsRequest signs with container credentials, fetched once for several requests", async () => {
+  const container = await startFakeContainerCredentials({
+    token: "pod-identity-token",
+    credentials: [{
+      accessKeyId: KEY,
+      secretAccessKey: SECRET,
+      token: TOKEN,
+      expiration: Date.now() + 3_600_000,
+    }],
+  });
+  try {
+    await withFake({ ssm: { "/a": "x" } }, {}, async (fake) => {
+      Deno.env.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", container.url);
+      Deno.env.set("AWS_CONTAINER_AUTHORIZATION_TOKEN", "pod-identity-token");
+      await Promise.all([awsRequest(ssmGet(fake, ["/a"])), awsRequest(ssmGet(fake, ["/a"]))]);
+      await awsRequest(ssmGet(fake, ["/a"]));
+      assert.deepEqual(fake.requests.map((r) => [r.signature, r.sessionToken]), [
+        ["valid", TOKEN],
+        ["valid", TOKEN],
+        ["valid", TOKEN],
+      ]);
+      assert.equal(container.count, 1);
+    });
+  } finally {
+    await container.close();
+  }
 });
 
 Deno.test("awsRequest loads no @aws-sdk or @smithy module on the environment-credentials path", async () => {
