@@ -15,6 +15,7 @@
  * @module
  */
 
+import { concatBytes } from "./_bytes.ts";
 import { nodeBuiltin, runtimeName } from "./runtime.ts";
 
 /** One request to send. */
@@ -289,7 +290,11 @@ export function sendWithNodeHttp(request: AwsHttpRequest): Promise<AwsHttpRespon
       { method: request.method, headers: request.headers, agent: agentFor(url.protocol, module) },
       (res) => {
         const chunks: Uint8Array[] = [];
-        res.on("data", (chunk) => chunks.push(chunk));
+        let total = 0;
+        res.on("data", (chunk) => {
+          chunks.push(chunk);
+          total += chunk.length;
+        });
         res.on("error", fail);
         res.on("aborted", () => fail({ code: "ECONNRESET", message: "the answer was cut" }));
         res.on("end", () =>
@@ -300,7 +305,7 @@ export function sendWithNodeHttp(request: AwsHttpRequest): Promise<AwsHttpRespon
                 headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
               }
             }
-            resolve({ status: res.statusCode ?? 0, headers, body: concat(chunks) });
+            resolve({ status: res.statusCode ?? 0, headers, body: concatBytes(chunks, total) });
           }));
       },
     );
@@ -312,17 +317,4 @@ export function sendWithNodeHttp(request: AwsHttpRequest): Promise<AwsHttpRespon
     req.on("error", fail);
     req.end(request.body);
   });
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return new Uint8Array(chunks[0]!);
-  let length = 0;
-  for (const c of chunks) length += c.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
 }

@@ -34,6 +34,7 @@ import { type AwsHttpSend, awsHttpSender } from "../../src/runtime_aws_http.ts";
 import { type Clock, RetryQuota, SYSTEM_CLOCK, withRetries } from "./_retry.ts";
 import { raceAbort } from "./_clients.ts";
 import { awsEnv as env, fileExists, homeDirectory, sharedFiles } from "./_env.ts";
+import { loadOnce } from "./_once.ts";
 
 /** Credentials to sign with. */
 export interface AwsCredentials {
@@ -117,6 +118,8 @@ export function _resetCredentials(): void {
  *
  * @param options Profile, clock, sender.
  * @returns The provider.
+ * @throws {CredentialsProviderError} When `AWS_CONTAINER_CREDENTIALS_FULL_URI` is not a URL or
+ *   names a host that is not allowed.
  *
  * @example Environment credentials need no SDK
  * ```ts
@@ -185,14 +188,7 @@ function sdkConfigured(): boolean {
 function sdkProvider(profile: string | undefined): CredentialProvider {
   const key = profile ?? "";
   return async (signal) => {
-    let loading = sdkProviders.get(key);
-    if (loading === undefined) {
-      loading = loadSdkProvider(profile);
-      sdkProviders.set(key, loading);
-      loading.catch(() => {
-        if (sdkProviders.get(key) === loading) sdkProviders.delete(key);
-      });
-    }
+    const loading = loadOnce(sdkProviders, key, () => loadSdkProvider(profile));
     const provider = await raceAbort(loading, signal);
     return provider(signal);
   };

@@ -9,6 +9,7 @@
 
 import { ResolverError } from "../../src/errors.ts";
 import { awsEnv as env, fileExists, sharedFiles } from "./_env.ts";
+import { loadOnce } from "./_once.ts";
 
 /** Where a region comes from besides the environment. */
 export interface RegionSettings {
@@ -70,15 +71,7 @@ function regionFromFiles(profile: string): Promise<string | undefined> {
   // No file (Deno Deploy has no home directory either): the SDK is not loaded, and its lookup
   // of the home directory, which needs --allow-sys on Deno, never runs.
   if (!sharedFiles().some(fileExists)) return Promise.resolve(undefined);
-  let loading = fromFiles.get(profile);
-  if (loading === undefined) {
-    loading = loadRegion(profile);
-    fromFiles.set(profile, loading);
-    loading.catch(() => {
-      if (fromFiles.get(profile) === loading) fromFiles.delete(profile);
-    });
-  }
-  return loading;
+  return loadOnce(fromFiles, profile, () => loadRegion(profile));
 }
 
 async function loadRegion(profile: string): Promise<string | undefined> {

@@ -263,82 +263,74 @@ const AUTH_REGEXP =
   /^AWS4-HMAC-SHA256 Credential=([^/\s]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
 const AMZ_DATE_REGEXP = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
+const SIGNATURE_MISMATCH = "The request signature we calculated does not match the signature " +
+  "you provided. Check your AWS Secret Access Key and signing method. Consult the service " +
+  "documentation for details.";
+const INVALID_TOKEN = "The security token included in the request is invalid.";
+
+/** [status, code, message] of each refusal, per service (`detail` is appended to the message). */
+const AUTH_ERRORS: Record<AuthFailure, Record<Service, [number, string, string]>> = {
+  missing: {
+    ssm: [400, "MissingAuthenticationTokenException", "Missing Authentication Token"],
+    s3: [403, "AccessDenied", "Access Denied"],
+    cfn: [403, "MissingAuthenticationToken", "Request is missing Authentication Token"],
+  },
+  malformed: {
+    ssm: [400, "IncompleteSignatureException", "Malformed Authorization header"],
+    s3: [400, "AuthorizationHeaderMalformed", "The authorization header is malformed"],
+    cfn: [400, "IncompleteSignature", "Malformed Authorization header"],
+  },
+  "unknown-key": {
+    ssm: [400, "UnrecognizedClientException", INVALID_TOKEN],
+    s3: [
+      403,
+      "InvalidAccessKeyId",
+      "The AWS Access Key Id you provided does not exist in our records.",
+    ],
+    cfn: [403, "InvalidClientTokenId", INVALID_TOKEN],
+  },
+  "bad-token": {
+    ssm: [400, "UnrecognizedClientException", INVALID_TOKEN],
+    s3: [400, "InvalidToken", "The provided token is malformed or otherwise invalid."],
+    cfn: [403, "InvalidClientTokenId", INVALID_TOKEN],
+  },
+  skew: {
+    ssm: [400, "InvalidSignatureException", ""],
+    s3: [
+      403,
+      "RequestTimeTooSkewed",
+      "The difference between the request time and the current time is too large.",
+    ],
+    cfn: [400, "SignatureDoesNotMatch", ""],
+  },
+  payload: {
+    ssm: [400, "InvalidRequest", "Unexpected x-amz-content-sha256"],
+    s3: [
+      400,
+      "XAmzContentSHA256Mismatch",
+      "The provided 'x-amz-content-sha256' header does not match what was computed.",
+    ],
+    cfn: [400, "InvalidRequest", "Unexpected x-amz-content-sha256"],
+  },
+  mismatch: {
+    ssm: [400, "InvalidSignatureException", SIGNATURE_MISMATCH],
+    s3: [403, "SignatureDoesNotMatch", SIGNATURE_MISMATCH],
+    cfn: [403, "SignatureDoesNotMatch", SIGNATURE_MISMATCH],
+  },
+};
+
 /** An AWS refusal of the request's authentication, in each service's shape. */
 function authError(service: Service, kind: AuthFailure, detail = ""): Response {
-  const mismatch = "The request signature we calculated does not match the signature you " +
-    "provided. Check your AWS Secret Access Key and signing method. Consult the service " +
-    "documentation for details.";
-  switch (kind) {
-    case "missing":
-      return service === "ssm"
-        ? ssmError(400, "MissingAuthenticationTokenException", "Missing Authentication Token")
-        : service === "s3"
-        ? s3Error(403, "AccessDenied", "Access Denied")
-        : cfnError(403, "MissingAuthenticationToken", "Request is missing Authentication Token");
-    case "malformed":
-      return service === "ssm"
-        ? ssmError(400, "IncompleteSignatureException", `Malformed Authorization header${detail}`)
-        : service === "s3"
-        ? s3Error(
-          400,
-          "AuthorizationHeaderMalformed",
-          `The authorization header is malformed${detail}`,
-        )
-        : cfnError(400, "IncompleteSignature", `Malformed Authorization header${detail}`);
-    case "unknown-key":
-      return service === "ssm"
-        ? ssmError(
-          400,
-          "UnrecognizedClientException",
-          "The security token included in the request is invalid.",
-        )
-        : service === "s3"
-        ? s3Error(
-          403,
-          "InvalidAccessKeyId",
-          "The AWS Access Key Id you provided does not exist in our records.",
-        )
-        : cfnError(
-          403,
-          "InvalidClientTokenId",
-          "The security token included in the request is invalid.",
-        );
-    case "bad-token":
-      return service === "ssm"
-        ? ssmError(
-          400,
-          "UnrecognizedClientException",
-          "The security token included in the request is invalid.",
-        )
-        : service === "s3"
-        ? s3Error(400, "InvalidToken", "The provided token is malformed or otherwise invalid.")
-        : cfnError(
-          403,
-          "InvalidClientTokenId",
-          "The security token included in the request is invalid.",
-        );
-    case "skew":
-      return service === "ssm"
-        ? ssmError(400, "InvalidSignatureException", detail)
-        : service === "s3"
-        ? s3Error(
-          403,
-          "RequestTimeTooSkewed",
-          "The difference between the request time and the current time is too large.",
-        )
-        : cfnError(400, "SignatureDoesNotMatch", detail);
-    case "payload":
-      return s3Error(
-        400,
-        "XAmzContentSHA256Mismatch",
-        "The provided 'x-amz-content-sha256' header does not match what was computed.",
-      );
-    case "mismatch":
-      return service === "ssm"
-        ? ssmError(400, "InvalidSignatureException", mismatch + detail)
-        : service === "s3"
-        ? s3Error(403, "SignatureDoesNotMatch", mismatch + detail)
-        : cfnError(403, "SignatureDoesNotMatch", mismatch + detail);
+  const [status, code, message] = AUTH_ERRORS[kind][service];
+  // The skew messages are all detail (the times involved); S3's has none.
+  const text = kind === "skew" && service === "s3" ? message : message + detail;
+  switch (service) {
+    case "ssm":
+      return ssmError(status, code, text);
+    case "s3":
+      return s3Error(status, code, text);
+    case "cfn":
+      return cfnError(status, code, text);
   }
 }
 

@@ -53,6 +53,29 @@ function ssmGet(fake: FakeAws, names: string[], extra: Partial<AwsRequest> = {})
   };
 }
 
+function s3Get(fake: FakeAws, bucket: string, key: string): AwsRequest {
+  return {
+    service: "s3",
+    operation: { protocol: "s3-get", bucket, key },
+    endpoint: fake.url,
+    signal: never,
+  };
+}
+
+function cfnDescribe(fake: FakeAws, stack: string): AwsRequest {
+  return {
+    service: "cfn",
+    operation: {
+      protocol: "query",
+      action: "DescribeStacks",
+      version: "2010-05-15",
+      params: { StackName: stack },
+    },
+    endpoint: fake.url,
+    signal: never,
+  };
+}
+
 const COMBINATIONS: [SignerImplementation, string, AwsHttpSend][] = [
   ["aws4", "node:http", sendWithNodeHttp],
   ["aws4", "fetch", sendWithFetch],
@@ -80,12 +103,7 @@ for (const [signer, senderName, send] of COMBINATIONS) {
   Deno.test(`awsRequest escapes S3 names with spaces, unicode, + and / (${signer} over ${senderName})`, async () => {
     const key = "dir/with space/ünïcødé+plus=(1)!*'~.txt";
     await withFake({ s3: { [`my-bucket/${key}`]: "object body" } }, ENV, async (fake) => {
-      const response = await awsRequest({
-        service: "s3",
-        operation: { protocol: "s3-get", bucket: "my-bucket", key },
-        endpoint: fake.url,
-        signal: never,
-      }, { signer, send });
+      const response = await awsRequest(s3Get(fake, "my-bucket", key), { signer, send });
       assert.equal(text(response.body), "object body");
       assert.deepEqual(fake.requests.map((r) => [r.signature, r.names[0]]), [[
         "valid",
@@ -97,17 +115,7 @@ for (const [signer, senderName, send] of COMBINATIONS) {
   Deno.test(`awsRequest sends CloudFormation's Query form and reads its XML (${signer} over ${senderName})`, async () => {
     const stack = "stack with spaces+plus/ü";
     await withFake({ cfn: { [stack]: { Url: "https://x/?a=1&b=<2>" } } }, ENV, async (fake) => {
-      const response = await awsRequest({
-        service: "cfn",
-        operation: {
-          protocol: "query",
-          action: "DescribeStacks",
-          version: "2010-05-15",
-          params: { StackName: stack },
-        },
-        endpoint: fake.url,
-        signal: never,
-      }, { signer, send });
+      const response = await awsRequest(cfnDescribe(fake, stack), { signer, send });
       const root = await parseXml(text(response.body));
       const member = childElements(
         childElements(root, "DescribeStacksResult")[0]!.children[0]!,
@@ -136,27 +144,12 @@ Deno.test("awsRequest errors have the SDK's shape: AWS code as name, status, req
     assert.match(ssm.$metadata.requestId ?? "", /^[0-9a-f-]{36}$/);
     assert.equal(ssm.$fault, "client");
 
-    const s3 = await assertRejectsAws(awsRequest({
-      service: "s3",
-      operation: { protocol: "s3-get", bucket: "no-bucket", key: "k" },
-      endpoint: fake.url,
-      signal: never,
-    }));
+    const s3 = await assertRejectsAws(awsRequest(s3Get(fake, "no-bucket", "k")));
     assert.equal(s3.name, "NoSuchBucket");
     assert.equal(s3.$metadata.httpStatusCode, 404);
     assert.match(s3.$metadata.requestId ?? "", /^[0-9a-f-]{36}$/);
 
-    const cfn = await assertRejectsAws(awsRequest({
-      service: "cfn",
-      operation: {
-        protocol: "query",
-        action: "DescribeStacks",
-        version: "2010-05-15",
-        params: { StackName: "gone" },
-      },
-      endpoint: fake.url,
-      signal: never,
-    }));
+    const cfn = await assertRejectsAws(awsRequest(cfnDescribe(fake, "gone")));
     assert.equal(cfn.name, "ValidationError");
     assert.equal(cfn.message, "Stack with id gone does not exist");
     // Client errors are not retried.
@@ -180,12 +173,7 @@ Deno.test("awsRequest with a wrong secret is refused as AWS refuses it, and the 
     const ssm = await assertRejectsAws(awsRequest(ssmGet(fake, ["/secret-name-in-body"])));
     assert.equal(ssm.name, "InvalidSignatureException");
     assert.equal(ssm.$metadata.httpStatusCode, 400);
-    const s3 = await assertRejectsAws(awsRequest({
-      service: "s3",
-      operation: { protocol: "s3-get", bucket: "b", key: "secret-key-in-path" },
-      endpoint: fake.url,
-      signal: never,
-    }));
+    const s3 = await assertRejectsAws(awsRequest(s3Get(fake, "b", "secret-key-in-path")));
     assert.equal(s3.name, "SignatureDoesNotMatch");
     assert.equal(s3.$metadata.httpStatusCode, 403);
     for (const e of [ssm, s3]) {
@@ -218,17 +206,7 @@ Deno.test("awsRequest corrects a clock 10 minutes fast from AWS's Date and succe
     assert.equal(first.status, 200);
     assert.deepEqual(fake.requests.map((r) => r.signature), ["InvalidSignatureException", "valid"]);
     // The offset is kept: the next request (another service) is signed right the first time.
-    await awsRequest({
-      service: "cfn",
-      operation: {
-        protocol: "query",
-        action: "DescribeStacks",
-        version: "2010-05-15",
-        params: { StackName: "st" },
-      },
-      endpoint: fake.url,
-      signal: never,
-    }, { clock });
+    await awsRequest(cfnDescribe(fake, "st"), { clock });
     assert.deepEqual(fake.requests.map((r) => r.signature).slice(2), ["valid"]);
   });
 });
@@ -237,12 +215,12 @@ Deno.test("awsRequest: S3's RequestTimeTooSkewed is an error of the SDK's shape 
   // Our clock runs 20 minutes behind the fake's; the skew is learnt from the answer's Date
   // (so a retry would be signed right), but with one attempt the error is thrown.
   await withFake({ s3: { "b/k": "x" } }, ENV, async (fake) => {
-    const e = await assertRejectsAws(awsRequest({
-      service: "s3",
-      operation: { protocol: "s3-get", bucket: "b", key: "k" },
-      endpoint: fake.url,
-      signal: never,
-    }, { clock: fakeClock(Date.now() - 20 * 60_000), maxAttempts: 1 }));
+    const e = await assertRejectsAws(
+      awsRequest(s3Get(fake, "b", "k"), {
+        clock: fakeClock(Date.now() - 20 * 60_000),
+        maxAttempts: 1,
+      }),
+    );
     assert.equal(e.name, "RequestTimeTooSkewed");
     assert.equal(e.$metadata.httpStatusCode, 403);
     assert.equal(e.$clockSkewCorrected, true);
@@ -276,12 +254,7 @@ Deno.test("awsRequest gives up after 3 attempts with the last error and its meta
 Deno.test("awsRequest retries a 5xx answer with the transient backoff", async () => {
   await withFake({ s3: { "b/k": "x" }, failFirst: 1 }, ENV, async (fake) => {
     const clock = fakeClock();
-    const response = await awsRequest({
-      service: "s3",
-      operation: { protocol: "s3-get", bucket: "b", key: "k" },
-      endpoint: fake.url,
-      signal: never,
-    }, { clock, random: () => 0.5 });
+    const response = await awsRequest(s3Get(fake, "b", "k"), { clock, random: () => 0.5 });
     assert.equal(text(response.body), "x");
     assert.equal(fake.count("GetObject"), 2);
     assert.deepEqual(clock.waits, [50]);
@@ -402,11 +375,7 @@ Deno.test("awsRequest follows AWS_ENDPOINT_URL_<SERVICE> over AWS_ENDPOINT_URL",
     const response = await awsRequest(ssmGet(fake, ["/a"], { endpoint: undefined }));
     assert.equal(response.status, 200);
     Deno.env.set("AWS_ENDPOINT_URL", fake.url);
-    const s3 = await awsRequest({
-      service: "s3",
-      operation: { protocol: "s3-get", bucket: "b", key: "k" },
-      signal: never,
-    });
+    const s3 = await awsRequest({ ...s3Get(fake, "b", "k"), endpoint: undefined });
     assert.equal(text(s3.body), "y");
     assert.equal(fake.requests.length, 2);
   });
