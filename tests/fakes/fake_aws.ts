@@ -18,8 +18,20 @@
  * Fixtures may be limited to a region and/or an access key id (the fake reads both from the
  * SigV4 `Authorization` header), which is how tests check that `region=`/`profile=` reach AWS.
  *
+ * Every request must be signed (SigV4) with credentials the fake knows
+ * ({@linkcode FAKE_AWS_CREDENTIALS} unless `credentials` is given): the signature is checked with
+ * an implementation independent of the clients under test (`@smithy/signature-v4`), and a request
+ * that is unsigned, signed wrongly, with an unknown key or session token, for another service, or
+ * at a time more than 5 minutes (S3: 15) away from the fake's clock is refused with the error AWS
+ * gives (`MissingAuthenticationTokenException`, `InvalidSignatureException`,
+ * `SignatureDoesNotMatch`, `RequestTimeTooSkewed`, `UnrecognizedClientException`,
+ * `InvalidAccessKeyId`, ...), with a `Date` header from which a client can correct its clock.
+ *
  * @module
  */
+
+import { SignatureV4 } from "@smithy/signature-v4";
+import { createHash, createHmac } from "node:crypto";
 
 /** Restriction of a fixture to the region and/or credentials a request was signed with. */
 export interface FixtureScope {
@@ -72,8 +84,31 @@ export interface FakeAwsFaults {
   deny?: string[];
 }
 
+/** Credentials the fake accepts: a secret key, or a secret key and a session token. */
+export type FakeCredential = string | { secretAccessKey: string; sessionToken?: string };
+
+/**
+ * The credentials this repository's tests and scripts sign with (access key id -> secret), which
+ * the fake accepts when no `credentials` option is given.
+ */
+export const FAKE_AWS_CREDENTIALS: Readonly<Record<string, FakeCredential>> = {
+  AKIDENVFAKE: "fake-secret", // tests/resolvers/aws/_helpers.ts (environment)
+  AKIDPROFILEFAKE: "s3cr3t", // tests/resolvers/aws/_helpers.ts (profile `other`)
+  AKIDCOLDSTART: "fake-secret", // tests/aws_cold_start_test.ts
+  AKIDHOLOCONFEDGE: "holoconf-edge-secret", // tests/examples/deno_deploy_test.ts
+  AKIDBENCHFAKE: "fake-secret", // scripts/_bench_ssm.ts
+  AKIDDEMOFAKE: "demo-secret", // scripts/_demo_aws.ts
+};
+
 /** Fixtures and faults of a fake. */
 export interface FakeAwsOptions extends FakeAwsFaults {
+  /**
+   * Credentials accepted (access key id -> secret key, or secret key and session token).
+   * @default {FAKE_AWS_CREDENTIALS}
+   */
+  credentials?: Record<string, FakeCredential>;
+  /** The fake's clock, for the signing-time check (ms since the epoch). @default {Date.now} */
+  now?: () => number;
   /** SSM parameters by name; a string is a `String` parameter. */
   ssm?: Record<string, string | SsmFixture>;
   /** S3 objects by `bucket/key`; a string is a body with no particular content type. */
@@ -92,6 +127,10 @@ export interface FakeAwsRequest {
   accessKeyId: string | undefined;
   /** Names asked for (parameter names, `bucket/key`, stack name). */
   names: string[];
+  /** `valid`, or the AWS error code the request was refused with for its signature. */
+  signature: string;
+  /** The `X-Amz-Security-Token` sent, if any. */
+  sessionToken: string | undefined;
 }
 
 /** The runtime-independent part of the fake. */
@@ -191,6 +230,232 @@ function cfnError(status: number, code: string, message: string): Response {
 
 type Service = "ssm" | "s3" | "cfn";
 
+/** SHA-256 and HMAC-SHA-256 for `@smithy/signature-v4`, over `node:crypto`. */
+class NodeSha256 {
+  #hash: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.#hash = secret === undefined
+      ? createHash("sha256")
+      : createHmac("sha256", toBytes(secret));
+  }
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.#hash.update(toBytes(data));
+  }
+  digest(): Promise<Uint8Array> {
+    return Promise.resolve(new Uint8Array(this.#hash.digest()));
+  }
+}
+
+function toBytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
+  if (typeof data === "string") return data;
+  if (ArrayBuffer.isView(data)) {
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  }
+  return new Uint8Array(data);
+}
+
+function sha256Hex(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+const SIGNING_NAMES: Record<Service, string> = { ssm: "ssm", s3: "s3", cfn: "cloudformation" };
+const AUTH_REGEXP =
+  /^AWS4-HMAC-SHA256 Credential=([^/\s]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
+const AMZ_DATE_REGEXP = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+
+const SIGNATURE_MISMATCH = "The request signature we calculated does not match the signature " +
+  "you provided. Check your AWS Secret Access Key and signing method. Consult the service " +
+  "documentation for details.";
+const INVALID_TOKEN = "The security token included in the request is invalid.";
+
+/** [status, code, message] of each refusal, per service (`detail` is appended to the message). */
+const AUTH_ERRORS: Record<AuthFailure, Record<Service, [number, string, string]>> = {
+  missing: {
+    ssm: [400, "MissingAuthenticationTokenException", "Missing Authentication Token"],
+    s3: [403, "AccessDenied", "Access Denied"],
+    cfn: [403, "MissingAuthenticationToken", "Request is missing Authentication Token"],
+  },
+  malformed: {
+    ssm: [400, "IncompleteSignatureException", "Malformed Authorization header"],
+    s3: [400, "AuthorizationHeaderMalformed", "The authorization header is malformed"],
+    cfn: [400, "IncompleteSignature", "Malformed Authorization header"],
+  },
+  "unknown-key": {
+    ssm: [400, "UnrecognizedClientException", INVALID_TOKEN],
+    s3: [
+      403,
+      "InvalidAccessKeyId",
+      "The AWS Access Key Id you provided does not exist in our records.",
+    ],
+    cfn: [403, "InvalidClientTokenId", INVALID_TOKEN],
+  },
+  "bad-token": {
+    ssm: [400, "UnrecognizedClientException", INVALID_TOKEN],
+    s3: [400, "InvalidToken", "The provided token is malformed or otherwise invalid."],
+    cfn: [403, "InvalidClientTokenId", INVALID_TOKEN],
+  },
+  skew: {
+    ssm: [400, "InvalidSignatureException", ""],
+    s3: [
+      403,
+      "RequestTimeTooSkewed",
+      "The difference between the request time and the current time is too large.",
+    ],
+    cfn: [400, "SignatureDoesNotMatch", ""],
+  },
+  payload: {
+    ssm: [400, "InvalidRequest", "Unexpected x-amz-content-sha256"],
+    s3: [
+      400,
+      "XAmzContentSHA256Mismatch",
+      "The provided 'x-amz-content-sha256' header does not match what was computed.",
+    ],
+    cfn: [400, "InvalidRequest", "Unexpected x-amz-content-sha256"],
+  },
+  mismatch: {
+    ssm: [400, "InvalidSignatureException", SIGNATURE_MISMATCH],
+    s3: [403, "SignatureDoesNotMatch", SIGNATURE_MISMATCH],
+    cfn: [403, "SignatureDoesNotMatch", SIGNATURE_MISMATCH],
+  },
+};
+
+/** An AWS refusal of the request's authentication, in each service's shape. */
+function authError(service: Service, kind: AuthFailure, detail = ""): Response {
+  const [status, code, message] = AUTH_ERRORS[kind][service];
+  // The skew messages are all detail (the times involved); S3's has none.
+  const text = kind === "skew" && service === "s3" ? message : message + detail;
+  switch (service) {
+    case "ssm":
+      return ssmError(status, code, text);
+    case "s3":
+      return s3Error(status, code, text);
+    case "cfn":
+      return cfnError(status, code, text);
+  }
+}
+
+type AuthFailure =
+  | "missing"
+  | "malformed"
+  | "unknown-key"
+  | "bad-token"
+  | "skew"
+  | "payload"
+  | "mismatch";
+
+/**
+ * Checks the request's SigV4 signature with `@smithy/signature-v4`: `undefined` when it holds,
+ * else AWS's refusal.
+ */
+async function verifySignature(
+  req: Request,
+  body: Uint8Array,
+  service: Service,
+  context: {
+    credentials: Map<string, { secretAccessKey: string; sessionToken?: string }>;
+    now: number;
+  },
+): Promise<Response | undefined> {
+  const auth = req.headers.get("authorization");
+  if (auth === null) return authError(service, "missing");
+  const m = AUTH_REGEXP.exec(auth);
+  if (m === null) return authError(service, "malformed");
+  const [, accessKeyId, scopeDate, region, scopeService, signedList, signature] =
+    m as unknown as string[];
+  const known = context.credentials.get(accessKeyId!);
+  if (known === undefined) return authError(service, "unknown-key");
+  const token = req.headers.get("x-amz-security-token") ?? undefined;
+  if (token !== known.sessionToken) return authError(service, "bad-token");
+  const amzDate = req.headers.get("x-amz-date") ?? "";
+  const d = AMZ_DATE_REGEXP.exec(amzDate);
+  if (d === null) return authError(service, "malformed", ": X-Amz-Date is missing or malformed");
+  const signedAt = Date.UTC(+d[1]!, +d[2]! - 1, +d[3]!, +d[4]!, +d[5]!, +d[6]!);
+  const limit = (service === "s3" ? 15 : 5) * 60_000;
+  const stamp = (ms: number) => new Date(ms).toISOString().replace(/[:-]|\.\d{3}/g, "");
+  if (context.now - signedAt > limit) {
+    return authError(
+      service,
+      "skew",
+      `Signature expired: ${amzDate} is now earlier than ${stamp(context.now - limit)} ` +
+        `(${stamp(context.now)} - ${limit / 60_000} min.)`,
+    );
+  }
+  if (signedAt - context.now > limit) {
+    return authError(
+      service,
+      "skew",
+      `Signature not yet current: ${amzDate} is still later than ${stamp(context.now + limit)} ` +
+        `(${stamp(context.now)} + ${limit / 60_000} min.)`,
+    );
+  }
+  if (scopeDate !== amzDate.slice(0, 8)) {
+    return authError(service, "mismatch", " (the credential scope's date is not X-Amz-Date's)");
+  }
+  if (scopeService !== SIGNING_NAMES[service]) {
+    return authError(
+      service,
+      "mismatch",
+      ` Credential should be scoped to correct service: '${SIGNING_NAMES[service]}'.`,
+    );
+  }
+  const signedHeaders = signedList!.split(";");
+  if (!signedHeaders.includes("host") || !signedHeaders.includes("x-amz-date")) {
+    return authError(service, "malformed", ": host and x-amz-date must be signed");
+  }
+  if (service === "s3") {
+    const declared = req.headers.get("x-amz-content-sha256");
+    if (declared === null) {
+      return authError(service, "malformed", ": x-amz-content-sha256 is missing");
+    }
+    if (declared !== "UNSIGNED-PAYLOAD" && declared !== sha256Hex(body)) {
+      return authError(service, "payload");
+    }
+  }
+  const url = new URL(req.url);
+  const headers: Record<string, string> = {};
+  for (const name of signedHeaders) {
+    const value = req.headers.get(name);
+    if (value === null) {
+      return authError(service, "mismatch", ` (signed header ${name} is missing)`);
+    }
+    headers[name] = value;
+  }
+  const signer = new SignatureV4({
+    service: scopeService!,
+    region: region!,
+    credentials: {
+      accessKeyId: accessKeyId!,
+      secretAccessKey: known.secretAccessKey,
+      ...(known.sessionToken === undefined ? {} : { sessionToken: known.sessionToken }),
+    },
+    sha256: NodeSha256,
+    uriEscapePath: service !== "s3",
+    applyChecksum: false,
+  });
+  const query: Record<string, string | string[]> = {};
+  for (const [k, v] of url.searchParams) {
+    const prior = query[k];
+    query[k] = prior === undefined ? v : [...(Array.isArray(prior) ? prior : [prior]), v];
+  }
+  const expected = await signer.sign({
+    method: req.method,
+    protocol: url.protocol,
+    hostname: url.hostname,
+    ...(url.port === "" ? {} : { port: Number(url.port) }),
+    path: url.pathname,
+    query,
+    headers,
+    body,
+  }, { signingDate: new Date(signedAt), signableHeaders: new Set(signedHeaders) });
+  const expectedAuth = String(expected.headers["authorization"] ?? "");
+  const expectedSignature = /Signature=([0-9a-f]{64})$/.exec(expectedAuth)?.[1];
+  const expectedList = /SignedHeaders=([^,]+),/.exec(expectedAuth)?.[1];
+  if (expectedSignature !== signature || expectedList !== signedList) {
+    return authError(service, "mismatch");
+  }
+  return undefined;
+}
+
 const NEVER = new AbortController().signal;
 
 interface Classified {
@@ -203,13 +468,13 @@ interface Classified {
   stackName?: string | undefined;
 }
 
-async function classify(req: Request): Promise<Classified> {
+function classify(req: Request, text: string): Classified {
   const target = req.headers.get("x-amz-target");
   if (target !== null && target.startsWith("AmazonSSM.")) {
     const operation = target.slice("AmazonSSM.".length);
     let body: { Name?: string; Names?: string[] } = {};
     try {
-      body = JSON.parse(await req.text());
+      body = JSON.parse(text);
     } catch {
       body = {};
     }
@@ -218,7 +483,7 @@ async function classify(req: Request): Promise<Classified> {
   }
   const contentType = req.headers.get("content-type") ?? "";
   if (req.method === "POST" && contentType.startsWith("application/x-www-form-urlencoded")) {
-    const form = new URLSearchParams(await req.text());
+    const form = new URLSearchParams(text);
     const stackName = form.get("StackName") ?? undefined;
     return {
       service: "cfn",
@@ -317,6 +582,12 @@ export function createFakeAwsCore(options: FakeAwsOptions = {}): FakeAwsCore {
   const ssm = new Map(Object.entries(options.ssm ?? {}).map(([k, v]) => [k, normaliseSsm(v)]));
   const s3 = new Map(Object.entries(options.s3 ?? {}).map(([k, v]) => [k, normaliseS3(v)]));
   const cfn = new Map(Object.entries(options.cfn ?? {}).map(([k, v]) => [k, normaliseCfn(v)]));
+  const credentials = new Map(
+    Object.entries(options.credentials ?? FAKE_AWS_CREDENTIALS).map((
+      [id, c],
+    ) => [id, typeof c === "string" ? { secretAccessKey: c } : c]),
+  );
+  const now = options.now ?? Date.now;
   const faults: Required<FakeAwsFaults> = {
     latencyMs: 0,
     throttleFirst: 0,
@@ -470,13 +741,32 @@ export function createFakeAwsCore(options: FakeAwsOptions = {}): FakeAwsCore {
     return new Response(body, { status: 200, headers: { "content-type": "text/xml" } });
   };
 
+  /** Serves one request; every answer carries the fake's time in `Date`. */
   const handle = async (req: Request): Promise<Response> => {
-    const c = await classify(req);
+    const response = await serve(req);
+    response.headers.set("date", new Date(now()).toUTCString());
+    return response;
+  };
+
+  const serve = async (req: Request): Promise<Response> => {
+    const body = new Uint8Array(await req.arrayBuffer());
+    const c = classify(req, new TextDecoder().decode(body));
     const seen = parseAuthorization(req);
-    requests.push({ operation: c.operation, names: c.names, ...seenFields(seen) });
+    const refusal = c.service === undefined
+      ? undefined
+      : await verifySignature(req, body, c.service, { credentials, now: now() });
+    const record: FakeAwsRequest = {
+      operation: c.operation,
+      names: c.names,
+      ...seenFields(seen),
+      signature: refusal === undefined ? "valid" : await refusalCode(refusal),
+      sessionToken: req.headers.get("x-amz-security-token") ?? undefined,
+    };
+    requests.push(record);
     counts.set(c.operation, (counts.get(c.operation) ?? 0) + 1);
     notify();
     if (c.service === undefined) return new Response("unsupported request", { status: 400 });
+    if (refusal !== undefined) return refusal;
 
     if (faults.hang) {
       // Held until the client goes away, or released (then answered normally).
@@ -532,6 +822,14 @@ export function createFakeAwsCore(options: FakeAwsOptions = {}): FakeAwsCore {
       }),
   };
   return core;
+}
+
+/** The AWS error code of a refusal (read from a clone of it). */
+async function refusalCode(response: Response): Promise<string> {
+  const header = response.headers.get("x-amzn-errortype");
+  if (header !== null) return header;
+  const text = await response.clone().text();
+  return /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? "Unknown";
 }
 
 function seenFields(
