@@ -32,7 +32,7 @@ import { ResolverError } from "../../src/errors.ts";
 import { readTextFileSync, runtimeName } from "../../src/runtime.ts";
 import { type AwsHttpSend, awsHttpSender } from "../../src/runtime_aws_http.ts";
 import { type Clock, RetryQuota, SYSTEM_CLOCK, withRetries } from "./_retry.ts";
-import { raceAbort } from "./_clients.ts";
+import { abortable } from "../../src/_abortable.ts";
 import { awsEnv as env, fileExists, homeDirectory, sharedFiles } from "./_env.ts";
 import { loadOnce } from "./_once.ts";
 
@@ -189,7 +189,7 @@ function sdkProvider(profile: string | undefined): CredentialProvider {
   const key = profile ?? "";
   return async (signal) => {
     const loading = loadOnce(sdkProviders, key, () => loadSdkProvider(profile));
-    const provider = await raceAbort(loading, signal);
+    const provider = await abortable(loading, signal);
     return provider(signal);
   };
 }
@@ -219,7 +219,7 @@ async function loadSdkProvider(profile: string | undefined): Promise<CredentialP
   }
   const chain = module.fromNodeProviderChain(profile === undefined ? {} : { profile });
   return async (signal) => {
-    const c = await raceAbort(chain(), signal);
+    const c = await abortable(chain(), signal);
     return {
       accessKeyId: c.accessKeyId,
       secretAccessKey: c.secretAccessKey,
@@ -368,7 +368,7 @@ export function refreshing(
         inflight = undefined;
       });
     }
-    return raceAbort(inflight, signal);
+    return abortable(inflight, signal);
   };
 }
 

@@ -15,7 +15,7 @@
  */
 
 import { ResolverError } from "../../src/errors.ts";
-import type { AwsService } from "./_clients.ts";
+import type { AwsService } from "./_settings.ts";
 import { awsEnv as env, awsFlag as flag } from "./_env.ts";
 
 /** Signing name of each service. */

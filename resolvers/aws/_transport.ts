@@ -21,7 +21,7 @@ import {
   awsHttpSender,
   HttpConnectionError,
 } from "../../src/runtime_aws_http.ts";
-import type { AwsService } from "./_clients.ts";
+import type { AwsService } from "./_settings.ts";
 import { type CredentialProvider, credentialProvider } from "./_credentials.ts";
 import { resolveEndpoint, SIGNING_NAME } from "./_endpoint.ts";
 import { awsEnv } from "./_env.ts";
