@@ -19,6 +19,12 @@ export interface ResolverContext {
   fileRoots: readonly string[];
   /** Where warnings go (e.g. `insecure=true`). */
   onWarning: (message: string) => void;
+  /**
+   * The Config's environment: the process environment over the variables of the Config's
+   * `.env` files (`LoadOptions.envFiles`). What `${env:NAME}` reads; absent: the process
+   * environment alone.
+   */
+  env?: ((name: string) => string | undefined) | undefined;
 }
 
 /** The minimal view of a Config a resolver may use to read other values. */
