@@ -289,9 +289,10 @@ export class Engine {
    * `basePath`; file-loaded values use their file's directory).
    *
    * @param dir Absolute directory.
+   * @param tree The values concerned (default: the whole current tree).
    */
-  setSourceBase(dir: string): void {
-    const stack: TreeNode[] = [this.root];
+  setSourceBase(dir: string, tree: TreeNode = this.root): void {
+    const stack: TreeNode[] = [tree];
     while (stack.length > 0) {
       const node = stack.pop()!;
       if (node.source) this.#sourceBases.set(node.source, dir);
