@@ -10,7 +10,9 @@ import { getEnv } from "../src/runtime.ts";
 import { shown } from "./_args.ts";
 
 /**
- * Reads environment variables; a missing one is "not found" (so `default=` applies).
+ * Reads environment variables: the Config's environment (`call.context.env`: the process
+ * environment over the Config's `.env` files), else the process environment; a missing one is
+ * "not found" (so `default=` applies). The process environment is never changed.
  *
  * @example
  * ```ts
@@ -28,7 +30,7 @@ export const envResolver: ResolverObject = {
     if (call.args.length === 0 || name.trim() === "") {
       throw new ParseError("env resolver requires a variable name");
     }
-    const value = getEnv(name);
+    const value = (call.context?.env ?? getEnv)(name);
     if (value === undefined) {
       // A name that came from a sensitive value is named nowhere, not even in `resource`.
       const shownName = shown(name, call);

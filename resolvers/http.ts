@@ -278,6 +278,7 @@ export function createHttpResolver(scheme: "http" | "https"): ResolverObject {
   return {
     params: { keywords: HTTP_KEYWORDS },
     settingsSpec: [HTTP_SETTINGS],
+    network: true,
     resolve: (key: string, call: ResolverCall): Promise<string | Uint8Array> =>
       resolveHttp(scheme, key, call),
     describe: describeHttp,

@@ -6,6 +6,7 @@
  */
 
 import {
+  HoloconfError,
   ResolverError,
   type SourceLocation,
   ValidationError,
@@ -20,7 +21,8 @@ import { formatPath, type PathSegment } from "./path.ts";
 import { globalRegistry, ResolverRegistry } from "./registry.ts";
 import type { RegisterOptions, Resolver } from "./resolver.ts";
 import { checkSettingsLayer, ResolverSettings, type SettingsLayer } from "./resolver_settings.ts";
-import { cwd as runtimeCwd } from "./runtime.ts";
+import { cwd as runtimeCwd, getEnv } from "./runtime.ts";
+import { OverrideLayers } from "./overrides.ts";
 import { Schema } from "./schema/schema.ts";
 import { collectIssues, withSources } from "./schema/_issues.ts";
 import {
@@ -30,7 +32,15 @@ import {
   validateStandard,
 } from "./schema/standard.ts";
 import type { ConfigData, ConfigPath, ConfigValue } from "./typed_path.ts";
-import { defineOwn, fromPlain, type MapNode, toPlain, type TreeNode } from "./tree.ts";
+import {
+  defineOwn,
+  fromPlain,
+  isMandatory,
+  MANDATORY,
+  type MapNode,
+  toPlain,
+  type TreeNode,
+} from "./tree.ts";
 import { parseJsonTree, parseYamlTree } from "./yaml.ts";
 import { exportText } from "./export.ts";
 import { dirname, resolve as resolvePosix } from "./_posix.ts";
@@ -97,6 +107,56 @@ export interface LoadOptions<T = unknown, Out = T> {
   onTrace?: (event: TraceEvent) => void;
   /** Where warnings go (e.g. `insecure=true` on https). @default {() => {}} */
   onWarning?: (message: string) => void;
+  /**
+   * `.env` files whose variables feed `${env:...}` for this Config only (the process
+   * environment is not changed, and its variables win over the files'); later files win over
+   * earlier ones. With `envPrefix`, their variables with the prefix override values too (below
+   * the environment's). Read like config files (regular files of at most 16 MiB);
+   * `{ path, optional: true }` skips a missing one. Parsed with the `dotenv` package, imported
+   * on first use: until it is loaded (the first Config with `.env` files in a process),
+   * synchronous reads wait for `await config.ready()`.
+   */
+  envFiles?: (string | PathSpec)[];
+  /**
+   * Environment variables named `<envPrefix><envSeparator><key>...` override values:
+   * `APP__DB__PORT=5433` sets `db.port` (a key matches ignoring case; a number indexes a list:
+   * `APP__SERVERS__0__HOST`). The text is coerced by the attached JSON Schema (a string
+   * otherwise). Only `<envPrefix><envSeparator>` is matched: `APP` never reads `APPLE` or `HOME`.
+   */
+  envPrefix?: string;
+  /** Between `envPrefix` and each key. @default {"__"} */
+  envSeparator?: string;
+  /**
+   * Values set over everything else, by access path: `{ "db.port": 5433 }` (origin
+   * `override db.port`), or `path=value` texts read as YAML, as the CLI's `--set`
+   * (`["db.port=5433"]`, origin `--set db.port`).
+   */
+  overrides?: Readonly<Record<string, unknown>> | readonly string[];
+  /**
+   * Let overrides add keys (and append list items) the config does not have; without it such
+   * an override is an `UNKNOWN_OVERRIDE_KEY` error with a "did you mean".
+   * @default {false}
+   */
+  allowNew?: boolean;
+  /**
+   * Resolve `${...}` in override values (environment variables, `overrides`); by default they
+   * are literal text, as a resolver's value is.
+   * @default {false}
+   */
+  interpolateOverrides?: boolean;
+  /**
+   * Refuse every resolver that declares `network` (http, https, ssm, s3, cfn; custom ones that
+   * say so) with code `OFFLINE`. Also on when the environment has `HOLOCONF_OFFLINE=1` (or
+   * `true`, `yes`, `on`), whatever this says. Per-Config mocks (`resolvers: { ssm: ... }`) that
+   * do not declare `network` still run.
+   * @default {false}
+   */
+  offline?: boolean;
+}
+
+/** Whether `HOLOCONF_OFFLINE` asks for offline mode. */
+function offlineFromEnv(): boolean {
+  return /^(1|true|yes|on)$/i.test(getEnv("HOLOCONF_OFFLINE")?.trim() ?? "");
 }
 
 /**
@@ -178,6 +238,7 @@ interface Settings {
   resolverSettings: ResolverSettings;
   files: string[];
   onTrace: ((event: TraceEvent) => void) | undefined;
+  offline: boolean;
 }
 
 /**
@@ -220,8 +281,14 @@ interface Settings {
 // where a `Config` is expected (the type argument is invariant: paths in, values out).
 // deno-lint-ignore no-explicit-any
 export class Config<in out T = any, in out Out = T> {
-  #engine: Engine;
+  #engineRef: Engine;
   #settings: Settings;
+  /** The files and the configs merged in, without the overrides. */
+  #base: MapNode;
+  /** Overrides and the `.env` files (src/overrides.ts), applied over `#base`. */
+  #layers: OverrideLayers;
+  /** The `.env` files being parsed (the parser loads on first use): reads wait or refuse. */
+  #pending: Promise<void> | undefined;
   #registry = new ResolverRegistry();
   #schema: Schema | StandardSchemaV1 | undefined;
 
@@ -246,25 +313,90 @@ export class Config<in out T = any, in out Out = T> {
       onTrace: options.onTrace,
       onWarning: options.onWarning ?? (() => {}),
       resolverSettings: new ResolverSettings(layer),
+      offline: options.offline === true || offlineFromEnv(),
     };
-    this.#engine = this.#newEngine(root, cwd);
+    this.#base = root;
+    this.#layers = new OverrideLayers(options);
+    this.#engineRef = this.#newEngine(root, cwd);
     // Values parsed from a string keep their basePath through merges into other configs.
-    if (basePath !== undefined && files.length === 0) this.#engine.setSourceBase(basePath);
+    if (basePath !== undefined && files.length === 0) this.#engineRef.setSourceBase(basePath);
     if (options.schema !== undefined) {
       this.setSchema(
         typeof options.schema === "string" ? Schema.load(options.schema) : options.schema,
       );
+    } else {
+      this.#engineRef.root = this.#withOverrides(root);
     }
+    if (!this.#layers.ready) {
+      const parsed = this.#layers.prepare().then(() => {
+        this.#engineRef.root = this.#withOverrides(this.#base);
+        this.#pending = undefined;
+      });
+      parsed.catch(() => {}); // reported by the reads that wait for it
+      this.#pending = parsed;
+    }
+  }
+
+  /** The engine, for reads: refused while the `.env` files are being parsed. */
+  get #engine(): Engine {
+    if (this.#pending !== undefined) {
+      throw new HoloconfError("The .env files of this Config are not parsed yet", {
+        code: "ASYNC_RESOLUTION_REQUIRED",
+        help: "await config.ready() (or any asynchronous read) first: the .env parser is " +
+          "imported on first use",
+      });
+    }
+    return this.#engineRef;
+  }
+
+  /** `base` with the overrides, coerced by the attached JSON Schema. */
+  #withOverrides(base: MapNode): MapNode {
+    const schema = this.#schema instanceof Schema ? this.#schema : undefined;
+    return this.#layers.apply(base, schema && ((path) => schema.coercionTypeAt(path)));
+  }
+
+  /**
+   * Waits until the Config can be read synchronously: its `.env` files parsed (the parser is
+   * imported on first use) and the overrides they hold applied. Asynchronous reads (`get`,
+   * `resolveAll`, `validate`, exports) wait by themselves; `getSync`, `getRaw`, `has`,
+   * `getSource` and `dumpSources` throw `ASYNC_RESOLUTION_REQUIRED` until then. Resolves at
+   * once for a Config without `.env` files.
+   *
+   * @returns When ready.
+   * @throws {HoloconfError} An override from a `.env` file that cannot be applied
+   *   (`UNKNOWN_OVERRIDE_KEY`...), or the parser could not be loaded.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "@holoconf/holoconf";
+   * import assert from "node:assert/strict";
+   * const dir = Deno.makeTempDirSync();
+   * Deno.writeTextFileSync(`${dir}/.env`, "HOLOCONF_DOC_DB_HOST=db.internal\n");
+   * const config = Config.loads("host: ${env:HOLOCONF_DOC_DB_HOST}\n", {
+   *   envFiles: [`${dir}/.env`],
+   * });
+   * await config.ready();
+   * assert.equal(config.getSync("host"), "db.internal");
+   * Deno.removeSync(dir, { recursive: true });
+   * ```
+   */
+  async ready(): Promise<void> {
+    await this.#pending;
   }
 
   #newEngine(root: MapNode, cwd: string): Engine {
     return new Engine(root, {
       registry: this.#registry,
-      context: { onWarning: this.#settings.onWarning, fileRoots: this.#settings.roots },
+      context: {
+        onWarning: this.#settings.onWarning,
+        fileRoots: this.#settings.roots,
+        env: (name) => this.#layers.env(name),
+      },
       settingsFor: (reg) => this.#settings.resolverSettings.for(reg),
       basePath: this.#settings.basePath,
       cwd,
       onTrace: this.#settings.onTrace,
+      offline: this.#settings.offline,
     });
   }
 
@@ -294,8 +426,12 @@ export class Config<in out T = any, in out Out = T> {
     path: string | PathSpec | (string | PathSpec)[],
     options: LoadOptions<T, Out> = {},
   ): Config<T, Out> {
-    const { tree, files } = loadTrees(path);
-    return new Config(tree, options, files);
+    const { tree, files, texts } = loadTrees(path);
+    const config = new Config(tree, options, files);
+    // Entries given as text resolve relative `${file:}` paths against basePath, as `loads`.
+    const base = config.#settings.basePath;
+    if (base !== undefined) { for (const t of texts) config.#engineRef.setSourceBase(base, t); }
+    return config;
   }
 
   /**
@@ -447,6 +583,7 @@ export class Config<in out T = any, in out Out = T> {
     path: P,
     options: GetOptions = {},
   ): Promise<ConfigValue<T, P>> {
+    await this.#pending;
     if (options.redact) {
       return cloneValue(await this.#engine.getRedacted(path)) as ConfigValue<T, P>;
     }
@@ -517,8 +654,12 @@ export class Config<in out T = any, in out Out = T> {
    * ```
    */
   has(path: string): boolean {
+    const engine = this.#engine;
     try {
-      this.#engine.rawValue(path);
+      const node = engine.rawNode(path);
+      // A value still marked ??? has none yet.
+      if (node !== undefined && isMandatory(node)) return false;
+      engine.rawValue(path);
       return true;
     } catch {
       return false;
@@ -542,8 +683,9 @@ export class Config<in out T = any, in out Out = T> {
    * ```
    */
   isResolved(path: string): boolean {
+    const engine = this.#engine;
     try {
-      return this.#engine.isResolved(path);
+      return engine.isResolved(path);
     } catch {
       return false;
     }
@@ -564,6 +706,7 @@ export class Config<in out T = any, in out Out = T> {
    * ```
    */
   async getString(path: string): Promise<string> {
+    await this.#pending;
     const r = await this.#engine.getResolved(path, { sync: false });
     const v = r.value;
     if (typeof v === "string") return v;
@@ -587,6 +730,7 @@ export class Config<in out T = any, in out Out = T> {
    * ```
    */
   async getInt(path: string): Promise<number> {
+    await this.#pending;
     const r = await this.#engine.getResolved(path, { sync: false });
     const v = r.value;
     if (typeof v === "number" && Number.isInteger(v)) return v;
@@ -610,6 +754,7 @@ export class Config<in out T = any, in out Out = T> {
    * ```
    */
   async getFloat(path: string): Promise<number> {
+    await this.#pending;
     const r = await this.#engine.getResolved(path, { sync: false });
     const v = r.value;
     if (typeof v === "number") return v;
@@ -637,6 +782,7 @@ export class Config<in out T = any, in out Out = T> {
    * ```
    */
   async getBool(path: string): Promise<boolean> {
+    await this.#pending;
     const r = await this.#engine.getResolved(path, { sync: false });
     const v = r.value;
     if (typeof v === "boolean") return v;
@@ -666,6 +812,7 @@ export class Config<in out T = any, in out Out = T> {
    * ```
    */
   async resolveAll<R = ConfigData<T>>(options: ResolveAllOptions = {}): Promise<R> {
+    await this.#pending;
     const r = await this.#engine.resolveAll(options);
     // Like get(): the caller's copy, bytes included.
     return cloneValue(r.value) as R;
@@ -711,14 +858,17 @@ export class Config<in out T = any, in out Out = T> {
    * ```
    */
   merge(other: Config): void {
-    const merged = mergeTrees(this.#engine.root, other.#engine.root) as MapNode;
+    // Over this config's files, under its overrides (applied again: they stay on top).
+    const base = mergeTrees(this.#base, other.#engine.root) as MapNode;
+    const merged = this.#withOverrides(base);
     this.#settings.roots.push(
       ...other.#settings.roots.filter((r) => !this.#settings.roots.includes(r)),
     );
     this.#settings.files.push(...other.#settings.files);
-    this.#engine.root = merged;
-    this.#engine.inheritSourceBases(other.#engine);
-    this.#engine.clear();
+    this.#base = base;
+    this.#engineRef.root = merged;
+    this.#engineRef.inheritSourceBases(other.#engine);
+    this.#engineRef.clear();
   }
 
   /**
@@ -741,7 +891,7 @@ export class Config<in out T = any, in out Out = T> {
    */
   registerResolver(name: string, resolver: Resolver, options: RegisterOptions = {}): void {
     this.#registry.register(name, resolver, options);
-    this.#engine.clear();
+    this.#engineRef.clear();
   }
 
   /**
@@ -761,9 +911,17 @@ export class Config<in out T = any, in out Out = T> {
    * ```
    */
   setSchema(schema: Schema | StandardSchemaV1): void {
+    const previous = this.#schema;
     this.#schema = schema;
-    this.#engine.schema = schema instanceof Schema ? schema : undefined;
-    this.#engine.clear();
+    let root: MapNode;
+    try {
+      root = this.#withOverrides(this.#base); // environment overrides coerced by it
+    } catch (error) {
+      this.#schema = previous;
+      throw error;
+    }
+    this.#engineRef.schema = schema instanceof Schema ? schema : undefined;
+    this.#engineRef.root = root;
   }
 
   /**
@@ -801,7 +959,7 @@ export class Config<in out T = any, in out Out = T> {
    * ```
    */
   clearCache(): void {
-    this.#engine.clear();
+    this.#engineRef.clear();
   }
 
   // ------------------------------------------------------------------ validation
@@ -909,7 +1067,7 @@ export class Config<in out T = any, in out Out = T> {
     // A placeholder stands for a value of any type: issues about it, and combinator issues
     // about a value that contains one, are dropped.
     const issues = s.validateSync(toPlain(root), {
-      isWildcard: (v) => typeof v === "string" && needsInterpolation(v),
+      isWildcard: (v) => typeof v === "string" && (needsInterpolation(v) || v === MANDATORY),
     });
     if (issues.length > 0) throw new ValidationError(withSources(issues, root));
   }
@@ -954,6 +1112,7 @@ export class Config<in out T = any, in out Out = T> {
     schema: Schema | StandardSchemaV1 | undefined,
     options: ResolveAllOptions,
   ): Promise<{ issues: ValidationIssue[]; value: unknown }> {
+    await this.#pending;
     const s = this.#requireSchema(schema);
     if (s instanceof Schema) {
       // Resolved once, through the memo every consumer shares; coerced and filled by `s`.
@@ -1003,6 +1162,7 @@ export class Config<in out T = any, in out Out = T> {
    * ```
    */
   async toObject(options: ExportOptions = {}): Promise<Record<string, unknown>> {
+    await this.#pending;
     const redact = options.redact ?? false;
     const resolve = options.resolve ?? redact;
     if (!resolve) return toPlain(this.#engine.root) as Record<string, unknown>;
@@ -1058,8 +1218,9 @@ export class Config<in out T = any, in out Out = T> {
    * ```
    */
   getSource(path: string): SourceLocation | undefined {
+    const engine = this.#engine;
     try {
-      const s = this.#engine.rawNode(path)?.source;
+      const s = engine.rawNode(path)?.source;
       return s ? { ...s } : undefined;
     } catch {
       return undefined;
@@ -1081,16 +1242,38 @@ export class Config<in out T = any, in out Out = T> {
    */
   dumpSources(): Record<string, SourceLocation> {
     const out: Record<string, SourceLocation> = {};
-    const walk = (node: TreeNode, segs: PathSegment[]) => {
-      if (node.kind === "map") {
-        for (const [k, v] of node.entries) walk(v, [...segs, k]);
-      } else if (node.kind === "seq") {
-        node.items.forEach((v, i) => walk(v, [...segs, i]));
-      } else if (node.source) {
-        defineOwn(out, formatPath(segs, { quoteKeys: true }), { ...node.source });
-      }
-    };
-    walk(this.#engine.root, []);
+    for (const [segs, node] of leaves(this.#engine.root, [])) {
+      if (node.source) defineOwn(out, formatPath(segs, { quoteKeys: true }), { ...node.source });
+    }
+    return out;
+  }
+
+  /**
+   * The values still marked `???` (mandatory, to be supplied by a later layer), in document
+   * order: reading one fails with `MISSING_MANDATORY_VALUE`. Paths are written as in
+   * {@linkcode dumpSources}.
+   *
+   * @returns Each path with the place that declared it.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "@holoconf/holoconf";
+   * import assert from "node:assert/strict";
+   * const config = Config.loads("db:\n  host: h\n  password: ???\n");
+   * assert.deepEqual(config.missingMandatory(), [
+   *   { path: "db.password", source: { file: "<string>", line: 3, column: 13 } },
+   * ]);
+   * await assert.rejects(config.get("db.password"), { code: "MISSING_MANDATORY_VALUE" });
+   * assert.equal(config.has("db.password"), false);
+   * ```
+   */
+  missingMandatory(): { path: string; source: SourceLocation | undefined }[] {
+    const out: { path: string; source: SourceLocation | undefined }[] = [];
+    for (const [segs, node] of leaves(this.#engine.root, [])) {
+      if (!isMandatory(node)) continue;
+      const source = node.source ? { ...node.source } : undefined;
+      out.push({ path: formatPath(segs, { quoteKeys: true }), source });
+    }
     return out;
   }
 
@@ -1103,8 +1286,8 @@ export class Config<in out T = any, in out Out = T> {
     return {
       type: "holoconf.Config",
       files: [...this.#settings.files],
-      keys: [...this.#engine.root.entries.keys()],
-      resolved: this.isResolved(""),
+      keys: [...this.#engineRef.root.entries.keys()],
+      resolved: this.#pending === undefined && this.isResolved(""),
     };
   }
 
@@ -1116,6 +1299,17 @@ export class Config<in out T = any, in out Out = T> {
   /** Node's inspect hook: a redacted summary. @returns Text. */
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return `Config ${JSON.stringify(this.#summary())}`;
+  }
+}
+
+/** Every scalar of a tree with its path, in document order. */
+function* leaves(node: TreeNode, segs: PathSegment[]): Generator<[PathSegment[], TreeNode]> {
+  if (node.kind === "map") {
+    for (const [k, v] of node.entries) yield* leaves(v, [...segs, k]);
+  } else if (node.kind === "seq") {
+    for (const [i, v] of node.items.entries()) yield* leaves(v, [...segs, i]);
+  } else {
+    yield [segs, node];
   }
 }
 

@@ -28,7 +28,14 @@ import {
   ResolverError,
   type SourceLocation,
 } from "./errors.ts";
-import { defineOwn, type MapNode, toPlain, type TreeNode } from "./tree.ts";
+import {
+  defineOwn,
+  isMandatory,
+  type MapNode,
+  missingMandatory,
+  toPlain,
+  type TreeNode,
+} from "./tree.ts";
 import { type ConfigHandle, REDACTED, type ResolverContext } from "./resolver.ts";
 import { globalRegistry, type RegisteredResolver, type ResolverRegistry } from "./registry.ts";
 import { isPromiseLike, Semaphore, type SlotLease } from "./scheduler.ts";
@@ -86,6 +93,8 @@ export interface EngineOptions {
   cwd: string;
   /** Trace listener. */
   onTrace?: ((event: TraceEvent) => void) | undefined;
+  /** Refuse the resolvers that declare `network` (test mode, `HOLOCONF_OFFLINE`). */
+  offline?: boolean | undefined;
 }
 
 /** Options of one `resolveAll` batch. */
@@ -196,6 +205,22 @@ function raise(vertex: Pending | undefined, height: number): void {
   if (vertex && vertex.height < height) vertex.height = height;
 }
 
+/** A call of a resolver that declares `network`, on an offline Config. */
+function offlineRefusal(
+  resolver: string,
+  path: string,
+  source: SourceLocation | undefined,
+): ResolverError {
+  return new ResolverError(`Resolver '${resolver}' uses the network, and this Config is offline`, {
+    code: "OFFLINE",
+    path,
+    resolver,
+    ...(source ? { source: formatSource(source) } : {}),
+    help: "Offline (the offline option, or HOLOCONF_OFFLINE=1) refuses network resolvers; in " +
+      `tests give the Config a mock: resolvers: { ${resolver}: (key) => ... }`,
+  });
+}
+
 /** Thrown by `getSync` when an asynchronous resolver is needed. */
 function asyncRequired(path: string): ResolverError {
   return new ResolverError("Asynchronous resolution required", {
@@ -264,9 +289,10 @@ export class Engine {
    * `basePath`; file-loaded values use their file's directory).
    *
    * @param dir Absolute directory.
+   * @param tree The values concerned (default: the whole current tree).
    */
-  setSourceBase(dir: string): void {
-    const stack: TreeNode[] = [this.root];
+  setSourceBase(dir: string, tree: TreeNode = this.root): void {
+    const stack: TreeNode[] = [tree];
     while (stack.length > 0) {
       const node = stack.pop()!;
       if (node.source) this.#sourceBases.set(node.source, dir);
@@ -650,6 +676,7 @@ export class Engine {
 
   #resolveNode(path: string, segs: PathSegment[], node: TreeNode, ctx: Ctx): MP<Resolved> {
     if (node.kind === "scalar") {
+      if (isMandatory(node)) throw missingMandatory(path, node.source);
       if (typeof node.value !== "string" || !needsInterpolation(node.value)) {
         return { value: node.value, sensitive: false };
       }
@@ -1075,6 +1102,7 @@ export class Engine {
     ctx: Ctx,
   ): MP<Resolved> {
     if (reg.params) checkArguments(call, reg.params, { path, source, quotingHint: true });
+    if (reg.network && this.#options.offline) throw offlineRefusal(reg.name, path, source);
     const { sensitive, deflt, rest } = this.#kwargs(call);
     // Every argument, keyword value and the sensitive flag, in one batch (order matters below).
     const thunks: (() => MP<unknown>)[] = [
@@ -1271,8 +1299,11 @@ export class Engine {
   ): MP<Value> {
     switch (node.kind) {
       case "scalar": {
-        if (typeof node.value !== "string" || !needsInterpolation(node.value)) return node.value;
-        // Memoized after resolveAll(); otherwise resolved here, siblings in parallel.
+        if (
+          (typeof node.value !== "string" || !needsInterpolation(node.value)) && !isMandatory(node)
+        ) return node.value;
+        // Memoized after resolveAll(); otherwise resolved here, siblings in parallel (a ???
+        // fails there, or has its failure from `replaced`).
         const r = replaced?.get(node) ?? ctx.gen.memo.get(node) ??
           this.#resolveNode(path, segs, node, ctx);
         return then(r, (v) => (redact && v.sensitive ? REDACTED : cloneValue(v.value)));
@@ -1340,7 +1371,8 @@ function isLiteralTree(node: TreeNode, memo: Map<TreeNode, Resolved>): boolean {
   if (memo.has(node)) return true;
   switch (node.kind) {
     case "scalar":
-      return typeof node.value !== "string" || !needsInterpolation(node.value);
+      return typeof node.value !== "string" ||
+        (!needsInterpolation(node.value) && !isMandatory(node));
     case "map":
       for (const v of node.entries.values()) if (!isLiteralTree(v, memo)) return false;
       return true;
@@ -1349,7 +1381,7 @@ function isLiteralTree(node: TreeNode, memo: Map<TreeNode, Resolved>): boolean {
   }
 }
 
-/** An interpolated string of the raw tree with its position. */
+/** An interpolated string (or a ??? to report) of the raw tree with its position. */
 interface Leaf {
   path: string;
   segs: PathSegment[];
@@ -1359,7 +1391,7 @@ interface Leaf {
 function collectInterpolated(node: TreeNode, path: string, segs: PathSegment[], out: Leaf[]): void {
   switch (node.kind) {
     case "scalar":
-      if (typeof node.value === "string" && needsInterpolation(node.value)) {
+      if (typeof node.value === "string" && (needsInterpolation(node.value) || isMandatory(node))) {
         out.push({ path, segs, node });
       }
       return;

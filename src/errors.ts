@@ -47,9 +47,12 @@ export type ErrorCode =
   | "HTTP_ERROR"
   | "HTTP_NOT_ALLOWED"
   | "INVALID_KEYWORD_VALUE"
+  | "INVALID_OVERRIDE"
   | "MAX_DEPTH_EXCEEDED"
   | "MAX_NESTING_EXCEEDED"
+  | "MISSING_MANDATORY_VALUE"
   | "NOT_FOUND"
+  | "OFFLINE"
   | "PARSE_ERROR"
   | "PATH_NOT_FOUND"
   | "REF_NOT_FOUND"
@@ -68,6 +71,7 @@ export type ErrorCode =
   | "TOO_MANY_ARGUMENTS"
   | "TYPE_COERCION"
   | "UNKNOWN_KEYWORD"
+  | "UNKNOWN_OVERRIDE_KEY"
   | "UNKNOWN_RESOLVER"
   | "UNKNOWN_SETTING"
   | "VALIDATION_ERROR";
@@ -91,9 +95,12 @@ const ERROR_CODES: Readonly<Record<ErrorCode, string>> = {
   HTTP_ERROR: "an HTTP request failed",
   HTTP_NOT_ALLOWED: "a URL is not in the HTTP allowlist",
   INVALID_KEYWORD_VALUE: "a keyword argument has a value the resolver does not accept",
+  INVALID_OVERRIDE: "an override (environment variable, --set, overrides option) is malformed",
   MAX_DEPTH_EXCEEDED: "a value depends on a chain of more than 100 references",
   MAX_NESTING_EXCEEDED: "an object given to Config.fromObject is nested too deeply",
+  MISSING_MANDATORY_VALUE: "a value marked ??? was not supplied by a later layer",
   NOT_FOUND: "a resolver found no such key (default= applies)",
+  OFFLINE: "a network resolver was called while the Config is offline",
   PARSE_ERROR: "malformed YAML, JSON or interpolation syntax",
   PATH_NOT_FOUND: "a path does not exist in the config",
   REF_NOT_FOUND: "a relative reference's target does not exist",
@@ -112,6 +119,7 @@ const ERROR_CODES: Readonly<Record<ErrorCode, string>> = {
   TOO_MANY_ARGUMENTS: "a resolver call has more positional arguments than it accepts",
   TYPE_COERCION: "a value cannot be converted to the type asked for",
   UNKNOWN_KEYWORD: "a resolver call has a keyword argument it does not accept",
+  UNKNOWN_OVERRIDE_KEY: "an override names a key the config does not have (without allowNew)",
   UNKNOWN_RESOLVER: "no resolver of that name is registered",
   UNKNOWN_SETTING: "a resolver setting names a group or field no registered resolver declares",
   VALIDATION_ERROR: "the config does not match its schema",
@@ -140,13 +148,17 @@ function knownCode(code: unknown, fallback: ErrorCode): ErrorCode {
   return isErrorCode(code) ? code : fallback;
 }
 
-/** Where a value came from: file, 1-based line and 1-based column. */
+/**
+ * Where a value came from: file, 1-based line and 1-based column. A value set from outside the
+ * files has no position (`line` and `column` are 0) and `file` names where it came from:
+ * `env APP__DB__PORT`, `env APP__DB__PORT (/app/.env)`, `--set db.port`, `override db.port`.
+ */
 export interface SourceLocation {
-  /** File path as it was loaded (or `<string>` for `Config.loads`). */
+  /** File path as it was loaded (or `<string>` for `Config.loads`), or the override's origin. */
   file: string;
-  /** 1-based line. */
+  /** 1-based line (0: no position, an override). */
   line: number;
-  /** 1-based column. */
+  /** 1-based column (0: no position, an override). */
   column: number;
 }
 
@@ -171,7 +183,7 @@ export interface HoloconfErrorOptions {
   cause?: unknown | undefined;
 }
 
-/** Formats a {@linkcode SourceLocation} as `file:line:column`.
+/** Formats a {@linkcode SourceLocation} as `file:line:column` (an override's origin alone).
  *
  * @param loc The location.
  * @returns The location as text.
@@ -181,10 +193,11 @@ export interface HoloconfErrorOptions {
  * import { formatSource } from "./errors.ts";
  * import assert from "node:assert/strict";
  * assert.equal(formatSource({ file: "a.yaml", line: 2, column: 5 }), "a.yaml:2:5");
+ * assert.equal(formatSource({ file: "env APP__DB__PORT", line: 0, column: 0 }), "env APP__DB__PORT");
  * ```
  */
 export function formatSource(loc: SourceLocation): string {
-  return `${loc.file}:${loc.line}:${loc.column}`;
+  return loc.line === 0 ? loc.file : `${loc.file}:${loc.line}:${loc.column}`;
 }
 
 /** Where each error class keeps the symbol that marks its instances (see {@linkcode brand}). */

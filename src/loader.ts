@@ -24,7 +24,10 @@ import { parseYamlTree, type YamlOptions } from "./yaml.ts";
 
 /** One file (or glob) to load; an optional one may be missing (or match nothing). */
 export interface PathSpec {
-  /** File path or glob pattern; relative paths resolve against the working directory. */
+  /**
+   * File path or glob pattern; relative paths resolve against the working directory. With
+   * `text`, the name of that text in sources and messages (e.g. `<stdin>`).
+   */
   path: string;
   /**
    * Skip the entry when the file is missing or the glob matches nothing.
@@ -32,6 +35,14 @@ export interface PathSpec {
    * @default {false}
    */
   optional?: boolean;
+  /**
+   * The YAML (or JSON) text of the entry, given instead of read from `path` (e.g. standard
+   * input); merged in its place. It is not a file: not in `Config.files`, and its directory is
+   * not a file root. Relative `${file:}` paths in it resolve against `basePath` when the Config
+   * has one, else against the directory of `path` taken as a path (the working directory for
+   * a name such as `<stdin>`).
+   */
+  text?: string;
 }
 
 /** Options of {@linkcode loadTrees}: parser limits plus the default for `optional`. */
@@ -50,6 +61,8 @@ export interface LoadedTrees {
   tree: MapNode;
   /** Absolute paths of the files actually loaded, in load order. */
   files: string[];
+  /** The trees of the entries given as `text`, in order. */
+  texts: MapNode[];
 }
 
 /**
@@ -115,6 +128,7 @@ export function loadTrees(
   const { optional: defaultOptional = false, ...yamlOptions } = options;
   const entries = Array.isArray(spec) ? spec : [spec];
   const files: string[] = [];
+  const texts: MapNode[] = [];
   let merged: TreeNode | undefined;
   const add = (displayPath: string, optional: boolean): void => {
     const tree = loadFile(displayPath, yamlOptions, optional);
@@ -123,6 +137,12 @@ export function loadTrees(
     merged = merged === undefined ? tree : mergeTrees(merged, tree);
   };
   for (const entry of entries) {
+    if (typeof entry !== "string" && entry.text !== undefined) {
+      const tree = parseYamlTree(entry.text, { ...yamlOptions, file: entry.path });
+      texts.push(tree);
+      merged = merged === undefined ? tree : mergeTrees(merged, tree);
+      continue;
+    }
     const path = typeof entry === "string" ? entry : entry.path;
     const optional = typeof entry === "string"
       ? defaultOptional
@@ -142,8 +162,8 @@ export function loadTrees(
     }
     for (const match of matches) add(match, optional);
   }
-  if (merged === undefined) return { tree: { kind: "map", entries: new Map() }, files };
-  return { tree: merged as MapNode, files };
+  if (merged === undefined) return { tree: { kind: "map", entries: new Map() }, files, texts };
+  return { tree: merged as MapNode, files, texts };
 }
 
 function fileNotFound(path: string): NotFoundError {

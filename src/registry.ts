@@ -24,6 +24,8 @@ export interface RegisteredResolver {
   timeout: number | undefined;
   /** Every value it returns is sensitive. */
   sensitive: boolean;
+  /** It reaches the network (refused on an offline Config). */
+  network: boolean;
   /** Largest group handed to `resolveMany`, read once at registration (objects with it only). */
   batchSize: number | undefined;
   /** The arguments it accepts, defaults applied; undefined: any. */
@@ -194,6 +196,8 @@ function checked(name: string, resolver: Resolver, options: RegisterOptions): Re
     resolver,
     timeout: options.timeout,
     sensitive: options.sensitive ?? false,
+    network: options.network ??
+      (typeof resolver === "object" && (resolver as { network?: unknown }).network === true),
     batchSize,
     params: declaredParams(name, resolver, options),
     settingsSpec: declaredSettings(name, resolver),

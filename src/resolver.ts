@@ -19,6 +19,12 @@ export interface ResolverContext {
   fileRoots: readonly string[];
   /** Where warnings go (e.g. `insecure=true`). */
   onWarning: (message: string) => void;
+  /**
+   * The Config's environment: the process environment over the variables of the Config's
+   * `.env` files (`LoadOptions.envFiles`). What `${env:NAME}` reads; absent: the process
+   * environment alone.
+   */
+  env?: ((name: string) => string | undefined) | undefined;
 }
 
 /** The minimal view of a Config a resolver may use to read other values. */
@@ -142,6 +148,12 @@ export interface ResolverObject {
    */
   synchronous?: boolean;
   /**
+   * Declares that the resolver reaches the network (`http`, `https`, `ssm`, `s3`, `cfn`): an
+   * offline Config (`LoadOptions.offline`, `HOLOCONF_OFFLINE=1`) refuses its calls with code
+   * `OFFLINE`. `RegisterOptions.network` wins over it. @default {false}
+   */
+  network?: boolean;
+  /**
    * Extra identity for single-flight de-duplication beyond name, args and kwargs
    * (e.g. the absolute path a relative file argument points to).
    */
@@ -236,6 +248,11 @@ export interface RegisterOptions {
   timeout?: number;
   /** Mark every value of this resolver sensitive. @default {false} */
   sensitive?: boolean;
+  /**
+   * The resolver reaches the network: refused on an offline Config (see
+   * `ResolverObject.network`, which this wins over). @default {false}
+   */
+  network?: boolean;
   /**
    * The arguments the resolver accepts, checked before every call (see
    * {@linkcode ResolverParams}); for function resolvers, or to override an object's `params`.

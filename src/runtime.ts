@@ -130,6 +130,28 @@ export function getEnv(name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Every environment variable, for the overrides read by prefix (`LoadOptions.envPrefix`).
+ *
+ * @returns Name and value pairs; `undefined` when the environment cannot be listed (Deno
+ *   without `--allow-env` for all variables, a runtime without an environment).
+ */
+export function envEntries(): [string, string][] | undefined {
+  const d = deno();
+  if (d?.env) {
+    try {
+      return Object.entries(d.env.toObject() as Record<string, string>);
+    } catch {
+      return undefined;
+    }
+  }
+  const env = nodeProcess()?.env;
+  if (!env) return undefined;
+  return Object.entries(env as Record<string, string | undefined>).filter(
+    (e): e is [string, string] => typeof e[1] === "string",
+  );
+}
+
 /** The process's working directory, or `/` where there is none. @returns Absolute path. */
 export function cwd(): string {
   try {

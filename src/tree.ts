@@ -5,7 +5,13 @@
  * @module
  */
 
-import { type ErrorCode, ParseError, type SourceLocation } from "./errors.ts";
+import {
+  type ErrorCode,
+  formatSource,
+  HoloconfError,
+  ParseError,
+  type SourceLocation,
+} from "./errors.ts";
 import { formatPath, type PathSegment } from "./path.ts";
 
 /** A scalar: null, boolean, number or string (bytes only come from resolvers). */
@@ -40,6 +46,58 @@ export interface SeqNode {
 
 /** Any node of the raw tree. */
 export type TreeNode = ScalarNode | MapNode | SeqNode;
+
+/**
+ * The mandatory-value marker (OmegaConf's): a string value that is exactly `???`, quoted or
+ * not, in any layer, means "must be supplied by a later layer". A value produced by resolution
+ * is data: `${env:X}` whose value is `???` is that text.
+ */
+export const MANDATORY = "???";
+
+/**
+ * Whether a node is the mandatory-value marker {@linkcode MANDATORY}.
+ *
+ * @param node A node of the raw tree.
+ * @returns True for the string scalar `???`.
+ *
+ * @example
+ * ```ts
+ * import { fromPlain, isMandatory } from "./tree.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(isMandatory(fromPlain("???")), true);
+ * assert.equal(isMandatory(fromPlain("??")), false);
+ * ```
+ */
+export function isMandatory(node: TreeNode): boolean {
+  return node.kind === "scalar" && node.value === MANDATORY;
+}
+
+/**
+ * The error for reading a value still marked `???`: `MISSING_MANDATORY_VALUE`, with the path
+ * and the place that declared it.
+ *
+ * @param path The config path.
+ * @param source Where the marker was written.
+ * @returns The error.
+ *
+ * @example
+ * ```ts
+ * import { missingMandatory } from "./tree.ts";
+ * import assert from "node:assert/strict";
+ * const e = missingMandatory("db.password", { file: "app.yaml", line: 3, column: 13 });
+ * assert.equal(e.code, "MISSING_MANDATORY_VALUE");
+ * assert.equal(e.source, "app.yaml:3:13");
+ * ```
+ */
+export function missingMandatory(path: string, source: SourceLocation | undefined): HoloconfError {
+  return new HoloconfError("Missing mandatory value", {
+    code: "MISSING_MANDATORY_VALUE",
+    path,
+    ...(source === undefined ? {} : { source: formatSource(source) }),
+    help: `The value ??? must be supplied by a later layer: another file, an environment ` +
+      `override, or --set ${path || "<path>"}=...`,
+  });
+}
 
 /**
  * Builds a tree from a plain JavaScript value (as `Config.fromObject` does).

@@ -19,6 +19,8 @@ import {
   ValidationError,
 } from "../mod.ts";
 import { httpResolver, httpsResolver } from "../resolvers/http.ts";
+import { CAN_MAKE_FIFO, makeFifo, makeSparseFile } from "./_special_files.ts";
+import { assertNotShown } from "./_error_views.ts";
 
 Deno.test("Config.loads, fromJson and fromObject build the same config", async () => {
   const expected = { a: { b: [1, "x"] }, c: 1 };
@@ -758,7 +760,7 @@ Deno.test("call.context holds only the Config's own business, no resolver's opti
     resolvers: { probe: (_key, call) => (keys = Object.keys(call.context).sort(), 1) },
   });
   await config.get("a");
-  assert.deepEqual(keys, ["baseDir", "fileRoots", "onWarning"]);
+  assert.deepEqual(keys, ["baseDir", "env", "fileRoots", "onWarning"]);
 });
 
 Deno.test("the Config's summary, inspect and dumps never show a resolver setting", async () => {
@@ -778,4 +780,261 @@ Deno.test("the Config's summary, inspect and dumps never show a resolver setting
     JSON.stringify(config.dumpSources()),
   ].join("\n");
   for (const s of secrets) assert.ok(!shown.includes(s), `${s} in ${shown}`);
+});
+
+// ---------------------------------------------------------------- overrides and .env files
+
+/** A temp directory with files; removed by `using`. */
+function tempDir(files: Record<string, string>): { dir: string } & Disposable {
+  const dir = Deno.makeTempDirSync({ prefix: "holoconf_overrides_" });
+  for (const [name, text] of Object.entries(files)) Deno.writeTextFileSync(`${dir}/${name}`, text);
+  return { dir, [Symbol.dispose]: () => Deno.removeSync(dir, { recursive: true }) };
+}
+
+/** Sets process environment variables for the duration of `fn`. */
+async function withProcessEnv(vars: Record<string, string>, fn: () => Promise<void>) {
+  for (const [k, v] of Object.entries(vars)) Deno.env.set(k, v);
+  try {
+    await fn();
+  } finally {
+    for (const k of Object.keys(vars)) Deno.env.delete(k);
+  }
+}
+
+Deno.test("precedence: files < .env files < environment < overrides, each with its source", async () => {
+  using t = tempDir({
+    "app.yaml": "a: file\nb: file\nc: file\nd: file\n",
+    ".env": "HC18P__B=dotenv\nHC18P__C=dotenv\nHC18P__D=dotenv\n",
+  });
+  await withProcessEnv({ HC18P__C: "env", HC18P__D: "env" }, async () => {
+    const config = Config.load(`${t.dir}/app.yaml`, {
+      envFiles: [`${t.dir}/.env`],
+      envPrefix: "HC18P",
+      overrides: { d: "api" },
+    });
+    await config.ready();
+    assert.deepEqual(await config.toObject(), { a: "file", b: "dotenv", c: "env", d: "api" });
+    assert.deepEqual(config.dumpSources(), {
+      a: { file: `${t.dir}/app.yaml`, line: 1, column: 4 },
+      b: { file: `env HC18P__B (${t.dir}/.env)`, line: 0, column: 0 },
+      c: { file: "env HC18P__C", line: 0, column: 0 },
+      d: { file: "override d", line: 0, column: 0 },
+    });
+    assert.deepEqual(config.getSource("c"), { file: "env HC18P__C", line: 0, column: 0 });
+    // The --set form is the top layer too, with its own origin.
+    const set = Config.load(`${t.dir}/app.yaml`, { envPrefix: "HC18P", overrides: ["d=set"] });
+    assert.equal(await set.get("d"), "set");
+    assert.equal(set.getSource("d")?.file, "--set d");
+  });
+});
+
+Deno.test("overrides stay on top of configs merged in later", async () => {
+  const config = Config.loads("a: 1\nb: 1\n", { overrides: { a: 2 } });
+  config.merge(Config.loads("a: 3\nb: 3\n"));
+  assert.deepEqual(await config.toObject(), { a: 2, b: 3 });
+});
+
+Deno.test("environment overrides are coerced by the JSON Schema, strings without one", async () => {
+  await withProcessEnv({ HC18C__PORT: "5433", HC18C__DEBUG: "true" }, async () => {
+    const text = "port: 1\ndebug: false\n";
+    const schema = Schema.fromObject({
+      properties: { port: { type: "integer" }, debug: { type: "boolean" } },
+    });
+    const untyped = Config.loads(text, { envPrefix: "HC18C" });
+    assert.deepEqual(await untyped.toObject(), { port: "5433", debug: "true" });
+    const typed = Config.loads(text, { envPrefix: "HC18C", schema });
+    assert.deepEqual(await typed.validate(), { port: 5433, debug: true });
+    // Attached later: the overrides are coerced then.
+    untyped.setSchema(schema);
+    assert.equal(untyped.getSync("port"), 5433);
+  });
+});
+
+Deno.test("an override of a key the config does not have fails at load, unless allowNew", async () => {
+  await withProcessEnv({ HC18U__DB__PROT: "1" }, async () => {
+    assert.throws(() => Config.loads("db:\n  port: 1\n", { envPrefix: "HC18U" }), (e: unknown) => {
+      assert.ok(e instanceof HoloconfError);
+      assert.equal(e.code, "UNKNOWN_OVERRIDE_KEY");
+      assert.equal(e.source, "env HC18U__DB__PROT");
+      assert.match(e.message, /Did you mean 'db\.port'\?/);
+      return true;
+    });
+    const config = Config.loads("db:\n  port: 1\n", { envPrefix: "HC18U", allowNew: true });
+    assert.deepEqual(await config.toObject(), { db: { port: 1, prot: "1" } });
+  });
+  assert.throws(() => Config.loads("a: 1\n", { overrides: ["b=2"] }), {
+    code: "UNKNOWN_OVERRIDE_KEY",
+  });
+});
+
+Deno.test("override text is literal: ${env:SECRET} in it is never resolved", async () => {
+  await withProcessEnv({ HC18S_SECRET: "s3cr3t-18", HC18S__A: "${env:HC18S_SECRET}" }, async () => {
+    const config = Config.loads("a: 0\nb: 0\n", {
+      envPrefix: "HC18S",
+      overrides: ["b=x-${env:HC18S_SECRET}"],
+    });
+    assert.deepEqual(await config.resolveAll(), {
+      a: "${env:HC18S_SECRET}",
+      b: "x-${env:HC18S_SECRET}",
+    });
+    assert.ok(!(await config.toYaml({ resolve: true })).includes("s3cr3t-18"));
+    const opted = Config.loads("a: 0\nb: 0\n", {
+      envPrefix: "HC18S",
+      overrides: ["b=x-${env:HC18S_SECRET}"],
+      interpolateOverrides: true,
+    });
+    assert.deepEqual(await opted.resolveAll(), { a: "s3cr3t-18", b: "x-s3cr3t-18" });
+  });
+});
+
+Deno.test(".env files feed ${env:} for that Config only; real variables win; later files win", async () => {
+  using t = tempDir({
+    ".env": "HC18E_A=from-env-file\nHC18E_B=first\nHC18E_C=file\n",
+    ".env.local": "HC18E_B=second\n",
+  });
+  await withProcessEnv({ HC18E_C: "process" }, async () => {
+    const text = "a: ${env:HC18E_A}\nb: ${env:HC18E_B}\nc: ${env:HC18E_C}\n";
+    const config = Config.loads(text, {
+      envFiles: [`${t.dir}/.env`, { path: `${t.dir}/.env.local`, optional: true }],
+    });
+    assert.deepEqual(await config.resolveAll(), { a: "from-env-file", b: "second", c: "process" });
+    assert.equal(Deno.env.get("HC18E_A"), undefined); // the process environment is untouched
+    await assert.rejects(Config.loads(text).get("a"), NotFoundError); // another Config
+  });
+});
+
+Deno.test("a Config with .env files refuses synchronous reads until ready() (fresh process)", async () => {
+  using t = tempDir({ ".env": "HC18R=v\n", "bad.env": "HC18R__NOPE=1\n" });
+  // The parser loads once per process: a process of its own sees the first load.
+  const script = `
+    import { Config } from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
+    const out = [];
+    const config = Config.loads("a: \${env:HC18R}\\n", { envFiles: [${
+    JSON.stringify(`${t.dir}/.env`)
+  }] });
+    // Its override cannot apply: known only once the file is parsed.
+    const bad = Config.loads("a: 1\\n", { envPrefix: "HC18R", envFiles: [${
+    JSON.stringify(`${t.dir}/bad.env`)
+  }] });
+    try { config.getSync("a"); } catch (e) { out.push(e.code); }
+    try { config.has("a"); } catch (e) { out.push(e.code); }
+    await config.ready();
+    out.push(config.getSync("a"));
+    await bad.ready().catch((e) => out.push(e.code));
+    await bad.get("a").catch((e) => out.push(e.code));
+    // Once the parser is loaded, the next Config applies its .env file at load.
+    try { Config.loads("a: 1\\n", { envPrefix: "HC18R", envFiles: [${
+    JSON.stringify(`${t.dir}/bad.env`)
+  }] }); } catch (e) { out.push(e.code); }
+    console.log(JSON.stringify(out));
+  `;
+  const run = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--quiet", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(run.stderr);
+  assert.equal(run.code, 0, stderr);
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(run.stdout)), [
+    "ASYNC_RESOLUTION_REQUIRED",
+    "ASYNC_RESOLUTION_REQUIRED",
+    "v",
+    "UNKNOWN_OVERRIDE_KEY",
+    "UNKNOWN_OVERRIDE_KEY",
+    "UNKNOWN_OVERRIDE_KEY",
+  ]);
+});
+
+Deno.test(".env files are read like config files: missing, FIFO, too large", () => {
+  using t = tempDir({});
+  assert.throws(() => Config.loads("a: 1\n", { envFiles: [`${t.dir}/.env`] }), {
+    code: "FILE_NOT_FOUND",
+  });
+  Config.loads("a: 1\n", { envFiles: [{ path: `${t.dir}/.env`, optional: true }] });
+  if (CAN_MAKE_FIFO && makeFifo(`${t.dir}/fifo.env`)) {
+    assert.throws(() => Config.loads("a: 1\n", { envFiles: [`${t.dir}/fifo.env`] }), {
+      code: "FILE_NOT_REGULAR",
+    });
+  }
+  makeSparseFile(`${t.dir}/big.env`, 17 * 1024 * 1024, "A=1\n");
+  assert.throws(() => Config.loads("a: 1\n", { envFiles: [`${t.dir}/big.env`] }), {
+    code: "FILE_TOO_LARGE",
+  });
+});
+
+Deno.test("a secret from a .env file stays out of errors and redacted dumps", async () => {
+  const secret = "dotenv-s3cr3t-18";
+  using t = tempDir({ ".env": `HC18X_PW=${secret}\n` });
+  const config = Config.loads(
+    "pw: ${env:HC18X_PW,sensitive=true}\nport: ${env:HC18X_PW,sensitive=true}\n",
+    {
+      envFiles: [`${t.dir}/.env`],
+      schema: Schema.fromObject({ properties: { port: { type: "integer" } } }),
+    },
+  );
+  assert.equal(await config.get("pw", { redact: true }), "[REDACTED]");
+  assert.equal(await config.get("pw"), secret); // data like any env value
+  const error = await config.get("port").then(() => undefined, (e: unknown) => e);
+  assert.ok(error instanceof TypeCoercionError, String(error));
+  assertNotShown(error, [secret]);
+  const issues = await config.validateCollect();
+  assert.deepEqual(issues.map((i) => i.path), ["port"]);
+  assert.ok(!JSON.stringify(issues).includes(secret));
+  assert.ok(!JSON.stringify(config).includes(secret) && !Deno.inspect(config).includes(secret));
+});
+
+Deno.test("missingMandatory() lists the ??? values; has() is false for them", () => {
+  const config = Config.loads("a: ???\nb:\n  - 1\n  - ???\nc: 1\n");
+  assert.deepEqual(config.missingMandatory(), [
+    { path: "a", source: { file: "<string>", line: 1, column: 4 } },
+    { path: "b[1]", source: { file: "<string>", line: 4, column: 5 } },
+  ]);
+  assert.equal(config.has("a"), false);
+  assert.equal(config.has("b[1]"), false);
+  assert.equal(config.has("c"), true);
+  const supplied = Config.loads("a: ???\n", { overrides: ["a=1"] });
+  assert.deepEqual(supplied.missingMandatory(), []);
+  assert.equal(supplied.has("a"), true);
+});
+
+Deno.test("offline: HOLOCONF_OFFLINE=1 refuses the network built-ins; a per-Config mock runs", async () => {
+  const text = "url: ${https:example.invalid/x}\nparam: ${ssm:/app/db}\n";
+  await withProcessEnv({ HOLOCONF_OFFLINE: "1" }, async () => {
+    const config = Config.loads(text, { allowHttp: true });
+    for (const path of ["url", "param"]) {
+      await assert.rejects(config.get(path), { code: "OFFLINE", path });
+    }
+    // The testing recipe: a mock named like the network resolver, for this Config only.
+    const mocked = Config.loads(text, { resolvers: { ssm: (key) => `mock:${key}` } });
+    assert.equal(await mocked.get("param"), "mock:/app/db");
+    // `offline: false` does not turn the environment's setting off.
+    await assert.rejects(Config.loads(text, { offline: false }).get("param"), { code: "OFFLINE" });
+  });
+  await withProcessEnv({ HOLOCONF_OFFLINE: "0" }, async () => {
+    await assert.rejects(Config.loads(text, { offline: true }).get("param"), { code: "OFFLINE" });
+  });
+});
+
+Deno.test("testing recipe: a unit test overrides ssm with a mock (README example)", async () => {
+  // The config as it is deployed: two SSM parameters, one of them a secret.
+  const yaml = "db:\n  host: ${ssm:/app/db/host}\n  password: ${ssm:/app/db/password}\n";
+  const parameters: Record<string, string> = {
+    "/app/db/host": "db.test",
+    "/app/db/password": "test-password",
+  };
+  const config = Config.loads(yaml, {
+    offline: true, // anything else that would reach the network fails the test
+    resolvers: {
+      ssm: (name) => {
+        if (!(name in parameters)) throw new NotFoundError(`no parameter ${name}`);
+        const value = parameters[name]!;
+        return name.endsWith("password") ? new ResolvedValue(value, { sensitive: true }) : value;
+      },
+    },
+  });
+  assert.deepEqual(await config.get("db"), { host: "db.test", password: "test-password" });
+  assert.equal(
+    await config.toYaml({ redact: true }),
+    "db:\n  host: db.test\n  password: '[REDACTED]'\n",
+  );
 });

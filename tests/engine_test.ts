@@ -1711,3 +1711,104 @@ Deno.test("a call with a secret argument never shares a batch with ordinary call
     Deno.env.delete("HOLOCONF_ENGINE_SECRET_KEY");
   }
 });
+
+// ---------------------------------------------------------------- ??? (mandatory values)
+
+/** The code, path and source of a MISSING_MANDATORY_VALUE error. */
+function isMissingMandatory(path: string, source: string) {
+  return (e: unknown) => {
+    assert.ok(e instanceof HoloconfError, String(e));
+    assert.equal(e.code, "MISSING_MANDATORY_VALUE");
+    assert.equal(e.path, path);
+    assert.equal(e.source, source);
+    return true;
+  };
+}
+
+const MANDATORY_YAML = "db:\n  host: h\n  password: ???\nurl: pg://${db.password}@${db.host}\n";
+
+Deno.test("get() and getSync() of a ??? value fail naming the path and where it was declared", async () => {
+  const config = Config.loads(MANDATORY_YAML, { sourceName: "app.yaml" });
+  await assert.rejects(
+    config.get("db.password"),
+    isMissingMandatory("db.password", "app.yaml:3:13"),
+  );
+  assert.throws(
+    () => config.getSync("db.password"),
+    isMissingMandatory("db.password", "app.yaml:3:13"),
+  );
+  // Through a reference and a mapping too, and a quoted '???' is the marker as well.
+  await assert.rejects(config.get("url"), isMissingMandatory("db.password", "app.yaml:3:13"));
+  await assert.rejects(config.get("db"), isMissingMandatory("db.password", "app.yaml:3:13"));
+  await assert.rejects(Config.loads("a: '???'\n").get("a"), { code: "MISSING_MANDATORY_VALUE" });
+  assert.equal(config.isResolved("db.password"), false);
+  assert.equal(config.getRaw("db.password"), "???"); // raw is raw
+  assert.equal(await config.get("db.host"), "h"); // the rest reads as usual
+});
+
+Deno.test("resolveAll() lists every ??? value with its file:line among the failures", async () => {
+  const config = Config.loads(MANDATORY_YAML + "token: ???\n", { sourceName: "app.yaml" });
+  const e = await rejectionOf(config.resolveAll());
+  assert.ok(e instanceof ResolveAllError, String(e));
+  const byPath = Object.fromEntries(e.failures.map((f) => [f.path, [f.error.code, f.source]]));
+  assert.deepEqual(byPath["db.password"], ["MISSING_MANDATORY_VALUE", "app.yaml:3:13"]);
+  assert.deepEqual(byPath["token"], ["MISSING_MANDATORY_VALUE", "app.yaml:5:8"]);
+});
+
+Deno.test("a resolved export of a config with a ??? value fails; the raw export shows it", async () => {
+  const config = Config.loads("a: 1\nb: ???\n");
+  await assert.rejects(config.toYaml({ resolve: true }), { code: "MISSING_MANDATORY_VALUE" });
+  await assert.rejects(config.toObject({ redact: true }), { code: "MISSING_MANDATORY_VALUE" });
+  assert.deepEqual(await config.toObject(), { a: 1, b: "???" });
+});
+
+Deno.test("validate() reports a ??? value as an issue with its code and source", async () => {
+  const schema = Schema.fromObject({ type: "object", properties: { b: { type: "integer" } } });
+  const config = Config.loads("a: 1\nb: ???\n", { sourceName: "app.yaml" });
+  const issues = await config.validateCollect(schema);
+  assert.deepEqual(issues.map((i) => [i.path, i.kind, i.code, i.source]), [
+    ["b", "resolution", "MISSING_MANDATORY_VALUE", "app.yaml:2:4"],
+  ]);
+  await assert.rejects(config.validate(schema), /b: Missing mandatory value \(at app\.yaml:2:4\)/);
+  // Structurally, ??? stands for the value to come: any type.
+  await schema.ready();
+  config.validateRaw(schema);
+});
+
+Deno.test("a ??? supplied by a later layer reads as that value", async () => {
+  const config = Config.loads("a: ???\nb: ???\n");
+  config.merge(Config.loads("a: 1\n"));
+  assert.equal(await config.get("a"), 1);
+  await assert.rejects(config.get("b"), { code: "MISSING_MANDATORY_VALUE" });
+  // A value produced by resolution is data, never the marker.
+  const data = Config.loads("c: ${env:HOLOCONF_NO_SUCH_VAR_18,default=???}\n");
+  assert.equal(await data.get("c"), "???");
+});
+
+// ---------------------------------------------------------------- offline
+
+Deno.test("an offline Config refuses a resolver that declares network, naming the path", async () => {
+  let calls = 0;
+  const remote: ResolverObject = { network: true, resolve: () => ++calls };
+  const config = Config.loads("a: x\nb: ${remote:k,default=d}\n", {
+    sourceName: "app.yaml",
+    resolvers: { remote },
+    offline: true,
+  });
+  await assert.rejects(config.get("b"), (e: unknown) => {
+    assert.ok(e instanceof ResolverError, String(e));
+    assert.equal(e.code, "OFFLINE");
+    assert.equal(e.path, "b");
+    assert.equal(e.resolver, "remote");
+    assert.equal(e.source, "app.yaml:2:4");
+    return true;
+  });
+  assert.throws(() => config.getSync("b"), { code: "OFFLINE" });
+  assert.equal(calls, 0);
+  assert.equal(await config.get("a"), "x");
+  // The same resolver online, and one registered with network: false, run.
+  assert.equal(await Config.loads("b: ${remote:k}\n", { resolvers: { remote } }).get("b"), 1);
+  const local = Config.loads("b: ${remote:k}\n", { offline: true });
+  local.registerResolver("remote", remote, { network: false });
+  assert.equal(await local.get("b"), 2);
+});

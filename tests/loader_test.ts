@@ -347,3 +347,24 @@ Deno.test("a config file one byte over MAX_CONFIG_FILE_BYTES is FILE_TOO_LARGE; 
     assert.ok(text.startsWith("a: 1\n#\0"));
   });
 });
+
+Deno.test("loadTrees takes an entry as text, merged in its place, named by its path", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    Deno.writeTextFileSync(`${dir}/a.yaml`, "a: 1\nb: 1\n");
+    const { tree, files, texts } = loadTrees([
+      `${dir}/a.yaml`,
+      { path: "<stdin>", text: "b: 2\nc: 2\n" },
+    ]);
+    assert.deepEqual(toPlain(tree), { a: 1, b: 2, c: 2 });
+    assert.deepEqual(files, [`${dir}/a.yaml`]); // text is not a file
+    assert.equal(texts.length, 1);
+    const b = (tree as MapNode).entries.get("b");
+    assert.deepEqual(b?.source, { file: "<stdin>", line: 1, column: 4 });
+    assert.throws(() => loadTrees({ path: "<stdin>", text: "a: [1\n" }), {
+      source: "<stdin>:2:1",
+    });
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -215,6 +215,7 @@ Deno.test("ResolverRegistry keeps registration options", () => {
     resolver: fn,
     timeout: 50,
     sensitive: true,
+    network: false,
     batchSize: undefined,
     params: undefined,
     settingsSpec: [],
@@ -406,4 +407,13 @@ Deno.test("registerLazy follows the registration rules; a newer registration mad
   r.unregister("gone");
   await inFlight;
   assert.equal(r.has("gone"), false);
+});
+
+Deno.test("ResolverRegistry reads network from the object, RegisterOptions winning", () => {
+  const r = new ResolverRegistry();
+  r.register("a", { network: true, resolve: () => 1 });
+  r.register("b", { network: true, resolve: () => 1 }, { network: false });
+  r.register("c", () => 1, { network: true });
+  r.register("d", () => 1);
+  assert.deepEqual(["a", "b", "c", "d"].map((n) => r.get(n)?.network), [true, false, true, false]);
 });

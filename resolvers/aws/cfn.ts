@@ -204,6 +204,7 @@ export interface CfnResolver extends AwsResolver {
 export const cfnResolver: CfnResolver = {
   params: { keywords: AWS_KEYWORDS },
   settingsSpec: awsSettingsSpec("cfn"),
+  network: true,
   resolve: oneCall(getOutputs),
   resolveMany: getOutputs,
   batchSize: OUTPUTS_PER_STACK_MAX,

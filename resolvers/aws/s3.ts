@@ -137,6 +137,7 @@ async function getObject(arg: string, call: ResolverCall): Promise<unknown> {
 export const s3Resolver: AwsResolver = {
   params: { keywords: ["parse", ...AWS_KEYWORDS] },
   settingsSpec: awsSettingsSpec("s3"),
+  network: true,
   resolve: getObject,
   describe: describeS3,
 };

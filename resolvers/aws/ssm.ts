@@ -220,6 +220,7 @@ async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]
 export const ssmResolver: SsmResolver = {
   params: { keywords: AWS_KEYWORDS },
   settingsSpec: awsSettingsSpec("ssm"),
+  network: true,
   // One call is a batch of one: whether a config is read with get, resolveAll or getSync, it
   // needs the one IAM action `holoconf plan` lists (GetParameters).
   resolve: oneCall(getMany),

@@ -40,6 +40,18 @@ export interface CommonFlags {
   timeout: number | undefined;
   /** Largest number of resolver calls in flight. */
   maxConcurrency: number | undefined;
+  /** `--set path=value` overrides, in order (commands that load a config). */
+  set: string[];
+  /** `--env-file FILE`: `.env` files, in order (commands that load a config). */
+  envFiles: string[];
+  /** `--env-prefix P`: variables `P__KEY__...` override values. */
+  envPrefix: string | undefined;
+  /** `--env-separator S` (default `__`). */
+  envSeparator: string | undefined;
+  /** `--allow-new`: overrides may add keys. */
+  allowNew: boolean;
+  /** `--offline`: refuse network resolvers. */
+  offline: boolean;
 }
 
 /** `holoconf get`. */
@@ -185,8 +197,19 @@ const COMMON_OPTIONS: Record<string, OptionSpec> = {
   "max-concurrency": { type: "string" },
 };
 
+/** Options of the commands that load a config (get, dump, validate, plan): overrides. */
+const LOAD_OPTIONS: Record<string, OptionSpec> = {
+  set: { type: "string", multiple: true },
+  "env-file": { type: "string", multiple: true },
+  "env-prefix": { type: "string" },
+  "env-separator": { type: "string" },
+  "allow-new": { type: "boolean" },
+  offline: { type: "boolean" },
+};
+
 const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
   get: {
+    ...LOAD_OPTIONS,
     resolve: { type: "boolean", short: "r" },
     "no-redact": { type: "boolean" },
     format: { type: "string", short: "f" },
@@ -195,6 +218,7 @@ const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
     trace: { type: "boolean" },
   },
   dump: {
+    ...LOAD_OPTIONS,
     resolve: { type: "boolean", short: "r" },
     "no-redact": { type: "boolean" },
     format: { type: "string", short: "f" },
@@ -207,6 +231,7 @@ const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
     format: { type: "string", short: "f" },
   },
   validate: {
+    ...LOAD_OPTIONS,
     schema: { type: "string", short: "s" },
     resolve: { type: "boolean", short: "r" },
     format: { type: "string", short: "f" },
@@ -220,6 +245,7 @@ const COMMAND_OPTIONS: Record<string, Record<string, OptionSpec>> = {
     check: { type: "boolean" },
   },
   plan: {
+    ...LOAD_OPTIONS,
     format: { type: "string", short: "f" },
   },
 };
@@ -273,14 +299,24 @@ function bool(values: Values, name: string): boolean {
   return values[name] === true;
 }
 
+function list(values: Values, name: string): string[] {
+  const v = values[name];
+  return Array.isArray(v) ? v : [];
+}
+
 function common(values: Values, command: string): CommonFlags {
-  const list = values["http-allowlist"];
   return {
     ignoreMissing: bool(values, "ignore-missing"),
     allowHttp: bool(values, "allow-http"),
-    httpAllowlist: Array.isArray(list) ? list : [],
+    httpAllowlist: list(values, "http-allowlist"),
     timeout: positiveNumber(values, "timeout", command, false),
     maxConcurrency: positiveNumber(values, "max-concurrency", command, true),
+    set: list(values, "set"),
+    envFiles: list(values, "env-file"),
+    envPrefix: str(values, "env-prefix"),
+    envSeparator: str(values, "env-separator"),
+    allowNew: bool(values, "allow-new"),
+    offline: bool(values, "offline"),
   };
 }
 
@@ -447,6 +483,16 @@ Options for every command:
       --max-concurrency <N>    Most resolver calls in flight at once
   -h, --help                   Show help`;
 
+const LOAD_HELP = `
+Overrides (lowest first: files < --env-file variables < environment < --set):
+      --set <PATH=VALUE>       Set a value (repeatable; the value is read as YAML, e.g.
+                               --set db.port=5433 --set 'servers[0].host=a'); literal text
+      --env-file <FILE>        Read a .env file: its variables feed \${env:...} (repeatable)
+      --env-prefix <P>         Variables P__KEY__... override values (P__DB__PORT: db.port)
+      --env-separator <S>      Between the prefix and each key (default: __)
+      --allow-new              Let overrides add keys the files do not have
+      --offline                Refuse network resolvers (also HOLOCONF_OFFLINE=1)`;
+
 const HELP: Record<string, string> = {
   "": `holoconf: hierarchical configuration with lazy, parallel resolution
 
@@ -544,5 +590,7 @@ Options:
  */
 export function helpText(topic: string | undefined): string {
   const body = HELP[topic ?? ""] ?? HELP[""] as string;
-  return topic === undefined ? body : body + "\n" + COMMON_HELP;
+  if (topic === undefined) return body;
+  const load = COMMAND_OPTIONS[topic]?.["set"] === undefined ? "" : "\n" + LOAD_HELP;
+  return body + load + "\n" + COMMON_HELP;
 }

@@ -51,6 +51,12 @@ export function parseSimpleGet(argv: readonly string[]): GetCommand | undefined 
     httpAllowlist: [],
     timeout: undefined,
     maxConcurrency: undefined,
+    set: [],
+    envFiles: [],
+    envPrefix: undefined,
+    envSeparator: undefined,
+    allowNew: false,
+    offline: false,
   };
   const seen = new Set<string>();
   const positionals: string[] = [];

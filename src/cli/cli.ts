@@ -150,6 +150,14 @@ function loadOptions(ctx: Context, flags: CommonFlags): LoadOptions {
     },
   };
   if (flags.httpAllowlist.length > 0) options.httpAllowlist = flags.httpAllowlist;
+  if (flags.set.length > 0) options.overrides = flags.set;
+  if (flags.envFiles.length > 0) {
+    options.envFiles = flags.envFiles.map((f) => absPath(ctx.io.cwd, f));
+  }
+  if (flags.envPrefix !== undefined) options.envPrefix = flags.envPrefix;
+  if (flags.envSeparator !== undefined) options.envSeparator = flags.envSeparator;
+  if (flags.allowNew) options.allowNew = true;
+  if (flags.offline) options.offline = true;
   return options;
 }
 
@@ -161,8 +169,9 @@ async function readStdin(ctx: Context): Promise<string> {
 
 /**
  * Loads the config (and attaches the schema); undefined after printing the error (exit 2).
- * Runs of file paths load together; `-` is read from standard input and merged in its place,
- * its relative `${file:}` paths resolved against the working directory.
+ * The files load together, with the overrides over them all; `-` is read from standard input
+ * and merged in its place, its relative `${file:}` paths resolved against the working
+ * directory (a file root then).
  */
 async function loadConfig(
   ctx: Context,
@@ -176,24 +185,17 @@ async function loadConfig(
   const options = loadOptions(ctx, cmd);
   let config: Config;
   try {
-    const parts: Config[] = [];
-    let files: PathSpec[] = [];
-    for (const f of [...cmd.files, undefined]) {
-      if (f !== undefined && f !== STDIN) {
-        files.push({ path: absPath(ctx.io.cwd, f), optional: cmd.ignoreMissing });
-        continue;
-      }
-      if (files.length > 0) parts.push(Config.load(files, options));
-      files = [];
-      if (f === STDIN) {
-        const text = await readStdin(ctx);
-        parts.push(
-          Config.loads(text, { ...options, basePath: ctx.io.cwd, sourceName: STDIN_NAME }),
-        );
-      }
+    const specs: PathSpec[] = [];
+    for (const f of cmd.files) {
+      specs.push(
+        f === STDIN
+          ? { path: STDIN_NAME, text: await readStdin(ctx) }
+          : { path: absPath(ctx.io.cwd, f), optional: cmd.ignoreMissing },
+      );
     }
-    config = parts[0]!; // the argument parser requires at least one file
-    for (const part of parts.slice(1)) config.merge(part);
+    if (cmd.files.includes(STDIN)) options.basePath = ctx.io.cwd;
+    config = Config.load(specs, options);
+    await config.ready(); // the .env files, parsed
   } catch (error) {
     printError(ctx, messageOf(error));
     return undefined;
@@ -285,7 +287,8 @@ async function runDump(ctx: Context, cmd: DumpCommand): Promise<number> {
     const sources = config.dumpSources();
     const entries = Object.keys(sources).sort().map((path) => {
       const s = sources[path]!;
-      return [path, `${s.file}:${s.line}:${s.column}`] as const;
+      // An override has no position: its origin alone (`env APP__DB__PORT`, `--set db.port`).
+      return [path, s.line === 0 ? s.file : `${s.file}:${s.line}:${s.column}`] as const;
     });
     text = cmd.format === "json"
       ? toJsonText(Object.fromEntries(entries))
@@ -316,6 +319,8 @@ interface CheckResult {
   code?: string;
   message?: string;
   source?: string;
+  /** The values marked `???`, to be supplied by a later layer (valid files). */
+  mandatory?: { path: string; source?: string }[];
 }
 
 /** Checks one file's syntax (`-`: standard input, as YAML): the result, and the text line. */
@@ -336,9 +341,24 @@ async function checkFile(
   const name = stdin ? STDIN_NAME : file;
   const format = !stdin && file.toLowerCase().endsWith(".json") ? "json" : "yaml";
   try {
-    if (format === "json") Config.fromJson(input, { sourceName: name });
-    else Config.loads(input, { sourceName: name });
-    return { result: { file: name, valid: true, format }, text: `valid ${format.toUpperCase()}` };
+    const config = format === "json"
+      ? Config.fromJson(input, { sourceName: name })
+      : Config.loads(input, { sourceName: name });
+    const mandatory = config.missingMandatory().map(({ path, source }) =>
+      source === undefined
+        ? { path }
+        : { path, source: `${source.file}:${source.line}:${source.column}` }
+    );
+    const result: CheckResult = { file: name, valid: true, format };
+    let text = `valid ${format.toUpperCase()}`;
+    if (mandatory.length > 0) {
+      result.mandatory = mandatory;
+      text += `, ${mandatory.length} mandatory value${mandatory.length === 1 ? "" : "s"} ` +
+        "(???) to supply in a later layer:" +
+        mandatory.map((m) => `\n  ${m.path}${m.source === undefined ? "" : ` (at ${m.source})`}`)
+          .join("");
+    }
+    return { result, text };
   } catch (error) {
     const result: CheckResult = { file: name, valid: false };
     if (error instanceof HoloconfError) {

@@ -1075,3 +1075,126 @@ Deno.test("src/cli names no built-in resolver: what plan knows of one comes from
   }
   assert.deepEqual(found, []);
 });
+
+// ---------------------------------------------------------------- overrides, .env, ???, offline
+
+const OVERRIDABLE = "db:\n  host: localhost\n  port: 5432\nservers:\n  - host: a\n";
+
+Deno.test("--set overrides values (YAML scalars, [n] paths) on get, dump and validate", async () => {
+  await using t = await tempFiles({
+    "app.yaml": OVERRIDABLE,
+    "schema.yaml": "properties:\n  db:\n    properties:\n      port: { type: integer }\n",
+  });
+  const app = t.path("app.yaml");
+  const get = await run(["get", app, "db.port", "-r", "-f", "json", "--set", "db.port=5433"]);
+  assert.deepEqual(get, { code: 0, stdout: "5433\n", stderr: "" });
+  const dump = await run([
+    "dump",
+    app,
+    "-f",
+    "json",
+    "--set",
+    "db.host=db.internal",
+    "--set",
+    "servers[0].host=b",
+  ]);
+  assert.equal(dump.code, 0, dump.stderr);
+  assert.deepEqual(JSON.parse(dump.stdout), {
+    db: { host: "db.internal", port: 5432 },
+    servers: [{ host: "b" }],
+  });
+  const bad = await run(["validate", app, "-s", t.path("schema.yaml"), "-r", "--set", "db.port=x"]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /\/db\/port: must be integer \(at --set db\.port\)/);
+});
+
+Deno.test("--set of a key the files do not have fails with a did-you-mean, unless --allow-new", async () => {
+  await using t = await tempFiles({ "app.yaml": OVERRIDABLE });
+  const r = await run(["get", t.path("app.yaml"), "db.prot", "--set", "db.prot=1"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /Override of a key the config does not have: db\.prot/);
+  assert.match(r.stderr, /Did you mean 'db\.port'\?/);
+  const ok = await run(["get", t.path("app.yaml"), "db.prot", "--set", "db.prot=1", "--allow-new"]);
+  assert.deepEqual(ok, { code: 0, stdout: "1\n", stderr: "" });
+});
+
+Deno.test("dump --sources shows where each override came from", async () => {
+  await using t = await tempFiles({ "app.yaml": OVERRIDABLE });
+  Deno.env.set("HC18CLI__DB__HOST", "h");
+  try {
+    const r = await run([
+      "dump",
+      t.path("app.yaml"),
+      "--sources",
+      "--env-prefix",
+      "HC18CLI",
+      "--set",
+      "db.port=1",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stdout,
+      `db.host: env HC18CLI__DB__HOST\ndb.port: --set db.port\nservers[0].host: ${
+        t.path("app.yaml")
+      }:5:11\n`,
+    );
+  } finally {
+    Deno.env.delete("HC18CLI__DB__HOST");
+  }
+});
+
+Deno.test("--env-file feeds ${env:} and, with --env-prefix, overrides", async () => {
+  await using t = await tempFiles({
+    "app.yaml": "db:\n  host: localhost\n  password: ${env:HC18F_PW}\n",
+    ".env": "HC18F_PW='from file'\nHC18F__DB__HOST=dotenv-host\n",
+  });
+  const r = await run(
+    ["dump", "app.yaml", "-r", "--no-redact", "--env-file", ".env", "--env-prefix", "HC18F"],
+    { cwd: t.dir },
+  );
+  assert.deepEqual(r, {
+    code: 0,
+    stdout: "db:\n  host: dotenv-host\n  password: from file\n",
+    stderr: "",
+  });
+  const missing = await run(["get", "app.yaml", "db.host", "--env-file", "nope.env"], {
+    cwd: t.dir,
+  });
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /File not found: .*nope\.env/);
+});
+
+Deno.test("check lists the ??? values of each file; get -r of one fails with its file:line", async () => {
+  await using t = await tempFiles({ "base.yaml": "db:\n  host: h\n  password: ???\n" });
+  const check = await run(["check", "base.yaml"], { cwd: t.dir });
+  assert.deepEqual(check, {
+    code: 0,
+    stdout: "✓ base.yaml: valid YAML, 1 mandatory value (???) to supply in a later layer:\n" +
+      "  db.password (at base.yaml:3:13)\n",
+    stderr: "",
+  });
+  const json = await run(["check", "base.yaml", "-f", "json"], { cwd: t.dir });
+  assert.deepEqual(JSON.parse(json.stdout).files[0].mandatory, [
+    { path: "db.password", source: "base.yaml:3:13" },
+  ]);
+  const get = await run(["get", "base.yaml", "db.password", "-r"], { cwd: t.dir });
+  assert.equal(get.code, 1);
+  assert.match(
+    get.stderr,
+    /^Error: Missing mandatory value\n {2}Path: db\.password\n {2}Source: .*base\.yaml:3:13/,
+  );
+  const supplied = await run(["get", "base.yaml", "db.password", "-r", "--set", "db.password=x"], {
+    cwd: t.dir,
+  });
+  assert.deepEqual(supplied, { code: 0, stdout: "x\n", stderr: "" });
+});
+
+Deno.test("--offline refuses network resolvers with the path", async () => {
+  await using t = await tempFiles({ "app.yaml": "a: ${ssm:/app/a}\n" });
+  const r = await run(["get", t.path("app.yaml"), "a", "-r", "--offline"]);
+  assert.equal(r.code, 1);
+  assert.match(
+    r.stderr,
+    /Resolver 'ssm' uses the network, and this Config is offline\n {2}Path: a/,
+  );
+});

@@ -170,3 +170,12 @@ Deno.test("settings of a built-in that is not loaded yet are accepted before its
   });
   await assert.rejects(config.get("a"), /not in allowlist/i);
 });
+
+Deno.test("exactly the built-ins that reach the network declare it (offline refuses them)", async () => {
+  const network: string[] = [];
+  for (const entry of CATALOGUE) {
+    const loaded = await loadEntry(entry);
+    if (typeof loaded !== "function" && loaded.network === true) network.push(entry.name);
+  }
+  assert.deepEqual(network.sort(), ["cfn", "http", "https", "s3", "ssm"]);
+});

@@ -125,3 +125,13 @@ Deno.test("${env:${env:TOK,sensitive=true}}: no view of the error shows the name
     );
   });
 });
+
+Deno.test("env resolver reads the Config's environment from the call's context", () => {
+  const env = (name: string) => (name === "ONLY_IN_CONTEXT" ? "ctx" : undefined);
+  const call = makeCall({ args: ["ONLY_IN_CONTEXT"], context: { env } });
+  assert.equal(envResolver.resolve("ONLY_IN_CONTEXT", call), "ctx");
+  assert.throws(
+    () => envResolver.resolve("ONLY_IN_CONTEXT", makeCall({ args: ["ONLY_IN_CONTEXT"] })),
+    NotFoundError,
+  );
+});
