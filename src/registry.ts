@@ -299,7 +299,7 @@ function declaredParams(
   return Object.freeze({ positional, keywords: Object.freeze([...keywords]) });
 }
 
-const SETTING_TYPES: readonly string[] = ["string", "boolean", "string[]"];
+const SETTING_TYPES: readonly string[] = ["string", "boolean", "string[]", "object"];
 const FIELD_REGEXP = /^[A-Za-z][A-Za-z0-9_]*$/;
 /** Field names `call.settings` keeps for itself (its serialisation hook). */
 const RESERVED_FIELDS: readonly string[] = ["toJSON"];

@@ -82,8 +82,11 @@ export interface ResolverParams {
   keywords?: readonly string[];
 }
 
-/** The kinds of value a resolver setting holds. */
-export type ResolverSettingType = "string" | "boolean" | "string[]";
+/**
+ * The kinds of value a resolver setting holds. `object` is any object that is not a list (a
+ * client instance, a function's options): kept as given, not copied or frozen.
+ */
+export type ResolverSettingType = "string" | "boolean" | "string[]" | "object";
 
 /** One setting a resolver reads. */
 export interface ResolverSettingField {

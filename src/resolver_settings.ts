@@ -126,11 +126,13 @@ function hasType(value: unknown, type: ResolverSettingType): boolean {
       return typeof value === "boolean";
     case "string[]":
       return Array.isArray(value) && value.every((v) => typeof v === "string");
+    case "object":
+      return typeof value === "object" && value !== null && !Array.isArray(value);
   }
 }
 
 function article(type: string): string {
-  return type === "string[]" ? "a list of strings" : `a ${type}`;
+  return type === "string[]" ? "a list of strings" : type === "object" ? "an object" : `a ${type}`;
 }
 
 /** The kind of a value, never the value (it may be a secret). */

@@ -262,3 +262,49 @@ Deno.test("a resolver that declares no settings receives an empty, frozen call.s
   assert.deepEqual(Object.keys(settings as object), []);
   assert.ok(Object.isFrozen(settings));
 });
+
+Deno.test("an object setting holds the very object given (a client); a list or a string is refused", async () => {
+  const HOOKS: ResolverSettingsSpec = {
+    key: "hooks",
+    fields: { client: { type: "object", secret: true } },
+  };
+  const client = { send: (text: string) => `sent ${text}`, password: "s3cr3t" };
+  const seen: Readonly<Record<string, unknown>>[] = [];
+  const config = Config.loads("a: ${hooked:x}\n", {
+    resolvers: {
+      hooked: {
+        settingsSpec: [HOOKS],
+        resolve: (key, call) => {
+          seen.push(call.settings);
+          return (call.settings.client as typeof client).send(key);
+        },
+      },
+    },
+    resolverSettings: { hooks: { client } },
+  });
+  assert.equal(await config.get("a"), "sent x");
+  assert.equal(seen[0]!.client, client, "the object itself, not a copy");
+  assert.ok(!Object.isFrozen(client), "the object is not frozen");
+  assert.equal(JSON.stringify(seen[0]), '{"client":"[REDACTED]"}');
+  for (
+    const [value, got] of [[["a"], "Got a list with a value that is not a string"], [
+      "s3cr3t",
+      "Got a string",
+    ]] as const
+  ) {
+    assert.throws(
+      () =>
+        Config.loads("a: 1\n", {
+          resolvers: { hooked: { settingsSpec: [HOOKS], resolve: () => 1 } },
+          resolverSettings: { hooks: { client: value } },
+        }),
+      (e: unknown) => {
+        assert.ok(e instanceof ResolverError && e.code === "INVALID_SETTING", String(e));
+        assert.equal(e.headline, "Setting 'hooks.client' must be an object");
+        assert.deepEqual(e.detail, [got]);
+        assert.ok(!e.message.includes("s3cr3t"));
+        return true;
+      },
+    );
+  }
+});
