@@ -72,6 +72,8 @@ export interface CallScope {
   batchLimit: Semaphore | undefined;
   /** The request's deadline in ms, for messages. */
   deadline?: number | undefined;
+  /** When the request's deadline passes, in ms since the epoch (`ResolverCall.deadline`). */
+  endsAt?: number | undefined;
   /** Whether the call is made from inside another resolver call (`call.config`). */
   nested: boolean;
 }
@@ -157,6 +159,7 @@ class DispatchedCall implements ResolverCall {
   readonly kwargs: ResolverCall["kwargs"];
   readonly kwargsAll: ResolverCall["kwargsAll"];
   readonly signal: AbortSignal;
+  readonly deadline: number | undefined;
   readonly path: string;
   readonly config: ResolverCall["config"];
   readonly resolver: string;
@@ -165,11 +168,12 @@ class DispatchedCall implements ResolverCall {
   readonly context: ResolverCall["context"];
   readonly #settingsOf: CallDraft["settingsOf"];
 
-  constructor(draft: CallDraft, signal: AbortSignal) {
+  constructor(draft: CallDraft, signal: AbortSignal, deadline?: number) {
     this.args = draft.args;
     this.kwargs = draft.kwargs;
     this.kwargsAll = draft.kwargsAll;
     this.signal = signal;
+    this.deadline = deadline;
     this.path = draft.path;
     this.config = draft.config;
     this.resolver = draft.resolver;
@@ -275,7 +279,8 @@ export class Dispatcher {
           ...limits,
           run: (signal, lease) => {
             hooks.start(signal, lease);
-            return settledOrPending(resolveOne(reg, key, new DispatchedCall(draft, signal)), name);
+            const call = new DispatchedCall(draft, signal, deadlineOf(timeout, scope));
+            return settledOrPending(resolveOne(reg, key, call), name);
           },
         });
     } catch (e) {
@@ -321,7 +326,11 @@ export class Dispatcher {
           keys,
           calls.map((c) => {
             c.start(signal, lease);
-            return new DispatchedCall(c.call, signal);
+            return new DispatchedCall(
+              c.call,
+              signal,
+              deadlineOf(group.limits.timeout, request.scope),
+            );
           }),
         ),
       task: group.limits,
@@ -395,6 +404,16 @@ export class Dispatcher {
       // A warning listener that throws is ignored as well.
     }
   }
+}
+
+/**
+ * When a call starting now is aborted at the latest: its timeout from now (a limit the scheduler
+ * treats as none, 0 or past 2^31-1 ms, gives none), or the request's deadline if sooner.
+ */
+function deadlineOf(timeout: number, scope: CallScope): number | undefined {
+  const own = timeout > 0 && timeout <= 2 ** 31 - 1 ? Date.now() + timeout : undefined;
+  if (own === undefined) return scope.endsAt;
+  return scope.endsAt === undefined ? own : Math.min(own, scope.endsAt);
 }
 
 /** Calls a resolver, function or object, for one call. */

@@ -384,6 +384,7 @@ export class Engine {
       ...this.#ctx(false),
       batchLimit: limit,
       deadline: options.timeout,
+      endsAt: options.timeout === undefined ? undefined : Date.now() + options.timeout,
       signal: signals.length === 0
         ? undefined
         : signals.length === 1

@@ -45,6 +45,12 @@ export interface ResolverCall {
   kwargsAll: [string, string][];
   /** Aborted on per-call timeout, batch deadline or caller abort. */
   signal: AbortSignal;
+  /**
+   * When `signal` aborts at the latest, in ms since the epoch (`Date.now()` time): the per-call
+   * timeout, or the request's deadline when that comes first; `undefined` when neither is
+   * known. A resolver that waits between retries starts no wait that would end after it.
+   */
+  deadline?: number | undefined;
   /** Config path being resolved (for messages). */
   path: string;
   /** The Config being resolved. */

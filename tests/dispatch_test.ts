@@ -175,6 +175,53 @@ Deno.test("the resolver gets a call with its own signal; its hooks see one that 
   assert.ok(!identity!.signal.aborted, "the one the hooks saw never does");
 });
 
+Deno.test("a call's deadline is its timeout from its start, or the request's end if sooner", async () => {
+  const seen: (number | undefined)[] = [];
+  const reg = registered({
+    resolve: (_k, call) => {
+      seen.push(call.deadline);
+      return Promise.resolve("v");
+    },
+  }, { timeout: 5_000 });
+  const d = newDispatcher();
+  let before = Date.now();
+  await dispatch(d, reg, "own").result;
+  let after = Date.now();
+  assert.ok(seen[0]! >= before + 5_000 && seen[0]! <= after + 5_000, String(seen[0]));
+  // A request ending before the timeout would: its end.
+  const endsAt = Date.now() + 1_000;
+  await dispatch(d, reg, "sooner", { scope: { endsAt } }).result;
+  assert.equal(seen[1], endsAt);
+  // A request ending later: the timeout still.
+  before = Date.now();
+  await dispatch(d, reg, "later", { scope: { endsAt: before + 60_000 } }).result;
+  after = Date.now();
+  assert.ok(seen[2]! >= before + 5_000 && seen[2]! <= after + 5_000, String(seen[2]));
+  // No timeout (0) and no request deadline: none.
+  const unlimited = registered({ resolve: (_k, call) => (seen.push(call.deadline), "v") }, {
+    timeout: 0,
+  });
+  await dispatch(d, unlimited, "none").result;
+  assert.equal(seen[3], undefined);
+});
+
+Deno.test("the calls of a batch request get its deadline; resolveAll's timeout ends a request", async () => {
+  const b = batching(10);
+  const d = newDispatcher();
+  const endsAt = Date.now() + 2_000;
+  await Promise.all(["a1", "a2"].map((k) => dispatch(d, b.reg, k, { scope: { endsAt } }).result));
+  assert.deepEqual(b.requests[0]!.calls.map((c) => c.deadline), [endsAt, endsAt]);
+  // Through a Config: resolveAll({ timeout }) sets the request's end.
+  const seen: (number | undefined)[] = [];
+  const config = Config.loads("a: ${probe:x}\n", {
+    resolvers: { probe: (_key: string, call: ResolverCall) => (seen.push(call.deadline), "v") },
+  });
+  const before = Date.now();
+  await config.resolveAll({ timeout: 1_500 });
+  const after = Date.now();
+  assert.ok(seen[0]! >= before + 1_500 && seen[0]! <= after + 1_500, String(seen[0]));
+});
+
 // ------------------------------------------------------------------ batches
 
 /** A batching resolver that records its requests and answers `key!` (or what `answer` says). */
