@@ -224,6 +224,32 @@ interface NodeHttpModule {
 
 const agents = new Map<string, unknown>();
 
+/**
+ * Closes the kept-alive connections of `node:http(s)` (their agents are made again on the next
+ * request). `fetch` keeps its own pool, which the runtime manages.
+ *
+ * @returns How many agents were closed.
+ *
+ * @example
+ * ```ts
+ * import { closeAwsConnections, sendWithNodeHttp } from "./runtime_aws_http.ts";
+ * import assert from "node:assert/strict";
+ * const server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const port = (server.addr as Deno.NetAddr).port;
+ * server.close();
+ * await sendWithNodeHttp({ method: "GET", url: `http://127.0.0.1:${port}/`, headers: {},
+ *   signal: new AbortController().signal }).catch(() => {});
+ * assert.equal(closeAwsConnections(), 1); // the http: agent
+ * assert.equal(closeAwsConnections(), 0);
+ * ```
+ */
+export function closeAwsConnections(): number {
+  const closed = agents.size;
+  for (const agent of agents.values()) (agent as { destroy?: () => void }).destroy?.();
+  agents.clear();
+  return closed;
+}
+
 /** The keep-alive agent of `protocol` (Node unreferences idle sockets: no exit is held up). */
 function agentFor(protocol: string, module: NodeHttpModule): unknown {
   let agent = agents.get(protocol);
