@@ -1,19 +1,21 @@
-// Importing holoconf and resolving a config without AWS references must not load the AWS SDK
+// Importing holoconf, resolving a config without AWS references, and resolving AWS references on
+// the default (light) transport must not load the AWS SDK
 // (SPEC §7.11, §14). A child Deno process runs with an import map in which
 // `@aws-sdk/client-ssm`, `client-s3` and `client-cloudformation` point at tripwire modules: each
 // records its own evaluation, then re-exports the real package. The child imports mod.ts,
 // resolves a local-only config (env vars, references, a default, a transformation) and reports
-// which tripwires fired (none may). As a positive control it then resolves one `${ssm:...}`
-// against the fake AWS endpoint: the value must come back and the ssm tripwire must fire, which
-// proves the tripwires sit on the very specifiers the resolvers import; an `${s3:...}` and a
-// `${cfn:...}` then fire the other two. The child gets no `--allow-sys`: AWS calls must work
-// with env, read and loopback net permissions only.
+// which tripwires fired (none may). It then resolves an `${ssm:...}`, an `${s3:...}` and a
+// `${cfn:...}` against the fake AWS endpoint on the default (light) transport: the values come
+// back, still with no tripwire fired. As a positive control it resolves them again on the SDK
+// transport (`configureAws({ transport: "sdk" })`): the three tripwires must fire, which proves
+// they sit on the very specifiers the resolvers import. The child gets no `--allow-sys`: AWS
+// calls must work with env, read and loopback net permissions only.
 
 import assert from "node:assert/strict";
 import { startFakeAws } from "./fakes/fake_aws.ts";
 import { AWS_SDK_PACKAGES, ROOT, runProbe, writeTripwireImportMap } from "./_tripwire.ts";
 
-Deno.test("mod.ts resolves a config without AWS references loading no @aws-sdk module", async () => {
+Deno.test("mod.ts resolves local and light-transport AWS references loading no @aws-sdk module", async () => {
   const dir = await Deno.makeTempDir({ prefix: "holoconf_cold_start_" });
   const fake = await startFakeAws({
     ssm: { "/probe/value": "from-fake" },
@@ -35,7 +37,7 @@ Deno.test("mod.ts resolves a config without AWS references loading no @aws-sdk m
     const report = await runProbe(
       dir,
       `import { Config } from ${JSON.stringify(new URL("mod.ts", ROOT).href)};
-import { configureCfn, configureS3, configureSsm } from ${
+import { configureAws, configureCfn, configureS3, configureSsm } from ${
         JSON.stringify(new URL("resolvers/aws/mod.ts", ROOT).href)
       };
 const loads = () => [...((globalThis as { __awsSdkLoads?: string[] }).__awsSdkLoads ?? [])];
@@ -47,13 +49,14 @@ const local = Config.loads(
 const resolved = await local.resolveAll();
 const afterLocal = loads();
 configureSsm({ endpoint: Deno.args[0], region: "us-east-1" });
-const remote = Config.loads("v: \${ssm:/probe/value}\\n");
-const value = await remote.get("v");
-const afterSsm = loads();
 configureS3({ endpoint: Deno.args[0], region: "us-east-1" });
 configureCfn({ endpoint: Deno.args[0], region: "us-east-1" });
-const others = await Config.loads("s: \${s3:bucket/key.txt}\\nc: \${cfn:stack/Out}\\n").resolveAll();
-console.log(JSON.stringify({ resolved, afterLocal, afterSsm, value, others, afterAll: loads() }));
+const remoteYaml = "v: \${ssm:/probe/value}\\ns: \${s3:bucket/key.txt}\\nc: \${cfn:stack/Out}\\n";
+const light = await Config.loads(remoteYaml).resolveAll();
+const afterLight = loads();
+configureAws({ transport: "sdk" });
+const sdk = await Config.loads(remoteYaml).resolveAll();
+console.log(JSON.stringify({ resolved, afterLocal, light, afterLight, sdk, afterAll: loads() }));
 `,
       {
         permissions: ["--allow-env", "--allow-read", "--allow-net=127.0.0.1"],
@@ -74,19 +77,27 @@ console.log(JSON.stringify({ resolved, afterLocal, afterSsm, value, others, afte
       db: { host: "db.prod.internal", url: "postgres://db.prod.internal:8080/x", tags: ["a", "b"] },
     });
     assert.deepEqual(report.afterLocal, [], "no @aws-sdk module for a local-only config");
-    // Positive control: the ssm resolver went through the tripwire and reached the fake.
-    assert.deepEqual(report.afterSsm, ["client-ssm"]);
-    assert.equal(report.value, "from-fake");
-    assert.deepEqual(report.others, { s: "s3-text", c: "cfn-output" });
-    // s3 and cfn resolve in parallel: their modules load, and their requests arrive, in either
-    // order (compared as sets).
+    const values = { v: "from-fake", s: "s3-text", c: "cfn-output" };
+    assert.deepEqual(report.light, values);
+    assert.deepEqual(report.afterLight, [], "no @aws-sdk module on the light transport");
+    // Positive control: on the SDK transport the resolvers went through the tripwires and
+    // reached the fake. They resolve in parallel: their modules load, and their requests arrive,
+    // in any order (compared as sets).
+    assert.deepEqual(report.sdk, values);
     assert.deepEqual(
       [...report.afterAll as string[]].sort(),
       ["client-cloudformation", "client-s3", "client-ssm"],
     );
     assert.deepEqual(
       fake.requests.map((r) => r.operation).sort(),
-      ["DescribeStacks", "GetObject", "GetParameters"],
+      [
+        "DescribeStacks",
+        "DescribeStacks",
+        "GetObject",
+        "GetObject",
+        "GetParameters",
+        "GetParameters",
+      ],
     );
   } finally {
     await fake.close();

@@ -1,16 +1,24 @@
-// AWS settings declarations, the client cache, and helpers shared by the ssm, s3 and cfn
-// resolvers.
-// Nothing here imports the AWS SDK at module level: each client package is loaded with a
-// dynamic import() the first time a client of that service is needed.
+// Shared by the ssm, s3 and cfn resolvers: their settings after precedence, the transport a call
+// goes through (holoconf's light transport by default; the AWS SDK when chosen, or through a
+// client the program gives), the cache of SDK clients, and how failures are worded.
+// Nothing here imports the AWS SDK at module level: a service's client package is loaded with a
+// dynamic import() (given by the service's module) the first time the SDK transport needs it.
 
-import type { SSMClient } from "@aws-sdk/client-ssm";
-import type { S3Client } from "@aws-sdk/client-s3";
-import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
-import { ResolverError } from "../../src/errors.ts";
-import { getEnv, runtimeName } from "../../src/runtime.ts";
+import { HoloconfError, ResolverError } from "../../src/errors.ts";
+import { runtimeName } from "../../src/runtime.ts";
 import type { ResolverCall, ResolverObject } from "../../src/resolver.ts";
 import { resetResolverSettings } from "../../src/resolver_settings.ts";
+import { abortable } from "../../src/_abortable.ts";
 import { errorMessage, errorName, redactedCause } from "../_args.ts";
+import {
+  type AwsOperation,
+  type AwsResponse,
+  awsRequest,
+  type AwsTransportOptions,
+  resetTransport,
+} from "./_transport.ts";
+import { awsEnv, awsFlag, homeDirectory } from "./_env.ts";
+import { importOptional } from "./_sdk_package.ts";
 
 /** An AWS resolver object: `resolve` always returns a promise. */
 export interface AwsResolver extends ResolverObject {
@@ -27,62 +35,240 @@ export interface AwsResolver extends ResolverObject {
 /** The keyword arguments every AWS resolver reads (client settings; see `effectiveSettings`). */
 export const AWS_KEYWORDS: readonly string[] = ["region", "profile", "endpoint"];
 
-export type { AwsService } from "./_settings.ts";
+export type { AwsService, AwsTransport } from "./_settings.ts";
 export { AWS_SERVICE_SETTINGS, AWS_SETTINGS, awsSettingsSpec } from "./_settings.ts";
-import type { AwsService } from "./_settings.ts";
-import { AWS_SERVICE_SETTINGS, AWS_SETTINGS } from "./_settings.ts";
+import type { AwsService, AwsTransport } from "./_settings.ts";
+import { AWS_SERVICE_SETTINGS, AWS_SERVICES, AWS_SETTINGS, AWS_TRANSPORTS } from "./_settings.ts";
 
-/** Settings after precedence: kwargs > `call.settings` > SDK default chain (undefined). */
-export interface EffectiveSettings {
-  /** Endpoint URL, or undefined for the SDK's default. */
-  endpoint: string | undefined;
-  /** Region, or undefined for the SDK's default chain. */
-  region: string | undefined;
-  /** Profile, or undefined for the SDK's default chain. */
-  profile: string | undefined;
+/**
+ * What holoconf uses of an AWS SDK v3 client (`SSMClient`, `S3Client`, `CloudFormationClient`,
+ * or one a program made with its own middleware).
+ */
+export interface SdkClient {
+  /**
+   * Sends a command.
+   *
+   * @param command The command (`new GetParametersCommand(...)`).
+   * @param options The abort signal.
+   * @returns The command's output.
+   */
+  send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+  /** Closes the client's connections (holoconf calls it on the clients it made, at reset). */
+  destroy?(): void;
 }
 
-const clients = new Map<string, Promise<AnyClient>>();
+/** Settings after precedence: kwargs > `call.settings` > the default chain (undefined). */
+export interface EffectiveSettings {
+  /** Endpoint URL, or undefined for the service's default. */
+  endpoint: string | undefined;
+  /** Region, or undefined for the default chain. */
+  region: string | undefined;
+  /** Profile, or undefined for the default chain. */
+  profile: string | undefined;
+  /** The transport (`light` unless a setting says `sdk`). */
+  transport: AwsTransport;
+  /**
+   * The SDK client the program gave for the service (setting `client`), which then serves the
+   * call; not for a call whose kwargs name a region, profile or endpoint of its own.
+   */
+  client: SdkClient | undefined;
+}
+
+const clients = new Map<string, Promise<SdkClient>>();
+const clientIds = new WeakMap<object, number>();
+let nextClientId = 1;
 let extraClientConfig: Record<string, unknown> = {};
+let lightOptions: AwsTransportOptions = {};
 
-type AnyClient = SSMClient | S3Client | CloudFormationClient;
-
-/** Clears every AWS setting set for the process and drops (and destroys) every cached client. */
+/**
+ * Clears every AWS setting set for the process, drops (and destroys) every cached SDK client,
+ * and resets the light transport (credentials, regions, retry quota, clock offset, kept-alive
+ * connections).
+ */
 export function resetAll(): void {
   for (const spec of [AWS_SETTINGS, ...Object.values(AWS_SERVICE_SETTINGS)]) {
     resetResolverSettings(spec.key);
   }
   for (const p of clients.values()) {
-    p.then((c) => c.destroy(), () => {});
+    p.then((c) => c.destroy?.(), () => {});
   }
   clients.clear();
+  resetTransport();
+}
+
+function invalidSetting(headline: string, help: string): ResolverError {
+  return new ResolverError(headline, { code: "INVALID_SETTING", help });
+}
+
+/**
+ * Checks a transport setting (never showing the value: settings may be secrets).
+ *
+ * @param value The value given.
+ * @returns It, as a transport.
+ * @throws {ResolverError} `INVALID_SETTING` for anything but `light` and `sdk`.
+ */
+export function checkTransport(value: unknown): AwsTransport {
+  if (AWS_TRANSPORTS.includes(value as AwsTransport)) return value as AwsTransport;
+  throw invalidSetting(
+    "The AWS transport setting must be 'light' or 'sdk'",
+    "transport: 'light' (holoconf's own signed requests, the default) or 'sdk' (the AWS SDK)",
+  );
+}
+
+/**
+ * Checks a client setting: an AWS SDK v3 client, that is an object with `send`.
+ *
+ * @param value The value given.
+ * @returns It, as a client.
+ * @throws {ResolverError} `INVALID_SETTING` for an object without `send`.
+ */
+export function checkClient(value: unknown): SdkClient {
+  if (typeof (value as { send?: unknown } | null)?.send === "function") return value as SdkClient;
+  throw invalidSetting(
+    "The AWS client setting must be an AWS SDK client (an object with a send method)",
+    "Pass a client of the service, e.g. new SSMClient({ ... }) for ssm",
+  );
 }
 
 /**
  * The settings a call uses: its kwargs, then its `call.settings` (the service's group over the
  * `aws` group, per Config over per process). An empty kwarg counts as absent.
+ *
+ * @throws {ResolverError} `INVALID_SETTING` for a transport or client setting that is not one.
  */
 export function effectiveSettings(
   call: Pick<ResolverCall, "kwargs" | "settings">,
 ): EffectiveSettings {
-  const settings = call.settings as Partial<Record<"region" | "profile" | "endpoint", string>>;
+  const settings = call.settings as Partial<
+    Record<"region" | "profile" | "endpoint" | "transport" | "client", unknown>
+  >;
+  let own = false;
   const pick = (k: "region" | "profile" | "endpoint"): string | undefined => {
     const v = call.kwargs[k];
-    return v !== undefined && v !== "" ? v : settings[k];
+    if (v !== undefined && v !== "") {
+      own = true;
+      return v;
+    }
+    return settings[k] as string | undefined;
   };
-  return { endpoint: pick("endpoint"), region: pick("region"), profile: pick("profile") };
+  const endpoint = pick("endpoint");
+  const region = pick("region");
+  const profile = pick("profile");
+  const transport = settings.transport === undefined
+    ? "light"
+    : checkTransport(settings.transport);
+  const client = own || settings.client === undefined ? undefined : checkClient(settings.client);
+  return { endpoint, region, profile, transport, client };
 }
 
-/** `region|profile|endpoint` of the settings: equal identities share one client. */
+/**
+ * Which client the settings select: equal identities may share one request. A client the program
+ * gave is known by its object identity; otherwise `transport|region|profile|endpoint`.
+ */
 export function clientIdentity(settings: EffectiveSettings): string {
-  return `${settings.region ?? ""}|${settings.profile ?? ""}|${settings.endpoint ?? ""}`;
+  if (settings.client !== undefined) {
+    let id = clientIds.get(settings.client);
+    if (id === undefined) {
+      id = nextClientId++;
+      clientIds.set(settings.client, id);
+    }
+    return `client#${id}`;
+  }
+  return `${settings.transport}|${settings.region ?? ""}|${settings.profile ?? ""}|` +
+    (settings.endpoint ?? "");
 }
 
-const ENDPOINT_ENV: Record<AwsService, string> = {
-  ssm: "AWS_ENDPOINT_URL_SSM",
-  s3: "AWS_ENDPOINT_URL_S3",
-  cfn: "AWS_ENDPOINT_URL_CLOUDFORMATION",
-};
+/**
+ * The latest deadline of the calls a request serves (it goes on while any of them waits), or
+ * `undefined` when one of them has none.
+ *
+ * @param calls The calls.
+ * @returns Ms since the epoch, or `undefined`.
+ */
+export function latestDeadline(calls: readonly Pick<ResolverCall, "deadline">[]): number | undefined {
+  let latest = -Infinity;
+  for (const call of calls) {
+    if (call.deadline === undefined) return undefined;
+    latest = Math.max(latest, call.deadline);
+  }
+  return Number.isFinite(latest) ? latest : undefined;
+}
+
+/**
+ * What the SDK transport needs of a service's client package; each service's module gives its
+ * own (its `load` is a literal `import()`, which bundlers and `deno compile` see).
+ */
+export interface SdkPackage<M> {
+  /** The service. */
+  service: AwsService;
+  /** Imports the package. */
+  load(): Promise<M>;
+  /** Makes a client of the package. */
+  create(module: M, config: Record<string, unknown>): SdkClient;
+  /**
+   * Adds the service's own client settings: for a custom endpoint (`customEndpoint`), and in a
+   * sandbox without a home directory (`sandbox`, see `sandboxConfig`).
+   */
+  configure?(
+    config: Record<string, unknown>,
+    context: { customEndpoint: boolean; sandbox: boolean },
+  ): void;
+}
+
+/** How one operation is sent on either transport; the service's module gives both. */
+export interface AwsCall<M, T> {
+  /** Light transport: builds the operation, sends it with `send`, reads the answer. */
+  light(send: (operation: AwsOperation) => Promise<AwsResponse>): Promise<T>;
+  /** SDK transport: sends the operation's command with `client`. */
+  sdk(client: SdkClient, module: M, signal: AbortSignal): Promise<T>;
+}
+
+/**
+ * Sends one operation on the transport the settings select: a client the program gave, else the
+ * SDK transport (a cached client of the package, made on first use), else the light transport.
+ * Both fail with errors shaped alike (`name` = the AWS error code, AWS's message), which
+ * {@linkcode awsFailure} words.
+ *
+ * @param pkg The service's SDK package.
+ * @param settings The call's settings.
+ * @param call How the operation is sent on each transport.
+ * @param context Signal (aborts at once) and deadline (no retry wait past it).
+ * @returns What the operation gave.
+ * @throws {ResolverError} `SdkPackageMissing` when the SDK transport's package cannot be loaded,
+ *   and the transports' failures.
+ */
+export async function callAws<M, T>(
+  pkg: SdkPackage<M>,
+  settings: EffectiveSettings,
+  call: AwsCall<M, T>,
+  context: { signal: AbortSignal; deadline: number | undefined },
+): Promise<T> {
+  const { signal, deadline } = context;
+  if (settings.client === undefined && settings.transport === "light") {
+    const send = (operation: AwsOperation) =>
+      awsRequest({
+        service: pkg.service,
+        operation,
+        region: settings.region,
+        profile: settings.profile,
+        endpoint: settings.endpoint,
+        signal,
+        deadline,
+      }, lightOptions);
+    return await abortable(call.light(send), signal);
+  }
+  const module = await abortable(loadPackage(pkg), signal);
+  const client = settings.client ?? await abortable(cachedClient(pkg, module, settings), signal);
+  return await abortable(call.sdk(client, module, signal), signal);
+}
+
+function loadPackage<M>(pkg: SdkPackage<M>): Promise<M> {
+  return importOptional(() => pkg.load(), {
+    pkg: AWS_SERVICES[pkg.service].sdkPackage,
+    neededBy: `The AWS SDK transport of the ${pkg.service} resolver`,
+    otherwise: "or use the light transport (transport: 'light')",
+  });
+}
 
 /**
  * Client settings for a sandbox without a home directory: Deno with no HOME (Deno Deploy, or
@@ -94,39 +280,33 @@ const ENDPOINT_ENV: Record<AwsService, string> = {
  * asks for the file system. Returns `undefined` (the SDK's own chain) everywhere else.
  */
 function sandboxConfig(service: AwsService): Record<string, unknown> | undefined {
-  if (runtimeName() !== "deno") return undefined;
-  if (["HOME", "USERPROFILE", "HOMEPATH"].some((name) => getEnv(name))) return undefined;
-  const env = (name: string): string | undefined => getEnv(name)?.trim() || undefined;
-  const flag = (name: string): boolean | undefined => {
-    const v = env(name)?.toLowerCase();
-    return v === undefined ? undefined : v === "true";
-  };
+  if (runtimeName() !== "deno" || homeDirectory() !== undefined) return undefined;
   const list = (name: string): string[] | undefined =>
-    env(name)?.split(",").map((s) => s.trim()).filter((s) => s !== "");
+    awsEnv(name)?.split(",").map((s) => s.trim()).filter((s) => s !== "");
   const provide = <T>(value: T) => () => Promise.resolve(value);
-  const maxAttempts = Number(env("AWS_MAX_ATTEMPTS") ?? "3");
+  const maxAttempts = Number(awsEnv("AWS_MAX_ATTEMPTS") ?? "3");
   const config: Record<string, unknown> = {
-    defaultsMode: env("AWS_DEFAULTS_MODE") ?? "legacy",
+    defaultsMode: awsEnv("AWS_DEFAULTS_MODE") ?? "legacy",
     maxAttempts: Number.isInteger(maxAttempts) && maxAttempts > 0 ? maxAttempts : 3,
-    retryMode: env("AWS_RETRY_MODE") ?? "standard",
-    useDualstackEndpoint: flag("AWS_USE_DUALSTACK_ENDPOINT") ?? false,
-    useFipsEndpoint: flag("AWS_USE_FIPS_ENDPOINT") ?? false,
+    retryMode: awsEnv("AWS_RETRY_MODE") ?? "standard",
+    useDualstackEndpoint: awsFlag("AWS_USE_DUALSTACK_ENDPOINT"),
+    useFipsEndpoint: awsFlag("AWS_USE_FIPS_ENDPOINT"),
     authSchemePreference: list("AWS_AUTH_SCHEME_PREFERENCE") ?? [],
-    userAgentAppId: provide(env("AWS_SDK_UA_APP_ID")),
-    disableClockSkewCorrection: flag("AWS_DISABLE_CLOCK_SKEW_CORRECTION") ?? false,
+    userAgentAppId: provide(awsEnv("AWS_SDK_UA_APP_ID")),
+    disableClockSkewCorrection: awsFlag("AWS_DISABLE_CLOCK_SKEW_CORRECTION"),
     // The endpoint comes from the environment below, not from a config file's `services`.
     ignoreConfiguredEndpointUrls: true,
   };
-  const region = env("AWS_REGION");
+  const region = awsEnv("AWS_REGION");
   if (region !== undefined) config.region = region;
-  if (!flag("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) {
-    const endpoint = env(ENDPOINT_ENV[service]) ?? env("AWS_ENDPOINT_URL");
+  if (!awsFlag("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) {
+    const endpoint = awsEnv(AWS_SERVICES[service].endpointEnv) ?? awsEnv("AWS_ENDPOINT_URL");
     if (endpoint !== undefined) config.endpoint = endpoint;
   }
-  const accessKeyId = env("AWS_ACCESS_KEY_ID");
-  const secretAccessKey = env("AWS_SECRET_ACCESS_KEY");
+  const accessKeyId = awsEnv("AWS_ACCESS_KEY_ID");
+  const secretAccessKey = awsEnv("AWS_SECRET_ACCESS_KEY");
   if (accessKeyId !== undefined && secretAccessKey !== undefined) {
-    const sessionToken = env("AWS_SESSION_TOKEN");
+    const sessionToken = awsEnv("AWS_SESSION_TOKEN");
     config.credentials = {
       accessKeyId,
       secretAccessKey,
@@ -142,46 +322,41 @@ function sandboxConfig(service: AwsService): Record<string, unknown> | undefined
       return Promise.reject(error);
     };
   }
-  if (service === "s3") {
-    config.requestChecksumCalculation = env("AWS_REQUEST_CHECKSUM_CALCULATION") ??
-      "WHEN_SUPPORTED";
-    config.responseChecksumValidation = env("AWS_RESPONSE_CHECKSUM_VALIDATION") ??
-      "WHEN_SUPPORTED";
-    config.disableS3ExpressSessionAuth = flag("AWS_S3_DISABLE_EXPRESS_SESSION_AUTH") ?? false;
-    config.useArnRegion = provide(flag("AWS_S3_USE_ARN_REGION"));
-    config.sigv4aSigningRegionSet = provide(list("AWS_SIGV4A_SIGNING_REGION_SET"));
-  }
   return config;
 }
 
-function clientConfig(service: AwsService, settings: EffectiveSettings): Record<string, unknown> {
-  const config: Record<string, unknown> = { ...sandboxConfig(service), ...extraClientConfig };
+function clientConfig<M>(pkg: SdkPackage<M>, settings: EffectiveSettings): Record<string, unknown> {
+  const sandbox = sandboxConfig(pkg.service);
+  const config: Record<string, unknown> = { ...sandbox, ...extraClientConfig };
   if (settings.region !== undefined) config.region = settings.region;
   if (settings.profile !== undefined) config.profile = settings.profile;
-  if (settings.endpoint !== undefined) {
-    config.endpoint = settings.endpoint;
-    // A custom endpoint (local fake, MinIO, LocalStack) cannot do virtual-hosted buckets.
-    if (service === "s3") config.forcePathStyle = true;
-  }
+  if (settings.endpoint !== undefined) config.endpoint = settings.endpoint;
+  pkg.configure?.(config, {
+    customEndpoint: settings.endpoint !== undefined,
+    sandbox: sandbox !== undefined,
+  });
   return config;
 }
 
-function cached<T extends AnyClient>(
-  service: AwsService,
+/** The cached SDK client of the package for these settings, made on first use. */
+function cachedClient<M>(
+  pkg: SdkPackage<M>,
+  module: M,
   settings: EffectiveSettings,
-  create: (config: Record<string, unknown>) => Promise<T>,
-): Promise<T> {
-  const key = `${service}|${clientIdentity(settings)}`;
+): Promise<SdkClient> {
+  const key = `${pkg.service}|${clientIdentity(settings)}`;
   let p = clients.get(key);
   if (p === undefined) {
-    p = create(clientConfig(service, settings));
+    p = Promise.resolve().then(() =>
+      withoutSysPermission(pkg.create(module, clientConfig(pkg, settings)))
+    );
     clients.set(key, p);
-    // A failed SDK load is not cached: a later call retries.
+    // A failed creation is not cached: a later call tries again.
     p.catch(() => {
       if (clients.get(key) === p) clients.delete(key);
     });
   }
-  return p as Promise<T>;
+  return p;
 }
 
 type UserAgentSections = [string, string?][];
@@ -192,12 +367,12 @@ type UserAgentSections = [string, string?][];
  * --allow-net`, and on hosts that grant no sys access. When (and only when) the OS version is not
  * permitted, this falls back to the same header without the `os/` section.
  */
-function withoutSysPermission<T extends AnyClient>(client: T): T {
-  const config = client.config as unknown as {
+function withoutSysPermission(client: SdkClient): SdkClient {
+  const config = (client as { config?: unknown }).config as {
     defaultUserAgentProvider?: (...args: unknown[]) => Promise<UserAgentSections>;
-  };
-  const original = config.defaultUserAgentProvider;
-  if (typeof original !== "function") return client;
+  } | undefined;
+  const original = config?.defaultUserAgentProvider;
+  if (config === undefined || typeof original !== "function") return client;
   let denied = false;
   const fallback = (): UserAgentSections => [["aws-sdk-js"], ["ua", "2.1"], ["lang/js"]];
   config.defaultUserAgentProvider = async (...args: unknown[]) => {
@@ -214,41 +389,25 @@ function withoutSysPermission<T extends AnyClient>(client: T): T {
   return client;
 }
 
-/** The cached SSM client for these settings (loads `@aws-sdk/client-ssm` on first use). */
-export function ssmClient(settings: EffectiveSettings): Promise<SSMClient> {
-  return cached("ssm", settings, async (config) => {
-    const { SSMClient } = await import("@aws-sdk/client-ssm");
-    return withoutSysPermission(new SSMClient(config));
-  });
-}
-
-/** The cached S3 client for these settings (loads `@aws-sdk/client-s3` on first use). */
-export function s3Client(settings: EffectiveSettings): Promise<S3Client> {
-  return cached("s3", settings, async (config) => {
-    const { S3Client } = await import("@aws-sdk/client-s3");
-    return withoutSysPermission(new S3Client(config));
-  });
-}
-
-/** The cached CloudFormation client (loads `@aws-sdk/client-cloudformation` on first use). */
-export function cfnClient(settings: EffectiveSettings): Promise<CloudFormationClient> {
-  return cached("cfn", settings, async (config) => {
-    const { CloudFormationClient } = await import("@aws-sdk/client-cloudformation");
-    return withoutSysPermission(new CloudFormationClient(config));
-  });
-}
-
-/** Test hook: number of cached clients. */
+/** Test hook: number of cached SDK clients. */
 export function _clientCacheSize(): number {
   return clients.size;
 }
 
 /**
  * Test hook: extra client constructor settings (e.g. a retry strategy with a short backoff)
- * applied to clients created afterwards. `undefined` removes them.
+ * applied to SDK clients created afterwards. `undefined` removes them.
  */
 export function _setExtraClientConfig(config: Record<string, unknown> | undefined): void {
   extraClientConfig = config === undefined ? {} : { ...config };
+}
+
+/**
+ * Test hook: options of the light transport's requests (a clock, a jitter source, a sender)
+ * from now on. `undefined` restores the defaults.
+ */
+export function _setLightTransportOptions(options: AwsTransportOptions | undefined): void {
+  lightOptions = options === undefined ? {} : { ...options };
 }
 
 /**
@@ -273,21 +432,28 @@ export function awsFailure(
     });
   }
   const name = errorName(err);
+  // holoconf's own errors (no region, no credentials, a package to install) say what to do;
+  // their help names no input of the call.
+  const own = err instanceof HoloconfError ? err : undefined;
   if (options.sensitiveInput) {
     const cause = redactedCause(err);
     return new ResolverError(`Failed to get ${what}: ${cause.name}`, {
       code: "AWS_ERROR",
       detail: "The AWS error message is hidden because an input of the call was sensitive",
       cause,
-      help: awsHelp(cause.name),
+      help: own?.help ?? awsHelp(cause.name),
     });
   }
-  const message = errorMessage(err);
-  const text = message === "" || message === name ? name : `${name}: ${message}`;
+  const message = own?.headline ?? errorMessage(err);
+  const text = message === "" || message === name
+    ? name
+    : message.startsWith(`${name}: `)
+    ? message
+    : `${name}: ${message}`;
   return new ResolverError(`Failed to get ${what}: ${text}`, {
     code: "AWS_ERROR",
     cause: err,
-    help: awsHelp(name),
+    help: own?.help ?? awsHelp(name),
   });
 }
 

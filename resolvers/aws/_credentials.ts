@@ -35,6 +35,7 @@ import { type Clock, RetryQuota, SYSTEM_CLOCK, withRetries } from "./_retry.ts";
 import { abortable } from "../../src/_abortable.ts";
 import { awsEnv as env, fileExists, homeDirectory, sharedFiles } from "./_env.ts";
 import { loadOnce } from "./_once.ts";
+import { importOptional } from "./_sdk_package.ts";
 
 /** Credentials to sign with. */
 export interface AwsCredentials {
@@ -202,22 +203,19 @@ interface SdkCredentials {
 }
 
 async function loadSdkProvider(profile: string | undefined): Promise<CredentialProvider> {
-  let module: { fromNodeProviderChain(init: object): () => Promise<SdkCredentials> };
-  try {
-    module = await import("@aws-sdk/credential-providers");
-  } catch (err) {
-    throw new CredentialsProviderError(
-      `AWS credentials from ${
-        profile === undefined ? "shared files, SSO, web identity or the instance" : "a profile"
-      } need the npm package ${SDK_PACKAGE}, which could not be loaded`,
-      {
-        help: `Install it (npm install ${SDK_PACKAGE}), or set AWS_ACCESS_KEY_ID and ` +
-          "AWS_SECRET_ACCESS_KEY",
-        cause: err,
-      },
-    );
-  }
-  const chain = module.fromNodeProviderChain(profile === undefined ? {} : { profile });
+  const module = await importOptional(() => import("@aws-sdk/credential-providers"), {
+    pkg: SDK_PACKAGE,
+    neededBy: `Reading AWS credentials from ${
+      profile === undefined ? "shared files, SSO, web identity or the instance" : "a profile"
+    }`,
+    otherwise: "or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+    error: (headline, options) => new CredentialsProviderError(headline, options),
+  });
+  // The files as they are now (after a reset, too): the SDK keeps what it read before.
+  const chain = module.fromNodeProviderChain({
+    ignoreCache: true,
+    ...(profile === undefined ? {} : { profile }),
+  });
   return async (signal) => {
     const c = await abortable(chain(), signal);
     return {

@@ -15,22 +15,8 @@
  */
 
 import { ResolverError } from "../../src/errors.ts";
-import type { AwsService } from "./_settings.ts";
+import { AWS_SERVICES, type AwsService } from "./_settings.ts";
 import { awsEnv as env, awsFlag as flag } from "./_env.ts";
-
-/** Signing name of each service. */
-export const SIGNING_NAME: Readonly<Record<AwsService, string>> = {
-  ssm: "ssm",
-  s3: "s3",
-  cfn: "cloudformation",
-};
-
-/** The endpoint variable of each service. */
-export const ENDPOINT_ENV: Readonly<Record<AwsService, string>> = {
-  ssm: "AWS_ENDPOINT_URL_SSM",
-  s3: "AWS_ENDPOINT_URL_S3",
-  cfn: "AWS_ENDPOINT_URL_CLOUDFORMATION",
-};
 
 /** A resolved endpoint. */
 export interface AwsEndpoint {
@@ -75,20 +61,20 @@ export function resolveEndpoint(
     ? settings.endpoint
     : flag("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
     ? undefined
-    : env(ENDPOINT_ENV[service]) ?? env("AWS_ENDPOINT_URL");
+    : env(AWS_SERVICES[service].endpointEnv) ?? env("AWS_ENDPOINT_URL");
   if (configured !== undefined) {
     let url: URL;
     try {
       url = new URL(configured);
     } catch {
       throw endpointError(
-        `The ${SIGNING_NAME[service]} endpoint is not a URL`,
+        `The ${AWS_SERVICES[service].signingName} endpoint is not a URL`,
         "Give an absolute http:// or https:// URL",
       );
     }
     if (url.protocol !== "http:" && url.protocol !== "https:") {
       throw endpointError(
-        `The ${SIGNING_NAME[service]} endpoint must be http:// or https://`,
+        `The ${AWS_SERVICES[service].signingName} endpoint must be http:// or https://`,
         "Give an absolute http:// or https:// URL",
       );
     }
@@ -102,7 +88,7 @@ export function resolveEndpoint(
       );
     }
   }
-  const prefix = service === "cfn" ? "cloudformation" : service;
+  const prefix = AWS_SERVICES[service].endpointPrefix;
   return {
     base: `https://${prefix}.${settings.region}.${dnsSuffix(settings.region)}`,
     custom: false,

@@ -10,6 +10,7 @@
 import { ResolverError } from "../../src/errors.ts";
 import { awsEnv as env, fileExists, sharedFiles } from "./_env.ts";
 import { loadOnce } from "./_once.ts";
+import { importOptional } from "./_sdk_package.ts";
 
 /** Where a region comes from besides the environment. */
 export interface RegionSettings {
@@ -75,23 +76,15 @@ function regionFromFiles(profile: string): Promise<string | undefined> {
 }
 
 async function loadRegion(profile: string): Promise<string | undefined> {
-  let config: typeof import("@smithy/core/config");
-  try {
-    config = await import("@smithy/core/config");
-  } catch (err) {
-    throw new ResolverError(
-      "Reading the region from the AWS config file needs the npm package @smithy/core",
-      {
-        code: "AWS_ERROR",
-        help: "Install it (npm install @smithy/core), pass region=..., or set AWS_REGION",
-        cause: err,
-      },
-    );
-  }
+  const config = await importOptional(() => import("@smithy/core/config"), {
+    pkg: "@smithy/core",
+    neededBy: "Reading the region from the AWS config file",
+    otherwise: "pass region=..., or set AWS_REGION",
+  });
   const load = config.loadConfig<string | undefined>({
     environmentVariableSelector: () => undefined,
     configFileSelector: (section) => section[config.REGION_INI_NAME],
     default: () => undefined,
-  }, { profile });
+  }, { profile, ignoreCache: true }); // read the file as it is now (after a reset, too)
   return await load();
 }

@@ -1,21 +1,64 @@
-// The settings every AWS resolver declares (`settingsSpec`), as data: read by the resolvers and
-// by the catalogue, which declares them for resolvers that are not loaded yet.
+// The AWS family's data: the services holoconf talks to (their signing names, endpoints and SDK
+// packages) and the settings every AWS resolver declares (`settingsSpec`), read by the resolvers,
+// the transports and the catalogue, which declares the settings for resolvers that are not
+// loaded yet. Data only: nothing here loads or sends anything.
 
 import type { ResolverSettingsSpec } from "../../src/resolver.ts";
 
-/** The AWS services holoconf talks to. */
+/** The AWS services holoconf talks to (each the name of its resolver). */
 export type AwsService = "ssm" | "s3" | "cfn";
 
+/** What holoconf needs to know of one AWS service. */
+export interface AwsServiceInfo {
+  /** The name requests are signed for (SigV4 scope), e.g. `cloudformation`. */
+  readonly signingName: string;
+  /** The first label of AWS's host for the service (`<prefix>.<region>.amazonaws.com`). */
+  readonly endpointPrefix: string;
+  /** The service's endpoint variable, e.g. `AWS_ENDPOINT_URL_SSM`. */
+  readonly endpointEnv: string;
+  /** The npm package of the service's AWS SDK client (the `sdk` transport). */
+  readonly sdkPackage: string;
+}
+
+/** The services, by resolver name. */
+export const AWS_SERVICES: Readonly<Record<AwsService, AwsServiceInfo>> = Object.freeze({
+  ssm: Object.freeze({
+    signingName: "ssm",
+    endpointPrefix: "ssm",
+    endpointEnv: "AWS_ENDPOINT_URL_SSM",
+    sdkPackage: "@aws-sdk/client-ssm",
+  }),
+  s3: Object.freeze({
+    signingName: "s3",
+    endpointPrefix: "s3",
+    endpointEnv: "AWS_ENDPOINT_URL_S3",
+    sdkPackage: "@aws-sdk/client-s3",
+  }),
+  cfn: Object.freeze({
+    signingName: "cloudformation",
+    endpointPrefix: "cloudformation",
+    endpointEnv: "AWS_ENDPOINT_URL_CLOUDFORMATION",
+    sdkPackage: "@aws-sdk/client-cloudformation",
+  }),
+});
+
+/** How requests reach AWS: holoconf's own signed requests, or the AWS SDK's clients. */
+export type AwsTransport = "light" | "sdk";
+
+/** The transports, the default first. */
+export const AWS_TRANSPORTS: readonly AwsTransport[] = Object.freeze(["light", "sdk"]);
+
 /**
- * The settings every AWS resolver reads (group `aws`): region and profile. A new setting of
- * every AWS resolver (a transport, credentials) is one more field here, read in
- * `effectiveSettings` (`_clients.ts`).
+ * The settings every AWS resolver reads (group `aws`): region, profile and transport. A new
+ * setting of every AWS resolver is one more field here, read in `effectiveSettings`
+ * (`_clients.ts`).
  */
 export const AWS_SETTINGS: ResolverSettingsSpec = Object.freeze<ResolverSettingsSpec>({
   key: "aws",
   fields: Object.freeze<ResolverSettingsSpec["fields"]>({
     region: { type: "string" },
     profile: { type: "string" },
+    transport: { type: "string" },
   }),
 });
 
@@ -26,11 +69,17 @@ function serviceSettings(service: AwsService): ResolverSettingsSpec {
       endpoint: { type: "string" },
       region: { type: "string" },
       profile: { type: "string" },
+      transport: { type: "string" },
+      // An SDK client may hold credentials in its configuration: never shown.
+      client: { type: "object", secret: true },
     }),
   });
 }
 
-/** The settings of one service's resolver (groups `ssm`, `s3`, `cfn`): endpoint, region, profile. */
+/**
+ * The settings of one service's resolver (groups `ssm`, `s3`, `cfn`): endpoint, region, profile,
+ * transport, and an AWS SDK client to send with.
+ */
 export const AWS_SERVICE_SETTINGS: Readonly<Record<AwsService, ResolverSettingsSpec>> = Object
   .freeze({ ssm: serviceSettings("ssm"), s3: serviceSettings("s3"), cfn: serviceSettings("cfn") });
 

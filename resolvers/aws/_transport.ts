@@ -19,15 +19,21 @@ import {
   type AwsHttpResponse,
   type AwsHttpSend,
   awsHttpSender,
+  closeAwsConnections,
   HttpConnectionError,
 } from "../../src/runtime_aws_http.ts";
-import type { AwsService } from "./_settings.ts";
-import { type CredentialProvider, credentialProvider } from "./_credentials.ts";
-import { resolveEndpoint, SIGNING_NAME } from "./_endpoint.ts";
+import { AWS_SERVICES, type AwsService } from "./_settings.ts";
+import {
+  _resetCredentials,
+  type CredentialProvider,
+  credentialProvider,
+} from "./_credentials.ts";
+import { resolveEndpoint } from "./_endpoint.ts";
 import { awsEnv } from "./_env.ts";
 import { type AwsOperation, buildRequest, parseErrorResponse } from "./_protocol.ts";
-import { resolveRegion } from "./_region.ts";
+import { _resetRegions, resolveRegion } from "./_region.ts";
 import {
+  _resetRetryQuota,
   type Clock,
   DEFAULT_MAX_ATTEMPTS,
   retryAfterMs,
@@ -106,6 +112,26 @@ let clockOffsetMs = 0;
 /** Test hook: forgets the learnt clock offset. */
 export function _resetTransport(): void {
   clockOffsetMs = 0;
+}
+
+/**
+ * Forgets everything the transport keeps between requests: cached credentials (container and
+ * SDK providers), regions read from the shared config, the retry quota, the learnt clock
+ * offset, and the kept-alive connections of `node:http(s)`.
+ *
+ * @example
+ * ```ts
+ * import { resetTransport } from "./_transport.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(resetTransport(), undefined);
+ * ```
+ */
+export function resetTransport(): void {
+  _resetCredentials();
+  _resetRegions();
+  _resetRetryQuota();
+  _resetTransport();
+  closeAwsConnections();
 }
 
 /**
@@ -238,7 +264,7 @@ export async function awsRequest(
     const headers = await signRequest({
       ...unsigned,
       headers: { ...unsigned.headers, "user-agent": "holoconf" },
-      service: SIGNING_NAME[request.service],
+      service: AWS_SERVICES[request.service].signingName,
       region,
       credentials: creds,
       now: clock.now() + offsetUsed,

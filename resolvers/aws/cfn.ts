@@ -9,7 +9,6 @@
  * @module
  */
 
-import type { Output } from "@aws-sdk/client-cloudformation";
 import { NotFoundError, ResolverError } from "../../src/errors.ts";
 import type { ResolverCall } from "../../src/resolver.ts";
 import {
@@ -18,19 +17,82 @@ import {
   awsFailure,
   type AwsResolver,
   awsSettingsSpec,
-  cfnClient,
+  callAws,
   clientIdentity,
   type EffectiveSettings,
   effectiveSettings,
+  latestDeadline,
   oneCall,
   outsideBatch,
+  type SdkPackage,
 } from "./_clients.ts";
 import { abortable } from "../../src/_abortable.ts";
 import { errorMessage, errorName, shown } from "../_args.ts";
 import { describeCfn } from "./_describe.ts";
+import { childElement, childElements, childText, parseXml } from "./_xml.ts";
+
+/** What is read of a stack output (either transport). */
+interface Output {
+  OutputKey?: string | undefined;
+  OutputValue?: string | undefined;
+}
+
+/** What is read of a stack in a `DescribeStacks` answer. */
+interface Stack {
+  StackName?: string | undefined;
+  Outputs?: Output[] | undefined;
+}
 
 /** Result of one DescribeStacks: the outputs, or `undefined` when the stack does not exist. */
 type StackOutputs = Output[] | undefined;
+
+type CfnModule = typeof import("@aws-sdk/client-cloudformation");
+
+/** The SDK transport's package. */
+const CFN_SDK: SdkPackage<CfnModule> = {
+  service: "cfn",
+  load: () => import("@aws-sdk/client-cloudformation"),
+  create: (module, config) => new module.CloudFormationClient(config),
+};
+
+/** The stacks of a `DescribeStacksResponse` (Query protocol XML). */
+async function stacksOfXml(body: Uint8Array): Promise<Stack[]> {
+  const root = await parseXml(new TextDecoder().decode(body));
+  const stacks = childElement(childElement(root, "DescribeStacksResult") ?? root, "Stacks");
+  if (stacks === undefined) return [];
+  return childElements(stacks, "member").map((member) => ({
+    StackName: childText(member, "StackName"),
+    Outputs: childElements(childElement(member, "Outputs") ?? member, "member").map((o) => ({
+      OutputKey: childText(o, "OutputKey"),
+      OutputValue: childText(o, "OutputValue"),
+    })),
+  }));
+}
+
+/** One `DescribeStacks` on the transport the settings select. */
+function fetchStacks(
+  stack: string,
+  settings: EffectiveSettings,
+  context: { signal: AbortSignal; deadline: number | undefined },
+): Promise<Stack[]> {
+  return callAws(CFN_SDK, settings, {
+    light: async (send) => {
+      const response = await send({
+        protocol: "query",
+        action: "DescribeStacks",
+        version: "2010-05-15",
+        params: { StackName: stack },
+      });
+      return await stacksOfXml(response.body);
+    },
+    sdk: async (client, module, signal) => {
+      const out = await client.send(new module.DescribeStacksCommand({ StackName: stack }), {
+        abortSignal: signal,
+      }) as { Stacks?: Stack[] };
+      return out.Stacks ?? [];
+    },
+  }, context);
+}
 
 /** A stack has at most 200 outputs (a CloudFormation quota): one request answers them all. */
 const OUTPUTS_PER_STACK_MAX = 200;
@@ -59,15 +121,12 @@ function groupOf(key: string, call: ResolverCall): string {
 async function describeStack(
   stack: string,
   settings: EffectiveSettings,
-  signal: AbortSignal,
+  context: { signal: AbortSignal; deadline: number | undefined },
 ): Promise<StackOutputs> {
-  const client = await cfnClient(settings);
-  const { DescribeStacksCommand } = await import("@aws-sdk/client-cloudformation");
+  const { signal } = context;
   try {
-    const out = await client.send(new DescribeStacksCommand({ StackName: stack }), {
-      abortSignal: signal,
-    });
-    const found = out.Stacks?.find((s) => s.StackName === stack) ?? out.Stacks?.[0];
+    const stacks = await fetchStacks(stack, settings, context);
+    const found = stacks.find((s) => s.StackName === stack) ?? stacks[0];
     return found === undefined ? undefined : (found.Outputs ?? []);
   } catch (err) {
     if (
@@ -123,13 +182,14 @@ async function getOutputs(keys: string[], calls: ResolverCall[]): Promise<unknow
   keys.forEach((key, index) => {
     const call = calls[index]!;
     let parts: { stack: string; output: string };
+    let settings: EffectiveSettings;
     try {
       parts = splitArgument(key, call);
+      settings = effectiveSettings(call);
     } catch (e) {
       results[index] = e;
       return;
     }
-    const settings = effectiveSettings(call);
     const id = `${clientIdentity(settings)}|${parts.stack}`;
     group ??= { id, stack: parts.stack, settings };
     if (id === group.id) wanted.push({ index, output: parts.output });
@@ -140,7 +200,11 @@ async function getOutputs(keys: string[], calls: ResolverCall[]): Promise<unknow
   const shared = allAborted(wanted.map((w) => calls[w.index]!.signal));
   let outputs: StackOutputs;
   try {
-    outputs = await abortable(describeStack(stack, settings, shared.signal), shared.signal);
+    const deadline = latestDeadline(wanted.map((w) => calls[w.index]!));
+    outputs = await abortable(
+      describeStack(stack, settings, { signal: shared.signal, deadline }),
+      shared.signal,
+    );
   } catch (err) {
     for (const { index } of wanted) {
       const call = calls[index]!;

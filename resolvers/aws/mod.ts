@@ -1,22 +1,36 @@
 /**
  * AWS resolvers (`ssm`, `s3`, `cfn`) and their settings: the `./aws` entry point.
  *
- * Importing this module is cheap: the AWS SDK packages are loaded with a dynamic `import()` the
- * first time a resolver needs a client. The three resolvers are registered by holoconf's main
- * module; this entry exports them, plus functions that set their settings for the process.
+ * Importing this module is cheap, and so is a request: by default the resolvers send their own
+ * SigV4-signed requests over the runtime's HTTP (the light transport: `aws4` + `node:http` on
+ * Node, `aws4fetch` + `fetch` on Deno, Bun and edge runtimes), with credentials from the
+ * environment or the container credentials endpoint and the region from the settings or the
+ * environment. The AWS SDK is an option, not a weight: its packages are imported on first use,
+ * and only when they are needed, which is
+ * - when a profile, SSO, web identity, `credential_process`, the instance metadata or a shared
+ *   credentials/config file supplies the credentials (`@aws-sdk/credential-providers`), or the
+ *   region comes from the shared config file (`@smithy/core`);
+ * - when the SDK transport is chosen (`transport: "sdk"`: `@aws-sdk/client-ssm`,
+ *   `@aws-sdk/client-s3`, `@aws-sdk/client-cloudformation`), or a program passes its own SDK
+ *   client (`client`: custom middleware, tracing).
+ * A package that is needed and cannot be loaded fails the call with an error naming it
+ * (`npm install ...`). The three resolvers are registered by holoconf's main module; this entry
+ * exports them, plus functions that set their settings for the process.
  *
  * The AWS settings are resolver settings (see `configureResolver`): a group `aws` that every
- * AWS resolver reads (`region`, `profile`) and a group per service (`ssm`, `s3`, `cfn`:
- * `endpoint`, `region`, `profile`). Per process, {@linkcode configureAws} and
+ * AWS resolver reads (`region`, `profile`, `transport`) and a group per service (`ssm`, `s3`,
+ * `cfn`: `endpoint`, `region`, `profile`, `transport`, `client`). Per process,
+ * {@linkcode configureAws} and
  * {@linkcode configureSsm}/{@linkcode configureS3}/{@linkcode configureCfn} set them (or
  * `configureResolver("aws", ...)`); per Config, `LoadOptions.resolverSettings` does:
  * `{ aws: { region: "eu-west-1" }, ssm: { endpoint: "http://127.0.0.1:4566" } }`.
  *
  * Precedence for each call: the interpolation's kwargs (`region=`, `profile=`, `endpoint=`) >
- * the Config's settings > the process's settings > the SDK's default chain (environment,
- * shared config/credentials files, web identity, container, instance metadata); within the
- * Config's (or the process's) settings, the service's group > the `aws` group. Clients are
- * cached per (service, region, profile, endpoint) until {@linkcode reset}.
+ * the Config's settings > the process's settings > the default chain (environment, container
+ * endpoint, then the SDK's: shared config/credentials files, SSO, web identity, instance
+ * metadata); within the Config's (or the process's) settings, the service's group > the `aws`
+ * group. Credentials, regions read from files, connections and SDK clients are cached until
+ * {@linkcode reset}.
  *
  * @example Settings per process and per Config
  * ```ts
@@ -35,10 +49,18 @@
  * @module
  */
 
-import { AWS_SERVICE_SETTINGS, AWS_SETTINGS, type AwsService, resetAll } from "./_clients.ts";
+import {
+  AWS_SERVICE_SETTINGS,
+  AWS_SETTINGS,
+  checkClient,
+  checkTransport,
+  resetAll,
+  type SdkClient,
+} from "./_clients.ts";
+import type { ResolverSettingsSpec } from "../../src/resolver.ts";
 import { configureResolverGroup } from "../../src/resolver_settings.ts";
 
-export type { AwsResolver } from "./_clients.ts";
+export type { AwsResolver, AwsTransport, SdkClient } from "./_clients.ts";
 export type {
   ConfigHandle,
   ResolverCall,
@@ -58,6 +80,11 @@ export interface AwsGlobalOptions {
   region?: string | undefined;
   /** Named profile for every AWS service, unless a per-service setting or kwarg says otherwise. */
   profile?: string | undefined;
+  /**
+   * How requests reach AWS: `light` (holoconf's own signed requests over the runtime's HTTP) or
+   * `sdk` (the AWS SDK's clients, imported on first use). @default {"light"}
+   */
+  transport?: "light" | "sdk" | undefined;
 }
 
 /** Settings of one AWS service's resolver (the `ssm`, `s3` or `cfn` group). */
@@ -68,17 +95,28 @@ export interface AwsServiceOptions {
   region?: string | undefined;
   /** Named profile for this service. */
   profile?: string | undefined;
+  /** The transport of this service (see {@linkcode AwsGlobalOptions.transport}). */
+  transport?: "light" | "sdk" | undefined;
+  /**
+   * An AWS SDK v3 client of this service (`SSMClient`, `S3Client`, `CloudFormationClient`) made
+   * by the program, with its own middleware, tracing, credentials and region: it serves every
+   * call of the service whose kwargs name no `region=`, `profile=` or `endpoint=` of their own
+   * (those go through holoconf's transport), whatever the transport setting. The endpoint,
+   * region and profile settings do not apply to it. holoconf never destroys it.
+   */
+  client?: SdkClient | undefined;
 }
 
 /**
- * Sets the region and/or profile of every AWS resolver for the process (the `aws` settings
- * group). Additive: a field left out (or `undefined`) keeps its current value; only
+ * Sets the region, profile and/or transport of every AWS resolver for the process (the `aws`
+ * settings group). Additive: a field left out (or `undefined`) keeps its current value; only
  * {@linkcode reset} clears settings. Clients already created keep theirs; calls made afterwards
  * pick a client matching the new settings.
  *
- * @param options Region and/or profile.
+ * @param options Region, profile and/or transport.
  * @throws {ResolverError} `UNKNOWN_SETTING` for another field (with a "did you mean"),
- *   `INVALID_SETTING` for a value that is not a string.
+ *   `INVALID_SETTING` for a value that is not a string, or a transport other than `light` and
+ *   `sdk`.
  *
  * @example Use one region everywhere
  * ```ts
@@ -100,16 +138,25 @@ export interface AwsServiceOptions {
  * assert.deepEqual(seen, [{ region: "eu-west-1", profile: "prod" }]);
  * reset();
  * ```
+ *
+ * @example Send every AWS request through the AWS SDK
+ * ```ts
+ * import { configureAws, reset } from "@holoconf/holoconf/aws";
+ * import assert from "node:assert/strict";
+ * configureAws({ transport: "sdk" }); // @aws-sdk/client-* are imported on first use
+ * assert.throws(() => configureAws({ transport: "fast" } as object), /'light' or 'sdk'/);
+ * reset();
+ * ```
  */
 export function configureAws(options: AwsGlobalOptions): void {
-  configureResolverGroup(AWS_SETTINGS, options);
+  configureChecked(AWS_SETTINGS, options);
 }
 
 /**
  * The name upstream's `holoconf_aws.configure(region=, profile=)` uses for
  * {@linkcode configureAws}: the same function.
  *
- * @param options Region and/or profile.
+ * @param options Region, profile and/or transport.
  * @throws {ResolverError} As `configureAws`.
  *
  * @example
@@ -121,17 +168,24 @@ export function configureAws(options: AwsGlobalOptions): void {
  */
 export const configure: (options: AwsGlobalOptions) => void = configureAws;
 
-function configureService(service: AwsService, options: AwsServiceOptions): void {
-  configureResolverGroup(AWS_SERVICE_SETTINGS[service], options);
+/** Stores the settings of one group once their transport and client are known to be ones. */
+function configureChecked(
+  spec: ResolverSettingsSpec,
+  options: AwsGlobalOptions | AwsServiceOptions,
+): void {
+  const { transport, client } = options as { transport?: unknown; client?: unknown };
+  if (transport !== undefined) checkTransport(transport);
+  if (client !== undefined) checkClient(client);
+  configureResolverGroup(spec, options);
 }
 
 /**
- * Sets the endpoint, region and/or profile of the `ssm` resolver for the process (the `ssm`
- * settings group; additive, as {@linkcode configureAws}).
+ * Sets the endpoint, region, profile, transport and/or SDK client of the `ssm` resolver for the
+ * process (the `ssm` settings group; additive, as {@linkcode configureAws}).
  *
- * @param options Endpoint, region and/or profile.
+ * @param options Endpoint, region, profile, transport and/or client.
  * @throws {ResolverError} `UNKNOWN_SETTING` for another field, `INVALID_SETTING` for a value
- *   that is not a string.
+ *   of the wrong type, a transport other than `light` and `sdk`, or a client without `send`.
  *
  * @example Send SSM calls to a local endpoint
  * ```ts
@@ -141,18 +195,37 @@ function configureService(service: AwsService, options: AwsServiceOptions): void
  * assert.throws(() => configureSsm({ endpiont: "x" } as object), /Did you mean 'endpoint'\?/);
  * reset();
  * ```
+ *
+ * @example Serve ssm calls with the program's own SDK client (middleware, tracing)
+ * ```ts
+ * import { configureSsm, reset } from "@holoconf/holoconf/aws";
+ * import { Config } from "@holoconf/holoconf";
+ * import assert from "node:assert/strict";
+ * const sent: unknown[] = [];
+ * const client = { // stands in for new SSMClient({ ... }) with middleware
+ *   send: (command: { input: unknown }) => {
+ *     sent.push(command.input);
+ *     return Promise.resolve({ Parameters: [{ Name: "/app/db", Type: "String", Value: "db.internal" }] });
+ *   },
+ * };
+ * configureSsm({ client });
+ * assert.equal(await Config.loads("db: ${ssm:/app/db}\n").get("db"), "db.internal");
+ * assert.deepEqual(sent, [{ Names: ["/app/db"], WithDecryption: true }]);
+ * reset();
+ * ```
  */
 export function configureSsm(options: AwsServiceOptions): void {
-  configureService("ssm", options);
+  configureChecked(AWS_SERVICE_SETTINGS.ssm, options);
 }
 
 /**
- * Sets the endpoint, region and/or profile of the `s3` resolver for the process (additive).
- * With an endpoint, buckets are addressed path-style (`<endpoint>/<bucket>/<key>`).
+ * Sets the endpoint, region, profile, transport and/or SDK client of the `s3` resolver for the
+ * process (additive). With an endpoint, buckets are addressed path-style
+ * (`<endpoint>/<bucket>/<key>`).
  *
- * @param options Endpoint, region and/or profile.
+ * @param options Endpoint, region, profile, transport and/or client.
  * @throws {ResolverError} `UNKNOWN_SETTING` for another field, `INVALID_SETTING` for a value
- *   that is not a string.
+ *   of the wrong type, a transport other than `light` and `sdk`, or a client without `send`.
  *
  * @example Read objects from a MinIO server
  * ```ts
@@ -164,15 +237,16 @@ export function configureSsm(options: AwsServiceOptions): void {
  * ```
  */
 export function configureS3(options: AwsServiceOptions): void {
-  configureService("s3", options);
+  configureChecked(AWS_SERVICE_SETTINGS.s3, options);
 }
 
 /**
- * Sets the endpoint, region and/or profile of the `cfn` resolver for the process (additive).
+ * Sets the endpoint, region, profile, transport and/or SDK client of the `cfn` resolver for the
+ * process (additive).
  *
- * @param options Endpoint, region and/or profile.
+ * @param options Endpoint, region, profile, transport and/or client.
  * @throws {ResolverError} `UNKNOWN_SETTING` for another field, `INVALID_SETTING` for a value
- *   that is not a string.
+ *   of the wrong type, a transport other than `light` and `sdk`, or a client without `send`.
  *
  * @example Read stack outputs from another region
  * ```ts
@@ -184,13 +258,15 @@ export function configureS3(options: AwsServiceOptions): void {
  * ```
  */
 export function configureCfn(options: AwsServiceOptions): void {
-  configureService("cfn", options);
+  configureChecked(AWS_SERVICE_SETTINGS.cfn, options);
 }
 
 /**
  * Clears every AWS setting of the process (the `aws`, `ssm`, `s3` and `cfn` groups; per-Config
- * settings are the Config's) and the client cache (cached clients are destroyed, closing their
- * connections).
+ * settings are the Config's), the SDK clients holoconf made (destroyed, closing their
+ * connections; a client the program gave is left alone) and what the light transport keeps:
+ * cached credentials, regions read from the shared config, the retry quota, the learnt clock
+ * offset and kept-alive connections.
  *
  * @example Start over
  * ```ts

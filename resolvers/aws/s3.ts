@@ -15,10 +15,13 @@ import {
   awsFailure,
   type AwsResolver,
   awsSettingsSpec,
+  callAws,
+  type EffectiveSettings,
   effectiveSettings,
-  s3Client,
+  type SdkPackage,
 } from "./_clients.ts";
 import { abortable } from "../../src/_abortable.ts";
+import { awsEnv, awsFlag } from "./_env.ts";
 import { enumKwarg, errorName, shown } from "../_args.ts";
 import { describeS3 } from "./_describe.ts";
 import { parseJsonValue } from "../json.ts";
@@ -27,6 +30,64 @@ import { parseYamlValue } from "../../src/yaml.ts";
 type ParseMode = "yaml" | "json" | "text" | "binary";
 
 const PARSE_MODES = ["yaml", "json", "text", "binary", "auto"] as const;
+
+type S3Module = typeof import("@aws-sdk/client-s3");
+
+/** The SDK transport's package. */
+const S3_SDK: SdkPackage<S3Module> = {
+  service: "s3",
+  load: () => import("@aws-sdk/client-s3"),
+  create: (module, config) => new module.S3Client(config),
+  configure(config, { customEndpoint, sandbox }) {
+    // A custom endpoint (local fake, MinIO, LocalStack) cannot do virtual-hosted buckets.
+    if (customEndpoint) config.forcePathStyle = true;
+    if (!sandbox) return;
+    // S3's settings the SDK would otherwise look up in the shared files (see sandboxConfig).
+    const provide = <T>(value: T) => () => Promise.resolve(value);
+    const list = awsEnv("AWS_SIGV4A_SIGNING_REGION_SET")?.split(",").map((s) => s.trim())
+      .filter((s) => s !== "");
+    const useArnRegion = awsEnv("AWS_S3_USE_ARN_REGION");
+    config.requestChecksumCalculation = awsEnv("AWS_REQUEST_CHECKSUM_CALCULATION") ??
+      "WHEN_SUPPORTED";
+    config.responseChecksumValidation = awsEnv("AWS_RESPONSE_CHECKSUM_VALIDATION") ??
+      "WHEN_SUPPORTED";
+    config.disableS3ExpressSessionAuth = awsFlag("AWS_S3_DISABLE_EXPRESS_SESSION_AUTH");
+    config.useArnRegion = provide(
+      useArnRegion === undefined ? undefined : useArnRegion.toLowerCase() === "true",
+    );
+    config.sigv4aSigningRegionSet = provide(list);
+  },
+};
+
+/** One `GetObject` on the transport the settings select: the object's bytes and content type. */
+function fetchObject(
+  bucket: string,
+  key: string,
+  settings: EffectiveSettings,
+  signal: AbortSignal,
+  deadline: number | undefined,
+): Promise<{ bytes: Uint8Array; contentType: string }> {
+  return callAws(S3_SDK, settings, {
+    light: async (send) => {
+      const response = await send({ protocol: "s3-get", bucket, key });
+      return { bytes: response.body, contentType: response.headers["content-type"] ?? "" };
+    },
+    sdk: async (client, module, signal) => {
+      const out = await client.send(new module.GetObjectCommand({ Bucket: bucket, Key: key }), {
+        abortSignal: signal,
+      }) as {
+        ContentType?: string;
+        Body?: { transformToByteArray(): Promise<Uint8Array> };
+      };
+      return {
+        contentType: out.ContentType ?? "",
+        bytes: out.Body === undefined
+          ? new Uint8Array()
+          : await abortable(out.Body.transformToByteArray(), signal),
+      };
+    },
+  }, { signal, deadline });
+}
 
 /** Splits `bucket/key` (optionally `s3://bucket/key`) at the first `/`. */
 function splitArgument(arg: string, call: ResolverCall): { bucket: string; key: string } {
@@ -89,18 +150,13 @@ async function getObject(arg: string, call: ResolverCall): Promise<unknown> {
   let bytes: Uint8Array;
   let contentType: string;
   try {
-    const client = await abortable(s3Client(settings), call.signal);
-    const { GetObjectCommand } = await import("@aws-sdk/client-s3");
-    const out = await abortable(
-      client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
-        abortSignal: call.signal,
-      }),
+    ({ bytes, contentType } = await fetchObject(
+      bucket,
+      key,
+      settings,
       call.signal,
-    );
-    contentType = out.ContentType ?? "";
-    bytes = out.Body === undefined
-      ? new Uint8Array()
-      : await abortable(out.Body.transformToByteArray(), call.signal);
+      call.deadline,
+    ));
   } catch (err) {
     const errName = errorName(err);
     if (!call.signal.aborted && (errName === "NoSuchKey" || errName === "NoSuchBucket")) {

@@ -9,7 +9,6 @@
  * @module
  */
 
-import type { Parameter } from "@aws-sdk/client-ssm";
 import { NotFoundError, ParseError, ResolverError } from "../../src/errors.ts";
 import { ResolvedValue, type ResolverCall } from "../../src/resolver.ts";
 import {
@@ -18,13 +17,16 @@ import {
   awsFailure,
   type AwsResolver,
   awsSettingsSpec,
+  callAws,
   clientIdentity,
+  type EffectiveSettings,
   effectiveSettings,
+  latestDeadline,
   oneCall,
   outsideBatch,
-  ssmClient,
+  type SdkPackage,
 } from "./_clients.ts";
-import { abortable } from "../../src/_abortable.ts";
+import { AwsRequestError } from "./_transport.ts";
 import { errorName, shown } from "../_args.ts";
 import { describeSsm } from "./_describe.ts";
 
@@ -54,6 +56,57 @@ export interface SsmResolver extends AwsResolver {
 
 /** Largest number of names AWS accepts in one `GetParameters` request. */
 const GET_PARAMETERS_MAX = 10;
+
+/** What is read of a parameter in a `GetParameters` answer (either transport). */
+interface Parameter {
+  Name?: string | undefined;
+  Type?: string | undefined;
+  Value?: string | undefined;
+  Selector?: string | undefined;
+}
+
+type SsmModule = typeof import("@aws-sdk/client-ssm");
+
+/** The SDK transport's package. */
+const SSM_SDK: SdkPackage<SsmModule> = {
+  service: "ssm",
+  load: () => import("@aws-sdk/client-ssm"),
+  create: (module, config) => new module.SSMClient(config),
+};
+
+/** One `GetParameters` (`WithDecryption`) on the transport the settings select. */
+function fetchParameters(
+  names: string[],
+  settings: EffectiveSettings,
+  context: { signal: AbortSignal; deadline: number | undefined },
+): Promise<Parameter[]> {
+  const input = { Names: names, WithDecryption: true };
+  return callAws(SSM_SDK, settings, {
+    light: async (send) => {
+      const response = await send({
+        protocol: "json",
+        target: "AmazonSSM.GetParameters",
+        input,
+      });
+      let out: { Parameters?: unknown };
+      try {
+        out = JSON.parse(new TextDecoder().decode(response.body));
+      } catch {
+        throw new AwsRequestError("SerializationException", "The answer is not JSON", {
+          httpStatusCode: response.status,
+          requestId: response.requestId,
+        });
+      }
+      return Array.isArray(out?.Parameters) ? out.Parameters as Parameter[] : [];
+    },
+    sdk: async (client, module, signal) => {
+      const out = await client.send(new module.GetParametersCommand(input), {
+        abortSignal: signal,
+      }) as { Parameters?: Parameter[] };
+      return out.Parameters ?? [];
+    },
+  }, context);
+}
 
 /** Checks the argument; returns an error for a bad one. */
 function checkKey(key: string, call: ResolverCall): Error | undefined {
@@ -118,16 +171,12 @@ async function getParameters(
   const settings = effectiveSettings(first);
   const shared = allAborted(indexes.map((i) => calls[i]!.signal));
   try {
-    const client = await abortable(ssmClient(settings), shared.signal);
-    const { GetParametersCommand } = await import("@aws-sdk/client-ssm");
-    const out = await abortable(
-      client.send(new GetParametersCommand({ Names: names, WithDecryption: true }), {
-        abortSignal: shared.signal,
-      }),
-      shared.signal,
-    );
+    const parameters = await fetchParameters(names, settings, {
+      signal: shared.signal,
+      deadline: latestDeadline(indexes.map((i) => calls[i]!)),
+    });
     const found = new Map<string, Parameter>();
-    for (const p of out.Parameters ?? []) {
+    for (const p of parameters) {
       if (p.Name === undefined) continue;
       found.set(p.Name + (p.Selector ?? ""), p);
       if (!found.has(p.Name)) found.set(p.Name, p);
@@ -178,7 +227,13 @@ async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]
       results[i] = bad;
       return;
     }
-    const id = clientIdentity(effectiveSettings(call));
+    let id: string;
+    try {
+      id = clientIdentity(effectiveSettings(call));
+    } catch (err) {
+      results[i] = err;
+      return;
+    }
     group ??= id;
     const list = byName.get(key);
     if (id !== group || (list === undefined && byName.size === GET_PARAMETERS_MAX)) {

@@ -1,13 +1,26 @@
 // Shared set-up of the AWS resolver tests: fake credentials in the environment, a fake AWS
-// endpoint, the three services pointed at it, a short SDK retry backoff; all undone afterwards.
+// endpoint, the three services pointed at it, the transport under test, retries that do not
+// sleep (a short SDK backoff; a fake clock for the light transport); all undone afterwards.
+// Every test that talks to the fake runs once per transport (`transportTest`): the light
+// transport and the AWS SDK pass the same suite.
 
 import { type FakeAws, type FakeAwsOptions, startFakeAws } from "../../fakes/fake_aws.ts";
-import { configureCfn, configureS3, configureSsm, reset } from "../../../resolvers/aws/mod.ts";
+import {
+  configureAws,
+  configureCfn,
+  configureS3,
+  configureSsm,
+  reset,
+} from "../../../resolvers/aws/mod.ts";
 import {
   _setExtraClientConfig,
+  _setLightTransportOptions,
   type AwsService,
   awsSettingsSpec,
+  type AwsTransport,
 } from "../../../resolvers/aws/_clients.ts";
+import { AWS_TRANSPORTS } from "../../../resolvers/aws/_settings.ts";
+import { type FakeClock, fakeClock } from "./_light.ts";
 import { mergedSettings } from "../../../src/resolver_settings.ts";
 import type { ResolverCall } from "../../../src/resolver.ts";
 import { makeResolverCall } from "../../_call.ts";
@@ -49,13 +62,39 @@ async function fastRetryStrategy(): Promise<unknown> {
   });
 }
 
+/** The transports every AWS resolver test runs on. */
+export const TRANSPORTS: readonly AwsTransport[] = AWS_TRANSPORTS;
+
+/**
+ * Registers a test once per transport, named `<name> [light]` and `<name> [sdk]`.
+ *
+ * @param name What the test checks.
+ * @param fn The test, given the transport.
+ */
+export function transportTest(
+  name: string,
+  fn: (transport: AwsTransport) => Promise<void>,
+): void {
+  for (const transport of TRANSPORTS) {
+    Deno.test(`${name} [${transport}]`, () => fn(transport));
+  }
+}
+
+/** What a test sees besides the fake: the light transport's clock (its waits are recorded). */
+export interface AwsTestContext {
+  /** The clock of the light transport's requests: never sleeps, records each wait. */
+  clock: FakeClock;
+}
+
 /**
  * Runs `fn` against a fresh fake AWS endpoint with fake credentials (environment plus a
- * temporary credentials file with profile `other`), then restores everything.
+ * temporary credentials file with profile `other`), every service on `transport`, then restores
+ * everything.
  */
 export async function withFakeAws(
+  transport: AwsTransport,
   options: FakeAwsOptions,
-  fn: (fake: FakeAws) => Promise<void>,
+  fn: (fake: FakeAws, context: AwsTestContext) => Promise<void>,
 ): Promise<void> {
   const saved = new Map(ENV_KEYS.map((k) => [k, Deno.env.get(k)]));
   const dir = await Deno.makeTempDir({ prefix: "holoconf_aws_" });
@@ -75,13 +114,18 @@ export async function withFakeAws(
     Deno.env.set("AWS_EC2_METADATA_DISABLED", "true");
     reset();
     _setExtraClientConfig({ retryStrategy: await fastRetryStrategy() });
+    // Jitter at half the backoff, waits recorded instead of slept.
+    const clock = fakeClock();
+    _setLightTransportOptions({ clock, random: () => 0.5 });
+    configureAws({ transport });
     configureSsm({ endpoint: fake.url });
     configureS3({ endpoint: fake.url });
     configureCfn({ endpoint: fake.url });
-    await fn(fake);
+    await fn(fake, { clock });
   } finally {
     reset();
     _setExtraClientConfig(undefined);
+    _setLightTransportOptions(undefined);
     await fake.close();
     for (const [k, v] of saved) {
       if (v === undefined) Deno.env.delete(k);
@@ -98,9 +142,14 @@ export async function withFakeAws(
 export function makeCall(
   resolver: AwsService,
   arg: string | undefined,
-  options: { kwargs?: Record<string, string>; signal?: AbortSignal; sensitiveInput?: boolean } = {},
+  options: {
+    kwargs?: Record<string, string>;
+    signal?: AbortSignal;
+    sensitiveInput?: boolean;
+    deadline?: number;
+  } = {},
 ): ResolverCall {
-  return makeResolverCall({
+  const call = makeResolverCall({
     resolver,
     settings: mergedSettings(awsSettingsSpec(resolver), undefined),
     args: arg === undefined ? [] : [arg],
@@ -109,4 +158,5 @@ export function makeCall(
     sensitiveInput: options.sensitiveInput,
     path: "test.value",
   });
+  return options.deadline === undefined ? call : { ...call, deadline: options.deadline };
 }

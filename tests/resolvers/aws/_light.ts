@@ -2,10 +2,8 @@
 // test sets (every AWS variable saved and restored), a fake clock that records waits instead of
 // sleeping, and the transport's caches reset.
 
-import { _resetCredentials } from "../../../resolvers/aws/_credentials.ts";
-import { _resetRegions } from "../../../resolvers/aws/_region.ts";
-import { _resetRetryQuota, type Clock } from "../../../resolvers/aws/_retry.ts";
-import { _resetTransport } from "../../../resolvers/aws/_transport.ts";
+import type { Clock } from "../../../resolvers/aws/_retry.ts";
+import { resetTransport } from "../../../resolvers/aws/_transport.ts";
 
 /** Every variable the transport reads, cleared for each test. */
 const AWS_VARIABLES = [
@@ -45,21 +43,15 @@ export async function withAwsEnv(
 ): Promise<void> {
   const saved = new Map(AWS_VARIABLES.map((k) => [k, Deno.env.get(k)]));
   const dir = await Deno.makeTempDir({ prefix: "holoconf_light_aws_" });
-  const reset = () => {
-    _resetCredentials();
-    _resetRegions();
-    _resetRetryQuota();
-    _resetTransport();
-  };
   try {
     for (const k of AWS_VARIABLES) Deno.env.delete(k);
     Deno.env.set("HOME", dir);
     Deno.env.set("AWS_EC2_METADATA_DISABLED", "true");
     for (const [k, v] of Object.entries(vars)) Deno.env.set(k, v);
-    reset();
+    resetTransport();
     await fn(dir);
   } finally {
-    reset();
+    resetTransport();
     for (const [k, v] of saved) {
       if (v === undefined) Deno.env.delete(k);
       else Deno.env.set(k, v);

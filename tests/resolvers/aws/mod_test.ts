@@ -12,13 +12,18 @@ import {
 } from "../../../resolvers/aws/mod.ts";
 import {
   _clientCacheSize,
+  _setLightTransportOptions,
   type AwsService,
   type EffectiveSettings,
   effectiveSettings,
 } from "../../../resolvers/aws/_clients.ts";
 import { Config } from "../../../mod.ts";
 import { ResolverError } from "../../../src/errors.ts";
-import { makeCall, withFakeAws } from "./_helpers.ts";
+import { makeCall, transportTest, withFakeAws } from "./_helpers.ts";
+import { withAwsEnv } from "./_light.ts";
+import { startFakeAws } from "../../fakes/fake_aws.ts";
+import { startFakeContainerCredentials } from "../../fakes/fake_container_credentials.ts";
+import { closeAwsConnections, sendWithNodeHttp } from "../../../src/runtime_aws_http.ts";
 import { AWS_SDK_PACKAGES, ROOT, runProbe, writeTripwireImportMap } from "../../_tripwire.ts";
 
 /** The client settings a call of `service` uses, with the process-wide settings. */
@@ -26,33 +31,33 @@ function settingsOf(service: AwsService, kwargs: Record<string, string> = {}): E
   return effectiveSettings(makeCall(service, "/x", { kwargs }));
 }
 
-const NONE = { endpoint: undefined, region: undefined, profile: undefined };
+/** No setting at all: the default chain, on the light transport. */
+const NONE = {
+  endpoint: undefined,
+  region: undefined,
+  profile: undefined,
+  transport: "light",
+  client: undefined,
+};
 
 Deno.test("settings precedence: kwargs > per-service > global > SDK default", () => {
   reset();
   try {
     assert.deepEqual(settingsOf("ssm"), NONE);
     configureAws({ region: "eu-west-1", profile: "global" });
-    assert.deepEqual(settingsOf("ssm"), {
-      endpoint: undefined,
-      region: "eu-west-1",
-      profile: "global",
-    });
+    assert.deepEqual(settingsOf("ssm"), { ...NONE, region: "eu-west-1", profile: "global" });
     configureSsm({ region: "us-west-2", endpoint: "http://127.0.0.1:1" });
     assert.deepEqual(settingsOf("ssm"), {
+      ...NONE,
       endpoint: "http://127.0.0.1:1",
       region: "us-west-2",
       profile: "global",
     });
     // Other services are unaffected by configureSsm.
-    assert.deepEqual(settingsOf("s3"), {
-      endpoint: undefined,
-      region: "eu-west-1",
-      profile: "global",
-    });
+    assert.deepEqual(settingsOf("s3"), { ...NONE, region: "eu-west-1", profile: "global" });
     assert.deepEqual(
       settingsOf("ssm", { region: "ap-south-1", profile: "kw", endpoint: "http://x" }),
-      { endpoint: "http://x", region: "ap-south-1", profile: "kw" },
+      { ...NONE, endpoint: "http://x", region: "ap-south-1", profile: "kw" },
     );
   } finally {
     reset();
@@ -68,15 +73,12 @@ Deno.test("configure calls are additive: undefined keeps the stored value", () =
     configureS3({ region: "us-east-2" });
     configureCfn({ profile: "cfn-p" });
     assert.deepEqual(settingsOf("s3"), {
+      ...NONE,
       endpoint: "http://s3.local",
       region: "us-east-2",
       profile: "p",
     });
-    assert.deepEqual(settingsOf("cfn"), {
-      endpoint: undefined,
-      region: "eu-west-1",
-      profile: "cfn-p",
-    });
+    assert.deepEqual(settingsOf("cfn"), { ...NONE, region: "eu-west-1", profile: "cfn-p" });
   } finally {
     reset();
   }
@@ -109,7 +111,7 @@ Deno.test("AWS settings functions refuse unknown fields with a suggestion, and b
     unknown(() => configureAws({ endpoint: "http://x" } as object), "endpoint", "aws");
     assert.throws(
       () => configureAws({ endpoint: "http://x" } as object),
-      /Settings of 'aws': region, profile/,
+      /Settings of 'aws': region, profile, transport/,
     );
     unknown(() => configureAws({ regin: "x" } as object), "regin", "aws", "region");
     unknown(() => configureSsm({ regoin: "x" } as object), "regoin", "ssm", "region");
@@ -127,8 +129,9 @@ Deno.test("AWS settings functions refuse unknown fields with a suggestion, and b
   }
 });
 
-Deno.test("reset() clears settings and the client cache", async () => {
+Deno.test("reset() clears settings and the SDK transport's client cache", async () => {
   await withFakeAws(
+    "sdk",
     { ssm: { "/a": "1" }, s3: { "b/k": "v" }, cfn: { s: { O: "o" } } },
     async () => {
       await ssmResolver.resolve("/a", makeCall("ssm", "/a"));
@@ -143,85 +146,335 @@ Deno.test("reset() clears settings and the client cache", async () => {
   );
 });
 
-Deno.test("per-service endpoint and global region reach the request", async () => {
-  await withFakeAws({ ssm: { "/a": { value: "eu", region: "eu-central-1" } } }, async (fake) => {
-    configureAws({ region: "eu-central-1" });
-    assert.equal(await ssmResolver.resolve("/a", makeCall("ssm", "/a")), "eu");
-    assert.equal(fake.requests[0]!.region, "eu-central-1");
-  });
-});
-
-Deno.test("through a Config: its AWS settings win over the process's, kwargs over both", async () => {
-  await withFakeAws({
-    ssm: {
-      "/p": { value: "process", region: "us-west-1" },
-      "/c": { value: "config", region: "eu-west-3" },
-      "/k": { value: "kwarg", region: "ap-east-1" },
+Deno.test("the light transport makes no SDK client", async () => {
+  await withFakeAws(
+    "light",
+    { ssm: { "/a": "1" }, s3: { "b/k": "v" }, cfn: { s: { O: "o" } } },
+    async (fake) => {
+      await ssmResolver.resolve("/a", makeCall("ssm", "/a"));
+      await s3Resolver.resolve("b/k", makeCall("s3", "b/k"));
+      await cfnResolver.resolve("s/O", makeCall("cfn", "s/O"));
+      assert.equal(_clientCacheSize(), 0);
+      assert.deepEqual(fake.requests.map((r) => r.signature), ["valid", "valid", "valid"]);
     },
-  }, async (fake) => {
-    // Process: the ssm group over the aws group.
-    configureAws({ region: "us-east-2" });
-    configureSsm({ region: "us-west-1" });
-    const plain = Config.loads("p: ${ssm:/p}\n");
-    assert.equal(await plain.get("p"), "process");
-    // The Config's aws group wins over the process's ssm group; the endpoint stays the
-    // process's (set by withFakeAws), as no Config group sets one.
-    const own = Config.loads("c: ${ssm:/c}\nk: ${ssm:/k,region=ap-east-1}\n", {
-      resolverSettings: { aws: { region: "eu-west-3" } },
-    });
-    assert.equal(await own.get("c"), "config");
-    assert.equal(await own.get("k"), "kwarg");
-    assert.deepEqual(fake.requests.map((r) => r.region), ["us-west-1", "eu-west-3", "ap-east-1"]);
-    // The process's settings are untouched by the Config's.
-    assert.equal(settingsOf("ssm").region, "us-west-1");
-  });
+  );
 });
 
-Deno.test("a Config's ssm group wins over its aws group", async () => {
-  await withFakeAws({ ssm: { "/a": { value: "svc", region: "sa-east-1" } } }, async (fake) => {
-    const config = Config.loads("a: ${ssm:/a}\n", {
-      resolverSettings: { aws: { region: "eu-west-1" }, ssm: { region: "sa-east-1" } },
-    });
-    assert.equal(await config.get("a"), "svc");
-    assert.equal(fake.requests[0]!.region, "sa-east-1");
+Deno.test("reset() makes the light transport forget credentials, regions and connections", async () => {
+  const expiration = Date.now() + 60 * 60_000;
+  const container = await startFakeContainerCredentials({
+    credentials: [1, 2].map((n) => ({
+      accessKeyId: `AKIDCONTAINER${n}`,
+      secretAccessKey: `container-secret-${n}`,
+      token: `container-token-${n}`,
+      expiration,
+    })),
   });
+  const fake = await startFakeAws({
+    credentials: {
+      AKIDCONTAINER1: { secretAccessKey: "container-secret-1", sessionToken: "container-token-1" },
+      AKIDCONTAINER2: { secretAccessKey: "container-secret-2", sessionToken: "container-token-2" },
+      AKIDENVFAKE: "fake-secret",
+    },
+    ssm: { "/a": "1" },
+  });
+  const get = () => ssmResolver.resolve("/a", makeCall("ssm", "/a"));
+  try {
+    // Credentials from the container endpoint, fetched once until reset.
+    await withAwsEnv({ AWS_CONTAINER_CREDENTIALS_FULL_URI: container.url }, async () => {
+      try {
+        configureSsm({ endpoint: fake.url, region: "us-east-1" });
+        await get();
+        await get();
+        assert.equal(container.count, 1);
+        reset();
+        configureSsm({ endpoint: fake.url, region: "us-east-1" });
+        await get();
+        assert.equal(container.count, 2);
+        assert.deepEqual(fake.requests.map((r) => r.accessKeyId), [
+          "AKIDCONTAINER1",
+          "AKIDCONTAINER1",
+          "AKIDCONTAINER2",
+        ]);
+      } finally {
+        reset();
+      }
+    });
+    // The region of the shared config file, read once until reset; node:http's connections.
+    await withAwsEnv({
+      AWS_ACCESS_KEY_ID: "AKIDENVFAKE",
+      AWS_SECRET_ACCESS_KEY: "fake-secret",
+    }, async (dir) => {
+      _setLightTransportOptions({ send: sendWithNodeHttp });
+      try {
+        await Deno.mkdir(`${dir}/.aws`);
+        await Deno.writeTextFile(`${dir}/.aws/config`, "[default]\nregion = eu-west-3\n");
+        configureSsm({ endpoint: fake.url });
+        await get();
+        await Deno.writeTextFile(`${dir}/.aws/config`, "[default]\nregion = sa-east-1\n");
+        await get();
+        reset();
+        assert.equal(closeAwsConnections(), 0, "reset() closed the kept-alive connection");
+        configureSsm({ endpoint: fake.url });
+        await get();
+        assert.deepEqual(fake.requests.slice(3).map((r) => r.region), [
+          "eu-west-3",
+          "eu-west-3",
+          "sa-east-1",
+        ]);
+      } finally {
+        reset();
+        _setLightTransportOptions(undefined);
+      }
+    });
+  } finally {
+    await fake.close();
+    await container.close();
+  }
+});
+
+transportTest("per-service endpoint and global region reach the request", async (transport) => {
+  await withFakeAws(
+    transport,
+    { ssm: { "/a": { value: "eu", region: "eu-central-1" } } },
+    async (fake) => {
+      configureAws({ region: "eu-central-1" });
+      assert.equal(await ssmResolver.resolve("/a", makeCall("ssm", "/a")), "eu");
+      assert.equal(fake.requests[0]!.region, "eu-central-1");
+    },
+  );
+});
+
+transportTest(
+  "through a Config: its AWS settings win over the process's, kwargs over both",
+  async (transport) => {
+    await withFakeAws(transport, {
+      ssm: {
+        "/p": { value: "process", region: "us-west-1" },
+        "/c": { value: "config", region: "eu-west-3" },
+        "/k": { value: "kwarg", region: "ap-east-1" },
+      },
+    }, async (fake) => {
+      // Process: the ssm group over the aws group.
+      configureAws({ region: "us-east-2" });
+      configureSsm({ region: "us-west-1" });
+      const plain = Config.loads("p: ${ssm:/p}\n");
+      assert.equal(await plain.get("p"), "process");
+      // The Config's aws group wins over the process's ssm group; the endpoint stays the
+      // process's (set by withFakeAws), as no Config group sets one.
+      const own = Config.loads("c: ${ssm:/c}\nk: ${ssm:/k,region=ap-east-1}\n", {
+        resolverSettings: { aws: { region: "eu-west-3" } },
+      });
+      assert.equal(await own.get("c"), "config");
+      assert.equal(await own.get("k"), "kwarg");
+      assert.deepEqual(fake.requests.map((r) => r.region), ["us-west-1", "eu-west-3", "ap-east-1"]);
+      // The process's settings are untouched by the Config's.
+      assert.equal(settingsOf("ssm").region, "us-west-1");
+    });
+  },
+);
+
+transportTest("a Config's ssm group wins over its aws group", async (transport) => {
+  await withFakeAws(
+    transport,
+    { ssm: { "/a": { value: "svc", region: "sa-east-1" } } },
+    async (fake) => {
+      const config = Config.loads("a: ${ssm:/a}\n", {
+        resolverSettings: { aws: { region: "eu-west-1" }, ssm: { region: "sa-east-1" } },
+      });
+      assert.equal(await config.get("a"), "svc");
+      assert.equal(fake.requests[0]!.region, "sa-east-1");
+    },
+  );
 });
 
 /**
- * Importing the `./aws` entry must not evaluate any AWS SDK module. A child Deno process runs
- * with an import map in which the three `@aws-sdk/*` packages point at a tripwire module that
- * counts its own evaluation. The child imports resolvers/aws/mod.ts and reports the count
- * (must be 0), then makes one ssm call, which must load the SDK (count 1): the positive control
- * proving the tripwire is wired to the same specifiers the resolvers use.
+ * The AWS SDK is loaded only where it is needed, and a package that cannot be loaded is named.
+ * A child Deno process runs with an import map in which the SDK packages the resolvers may load
+ * (`@aws-sdk/client-*`, `@aws-sdk/credential-providers`) point at tripwire modules that record
+ * their evaluation and then throw, as a package that is not installed fails to import. The child
+ * imports resolvers/aws/mod.ts (nothing loads), makes an ssm call on the light transport with
+ * credentials from the environment (nothing loads; the call fails on the closed port), one with a
+ * profile (the credential providers are needed: named in the error), and one on the SDK transport
+ * (the client package is needed: named in the error). The last two are the positive control: the
+ * tripwires sit on the very specifiers the resolvers import.
  */
-Deno.test("importing resolvers/aws/mod.ts loads no @aws-sdk module until first use", async () => {
+Deno.test("the transport is a setting: per service, per process and per Config", async () => {
+  await withFakeAws("light", { ssm: { "/a": "1" }, s3: { "b/k": "v" } }, async (fake) => {
+    configureSsm({ transport: "sdk" });
+    assert.equal(await ssmResolver.resolve("/a", makeCall("ssm", "/a")), "1");
+    assert.equal(await s3Resolver.resolve("b/k", makeCall("s3", "b/k")), "v");
+    assert.equal(_clientCacheSize(), 1, "ssm went through the SDK, s3 through the light transport");
+    // A Config's aws group over the process's (the process's ssm group still wins for ssm).
+    const sdk = Config.loads("s: ${s3:b/k}\n", { resolverSettings: { aws: { transport: "sdk" } } });
+    assert.equal(await sdk.get("s"), "v");
+    assert.equal(_clientCacheSize(), 2);
+    const light = Config.loads("a: ${ssm:/a}\n", {
+      resolverSettings: { ssm: { transport: "light" } },
+    });
+    assert.equal(await light.get("a"), "1");
+    assert.equal(_clientCacheSize(), 2, "the Config's light transport made no client");
+    assert.equal(fake.requests.length, 4);
+  });
+});
+
+Deno.test("a transport other than light or sdk is refused without showing it", async () => {
+  await withFakeAws("light", { ssm: { "/a": "1" } }, async (fake) => {
+    for (const configure of [() => configureAws({ transport: "s3cr3t" } as object)]) {
+      assert.throws(configure, (e: unknown) => {
+        assert.ok(e instanceof ResolverError && e.code === "INVALID_SETTING", String(e));
+        assert.match(e.headline, /must be 'light' or 'sdk'/);
+        assert.ok(!e.message.includes("s3cr3t"));
+        return true;
+      });
+    }
+    assert.throws(() => configureSsm({ transport: 1 } as object), /must be 'light' or 'sdk'/);
+    assert.equal(settingsOf("ssm").transport, "light", "nothing was stored");
+    // Per Config, the setting is checked when a call reads it: the call fails, nothing is sent.
+    const config = Config.loads("a: ${ssm:/a}\n", {
+      resolverSettings: { aws: { transport: "s3cr3t" } },
+    });
+    const e = await config.get("a").catch((e: unknown) => e);
+    assert.ok(e instanceof ResolverError && e.code === "INVALID_SETTING", String(e));
+    assert.ok(!e.message.includes("s3cr3t"));
+    assert.equal(fake.requests.length, 0);
+  });
+});
+
+transportTest(
+  "a program's own SDK client serves the calls without client kwargs",
+  async (transport) => {
+    await withFakeAws(transport, {
+      ssm: { "/a": "1", "/w": { value: "west", region: "us-west-2" } },
+    }, async (fake) => {
+      const { SSMClient } = await import("@aws-sdk/client-ssm");
+      const client = new SSMClient({
+        region: "us-east-1",
+        endpoint: fake.url,
+        credentials: { accessKeyId: "AKIDENVFAKE", secretAccessKey: "fake-secret" },
+        maxAttempts: 1,
+      });
+      const seen: string[] = [];
+      client.middlewareStack.add((next, context) => (args) => {
+        seen.push(String(context.commandName));
+        return next(args);
+      }, { step: "initialize", name: "holoconfTestTrace" });
+      let destroyed = 0;
+      const destroy = client.destroy.bind(client);
+      client.destroy = () => {
+        destroyed++;
+        destroy();
+      };
+      try {
+        configureSsm({ client });
+        assert.equal(await ssmResolver.resolve("/a", makeCall("ssm", "/a")), "1");
+        assert.deepEqual(seen, ["GetParametersCommand"]);
+        assert.equal(_clientCacheSize(), 0, "holoconf made no client of its own");
+        // A call naming its own region goes through holoconf's transport.
+        const west = makeCall("ssm", "/w", { kwargs: { region: "us-west-2" } });
+        assert.equal(await ssmResolver.resolve("/w", west), "west");
+        assert.deepEqual(seen, ["GetParametersCommand"]);
+        assert.deepEqual(fake.requests.map((r) => r.region), ["us-east-1", "us-west-2"]);
+        // Per Config, too; reset() leaves the program's client alone.
+        reset();
+        configureSsm({ endpoint: fake.url });
+        const config = Config.loads("a: ${ssm:/a}\n", { resolverSettings: { ssm: { client } } });
+        assert.equal(await config.get("a"), "1");
+        assert.equal(seen.length, 2);
+        reset();
+        assert.equal(destroyed, 0);
+        // Something that is not a client is refused.
+        assert.throws(
+          () => configureSsm({ client: {} as never }),
+          (e: unknown) =>
+            e instanceof ResolverError && e.code === "INVALID_SETTING" &&
+            /must be an AWS SDK client/.test(e.headline),
+        );
+      } finally {
+        destroy();
+      }
+    });
+  },
+);
+
+Deno.test("holoconf's own AWS failures keep their help: a missing region", async () => {
+  await withFakeAws("light", { ssm: { "/a": "1" } }, async (fake) => {
+    Deno.env.delete("AWS_REGION");
+    const e = await ssmResolver.resolve("/a", makeCall("ssm", "/a")).catch((e: unknown) => e);
+    assert.ok(e instanceof ResolverError && e.code === "AWS_ERROR", String(e));
+    assert.equal(
+      e.headline,
+      "Failed to get SSM parameter '/a': RegionMissingError: AWS region is missing",
+    );
+    assert.equal(e.help, "Pass region=..., call configure({ region }), or set AWS_REGION");
+    assert.equal(fake.requests.length, 0);
+  });
+});
+
+/** A loopback port nothing listens on. */
+function closedPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+Deno.test("the AWS SDK loads only where needed, and a missing package is named", async () => {
   const dir = await Deno.makeTempDir({ prefix: "holoconf_aws_import_" });
   try {
     await writeTripwireImportMap(
       dir,
-      AWS_SDK_PACKAGES.map((pkg) => ({
+      [...AWS_SDK_PACKAGES, "credential-providers"].map((pkg) => ({
         specifier: `@aws-sdk/${pkg}`,
-        file: "tripwire.js",
+        file: `tripwire_${pkg}.js`,
         source: () =>
-          "globalThis.__awsSdkEvaluations = (globalThis.__awsSdkEvaluations ?? 0) + 1;\n" +
-          "export class SSMClient { constructor() { throw new Error('tripwire'); } }\n" +
-          "export class S3Client {}\nexport class CloudFormationClient {}\n",
+          `globalThis.__awsSdkLoads = [...(globalThis.__awsSdkLoads ?? []), ${
+            JSON.stringify(pkg)
+          }];\nthrow new Error("tripwire: not installed");\n`,
       })),
     );
     const modUrl = new URL("resolvers/aws/mod.ts", ROOT).href;
     const report = await runProbe(
       dir,
       `import { ssmResolver } from ${JSON.stringify(modUrl)};
-const g = globalThis as { __awsSdkEvaluations?: number };
-const afterImport = g.__awsSdkEvaluations ?? 0;
-const call = { args: ["/x"], kwargs: {}, signal: new AbortController().signal,
-  sensitiveInput: false, settings: {} } as unknown as Parameters<typeof ssmResolver.resolve>[1];
-await ssmResolver.resolve("/x", call).catch(() => {});
-console.log(JSON.stringify({ afterImport, afterUse: g.__awsSdkEvaluations ?? 0 }));
+const loads = () => [...((globalThis as { __awsSdkLoads?: string[] }).__awsSdkLoads ?? [])];
+const afterImport = loads();
+const failure = (settings: Record<string, string>) => {
+  const call = { args: ["/x"], kwargs: {}, kwargsAll: [], signal: new AbortController().signal,
+    sensitiveInput: false, path: "x", settings: { endpoint: Deno.args[0],
+    region: "us-east-1", ...settings } } as unknown as Parameters<typeof ssmResolver.resolve>[1];
+  return ssmResolver.resolve("/x", call).then(() => "resolved", (e) => String(e.message));
+};
+const light = await failure({});
+const afterLight = loads();
+const profile = await failure({ profile: "team" });
+const sdk = await failure({ transport: "sdk" });
+console.log(JSON.stringify({ afterImport, light, afterLight, profile, sdk, afterAll: loads() }));
 `,
-      { permissions: ["-A"] },
+      {
+        permissions: ["--allow-env", "--allow-read", "--allow-net=127.0.0.1"],
+        args: [`http://127.0.0.1:${closedPort()}`],
+        env: {
+          AWS_ACCESS_KEY_ID: "AKIDENVFAKE",
+          AWS_SECRET_ACCESS_KEY: "fake-secret",
+          AWS_PROFILE: "",
+          AWS_SHARED_CREDENTIALS_FILE: `${dir}/no-credentials`,
+          AWS_CONFIG_FILE: `${dir}/no-config`,
+        },
+      },
     );
-    assert.deepEqual(report, { afterImport: 0, afterUse: 1 });
+    assert.deepEqual(report.afterImport, [], "importing the entry loads no SDK module");
+    assert.match(String(report.light), /ECONNREFUSED/);
+    assert.deepEqual(report.afterLight, [], "the light transport loads no SDK module");
+    assert.match(
+      String(report.profile),
+      /needs the npm package @aws-sdk\/credential-providers[\s\S]*npm install @aws-sdk\/credential-providers/,
+    );
+    assert.match(
+      String(report.sdk),
+      /SdkPackageMissing: The AWS SDK transport of the ssm resolver needs the npm package @aws-sdk\/client-ssm[\s\S]*Help: Install it \(npm install @aws-sdk\/client-ssm\)/,
+    );
+    assert.deepEqual(report.afterAll, ["credential-providers", "client-ssm"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { s3Resolver } from "../../../resolvers/aws/mod.ts";
 import { NotFoundError, ParseError, ResolverError } from "../../../src/errors.ts";
 import { ResolvedValue } from "../../../src/resolver.ts";
-import { makeCall, withFakeAws } from "./_helpers.ts";
+import { makeCall, transportTest, withFakeAws } from "./_helpers.ts";
 import { awsFailure } from "../../../resolvers/aws/_clients.ts";
 
 const OBJECTS = {
@@ -29,25 +29,28 @@ async function get(arg: string, kwargs: Record<string, string> = {}): Promise<un
   return await s3Resolver.resolve(arg, makeCall("s3", arg, { kwargs }));
 }
 
-Deno.test("s3 auto parse: .yaml/.yml keys are YAML whatever the content type", async () => {
-  await withFakeAws({ s3: OBJECTS }, async (fake) => {
-    assert.deepEqual(await get("cfg/app.yaml"), {
-      db: { host: "h", port: 5432 },
-      flags: ["a", "b"],
+transportTest(
+  "s3 auto parse: .yaml/.yml keys are YAML whatever the content type",
+  async (transport) => {
+    await withFakeAws(transport, { s3: OBJECTS }, async (fake) => {
+      assert.deepEqual(await get("cfg/app.yaml"), {
+        db: { host: "h", port: 5432 },
+        flags: ["a", "b"],
+      });
+      assert.deepEqual(await get("cfg/app.yml"), { x: true });
+      assert.equal(fake.count("GetObject"), 2);
     });
-    assert.deepEqual(await get("cfg/app.yml"), { x: true });
-    assert.equal(fake.count("GetObject"), 2);
-  });
-});
+  },
+);
 
-Deno.test("s3 auto parse: .json keys are JSON", async () => {
-  await withFakeAws({ s3: OBJECTS }, async () => {
+transportTest("s3 auto parse: .json keys are JSON", async (transport) => {
+  await withFakeAws(transport, { s3: OBJECTS }, async () => {
     assert.deepEqual(await get("cfg/app.json"), { a: [1, 2], b: null });
   });
 });
 
-Deno.test("s3 auto parse falls back to the content type, then to text", async () => {
-  await withFakeAws({ s3: OBJECTS }, async () => {
+transportTest("s3 auto parse falls back to the content type, then to text", async (transport) => {
+  await withFakeAws(transport, { s3: OBJECTS }, async () => {
     assert.deepEqual(await get("cfg/typed-yaml"), { k: "v" });
     assert.deepEqual(await get("cfg/typed-json"), { k: 1 });
     assert.equal(await get("cfg/readme.txt"), "hello world");
@@ -55,14 +58,14 @@ Deno.test("s3 auto parse falls back to the content type, then to text", async ()
   });
 });
 
-Deno.test("s3 explicit parse=auto behaves like no parse kwarg", async () => {
-  await withFakeAws({ s3: OBJECTS }, async () => {
+transportTest("s3 explicit parse=auto behaves like no parse kwarg", async (transport) => {
+  await withFakeAws(transport, { s3: OBJECTS }, async () => {
     assert.deepEqual(await get("cfg/app.json", { parse: "auto" }), { a: [1, 2], b: null });
   });
 });
 
-Deno.test("s3 explicit parse modes override the key and content type", async () => {
-  await withFakeAws({ s3: OBJECTS }, async () => {
+transportTest("s3 explicit parse modes override the key and content type", async (transport) => {
+  await withFakeAws(transport, { s3: OBJECTS }, async () => {
     assert.equal(await get("cfg/app.json", { parse: "text" }), '{"a": [1, 2], "b": null}');
     assert.deepEqual(await get("cfg/readme.txt", { parse: "yaml" }), "hello world");
     // Modes are case-insensitive; YAML content read as JSON fails.
@@ -75,66 +78,78 @@ Deno.test("s3 explicit parse modes override the key and content type", async () 
   });
 });
 
-Deno.test("s3 parse=binary returns the exact bytes", async () => {
-  await withFakeAws({ s3: OBJECTS }, async () => {
+transportTest("s3 parse=binary returns the exact bytes", async (transport) => {
+  await withFakeAws(transport, { s3: OBJECTS }, async () => {
     const v = await get("cfg/data.bin", { parse: "binary" });
     assert.ok(v instanceof Uint8Array);
     assert.deepEqual([...v], [0, 255, 1, 128]);
   });
 });
 
-Deno.test("s3 text of non-UTF-8 bytes is an error suggesting parse=binary", async () => {
-  await withFakeAws({ s3: OBJECTS }, async () => {
-    await assert.rejects(get("cfg/data.bin"), (err: unknown) => {
-      assert.ok(err instanceof ResolverError);
-      assert.match(err.message, /not valid UTF-8/);
-      assert.match(err.message, /parse=binary/);
-      return true;
+transportTest(
+  "s3 text of non-UTF-8 bytes is an error suggesting parse=binary",
+  async (transport) => {
+    await withFakeAws(transport, { s3: OBJECTS }, async () => {
+      await assert.rejects(get("cfg/data.bin"), (err: unknown) => {
+        assert.ok(err instanceof ResolverError);
+        assert.match(err.message, /not valid UTF-8/);
+        assert.match(err.message, /parse=binary/);
+        return true;
+      });
     });
-  });
-});
+  },
+);
 
-Deno.test("s3 invalid JSON or YAML content is a ParseError that does not quote the content", async () => {
-  await withFakeAws({ s3: OBJECTS }, async () => {
-    await assert.rejects(get("cfg/bad.json"), (err: unknown) => {
-      assert.ok(err instanceof ParseError);
-      assert.match(err.message, /Failed to parse JSON from S3 object 'cfg\/bad.json'/);
-      assert.doesNotMatch(err.message, /not json/);
-      return true;
+transportTest(
+  "s3 invalid JSON or YAML content is a ParseError that does not quote the content",
+  async (transport) => {
+    await withFakeAws(transport, { s3: OBJECTS }, async () => {
+      await assert.rejects(get("cfg/bad.json"), (err: unknown) => {
+        assert.ok(err instanceof ParseError);
+        assert.match(err.message, /Failed to parse JSON from S3 object 'cfg\/bad.json'/);
+        assert.doesNotMatch(err.message, /not json/);
+        return true;
+      });
+      await assert.rejects(get("cfg/bad.yaml"), (err: unknown) => {
+        assert.ok(err instanceof ParseError);
+        assert.match(err.message, /Failed to parse YAML from S3 object 'cfg\/bad.yaml'/);
+        return true;
+      });
     });
-    await assert.rejects(get("cfg/bad.yaml"), (err: unknown) => {
-      assert.ok(err instanceof ParseError);
-      assert.match(err.message, /Failed to parse YAML from S3 object 'cfg\/bad.yaml'/);
-      return true;
+  },
+);
+
+transportTest(
+  "s3 parse errors never quote the object, which may be a secret (sensitive=true is not seen)",
+  async (transport) => {
+    await withFakeAws(transport, { s3: OBJECTS }, async () => {
+      for (const key of ["cfg/secret.yaml", "cfg/tag.yaml"]) {
+        const err = await get(key).then(() => undefined, (e) => e);
+        assert.ok(err instanceof ParseError, key);
+        let texts = "";
+        for (let e: unknown = err; e instanceof Error; e = e.cause) texts += e.message + "\n";
+        assert.ok(!texts.includes("hunter2"), texts);
+      }
     });
-  });
-});
+  },
+);
 
-Deno.test("s3 parse errors never quote the object, which may be a secret (sensitive=true is not seen)", async () => {
-  await withFakeAws({ s3: OBJECTS }, async () => {
-    for (const key of ["cfg/secret.yaml", "cfg/tag.yaml"]) {
-      const err = await get(key).then(() => undefined, (e) => e);
-      assert.ok(err instanceof ParseError, key);
-      let texts = "";
-      for (let e: unknown = err; e instanceof Error; e = e.cause) texts += e.message + "\n";
-      assert.ok(!texts.includes("hunter2"), texts);
-    }
-  });
-});
-
-Deno.test("s3 parse=json has the json resolver's depth limit and positions", async () => {
-  await withFakeAws({ s3: OBJECTS }, async () => {
-    await assert.rejects(get("cfg/deep.json", { parse: "json" }), (err: unknown) => {
-      assert.ok(err instanceof ParseError);
-      assert.match(err.message, /line 1, column 1001: nesting exceeded the depth limit/);
-      return true;
+transportTest(
+  "s3 parse=json has the json resolver's depth limit and positions",
+  async (transport) => {
+    await withFakeAws(transport, { s3: OBJECTS }, async () => {
+      await assert.rejects(get("cfg/deep.json", { parse: "json" }), (err: unknown) => {
+        assert.ok(err instanceof ParseError);
+        assert.match(err.message, /line 1, column 1001: nesting exceeded the depth limit/);
+        return true;
+      });
+      await assert.rejects(get("cfg/bad.json"), /Invalid JSON at line 1, column 2/);
     });
-    await assert.rejects(get("cfg/bad.json"), /Invalid JSON at line 1, column 2/);
-  });
-});
+  },
+);
 
-Deno.test("s3 an unknown parse mode is a ParseError", async () => {
-  await withFakeAws({ s3: OBJECTS }, async (fake) => {
+transportTest("s3 an unknown parse mode is a ParseError", async (transport) => {
+  await withFakeAws(transport, { s3: OBJECTS }, async (fake) => {
     await assert.rejects(get("cfg/plain", { parse: "xml" }), (e: unknown) => {
       assert.ok(e instanceof ParseError);
       assert.equal(e.code, "INVALID_KEYWORD_VALUE");
@@ -145,8 +160,8 @@ Deno.test("s3 an unknown parse mode is a ParseError", async () => {
   });
 });
 
-Deno.test("s3 accepts an s3:// prefix and splits at the first slash", async () => {
-  await withFakeAws({ s3: OBJECTS }, async (fake) => {
+transportTest("s3 accepts an s3:// prefix and splits at the first slash", async (transport) => {
+  await withFakeAws(transport, { s3: OBJECTS }, async (fake) => {
     assert.equal(await get("s3://cfg/readme.txt"), "hello world");
     assert.equal(await get("cfg/dir/nested/key.txt"), "nested");
     assert.deepEqual(fake.requests.map((r) => r.names[0]), [
@@ -156,8 +171,8 @@ Deno.test("s3 accepts an s3:// prefix and splits at the first slash", async () =
   });
 });
 
-Deno.test("s3 NoSuchKey and NoSuchBucket are NotFoundError", async () => {
-  await withFakeAws({ s3: OBJECTS }, async () => {
+transportTest("s3 NoSuchKey and NoSuchBucket are NotFoundError", async (transport) => {
+  await withFakeAws(transport, { s3: OBJECTS }, async () => {
     await assert.rejects(get("cfg/missing.txt"), (err: unknown) => {
       assert.ok(err instanceof NotFoundError);
       assert.match(err.message, /S3 object not found: cfg\/missing.txt/);
@@ -171,8 +186,8 @@ Deno.test("s3 NoSuchKey and NoSuchBucket are NotFoundError", async () => {
   });
 });
 
-Deno.test("s3 AccessDenied is a ResolverError, not not-found", async () => {
-  await withFakeAws({ s3: OBJECTS, deny: ["cfg/readme.txt"] }, async () => {
+transportTest("s3 AccessDenied is a ResolverError, not not-found", async (transport) => {
+  await withFakeAws(transport, { s3: OBJECTS, deny: ["cfg/readme.txt"] }, async () => {
     await assert.rejects(get("cfg/readme.txt"), (err: unknown) => {
       assert.ok(err instanceof ResolverError && !(err instanceof NotFoundError));
       assert.match(err.message, /AccessDenied/);
@@ -181,15 +196,25 @@ Deno.test("s3 AccessDenied is a ResolverError, not not-found", async () => {
   });
 });
 
-Deno.test("s3 succeeds after two throttled attempts", async () => {
-  await withFakeAws({ s3: OBJECTS, throttleFirst: 2 }, async (fake) => {
+transportTest("s3 succeeds after two throttled attempts", async (transport) => {
+  await withFakeAws(transport, { s3: OBJECTS, throttleFirst: 2 }, async (fake) => {
     assert.equal(await get("cfg/readme.txt"), "hello world");
     assert.equal(fake.count("GetObject"), 3);
   });
 });
 
-Deno.test("s3 abort stops a request the endpoint never answers", async () => {
-  await withFakeAws({ s3: OBJECTS, hang: true }, async (fake) => {
+Deno.test("s3 on the light transport starts no retry wait past the call's deadline", async () => {
+  await withFakeAws("light", { s3: OBJECTS, throttleFirst: 100 }, async (fake, { clock }) => {
+    // SlowDown: waits of 250 ms, then 500 ms (jitter 0.5); the deadline leaves room for one.
+    const call = makeCall("s3", "cfg/plain", { deadline: clock.now() + 600 });
+    await assert.rejects(s3Resolver.resolve("cfg/plain", call), /SlowDown/);
+    assert.equal(fake.count("GetObject"), 2);
+    assert.deepEqual(clock.waits, [250]);
+  });
+});
+
+transportTest("s3 abort stops a request the endpoint never answers", async (transport) => {
+  await withFakeAws(transport, { s3: OBJECTS, hang: true }, async (fake) => {
     const controller = new AbortController();
     const pending = s3Resolver.resolve(
       "cfg/readme.txt",
@@ -206,8 +231,8 @@ Deno.test("s3 abort stops a request the endpoint never answers", async () => {
   });
 });
 
-Deno.test("s3 values are not sensitive", async () => {
-  await withFakeAws({ s3: OBJECTS }, async () => {
+transportTest("s3 values are not sensitive", async (transport) => {
+  await withFakeAws(transport, { s3: OBJECTS }, async () => {
     assert.ok(!((await get("cfg/readme.txt")) instanceof ResolvedValue));
   });
 });
@@ -260,18 +285,21 @@ Deno.test("awsFailure on a sensitive input keeps only the AWS error name, cause 
   assert.equal(open.cause, sdkError);
 });
 
-Deno.test("s3 errors on a sensitive bucket/key carry none of its text anywhere", async () => {
-  await withFakeAws({ s3: OBJECTS, deny: ["cfg/readme.txt"] }, async () => {
-    const arg = "cfg/readme.txt";
-    await assert.rejects(
-      s3Resolver.resolve(arg, makeCall("s3", arg, { sensitiveInput: true })),
-      (err: unknown) => {
-        assert.ok(err instanceof ResolverError && !(err instanceof NotFoundError));
-        assert.match(err.message, /AccessDenied/);
-        const everything = allStrings(err).join("\n");
-        assert.ok(!everything.includes("readme"), everything);
-        return true;
-      },
-    );
-  });
-});
+transportTest(
+  "s3 errors on a sensitive bucket/key carry none of its text anywhere",
+  async (transport) => {
+    await withFakeAws(transport, { s3: OBJECTS, deny: ["cfg/readme.txt"] }, async () => {
+      const arg = "cfg/readme.txt";
+      await assert.rejects(
+        s3Resolver.resolve(arg, makeCall("s3", arg, { sensitiveInput: true })),
+        (err: unknown) => {
+          assert.ok(err instanceof ResolverError && !(err instanceof NotFoundError));
+          assert.match(err.message, /AccessDenied/);
+          const everything = allStrings(err).join("\n");
+          assert.ok(!everything.includes("readme"), everything);
+          return true;
+        },
+      );
+    });
+  },
+);
