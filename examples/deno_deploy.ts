@@ -10,7 +10,9 @@
  *
  * Deno Deploy gives no file-system access, and none is needed: the config is a string
  * (`Config.loads`), values come from the environment, an HTTPS endpoint and SSM, and importing
- * holoconf touches no file (the AWS SDK and the YAML-heavy parts load on first use). One Config
+ * holoconf touches no file (the YAML-heavy parts load on first use). SSM is read with holoconf's
+ * light AWS transport: requests signed with WebCrypto (`aws4fetch`) and sent with `fetch`,
+ * credentials and region from the environment; the AWS SDK is never loaded. One Config
  * lives as long as the isolate; `resolveAll()` runs once, on the first request, and later requests
  * reuse the memoized values (a failed resolution is retried by the next request).
  *

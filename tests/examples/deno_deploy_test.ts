@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { startFakeAws } from "../fakes/fake_aws.ts";
 import { HangError, noHang } from "../_async.ts";
+import { AWS_SDK_PACKAGES, writeTripwireImportMap } from "../_tripwire.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const EXAMPLE = "examples/deno_deploy.ts";
@@ -67,7 +68,24 @@ Deno.test("deno_deploy example: importing it touches no file and makes no reques
   }
 });
 
-Deno.test("deno_deploy example: env, https and ssm resolve without read permission", async () => {
+/**
+ * Writes `${dir}/deno.json`: the project's import map with every AWS SDK package the resolvers
+ * may load pointing at a tripwire module that, if it is ever evaluated, prints `TRIPWIRE <name>`
+ * and throws (so an SDK load fails the ssm value too).
+ */
+async function writeSdkTripwires(dir: string): Promise<void> {
+  await writeTripwireImportMap(
+    dir,
+    [...AWS_SDK_PACKAGES, "credential-providers"].map((pkg) => ({
+      specifier: `@aws-sdk/${pkg}`,
+      file: `tripwire_${pkg}.js`,
+      source: () =>
+        `console.error("TRIPWIRE @aws-sdk/${pkg}");\nthrow new Error("tripwire: @aws-sdk/${pkg}");\n`,
+    })),
+  );
+}
+
+Deno.test("deno_deploy example: env, https and ssm resolve without read permission or the AWS SDK", async () => {
   const fake = await startFakeAws({
     ssm: { "/edge-demo/db-password": { value: SECRET, type: "SecureString" } },
   });
@@ -84,9 +102,14 @@ Deno.test("deno_deploy example: env, https and ssm resolve without read permissi
   });
   const dir = await Deno.makeTempDir({ prefix: "holoconf-edge-serve-" });
   const audit = `${dir}/audit.jsonl`;
+  // The project's import map, with the AWS SDK's packages replaced by tripwires.
+  await writeSdkTripwires(dir);
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "serve",
+      "--no-lock",
+      "--config",
+      `${dir}/deno.json`,
       "--allow-env",
       "--allow-net=127.0.0.1",
       "--host=127.0.0.1",
@@ -159,15 +182,13 @@ Deno.test("deno_deploy example: env, https and ssm resolve without read permissi
     assert.equal(missing.status, 404);
     await missing.body?.cancel();
 
-    // No file was read, written or even looked up: no read/write/run/ffi check at all. The one
-    // sys check is the AWS SDK asking for the OS version for its user agent; refused, holoconf
-    // sends the header without it.
+    // No file was read, written or even looked up, and nothing asked about the system: no
+    // read/write/run/ffi/sys check at all (the light transport signs with WebCrypto and sends
+    // with fetch; the AWS SDK, which would ask for the OS version, never loaded).
     const checks = auditEntries(audit);
-    const others = checks.filter((c) => c.permission !== "env" && c.permission !== "net");
-    assert.deepEqual(
-      others.filter((c) => !(c.permission === "sys" && c.value === "osRelease")),
-      [],
-    );
+    assert.deepEqual(checks.filter((c) => c.permission !== "env" && c.permission !== "net"), []);
+    assert.doesNotMatch(printed, /TRIPWIRE/);
+    assert.equal(fake.requests[0]!.signature, "valid");
   } finally {
     try {
       child.kill();
