@@ -179,3 +179,231 @@ Deno.test("exactly the built-ins that reach the network declare it (offline refu
   }
   assert.deepEqual(network.sort(), ["cfn", "http", "https", "s3", "ssm"]);
 });
+
+// ------------------------------------------------------------------ names written once
+
+/** Words before which a `/` starts a regular expression, not a division. */
+const BEFORE_REGEXP = new Set([
+  "return",
+  "typeof",
+  "case",
+  "in",
+  "of",
+  "delete",
+  "void",
+  "throw",
+  "new",
+  "else",
+  "do",
+  "instanceof",
+  "yield",
+  "await",
+]);
+
+/**
+ * The string literals of TypeScript source, comments left out: quoted strings, and template
+ * literals without substitutions (a template's parts around `${...}` are not literals of their
+ * own). Regular expression literals are skipped. Enough of a lexer for this repository's code.
+ */
+function stringLiterals(src: string): { value: string; line: number }[] {
+  const found: { value: string; line: number }[] = [];
+  let i = 0;
+  let line = 1;
+  let prev = ""; // the last token: a word, a punctuation character, or "" at the start
+  let depth = 0; // open braces
+  const templates: number[] = []; // brace depth of each open `${`
+  /** Reads a template from after its opening `` ` `` or `}`; `whole` when it has no `${`. */
+  const template = (whole: boolean) => {
+    const start = line;
+    let value = "";
+    while (i < src.length) {
+      const c = src[i]!;
+      if (c === "\\") {
+        value += src[i + 1];
+        i += 2;
+      } else if (c === "`") {
+        i++;
+        if (whole) found.push({ value, line: start });
+        prev = "str";
+        return;
+      } else if (c === "$" && src[i + 1] === "{") {
+        i += 2;
+        templates.push(depth++);
+        prev = "(";
+        return;
+      } else {
+        if (c === "\n") line++;
+        value += c;
+        i++;
+      }
+    }
+  };
+  while (i < src.length) {
+    const c = src[i]!;
+    if (c === "\n") {
+      line++;
+      i++;
+    } else if (c === " " || c === "\t" || c === "\r") {
+      i++;
+    } else if (c === "/" && src[i + 1] === "/") {
+      while (i < src.length && src[i] !== "\n") i++;
+    } else if (c === "/" && src[i + 1] === "*") {
+      const end = src.indexOf("*/", i + 2);
+      line += src.slice(i, end).split("\n").length - 1;
+      i = end + 2;
+    } else if (c === "'" || c === '"') {
+      const start = line;
+      let value = "";
+      for (i++; i < src.length && src[i] !== c; i++) {
+        if (src[i] === "\\") value += src[++i];
+        else value += src[i];
+      }
+      i++;
+      found.push({ value, line: start });
+      prev = "str";
+    } else if (c === "`") {
+      i++;
+      template(true);
+    } else if (c === "}" && templates.at(-1) === depth - 1) {
+      templates.pop();
+      depth--;
+      i++;
+      template(false);
+    } else if (
+      c === "/" && (prev === "" || /^[(,=:[!&|?{};+\-*%<>~^]$/.test(prev) ||
+        BEFORE_REGEXP.has(prev))
+    ) {
+      let inClass = false;
+      for (i++; i < src.length && (inClass || src[i] !== "/"); i++) {
+        if (src[i] === "\\") i++;
+        else if (src[i] === "[") inClass = true;
+        else if (src[i] === "]") inClass = false;
+      }
+      for (i++; /[a-z]/.test(src[i] ?? ""); i++);
+      prev = "regexp";
+    } else if (/[\w$]/.test(c)) {
+      const word = /^[\w$]+/.exec(src.slice(i))![0];
+      i += word.length;
+      prev = word;
+    } else {
+      if (c === "{") depth++;
+      if (c === "}") depth--;
+      prev = c;
+      i++;
+    }
+  }
+  return found;
+}
+
+Deno.test("stringLiterals: strings and plain templates, not comments, regexps or template parts", () => {
+  const src = [
+    '// "ssm" in a comment',
+    "/* 's3' in a block",
+    '   comment */ const a = \'ssm\'; const b = "s3\\"x";',
+    "const re = /\"cfn\"|'x'/g; const d = a / 2 / 3;",
+    "const t = `cfn`; const u = `${a}ssm${`s3`}`;",
+    "type T = \"json\" | 'yaml';",
+  ].join("\n");
+  assert.deepEqual(stringLiterals(src), [
+    { value: "ssm", line: 3 },
+    { value: 's3"x', line: 3 },
+    { value: "cfn", line: 5 },
+    { value: "s3", line: 5 },
+    { value: "json", line: 6 },
+    { value: "yaml", line: 6 },
+  ]);
+});
+
+/**
+ * Literal occurrences of a built-in's name outside its own module, the catalogue and its
+ * family's settings data, each with its reason (a file, or a folder ending in `/`).
+ */
+const NAME_EXCEPTIONS: { names: string[]; file: string; reason: string }[] = [
+  { names: ["json", "yaml"], file: "src/cli/", reason: "the CLI's output formats (-f)" },
+  { names: ["json", "yaml"], file: "src/export.ts", reason: "export formats" },
+  { names: ["json", "yaml"], file: "src/config.ts", reason: "export formats (toYaml, toJson)" },
+  {
+    names: ["json", "yaml"],
+    file: "resolvers/aws/s3.ts",
+    reason: "the s3 resolver's parse= modes",
+  },
+  {
+    names: ["json"],
+    file: "resolvers/aws/_protocol.ts",
+    reason: "the name of AWS's JSON 1.1 wire protocol",
+  },
+  { names: ["json"], file: "resolvers/aws/ssm.ts", reason: "SSM speaks AWS's JSON 1.1 protocol" },
+  { names: ["http", "https"], file: "src/runtime_http.ts", reason: "URL schemes (proxies)" },
+  {
+    names: ["http"],
+    file: "src/config.ts",
+    reason: "the settings group of LoadOptions.allowHttp/httpAllowlist (upstream's options)",
+  },
+  { names: ["base64"], file: "resolvers/file.ts", reason: "a file encoding (encoding=base64)" },
+  {
+    names: ["file"],
+    file: "resolvers/http.ts",
+    reason: "the http resolver reads its key files through the file resolver",
+  },
+];
+
+/** A family's settings data, which names its resolvers (the catalogue reads it). */
+const FAMILY_DATA: Record<string, string> = {
+  ssm: "resolvers/aws/_settings.ts",
+  s3: "resolvers/aws/_settings.ts",
+  cfn: "resolvers/aws/_settings.ts",
+  http: "resolvers/_http_settings.ts",
+  https: "resolvers/_http_settings.ts",
+};
+
+/** The library's source files (what the packages ship), relative to the root. */
+async function librarySources(): Promise<string[]> {
+  const files = ["mod.ts", "core.ts"];
+  const walk = async (dir: string) => {
+    for await (const entry of Deno.readDir(new URL(dir, ROOT))) {
+      const path = `${dir}${entry.name}`;
+      if (entry.isDirectory) await walk(`${path}/`);
+      else if (path.endsWith(".ts")) files.push(path);
+    }
+  };
+  await walk("src/");
+  await walk("resolvers/");
+  return files.sort();
+}
+
+Deno.test("each built-in's name is a string literal only in its module, the catalogue and its family's data", async () => {
+  const names = new Set(CATALOGUE.map((e) => e.name));
+  const unexpected: string[] = [];
+  const used = new Set<(typeof NAME_EXCEPTIONS)[number]>();
+  let inCatalogue = 0;
+  for (const file of await librarySources()) {
+    const src = await Deno.readTextFile(new URL(file, ROOT));
+    for (const { value, line } of stringLiterals(src)) {
+      if (!names.has(value)) continue;
+      if (file === "resolvers/catalogue.ts") {
+        inCatalogue++;
+        continue;
+      }
+      const own = CATALOGUE.some((e) => e.name === value && `resolvers/${e.module}` === file);
+      if (own || FAMILY_DATA[value] === file) continue;
+      const exception = NAME_EXCEPTIONS.find((x) =>
+        x.names.includes(value) &&
+        (x.file.endsWith("/") ? file.startsWith(x.file) : file === x.file)
+      );
+      if (exception !== undefined) used.add(exception);
+      else unexpected.push(`${file}:${line} "${value}"`);
+    }
+  }
+  // The lexer sees the catalogue's names (it reads code, not only comments).
+  assert.ok(inCatalogue >= names.size, `${inCatalogue} names in the catalogue`);
+  assert.deepEqual(
+    unexpected,
+    [],
+    "read the name from its module or the catalogue, or add a justified NAME_EXCEPTIONS entry",
+  );
+  assert.deepEqual(
+    NAME_EXCEPTIONS.filter((x) => !used.has(x)).map((x) => x.file),
+    [],
+    "exceptions no longer needed",
+  );
+});
