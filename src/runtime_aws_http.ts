@@ -181,7 +181,9 @@ export async function sendWithFetch(request: AwsHttpRequest): Promise<AwsHttpRes
     const response = await fetch(url, {
       method: request.method,
       headers,
-      ...(request.body === undefined ? {} : { body: request.body as BodyInit }),
+      ...(request.body === undefined
+        ? {}
+        : { body: request.body as NonNullable<RequestInit["body"]> }),
       redirect: "manual",
       signal: request.signal,
     });
