@@ -12,8 +12,8 @@ import { abortable } from "../../src/_abortable.ts";
 import { errorMessage, errorName, redactedCause } from "../_args.ts";
 import {
   type AwsOperation,
-  type AwsResponse,
   awsRequest,
+  type AwsResponse,
   type AwsTransportOptions,
   resetTransport,
 } from "./_transport.ts";
@@ -154,9 +154,7 @@ export function effectiveSettings(
   const endpoint = pick("endpoint");
   const region = pick("region");
   const profile = pick("profile");
-  const transport = settings.transport === undefined
-    ? "light"
-    : checkTransport(settings.transport);
+  const transport = settings.transport === undefined ? "light" : checkTransport(settings.transport);
   const client = own || settings.client === undefined ? undefined : checkClient(settings.client);
   return { endpoint, region, profile, transport, client };
 }
@@ -185,7 +183,9 @@ export function clientIdentity(settings: EffectiveSettings): string {
  * @param calls The calls.
  * @returns Ms since the epoch, or `undefined`.
  */
-export function latestDeadline(calls: readonly Pick<ResolverCall, "deadline">[]): number | undefined {
+export function latestDeadline(
+  calls: readonly Pick<ResolverCall, "deadline">[],
+): number | undefined {
   let latest = -Infinity;
   for (const call of calls) {
     if (call.deadline === undefined) return undefined;

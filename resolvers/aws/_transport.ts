@@ -23,11 +23,7 @@ import {
   HttpConnectionError,
 } from "../../src/runtime_aws_http.ts";
 import { AWS_SERVICES, type AwsService } from "./_settings.ts";
-import {
-  _resetCredentials,
-  type CredentialProvider,
-  credentialProvider,
-} from "./_credentials.ts";
+import { _resetCredentials, type CredentialProvider, credentialProvider } from "./_credentials.ts";
 import { resolveEndpoint } from "./_endpoint.ts";
 import { awsEnv } from "./_env.ts";
 import { type AwsOperation, buildRequest, parseErrorResponse } from "./_protocol.ts";
