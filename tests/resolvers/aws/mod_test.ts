@@ -299,6 +299,75 @@ transportTest("a Config's ssm group wins over its aws group", async (transport) 
  * (the client package is needed: named in the error). The last two are the positive control: the
  * tripwires sit on the very specifiers the resolvers import.
  */
+transportTest(
+  "endpoint variables: the service's, then AWS_ENDPOINT_URL; a setting wins over both",
+  async (transport) => {
+    await withFakeAws(transport, {
+      ssm: { "/a": "1" },
+      s3: { "b/k": "v" },
+      cfn: { s: { O: "o" } },
+    }, async (fake) => {
+      const everything = async () => [
+        await ssmResolver.resolve("/a", makeCall("ssm", "/a")),
+        await s3Resolver.resolve("b/k", makeCall("s3", "b/k")),
+        await cfnResolver.resolve("s/O", makeCall("cfn", "s/O")),
+      ];
+      reset(); // no endpoint settings: the variables decide
+      configureAws({ transport });
+      Deno.env.set("AWS_ENDPOINT_URL", "http://127.0.0.1:1"); // a closed port: must not be used
+      Deno.env.set("AWS_ENDPOINT_URL_SSM", fake.url);
+      Deno.env.set("AWS_ENDPOINT_URL_S3", fake.url);
+      Deno.env.set("AWS_ENDPOINT_URL_CLOUDFORMATION", fake.url);
+      assert.deepEqual(await everything(), ["1", "v", "o"]);
+      reset();
+      configureAws({ transport });
+      for (const name of ["SSM", "S3", "CLOUDFORMATION"]) {
+        Deno.env.delete(`AWS_ENDPOINT_URL_${name}`);
+      }
+      Deno.env.set("AWS_ENDPOINT_URL", fake.url);
+      assert.deepEqual(await everything(), ["1", "v", "o"]);
+      assert.deepEqual(fake.requests.map((r) => r.operation), [
+        "GetParameters",
+        "GetObject",
+        "DescribeStacks",
+        "GetParameters",
+        "GetObject",
+        "DescribeStacks",
+      ]);
+      // An endpoint setting wins over the variables.
+      reset();
+      configureAws({ transport });
+      Deno.env.set("AWS_ENDPOINT_URL", "http://127.0.0.1:1");
+      configureSsm({ endpoint: fake.url });
+      assert.equal(await ssmResolver.resolve("/a", makeCall("ssm", "/a")), "1");
+    });
+  },
+);
+
+transportTest("a session token is sent with temporary credentials", async (transport) => {
+  await withFakeAws(transport, {
+    credentials: { ASIATEMPFAKE: { secretAccessKey: "temp-secret", sessionToken: "temp-token" } },
+    ssm: { "/a": "1" },
+  }, async (fake) => {
+    Deno.env.set("AWS_ACCESS_KEY_ID", "ASIATEMPFAKE");
+    Deno.env.set("AWS_SECRET_ACCESS_KEY", "temp-secret");
+    Deno.env.set("AWS_SESSION_TOKEN", "temp-token");
+    assert.equal(await ssmResolver.resolve("/a", makeCall("ssm", "/a")), "1");
+    assert.deepEqual(fake.requests.map((r) => [r.signature, r.sessionToken]), [
+      ["valid", "temp-token"],
+    ]);
+    // Without the token the fake refuses the signature, as AWS does; the error names the code.
+    Deno.env.delete("AWS_SESSION_TOKEN");
+    reset();
+    configureAws({ transport });
+    configureSsm({ endpoint: fake.url });
+    await assert.rejects(
+      ssmResolver.resolve("/a", makeCall("ssm", "/a")),
+      /UnrecognizedClientException/,
+    );
+  });
+});
+
 Deno.test("the transport is a setting: per service, per process and per Config", async () => {
   await withFakeAws("light", { ssm: { "/a": "1" }, s3: { "b/k": "v" } }, async (fake) => {
     configureSsm({ transport: "sdk" });

@@ -171,6 +171,22 @@ transportTest("s3 accepts an s3:// prefix and splits at the first slash", async 
   });
 });
 
+transportTest("s3 keys that need escaping reach the object they name", async (transport) => {
+  const keys = ["dir/a b+c(1)é.txt", "dir/100%/x=y&z.yaml", "dir/~tilde*star'q.txt"];
+  await withFakeAws(transport, {
+    s3: Object.fromEntries(keys.map((k, i) => [`my.bucket/${k}`, `body ${i}\n`])),
+  }, async (fake) => {
+    for (const [i, key] of keys.entries()) {
+      assert.equal(await get(`my.bucket/${key}`, { parse: "text" }), `body ${i}\n`);
+    }
+    assert.deepEqual(fake.requests.map((r) => [r.signature, r.names[0]]), [
+      ["valid", `my.bucket/${keys[0]}`],
+      ["valid", `my.bucket/${keys[1]}`],
+      ["valid", `my.bucket/${keys[2]}`],
+    ]);
+  });
+});
+
 transportTest("s3 NoSuchKey and NoSuchBucket are NotFoundError", async (transport) => {
   await withFakeAws(transport, { s3: OBJECTS }, async () => {
     await assert.rejects(get("cfg/missing.txt"), (err: unknown) => {
