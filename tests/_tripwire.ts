@@ -14,6 +14,27 @@ export const AWS_SDK_PACKAGES: readonly string[] = [
   "client-cloudformation",
 ];
 
+/**
+ * Tripwires that make every AWS SDK package the resolvers may load (the clients and
+ * `@aws-sdk/credential-providers`) fail to import, as a package that is not installed does. Each,
+ * if it is ever evaluated, appends its name to `globalThis.__awsSdkLoads`, prints
+ * `TRIPWIRE @aws-sdk/<name>` on standard error, and throws.
+ *
+ * @returns The tripwires, for {@linkcode writeTripwireImportMap}.
+ */
+export function missingSdkTripwires(): Tripwire[] {
+  return [...AWS_SDK_PACKAGES, "credential-providers"].map((pkg) => ({
+    specifier: `@aws-sdk/${pkg}`,
+    file: `tripwire_${pkg}.js`,
+    source: () =>
+      `globalThis.__awsSdkLoads = [...(globalThis.__awsSdkLoads ?? []), ${
+        JSON.stringify(pkg)
+      }];\n` +
+      `console.error("TRIPWIRE @aws-sdk/${pkg}");\n` +
+      `throw new Error("tripwire: @aws-sdk/${pkg} is not installed");\n`,
+  }));
+}
+
 /** A module that replaces one import-map entry. */
 export interface Tripwire {
   /** The bare specifier to replace (must be in the project's import map). */

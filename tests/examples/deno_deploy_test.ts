@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { startFakeAws } from "../fakes/fake_aws.ts";
 import { HangError, noHang } from "../_async.ts";
-import { AWS_SDK_PACKAGES, writeTripwireImportMap } from "../_tripwire.ts";
+import { missingSdkTripwires, writeTripwireImportMap } from "../_tripwire.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const EXAMPLE = "examples/deno_deploy.ts";
@@ -68,23 +68,6 @@ Deno.test("deno_deploy example: importing it touches no file and makes no reques
   }
 });
 
-/**
- * Writes `${dir}/deno.json`: the project's import map with every AWS SDK package the resolvers
- * may load pointing at a tripwire module that, if it is ever evaluated, prints `TRIPWIRE <name>`
- * and throws (so an SDK load fails the ssm value too).
- */
-async function writeSdkTripwires(dir: string): Promise<void> {
-  await writeTripwireImportMap(
-    dir,
-    [...AWS_SDK_PACKAGES, "credential-providers"].map((pkg) => ({
-      specifier: `@aws-sdk/${pkg}`,
-      file: `tripwire_${pkg}.js`,
-      source: () =>
-        `console.error("TRIPWIRE @aws-sdk/${pkg}");\nthrow new Error("tripwire: @aws-sdk/${pkg}");\n`,
-    })),
-  );
-}
-
 Deno.test("deno_deploy example: env, https and ssm resolve without read permission or the AWS SDK", async () => {
   const fake = await startFakeAws({
     ssm: { "/edge-demo/db-password": { value: SECRET, type: "SecureString" } },
@@ -103,7 +86,7 @@ Deno.test("deno_deploy example: env, https and ssm resolve without read permissi
   const dir = await Deno.makeTempDir({ prefix: "holoconf-edge-serve-" });
   const audit = `${dir}/audit.jsonl`;
   // The project's import map, with the AWS SDK's packages replaced by tripwires.
-  await writeSdkTripwires(dir);
+  await writeTripwireImportMap(dir, missingSdkTripwires());
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "serve",

@@ -24,7 +24,7 @@ import { withAwsEnv } from "./_light.ts";
 import { startFakeAws } from "../../fakes/fake_aws.ts";
 import { startFakeContainerCredentials } from "../../fakes/fake_container_credentials.ts";
 import { closeAwsConnections, sendWithNodeHttp } from "../../../src/runtime_aws_http.ts";
-import { AWS_SDK_PACKAGES, ROOT, runProbe, writeTripwireImportMap } from "../../_tripwire.ts";
+import { missingSdkTripwires, ROOT, runProbe, writeTripwireImportMap } from "../../_tripwire.ts";
 
 /** The client settings a call of `service` uses, with the process-wide settings. */
 function settingsOf(service: AwsService, kwargs: Record<string, string> = {}): EffectiveSettings {
@@ -292,7 +292,8 @@ transportTest("a Config's ssm group wins over its aws group", async (transport) 
  * The AWS SDK is loaded only where it is needed, and a package that cannot be loaded is named.
  * A child Deno process runs with an import map in which the SDK packages the resolvers may load
  * (`@aws-sdk/client-*`, `@aws-sdk/credential-providers`) point at tripwire modules that record
- * their evaluation and then throw, as a package that is not installed fails to import. The child
+ * their evaluation and then throw, as a package that is not installed fails to import
+ * (`missingSdkTripwires`). The child
  * imports resolvers/aws/mod.ts (nothing loads), makes an ssm call on the light transport with
  * credentials from the environment (nothing loads; the call fails on the closed port), one with a
  * profile (the credential providers are needed: named in the error), and one on the SDK transport
@@ -491,17 +492,7 @@ function closedPort(): number {
 Deno.test("the AWS SDK loads only where needed, and a missing package is named", async () => {
   const dir = await Deno.makeTempDir({ prefix: "holoconf_aws_import_" });
   try {
-    await writeTripwireImportMap(
-      dir,
-      [...AWS_SDK_PACKAGES, "credential-providers"].map((pkg) => ({
-        specifier: `@aws-sdk/${pkg}`,
-        file: `tripwire_${pkg}.js`,
-        source: () =>
-          `globalThis.__awsSdkLoads = [...(globalThis.__awsSdkLoads ?? []), ${
-            JSON.stringify(pkg)
-          }];\nthrow new Error("tripwire: not installed");\n`,
-      })),
-    );
+    await writeTripwireImportMap(dir, missingSdkTripwires());
     const modUrl = new URL("resolvers/aws/mod.ts", ROOT).href;
     const report = await runProbe(
       dir,
