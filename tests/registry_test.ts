@@ -207,13 +207,14 @@ Deno.test("names with letters, digits, '_' and '-' (any script) are valid", asyn
 Deno.test("ResolverRegistry keeps registration options", () => {
   const r = new ResolverRegistry();
   const fn = () => 1;
-  r.register("a", fn, { timeout: 50, sensitive: true });
+  r.register("a", fn, { timeout: 50, sensitive: true, ttl: 1000, maxStale: 0 });
   r.register("b", { resolve: fn });
   assert.deepEqual(r.names(), ["a", "b"]);
   assert.deepEqual(r.get("a"), {
     name: "a",
     resolver: fn,
     timeout: 50,
+    live: { ttl: 1000, maxStale: 0 },
     sensitive: true,
     batchSize: undefined,
     params: undefined,
@@ -286,6 +287,9 @@ Deno.test("bad settingsSpec declarations are refused at registration", () => {
     [{ key: "g" }],
     [{ key: "g", fields: { "bad name": { type: "string" } } }],
     [{ key: "g", fields: { toJSON: { type: "string" } } }],
+    // The lifetime fields every group takes are the framework's.
+    [{ key: "g", fields: { ttl: { type: "string" } } }],
+    [{ key: "g", fields: { maxStale: { type: "string" } } }],
     [{ key: "g", fields: { x: { type: "number" } } }],
     [{ key: "g", fields: { x: {} } }],
     [{ key: "g", fields: { x: { type: "string", secret: "yes" } } }],
@@ -406,4 +410,14 @@ Deno.test("registerLazy follows the registration rules; a newer registration mad
   r.unregister("gone");
   await inFlight;
   assert.equal(r.has("gone"), false);
+});
+
+Deno.test("ttl, staleWhileRevalidate and maxStale are checked at registration, lazy ones too", () => {
+  const r = new ResolverRegistry();
+  for (const options of [{ ttl: 0 }, { ttl: -5 }, { ttl: NaN }, { maxStale: -1 }]) {
+    assert.throws(() => r.register("a", () => 1, options), RangeError, JSON.stringify(options));
+    assert.throws(() => r.registerLazy("b", () => Promise.resolve(() => 1), options), RangeError);
+  }
+  r.register("a", () => 1, { ttl: 0.5, maxStale: 0, staleWhileRevalidate: false });
+  assert.deepEqual(r.get("a")?.live, { ttl: 0.5, maxStale: 0, staleWhileRevalidate: false });
 });
