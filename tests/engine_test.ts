@@ -1882,3 +1882,25 @@ Deno.test("a resolver never sees ttl= among its keyword arguments", async () => 
   assert.deepEqual(seen[0]!.kwargsAll, [["x", "1"]]);
   assert.deepEqual({ ...seen[0]!.kwargs }, { x: "1" });
 });
+
+Deno.test("a value built from a failed and a refreshed input uses the kept one and the new one", async () => {
+  let time = 0;
+  let version = 1;
+  const failing = new Set<string>();
+  const src = (key: string) => {
+    if (failing.has(key)) throw new Error(`${key} unavailable`);
+    return `${key}@${version}`;
+  };
+  const config = Config.loads("a: ${src:a,ttl=1}\nb: ${src:b,ttl=1}\nboth: ${a}+${b}\n", {
+    resolvers: { src },
+    now: () => time,
+  });
+  await config.resolveAll();
+  version = 2;
+  failing.add("a");
+  time = 1_000;
+  const set = await config.refresh();
+  assert.deepEqual(set.failures.map((f) => f.path), ["a"]);
+  // Every reader agrees: a kept, b new, and `both` built from those two.
+  assert.deepEqual(await config.resolveAll(), { a: "a@1", b: "b@2", both: "a@1+b@2" });
+});

@@ -10,6 +10,7 @@ import {
   type ChangeSet,
   Config,
   configureResolver,
+  NotFoundError,
   registerResolver,
   resetResolverSettings,
   ResolvedValue,
@@ -486,4 +487,27 @@ Deno.test("auto refresh with an interval refreshes what expired on each tick; st
   assert.deepEqual(clock.pending(), []);
   assert.equal(config.getSync("a"), "a@2");
   assert.throws(() => config.startAutoRefresh({ interval: -1 }), RangeError);
+});
+
+Deno.test("stale-if-error covers a refresh answered not found (no default=) until maxStale", async () => {
+  const clock = manualClock();
+  let present = true;
+  const maybe = (key: string) => {
+    if (!present) throw new NotFoundError(`no ${key}`);
+    return `${key}!`;
+  };
+  const config = Config.loads("v: ${maybe:k,ttl=1}\nd: ${maybe:k,ttl=1,default=gone}\n", {
+    resolvers: { maybe },
+    now: clock.now,
+    maxStale: 5_000,
+  });
+  await config.resolveAll();
+  present = false;
+  clock.time = 1_000;
+  const set = await config.refresh();
+  assert.deepEqual(set.changes, [{ path: "d", sensitive: false, before: "k!", after: "gone" }]);
+  assert.deepEqual(set.failures.map((f) => [f.path, f.error.code]), [["v", "NOT_FOUND"]]);
+  assert.equal(await config.get("v"), "k!");
+  clock.time = 6_000;
+  assert.equal((await rejectionOf(config.get("v")) as NotFoundError).code, "NOT_FOUND");
 });
