@@ -199,3 +199,27 @@ Deno.test("watch: stop() ends the watch; a config without files watches nothing"
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("watch: a config merged from several sources reloads each file and keeps parsed text", async () => {
+  using clock = installFakeClock();
+  const dir = tempDir({ "base.yaml": "a: 1\nb: 1\n", "over.yaml": "b: 2\n" });
+  const config = Config.loads("text: t\na: 0\n");
+  config.merge(Config.load(`${dir}/base.yaml`));
+  config.merge(Config.load(`${dir}/over.yaml`));
+  const seen: ChangeSet[] = [];
+  config.onChange((s) => void seen.push(s));
+  const watch = config.watch({ debounce: DEBOUNCE, interval: INTERVAL });
+  try {
+    const set = await changeAndReload(clock, seen, () => {
+      Deno.writeTextFileSync(`${dir}/over.yaml`, "b: 3\nc: 4\n");
+    });
+    assert.deepEqual(set.changes, [
+      { path: "b", sensitive: false, before: 2, after: 3 },
+      { path: "c", sensitive: false, after: 4 },
+    ]);
+    assert.deepEqual(await config.toObject(), { text: "t", a: 1, b: 3, c: 4 });
+  } finally {
+    watch.stop();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
