@@ -10,6 +10,7 @@ import {
   type ChangeSet,
   Config,
   configureResolver,
+  type LoadOptions,
   NotFoundError,
   registerResolver,
   resetResolverSettings,
@@ -53,15 +54,18 @@ function source() {
   return s;
 }
 
+/** A Config over `text` with `${src:...}` from a fresh {@linkcode source} and a manual clock. */
+function sourced(text: string, options: LoadOptions = {}) {
+  const clock = manualClock();
+  const src = source();
+  const config = Config.loads(text, { resolvers: { src: src.fn }, now: clock.now, ...options });
+  return { clock, src, config };
+}
+
 // ------------------------------------------------------------------ TTL
 
 Deno.test("ttl= (seconds) makes a value expire; without a TTL it is resolved once", async () => {
-  const clock = manualClock();
-  const src = source();
-  const config = Config.loads("a: ${src:a,ttl=10}\nb: ${src:b}\n", {
-    resolvers: { src: src.fn },
-    now: clock.now,
-  });
+  const { clock, src, config } = sourced("a: ${src:a,ttl=10}\nb: ${src:b}\n");
   assert.deepEqual([await config.get("a"), await config.get("b")], ["a@1", "b@1"]);
   src.version = 2;
   clock.time = 9_999;
@@ -138,12 +142,7 @@ Deno.test("registerResolver checks ttl and maxStale", () => {
 // ------------------------------------------------------------------ reading an expired value
 
 Deno.test("1,000 concurrent gets of an expired value make one call", async () => {
-  const clock = manualClock();
-  const src = source();
-  const config = Config.loads("v: ${src:v,ttl=1}\n", {
-    resolvers: { src: src.fn },
-    now: clock.now,
-  });
+  const { clock, src, config } = sourced("v: ${src:v,ttl=1}\n");
   await config.get("v");
   src.version = 2;
   clock.time = 1_000;
@@ -153,11 +152,7 @@ Deno.test("1,000 concurrent gets of an expired value make one call", async () =>
 });
 
 Deno.test("staleWhileRevalidate: an expired value is returned at once and refreshed behind", async () => {
-  const clock = manualClock();
-  const src = source();
-  const config = Config.loads("v: ${src:v,ttl=1}\n", {
-    resolvers: { src: src.fn },
-    now: clock.now,
+  const { clock, src, config } = sourced("v: ${src:v,ttl=1}\n", {
     staleWhileRevalidate: true,
   });
   await config.get("v");
@@ -187,12 +182,7 @@ Deno.test("a resolver's staleWhileRevalidate applies to its values only", async 
 });
 
 Deno.test("getSync of an expired value returns the last value and starts the refresh", async () => {
-  const clock = manualClock();
-  const src = source();
-  const config = Config.loads("v: ${src:v,ttl=1}\n", {
-    resolvers: { src: src.fn },
-    now: clock.now,
-  });
+  const { clock, src, config } = sourced("v: ${src:v,ttl=1}\n");
   await config.get("v");
   src.version = 2;
   clock.time = 1_000;
@@ -205,12 +195,7 @@ Deno.test("getSync of an expired value returns the last value and starts the ref
 // ------------------------------------------------------------------ refresh()
 
 Deno.test("refresh() with nothing expired makes no call and tells no listener", async () => {
-  const clock = manualClock();
-  const src = source();
-  const config = Config.loads("v: ${src:v,ttl=10}\nw: ${src:w}\n", {
-    resolvers: { src: src.fn },
-    now: clock.now,
-  });
+  const { src, config } = sourced("v: ${src:v,ttl=10}\nw: ${src:w}\n");
   await config.resolveAll();
   const seen: ChangeSet[] = [];
   config.onChange((s) => void seen.push(s));
@@ -236,12 +221,7 @@ Deno.test("refresh({ force }) fetches every value again, refresh({ paths }) only
 });
 
 Deno.test("concurrent refresh() calls share one refresh; a force asked meanwhile runs after it", async () => {
-  const clock = manualClock();
-  const src = source();
-  const config = Config.loads("a: ${src:a,ttl=1}\nb: ${src:b}\n", {
-    resolvers: { src: src.fn },
-    now: clock.now,
-  });
+  const { clock, src, config } = sourced("a: ${src:a,ttl=1}\nb: ${src:b}\n");
   await config.resolveAll();
   clock.time = 1_000;
   src.hold = true;
@@ -259,12 +239,7 @@ Deno.test("concurrent refresh() calls share one refresh; a force asked meanwhile
 });
 
 Deno.test("a failed refresh keeps the last value and reports the failure (stale-if-error)", async () => {
-  const clock = manualClock();
-  const src = source();
-  const config = Config.loads("v: ${src:v,ttl=60}\nw: got ${v}\n", {
-    resolvers: { src: src.fn },
-    now: clock.now,
-  });
+  const { clock, src, config } = sourced("v: ${src:v,ttl=60}\nw: got ${v}\n");
   await config.resolveAll();
   src.fail = new Error("throttled");
   clock.time = 60_000;
@@ -284,11 +259,7 @@ Deno.test("a failed refresh keeps the last value and reports the failure (stale-
 });
 
 Deno.test("with maxStale, a value that still fails past it is dropped and its error surfaces", async () => {
-  const clock = manualClock();
-  const src = source();
-  const config = Config.loads("v: ${src:v,ttl=10}\n", {
-    resolvers: { src: src.fn },
-    now: clock.now,
+  const { clock, src, config } = sourced("v: ${src:v,ttl=10}\n", {
     maxStale: 15_000,
   });
   await config.get("v");

@@ -8,6 +8,20 @@ import { installFakeClock } from "./_fake_clock.ts";
 import { CAN_MAKE_FIFO, makeFifo } from "./_special_files.ts";
 import { SAFETY_MS, until } from "./_async.ts";
 
+/** Runs `script` in a fresh Deno process: it must print "done" and exit by itself. */
+async function assertExitsAlone(script: string): Promise<void> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", script],
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(SAFETY_MS), // a process kept alive is killed, and fails
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  assert.equal(new TextDecoder().decode(out.stdout), "done\n");
+}
+
+const RUNTIME = JSON.stringify(new URL("../src/runtime.ts", import.meta.url).href);
+
 Deno.test("unrefTimer calls a timer object's unref and ignores what it cannot unref", () => {
   let unrefs = 0;
   unrefTimer({ unref: () => unrefs++ });
@@ -37,20 +51,11 @@ Deno.test("backgroundTimer caps a delay longer than runtimes honour instead of f
 
 Deno.test("an unref'd timer does not keep a process alive", async () => {
   const script = `
-    import { unrefTimer } from ${
-    JSON.stringify(new URL("../src/runtime.ts", import.meta.url).href)
-  };
+    import { unrefTimer } from ${RUNTIME};
     unrefTimer(setTimeout(() => console.log("fired"), 60_000));
     console.log("done");
   `;
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["eval", script],
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(SAFETY_MS), // a process kept alive is killed, and fails
-  }).output();
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-  assert.equal(new TextDecoder().decode(out.stdout), "done\n");
+  await assertExitsAlone(script);
 });
 
 Deno.test("watchPaths (poll) sees a file written, deleted, created and replaced by a FIFO, at each poll", async () => {
@@ -105,20 +110,11 @@ Deno.test("watchPaths (node:fs) reports an edit in the files' directory, until c
 
 Deno.test("a watch never keeps the process alive", async () => {
   const script = `
-    import { watchPaths } from ${
-    JSON.stringify(new URL("../src/runtime.ts", import.meta.url).href)
-  };
+    import { watchPaths } from ${RUNTIME};
     const target = { files: [Deno.cwd() + "/deno.json"], dirs: [Deno.cwd()] };
     watchPaths(target, () => {}, { interval: 60_000, api: "poll" });
     watchPaths(target, () => {}, { interval: 60_000, api: "node" });
     console.log("done");
   `;
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["eval", script],
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(SAFETY_MS), // a process kept alive is killed, and fails
-  }).output();
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-  assert.equal(new TextDecoder().decode(out.stdout), "done\n");
+  await assertExitsAlone(script);
 });
