@@ -502,7 +502,9 @@ export class Config<in out T = any, in out Out = T> {
 
   /**
    * Resolves a path lazily (only what it needs), memoized. A mapping or sequence comes back
-   * resolved deeply.
+   * resolved deeply. A value whose TTL passed is fetched again first, in a refresh shared by
+   * every read meanwhile (see {@linkcode refresh}); with `staleWhileRevalidate` the last value
+   * comes back at once while it refreshes.
    *
    * @param path Access path such as `database.hosts[0].name` (`""` for the whole config); for a
    *   typed `Config<T>`, one of the paths of `T`.
@@ -548,6 +550,8 @@ export class Config<in out T = any, in out Out = T> {
   /**
    * Resolves a path synchronously. Works when the value is memoized or needs only synchronous
    * resolvers; otherwise starts the asynchronous call (memoized for a later `get`) and throws.
+   * A value whose TTL passed comes back as it is (up to `maxStale` past its expiry) and its
+   * refresh is started.
    *
    * @param path Access path (for a typed `Config<T>`, one of the paths of `T`).
    * @returns The resolved value (of the type at `path` in `T` for a typed config).
@@ -825,8 +829,8 @@ export class Config<in out T = any, in out Out = T> {
    *
    * @param name Resolver name.
    * @param resolver Function or object form.
-   * @param options `timeout`, `sensitive`; `force` is implied for globals, required to
-   *   replace one registered on this config.
+   * @param options `timeout`, `sensitive`, `ttl` (ms), `staleWhileRevalidate`, `maxStale`;
+   *   `force` is implied for globals, required to replace one registered on this config.
    * @throws {ResolverError} For `ref` or an invalid name.
    *
    * @example
