@@ -20,13 +20,21 @@
  */
 
 export {
+  type AutoRefreshOptions,
+  type Change,
+  type ChangeListener,
+  type ChangeSet,
   Config,
   type ExportOptions,
   type GetOptions,
+  type LiveHandle,
   type LoadOptions,
   type PathSpec,
+  type RefreshFailure,
+  type RefreshOptions,
   type ResolveAllOptions,
   type TraceEvent,
+  type WatchOptions,
 } from "./src/config.ts";
 export {
   type Draft,

@@ -4,6 +4,8 @@
 // (Lambda's init phase, outside the billed handler time on a cold start), and every invocation
 // awaits the same promise; after that, values are memoized and `getSync` is free. If the cold
 // start fails (SSM throttled, say), the next invocation tries again instead of failing forever.
+// The API key has a TTL (`ttl=300`, seconds): each invocation starts with `config.refresh()`,
+// which fetches it again once it expired (a no-op otherwise; a failure keeps the last value).
 //
 // Deploy with `holoconf` in package.json dependencies; the function's role needs
 // `ssm:GetParameters` (and `kms:Decrypt` for SecureStrings). Credentials and region come from
@@ -16,7 +18,7 @@ app:
   name: orders
   stage: \${env:STAGE,default=dev}
 api:
-  key: \${ssm:/orders/\${app.stage}/api-key}
+  key: \${ssm:/orders/\${app.stage}/api-key,ttl=300}
   endpoint: https://api.\${app.stage}.example.com
 limits:
   max_items: \${env:MAX_ITEMS,default=100}
@@ -42,6 +44,7 @@ loadConfig();
  */
 export async function handler(event) {
   const config = await (ready ?? loadConfig());
+  await config.refresh(); // the key rotates: fetched again once its TTL passed
   const items = event.items ?? [];
   const max = Number(config.getSync("limits.max_items"));
   if (items.length > max) {

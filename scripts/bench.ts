@@ -8,6 +8,7 @@ import { benchSchema } from "./_bench_schema.ts";
 import { benchCli } from "./_bench_cli.ts";
 import { benchAws } from "./_bench_aws.ts";
 import { benchStartup } from "./_bench_startup.ts";
+import { benchLive } from "./_bench_live.ts";
 
 const GROUPS: Record<string, () => Promise<Figure[]>> = {
   async: benchAsync,
@@ -15,6 +16,7 @@ const GROUPS: Record<string, () => Promise<Figure[]>> = {
   cli: benchCli,
   aws: benchAws,
   startup: benchStartup,
+  live: benchLive,
 };
 
 const args = Deno.args;

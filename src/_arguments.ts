@@ -6,8 +6,11 @@ import type { ArgValue, Call, Kwarg } from "./interpolation/ast.ts";
 import type { ResolverParams } from "./resolver.ts";
 import { closestName } from "./_did_you_mean.ts";
 
-/** Keywords every call takes, whatever its resolver declares. */
-const FRAMEWORK_KEYWORDS: readonly string[] = ["default", "sensitive"];
+/** Keywords every resolver call takes, whatever its resolver declares (`ttl=`: seconds). */
+const CALL_KEYWORDS: readonly string[] = ["default", "sensitive", "ttl"];
+
+/** Keywords a reference takes: a reference has no lifetime of its own (no `ttl=`). */
+const REFERENCE_KEYWORDS: readonly string[] = ["default", "sensitive"];
 
 /** What a reference (`${path}`, `${ref:path}`) accepts: the path, `default`, `sensitive`. */
 export const REFERENCE_PARAMS: Readonly<Required<ResolverParams>> = Object.freeze({
@@ -27,13 +30,17 @@ export interface CallSite {
   path: string;
   /** Where the value was written, when known. */
   source: SourceLocation | undefined;
-  /** Whether to add "a ',' inside a value must be quoted" (not for references). */
-  quotingHint: boolean;
+  /**
+   * A resolver call (`ttl=` accepted; the hint "a ',' inside a value must be quoted") or a
+   * reference.
+   */
+  kind: "call" | "reference";
 }
 
 /**
  * Throws when `call` has more positional arguments than `params.positional`, or a keyword
- * argument that is neither in `params.keywords` nor `default`/`sensitive`.
+ * argument that is neither in `params.keywords` nor `default`/`sensitive` (nor `ttl`, for a
+ * resolver call).
  *
  * The message names the accepted keywords, suggests the closest one, and shows how to quote a
  * value holding `,` or `=`. It repeats literal text of the call only when the call has no
@@ -47,7 +54,8 @@ export function checkArguments(
   params: Readonly<Required<ResolverParams>>,
   site: CallSite,
 ): void {
-  const accepted = [...new Set([...params.keywords, ...FRAMEWORK_KEYWORDS])];
+  const framework = site.kind === "call" ? CALL_KEYWORDS : REFERENCE_KEYWORDS;
+  const accepted = [...new Set([...params.keywords, ...framework])];
   const unknown = call.kwargs.filter((k) => !accepted.includes(k.name));
   const tooMany = call.args.length > params.positional;
   if (!tooMany && unknown.length === 0) return;
@@ -60,7 +68,7 @@ export function checkArguments(
     ...(site.source ? { source: formatSource(site.source) } : {}),
     detail: `Accepted keywords: ${accepted.join(", ")}`,
   };
-  const example = site.quotingHint ? quotedExample(call, unknown, hidden) : undefined;
+  const example = site.kind === "call" ? quotedExample(call, unknown, hidden) : undefined;
   const quoting = example && `A ',' or '=' inside a value must be quoted: ${example}`;
   if (tooMany) {
     const limit = params.positional === 0

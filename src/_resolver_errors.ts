@@ -453,6 +453,32 @@ export function hideRefTarget(
 }
 
 /**
+ * A failure to report where a sensitive value's texts must not appear (a refresh of a secret):
+ * the error itself when there are none to hide, else a fresh error of the same class and code
+ * with every copy of them (verbatim, in any letter case, URL-encoded) replaced by `[REDACTED]`
+ * and a `cause` of stand-ins. Never throws.
+ *
+ * @param e The failure.
+ * @param path Its path, when it names none.
+ * @param secrets The texts to keep out.
+ * @returns The error to report.
+ */
+export function withoutSecrets(
+  e: unknown,
+  path: string,
+  secrets: readonly string[],
+): HoloconfError {
+  const error = toHoloconfError(e, path);
+  if (secrets.every((s) => s === "")) return error;
+  try {
+    const text = redactor(secrets);
+    return rebuild(error, { text, path: text, context: { path }, secrets });
+  } catch {
+    return new ResolverError("A value could not be fetched again", { path });
+  }
+}
+
+/**
  * Any failure as a HoloconfError for a `ResolveAllError` line.
  *
  * @param e What a path failed with.

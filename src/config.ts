@@ -13,9 +13,9 @@ import {
   type ValidationIssue,
 } from "./errors.ts";
 import { Engine, type TraceEvent } from "./engine.ts";
-import { cloneValue, type Resolved } from "./value.ts";
+import { cloneValue } from "./value.ts";
 import { coerceString, coercionError, NUMBER_REGEXP } from "./schema/coerce.ts";
-import { loadTrees, type PathSpec } from "./loader.ts";
+import { isGlob, type LoadedTrees, loadTrees, type PathSpec } from "./loader.ts";
 import { mergeTrees } from "./merge.ts";
 import { formatPath, type PathSegment } from "./path.ts";
 import { globalRegistry, ResolverRegistry } from "./registry.ts";
@@ -23,6 +23,17 @@ import type { RegisterOptions, Resolver } from "./resolver.ts";
 import { checkSettingsLayer, ResolverSettings, type SettingsLayer } from "./resolver_settings.ts";
 import { cwd as runtimeCwd, getEnv } from "./runtime.ts";
 import { OverrideLayers } from "./overrides.ts";
+import {
+  type AutoRefreshOptions,
+  type ChangeListener,
+  Live,
+  type LiveHandle,
+  type RefreshOptions,
+} from "./live.ts";
+import type { ChangeSet } from "./change_set.ts";
+import { watchFiles } from "./_file_watch.ts";
+import { toHoloconfError } from "./_resolver_errors.ts";
+import type { LivePolicy } from "./registry.ts";
 import { Schema } from "./schema/schema.ts";
 import { collectIssues, withSources } from "./schema/_issues.ts";
 import {
@@ -48,6 +59,8 @@ import { needsInterpolation } from "./interpolation/parser.ts";
 
 export type { PathSpec } from "./loader.ts";
 export type { TraceEvent } from "./engine.ts";
+export type { AutoRefreshOptions, ChangeListener, LiveHandle, RefreshOptions } from "./live.ts";
+export type { Change, ChangeSet, RefreshFailure } from "./change_set.ts";
 
 /**
  * Options for loading a config.
@@ -107,6 +120,23 @@ export interface LoadOptions<T = unknown, Out = T> {
   onTrace?: (event: TraceEvent) => void;
   /** Where warnings go (e.g. `insecure=true` on https). @default {() => {}} */
   onWarning?: (message: string) => void;
+  /**
+   * Reads of an expired value (see `ttl`) return the last value at once and refresh it in the
+   * background, for every resolver that does not say otherwise (`staleWhileRevalidate` of its
+   * registration or settings). @default {false} (a read waits for the fresh value)
+   */
+  staleWhileRevalidate?: boolean;
+  /**
+   * How long past its expiry a value may still be used when fetching it again fails
+   * (stale-if-error), in ms, for every resolver that does not say otherwise; after that the
+   * error surfaces on access. @default {undefined} (no limit)
+   */
+  maxStale?: number;
+  /**
+   * The clock TTLs are measured on, in ms (any origin): inject one to test expiry without
+   * waiting. @default {() => performance.now()}
+   */
+  now?: () => number;
   /**
    * `.env` files whose variables feed `${env:...}` for this Config only (the process
    * environment is not changed, and its variables win over the files'); later files win over
@@ -201,6 +231,20 @@ function settingsLayer(options: LoadOptions, registries: ResolverRegistry[]): Se
   return layer;
 }
 
+/** Options of `config.watch()`. */
+export interface WatchOptions {
+  /** Quiet time after the last change of a file before reloading, in ms. @default {100} */
+  debounce?: number;
+  /**
+   * How often the files are checked on runtimes where they are polled (Deno: its watcher
+   * opens changed files, and blocks forever on a FIFO), in ms. @default {1000}
+   */
+  interval?: number;
+}
+
+/** How to load the config's tree again: the same files, merged the same way. */
+type Recipe = () => Pick<LoadedTrees, "tree" | "files">;
+
 /** Options of `resolveAll`. */
 export interface ResolveAllOptions {
   /** Deadline for the whole batch, in ms. */
@@ -239,6 +283,9 @@ interface Settings {
   files: string[];
   onTrace: ((event: TraceEvent) => void) | undefined;
   offline: boolean;
+  /** The Config's `staleWhileRevalidate` and `maxStale`, below each resolver's own. */
+  live: LivePolicy | undefined;
+  now: () => number;
 }
 
 /**
@@ -291,6 +338,11 @@ export class Config<in out T = any, in out Out = T> {
   #pending: Promise<void> | undefined;
   #registry = new ResolverRegistry();
   #schema: Schema | StandardSchemaV1 | undefined;
+  #live: Live;
+  /** Loads the tree again, for `watch()`. */
+  #recipe: Recipe;
+  /** Files a reload may find that are not loaded now (optional files that were missing). */
+  #watchPaths: string[] = [];
 
   private constructor(root: MapNode, options: LoadOptions<T, Out>, files: string[]) {
     const cwd = runtimeCwd();
@@ -306,6 +358,17 @@ export class Config<in out T = any, in out Out = T> {
       this.#registry.register(name, r, { force: true });
     }
     const layer = settingsLayer(options, [this.#registry, globalRegistry()]);
+    if (options.maxStale !== undefined && !(options.maxStale >= 0)) {
+      throw new RangeError(`maxStale must be >= 0 ms, got ${options.maxStale}`);
+    }
+    const live = options.staleWhileRevalidate === undefined && options.maxStale === undefined
+      ? undefined
+      : Object.freeze({
+        ...(options.staleWhileRevalidate === undefined
+          ? {}
+          : { staleWhileRevalidate: options.staleWhileRevalidate }),
+        ...(options.maxStale === undefined ? {} : { maxStale: options.maxStale }),
+      });
     this.#settings = {
       basePath,
       roots,
@@ -314,10 +377,17 @@ export class Config<in out T = any, in out Out = T> {
       onWarning: options.onWarning ?? (() => {}),
       resolverSettings: new ResolverSettings(layer),
       offline: options.offline === true || offlineFromEnv(),
+      live,
+      now: options.now ?? (() => performance.now()),
     };
     this.#base = root;
     this.#layers = new OverrideLayers(options);
+    this.#recipe = () => ({ tree: root, files: [...files] });
     this.#engineRef = this.#newEngine(root, cwd);
+    this.#live = new Live(this.#engineRef, {
+      now: this.#settings.now,
+      onWarning: this.#settings.onWarning,
+    });
     // Values parsed from a string keep their basePath through merges into other configs.
     if (basePath !== undefined && files.length === 0) this.#engineRef.setSourceBase(basePath);
     if (options.schema !== undefined) {
@@ -339,6 +409,12 @@ export class Config<in out T = any, in out Out = T> {
 
   /** The engine, for reads: refused while the `.env` files are being parsed. */
   get #engine(): Engine {
+    this.#assertParsed();
+    return this.#engineRef;
+  }
+
+  /** Refuses synchronous reads while the `.env` files are being parsed. */
+  #assertParsed(): void {
     if (this.#pending !== undefined) {
       throw new HoloconfError("The .env files of this Config are not parsed yet", {
         code: "ASYNC_RESOLUTION_REQUIRED",
@@ -346,7 +422,6 @@ export class Config<in out T = any, in out Out = T> {
           "imported on first use",
       });
     }
-    return this.#engineRef;
   }
 
   /** `base` with the overrides, coerced by the attached JSON Schema. */
@@ -393,6 +468,13 @@ export class Config<in out T = any, in out Out = T> {
         env: (name) => this.#layers.env(name),
       },
       settingsFor: (reg) => this.#settings.resolverSettings.for(reg),
+      liveFor: (reg) => {
+        const own = this.#settings.resolverSettings.liveFor(reg);
+        const config = this.#settings.live;
+        return config === undefined ? own : { ...config, ...own };
+      },
+      now: this.#settings.now,
+      onExpiry: (expiresAt) => this.#live?.expiryChanged(expiresAt),
       basePath: this.#settings.basePath,
       cwd,
       onTrace: this.#settings.onTrace,
@@ -431,6 +513,7 @@ export class Config<in out T = any, in out Out = T> {
     // Entries given as text resolve relative `${file:}` paths against basePath, as `loads`.
     const base = config.#settings.basePath;
     if (base !== undefined) { for (const t of texts) config.#engineRef.setSourceBase(base, t); }
+    config.#reloadsFrom(path, () => loadTrees(path));
     return config;
   }
 
@@ -455,7 +538,19 @@ export class Config<in out T = any, in out Out = T> {
     options: LoadOptions<T, Out> = {},
   ): Config<T, Out> {
     const { tree, files } = loadTrees(path, { optional: true });
-    return new Config(tree, options, files);
+    const config = new Config(tree, options, files);
+    config.#reloadsFrom(path, () => loadTrees(path, { optional: true }));
+    return config;
+  }
+
+  /** Remembers how the files were loaded, for `watch()`. */
+  #reloadsFrom(path: string | PathSpec | (string | PathSpec)[], recipe: Recipe): void {
+    this.#recipe = recipe;
+    const cwd = runtimeCwd();
+    for (const spec of Array.isArray(path) ? path : [path]) {
+      const p = typeof spec === "string" ? spec : spec.path;
+      if (!isGlob(p)) this.#watchPaths.push(resolvePosix(cwd, p));
+    }
   }
 
   /**
@@ -547,7 +642,9 @@ export class Config<in out T = any, in out Out = T> {
 
   /**
    * Resolves a path lazily (only what it needs), memoized. A mapping or sequence comes back
-   * resolved deeply.
+   * resolved deeply. A value whose TTL passed is fetched again first, in a refresh shared by
+   * every read meanwhile (see {@linkcode refresh}); with `staleWhileRevalidate` the last value
+   * comes back at once while it refreshes.
    *
    * @param path Access path such as `database.hosts[0].name` (`""` for the whole config); for a
    *   typed `Config<T>`, one of the paths of `T`.
@@ -584,16 +681,18 @@ export class Config<in out T = any, in out Out = T> {
     options: GetOptions = {},
   ): Promise<ConfigValue<T, P>> {
     await this.#pending;
+    const r = await this.#live.get(path);
     if (options.redact) {
       return cloneValue(await this.#engine.getRedacted(path)) as ConfigValue<T, P>;
     }
-    const r = await this.#engine.getResolved(path, { sync: false });
     return cloneValue(r.value) as ConfigValue<T, P>;
   }
 
   /**
    * Resolves a path synchronously. Works when the value is memoized or needs only synchronous
    * resolvers; otherwise starts the asynchronous call (memoized for a later `get`) and throws.
+   * A value whose TTL passed comes back as it is (up to `maxStale` past its expiry) and its
+   * refresh is started.
    *
    * @param path Access path (for a typed `Config<T>`, one of the paths of `T`).
    * @returns The resolved value (of the type at `path` in `T` for a typed config).
@@ -608,7 +707,8 @@ export class Config<in out T = any, in out Out = T> {
    * ```
    */
   getSync<P extends ConfigPath<T>>(path: P): ConfigValue<T, P> {
-    const r = this.#engine.getResolved(path, { sync: true }) as Resolved;
+    this.#assertParsed();
+    const r = this.#live.getSync(path);
     return cloneValue(r.value) as ConfigValue<T, P>;
   }
 
@@ -707,7 +807,7 @@ export class Config<in out T = any, in out Out = T> {
    */
   async getString(path: string): Promise<string> {
     await this.#pending;
-    const r = await this.#engine.getResolved(path, { sync: false });
+    const r = await this.#live.get(path);
     const v = r.value;
     if (typeof v === "string") return v;
     if (typeof v === "number" || typeof v === "boolean") return String(v);
@@ -731,7 +831,7 @@ export class Config<in out T = any, in out Out = T> {
    */
   async getInt(path: string): Promise<number> {
     await this.#pending;
-    const r = await this.#engine.getResolved(path, { sync: false });
+    const r = await this.#live.get(path);
     const v = r.value;
     if (typeof v === "number" && Number.isInteger(v)) return v;
     const c = typeof v === "string" ? coerceString(v, "integer") : undefined;
@@ -755,7 +855,7 @@ export class Config<in out T = any, in out Out = T> {
    */
   async getFloat(path: string): Promise<number> {
     await this.#pending;
-    const r = await this.#engine.getResolved(path, { sync: false });
+    const r = await this.#live.get(path);
     const v = r.value;
     if (typeof v === "number") return v;
     if (typeof v === "string") {
@@ -783,7 +883,7 @@ export class Config<in out T = any, in out Out = T> {
    */
   async getBool(path: string): Promise<boolean> {
     await this.#pending;
-    const r = await this.#engine.getResolved(path, { sync: false });
+    const r = await this.#live.get(path);
     const v = r.value;
     if (typeof v === "boolean") return v;
     const c = typeof v === "string" ? coerceString(v, "boolean") : undefined;
@@ -813,6 +913,7 @@ export class Config<in out T = any, in out Out = T> {
    */
   async resolveAll<R = ConfigData<T>>(options: ResolveAllOptions = {}): Promise<R> {
     await this.#pending;
+    await this.#live.whole();
     const r = await this.#engine.resolveAll(options);
     // Like get(): the caller's copy, bytes included.
     return cloneValue(r.value) as R;
@@ -866,6 +967,18 @@ export class Config<in out T = any, in out Out = T> {
     );
     this.#settings.files.push(...other.#settings.files);
     this.#base = base;
+    const [own, overlay] = [this.#recipe, other.#recipe];
+    // A reload merges the files again (each side's overrides are applied by its own Config: this
+    // one's over the result when it reloads, the other's over its own files here).
+    this.#recipe = () => {
+      const a = own();
+      const b = overlay();
+      return {
+        tree: mergeTrees(a.tree, other.#withOverrides(b.tree)) as MapNode,
+        files: [...a.files, ...b.files],
+      };
+    };
+    this.#watchPaths.push(...other.#watchPaths);
     this.#engineRef.root = merged;
     this.#engineRef.inheritSourceBases(other.#engine);
     this.#engineRef.clear();
@@ -876,8 +989,8 @@ export class Config<in out T = any, in out Out = T> {
    *
    * @param name Resolver name.
    * @param resolver Function or object form.
-   * @param options `timeout`, `sensitive`; `force` is implied for globals, required to
-   *   replace one registered on this config.
+   * @param options `timeout`, `sensitive`, `ttl` (ms), `staleWhileRevalidate`, `maxStale`;
+   *   `force` is implied for globals, required to replace one registered on this config.
    * @throws {ResolverError} For `ref` or an invalid name.
    *
    * @example
@@ -960,6 +1073,180 @@ export class Config<in out T = any, in out Out = T> {
    */
   clearCache(): void {
     this.#engineRef.clear();
+  }
+
+  // ------------------------------------------------------------------ live config
+
+  /**
+   * Fetches again the values that expired (see `ttl`), or all of them with `force`, in
+   * parallel under the usual limits and batching, then applies every change at once:
+   * references, concatenations and transforms built from a changed value are recomputed, and
+   * no read ever sees some changes of a refresh without the others (reads meanwhile see the
+   * previous values). A value that cannot be fetched keeps its last value (up to `maxStale`
+   * past its expiry) and is listed in `failures`. Concurrent calls share one refresh. Listeners
+   * of {@linkcode onChange} are called before it returns, when anything changed or failed.
+   *
+   * @param options `force`, `paths` (only the values these are built from), `timeout` (ms, for
+   *   its calls), `signal`.
+   * @returns What changed (a sensitive value by path only) and what failed.
+   * @throws {RangeError} For a `timeout` that is not > 0.
+   *
+   * @example The Lambda pattern: refresh what expired at the start of each invocation
+   * ```ts
+   * import { Config } from "@holoconf/holoconf";
+   * import assert from "node:assert/strict";
+   * let time = 0;
+   * let version = 1;
+   * const config = Config.loads("flag: ${remote:flag,ttl=60}\n", {
+   *   resolvers: { remote: () => `v${version}` },
+   *   now: () => time,
+   * });
+   * assert.equal(await config.get("flag"), "v1");
+   * version = 2;
+   * assert.deepEqual(await config.refresh(), { changes: [], failures: [] }); // not expired yet
+   * time = 60_000;
+   * const { changes } = await config.refresh();
+   * assert.deepEqual(changes, [{ path: "flag", sensitive: false, before: "v1", after: "v2" }]);
+   * assert.equal(config.getSync("flag"), "v2");
+   * ```
+   */
+  refresh(options: RefreshOptions = {}): Promise<ChangeSet> {
+    return this.#live.refresh(options);
+  }
+
+  /**
+   * Calls `listener` after each refresh or file reload that changed or failed something, with
+   * its change set. A listener that throws (or rejects) is reported once through `onWarning`
+   * and never breaks the config or the other listeners; it may call `refresh()` itself.
+   *
+   * @param listener Receives the change set.
+   * @returns Removes the listener.
+   *
+   * @example
+   * ```ts
+   * import { Config, type ChangeSet } from "@holoconf/holoconf";
+   * import assert from "node:assert/strict";
+   * let n = 0;
+   * const config = Config.loads("a: ${count:x}\n", { resolvers: { count: () => ++n } });
+   * const seen: ChangeSet[] = [];
+   * const off = config.onChange((set) => void seen.push(set));
+   * await config.get("a");
+   * await config.refresh({ force: true });
+   * off();
+   * await config.refresh({ force: true });
+   * assert.deepEqual(seen, [{
+   *   changes: [{ path: "a", sensitive: false, before: 1, after: 2 }],
+   *   failures: [],
+   * }]);
+   * ```
+   */
+  onChange(listener: ChangeListener): () => void {
+    return this.#live.onChange(listener);
+  }
+
+  /**
+   * Refreshes by itself: at the earliest expiry of the values read so far (their TTLs, or what
+   * a resolver suggests with `ResolvedValue`'s `ttl`), or every `interval` ms. Its timers never
+   * keep the process alive. Pair it with {@linkcode onChange}.
+   *
+   * @param options `interval` (ms).
+   * @returns `stop()` ends it.
+   * @throws {RangeError} For an `interval` that is not > 0.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "@holoconf/holoconf";
+   * import assert from "node:assert/strict";
+   * const config = Config.loads("a: 1\n");
+   * const auto = config.startAutoRefresh({ interval: 60_000 });
+   * auto.stop();
+   * assert.throws(() => config.startAutoRefresh({ interval: 0 }), RangeError);
+   * ```
+   */
+  startAutoRefresh(options: AutoRefreshOptions = {}): LiveHandle {
+    return this.#live.startAutoRefresh(options);
+  }
+
+  /**
+   * Watches the files the config was loaded from (and optional files that were missing): after
+   * a change (a burst of them, `debounce` ms quiet), loads them again, merges them the same
+   * way, recomputes the values that were known (literals, and values resolved before: calls
+   * that did not expire are reused) and calls the {@linkcode onChange} listeners. A file that
+   * no longer loads (it does not parse, a required one was deleted, it became a FIFO) leaves
+   * the previous values in place; the error goes to the listeners (`failures`, path `""`) and
+   * to `onWarning`. A deleted optional file counts as empty, as when loading. On Node the
+   * files' directories are watched (`node:fs`); on Deno the files are checked every `interval`
+   * ms (`Deno.watchFs` opens changed files, and a FIFO blocks it forever). Files a glob would
+   * match anew are found at the next reload. Nothing of it keeps the process alive.
+   *
+   * @param options `debounce` and `interval` (ms).
+   * @returns `stop()` ends it.
+   * @throws {RangeError} For a negative `debounce` or an `interval` that is not > 0.
+   * @throws {Error} When the runtime cannot watch files (no permission, no file system).
+   *
+   * @example
+   * ```ts
+   * import { Config } from "@holoconf/holoconf";
+   * import assert from "node:assert/strict";
+   * const dir = Deno.makeTempDirSync();
+   * Deno.writeTextFileSync(`${dir}/app.yaml`, "port: 8080\n");
+   * const config = Config.load(`${dir}/app.yaml`);
+   * const watch = config.watch({ debounce: 50 });
+   * watch.stop();
+   * assert.equal(await config.get("port"), 8080);
+   * assert.throws(() => config.watch({ interval: 0 }), RangeError);
+   * Deno.removeSync(dir, { recursive: true });
+   * ```
+   */
+  watch(options: WatchOptions = {}): LiveHandle {
+    const debounce = options.debounce ?? 100;
+    const interval = options.interval ?? 1_000;
+    if (!(debounce >= 0)) throw new RangeError(`debounce must be >= 0 ms, got ${debounce}`);
+    if (!(interval > 0)) throw new RangeError(`interval must be > 0 ms, got ${interval}`);
+    return watchFiles(uniq([...this.#settings.files, ...this.#watchPaths]), {
+      debounce,
+      interval,
+      reload: () => this.#reloadFiles(),
+      onError: (e) => this.#warn(`Watching the config files stopped: ${errorText(e)}`),
+    });
+  }
+
+  /** Loads the files again and applies what changed (see `watch`); never rejects. */
+  async #reloadFiles(): Promise<void> {
+    let loaded: ReturnType<Recipe>;
+    let tree: MapNode;
+    try {
+      loaded = this.#recipe();
+      // The overrides stay on top of the files read again (an override of a key the edit
+      // removed fails here, and the previous values stay).
+      tree = this.#withOverrides(loaded.tree);
+    } catch (e) {
+      const error = toHoloconfError(e, "");
+      this.#warn(
+        `The config files could not be loaded again; the previous values stay. ${error.message}`,
+      );
+      this.#live.emit({ changes: [], failures: [{ path: "", error }] });
+      return;
+    }
+    let set: ChangeSet | undefined;
+    try {
+      set = await this.#engineRef.reload(tree);
+    } catch (e) {
+      this.#warn(`Reloading the config failed: ${errorText(e)}`);
+      return;
+    }
+    if (set === undefined) return;
+    this.#base = loaded.tree;
+    this.#settings.files.splice(0, this.#settings.files.length, ...loaded.files);
+    this.#live.emit(set);
+  }
+
+  #warn(message: string): void {
+    try {
+      this.#settings.onWarning(message);
+    } catch {
+      // A warning listener that throws is ignored.
+    }
   }
 
   // ------------------------------------------------------------------ validation
@@ -1114,6 +1401,7 @@ export class Config<in out T = any, in out Out = T> {
   ): Promise<{ issues: ValidationIssue[]; value: unknown }> {
     await this.#pending;
     const s = this.#requireSchema(schema);
+    await this.#live.whole();
     if (s instanceof Schema) {
       // Resolved once, through the memo every consumer shares; coerced and filled by `s`.
       const tree = await this.#engine.resolveForValidation(s, options);
@@ -1166,6 +1454,7 @@ export class Config<in out T = any, in out Out = T> {
     const redact = options.redact ?? false;
     const resolve = options.resolve ?? redact;
     if (!resolve) return toPlain(this.#engine.root) as Record<string, unknown>;
+    await this.#live.whole();
     return await this.#engine.exportResolved(redact) as Record<string, unknown>;
   }
 
@@ -1315,4 +1604,8 @@ function* leaves(node: TreeNode, segs: PathSegment[]): Generator<[PathSegment[],
 
 function uniq(xs: string[]): string[] {
   return [...new Set(xs)];
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

@@ -11,7 +11,11 @@
  * - the slot lease and signal each call runs with (handed to the engine for nested reads);
  * - trace events, the normalisation of what a resolver returns and the wrapping of what it
  *   throws.
- * Time-based bookkeeping of calls (expiry of resolved values) belongs here too.
+ * - the lifetime of what a call returns (TTL bookkeeping): when it expires, how long it may be
+ *   used past that (`maxStale`, stale-while-revalidate), from the call's `ttl=`, its resolver's
+ *   settings and registration, or the value's own suggestion (`ResolvedValue` `ttl`);
+ * - during a refresh, the results it reuses instead of calling (not expired) and the ones a
+ *   failed call falls back on (stale-if-error).
  *
  * Engine notions (the wait-for graph, sensitivity read through `call.config`) stay in the engine:
  * the dispatcher calls back through {@linkcode CallHooks}.
@@ -19,9 +23,9 @@
  * @module
  */
 
-import { formatSource, NotFoundError, ResolverError } from "./errors.ts";
-import { REDACTED, type ResolverCall, type ResolverObject } from "./resolver.ts";
-import type { RegisteredResolver } from "./registry.ts";
+import { formatSource, type HoloconfError, NotFoundError, ResolverError } from "./errors.ts";
+import { REDACTED, ResolvedValue, type ResolverCall, type ResolverObject } from "./resolver.ts";
+import type { LivePolicy, RegisteredResolver } from "./registry.ts";
 import {
   adopt,
   Batcher,
@@ -60,6 +64,88 @@ export interface DispatcherOptions {
   onTrace?: ((event: TraceEvent) => void) | undefined;
   /** Where a failing trace listener is reported (once). */
   onWarning: (message: string) => void;
+  /** The clock lifetimes are measured on, in ms. */
+  now: () => number;
+}
+
+/**
+ * When a value expires and how long it may still be used, in ms of the Config's clock
+ * (`Infinity`: never).
+ */
+export interface Lifetime {
+  /** From then on the value is expired: the next read or refresh fetches it again. */
+  readonly expiresAt: number;
+  /**
+   * Until then an expired value may still be used: kept when fetching it again fails
+   * (stale-if-error), returned by `getSync`. `expiresAt + maxStale`.
+   */
+  readonly staleUntil: number;
+  /**
+   * Until then a read of the expired value returns it at once and refreshes it in the
+   * background: `staleUntil` with stale-while-revalidate, else `expiresAt`.
+   */
+  readonly swrUntil: number;
+}
+
+/** The lifetime of a value built from no call with a TTL. */
+export const FOREVER: Lifetime = Object.freeze({
+  expiresAt: Infinity,
+  staleUntil: Infinity,
+  swrUntil: Infinity,
+});
+
+/**
+ * The lifetime of a value built from two others: each bound the earlier of theirs.
+ *
+ * @param a One lifetime.
+ * @param b The other.
+ * @returns Their meet.
+ */
+export function earliest(a: Lifetime, b: Lifetime): Lifetime {
+  if (b === FOREVER || a === b) return a;
+  if (a === FOREVER) return b;
+  return {
+    expiresAt: Math.min(a.expiresAt, b.expiresAt),
+    staleUntil: Math.min(a.staleUntil, b.staleUntil),
+    swrUntil: Math.min(a.swrUntil, b.swrUntil),
+  };
+}
+
+/**
+ * Longest wait before a value kept after a failed refresh is fetched again (its TTL when
+ * shorter): a failing source is not asked on every read meanwhile.
+ */
+export const RETRY_AFTER_FAILURE_MS = 10_000;
+
+/** What the dispatcher tells the caller about a settled call, besides its value. */
+export interface CallLife {
+  /** When its value expires. */
+  life: Lifetime;
+  /** Its TTL in ms (`Infinity`: none). */
+  ttl: number;
+  /** Its single-flight identity (computed when first asked). */
+  identity: () => string;
+}
+
+/** A result of an earlier generation with its lifetime. */
+export interface CarriedCall<R> {
+  /** What callers got. */
+  result: R;
+  /** Its lifetime when it settled. */
+  life: Lifetime;
+  /** Its TTL in ms (`Infinity`: none). */
+  ttl: number;
+}
+
+/** Results of an earlier generation for a refresh or reload, by single-flight identity. */
+export interface CallCarry<R> {
+  /** Still fresh: an identical call gets it instead of calling the resolver. */
+  reuse: ReadonlyMap<string, R>;
+  /**
+   * Expired (or to be fetched again): an identical call that fails falls back on it while its
+   * lifetime allows (stale-if-error); a not-found answer is an answer, not a failure.
+   */
+  fallback: ReadonlyMap<string, CarriedCall<R>>;
 }
 
 /** The request a call belongs to: calls share a batch only within one request's limits. */
@@ -105,7 +191,16 @@ export interface CallHooks<V, R extends Resolved> {
    */
   start(signal: AbortSignal, lease: SlotLease): void;
   /** What callers get for the resolver's value (normalised, with its sensitivity). */
-  settle(value: Resolved): R;
+  settle(value: Resolved, life: CallLife): R;
+  /** What callers get for a result of the carry's `reuse` (no call is made). */
+  reuse(result: R): MP<R>;
+  /**
+   * What callers get when the call failed and the carry's `fallback` has its earlier result
+   * (stale-if-error): `life` says when to try again.
+   */
+  fallBack(previous: R, error: HoloconfError, life: CallLife): R;
+  /** The resolver answered not found (a `default=` may apply): the answer's lifetime. */
+  notFound(life: CallLife): void;
   /** Whether the resolver read a sensitive value: its failure then hides its inputs too. */
   readSecret(): boolean;
   /**
@@ -130,6 +225,10 @@ export interface CallRequest<V, R extends Resolved> {
   inFlight: InFlightCalls<V, R>;
   /** Recorded with the call for identical calls that join it. */
   owner: V;
+  /** The lifetime the program gives the call's value (`ttl=` over settings over registration). */
+  live: LivePolicy;
+  /** During a refresh or reload: results to reuse or fall back on. */
+  carry?: CallCarry<R> | undefined;
   /** Texts of the call's sensitive inputs (a secret the resolver reads is added to it). */
   secrets: string[];
   /** The caller's part of each step. */
@@ -221,11 +320,24 @@ export class Dispatcher {
     const key = keyOf(draft.args);
     const obj = typeof reg.resolver === "function" ? undefined : reg.resolver;
     const view = new DispatchedCall(draft, NEVER_ABORTED);
+    const carry = request.carry;
     // Single-flight: an identical call in flight is shared. Synchronous resolvers finish before
-    // anyone could share them, so they skip building the key.
-    const identity = obj?.synchronous ? undefined : this.#identity(name, obj, key, view);
+    // anyone could share them, so they skip building the key (unless a refresh may reuse it).
+    const identity = obj?.synchronous && carry === undefined
+      ? undefined
+      : this.#identity(name, obj, key, view);
+    if (identity !== undefined && carry !== undefined) {
+      const reused = carry.reuse.get(identity);
+      if (reused !== undefined) return hooks.reuse(reused);
+    }
     const shared = identity === undefined ? undefined : request.inFlight.get(identity);
     if (shared) return hooks.join(shared.owner, shared.result);
+    let known = identity;
+    const identityOf = () => known ??= this.#identity(name, obj, key, view);
+    const lifeOf = (raw: unknown): CallLife => {
+      const suggested = raw instanceof ResolvedValue ? raw.ttl : undefined;
+      return { ...lifetime(request.live, suggested, this.#options.now()), identity: identityOf };
+    };
 
     const timeout = reg.timeout ?? getSchedulerSettings().defaultTimeout;
     const shownKey = draft.sensitiveInput ? REDACTED : key;
@@ -236,14 +348,14 @@ export class Dispatcher {
     const finish = (raw: unknown): R => {
       let r: R;
       try {
-        r = hooks.settle(normalizeResult(raw, reg.sensitive, name));
+        r = hooks.settle(normalizeResult(raw, reg.sensitive, name), lifeOf(raw));
       } catch (e) {
         return fail(e);
       }
       emit?.("ok");
       return r;
     };
-    const fail = (e: unknown): never => {
+    const fail = (e: unknown): R => {
       const err = wrapResolverError(e, {
         name,
         key,
@@ -259,6 +371,17 @@ export class Dispatcher {
           ? "not_found"
           : "error",
       );
+      if (err instanceof NotFoundError) {
+        hooks.notFound(lifeOf(undefined));
+        throw err;
+      }
+      // Stale-if-error: a refreshed call that fails keeps its earlier result while allowed.
+      const previous = identity === undefined ? undefined : carry?.fallback.get(identity);
+      const now = this.#options.now();
+      if (previous !== undefined && now < previous.life.staleUntil) {
+        const life = { life: retryLife(previous, now), ttl: previous.ttl, identity: identityOf };
+        return hooks.fallBack(previous.result, err, life);
+      }
       throw err;
     };
 
@@ -414,6 +537,42 @@ function deadlineOf(timeout: number, scope: CallScope): number | undefined {
   const own = timeout > 0 && timeout <= 2 ** 31 - 1 ? Date.now() + timeout : undefined;
   if (own === undefined) return scope.endsAt;
   return scope.endsAt === undefined ? own : Math.min(own, scope.endsAt);
+}
+
+/**
+ * The lifetime of a value settled `now`: the program's `ttl` (else the resolver's suggestion)
+ * and the policy's `maxStale` and stale-while-revalidate.
+ */
+function lifetime(
+  policy: LivePolicy,
+  suggested: number | undefined,
+  now: number,
+): { life: Lifetime; ttl: number } {
+  const ttl = policy.ttl ?? suggested;
+  if (ttl === undefined) return { life: FOREVER, ttl: Infinity };
+  const expiresAt = now + ttl;
+  const staleUntil = expiresAt + (policy.maxStale ?? Infinity);
+  return {
+    life: { expiresAt, staleUntil, swrUntil: policy.staleWhileRevalidate ? staleUntil : expiresAt },
+    ttl,
+  };
+}
+
+/**
+ * The lifetime of an earlier result kept after its refresh failed at `now`: tried again after
+ * its TTL or {@linkcode RETRY_AFTER_FAILURE_MS}, whichever is shorter, never past the time it
+ * may be used; a value without TTL stays as it was.
+ *
+ * @param previous The earlier result's lifetime and TTL.
+ * @param now The time of the failure.
+ * @returns Its lifetime from now on.
+ */
+export function retryLife(previous: CarriedCall<unknown>, now: number): Lifetime {
+  const { life, ttl } = previous;
+  if (ttl === Infinity) return life;
+  const expiresAt = Math.min(now + Math.min(ttl, RETRY_AFTER_FAILURE_MS), life.staleUntil);
+  const swr = life.swrUntil === life.staleUntil;
+  return { expiresAt, staleUntil: life.staleUntil, swrUntil: swr ? life.staleUntil : expiresAt };
 }
 
 /** Calls a resolver, function or object, for one call. */

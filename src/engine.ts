@@ -40,12 +40,33 @@ import { type ConfigHandle, REDACTED, type ResolverContext } from "./resolver.ts
 import { globalRegistry, type RegisteredResolver, type ResolverRegistry } from "./registry.ts";
 import { isPromiseLike, Semaphore, type SlotLease } from "./scheduler.ts";
 import {
+  type CallCarry,
+  type CallLife,
   type CallScope,
+  type CarriedCall,
   Dispatcher,
+  earliest,
+  FOREVER,
   type InFlightCalls,
+  type Lifetime,
+  retryLife,
   stoppedWaiting,
   type TraceEvent,
 } from "./dispatch.ts";
+import {
+  allCalls,
+  builtFromFresh,
+  type CallRecord,
+  callsUnder,
+  type Invalidated,
+  invalidated,
+  linkCall,
+  linkNode,
+  type Links,
+  newLinks,
+} from "./_dependencies.ts";
+import { type Change, changeOf, type ChangeSet, type RefreshFailure } from "./change_set.ts";
+import type { LivePolicy } from "./registry.ts";
 import { abortable } from "./_abortable.ts";
 import { bytesToText } from "./_bytes.ts";
 import { checkArguments, REFERENCE_PARAMS } from "./_arguments.ts";
@@ -59,7 +80,7 @@ import {
   toValue,
   type Value,
 } from "./value.ts";
-import { hideRefTarget, toHoloconfError } from "./_resolver_errors.ts";
+import { hideRefTarget, toHoloconfError, withoutSecrets } from "./_resolver_errors.ts";
 
 export type { Resolved, Value } from "./value.ts";
 export type { TraceEvent } from "./dispatch.ts";
@@ -87,6 +108,15 @@ export interface EngineOptions {
   context: Omit<ResolverContext, "baseDir">;
   /** The settings a call of this resolver receives (`call.settings`). */
   settingsFor: (reg: RegisteredResolver) => Readonly<Record<string, unknown>>;
+  /** How long this resolver's values live (below a call's `ttl=`). */
+  liveFor: (reg: RegisteredResolver) => LivePolicy;
+  /** The clock lifetimes are measured on, in ms. */
+  now: () => number;
+  /**
+   * Told when the current tree's earliest expiry moves earlier (a value with a TTL was
+   * memoized) or the tree is replaced, with that expiry (`Infinity`: none).
+   */
+  onExpiry?: ((expiresAt: number) => void) | undefined;
   /** Directory for values without a source file. */
   basePath: string | undefined;
   /** Working directory to make source files absolute. */
@@ -107,6 +137,14 @@ export interface BatchOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** What `refresh` fetches again, and the deadline, limit and signal of its calls. */
+export interface RefreshRequest extends BatchOptions {
+  /** Every call, expired or not. */
+  force: boolean;
+  /** Only the calls the values at these paths are built from; undefined: all. */
+  paths: readonly string[] | undefined;
+}
+
 /** A node being resolved: the vertex of the wait-for graph. */
 interface Pending {
   path: string;
@@ -114,6 +152,8 @@ interface Pending {
   waitsOn: Set<Pending>;
   /** The longest chain of references below this vertex found so far (see `MAX_DEPTH`). */
   height: number;
+  /** What the value (or, for a call's vertex, what it read) is built from, once known. */
+  links?: Links<CallResult>;
 }
 
 /** What a resolver call's `call.config` handle works with: its vertex, slot and signal. */
@@ -132,6 +172,8 @@ interface CallState {
   readSecret: boolean;
   /** The call's redaction set: secret inputs, and the secret texts it read through its handle. */
   secrets: string[];
+  /** The refresh the call belongs to, if any (nested gets take part in it). */
+  live: RefreshScope | undefined;
 }
 
 /** What a resolver call gives back to the node that made it. */
@@ -140,6 +182,15 @@ interface CallResult extends Resolved {
   fromDefault?: boolean;
   /** The resolver read a sensitive value through `call.config`: inherited sensitivity. */
   readSecret?: boolean;
+  /** The call, as the values built from it remember it. */
+  record?: CallRecord<CallResult>;
+}
+
+/** A refresh or reload in progress: what its calls reuse or fall back on, what failed. */
+interface RefreshScope {
+  carry: CallCarry<CallResult>;
+  /** Values that could not be fetched again (by path). */
+  failures: RefreshFailure[];
 }
 
 interface RefFlag {
@@ -164,10 +215,22 @@ interface Generation {
   calls: InFlightCalls<Pending, CallResult>;
   /** Height of each memoized node that is not a plain scalar (see `MAX_DEPTH`). */
   heights: Map<TreeNode, number>;
+  /** What each memoized node built from calls was built from. */
+  links: Map<TreeNode, Links<CallResult>>;
+  /** The earliest lifetime of the memoized values. */
+  life: Lifetime;
 }
 
 function newGeneration(root: MapNode): Generation {
-  return { root, memo: new Map(), pending: new Map(), calls: new Map(), heights: new Map() };
+  return {
+    root,
+    memo: new Map(),
+    pending: new Map(),
+    calls: new Map(),
+    heights: new Map(),
+    links: new Map(),
+    life: FOREVER,
+  };
 }
 
 /** A request: what it reads, where it is in the graph, and its limits (for its calls). */
@@ -176,6 +239,10 @@ interface Ctx extends CallScope {
   gen: Generation;
   depth: number;
   waiter: Pending | undefined;
+  /** For a top-level read: what its value is built from (its lifetime). */
+  top?: Links<CallResult> | undefined;
+  /** The refresh or reload this request belongs to. */
+  live?: RefreshScope | undefined;
 }
 
 /**
@@ -221,8 +288,14 @@ function offlineRefusal(
   });
 }
 
-/** Thrown by `getSync` when an asynchronous resolver is needed. */
-function asyncRequired(path: string): ResolverError {
+/**
+ * Thrown by `getSync` when an asynchronous resolver is needed (or a value expired past the
+ * time it may still be used).
+ *
+ * @param path The path read.
+ * @returns The error.
+ */
+export function asyncRequired(path: string): ResolverError {
   return new ResolverError("Asynchronous resolution required", {
     code: "ASYNC_RESOLUTION_REQUIRED",
     path,
@@ -265,6 +338,7 @@ export class Engine {
     this.#dispatcher = new Dispatcher({
       onTrace: options.onTrace,
       onWarning: (message) => options.context.onWarning(message),
+      now: options.now,
     });
   }
 
@@ -275,12 +349,33 @@ export class Engine {
 
   /** Replaces the raw tree: a new generation (requests in flight finish on the old one). */
   set root(root: MapNode) {
-    this.#gen = newGeneration(root);
+    this.#swap(newGeneration(root));
   }
 
   /** Forgets every memoized value (in-flight work finishes on its own generation). */
   clear(): void {
-    this.#gen = newGeneration(this.#gen.root);
+    this.#swap(newGeneration(this.#gen.root));
+  }
+
+  /** The earliest lifetime of the values memoized for the current tree. */
+  get life(): Lifetime {
+    return this.#gen.life;
+  }
+
+  /** Makes `gen` the current generation. */
+  #swap(gen: Generation): void {
+    this.#gen = gen;
+    this.#options.onExpiry?.(gen.life.expiresAt);
+  }
+
+  /** Memoizes what a node was built from, and its lifetime in its generation. */
+  #remember(gen: Generation, node: TreeNode, links: Links<CallResult>): void {
+    gen.links.set(node, links);
+    const before = gen.life.expiresAt;
+    gen.life = earliest(gen.life, links.life);
+    if (gen.life.expiresAt < before && gen === this.#gen) {
+      this.#options.onExpiry?.(gen.life.expiresAt);
+    }
   }
 
   /**
@@ -328,7 +423,7 @@ export class Engine {
     const nested = mode.nested;
     const ctx: Ctx = {
       ...this.#ctx(mode.sync),
-      ...(nested ? { gen: nested.gen, depth: nested.depth + 1 } : {}),
+      ...(nested ? { gen: nested.gen, depth: nested.depth + 1, live: nested.live } : {}),
       waiter: nested?.vertex,
       nested: nested !== undefined,
       signal: nested?.signal,
@@ -339,6 +434,26 @@ export class Engine {
       throw asyncRequired(formatPath(segments));
     }
     return r;
+  }
+
+  /**
+   * Resolves an access path like `getResolved` (not nested), with the lifetime of the value:
+   * the earliest of the calls it was built from.
+   *
+   * @param path Access path.
+   * @param sync For `getSync`: throws `ASYNC_RESOLUTION_REQUIRED` rather than wait.
+   * @returns The value and its lifetime.
+   */
+  read(path: string, sync: boolean): MP<{ resolved: Resolved; life: Lifetime }> {
+    const segments = parsePath(path);
+    const top = newLinks<CallResult>();
+    const ctx: Ctx = { ...this.#ctx(sync), top };
+    const r = this.#resolveSegments(segments, ctx, "get");
+    if (sync && isPromiseLike(r)) {
+      r.catch(() => {});
+      throw asyncRequired(formatPath(segments));
+    }
+    return then(r, (resolved) => ({ resolved, life: top.life }));
   }
 
   /**
@@ -370,6 +485,14 @@ export class Engine {
   async #settleAll(
     options: BatchOptions,
   ): Promise<{ ctx: Ctx; leaves: Leaf[]; outcomes: LeafOutcome[] }> {
+    const ctx = this.#batchCtx(options, this.#gen);
+    const leaves: Leaf[] = [];
+    collectInterpolated(ctx.gen.root, "", [], leaves);
+    return { ctx, leaves, outcomes: await this.#settleLeaves(leaves, ctx) };
+  }
+
+  /** The context of a batch on `gen`: its deadline, limit and signal. */
+  #batchCtx(options: BatchOptions, gen: Generation): Ctx {
     const signals: AbortSignal[] = [];
     if (options.signal) signals.push(options.signal);
     if (options.timeout !== undefined) {
@@ -380,8 +503,9 @@ export class Engine {
     }
     let limit: Semaphore | undefined;
     if (options.maxConcurrency !== undefined) limit = new Semaphore(options.maxConcurrency);
-    const ctx: Ctx = {
+    return {
       ...this.#ctx(false),
+      gen,
       batchLimit: limit,
       deadline: options.timeout,
       endsAt: options.timeout === undefined ? undefined : Date.now() + options.timeout,
@@ -391,9 +515,194 @@ export class Engine {
         ? signals[0]
         : AbortSignal.any(signals),
     };
+  }
+
+  // ---------------------------------------------------------------- refresh and reload
+
+  /**
+   * Fetches again the calls that expired (every call with `force`; with `paths`, only those the
+   * values there are built from), all in parallel under the usual limits and batching, into a
+   * new generation. It keeps every memoized value not built from them, recomputes those that
+   * were (references, concatenations, transforms), and is swapped in at once: a request never
+   * sees a mix, and requests meanwhile read the old values. A call that fails keeps its earlier
+   * result while its lifetime allows (stale-if-error), as does a value that fails to recompute.
+   *
+   * @param options What to refresh, and the deadline (`timeout`, ms) and `signal` of its calls.
+   * @returns What changed and what failed; undefined when nothing was due, or when the tree was
+   *   replaced meanwhile (`merge`, `clearCache`...: the refresh is dropped).
+   * @throws {RangeError} For a `timeout` that is not > 0.
+   */
+  async refresh(options: RefreshRequest): Promise<ChangeSet | undefined> {
+    const old = this.#gen;
+    const now = this.#options.now();
+    if (!options.force && old.life.expiresAt > now) return undefined;
+    const candidates = options.paths === undefined
+      ? allCalls(old.links)
+      : callsUnder(options.paths.flatMap((p) => this.#nodesAt(old.root, p)), old.links);
+    const due = [...candidates].filter((c) => options.force || c.own.expiresAt <= now);
+    if (due.length === 0) return undefined;
+    const stale = invalidated(due, old.links);
+    const gen = newGeneration(old.root);
+    for (const [node, value] of old.memo) {
+      if (!stale.nodes.has(node)) this.#carry(old, gen, node, value);
+    }
     const leaves: Leaf[] = [];
-    collectInterpolated(ctx.gen.root, "", [], leaves);
-    return { ctx, leaves, outcomes: await this.#settleLeaves(leaves, ctx) };
+    collectInterpolated(old.root, "", [], leaves);
+    const redo = leaves.filter((l) => stale.nodes.has(l.node) && old.memo.has(l.node));
+    const live: RefreshScope = { carry: carryOf(stale, old.links), failures: [] };
+    const ctx: Ctx = { ...this.#batchCtx(options, gen), live };
+    const outcomes = await this.#settleLeaves(redo, ctx);
+    const changes: Change[] = [];
+    redo.forEach((leaf, i) => {
+      const before = old.memo.get(leaf.node)!;
+      const o = outcomes[i]!;
+      const at = formatPath(leaf.segs, { quoteKeys: true });
+      if ("value" in o) {
+        const change = changeOf(at, before, o.value);
+        if (change) changes.push(change);
+        return;
+      }
+      live.failures.push({
+        path: leaf.path,
+        error: withoutSecrets(o.error, leaf.path, secretTexts(before)),
+      });
+      this.#keepStale(old, gen, leaf.node, before, now);
+    });
+    if (this.#gen !== old) return undefined;
+    // Values memoized on the old tree while this ran, built only from what did not change.
+    const known = new Map<TreeNode, boolean>();
+    for (const [node, value] of old.memo) {
+      if (!gen.memo.has(node) && builtFromFresh(node, old.links, stale, known)) {
+        this.#carry(old, gen, node, value);
+      }
+    }
+    this.#swap(gen);
+    return { changes, failures: inTreeOrder(live.failures, leaves) };
+  }
+
+  /**
+   * Replaces the raw tree with `root` (the files loaded again) and recomputes, on the new tree,
+   * the values that were known: literals, and every interpolated value resolved before, which
+   * reuses the calls that have not expired (nothing is fetched again for an unchanged
+   * `${ssm:...}`). A value that fails keeps its earlier value when its text did not change and
+   * its lifetime allows. Swapped in at once, like {@linkcode refresh}.
+   *
+   * @param root The new raw tree.
+   * @returns What changed (literals included) and what failed; undefined when the tree was
+   *   replaced meanwhile.
+   */
+  async reload(root: MapNode): Promise<ChangeSet | undefined> {
+    const old = this.#gen;
+    const now = this.#options.now();
+    const gen = newGeneration(root);
+    const reuse = new Map<string, CallResult>();
+    const fallback = new Map<string, CarriedCall<CallResult>>();
+    for (const c of allCalls(old.links)) {
+      if (c.result === undefined) continue;
+      // A call that read other values may see different ones in the new tree: called again.
+      if (c.reads.length === 0 && c.own.expiresAt > now) reuse.set(c.identity(), c.result);
+      else fallback.set(c.identity(), { result: c.result, life: c.own, ttl: c.ttl });
+    }
+    const before = new Map<string, { node: TreeNode; known: Resolved | undefined }>();
+    for (const leaf of collectValues(old.root)) {
+      before.set(leaf.at, {
+        node: leaf.node,
+        known: leaf.interpolated ? old.memo.get(leaf.node) : literalOf(leaf.node),
+      });
+    }
+    const after = collectValues(root);
+    const redo = after.filter((l) => l.interpolated && before.get(l.at)?.known !== undefined);
+    const live: RefreshScope = { carry: { reuse, fallback }, failures: [] };
+    const ctx: Ctx = { ...this.#batchCtx({}, gen), live };
+    const outcomes = await this.#settleLeaves(redo, ctx);
+    const changes: Change[] = [];
+    const outcomeOf = new Map(redo.map((l, i) => [l, outcomes[i]!]));
+    for (const leaf of after) {
+      const was = before.get(leaf.at);
+      if (!leaf.interpolated) {
+        const change = changeOf(leaf.at, was?.known, literalOf(leaf.node));
+        if (change) changes.push(change);
+        continue;
+      }
+      const o = outcomeOf.get(leaf);
+      if (o === undefined) continue; // not known before: resolved when first read
+      if ("value" in o) {
+        const change = changeOf(leaf.at, was?.known, o.value);
+        if (change) changes.push(change);
+        continue;
+      }
+      const known = was!.known!;
+      live.failures.push({
+        path: leaf.path,
+        error: withoutSecrets(o.error, leaf.path, secretTexts(known)),
+      });
+      const oldNode = was!.node;
+      const sameText = oldNode.kind === "scalar" && leaf.node.kind === "scalar" &&
+        oldNode.value === leaf.node.value;
+      if (sameText) this.#keepStale(old, gen, oldNode, known, now, leaf.node);
+    }
+    const kept = new Set(after.map((l) => l.at));
+    for (const [at, was] of before) {
+      if (kept.has(at)) continue;
+      const change = changeOf(at, was.known, undefined);
+      if (change) changes.push(change);
+    }
+    if (this.#gen !== old) return undefined;
+    this.#swap(gen);
+    return { changes, failures: inTreeOrder(live.failures, after) };
+  }
+
+  /** The nodes a refresh's `paths` entry names: its node, or the interpolated node it is inside. */
+  #nodesAt(root: MapNode, path: string): TreeNode[] {
+    let node: TreeNode = root;
+    for (const s of parsePath(path)) {
+      const next = child(node, s);
+      if (!next) return node.kind === "scalar" ? [node] : [];
+      node = next;
+    }
+    return [node];
+  }
+
+  /** Keeps a memoized value of `from` in `to` with what it was built from. */
+  #carry(from: Generation, to: Generation, node: TreeNode, value: Resolved): void {
+    to.memo.set(node, value);
+    const height = from.heights.get(node);
+    if (height !== undefined) to.heights.set(node, height);
+    const links = from.links.get(node);
+    if (links) this.#remember(to, node, links);
+  }
+
+  /**
+   * Stale-if-error for a value that failed to recompute: its earlier value stays in `to` (at
+   * `as`, the node in the new tree) while its lifetime allows, tried again like a call that
+   * failed (see `retryLife`); else it is dropped, and the error surfaces when it is read.
+   */
+  #keepStale(
+    from: Generation,
+    to: Generation,
+    node: TreeNode,
+    value: Resolved,
+    now: number,
+    as: TreeNode = node,
+  ): void {
+    const links = from.links.get(node);
+    const life = links?.life ?? FOREVER;
+    if (!(now < life.staleUntil)) return;
+    let ttl = Infinity;
+    for (const c of callsUnder([node], from.links)) ttl = Math.min(ttl, c.ttl);
+    const retry = retryLife({ result: undefined, life, ttl }, now);
+    to.memo.set(as, value);
+    const height = from.heights.get(node);
+    if (height !== undefined) to.heights.set(as, height);
+    const standIn: CallRecord<CallResult> = {
+      identity: () => "",
+      result: undefined,
+      own: retry,
+      ttl,
+      reads: [],
+      life: retry,
+    };
+    this.#remember(to, as, { calls: [standIn], nodes: [], life: retry });
   }
 
   /**
@@ -641,6 +950,21 @@ export class Engine {
   #linked(ctx: Ctx, node: TreeNode): void {
     const height = ctx.gen.heights.get(node);
     if (height !== undefined) raise(ctx.waiter, height + 1);
+    this.#builtFrom(ctx, node);
+  }
+
+  /** The value the request is building (its vertex's, or a top-level read's) used `node`. */
+  #builtFrom(ctx: Ctx, node: TreeNode): void {
+    if (!ctx.gen.links.has(node)) return;
+    const into = ctx.waiter ? (ctx.waiter.links ??= newLinks()) : ctx.top;
+    if (into) linkNode(into, node, ctx.gen.links);
+  }
+
+  /** The value the request is building used the result of a call. */
+  #usedCall(vertex: Pending | undefined, ctx: Ctx, record: CallRecord<CallResult> | undefined) {
+    if (record === undefined) return;
+    const into = vertex ? (vertex.links ??= newLinks()) : ctx.top;
+    if (into) linkCall(into, record);
   }
 
   /** Schema defaults for what a path resolved to: a disallowed null, missing children. */
@@ -707,6 +1031,7 @@ export class Engine {
         throw this.#tooHighAt(path);
       }
       ctx.gen.heights.set(node, rec.height);
+      if (rec.links) this.#remember(ctx.gen, node, rec.links);
       memo.set(node, v);
       return v;
     };
@@ -800,10 +1125,16 @@ export class Engine {
     }
   }
 
-  /** A mapping or sequence (the request's current vertex) is as high as its highest child. */
+  /**
+   * A mapping or sequence (the request's current vertex) is as high as its highest child, and
+   * built from what they were built from.
+   */
   #contains(ctx: Ctx, children: TreeNode[]): void {
     const heights = ctx.gen.heights;
-    for (const c of children) raise(ctx.waiter, heights.get(c) ?? 0);
+    for (const c of children) {
+      raise(ctx.waiter, heights.get(c) ?? 0);
+      this.#builtFrom(ctx, c);
+    }
   }
 
   #parse(text: string, path: string, source: SourceLocation | undefined): Template {
@@ -906,18 +1237,48 @@ export class Engine {
     return this.#evaluateCall(body, path, source, ctx);
   }
 
-  #kwargs(
-    call: Call,
-  ): { sensitive: ArgValue | undefined; deflt: ArgValue | undefined; rest: Call["kwargs"] } {
+  #kwargs(call: Call): {
+    sensitive: ArgValue | undefined;
+    deflt: ArgValue | undefined;
+    ttl: ArgValue | undefined;
+    rest: Call["kwargs"];
+  } {
     let sensitive: ArgValue | undefined;
     let deflt: ArgValue | undefined;
+    let ttl: ArgValue | undefined;
     const rest: Call["kwargs"] = [];
     for (const k of call.kwargs) {
       if (k.name === "sensitive") sensitive = k.value;
       else if (k.name === "default") deflt = k.value;
+      else if (k.name === "ttl") ttl = k.value;
       else rest.push(k);
     }
-    return { sensitive, deflt, rest };
+    return { sensitive, deflt, ttl, rest };
+  }
+
+  /** A call's `ttl=` (seconds) in ms; undefined when absent or blank. */
+  #ttlArg(
+    v: ArgValue | undefined,
+    path: string,
+    source: SourceLocation | undefined,
+    ctx: Ctx,
+  ): MP<number | undefined> {
+    if (!v) return undefined;
+    return then(this.#evaluateParts(v, path, source, ctx), (r) => {
+      const text = stringify(r.value).trim();
+      if (text === "") return undefined;
+      const seconds = coerceString(text, "number");
+      if (!seconds.ok || !((seconds.value as number) > 0)) {
+        // The value is not shown: it may come from a secret.
+        throw new ParseError("Invalid value for keyword 'ttl'", {
+          code: "INVALID_KEYWORD_VALUE",
+          path,
+          ...(source ? { source: formatSource(source) } : {}),
+          help: "ttl= takes a positive number of seconds, e.g. ttl=300",
+        });
+      }
+      return (seconds.value as number) * 1000;
+    });
   }
 
   #sensitiveFlag(
@@ -964,7 +1325,7 @@ export class Engine {
     source: SourceLocation | undefined,
     ctx: Ctx,
   ): MP<Resolved> {
-    checkArguments(call, REFERENCE_PARAMS, { path, source, quotingHint: false });
+    checkArguments(call, REFERENCE_PARAMS, { path, source, kind: "reference" });
     const { sensitive, deflt } = this.#kwargs(call);
     const first = call.args[0];
     if (!first) {
@@ -1102,21 +1463,26 @@ export class Engine {
     source: SourceLocation | undefined,
     ctx: Ctx,
   ): MP<Resolved> {
-    if (reg.params) checkArguments(call, reg.params, { path, source, quotingHint: true });
+    if (reg.params) checkArguments(call, reg.params, { path, source, kind: "call" });
     if (reg.network && this.#options.offline) throw offlineRefusal(reg.name, path, source);
-    const { sensitive, deflt, rest } = this.#kwargs(call);
-    // Every argument, keyword value and the sensitive flag, in one batch (order matters below).
+    const { sensitive, deflt, ttl, rest } = this.#kwargs(call);
+    // Every argument, keyword value, the sensitive flag and the ttl, in one batch (order matters
+    // below).
     const thunks: (() => MP<unknown>)[] = [
       ...call.args.map((a) => () => this.#evaluateParts(a, path, source, ctx)),
       ...rest.map((k) => () => this.#evaluateParts(k.value, path, source, ctx)),
       () => this.#sensitiveFlag(sensitive, path, source, ctx),
+      () => this.#ttlArg(ttl, path, source, ctx),
     ];
     return then(
       allOf(thunks, (f) => f()),
       (results) => {
         const args = results.slice(0, call.args.length) as Resolved[];
         const kws = results.slice(call.args.length, call.args.length + rest.length) as Resolved[];
-        const flag = results[results.length - 1] as RefFlag & { given: boolean };
+        const flag = results[results.length - 2] as RefFlag & { given: boolean };
+        const ttlMs = results[results.length - 1] as number | undefined;
+        const policy = this.#options.liveFor(reg);
+        const live = ttlMs === undefined ? policy : { ...policy, ttl: ttlMs };
         const secrets: string[] = [];
         let sensitiveInput = flag.inherited;
         const argValues = args.map((r) => {
@@ -1138,7 +1504,14 @@ export class Engine {
         });
         const result = attempt<CallResult>(
           () =>
-            this.#invoke(reg, argValues, kwargsAll, { path, source, ctx, sensitiveInput, secrets }),
+            this.#invoke(reg, argValues, kwargsAll, {
+              path,
+              source,
+              ctx,
+              sensitiveInput,
+              secrets,
+              live,
+            }),
           (e) => {
             if (e instanceof NotFoundError && deflt) {
               return then(
@@ -1228,6 +1601,7 @@ export class Engine {
       ctx: Ctx;
       sensitiveInput: boolean;
       secrets: string[];
+      live: LivePolicy;
     },
   ): MP<CallResult> {
     const { path, source, ctx } = info;
@@ -1241,6 +1615,22 @@ export class Engine {
       depth: ctx.depth,
       readSecret: false,
       secrets: info.secrets,
+      live: ctx.live,
+    };
+    /** The result callers get, remembered with the call's lifetime and what it read. */
+    const recorded = (r: CallResult, life: CallLife): CallResult => {
+      const read = vertex.links;
+      const out: CallResult = { ...r };
+      out.record = {
+        identity: life.identity,
+        result: out,
+        own: life.life,
+        ttl: life.ttl,
+        reads: read?.nodes ?? [],
+        life: read ? earliest(life.life, read.life) : life.life,
+      };
+      this.#usedCall(caller, ctx, out.record);
+      return out;
     };
     const settingsFor = this.#options.settingsFor;
     return this.#dispatcher.dispatch<Pending, CallResult>({
@@ -1262,25 +1652,56 @@ export class Engine {
       inFlight: ctx.gen.calls,
       owner: vertex,
       secrets: info.secrets,
+      live: info.live,
+      carry: ctx.live?.carry,
       hooks: {
         // Joining a call in flight goes through the wait-for graph (cycles) and stops at this
         // request's own deadline.
         join: (owner, result) =>
           then(this.#waitFor(owner, ctx, result), (r) => {
             raise(caller, owner.height);
+            this.#usedCall(caller, ctx, r.record);
             return r;
           }),
+        reuse: (r) => {
+          this.#usedCall(caller, ctx, r.record);
+          return r;
+        },
+        fallBack: (previous, error, life) => {
+          // Stale-if-error: the earlier result stays, the failure is reported (without the
+          // earlier value's secrets).
+          ctx.live?.failures.push({
+            path,
+            error: withoutSecrets(error, path, secretTexts(previous)),
+          });
+          const { record: _, ...kept } = previous;
+          return recorded(kept, life);
+        },
+        notFound: (life) => {
+          // A default= may apply: it lives as long as the answer would have.
+          this.#usedCall(caller, ctx, {
+            identity: life.identity,
+            result: undefined,
+            own: life.life,
+            ttl: life.ttl,
+            reads: vertex.links?.nodes ?? [],
+            life: life.life,
+          });
+        },
         start: (signal, lease) => {
           state.signal = signal;
           state.lease = lease;
           caller?.waitsOn.add(vertex);
         },
-        settle: (r): CallResult => {
+        settle: (r, life): CallResult => {
           // The node that made the call is as high as what the resolver read.
           raise(caller, vertex.height);
-          return state.readSecret
-            ? { value: r.value, sensitive: true, secrets: [...state.secrets], readSecret: true }
-            : r;
+          return recorded(
+            state.readSecret
+              ? { value: r.value, sensitive: true, secrets: [...state.secrets], readSecret: true }
+              : r,
+            life,
+          );
         },
         readSecret: () => state.readSecret,
         end: () => caller?.waitsOn.delete(vertex),
@@ -1436,4 +1857,84 @@ function withPieces(value: Value, pieces: Resolved[]): Resolved {
   let secrets: string[] | undefined;
   for (const r of pieces) if (r.sensitive) (secrets ??= []).push(...secretTexts(r));
   return secrets ? { value, sensitive: true, secrets } : { value, sensitive: false };
+}
+
+/**
+ * What a refresh's calls reuse (results of the stale values' calls that did not expire) and
+ * fall back on (the results of the calls it makes again).
+ */
+function carryOf(
+  stale: Invalidated<CallResult>,
+  table: ReadonlyMap<TreeNode, Links<CallResult>>,
+): CallCarry<CallResult> {
+  const reuse = new Map<string, CallResult>();
+  const fallback = new Map<string, CarriedCall<CallResult>>();
+  for (const node of stale.nodes) {
+    for (const c of table.get(node)?.calls ?? []) {
+      if (c.result !== undefined && !stale.calls.has(c)) reuse.set(c.identity(), c.result);
+    }
+  }
+  for (const c of stale.calls) {
+    if (c.result !== undefined) {
+      fallback.set(c.identity(), { result: c.result, life: c.own, ttl: c.ttl });
+    }
+  }
+  return { reuse, fallback };
+}
+
+/** A value of the raw tree as a refresh or reload reports it. */
+interface ValueAt extends Leaf {
+  /** Its path with keys quoted where needed (`Change.path`). */
+  at: string;
+  /** An interpolated string (else a literal). */
+  interpolated: boolean;
+}
+
+/** Every value of a raw tree: scalars, and empty mappings and sequences, in tree order. */
+function collectValues(root: MapNode): ValueAt[] {
+  const out: ValueAt[] = [];
+  const walk = (node: TreeNode, path: string, segs: PathSegment[]) => {
+    const entries: [PathSegment, TreeNode][] = node.kind === "map"
+      ? [...node.entries]
+      : node.kind === "seq"
+      ? node.items.map((v, i) => [i, v])
+      : [];
+    if (entries.length === 0) {
+      const interpolated = node.kind === "scalar" && typeof node.value === "string" &&
+        needsInterpolation(node.value);
+      out.push({ path, segs, node, at: formatPath(segs, { quoteKeys: true }), interpolated });
+      return;
+    }
+    for (const [k, v] of entries) {
+      const p = typeof k === "number" ? `${path}[${k}]` : path === "" ? k : `${path}.${k}`;
+      walk(v, p, [...segs, k]);
+    }
+  };
+  if (root.entries.size > 0) walk(root, "", []);
+  return out;
+}
+
+/** A value that needs no resolving, as resolved; undefined for an interpolated string. */
+function literalOf(node: TreeNode): Resolved | undefined {
+  if (node.kind === "scalar") {
+    if (typeof node.value === "string" && needsInterpolation(node.value)) return undefined;
+    return { value: node.value, sensitive: false };
+  }
+  return { value: node.kind === "map" ? {} : [], sensitive: false };
+}
+
+/** Failures by the place of their path in the tree, each error once, paths quoted. */
+function inTreeOrder(failures: RefreshFailure[], leaves: readonly Leaf[]): RefreshFailure[] {
+  const place = new Map<string, { index: number; at: string }>();
+  leaves.forEach((l, index) => {
+    if (!place.has(l.path)) {
+      place.set(l.path, { index, at: formatPath(l.segs, { quoteKeys: true }) });
+    }
+  });
+  const seen = new Set<unknown>();
+  return failures
+    .filter((f) => !seen.has(f.error) && seen.add(f.error))
+    .map((f, i) => ({ f, i, p: place.get(f.path) }))
+    .sort((a, b) => (a.p?.index ?? Infinity) - (b.p?.index ?? Infinity) || a.i - b.i)
+    .map(({ f, p }) => ({ path: p?.at ?? f.path, error: f.error }));
 }

@@ -22,6 +22,8 @@ export interface RegisteredResolver {
   resolver: Resolver;
   /** Per-call timeout in ms, when set. */
   timeout: number | undefined;
+  /** How long its values live and may be used once expired, as registered (`ttl`...). */
+  live: LivePolicy;
   /** Every value it returns is sensitive. */
   sensitive: boolean;
   /** It reaches the network (refused on an offline Config). */
@@ -33,6 +35,14 @@ export interface RegisteredResolver {
   /** The groups of settings it reads (`settingsSpec`), checked and frozen; empty: none. */
   settingsSpec: readonly ResolverSettingsSpec[];
 }
+
+/**
+ * How long values live and what may be done with them once expired (see `RegisterOptions`):
+ * what a registration, a settings group or the Config says, each field optional.
+ */
+export type LivePolicy = Readonly<
+  Pick<RegisterOptions, "ttl" | "staleWhileRevalidate" | "maxStale">
+>;
 
 /** Group size of a `resolveMany` resolver that sets none. */
 const DEFAULT_BATCH_SIZE = 10;
@@ -72,8 +82,9 @@ export class ResolverRegistry {
    * @throws {ResolverError} For a taken name without `force`, `ref`, a bad name, keyword names
    *   in `params` that are not identifiers, or an object whose `resolveMany`, `batchGroup` or
    *   `identity` is not a function.
-   * @throws {RangeError} For a negative timeout, a `params.positional` that is not an integer
-   *   >= 0 or `Infinity`, or a `batchSize` that is not a positive integer.
+   * @throws {RangeError} For a negative timeout, a `ttl` that is not > 0, a negative
+   *   `maxStale`, a `params.positional` that is not an integer >= 0 or `Infinity`, or a
+   *   `batchSize` that is not a positive integer.
    */
   register(name: string, resolver: Resolver, options: RegisterOptions = {}): void {
     const registered = checked(name, resolver, options);
@@ -94,11 +105,13 @@ export class ResolverRegistry {
    *   be given meanwhile (the loaded resolver's own declaration then replaces it).
    * @throws {ResolverError} For a taken name without `force`, `ref`, a bad name or a bad
    *   settings declaration.
-   * @throws {RangeError} For a negative timeout.
+   * @throws {RangeError} For a negative timeout, a `ttl` that is not > 0 or a negative
+   *   `maxStale`.
    */
   registerLazy(name: string, load: ResolverLoader, options: LazyRegisterOptions = {}): void {
     checkName(name);
     checkTimeout(options);
+    livePolicy(options);
     const settingsSpec = options.settingsSpec ?? [];
     const declared = declaredSettings(name, { resolve: () => undefined, settingsSpec });
     this.#claim(name, options);
@@ -195,6 +208,7 @@ function checked(name: string, resolver: Resolver, options: RegisterOptions): Re
     name,
     resolver,
     timeout: options.timeout,
+    live: livePolicy(options),
     sensitive: options.sensitive ?? false,
     network: options.network ??
       (typeof resolver === "object" && (resolver as { network?: unknown }).network === true),
@@ -224,6 +238,20 @@ function checkTimeout(options: RegisterOptions): void {
   if (options.timeout !== undefined && !(options.timeout >= 0)) {
     throw new RangeError(`timeout must be >= 0 ms, got ${options.timeout}`);
   }
+}
+
+/** The registration's `ttl`, `staleWhileRevalidate` and `maxStale`, checked and frozen. */
+function livePolicy(options: RegisterOptions): LivePolicy {
+  const { ttl, staleWhileRevalidate, maxStale } = options;
+  if (ttl !== undefined && !(ttl > 0)) throw new RangeError(`ttl must be > 0 ms, got ${ttl}`);
+  if (maxStale !== undefined && !(maxStale >= 0)) {
+    throw new RangeError(`maxStale must be >= 0 ms, got ${maxStale}`);
+  }
+  return Object.freeze({
+    ...(ttl === undefined ? {} : { ttl }),
+    ...(staleWhileRevalidate === undefined ? {} : { staleWhileRevalidate }),
+    ...(maxStale === undefined ? {} : { maxStale }),
+  });
 }
 
 /** Checks a registration; returns the batch size of a `resolveMany` resolver. */
@@ -301,8 +329,11 @@ function declaredParams(
 
 const SETTING_TYPES: readonly string[] = ["string", "boolean", "string[]", "object"];
 const FIELD_REGEXP = /^[A-Za-z][A-Za-z0-9_]*$/;
-/** Field names `call.settings` keeps for itself (its serialisation hook). */
-const RESERVED_FIELDS: readonly string[] = ["toJSON"];
+/**
+ * Field names a resolver may not declare: `call.settings`'s serialisation hook, and the
+ * lifetime fields every group accepts (see `resolver_settings.ts`).
+ */
+const RESERVED_FIELDS: readonly string[] = ["toJSON", "ttl", "staleWhileRevalidate", "maxStale"];
 
 /** An object's `settingsSpec`, checked and frozen (an empty list when it declares none). */
 function declaredSettings(name: string, resolver: Resolver): readonly ResolverSettingsSpec[] {
@@ -331,7 +362,11 @@ function declaredSettings(name: string, resolver: Resolver): readonly ResolverSe
     for (const [field, spec] of Object.entries(fields)) {
       const { type, secret } = (spec ?? {}) as { type?: unknown; secret?: unknown };
       if (!FIELD_REGEXP.test(field) || RESERVED_FIELDS.includes(field)) {
-        throw invalid(`Setting names use letters, digits and '_' (not toJSON): '${key}.${field}'`);
+        throw invalid(
+          `Setting names use letters, digits and '_' (not ${
+            RESERVED_FIELDS.join(", ")
+          }): '${key}.${field}'`,
+        );
       }
       if (typeof type !== "string" || !SETTING_TYPES.includes(type)) {
         throw invalid(
@@ -383,8 +418,11 @@ export function globalRegistry(): ResolverRegistry {
  *
  * @param name Resolver name, used as `${name:...}`.
  * @param resolver `(key, call) => value` (sync or async), or an object with `resolve`.
- * @param options `force` to replace, per-call `timeout` in ms, `sensitive` results.
+ * @param options `force` to replace, per-call `timeout` in ms, `sensitive` results, `ttl` (ms)
+ *   of its values, `staleWhileRevalidate`, `maxStale` (ms).
  * @throws {ResolverError} When the name is taken (without `force`) or is `ref`.
+ * @throws {RangeError} For a negative `timeout`, a `ttl` that is not > 0 or a negative
+ *   `maxStale`.
  *
  * @example Register an async resolver
  * ```ts

@@ -39,9 +39,9 @@ export interface ConfigHandle {
 export interface ResolverCall {
   /** Positional arguments after interpolation; bytes only from a whole-argument nested value. */
   args: (string | Uint8Array)[];
-  /** Keyword arguments minus `default` and `sensitive` (last value wins). */
+  /** Keyword arguments minus `default`, `sensitive` and `ttl` (last value wins). */
   kwargs: Record<string, string>;
-  /** Every keyword argument in order, repeats included (`default`/`sensitive` excluded). */
+  /** Every keyword argument in order, repeats included (`default`/`sensitive`/`ttl` excluded). */
   kwargsAll: [string, string][];
   /** Aborted on per-call timeout, batch deadline or caller abort. */
   signal: AbortSignal;
@@ -76,7 +76,7 @@ export interface ResolverCall {
 /**
  * The arguments a resolver accepts, as data. The engine checks every call against it before
  * the resolver runs: more positional arguments than `positional`, or a keyword argument that
- * is not in `keywords` (besides `default` and `sensitive`, which every call takes), is a
+ * is not in `keywords` (besides `default`, `sensitive` and `ttl`, which every call takes), is a
  * `ParseError` (`TOO_MANY_ARGUMENTS`, `UNKNOWN_KEYWORD`) naming the accepted keywords, with a
  * "did you mean" suggestion and the quoting hint (`${split:'a,b,c'}`). A resolver that declares
  * nothing accepts anything. Values of the keywords are the resolver's to check.
@@ -84,7 +84,10 @@ export interface ResolverCall {
 export interface ResolverParams {
   /** Most positional arguments a call may have (`Infinity`: any number). @default {1} */
   positional?: number;
-  /** Keyword arguments the resolver reads (`default` and `sensitive` are always accepted). @default {[]} */
+  /**
+   * Keyword arguments the resolver reads (`default`, `sensitive` and `ttl` are always accepted).
+   * @default {[]}
+   */
   keywords?: readonly string[];
 }
 
@@ -268,6 +271,24 @@ export interface RegisterOptions {
    * @default {undefined} (any arguments)
    */
   params?: ResolverParams;
+  /**
+   * How long a value of this resolver lives, in ms: once expired, the next read or
+   * `config.refresh()` fetches it again. Below the `ttl` of its settings group and a call's
+   * `ttl=` (seconds). @default {undefined} (resolved once)
+   */
+  ttl?: number;
+  /**
+   * Reads of an expired value of this resolver return the last value at once and refresh it in
+   * the background (as the Config option of that name, for this resolver).
+   * @default {undefined} (the Config's option)
+   */
+  staleWhileRevalidate?: boolean;
+  /**
+   * How long past its expiry a value of this resolver may still be used when fetching it again
+   * fails (stale-if-error), in ms; after that the error surfaces on access.
+   * @default {undefined} (the Config's option; none: no limit)
+   */
+  maxStale?: number;
 }
 
 /** What every message, dump and trace shows instead of a sensitive value. */
@@ -290,16 +311,27 @@ export class ResolvedValue {
   readonly value: unknown;
   /** Whether it must be redacted in dumps. */
   readonly sensitive: boolean;
+  /**
+   * How long the value lives, in ms, as the resolver suggests it (e.g. a poll interval the
+   * service asks for): used when the program gave the call no TTL (`ttl=`, the settings' `ttl`,
+   * `registerResolver`'s `ttl`). Only read on the value a resolver returns, not inside it.
+   */
+  readonly ttl: number | undefined;
 
   /**
    * Wraps a value.
    *
    * @param value The value.
-   * @param options `sensitive: true` marks a secret.
+   * @param options `sensitive: true` marks a secret; `ttl` (ms) suggests how long it lives.
+   * @throws {RangeError} For a `ttl` that is not a number > 0.
    */
-  constructor(value: unknown, options: { sensitive?: boolean } = {}) {
+  constructor(value: unknown, options: { sensitive?: boolean; ttl?: number } = {}) {
+    if (options.ttl !== undefined && !(options.ttl > 0)) {
+      throw new RangeError(`ttl must be > 0 ms, got ${options.ttl}`);
+    }
     this.value = value;
     this.sensitive = options.sensitive ?? false;
+    this.ttl = options.ttl;
   }
 
   /** Never prints a sensitive value. @returns Text. */

@@ -11,7 +11,12 @@
 
 import { closestName } from "./_did_you_mean.ts";
 import { ResolverError } from "./errors.ts";
-import { globalRegistry, type RegisteredResolver, type ResolverRegistry } from "./registry.ts";
+import {
+  globalRegistry,
+  type LivePolicy,
+  type RegisteredResolver,
+  type ResolverRegistry,
+} from "./registry.ts";
 import { REDACTED, type ResolverSettingsSpec, type ResolverSettingType } from "./resolver.ts";
 
 /** Checked values of settings groups, by key (what a Config holds). */
@@ -66,6 +71,22 @@ function declaredKeys(registries: readonly ResolverRegistry[]): string[] {
   return [...keys].sort();
 }
 
+/**
+ * The fields every group accepts besides its declared ones: the lifetime of the values of the
+ * resolvers that read the group (`ttl` and `maxStale` in ms, `staleWhileRevalidate`), as
+ * `registerResolver` takes them. They are the framework's: checked here, merged with the same
+ * precedence as declared fields, and kept out of `call.settings`.
+ */
+const LIVE_FIELDS: Readonly<Record<keyof LivePolicy, (v: unknown) => string | undefined>> = {
+  ttl: (v) => typeof v === "number" && v > 0 ? undefined : "a number of ms > 0",
+  staleWhileRevalidate: (v) => typeof v === "boolean" ? undefined : "a boolean",
+  maxStale: (v) => typeof v === "number" && v >= 0 ? undefined : "a number of ms >= 0",
+};
+
+function isLiveField(field: string): field is keyof LivePolicy {
+  return Object.hasOwn(LIVE_FIELDS, field);
+}
+
 function unknownKey(key: string, registries: readonly ResolverRegistry[]): ResolverError {
   const known = declaredKeys(registries);
   const near = closestName(key, known);
@@ -95,6 +116,17 @@ function checkGroup(
   }
   const out: Record<string, unknown> = Object.create(null);
   for (const [field, value] of Object.entries(values)) {
+    if (isLiveField(field)) {
+      const wanted = value === undefined ? undefined : LIVE_FIELDS[field](value);
+      if (wanted !== undefined) {
+        throw new ResolverError(`Setting '${key}.${field}' must be ${wanted}`, {
+          code: "INVALID_SETTING",
+          detail: `Got ${describeType(value)}`,
+        });
+      }
+      if (value !== undefined) out[field] = value;
+      continue;
+    }
     for (const spec of specs) {
       const declared = Object.hasOwn(spec.fields, field) ? spec.fields[field] : undefined;
       if (declared === undefined) {
@@ -284,12 +316,39 @@ export function mergedSettings(
       if (values !== undefined) Object.assign(out, checkGroup(spec.key, [spec], values));
     }
   }
+  for (const field of Object.keys(LIVE_FIELDS)) delete out[field];
   for (const spec of specs) {
     for (const [field, declared] of Object.entries(spec.fields)) {
       if (declared.secret) secrets.add(field);
     }
   }
   return sealSettings(out, secrets);
+}
+
+/**
+ * The lifetime fields (`ttl`, `staleWhileRevalidate`, `maxStale`) the groups of `specs` give,
+ * with the precedence of {@linkcode mergedSettings}: per Config over per process, a later
+ * group over an earlier one.
+ *
+ * @param specs The resolver's declaration.
+ * @param config The Config's layer, if any.
+ * @returns The fields given (none: an empty policy).
+ */
+export function mergedLivePolicy(
+  specs: readonly ResolverSettingsSpec[],
+  config: SettingsLayer | undefined,
+): LivePolicy {
+  const out: Record<string, unknown> = {};
+  for (const layer of [processSettings().values, config]) {
+    for (const spec of specs) {
+      const values = layer?.get(spec.key);
+      if (values === undefined) continue;
+      for (const field of Object.keys(LIVE_FIELDS)) {
+        if (values[field] !== undefined) out[field] = values[field];
+      }
+    }
+  }
+  return Object.freeze(out) as LivePolicy;
 }
 
 /**
@@ -325,6 +384,7 @@ function sealSettings(
 export class ResolverSettings {
   #layer: SettingsLayer;
   #cache = new WeakMap<RegisteredResolver, { version: number; settings: Readonly<object> }>();
+  #live = new WeakMap<RegisteredResolver, { version: number; policy: LivePolicy }>();
 
   /** @param layer The Config's checked settings. */
   constructor(layer: SettingsLayer) {
@@ -348,5 +408,25 @@ export class ResolverSettings {
     const settings = mergedSettings(reg.settingsSpec, this.#layer);
     this.#cache.set(reg, { version, settings });
     return settings;
+  }
+
+  /**
+   * The lifetime fields the settings give a resolver's values (`ttl`, `staleWhileRevalidate`,
+   * `maxStale`), over what its registration says.
+   *
+   * @param reg The registered resolver.
+   * @returns Its policy: settings (per Config over per process) over registration, per field.
+   */
+  liveFor(reg: RegisteredResolver): LivePolicy {
+    if (reg.settingsSpec.length === 0) return reg.live;
+    const version = processSettings().version;
+    const hit = this.#live.get(reg);
+    if (hit !== undefined && hit.version === version) return hit.policy;
+    const policy = Object.freeze({
+      ...reg.live,
+      ...mergedLivePolicy(reg.settingsSpec, this.#layer),
+    });
+    this.#live.set(reg, { version, policy });
+    return policy;
   }
 }

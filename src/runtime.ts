@@ -18,6 +18,10 @@ export interface FileInfo {
   dev?: number;
   /** Inode number, where the runtime reports one (with `dev`, the file's identity). */
   ino?: number;
+  /** Last modification, ms since the epoch, where the runtime reports it. */
+  mtimeMs?: number;
+  /** Last status change (written, renamed, linked), ms since the epoch, where reported. */
+  ctimeMs?: number;
 }
 
 /** Thrown by the file helpers; `notFound` tells a missing file from other failures. */
@@ -59,6 +63,8 @@ interface NodeStats {
   size: number;
   dev: number;
   ino: number;
+  mtimeMs: number;
+  ctimeMs: number;
 }
 
 interface NodeFs {
@@ -264,11 +270,21 @@ function denoInfo(s: AnyRecord): FileInfo {
     info.dev = s.dev;
     info.ino = s.ino;
   }
+  if (s.mtime instanceof Date) info.mtimeMs = s.mtime.getTime();
+  if (s.ctime instanceof Date) info.ctimeMs = s.ctime.getTime();
   return info;
 }
 
 function nodeInfo(s: NodeStats): FileInfo {
-  return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, dev: s.dev, ino: s.ino };
+  return {
+    isFile: s.isFile(),
+    isDirectory: s.isDirectory(),
+    size: s.size,
+    dev: s.dev,
+    ino: s.ino,
+    mtimeMs: s.mtimeMs,
+    ctimeMs: s.ctimeMs,
+  };
 }
 
 /** A regular file opened for reading by {@linkcode openRegularFileSync}. */
@@ -451,4 +467,200 @@ export function readDirSync(path: string): DirEntry[] {
     isDirectory: e.isDirectory(),
     isSymlink: e.isSymbolicLink(),
   }));
+}
+
+/** Longest delay a runtime's `setTimeout` honours (a longer one fires at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * `setTimeout` for background work: the delay capped at what runtimes honour (a later time is
+ * reached by the caller arming again), and the timer unref'd.
+ *
+ * @param run What to run.
+ * @param ms Delay in ms.
+ * @returns The timer, for `clearTimeout`.
+ */
+export function backgroundTimer(run: () => void, ms: number): ReturnType<typeof setTimeout> {
+  const timer = setTimeout(run, Math.min(Math.max(ms, 0), MAX_TIMER_MS));
+  unrefTimer(timer);
+  return timer;
+}
+
+/**
+ * Lets a timer run without keeping the process alive (Deno, Node, and timer objects with an
+ * `unref` method); elsewhere it does nothing.
+ *
+ * @param timer What `setTimeout` returned.
+ */
+export function unrefTimer(timer: unknown): void {
+  try {
+    const unref = (timer as { unref?: unknown } | null)?.unref;
+    if (typeof unref === "function") {
+      unref.call(timer);
+      return;
+    }
+    const d = deno();
+    if (typeof timer === "number" && typeof d?.unrefTimer === "function") d.unrefTimer(timer);
+  } catch {
+    // A timer that cannot be unref'd keeps the process alive until it fires or is cleared.
+  }
+}
+
+/** A running watch, see {@linkcode watchPaths}. */
+export interface PathWatch {
+  /** Stops watching (once; later calls do nothing). */
+  close(): void;
+}
+
+/** Options of {@linkcode watchPaths}. */
+export interface WatchPathsOptions {
+  /** How often the paths are checked when polling, in ms. */
+  interval: number;
+  /** Where a watcher that stops on an error reports it. */
+  onError?: (error: unknown) => void;
+  /**
+   * How to watch: `node`, `node:fs` `watch` on the paths' directories (Node's default);
+   * `poll`, a `stat` of each path every `interval` ms (the default elsewhere).
+   */
+  api?: "node" | "poll";
+}
+
+/**
+ * Watches files for any change: written, created, deleted, renamed, replaced (by another
+ * file, a symlink, a FIFO). Never keeps the process alive, and never opens what it watches.
+ *
+ * On Node, `node:fs` `watch` on the files' directories (any change in them counts). Elsewhere
+ * the paths are polled with `stat`: Deno's watcher (`Deno.watchFs`, and its `node:fs` `watch`)
+ * opens each changed file to compare its content, and a FIFO created in a watched directory
+ * blocks it forever, and the process's exit with it (Deno 2.9).
+ *
+ * @param target The files (they may be missing: their creation is a change) and their
+ *   directories.
+ * @param onChange Called for each change seen (several per edit, as reported).
+ * @param options `interval`, error sink, API.
+ * @returns The watch; `close()` it when done.
+ * @throws {RuntimeFileError} When `node:fs` cannot watch a directory (no permission).
+ */
+export function watchPaths(
+  target: { files: readonly string[]; dirs: readonly string[] },
+  onChange: () => void,
+  options: WatchPathsOptions,
+): PathWatch {
+  const api = options.api ??
+    (deno() === undefined && nodeProcess() !== undefined ? "node" : "poll");
+  const onError = options.onError ?? (() => {});
+  if (api === "poll") return pollPaths(target.files, onChange, options.interval, onError);
+  try {
+    return watchWithNode(target.dirs, onChange, onError);
+  } catch (e) {
+    if (e instanceof RuntimeFileError) throw e;
+    throw wrapFsError(e, target.dirs.join(", "));
+  }
+}
+
+/** What identifies a state of a path: missing, or kind, identity, size and times. */
+function signature(path: string): string {
+  let info: FileInfo | undefined;
+  try {
+    info = statSync(path);
+  } catch (e) {
+    return `error:${e instanceof RuntimeFileError && e.permissionDenied ? "denied" : "other"}`;
+  }
+  if (info === undefined) return "missing";
+  return [
+    info.isFile ? "f" : info.isDirectory ? "d" : "o",
+    info.dev,
+    info.ino,
+    info.size,
+    info.mtimeMs,
+    info.ctimeMs,
+  ].join(":");
+}
+
+function pollPaths(
+  paths: readonly string[],
+  onChange: () => void,
+  interval: number,
+  onError: (error: unknown) => void,
+): PathWatch {
+  const seen = new Map(paths.map((p) => [p, signature(p)]));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let open = true;
+  const poll = () => {
+    timer = undefined;
+    if (!open) return;
+    let changed = false;
+    for (const p of paths) {
+      const now = signature(p);
+      if (now !== seen.get(p)) {
+        seen.set(p, now);
+        changed = true;
+      }
+    }
+    if (changed) {
+      try {
+        onChange();
+      } catch (e) {
+        onError(e);
+      }
+    }
+    arm();
+  };
+  const arm = () => {
+    if (open) timer = backgroundTimer(poll, interval);
+  };
+  arm();
+  return {
+    close: () => {
+      open = false;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
+
+interface NodeWatcher {
+  close(): void;
+  unref?(): void;
+  on(event: "error", listener: (error: unknown) => void): void;
+}
+
+function watchWithNode(
+  dirs: readonly string[],
+  onChange: () => void,
+  onError: (error: unknown) => void,
+): PathWatch {
+  const fs = getNodeFs() as unknown as {
+    watch(path: string, options: { persistent: boolean }, listener: () => void): NodeWatcher;
+  };
+  const watchers: NodeWatcher[] = [];
+  let open = true;
+  const close = () => {
+    if (!open) return;
+    open = false;
+    for (const w of watchers) {
+      try {
+        w.close();
+      } catch {
+        // Already closed.
+      }
+    }
+  };
+  try {
+    for (const dir of dirs) {
+      if (statSync(dir)?.isDirectory !== true) continue;
+      const w = fs.watch(dir, { persistent: false }, () => {
+        if (open) onChange();
+      });
+      w.unref?.();
+      w.on("error", (e) => {
+        if (open) onError(e);
+      });
+      watchers.push(w);
+    }
+  } catch (e) {
+    close();
+    throw e;
+  }
+  return { close };
 }

@@ -5,14 +5,21 @@
 
 import assert from "node:assert/strict";
 import {
+  type CallCarry,
   type CallHooks,
+  type CallLife,
   type CallScope,
   Dispatcher,
   type InFlightCalls,
   type TraceEvent,
 } from "../src/dispatch.ts";
-import { ResolverRegistry } from "../src/registry.ts";
-import type { RegisterOptions, Resolver, ResolverCall } from "../src/resolver.ts";
+import { type LivePolicy, ResolverRegistry } from "../src/registry.ts";
+import {
+  type RegisterOptions,
+  ResolvedValue,
+  type Resolver,
+  type ResolverCall,
+} from "../src/resolver.ts";
 import type { Resolved } from "../src/value.ts";
 import { NotFoundError, ResolveAllError, ResolverError } from "../src/errors.ts";
 import { Config } from "../src/config.ts";
@@ -36,6 +43,8 @@ const SCOPE: CallScope = {
 function recorder(owner: string) {
   const steps: string[] = [];
   const starts: AbortSignal[] = [];
+  /** The lifetime each settled, kept or missed call was given. */
+  const lives: CallLife[] = [];
   const hooks: CallHooks<string, Resolved> = {
     join: (other, result) => {
       steps.push(`join ${other}`);
@@ -45,14 +54,28 @@ function recorder(owner: string) {
       steps.push("start");
       starts.push(signal);
     },
-    settle: (r) => {
+    settle: (r, life) => {
       steps.push("settle");
+      lives.push(life);
       return r;
+    },
+    reuse: (r) => {
+      steps.push("reuse");
+      return r;
+    },
+    fallBack: (previous, error, life) => {
+      steps.push(`fall back (${error.code})`);
+      lives.push(life);
+      return previous;
+    },
+    notFound: (life) => {
+      steps.push("not found");
+      lives.push(life);
     },
     readSecret: () => false,
     end: () => steps.push("end"),
   };
-  return { owner, steps, starts, hooks };
+  return { owner, steps, starts, lives, hooks };
 }
 
 /** Dispatches one call of resolver `reg` with key `key`, recording its steps. */
@@ -65,6 +88,8 @@ function dispatch(
     scope?: Partial<CallScope>;
     inFlight?: InFlightCalls<string, Resolved>;
     sensitiveInput?: boolean;
+    live?: LivePolicy | undefined;
+    carry?: CallCarry<Resolved> | undefined;
   } = {},
 ) {
   const rec = recorder(options.owner ?? key);
@@ -82,13 +107,15 @@ function dispatch(
     inFlight: options.inFlight ?? new Map(),
     owner: rec.owner,
     secrets: [],
+    live: options.live ?? reg.live,
+    carry: options.carry,
     hooks: rec.hooks,
   });
   return { ...rec, result };
 }
 
-function newDispatcher(events: TraceEvent[] = []): Dispatcher {
-  return new Dispatcher({ onTrace: (e) => events.push(e), onWarning: () => {} });
+function newDispatcher(events: TraceEvent[] = [], now: () => number = () => 0): Dispatcher {
+  return new Dispatcher({ onTrace: (e) => events.push(e), onWarning: () => {}, now });
 }
 
 async function rejection(p: unknown): Promise<unknown> {
@@ -384,6 +411,7 @@ Deno.test("what the settle hook returns is what callers and joiners get", async 
     inFlight,
     owner: "first",
     secrets: [],
+    live: reg.live,
     hooks: { ...rec.hooks, settle: (r) => ({ ...r, sensitive: true }) },
   });
   const joined = dispatch(d, reg, "k", { inFlight }).result;
@@ -405,4 +433,105 @@ Deno.test("through a Config, a short resolveMany result fails the unanswered pat
   assert.equal(failure.headline, "Resolver 'many' returned 1 results for 2 calls");
   assert.equal(failure.resolver, "many");
   assert.equal(config.getSync("a"), "first");
+});
+
+// ------------------------------------------------------------------ lifetimes (TTL bookkeeping)
+
+Deno.test("a call's lifetime: the program's ttl, else the value's own; maxStale and SWR bound its use", async () => {
+  const d = newDispatcher([], () => 100);
+  const plain = registered(() => "v");
+  const suggests = registered(() => new ResolvedValue("v", { ttl: 50 }));
+  let n = 0;
+  const lifeOf = async (reg: ReturnType<typeof registered>, live?: LivePolicy) => {
+    const rec = dispatch(d, reg, `k${n++}`, { live });
+    await rec.result;
+    const { life, ttl } = rec.lives[0]!;
+    return { ...life, ttl };
+  };
+  assert.deepEqual(await lifeOf(plain), {
+    expiresAt: Infinity,
+    staleUntil: Infinity,
+    swrUntil: Infinity,
+    ttl: Infinity,
+  });
+  assert.deepEqual(await lifeOf(registered(() => "v", { ttl: 1_000 })), {
+    expiresAt: 1_100,
+    staleUntil: Infinity,
+    swrUntil: 1_100,
+    ttl: 1_000,
+  });
+  assert.deepEqual(
+    await lifeOf(plain, { ttl: 1_000, maxStale: 500, staleWhileRevalidate: true }),
+    { expiresAt: 1_100, staleUntil: 1_600, swrUntil: 1_600, ttl: 1_000 },
+  );
+  assert.deepEqual(await lifeOf(suggests), {
+    expiresAt: 150,
+    staleUntil: Infinity,
+    swrUntil: 150,
+    ttl: 50,
+  });
+  assert.equal((await lifeOf(suggests, { ttl: 1_000 })).ttl, 1_000, "the program's TTL wins");
+});
+
+Deno.test("during a refresh, a carried result that did not expire is reused without a call", async () => {
+  let runs = 0;
+  const reg = registered(() => {
+    runs++;
+    return Promise.resolve("fresh");
+  });
+  const events: TraceEvent[] = [];
+  const d = newDispatcher(events);
+  const first = dispatch(d, reg, "k");
+  await first.result;
+  const identity = first.lives[0]!.identity();
+  const kept: Resolved = { value: "kept", sensitive: false };
+  const carry: CallCarry<Resolved> = { reuse: new Map([[identity, kept]]), fallback: new Map() };
+  const again = dispatch(d, reg, "k", { carry });
+  assert.equal(again.result, kept);
+  assert.deepEqual(again.steps, ["reuse"]);
+  assert.equal(runs, 1);
+  assert.equal(events.length, 1, "no trace event for a reused result");
+  // Another key is called as usual.
+  assert.deepEqual(await dispatch(d, reg, "other", { carry }).result, {
+    value: "fresh",
+    sensitive: false,
+  });
+});
+
+Deno.test("a refreshed call that fails falls back on its earlier result while allowed; not found is an answer", async () => {
+  let time = 200;
+  let failure: Error = new Error("throttled");
+  const reg = registered(() => Promise.reject(failure));
+  const d = newDispatcher([], () => time);
+  // The identity of a call of `r` with key `k` (the same for every resolver named `r`).
+  const probe = dispatch(d, registered(() => "v"), "k");
+  await probe.result;
+  const identity = probe.lives[0]!.identity();
+  const previous: Resolved = { value: "old", sensitive: false };
+  const life = { expiresAt: 100, staleUntil: 1_000, swrUntil: 100 };
+  const carry = (ttl: number): CallCarry<Resolved> => ({
+    reuse: new Map(),
+    fallback: new Map([[identity, { result: previous, life, ttl }]]),
+  });
+  const kept = dispatch(d, reg, "k", { carry: carry(50) });
+  assert.equal(await kept.result, previous);
+  assert.deepEqual(kept.steps, ["start", "fall back (RESOLVER_FAILED)", "end"]);
+  // Tried again after min(TTL, 10 s), never past the time it may be used.
+  assert.deepEqual(kept.lives[0]!.life, { expiresAt: 250, staleUntil: 1_000, swrUntil: 250 });
+  const long = dispatch(d, reg, "k", { carry: carry(60_000) });
+  await long.result;
+  assert.equal(long.lives[0]!.life.expiresAt, 1_000);
+  const noTtl = dispatch(d, reg, "k", { carry: carry(Infinity) });
+  await noTtl.result;
+  assert.equal(noTtl.lives[0]!.life, life, "a value without TTL keeps its lifetime");
+  time = 1_000; // past staleUntil: the error surfaces
+  assert.equal(
+    (await rejection(dispatch(d, reg, "k", { carry: carry(50) }).result) as ResolverError).code,
+    "RESOLVER_FAILED",
+  );
+  time = 200;
+  failure = new NotFoundError("gone");
+  const missing = dispatch(d, reg, "k", { carry: carry(50) });
+  assert.ok(await rejection(missing.result) instanceof NotFoundError);
+  assert.deepEqual(missing.steps, ["start", "not found", "end"]);
 });

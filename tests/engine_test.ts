@@ -1010,7 +1010,7 @@ Deno.test("extra positional arguments are an error with the quoting hint, not dr
   assert.equal(e.resolver, "split");
   assert.equal(e.source, "<string>:2:7");
   assert.deepEqual(e.detail, [
-    "Accepted keywords: delim, trim, skip_empty, limit, default, sensitive",
+    "Accepted keywords: delim, trim, skip_empty, limit, default, sensitive, ttl",
   ]);
   assert.match(e.message, /A ',' or '=' inside a value must be quoted: \$\{split:'a,b,c'\}/);
   // The quoted form is one argument.
@@ -1095,7 +1095,9 @@ Deno.test("a resolver without params accepts any arguments; params via registrat
   assert.equal(await config.get("any"), 4);
   const dup = Config.loads("v: ${dup:a,b}\n");
   dup.registerResolver("dup", () => 1, { params: { keywords: ["default", "x"] } });
-  assert.deepEqual((await failure(dup, "v")).detail, ["Accepted keywords: default, x, sensitive"]);
+  assert.deepEqual((await failure(dup, "v")).detail, [
+    "Accepted keywords: default, x, sensitive, ttl",
+  ]);
   const e = await failure(config, "fn");
   assert.equal(e.code, "TOO_MANY_ARGUMENTS");
   assert.match(e.headline, /3 positional, takes at most 2/);
@@ -1811,4 +1813,195 @@ Deno.test("an offline Config refuses a resolver that declares network, naming th
   const local = Config.loads("b: ${remote:k}\n", { offline: true });
   local.registerResolver("remote", remote, { network: false });
   assert.equal(await local.get("b"), 2);
+});
+
+// ------------------------------------------------------------------ refresh: lifetimes, dependents, generations
+
+/** Versioned values `${v:key}` = `key@version`, each call held until `release(key)`. */
+function versioned() {
+  const held = new Map<string, (() => void)[]>();
+  const v = {
+    version: 1,
+    hold: false,
+    calls: [] as string[],
+    release: (key: string) => {
+      for (const r of held.get(key)?.splice(0) ?? []) r();
+    },
+    waiting: (key: string) => held.get(key)?.length ?? 0,
+    fn: async (key: string): Promise<string> => {
+      v.calls.push(key);
+      const version = v.version;
+      if (v.hold) {
+        await new Promise<void>((r) => held.set(key, [...held.get(key) ?? [], r]));
+      }
+      return `${key}@${version}`;
+    },
+  };
+  return v;
+}
+
+Deno.test("a refresh recomputes what was built from a changed value and nothing else", async () => {
+  let time = 0;
+  const v = versioned();
+  const transforms: string[] = [];
+  const upper = (key: string) => {
+    transforms.push(key);
+    return key.toUpperCase();
+  };
+  const config = Config.loads(
+    [
+      "a: ${v:a,ttl=1}",
+      "b: ${v:b}",
+      "ref: ${a}",
+      "concat: ${a}/${b}",
+      "shout: ${upper:${a}}",
+      "mixed: ${upper:${b}}",
+      "nested:\n  list: ['${a}', '${b}']",
+    ].join("\n") + "\n",
+    { resolvers: { v: v.fn, upper }, now: () => time },
+  );
+  await config.resolveAll();
+  assert.deepEqual(v.calls.sort(), ["a", "b"]);
+  assert.deepEqual(transforms.sort(), ["a@1", "b@1"]);
+  v.version = 2;
+  time = 1_000;
+  const set = await config.refresh();
+  assert.deepEqual(set.changes.map((c) => [c.path, c.after]), [
+    ["a", "a@2"],
+    ["ref", "a@2"],
+    ["concat", "a@2/b@1"],
+    ["shout", "A@2"],
+    ["nested.list[0]", "a@2"],
+  ]);
+  // b (no TTL) was not fetched again, nor `mixed` transformed again.
+  assert.deepEqual(v.calls.sort(), ["a", "a", "b"]);
+  assert.deepEqual(transforms.sort(), ["a@1", "a@2", "b@1"]);
+  assert.deepEqual(await config.get("nested"), { list: ["a@2", "b@1"] });
+});
+
+Deno.test("a read racing a refresh sees old or new values, never a mix of one refresh", async () => {
+  let time = 0;
+  const v = versioned();
+  const config = Config.loads(
+    "a: ${v:a,ttl=1}\nb: ${v:b,ttl=1}\nboth: ${a}+${b}\nlater: ${a}-${b}\n",
+    {
+      resolvers: { v: v.fn },
+      now: () => time,
+    },
+  );
+  await config.resolveAll();
+  v.version = 2;
+  v.hold = true;
+  time = 1_000;
+  const refreshing = config.refresh();
+  await until(() => v.waiting("a") === 1 && v.waiting("b") === 1);
+  v.release("a"); // one input of `both` is new, the other not yet
+  await tick(2);
+  assert.equal(config.getSync("both"), "a@1+b@1");
+  assert.deepEqual([config.getSync("a"), config.getSync("b")], ["a@1", "b@1"]);
+  // Reads that wait (the value expired) get the refresh's values, all of them.
+  const waiting = [config.get("both"), config.get("later"), config.resolveAll()];
+  await tick(2);
+  v.release("b");
+  await refreshing;
+  assert.deepEqual(await Promise.all(waiting), [
+    "a@2+b@2",
+    "a@2-b@2",
+    { a: "a@2", b: "b@2", both: "a@2+b@2", later: "a@2-b@2" },
+  ]);
+  assert.deepEqual(v.calls.sort(), ["a", "a", "b", "b"]);
+});
+
+Deno.test("a value memoized while a refresh runs is kept unless built from what it changes", async () => {
+  let time = 0;
+  const v = versioned();
+  const config = Config.loads("a: ${v:a,ttl=1}\nfresh: ${v:f}\nuses: ${a}!\n", {
+    resolvers: { v: v.fn },
+    now: () => time,
+  });
+  await config.get("a");
+  v.version = 2;
+  v.hold = true;
+  time = 1_000;
+  const refreshing = config.refresh();
+  await until(() => v.waiting("a") === 1);
+  v.hold = false;
+  assert.equal(await config.get("fresh"), "f@2"); // memoized on the old tree meanwhile
+  v.release("a");
+  await refreshing;
+  assert.equal(config.isResolved("fresh"), true);
+  assert.equal(await config.get("fresh"), "f@2");
+  assert.equal(await config.get("uses"), "a@2!");
+  assert.deepEqual(v.calls.sort(), ["a", "a", "f"]);
+});
+
+Deno.test("a default= after not found lives as long as the call's TTL", async () => {
+  let time = 0;
+  let present = false;
+  const maybe = (key: string) => {
+    if (!present) throw new NotFoundError(`no ${key}`);
+    return `${key}!`;
+  };
+  const config = Config.loads("v: ${maybe:k,default=none,ttl=5}\n", {
+    resolvers: { maybe },
+    now: () => time,
+  });
+  assert.equal(await config.get("v"), "none");
+  present = true;
+  assert.equal(await config.get("v"), "none");
+  time = 5_000;
+  assert.equal(await config.get("v"), "k!");
+});
+
+Deno.test("ttl= takes a positive number of seconds, is refused on references and never shown", async () => {
+  const config = Config.loads(
+    "a: ${env:HOME,ttl=soon}\nb: ${env:HOME,ttl=0}\nc: ${ref:a,ttl=5}\nd: ${env:HOME,ttl=}\n",
+  );
+  for (const path of ["a", "b"]) {
+    const e = await failure(config, path);
+    assert.equal(e.code, "INVALID_KEYWORD_VALUE", path);
+    assert.equal(e.headline, "Invalid value for keyword 'ttl'");
+    assert.ok(!e.message.includes("soon"));
+  }
+  const ref = await failure(config, "c");
+  assert.equal(ref.code, "UNKNOWN_KEYWORD");
+  assert.deepEqual(ref.detail, ["Accepted keywords: default, sensitive"]);
+  assert.equal(await config.get("d"), Deno.env.get("HOME"));
+});
+
+Deno.test("a resolver never sees ttl= among its keyword arguments", async () => {
+  const seen: ResolverCall[] = [];
+  const config = Config.loads("v: ${spy:k,x=1,ttl=3}\n", {
+    resolvers: {
+      spy: (_k: string, call: ResolverCall) => {
+        seen.push(call);
+        return "ok";
+      },
+    },
+  });
+  await config.get("v");
+  assert.deepEqual(seen[0]!.kwargsAll, [["x", "1"]]);
+  assert.deepEqual({ ...seen[0]!.kwargs }, { x: "1" });
+});
+
+Deno.test("a value built from a failed and a refreshed input uses the kept one and the new one", async () => {
+  let time = 0;
+  let version = 1;
+  const failing = new Set<string>();
+  const src = (key: string) => {
+    if (failing.has(key)) throw new Error(`${key} unavailable`);
+    return `${key}@${version}`;
+  };
+  const config = Config.loads("a: ${src:a,ttl=1}\nb: ${src:b,ttl=1}\nboth: ${a}+${b}\n", {
+    resolvers: { src },
+    now: () => time,
+  });
+  await config.resolveAll();
+  version = 2;
+  failing.add("a");
+  time = 1_000;
+  const set = await config.refresh();
+  assert.deepEqual(set.failures.map((f) => f.path), ["a"]);
+  // Every reader agrees: a kept, b new, and `both` built from those two.
+  assert.deepEqual(await config.resolveAll(), { a: "a@1", b: "b@2", both: "a@1+b@2" });
 });

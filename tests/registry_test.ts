@@ -207,13 +207,14 @@ Deno.test("names with letters, digits, '_' and '-' (any script) are valid", asyn
 Deno.test("ResolverRegistry keeps registration options", () => {
   const r = new ResolverRegistry();
   const fn = () => 1;
-  r.register("a", fn, { timeout: 50, sensitive: true });
+  r.register("a", fn, { timeout: 50, sensitive: true, ttl: 1000, maxStale: 0 });
   r.register("b", { resolve: fn });
   assert.deepEqual(r.names(), ["a", "b"]);
   assert.deepEqual(r.get("a"), {
     name: "a",
     resolver: fn,
     timeout: 50,
+    live: { ttl: 1000, maxStale: 0 },
     sensitive: true,
     network: false,
     batchSize: undefined,
@@ -287,6 +288,9 @@ Deno.test("bad settingsSpec declarations are refused at registration", () => {
     [{ key: "g" }],
     [{ key: "g", fields: { "bad name": { type: "string" } } }],
     [{ key: "g", fields: { toJSON: { type: "string" } } }],
+    // The lifetime fields every group takes are the framework's.
+    [{ key: "g", fields: { ttl: { type: "string" } } }],
+    [{ key: "g", fields: { maxStale: { type: "string" } } }],
     [{ key: "g", fields: { x: { type: "number" } } }],
     [{ key: "g", fields: { x: {} } }],
     [{ key: "g", fields: { x: { type: "string", secret: "yes" } } }],
@@ -416,4 +420,14 @@ Deno.test("ResolverRegistry reads network from the object, RegisterOptions winni
   r.register("c", () => 1, { network: true });
   r.register("d", () => 1);
   assert.deepEqual(["a", "b", "c", "d"].map((n) => r.get(n)?.network), [true, false, true, false]);
+});
+
+Deno.test("ttl, staleWhileRevalidate and maxStale are checked at registration, lazy ones too", () => {
+  const r = new ResolverRegistry();
+  for (const options of [{ ttl: 0 }, { ttl: -5 }, { ttl: NaN }, { maxStale: -1 }]) {
+    assert.throws(() => r.register("a", () => 1, options), RangeError, JSON.stringify(options));
+    assert.throws(() => r.registerLazy("b", () => Promise.resolve(() => 1), options), RangeError);
+  }
+  r.register("a", () => 1, { ttl: 0.5, maxStale: 0, staleWhileRevalidate: false });
+  assert.deepEqual(r.get("a")?.live, { ttl: 0.5, maxStale: 0, staleWhileRevalidate: false });
 });

@@ -308,3 +308,37 @@ Deno.test("an object setting holds the very object given (a client); a list or a
     );
   }
 });
+
+Deno.test("every group takes ttl, staleWhileRevalidate and maxStale, kept out of call.settings", async () => {
+  await withGreeter(async (seen) => {
+    configureResolver("greeting", { word: "hi", ttl: 60_000 });
+    let time = 0;
+    const config = Config.loads("a: ${greet:you}\n", {
+      now: () => time,
+      resolverSettings: { greeting: { staleWhileRevalidate: true, maxStale: 5_000 } },
+    });
+    assert.equal(await config.get("a"), "hi you");
+    assert.deepEqual({ ...seen[0] }, { word: "hi" });
+    configureResolver("greeting", { word: "hey" });
+    time = 60_000; // expired: returned at once (staleWhileRevalidate), refreshed behind
+    assert.equal(await config.get("a"), "hi you");
+    await config.refresh();
+    assert.equal(await config.get("a"), "hey you");
+    for (
+      const [values, headline] of [
+        [{ ttl: "60" }, "Setting 'greeting.ttl' must be a number of ms > 0"],
+        [{ ttl: 0 }, "Setting 'greeting.ttl' must be a number of ms > 0"],
+        [{ maxStale: -1 }, "Setting 'greeting.maxStale' must be a number of ms >= 0"],
+        [
+          { staleWhileRevalidate: "yes" },
+          "Setting 'greeting.staleWhileRevalidate' must be a boolean",
+        ],
+      ] as const
+    ) {
+      assert.throws(() => configureResolver("greeting", values), {
+        code: "INVALID_SETTING",
+        headline,
+      });
+    }
+  });
+});

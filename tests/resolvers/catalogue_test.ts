@@ -136,7 +136,9 @@ Deno.test("every built-in refuses a second positional argument and an unknown ke
       `two: \${${name}:a/b,c/d}\nunknown: \${${name}:a/b,no_such_keyword=1}\n`,
       { allowHttp: true, basePath: "." },
     );
-    const accepted = `Accepted keywords: ${[...keywords, "default", "sensitive"].join(", ")}`;
+    const accepted = `Accepted keywords: ${
+      [...keywords, "default", "sensitive", "ttl"].join(", ")
+    }`;
     const two = await failure(config, "two");
     assert.equal(two.code, "TOO_MANY_ARGUMENTS", name);
     assert.deepEqual(two.detail, [accepted], name);

@@ -1,0 +1,258 @@
+// Tests of the file watch (src/_file_watch.ts) through `config.watch()`: an edit reloads and
+// re-merges the files and reports what changed; a broken, deleted or replaced file keeps the
+// previous values and reports why; stop() leaves nothing running. On Deno the files are polled:
+// the poll and the debounce run on the fake clock, so each change is seen at a known time.
+
+import assert from "node:assert/strict";
+import { type ChangeSet, Config, ResolvedValue } from "../mod.ts";
+import { type FakeClock, installFakeClock } from "./_fake_clock.ts";
+import { until } from "./_async.ts";
+import { CAN_MAKE_FIFO, makeFifo } from "./_special_files.ts";
+
+const DEBOUNCE = 50;
+const INTERVAL = 1_000;
+
+/** A temporary directory with the given files. */
+function tempDir(files: Record<string, string>): string {
+  const dir = Deno.makeTempDirSync({ prefix: "holoconf_watch_config_" });
+  for (const [name, text] of Object.entries(files)) Deno.writeTextFileSync(`${dir}/${name}`, text);
+  return dir;
+}
+
+/**
+ * Changes files, lets the next poll see it and the debounce pass, and waits for the change
+ * event of the reload.
+ */
+async function changeAndReload(
+  clock: FakeClock,
+  seen: ChangeSet[],
+  change: () => void,
+): Promise<ChangeSet> {
+  const before = seen.length;
+  change();
+  await clock.advance(INTERVAL + DEBOUNCE);
+  await until(() => seen.length > before);
+  return seen[seen.length - 1]!;
+}
+
+Deno.test("watch: an edit reloads the file and reports the literals and known values that changed", async () => {
+  using clock = installFakeClock();
+  const dir = tempDir({
+    "app.yaml":
+      "port: 8080\nhost: a\nurl: http://${host}:${port}\npw: ${vault:db}\nlazy: ${vault:l}\n",
+  });
+  const calls: string[] = [];
+  const vault = (key: string) => {
+    calls.push(key);
+    return new ResolvedValue(`secret-${key}`, { sensitive: true });
+  };
+  const config = Config.load(`${dir}/app.yaml`, {
+    resolvers: { vault },
+    now: () => clock.now,
+  });
+  const seen: ChangeSet[] = [];
+  config.onChange((s) => void seen.push(s));
+  assert.equal(await config.get("url"), "http://a:8080");
+  assert.equal(await config.get("pw"), "secret-db");
+  const watch = config.watch({ debounce: DEBOUNCE, interval: INTERVAL });
+  try {
+    const set = await changeAndReload(clock, seen, () => {
+      Deno.writeTextFileSync(
+        `${dir}/app.yaml`,
+        "port: 9090\nhost: a\nurl: http://${host}:${port}\npw: ${vault:db}\nlazy: ${vault:l}\nnew: 1\n",
+      );
+    });
+    assert.deepEqual(set, {
+      changes: [
+        { path: "port", sensitive: false, before: 8080, after: 9090 },
+        { path: "url", sensitive: false, before: "http://a:8080", after: "http://a:9090" },
+        { path: "new", sensitive: false, after: 1 },
+      ],
+      failures: [],
+    });
+    assert.deepEqual(calls, ["db"], "an unchanged call is reused, a value never read stays lazy");
+    assert.equal(await config.get("url"), "http://a:9090");
+  } finally {
+    watch.stop();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("watch: a file that no longer parses keeps the previous values and reports the error", async () => {
+  using clock = installFakeClock();
+  const dir = tempDir({ "app.yaml": "port: 8080\n" });
+  const warnings: string[] = [];
+  const config = Config.load(`${dir}/app.yaml`, { onWarning: (m) => warnings.push(m) });
+  const seen: ChangeSet[] = [];
+  config.onChange((s) => void seen.push(s));
+  const watch = config.watch({ debounce: DEBOUNCE, interval: INTERVAL });
+  try {
+    const broken = await changeAndReload(clock, seen, () => {
+      Deno.writeTextFileSync(`${dir}/app.yaml`, "port: [8080\n");
+    });
+    assert.deepEqual(broken.changes, []);
+    assert.equal(broken.failures.length, 1);
+    assert.equal(broken.failures[0]!.path, "");
+    assert.equal(broken.failures[0]!.error.code, "PARSE_ERROR");
+    assert.match(broken.failures[0]!.error.source ?? "", /app\.yaml:2:1$/);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /could not be loaded again; the previous values stay/);
+    assert.equal(await config.get("port"), 8080);
+    const fixed = await changeAndReload(clock, seen, () => {
+      Deno.writeTextFileSync(`${dir}/app.yaml`, "port: 18081\n");
+    });
+    assert.deepEqual(fixed.changes, [{
+      path: "port",
+      sensitive: false,
+      before: 8080,
+      after: 18081,
+    }]);
+  } finally {
+    watch.stop();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("watch: a deleted optional file counts as empty; a deleted required one keeps the values", async () => {
+  using clock = installFakeClock();
+  const dir = tempDir({ "base.yaml": "port: 80\nname: app\n" });
+  const config = Config.load([`${dir}/base.yaml`, { path: `${dir}/local.yaml`, optional: true }]);
+  const seen: ChangeSet[] = [];
+  config.onChange((s) => void seen.push(s));
+  const watch = config.watch({ debounce: DEBOUNCE, interval: INTERVAL });
+  try {
+    // An optional file missing at load is watched too.
+    const added = await changeAndReload(clock, seen, () => {
+      Deno.writeTextFileSync(`${dir}/local.yaml`, "port: 8080\n");
+    });
+    assert.deepEqual(added.changes, [{ path: "port", sensitive: false, before: 80, after: 8080 }]);
+    assert.deepEqual(config.files, [`${dir}/base.yaml`, `${dir}/local.yaml`]);
+    const removed = await changeAndReload(clock, seen, () => Deno.removeSync(`${dir}/local.yaml`));
+    assert.deepEqual(removed.changes, [{
+      path: "port",
+      sensitive: false,
+      before: 8080,
+      after: 80,
+    }]);
+    const gone = await changeAndReload(clock, seen, () => Deno.removeSync(`${dir}/base.yaml`));
+    assert.equal(gone.failures[0]!.error.code, "FILE_NOT_FOUND");
+    assert.deepEqual(await config.toObject(), { port: 80, name: "app" });
+  } finally {
+    watch.stop();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test({
+  name: "watch: a file replaced by a FIFO, or a symlink to one, is refused as at load",
+  ignore: !CAN_MAKE_FIFO,
+  fn: async () => {
+    using clock = installFakeClock();
+    const dir = tempDir({ "app.yaml": "port: 1\n", "other.yaml": "port: 2\n" });
+    const config = Config.load(`${dir}/app.yaml`);
+    const seen: ChangeSet[] = [];
+    config.onChange((s) => void seen.push(s));
+    const watch = config.watch({ debounce: DEBOUNCE, interval: INTERVAL });
+    try {
+      const linked = await changeAndReload(clock, seen, () => {
+        Deno.removeSync(`${dir}/app.yaml`);
+        Deno.symlinkSync(`${dir}/other.yaml`, `${dir}/app.yaml`);
+      });
+      // A symlink to a regular file is read, as `load` reads it.
+      assert.deepEqual(linked.changes, [{ path: "port", sensitive: false, before: 1, after: 2 }]);
+      const fifo = await changeAndReload(clock, seen, () => {
+        Deno.removeSync(`${dir}/app.yaml`);
+        assert.ok(makeFifo(`${dir}/pipe`));
+        Deno.symlinkSync(`${dir}/pipe`, `${dir}/app.yaml`);
+      });
+      assert.equal(fifo.failures[0]!.error.code, "FILE_NOT_REGULAR");
+      const direct = await changeAndReload(clock, seen, () => {
+        Deno.removeSync(`${dir}/app.yaml`);
+        assert.ok(makeFifo(`${dir}/app.yaml`));
+      });
+      assert.equal(direct.failures[0]!.error.code, "FILE_NOT_REGULAR");
+      assert.equal(await config.get("port"), 2);
+    } finally {
+      watch.stop();
+      Deno.removeSync(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test("watch: stop() ends the watch; a config without files watches nothing", async () => {
+  using clock = installFakeClock();
+  const dir = tempDir({ "app.yaml": "port: 1\n" });
+  const config = Config.load(`${dir}/app.yaml`);
+  const watch = config.watch({ debounce: DEBOUNCE, interval: INTERVAL });
+  try {
+    Deno.writeTextFileSync(`${dir}/app.yaml`, "port: 22\n");
+    await clock.advance(INTERVAL); // seen: the debounce timer is armed
+    assert.deepEqual(clock.pending(), [DEBOUNCE, INTERVAL]);
+    watch.stop();
+    assert.deepEqual(clock.pending(), [], "the poll and debounce timers are cleared");
+    await clock.advance(INTERVAL + DEBOUNCE);
+    assert.equal(await config.get("port"), 1);
+    assert.throws(() => config.watch({ debounce: -1 }), RangeError);
+    Config.loads("a: 1\n").watch().stop();
+  } finally {
+    watch.stop();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("watch: a config merged from several sources reloads each file and keeps parsed text", async () => {
+  using clock = installFakeClock();
+  const dir = tempDir({ "base.yaml": "a: 1\nb: 1\n", "over.yaml": "b: 2\n" });
+  const config = Config.loads("text: t\na: 0\n");
+  config.merge(Config.load(`${dir}/base.yaml`));
+  config.merge(Config.load(`${dir}/over.yaml`));
+  const seen: ChangeSet[] = [];
+  config.onChange((s) => void seen.push(s));
+  const watch = config.watch({ debounce: DEBOUNCE, interval: INTERVAL });
+  try {
+    const set = await changeAndReload(clock, seen, () => {
+      Deno.writeTextFileSync(`${dir}/over.yaml`, "b: 3\nc: 4\n");
+    });
+    assert.deepEqual(set.changes, [
+      { path: "b", sensitive: false, before: 2, after: 3 },
+      { path: "c", sensitive: false, after: 4 },
+    ]);
+    assert.deepEqual(await config.toObject(), { text: "t", a: 1, b: 3, c: 4 });
+  } finally {
+    watch.stop();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("watch: overrides stay on top of a reloaded file; one whose key the edit removed keeps the previous values", async () => {
+  using clock = installFakeClock();
+  const dir = tempDir({ "app.yaml": "db:\n  host: a\n  port: 1\n" });
+  const config = Config.load(`${dir}/app.yaml`, {
+    overrides: { "db.port": 5433 },
+    now: () => clock.now,
+  });
+  const seen: ChangeSet[] = [];
+  config.onChange((s) => void seen.push(s));
+  assert.equal(await config.get("db.port"), 5433);
+  const watch = config.watch({ debounce: DEBOUNCE, interval: INTERVAL });
+  try {
+    const edited = await changeAndReload(clock, seen, () => {
+      Deno.writeTextFileSync(`${dir}/app.yaml`, "db:\n  host: b\n  port: 2\n");
+    });
+    assert.deepEqual(edited.failures, []);
+    assert.equal(await config.get("db.host"), "b");
+    assert.equal(await config.get("db.port"), 5433, "the override is applied to the new file too");
+    assert.equal(config.getSource("db.port")?.file, "override db.port");
+    // An edit that removes the overridden key cannot take the override: the previous values stay.
+    const broken = await changeAndReload(clock, seen, () => {
+      Deno.writeTextFileSync(`${dir}/app.yaml`, "db:\n  host: c\n");
+    });
+    assert.equal(broken.failures.length, 1);
+    assert.equal(broken.failures[0]!.error.code, "UNKNOWN_OVERRIDE_KEY");
+    assert.equal(await config.get("db.host"), "b");
+    assert.equal(await config.get("db.port"), 5433);
+  } finally {
+    watch.stop();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
