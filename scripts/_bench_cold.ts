@@ -19,7 +19,7 @@
 //
 // Runnable alone: `deno run -A scripts/_bench_cold.ts [rounds]` (default 11).
 
-import { buildNpm, ESBUILD, OPTIONAL_PEERS, parseNpmSpecifier, run } from "./build_npm.ts";
+import { buildNpm, ESBUILD, LAMBDA_BUNDLE_ARGS, parseNpmSpecifier, run } from "./build_npm.ts";
 import { denoRunFlags } from "./_conformance_lib.ts";
 import { type Figure, median, round } from "./_bench_util.ts";
 import { startFakeAws } from "../tests/fakes/fake_aws.ts";
@@ -34,26 +34,6 @@ export const COLD_ROUNDS = 11;
 /** Latency of every fake SSM answer, in ms. */
 export const SSM_LATENCY_MS = 20;
 const SSM_COUNT = 50;
-/**
- * The esbuild command line of the README's Lambda recipe: one ESM file; the AWS SDK left to the
- * Lambda runtime (which ships it), and so are holoconf's other optional peers (a bundler cannot
- * resolve a package that is not installed; one the function needs is installed and bundled by
- * leaving its flag out); `require` defined for the CommonJS packages that a bundle may contain
- * (esbuild's ESM output has none).
- */
-export const LAMBDA_BUNDLE_ARGS: readonly string[] = [
-  "--bundle",
-  "--platform=node",
-  "--target=node20",
-  "--format=esm",
-  "--external:@aws-sdk/*",
-  ...Object.keys(OPTIONAL_PEERS).filter((name) => !name.startsWith("@aws-sdk/")).map((name) =>
-    `--external:${name}`
-  ),
-  "--banner:js=import { createRequire as topLevelCreateRequire } from 'node:module'; " +
-  "const require = topLevelCreateRequire(import.meta.url);",
-];
-
 /** Permission flags of the Deno library probes: those the README's examples run with. */
 export const DENO_LIBRARY_FLAGS: readonly string[] = ["--allow-env", "--allow-read"];
 /**

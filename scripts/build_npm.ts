@@ -56,6 +56,26 @@ export const OPTIONAL_PEERS: Readonly<Record<string, string>> = {
   "undici": "the http resolvers' TLS and proxy options on Node",
   "csv-parse": "the csv resolver",
 };
+/**
+ * The esbuild command line of the README's Lambda recipe: one ESM file; the AWS SDK left to the
+ * Lambda runtime (which ships it), and so are holoconf's other optional peers (a bundler cannot
+ * resolve a package that is not installed; one the function needs is installed and bundled by
+ * leaving its flag out); `require` defined for the CommonJS packages that a bundle may contain
+ * (esbuild's ESM output has none).
+ */
+export const LAMBDA_BUNDLE_ARGS: readonly string[] = [
+  "--bundle",
+  "--platform=node",
+  "--target=node20",
+  "--format=esm",
+  "--external:@aws-sdk/*",
+  ...Object.keys(OPTIONAL_PEERS).filter((name) => !name.startsWith("@aws-sdk/")).map((name) =>
+    `--external:${name}`
+  ),
+  "--banner:js=import { createRequire as topLevelCreateRequire } from 'node:module'; " +
+  "const require = topLevelCreateRequire(import.meta.url);",
+];
+
 /** Node 20.16 added `process.getBuiltinModule`, which the runtime adapter uses for files. */
 const NODE_ENGINES = ">=20.16.0";
 const ENTRY_POINTS = ["mod.ts", "core.ts", "resolvers/aws/mod.ts", "src/cli/main.ts"];
