@@ -11,7 +11,8 @@
 //    `./aws`, CLI) against the ES2023 library and Node 20's types (`Promise.withResolvers`,
 //    `Array.fromAsync`, `Object.groupBy`, the new Set methods and iterator helpers do not
 //    type-check there) and emits their `.d.ts` declarations.
-// 3. esbuild bundles the same four entry points: one ESM file each (same paths as the sources:
+// 3. esbuild bundles the same four entry points (after shapeChunks() has told it which code
+//    goes together): one ESM file each (same paths as the sources:
 //    mod.js, core.js, resolvers/aws/mod.js, src/cli/main.js), code they share and every module
 //    they load on first use (`import()`) in chunks under _chunks/, dependencies left to npm
 //    (external), ES2022, comments dropped (the declarations keep the docs), and a source map per
@@ -223,6 +224,40 @@ async function copySources(): Promise<void> {
   }
 }
 
+/** A literal relative `import("./x.ts")`: a module the library loads on first use. */
+const RELATIVE_DYNAMIC_IMPORT_REGEXP = /\bimport\s*\(\s*["'](\.{1,2}\/[^"']+\.ts)["']\s*\)/g;
+
+/** Modules every chunk-shaped module imports: they declare and register nothing. */
+const SHARED_MODULES = ["core.ts", "resolvers/catalogue.ts"];
+
+/**
+ * Shapes the chunks of the staged copy (never the sources): every module loaded on first use
+ * (the targets of relative `import()`s) and the `./aws` entry also import core.ts and the
+ * catalogue, which have no side effects and are loaded already whenever those modules are. The
+ * code of the library then reaches esbuild from every entry alike and lands in a few chunks
+ * (mod.js loads 3 instead of 12: each chunk is one more module for Node to resolve and load at
+ * start-up) instead of one chunk per combination of lazy modules that happen to share it.
+ *
+ * @returns The staged modules that were given the imports.
+ */
+async function shapeChunks(): Promise<string[]> {
+  const targets = new Set<string>(["resolvers/aws/mod.ts"]);
+  for await (const file of walk(STAGE)) {
+    if (!file.endsWith(".ts") || file.includes("/node_modules/")) continue;
+    const code = (await Deno.readTextFile(file)).replace(/\/\*[\s\S]*?\*\//g, "");
+    for (const m of code.matchAll(RELATIVE_DYNAMIC_IMPORT_REGEXP)) {
+      targets.add(new URL(m[1]!, `file://${file}`).pathname.slice(STAGE.length + 1));
+    }
+  }
+  for (const target of targets) {
+    const depth = target.split("/").length - 1;
+    const up = depth === 0 ? "./" : "../".repeat(depth);
+    const lines = SHARED_MODULES.filter((m) => m !== target).map((m) => `import "${up}${m}";`);
+    await Deno.writeTextFile(`${STAGE}/${target}`, `\n${lines.join("\n")}\n`, { append: true });
+  }
+  return [...targets].sort();
+}
+
 /** Strips string literals and comments from one line of emitted JavaScript (good enough here). */
 function codeOnly(line: string): string {
   const trimmed = line.trimStart();
@@ -335,6 +370,7 @@ export async function buildNpm(): Promise<BuildResult> {
     await Deno.writeTextFile(installedMarker, stagePackage);
   }
   await copySources();
+  await shapeChunks();
 
   const tsconfig = {
     compilerOptions: {
