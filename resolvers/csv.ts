@@ -4,7 +4,7 @@
  * @module
  */
 
-import { ParseError } from "../src/errors.ts";
+import { ParseError, ResolverError } from "../src/errors.ts";
 import type { ResolverCall, ResolverObject } from "../src/resolver.ts";
 import { boolKwarg, setDataProperty } from "./_args.ts";
 
@@ -14,7 +14,19 @@ let csvParse: CsvParse | undefined;
 
 async function loadCsvParse(): Promise<CsvParse> {
   if (csvParse === undefined) {
-    const mod = await import("csv-parse/sync");
+    let mod: { parse: unknown };
+    try {
+      mod = await import("csv-parse/sync");
+    } catch (err) {
+      // An optional peer dependency of the npm package: absent unless the user installed it.
+      throw new ResolverError(
+        "The csv resolver needs the npm package csv-parse, which could not be loaded",
+        {
+          help: "Install it: npm install csv-parse",
+          cause: err,
+        },
+      );
+    }
     csvParse = mod.parse as unknown as CsvParse;
   }
   return csvParse;

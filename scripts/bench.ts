@@ -1,22 +1,21 @@
-// `deno task bench [--json] [--only GROUP]`: holoconf's benchmarks. Each figure is measured in
-// one run side by side with its baseline. `--json` prints one JSON object per line:
+// `deno task bench [--json] [--only GROUP]`: holoconf's benchmarks (groups: async, schema, aws,
+// cold). Each figure is measured in one run side by side with its baseline. `--json` prints one JSON object per line:
 // {"name": ..., "value": ..., "unit": ...}.
 
 import { benchAsync } from "./_bench_async.ts";
 import type { Figure } from "./_bench_util.ts";
 import { benchSchema } from "./_bench_schema.ts";
-import { benchCli } from "./_bench_cli.ts";
 import { benchAws } from "./_bench_aws.ts";
-import { benchStartup } from "./_bench_startup.ts";
 import { benchLive } from "./_bench_live.ts";
+import { benchCold } from "./_bench_cold.ts";
 
 const GROUPS: Record<string, () => Promise<Figure[]>> = {
   async: benchAsync,
   schema: benchSchema,
-  cli: benchCli,
   aws: benchAws,
-  startup: benchStartup,
   live: benchLive,
+  // Fresh processes on Node (the npm build) and Deno: start-up, SSM, CLI, bundled handler.
+  cold: () => benchCold(),
 };
 
 const args = Deno.args;

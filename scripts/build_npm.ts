@@ -1,23 +1,33 @@
 // `deno task build:npm`: builds the npm package `holoconf` into npm/ from the same sources as the
-// JSR package, with TypeScript's own compiler (dnt lives on JSR, which this project cannot reach).
+// JSR package, with TypeScript's own compiler for the declarations (dnt lives on JSR, which this
+// project cannot reach) and esbuild for the JavaScript.
 //
 // 1. A staging directory (.tmp/npm_build/) gets a package.json listing the runtime dependencies
 //    (versions from deno.json's import map), `typescript` (5.9: TypeScript 7's npm package has
-//    no compiler API yet, only an unstable client of its native binary) and `@types/node@20`;
-//    `npm install` runs there when that list changed since the last build.
+//    no compiler API yet, only an unstable client of its native binary), `@types/node@20` and
+//    `esbuild`; `npm install` runs there when that list changed since the last build.
 // 2. mod.ts, core.ts, src/ and resolvers/ are copied into it (so Node-style resolution finds the
-//    dependencies' types) and `tsc` compiles the four entry points (library, `./core`, `./aws`,
-//    CLI) to
-//    ES2022 JavaScript + `.d.ts` with `rewriteRelativeImportExtensions` (`./x.ts` -> `./x.js`),
-//    against the ES2023 library and Node 20's types: `Promise.withResolvers`, `Array.fromAsync`,
-//    `Object.groupBy`, the new Set methods and iterator helpers do not type-check there.
-// 3. The output is audited: every bare import must be in the import map, no bare `Deno.` global
-//    may appear in code (only guarded `globalThis.Deno` lookups), and no Node-20-missing API may
-//    appear even through `any`.
-// 4. package.json (exports `.`, `./core` and `./aws` with types, `bin`, engines, repository,
-//    homepage, bugs; `sideEffects` names the two modules that have any: mod.js, which registers
-//    the built-in resolvers, and the CLI), README.md and LICENSE are written next to the output;
-//    the CLI entry gets a `#!/usr/bin/env node` line.
+//    dependencies' types) and `tsc` type-checks the four entry points (library, `./core`,
+//    `./aws`, CLI) against the ES2023 library and Node 20's types (`Promise.withResolvers`,
+//    `Array.fromAsync`, `Object.groupBy`, the new Set methods and iterator helpers do not
+//    type-check there) and emits their `.d.ts` declarations.
+// 3. esbuild bundles the same four entry points (after shapeChunks() has told it which code
+//    goes together): one ESM file each (same paths as the sources:
+//    mod.js, core.js, resolvers/aws/mod.js, src/cli/main.js), code they share and every module
+//    they load on first use (`import()`) in chunks under _chunks/, dependencies left to npm
+//    (external), ES2022, comments dropped (the declarations keep the docs), and a source map per
+//    file whose positions are those of the TypeScript sources (`node --enable-source-maps` prints
+//    `src/engine.ts:123` in stack traces; the maps carry no source text, to keep the install
+//    small). One file per entry instead of ~60 is what Node's start-up needs: measured with
+//    `deno task bench --only cold`, see the README's Performance section.
+// 4. The output is audited: every bare import must be a dependency or an optional peer, no bare
+//    `Deno.` global may appear in code (only guarded `globalThis.Deno` lookups), and no
+//    Node-20-missing API may appear even through `any`.
+// 5. package.json (exports `.`, `./core` and `./aws` with types, `bin`, engines, repository,
+//    homepage, bugs; `sideEffects` names the modules that have any: mod.js, which registers
+//    the built-in resolvers (through a chunk), and the CLI; the packages of OPTIONAL_PEERS as optional peer
+//    dependencies), README.md and LICENSE are written next to the output; the CLI entry gets a
+//    `#!/usr/bin/env node` line.
 
 const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 const STAGE = `${ROOT}/.tmp/npm_build`;
@@ -30,10 +40,66 @@ export const REPOSITORY = "https://github.com/holoconf/holoconf-ts";
 export const TYPESCRIPT = "5.9.3";
 /** Node's type declarations, for the Node 20 line the package supports. */
 export const NODE_TYPES = "^20.19.0";
+/** The bundler of the npm build (and of the README's Lambda recipe, measured by the bench). */
+export const ESBUILD = "0.28.2";
+/**
+ * Dependencies a user installs only for the feature that needs them (optional peer dependencies:
+ * `npm i holoconf` leaves them out), each with that feature. The library imports them on first
+ * use, and a missing one fails with an error that names the package to install.
+ */
+export const OPTIONAL_PEERS: Readonly<Record<string, string>> = {
+  "@aws-sdk/client-ssm": "the AWS SDK transport for ${ssm:}",
+  "@aws-sdk/client-s3": "the AWS SDK transport for ${s3:}",
+  "@aws-sdk/client-cloudformation": "the AWS SDK transport for ${cfn:}",
+  "@aws-sdk/credential-providers":
+    "AWS credentials from profiles, SSO, web identity, credential_process or instance metadata",
+  "@smithy/core": "the AWS region of a profile in the shared config file",
+  "undici": "the http resolvers' TLS and proxy options on Node",
+  "csv-parse": "the csv resolver",
+};
+/**
+ * The esbuild command line of the README's Lambda recipe: one ESM file; the AWS SDK left to the
+ * Lambda runtime (which ships it), and so are holoconf's other optional peers (a bundler cannot
+ * resolve a package that is not installed; one the function needs is installed and bundled by
+ * leaving its flag out); `require` defined for the CommonJS packages that a bundle may contain
+ * (esbuild's ESM output has none).
+ */
+export const LAMBDA_BUNDLE_ARGS: readonly string[] = [
+  "--bundle",
+  "--platform=node",
+  "--target=node20",
+  "--format=esm",
+  "--external:@aws-sdk/*",
+  ...Object.keys(OPTIONAL_PEERS).filter((name) => !name.startsWith("@aws-sdk/")).map((name) =>
+    `--external:${name}`
+  ),
+  "--banner:js=import { createRequire as topLevelCreateRequire } from 'node:module'; " +
+  "const require = topLevelCreateRequire(import.meta.url);",
+];
+
 /** Node 20.16 added `process.getBuiltinModule`, which the runtime adapter uses for files. */
 const NODE_ENGINES = ">=20.16.0";
 const ENTRY_POINTS = ["mod.ts", "core.ts", "resolvers/aws/mod.ts", "src/cli/main.ts"];
 const SOURCES = ["mod.ts", "core.ts", "src", "resolvers"];
+/**
+ * esbuild's options for the package (entry points and directories aside): see step 3 above.
+ * `[dir]/[name]` keeps each entry at its source path (mod.js, src/cli/main.js, ...).
+ */
+const ESBUILD_ARGS = [
+  "--bundle",
+  "--splitting",
+  "--format=esm",
+  "--platform=node",
+  "--target=es2022",
+  "--packages=external",
+  "--entry-names=[dir]/[name]",
+  "--chunk-names=_chunks/[name]-[hash]",
+  "--sourcemap=linked",
+  "--sources-content=false",
+  "--legal-comments=none",
+  "--charset=utf8",
+  "--log-level=warning",
+];
 
 /** Where the build went and what it found. */
 export interface BuildResult {
@@ -43,6 +109,8 @@ export interface BuildResult {
   version: string;
   /** Runtime dependencies written to package.json. */
   dependencies: Record<string, string>;
+  /** Optional peer dependencies written to package.json (see {@linkcode OPTIONAL_PEERS}). */
+  peerDependencies: Record<string, string>;
   /** Every `Deno` mention in the built JavaScript, with how it is reached. */
   denoUses: string[];
 }
@@ -156,6 +224,40 @@ async function copySources(): Promise<void> {
   }
 }
 
+/** A literal relative `import("./x.ts")`: a module the library loads on first use. */
+const RELATIVE_DYNAMIC_IMPORT_REGEXP = /\bimport\s*\(\s*["'](\.{1,2}\/[^"']+\.ts)["']\s*\)/g;
+
+/** Modules every chunk-shaped module imports: they declare and register nothing. */
+const SHARED_MODULES = ["core.ts", "resolvers/catalogue.ts"];
+
+/**
+ * Shapes the chunks of the staged copy (never the sources): every module loaded on first use
+ * (the targets of relative `import()`s) and the `./aws` entry also import core.ts and the
+ * catalogue, which have no side effects and are loaded already whenever those modules are. The
+ * code of the library then reaches esbuild from every entry alike and lands in a few chunks
+ * (mod.js loads 3 instead of 12: each chunk is one more module for Node to resolve and load at
+ * start-up) instead of one chunk per combination of lazy modules that happen to share it.
+ *
+ * @returns The staged modules that were given the imports.
+ */
+async function shapeChunks(): Promise<string[]> {
+  const targets = new Set<string>(["resolvers/aws/mod.ts"]);
+  for await (const file of walk(STAGE)) {
+    if (!file.endsWith(".ts") || file.includes("/node_modules/")) continue;
+    const code = (await Deno.readTextFile(file)).replace(/\/\*[\s\S]*?\*\//g, "");
+    for (const m of code.matchAll(RELATIVE_DYNAMIC_IMPORT_REGEXP)) {
+      targets.add(new URL(m[1]!, `file://${file}`).pathname.slice(STAGE.length + 1));
+    }
+  }
+  for (const target of targets) {
+    const depth = target.split("/").length - 1;
+    const up = depth === 0 ? "./" : "../".repeat(depth);
+    const lines = SHARED_MODULES.filter((m) => m !== target).map((m) => `import "${up}${m}";`);
+    await Deno.writeTextFile(`${STAGE}/${target}`, `\n${lines.join("\n")}\n`, { append: true });
+  }
+  return [...targets].sort();
+}
+
 /** Strips string literals and comments from one line of emitted JavaScript (good enough here). */
 function codeOnly(line: string): string {
   const trimmed = line.trimStart();
@@ -238,7 +340,13 @@ export async function buildNpm(): Promise<BuildResult> {
       }
     }
   }
-  const dependencies = Object.fromEntries([...wanted].sort(([a], [b]) => a.localeCompare(b)));
+  for (const peer of Object.keys(OPTIONAL_PEERS)) {
+    if (!wanted.has(peer)) throw new Error(`optional peer ${peer} is imported nowhere`);
+  }
+  const sorted = [...wanted].sort(([a], [b]) => a.localeCompare(b));
+  const dependencies = Object.fromEntries(sorted.filter(([name]) => !(name in OPTIONAL_PEERS)));
+  const peerDependencies = Object.fromEntries(sorted.filter(([name]) => name in OPTIONAL_PEERS));
+  const allImports = { ...dependencies, ...peerDependencies };
 
   // Staging project: dependencies + compiler, installed when the list changes.
   await Deno.mkdir(STAGE, { recursive: true });
@@ -247,8 +355,8 @@ export async function buildNpm(): Promise<BuildResult> {
       name: "holoconf-npm-build",
       private: true,
       type: "module",
-      dependencies,
-      devDependencies: { typescript: TYPESCRIPT, "@types/node": NODE_TYPES },
+      dependencies: allImports,
+      devDependencies: { typescript: TYPESCRIPT, "@types/node": NODE_TYPES, esbuild: ESBUILD },
     },
     null,
     2,
@@ -262,6 +370,7 @@ export async function buildNpm(): Promise<BuildResult> {
     await Deno.writeTextFile(installedMarker, stagePackage);
   }
   await copySources();
+  await shapeChunks();
 
   const tsconfig = {
     compilerOptions: {
@@ -274,6 +383,7 @@ export async function buildNpm(): Promise<BuildResult> {
       verbatimModuleSyntax: false,
       isolatedModules: true,
       declaration: true,
+      emitDeclarationOnly: true,
       outDir: OUT,
       rootDir: STAGE,
       newLine: "lf",
@@ -288,19 +398,26 @@ export async function buildNpm(): Promise<BuildResult> {
   };
   await Deno.writeTextFile(`${STAGE}/tsconfig.json`, JSON.stringify(tsconfig, null, 2) + "\n");
   await Deno.remove(OUT, { recursive: true }).catch(() => {});
-  console.log(`build:npm: tsc ${TYPESCRIPT} -> npm/`);
+  console.log(`build:npm: tsc ${TYPESCRIPT} (type check, declarations) -> npm/`);
   await run("node", [`${STAGE}/node_modules/typescript/bin/tsc`, "-p", "tsconfig.json"], STAGE);
+  console.log(`build:npm: esbuild ${ESBUILD} (one ESM file per entry, chunks, maps) -> npm/`);
+  await run(`${STAGE}/node_modules/.bin/esbuild`, [
+    ...ENTRY_POINTS,
+    ...ESBUILD_ARGS,
+    `--outdir=${OUT}`,
+    `--outbase=${STAGE}`,
+  ], STAGE);
 
   const jsFiles = (await Array.fromAsync(walk(OUT))).filter((f) => f.endsWith(".js")).sort();
   for (const entry of ENTRY_POINTS) {
     const js = `${OUT}/${entry.replace(/\.ts$/, ".js")}`;
-    if (!jsFiles.includes(js)) throw new Error(`tsc did not emit ${js}`);
+    if (!jsFiles.includes(js)) throw new Error(`esbuild did not emit ${js}`);
   }
   // The built code must import exactly what package.json declares.
   for (const file of jsFiles) {
     const code = (await Deno.readTextFile(file)).replace(/\/\*[\s\S]*?\*\//g, "");
     for (const spec of bareImports(code)) {
-      if (!(packageOf(spec) in dependencies)) {
+      if (!(packageOf(spec) in allImports)) {
         throw new Error(`${file}: imports "${spec}", which is not a dependency`);
       }
     }
@@ -321,7 +438,13 @@ export async function buildNpm(): Promise<BuildResult> {
 
   const cli = `${OUT}/src/cli/main.js`;
   const cliText = await Deno.readTextFile(cli);
-  if (!cliText.startsWith("#!")) await Deno.writeTextFile(cli, `#!/usr/bin/env node\n${cliText}`);
+  if (!cliText.startsWith("#!")) {
+    await Deno.writeTextFile(cli, `#!/usr/bin/env node\n${cliText}`);
+    // One more line before the code: its source map starts with one more empty line.
+    const map = JSON.parse(await Deno.readTextFile(`${cli}.map`)) as { mappings: string };
+    map.mappings = `;${map.mappings}`;
+    await Deno.writeTextFile(`${cli}.map`, JSON.stringify(map));
+  }
   await Deno.chmod(cli, 0o755);
 
   const pkg = {
@@ -346,21 +469,28 @@ export async function buildNpm(): Promise<BuildResult> {
     },
     bin: { holoconf: "./src/cli/main.js" },
     engines: { node: NODE_ENGINES },
-    sideEffects: ["./mod.js", "./src/cli/main.js"],
+    // The chunks too: the code of mod.ts (the registration) sits in the chunk it shares with
+    // the CLI, and a bundler would drop an import of a chunk declared free of side effects.
+    sideEffects: ["./mod.js", "./src/cli/main.js", "./_chunks/*.js"],
     dependencies,
+    peerDependencies,
+    peerDependenciesMeta: Object.fromEntries(
+      Object.keys(peerDependencies).map((name) => [name, { optional: true }]),
+    ),
   };
   await Deno.writeTextFile(`${OUT}/package.json`, JSON.stringify(pkg, null, 2) + "\n");
   await Deno.copyFile(`${ROOT}/README.md`, `${OUT}/README.md`);
   await Deno.copyFile(`${ROOT}/LICENSE`, `${OUT}/LICENSE`);
   if (await exists(`${OUT}/tsconfig.tsbuildinfo`)) await Deno.remove(`${OUT}/tsconfig.tsbuildinfo`);
 
-  return { outDir: OUT, version, dependencies, denoUses };
+  return { outDir: OUT, version, dependencies, peerDependencies, denoUses };
 }
 
 if (import.meta.main) {
   const result = await buildNpm();
   console.log(`build:npm: holoconf@${result.version} in npm/`);
   console.log(`  dependencies: ${JSON.stringify(result.dependencies)}`);
+  console.log(`  optional peers: ${JSON.stringify(result.peerDependencies)}`);
   console.log(`  Deno mentions in the built JavaScript (all behind a runtime check):`);
   for (const use of result.denoUses) console.log(`    ${use}`);
 }

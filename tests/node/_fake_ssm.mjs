@@ -10,7 +10,7 @@ const JSON_11 = "application/x-amz-json-1.1";
  * Starts the fake on 127.0.0.1 with a random port.
  *
  * @param {Record<string, string | { value: string, type?: "String" | "SecureString" | "StringList" }>} params
- * @returns {Promise<{ url: string, requests: { operation: string, names: string[] }[], close(): Promise<void> }>}
+ * @returns {Promise<{ url: string, requests: { operation: string, names: string[], userAgent: string }[], close(): Promise<void> }>}
  */
 export async function startFakeSsm(params) {
   const requests = [];
@@ -30,6 +30,7 @@ export async function startFakeSsm(params) {
     req.on("end", () => {
       const target = String(req.headers["x-amz-target"] ?? "");
       const operation = target.replace(/^AmazonSSM\./, "");
+      const userAgent = String(req.headers["user-agent"] ?? "");
       let body;
       try {
         body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
@@ -40,7 +41,7 @@ export async function startFakeSsm(params) {
         return reply(res, 400, { __type: "UnknownOperationException", message: target });
       }
       if (operation === "GetParameter") {
-        requests.push({ operation, names: [body.Name] });
+        requests.push({ operation, names: [body.Name], userAgent });
         const p = lookup(body.Name);
         if (p === undefined) {
           return reply(res, 400, {
@@ -52,7 +53,7 @@ export async function startFakeSsm(params) {
       }
       if (operation === "GetParameters") {
         const names = body.Names ?? [];
-        requests.push({ operation, names });
+        requests.push({ operation, names, userAgent });
         const found = names.map(lookup).filter((p) => p !== undefined);
         const invalid = names.filter((n) => lookup(n) === undefined);
         return reply(res, 200, { Parameters: found, InvalidParameters: invalid });

@@ -1,7 +1,12 @@
 // Tests of scripts/build_npm.ts: what it takes for the package's dependencies.
 
 import assert from "node:assert/strict";
-import { bareImports, parseNpmSpecifier } from "../../scripts/build_npm.ts";
+import {
+  bareImports,
+  LAMBDA_BUNDLE_ARGS,
+  OPTIONAL_PEERS,
+  parseNpmSpecifier,
+} from "../../scripts/build_npm.ts";
 
 Deno.test("bareImports finds static, side-effect, re-export and import() specifiers, bare ones only", () => {
   const code = [
@@ -45,4 +50,28 @@ Deno.test("parseNpmSpecifier reads the package and range of an npm: specifier", 
     name: "@aws-sdk/client-ssm",
     range: "^3.1",
   });
+});
+
+Deno.test("the Lambda bundle recipe leaves the AWS SDK and every optional peer external", () => {
+  const externals = LAMBDA_BUNDLE_ARGS.filter((a) => a.startsWith("--external:"))
+    .map((a) => a.slice("--external:".length));
+  for (const peer of Object.keys(OPTIONAL_PEERS)) {
+    assert.ok(
+      externals.some((e) => e === peer || (e.endsWith("/*") && peer.startsWith(e.slice(0, -1)))),
+      `${peer} is bundled by the recipe`,
+    );
+  }
+  assert.ok(externals.includes("@aws-sdk/*"));
+});
+
+Deno.test("every optional peer of the npm package comes from deno.json's import map", async () => {
+  const imports = (JSON.parse(
+    await Deno.readTextFile(new URL("../../deno.json", import.meta.url)),
+  ) as { imports: Record<string, string> }).imports;
+  const packages = new Set(
+    Object.values(imports).filter((s) => s.startsWith("npm:")).map((s) =>
+      parseNpmSpecifier(s).name
+    ),
+  );
+  for (const peer of Object.keys(OPTIONAL_PEERS)) assert.ok(packages.has(peer), peer);
 });
