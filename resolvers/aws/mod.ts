@@ -70,9 +70,12 @@ export type {
 export type { SourceLocation } from "../../src/errors.ts";
 export type { CfnResolver } from "./cfn.ts";
 export type { SsmResolver } from "./ssm.ts";
+export type { SecretsManagerResolver } from "./secretsmanager.ts";
 export { ssmResolver } from "./ssm.ts";
 export { s3Resolver } from "./s3.ts";
 export { cfnResolver } from "./cfn.ts";
+export { secretsmanagerResolver } from "./secretsmanager.ts";
+export { appconfigResolver } from "./appconfig.ts";
 
 /** Settings of every AWS resolver (the `aws` group). */
 export interface AwsGlobalOptions {
@@ -87,7 +90,10 @@ export interface AwsGlobalOptions {
   transport?: "light" | "sdk" | undefined;
 }
 
-/** Settings of one AWS service's resolver (the `ssm`, `s3` or `cfn` group). */
+/**
+ * Settings of one AWS service's resolver (the `ssm`, `s3`, `cfn`, `secretsmanager` or
+ * `appconfig` group).
+ */
 export interface AwsServiceOptions {
   /** Endpoint URL (a VPC endpoint, LocalStack, a test fake...). */
   endpoint?: string | undefined;
@@ -262,9 +268,63 @@ export function configureCfn(options: AwsServiceOptions): void {
 }
 
 /**
- * Clears every AWS setting of the process (the `aws`, `ssm`, `s3` and `cfn` groups; per-Config
- * settings are the Config's), the SDK clients holoconf made (destroyed, closing their
- * connections; a client the program gave is left alone) and what the light transport keeps:
+ * Sets the endpoint, region, profile, transport and/or SDK client of the `secretsmanager`
+ * resolver for the process (additive).
+ *
+ * @param options Endpoint, region, profile, transport and/or client (a `SecretsManagerClient`).
+ * @throws {ResolverError} `UNKNOWN_SETTING` for another field, `INVALID_SETTING` for a value
+ *   of the wrong type, a transport other than `light` and `sdk`, or a client without `send`.
+ *
+ * @example Read secrets from a local endpoint
+ * ```ts
+ * import { configureSecretsManager, reset } from "@holoconf/holoconf/aws";
+ * import assert from "node:assert/strict";
+ * configureSecretsManager({ endpoint: "http://127.0.0.1:4566" });
+ * assert.throws(() => configureSecretsManager({ regoin: "x" } as object), /Did you mean 'region'\?/);
+ * reset();
+ * ```
+ */
+export function configureSecretsManager(options: AwsServiceOptions): void {
+  configureChecked(AWS_SERVICE_SETTINGS.secretsmanager, options);
+}
+
+/** Settings of the `appconfig` resolver: a service's, plus the AppConfig extension's address. */
+export interface AppConfigOptions extends AwsServiceOptions {
+  /**
+   * Base URL of the AppConfig Lambda extension (or agent), e.g. `http://localhost:2772`: calls
+   * that name no `region=`, `profile=` or `endpoint=` read through it instead of AWS. Without
+   * it, `AWS_APPCONFIG_EXTENSION_HTTP_PORT` names the extension's port on `localhost`.
+   */
+  extension?: string | undefined;
+}
+
+/**
+ * Sets the endpoint, region, profile, transport, SDK client and/or AppConfig extension of the
+ * `appconfig` resolver for the process (additive).
+ *
+ * @param options Endpoint, region, profile, transport, client (an `AppConfigDataClient`) and/or
+ *   the extension's base URL.
+ * @throws {ResolverError} `UNKNOWN_SETTING` for another field, `INVALID_SETTING` for a value
+ *   of the wrong type, a transport other than `light` and `sdk`, or a client without `send`.
+ *
+ * @example Read through the AppConfig Lambda extension
+ * ```ts
+ * import { configureAppConfig, reset } from "@holoconf/holoconf/aws";
+ * import assert from "node:assert/strict";
+ * configureAppConfig({ extension: "http://localhost:2772" });
+ * assert.throws(() => configureAppConfig({ extension: 2772 } as object), /must be a string/);
+ * reset();
+ * ```
+ */
+export function configureAppConfig(options: AppConfigOptions): void {
+  configureChecked(AWS_SERVICE_SETTINGS.appconfig, options);
+}
+
+/**
+ * Clears every AWS setting of the process (the `aws`, `ssm`, `s3`, `cfn`, `secretsmanager` and
+ * `appconfig` groups; per-Config settings are the Config's), the SDK clients holoconf made
+ * (destroyed, closing their connections; a client the program gave is left alone), the AppConfig
+ * sessions, and what the light transport keeps:
  * cached credentials, regions read from the shared config, the retry quota, the learnt clock
  * offset and kept-alive connections.
  *
