@@ -376,3 +376,26 @@ transportTest(
     });
   },
 );
+
+transportTest(
+  "an id another batch group of the same client is fetching is joined, not asked again",
+  async (transport) => {
+    await withFakeAws(transport, { secrets: fixtures(3), hang: true }, async (fake) => {
+      const keys = ids(3);
+      const first = secretsmanagerResolver.resolveMany(keys, keys.map((k) => call(k)));
+      await fake.until((f) => f.waiting === 1);
+      // A second group (e.g. another request's batch) with one id in flight and one new.
+      const second = secretsmanagerResolver.resolveMany([keys[1]!, "app/secret-x"], [
+        call(keys[1]!),
+        call("app/secret-x"),
+      ]);
+      await fake.until((f) => f.waiting === 2);
+      fake.releaseAll();
+      const [a, b] = await Promise.all([first, second]);
+      assert.deepEqual(a.map(secretOf), ["value-0", "value-1", "value-2"]);
+      assert.equal(secretOf(b[0]), "value-1");
+      assert.ok(b[1] instanceof NotFoundError);
+      assert.deepEqual(fake.requests.map((r) => r.names), [keys, ["app/secret-x"]]);
+    });
+  },
+);
