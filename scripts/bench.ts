@@ -8,12 +8,14 @@ import { benchSchema } from "./_bench_schema.ts";
 import { benchCli } from "./_bench_cli.ts";
 import { benchAws } from "./_bench_aws.ts";
 import { benchStartup } from "./_bench_startup.ts";
+import { benchSecrets } from "./_bench_secrets.ts";
 
 const GROUPS: Record<string, () => Promise<Figure[]>> = {
   async: benchAsync,
   schema: benchSchema,
   cli: benchCli,
   aws: benchAws,
+  secrets: benchSecrets,
   startup: benchStartup,
 };
 
