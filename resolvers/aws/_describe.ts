@@ -449,11 +449,13 @@ export function describeSecretsManager(
 }
 
 /**
- * An AppConfig identifier as IAM's ARNs name it: ids only (7 lower-case letters or digits); a
- * name is `*` there.
+ * An AppConfig identifier as IAM's ARNs name it: ids only (7 lower-case letters and digits, with
+ * both); a name is `*` there.
  */
 function appConfigId(part: string | undefined): string {
-  return part !== undefined && /^[a-z0-9]{7}$/.test(part) ? part : "*";
+  const id = part !== undefined && /^[a-z0-9]{7}$/.test(part) && /\d/.test(part) &&
+    /[a-z]/.test(part);
+  return id ? part : "*";
 }
 
 function appConfigArn(region: string | null, parts: (string | undefined)[]): string {
@@ -466,7 +468,7 @@ function appConfigArn(region: string | null, parts: (string | undefined)[]): str
  * `appconfig`: per configuration and client, one `StartConfigurationSession` and one
  * `GetLatestConfiguration` (later refreshes: one `GetLatestConfiguration` each, once AppConfig's
  * poll interval has passed). IAM resources name applications, environments and profiles by id
- * (7 lower-case letters or digits): a part written as a name is `*` there.
+ * (7 lower-case letters and digits): a part written as a name is `*` there.
  *
  * @param calls The calls.
  * @returns The description.
