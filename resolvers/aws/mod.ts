@@ -1,5 +1,6 @@
 /**
- * AWS resolvers (`ssm`, `s3`, `cfn`) and their settings: the `./aws` entry point.
+ * AWS resolvers (`ssm`, `s3`, `cfn`, `secretsmanager`, `appconfig`) and their settings: the
+ * `./aws` entry point.
  *
  * Importing this module is cheap, and so is a request: by default the resolvers send their own
  * SigV4-signed requests over the runtime's HTTP (the light transport: `aws4` + `node:http` on
@@ -11,17 +12,19 @@
  *   credentials/config file supplies the credentials (`@aws-sdk/credential-providers`), or the
  *   region comes from the shared config file (`@smithy/core`);
  * - when the SDK transport is chosen (`transport: "sdk"`: `@aws-sdk/client-ssm`,
- *   `@aws-sdk/client-s3`, `@aws-sdk/client-cloudformation`), or a program passes its own SDK
- *   client (`client`: custom middleware, tracing).
+ *   `@aws-sdk/client-s3`, `@aws-sdk/client-cloudformation`, `@aws-sdk/client-secrets-manager`,
+ *   `@aws-sdk/client-appconfigdata`), or a program passes its own SDK client (`client`: custom
+ *   middleware, tracing).
  * A package that is needed and cannot be loaded fails the call with an error naming it
- * (`npm install ...`). The three resolvers are registered by holoconf's main module; this entry
+ * (`npm install ...`). The resolvers are registered by holoconf's main module; this entry
  * exports them, plus functions that set their settings for the process.
  *
  * The AWS settings are resolver settings (see `configureResolver`): a group `aws` that every
  * AWS resolver reads (`region`, `profile`, `transport`) and a group per service (`ssm`, `s3`,
- * `cfn`: `endpoint`, `region`, `profile`, `transport`, `client`). Per process,
- * {@linkcode configureAws} and
- * {@linkcode configureSsm}/{@linkcode configureS3}/{@linkcode configureCfn} set them (or
+ * `cfn`, `secretsmanager`, `appconfig`: `endpoint`, `region`, `profile`, `transport`, `client`;
+ * `appconfig` also `extension`). Per process, {@linkcode configureAws} and
+ * {@linkcode configureSsm}/{@linkcode configureS3}/{@linkcode configureCfn}/
+ * {@linkcode configureSecretsManager}/{@linkcode configureAppConfig} set them (or
  * `configureResolver("aws", ...)`); per Config, `LoadOptions.resolverSettings` does:
  * `{ aws: { region: "eu-west-1" }, ssm: { endpoint: "http://127.0.0.1:4566" } }`.
  *
