@@ -84,6 +84,20 @@ export const CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
     settingsSpec: awsSettingsSpec("cfn"),
   },
   {
+    name: "secretsmanager",
+    module: "aws/secretsmanager.ts",
+    export: "secretsmanagerResolver",
+    load: () => import("./aws/secretsmanager.ts"),
+    settingsSpec: awsSettingsSpec("secretsmanager"),
+  },
+  {
+    name: "appconfig",
+    module: "aws/appconfig.ts",
+    export: "appconfigResolver",
+    load: () => import("./aws/appconfig.ts"),
+    settingsSpec: awsSettingsSpec("appconfig"),
+  },
+  {
     name: "http",
     module: "http.ts",
     export: "httpResolver",

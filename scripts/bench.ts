@@ -8,12 +8,14 @@ import { benchSchema } from "./_bench_schema.ts";
 import { benchAws } from "./_bench_aws.ts";
 import { benchLive } from "./_bench_live.ts";
 import { benchCold } from "./_bench_cold.ts";
+import { benchSecrets } from "./_bench_secrets.ts";
 
 const GROUPS: Record<string, () => Promise<Figure[]>> = {
   async: benchAsync,
   schema: benchSchema,
   aws: benchAws,
   live: benchLive,
+  secrets: benchSecrets,
   // Fresh processes on Node (the npm build) and Deno: start-up, SSM, CLI, bundled handler.
   cold: () => benchCold(),
 };

@@ -12,6 +12,8 @@ export const AWS_SDK_PACKAGES: readonly string[] = [
   "client-ssm",
   "client-s3",
   "client-cloudformation",
+  "client-secrets-manager",
+  "client-appconfigdata",
 ];
 
 /**

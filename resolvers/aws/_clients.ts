@@ -13,12 +13,15 @@ import { errorMessage, errorName, redactedCause } from "../_args.ts";
 import {
   type AwsOperation,
   awsRequest,
+  AwsRequestError,
   type AwsResponse,
   type AwsTransportOptions,
   resetTransport,
 } from "./_transport.ts";
 import { awsEnv, awsFlag, homeDirectory } from "./_env.ts";
 import { importOptional } from "./_sdk_package.ts";
+import { type Clock, SYSTEM_CLOCK } from "./_retry.ts";
+import { resetAppConfigSessions } from "./_appconfig_sessions.ts";
 
 /** An AWS resolver object: `resolve` always returns a promise. */
 export interface AwsResolver extends ResolverObject {
@@ -82,10 +85,11 @@ let lightOptions: AwsTransportOptions = {};
 
 /**
  * Clears every AWS setting set for the process, drops (and destroys) every cached SDK client,
- * and resets the light transport (credentials, regions, retry quota, clock offset, kept-alive
- * connections).
+ * forgets the AppConfig sessions, and resets the light transport (credentials, regions, retry
+ * quota, clock offset, kept-alive connections).
  */
 export function resetAll(): void {
+  resetAppConfigSessions();
   for (const spec of [AWS_SETTINGS, ...Object.values(AWS_SERVICE_SETTINGS)]) {
     resetResolverSettings(spec.key);
   }
@@ -262,6 +266,27 @@ export async function callAws<M, T>(
   return await abortable(call.sdk(client, module, signal), signal);
 }
 
+/**
+ * The JSON body of a light-transport answer (JSON 1.1, REST-JSON), `{}` for JSON that is not an
+ * object.
+ *
+ * @param response The answer.
+ * @returns The parsed body.
+ * @throws {AwsRequestError} `SerializationException` when the body is not JSON (not quoted).
+ */
+export function jsonAnswer<T>(response: AwsResponse): T {
+  let out: unknown;
+  try {
+    out = JSON.parse(new TextDecoder().decode(response.body));
+  } catch {
+    throw new AwsRequestError("SerializationException", "The answer is not JSON", {
+      httpStatusCode: response.status,
+      requestId: response.requestId,
+    });
+  }
+  return (typeof out === "object" && out !== null ? out : {}) as T;
+}
+
 function loadPackage<M>(pkg: SdkPackage<M>): Promise<M> {
   return importOptional(() => pkg.load(), {
     pkg: AWS_SERVICES[pkg.service].sdkPackage,
@@ -403,6 +428,16 @@ export function _setExtraClientConfig(config: Record<string, unknown> | undefine
 }
 
 /**
+ * The clock the AWS resolvers keep time by (AppConfig's poll intervals): the light transport's
+ * (a test's fake clock), else the system's.
+ *
+ * @returns The clock.
+ */
+export function awsClock(): Clock {
+  return lightOptions.clock ?? SYSTEM_CLOCK;
+}
+
+/**
  * Test hook: options of the light transport's requests (a clock, a jitter source, a sender)
  * from now on. `undefined` restores the defaults.
  */
@@ -498,7 +533,9 @@ function awsHelp(name: string): string | undefined {
   if (/AccessDenied|Unauthorized|Forbidden/i.test(name)) {
     return "Check the IAM permissions of the credentials in use";
   }
-  if (/^KMS|Kms/.test(name)) return "Check access to the KMS key that encrypts the value";
+  if (/^KMS|Kms|DecryptionFailure/.test(name)) {
+    return "Check access to the KMS key that encrypts the value (kms:Decrypt)";
+  }
   if (/Throttl|SlowDown|TooManyRequests|RequestLimitExceeded/i.test(name)) {
     return "AWS throttled the requests even after retries; lower the request rate";
   }

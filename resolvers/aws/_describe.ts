@@ -77,9 +77,15 @@ function regionOf(call: PlannedCall): string | null {
   return targetOf(call)?.region ?? null;
 }
 
+/** A static `recursive=` of a planned call (`true` in any case). */
+function recursiveOf(call: PlannedCall): boolean {
+  return call.kwargs.recursive?.trim().toLowerCase() === "true";
+}
+
 /**
- * `ssm`: names batched per client, `batchSize` per `GetParameters`; `kms:Decrypt` is
- * conditional (SecureString parameters only).
+ * `ssm`: names batched per client, `batchSize` per `GetParameters`; paths (`/app/prod/`) read
+ * with `GetParametersByPath`, at least one request each (one more per page of 10 parameters);
+ * `kms:Decrypt` is conditional (SecureString parameters only).
  *
  * @param calls The calls.
  * @param batchSize Names per `GetParameters` request.
@@ -92,17 +98,37 @@ export function describeSsm(
   const { dynamic, known } = partition(calls);
   const invalid: { call: number; reason: string }[] = [];
   const resources = new Set<string>();
+  const pathResources = new Set<string>();
   const kms = new Set<string>();
+  const paths = new Map<string, AwsTarget & { path: string; recursive: boolean }>();
   for (const i of dynamic) {
     const pattern = calls[i]!.pattern;
     // Whatever is known of the argument narrows the resource; nothing known means any.
-    resources.add(ssmArn(regionOf(calls[i]!), pattern.startsWith("/") ? pattern : "/*"));
+    if (pattern.startsWith("/") && pattern.endsWith("/")) {
+      pathResources.add(ssmArn(regionOf(calls[i]!), pattern.replace(/\/+$/, "") || "/"));
+    } else {
+      resources.add(ssmArn(regionOf(calls[i]!), pattern.startsWith("/") ? pattern : "/*"));
+    }
     kms.add("arn:aws:kms:*:*:key/*");
   }
   const byClient = new Map<string, AwsTarget & { names: Set<string> }>();
   for (const { index, key, target } of known) {
     if (!key.startsWith("/")) {
       invalid.push({ call: index, reason: `SSM parameter path must start with /: ${key}` });
+      continue;
+    }
+    const call = calls[index]!;
+    if (key.endsWith("/")) {
+      const recursive = recursiveOf(call);
+      paths.set(JSON.stringify([key, recursive, targetKey(target)]), {
+        ...target,
+        path: key,
+        recursive,
+      });
+      continue;
+    }
+    if (recursiveOf(call)) {
+      invalid.push({ call: index, reason: "recursive=true reads a path: end the argument with /" });
       continue;
     }
     const id = targetKey(target);
@@ -123,6 +149,19 @@ export function describeSsm(
     for (const n of g.names) resources.add(ssmArn(g.region, n));
     kms.add(`arn:aws:kms:${g.region ?? "*"}:*:key/*`);
   }
+  const pathList = [...paths.values()]
+    .map((p) => ({
+      path: p.path,
+      recursive: p.recursive,
+      region: p.region,
+      profile: p.profile,
+      endpoint: p.endpoint,
+    }))
+    .sort((a, b) => byText(a.path, b.path));
+  for (const p of pathList) {
+    pathResources.add(ssmArn(p.region, p.path.replace(/\/+$/, "") || "/"));
+    kms.add(`arn:aws:kms:${p.region ?? "*"}:*:key/*`);
+  }
   const summary: PlanSummaryLine[] = [];
   if (names > 0) {
     summary.push({
@@ -135,20 +174,43 @@ export function describeSsm(
         ),
     });
   }
+  if (pathList.length > 0) {
+    summary.push({
+      text: `${plural(pathList.length, "ssm path", "ssm paths")} → ${pathList.length}+ ` +
+        "GetParametersByPath (one more per 10 parameters)",
+      detail: pathList.map((p) =>
+        `${p.path}${p.recursive ? " (recursive)" : ""}` +
+        (p.region === null && p.profile === null && p.endpoint === null
+          ? ""
+          : `: ${describeTarget(p)}`)
+      ),
+    });
+  }
   const permissions: IamPermission[] = [];
   if (resources.size > 0) {
-    permissions.push(
-      { action: "ssm:GetParameters", resources: sorted(resources), conditional: false },
-      {
-        action: "kms:Decrypt",
-        resources: sorted(kms),
-        conditional: true,
-        note: "needed only for SecureString parameters, whose type is known only when fetched",
-      },
-    );
+    permissions.push({
+      action: "ssm:GetParameters",
+      resources: sorted(resources),
+      conditional: false,
+    });
+  }
+  if (pathResources.size > 0) {
+    permissions.push({
+      action: "ssm:GetParametersByPath",
+      resources: sorted(pathResources),
+      conditional: false,
+    });
+  }
+  if (resources.size + pathResources.size > 0) {
+    permissions.push({
+      action: "kms:Decrypt",
+      resources: sorted(kms),
+      conditional: true,
+      note: "needed only for SecureString parameters, whose type is known only when fetched",
+    });
   }
   return {
-    data: { names, requests, groups },
+    data: { names, requests, groups, paths: pathList },
     summary,
     dynamic,
     invalid,
@@ -257,5 +319,202 @@ export function describeCfn(calls: readonly PlannedCall[]): ResolverDescription 
       resources: sorted(resources),
       conditional: false,
     }],
+  };
+}
+
+/** The version a planned `secretsmanager` call pins, or undefined for the current one. */
+function pinnedVersion(call: PlannedCall): string | undefined {
+  const id = call.kwargs.version_id?.trim();
+  if (id) return `version ${id}`;
+  const stage = call.kwargs.version_stage?.trim();
+  return stage && stage !== "AWSCURRENT" ? `stage ${stage}` : undefined;
+}
+
+/**
+ * The ARN pattern IAM matches a secret id with: AWS appends 6 characters to a secret's name
+ * (`prod/db-AbCdEf`), so a name or a partial ARN matches `<id>-??????`; a full ARN is itself.
+ */
+function secretArn(region: string | null, id: string): string {
+  if (id.startsWith("arn:")) return /-[A-Za-z0-9]{6}$/.test(id) ? id : `${id}-??????`;
+  return `arn:aws:secretsmanager:${region ?? "*"}:*:secret:${id}-??????`;
+}
+
+/**
+ * `secretsmanager`: per client, the distinct unpinned ids `batchSize` per `BatchGetSecretValue`
+ * and one `GetSecretValue` per pinned version. IAM: `BatchGetSecretValue` (no resource-level
+ * permission: `*`) and `GetSecretValue` on each secret, which the batch API needs as well;
+ * `kms:Decrypt` for secrets under a customer-managed key.
+ *
+ * @param calls The calls.
+ * @param batchSize Ids per `BatchGetSecretValue` request.
+ * @returns The description.
+ */
+export function describeSecretsManager(
+  calls: readonly PlannedCall[],
+  batchSize: number,
+): ResolverDescription {
+  const { dynamic, known } = partition(calls);
+  const invalid: { call: number; reason: string }[] = [];
+  const resources = new Set<string>();
+  const kms = new Set<string>();
+  let batchNeeded = false;
+  for (const i of dynamic) {
+    const call = calls[i]!;
+    const pattern = call.pattern === "" ? "*" : call.pattern;
+    resources.add(secretArn(regionOf(call), pattern.replace(/-\?{6}$/, "")));
+    kms.add(`arn:aws:kms:${regionOf(call) ?? "*"}:*:key/*`);
+    if (call.kwargs.version_id === undefined && call.kwargs.version_stage === undefined) {
+      batchNeeded = true;
+    }
+  }
+  const byClient = new Map<string, AwsTarget & { ids: Set<string>; pinned: Set<string> }>();
+  for (const { call, index, key, target } of known) {
+    if (key === "") {
+      invalid.push({
+        call: index,
+        reason: "Secrets Manager resolver requires a secret name or ARN",
+      });
+      continue;
+    }
+    const id = targetKey(target);
+    let group = byClient.get(id);
+    if (!group) byClient.set(id, group = { ...target, ids: new Set(), pinned: new Set() });
+    const version = pinnedVersion(call);
+    if (version === undefined) group.ids.add(key);
+    else group.pinned.add(`${key} (${version})`);
+    resources.add(secretArn(target.region, key));
+    kms.add(`arn:aws:kms:${target.region ?? "*"}:*:key/*`);
+  }
+  const groups = [...byClient.values()].map((g) => ({
+    region: g.region,
+    profile: g.profile,
+    endpoint: g.endpoint,
+    ids: sorted(g.ids),
+    pinned: sorted(g.pinned),
+    batchRequests: Math.ceil(g.ids.size / batchSize),
+  }));
+  const secrets = groups.reduce((n, g) => n + g.ids.length + g.pinned.length, 0);
+  const batchRequests = groups.reduce((n, g) => n + g.batchRequests, 0);
+  const getRequests = groups.reduce((n, g) => n + g.pinned.length, 0);
+  if (batchRequests > 0) batchNeeded = true;
+  const requestText = (batch: number, get: number): string =>
+    [
+      batch > 0 ? `${batch} BatchGetSecretValue` : "",
+      get > 0 ? `${get} GetSecretValue` : "",
+    ].filter((t) => t !== "").join(" + ");
+  const summary: PlanSummaryLine[] = secrets === 0 ? [] : [{
+    text: `${plural(secrets, "secret", "secrets")} → ${requestText(batchRequests, getRequests)}`,
+    detail: [
+      ...(groups.length < 2
+        ? []
+        : groups.map((g) =>
+          `${describeTarget(g)}: ${
+            plural(g.ids.length + g.pinned.length, "secret", "secrets")
+          } → ` +
+          requestText(g.batchRequests, g.pinned.length)
+        )),
+      ...groups.flatMap((g) => g.pinned.map((p) => `pinned: ${p}`)),
+    ],
+  }];
+  const permissions: IamPermission[] = [];
+  if (batchNeeded) {
+    permissions.push({
+      action: "secretsmanager:BatchGetSecretValue",
+      resources: ["*"],
+      conditional: false,
+    });
+  }
+  if (resources.size > 0) {
+    permissions.push(
+      {
+        action: "secretsmanager:GetSecretValue",
+        resources: sorted(resources),
+        conditional: false,
+      },
+      {
+        action: "kms:Decrypt",
+        resources: sorted(kms),
+        conditional: true,
+        note: "needed only for secrets encrypted with a customer-managed KMS key",
+      },
+    );
+  }
+  return {
+    data: { secrets, requests: batchRequests + getRequests, batchRequests, getRequests, groups },
+    summary,
+    dynamic,
+    invalid,
+    permissions,
+  };
+}
+
+/**
+ * An AppConfig identifier as IAM's ARNs name it: ids only (7 lower-case letters and digits, with
+ * both); a name is `*` there.
+ */
+function appConfigId(part: string | undefined): string {
+  const id = part !== undefined && /^[a-z0-9]{7}$/.test(part) && /\d/.test(part) &&
+    /[a-z]/.test(part);
+  return id ? part : "*";
+}
+
+function appConfigArn(region: string | null, parts: (string | undefined)[]): string {
+  const [app, env, profile] = parts.map(appConfigId);
+  return `arn:aws:appconfig:${region ?? "*"}:*:application/${app}/environment/${env}/` +
+    `configuration/${profile}`;
+}
+
+/**
+ * `appconfig`: per configuration and client, one `StartConfigurationSession` and one
+ * `GetLatestConfiguration` (later refreshes: one `GetLatestConfiguration` each, once AppConfig's
+ * poll interval has passed). IAM resources name applications, environments and profiles by id
+ * (7 lower-case letters and digits): a part written as a name is `*` there.
+ *
+ * @param calls The calls.
+ * @returns The description.
+ */
+export function describeAppConfig(calls: readonly PlannedCall[]): ResolverDescription {
+  const { dynamic, known } = partition(calls);
+  const invalid: { call: number; reason: string }[] = [];
+  const resources = new Set<string>();
+  for (const i of dynamic) {
+    resources.add(appConfigArn(regionOf(calls[i]!), calls[i]!.pattern.split("/")));
+  }
+  const byTarget = new Map<string, AwsTarget & { configuration: string }>();
+  for (const { index, key, target } of known) {
+    const parts = key.split("/");
+    if (parts.length !== 3 || parts.some((p) => p.trim() === "")) {
+      invalid.push({
+        call: index,
+        reason: `AppConfig argument must be application/environment/profile: ${key}`,
+      });
+      continue;
+    }
+    byTarget.set(JSON.stringify([key, targetKey(target)]), { ...target, configuration: key });
+    resources.add(appConfigArn(target.region, parts));
+  }
+  const configurations = [...byTarget.values()]
+    .map((c) => ({
+      configuration: c.configuration,
+      region: c.region,
+      profile: c.profile,
+      endpoint: c.endpoint,
+    }))
+    .sort((a, b) => byText(a.configuration, b.configuration));
+  const n = configurations.length;
+  const listed = sorted(resources);
+  return {
+    data: { configurations, requests: 2 * n },
+    summary: n === 0 ? [] : [{
+      text: `${plural(n, "appconfig configuration", "appconfig configurations")} → ` +
+        `${n} StartConfigurationSession + ${n} GetLatestConfiguration`,
+      detail: configurations.map((c) => c.configuration),
+    }],
+    dynamic,
+    invalid,
+    permissions: listed.length === 0 ? [] : [
+      { action: "appconfig:StartConfigurationSession", resources: listed, conditional: false },
+      { action: "appconfig:GetLatestConfiguration", resources: listed, conditional: false },
+    ],
   };
 }

@@ -1,9 +1,13 @@
 /**
- * The three AWS wire protocols holoconf speaks, as the AWS SDK sends them:
+ * The four AWS wire protocols holoconf speaks, as the AWS SDK sends them:
  *
- * - `json`: AWS JSON 1.1 (SSM): `POST /`, `X-Amz-Target: AmazonSSM.<Operation>`,
+ * - `json`: AWS JSON 1.1 (SSM, Secrets Manager): `POST /`, `X-Amz-Target: <Prefix>.<Operation>`
+ *   (`AmazonSSM.GetParameters`, `secretsmanager.GetSecretValue`),
  *   `Content-Type: application/x-amz-json-1.1`, a JSON body; errors as JSON (`__type`, `message`)
  *   or the `x-amzn-errortype` header.
+ * - `rest-json`: AWS REST-JSON (the AppConfig Data API): the operation's method and path, its
+ *   input in the query string (GET) or as a JSON body (POST); answers carry fields in headers and
+ *   the body; errors as for `json`.
  * - `s3-get`: S3 GetObject (REST): `GET` of the object's URL; errors as XML
  *   (`<Error><Code>…</Code><Message>…</Message></Error>`).
  * - `query`: the Query protocol (CloudFormation): `POST /`, a form body
@@ -24,6 +28,18 @@ export type AwsOperation =
     target: string;
     /** The input, sent as JSON. */
     input: unknown;
+  }
+  | {
+    /** AWS REST-JSON. */
+    protocol: "rest-json";
+    /** The operation's method. */
+    method: "GET" | "POST";
+    /** The operation's path, e.g. `/configurationsessions` (each segment already encoded). */
+    path: string;
+    /** Query parameters (encoded here). */
+    query?: Record<string, string>;
+    /** The body's input, sent as JSON (POST only). */
+    input?: unknown;
   }
   | {
     /** S3 GetObject. */
@@ -97,6 +113,17 @@ export function buildRequest(operation: AwsOperation, endpoint: AwsEndpoint): Un
         },
         body: JSON.stringify(operation.input ?? {}),
       };
+    case "rest-json": {
+      const query = Object.entries(operation.query ?? {})
+        .map(([k, v]) => `${formEncode(k)}=${formEncode(v)}`).join("&");
+      const url = `${endpoint.base}${operation.path}${query === "" ? "" : `?${query}`}`;
+      return operation.method === "GET" ? { method: "GET", url, headers: {}, body: "" } : {
+        method: "POST",
+        url,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(operation.input ?? {}),
+      };
+    }
     case "s3-get":
       return {
         method: "GET",
@@ -187,7 +214,7 @@ export async function parseErrorResponse(
   let code: string | undefined;
   let message: string | undefined;
   let requestId: string | undefined;
-  if (protocol === "json") {
+  if (protocol === "json" || protocol === "rest-json") {
     let json: Record<string, unknown> = {};
     try {
       const parsed = JSON.parse(text);

@@ -6,7 +6,7 @@
 import type { ResolverSettingsSpec } from "../../src/resolver.ts";
 
 /** The AWS services holoconf talks to (each the name of its resolver). */
-export type AwsService = "ssm" | "s3" | "cfn";
+export type AwsService = "ssm" | "s3" | "cfn" | "secretsmanager" | "appconfig";
 
 /** What holoconf needs to know of one AWS service. */
 export interface AwsServiceInfo {
@@ -40,6 +40,19 @@ export const AWS_SERVICES: Readonly<Record<AwsService, AwsServiceInfo>> = Object
     endpointEnv: "AWS_ENDPOINT_URL_CLOUDFORMATION",
     sdkPackage: "@aws-sdk/client-cloudformation",
   }),
+  secretsmanager: Object.freeze({
+    signingName: "secretsmanager",
+    endpointPrefix: "secretsmanager",
+    endpointEnv: "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+    sdkPackage: "@aws-sdk/client-secrets-manager",
+  }),
+  // The AppConfig Data API (sessions and polls), signed as `appconfig`.
+  appconfig: Object.freeze({
+    signingName: "appconfig",
+    endpointPrefix: "appconfigdata",
+    endpointEnv: "AWS_ENDPOINT_URL_APPCONFIGDATA",
+    sdkPackage: "@aws-sdk/client-appconfigdata",
+  }),
 });
 
 /** How requests reach AWS: holoconf's own signed requests, or the AWS SDK's clients. */
@@ -62,7 +75,10 @@ export const AWS_SETTINGS: ResolverSettingsSpec = Object.freeze<ResolverSettings
   }),
 });
 
-function serviceSettings(service: AwsService): ResolverSettingsSpec {
+function serviceSettings(
+  service: AwsService,
+  extra: ResolverSettingsSpec["fields"] = {},
+): ResolverSettingsSpec {
   return Object.freeze<ResolverSettingsSpec>({
     key: service,
     fields: Object.freeze<ResolverSettingsSpec["fields"]>({
@@ -72,16 +88,25 @@ function serviceSettings(service: AwsService): ResolverSettingsSpec {
       transport: { type: "string" },
       // An SDK client may hold credentials in its configuration: never shown.
       client: { type: "object", secret: true },
+      ...extra,
     }),
   });
 }
 
 /**
- * The settings of one service's resolver (groups `ssm`, `s3`, `cfn`): endpoint, region, profile,
- * transport, and an AWS SDK client to send with.
+ * The settings of one service's resolver (groups `ssm`, `s3`, `cfn`, `secretsmanager`,
+ * `appconfig`): endpoint, region, profile, transport, and an AWS SDK client to send with;
+ * `appconfig` also `extension`, the base URL of the AppConfig Lambda extension (or agent) to read
+ * through instead of AWS, e.g. `http://localhost:2772`.
  */
 export const AWS_SERVICE_SETTINGS: Readonly<Record<AwsService, ResolverSettingsSpec>> = Object
-  .freeze({ ssm: serviceSettings("ssm"), s3: serviceSettings("s3"), cfn: serviceSettings("cfn") });
+  .freeze({
+    ssm: serviceSettings("ssm"),
+    s3: serviceSettings("s3"),
+    cfn: serviceSettings("cfn"),
+    secretsmanager: serviceSettings("secretsmanager"),
+    appconfig: serviceSettings("appconfig", { extension: { type: "string" } }),
+  });
 
 /**
  * The settings declaration of a service's resolver: the shared `aws` group, then the service's

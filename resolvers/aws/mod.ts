@@ -1,5 +1,6 @@
 /**
- * AWS resolvers (`ssm`, `s3`, `cfn`) and their settings: the `./aws` entry point.
+ * AWS resolvers (`ssm`, `s3`, `cfn`, `secretsmanager`, `appconfig`) and their settings: the
+ * `./aws` entry point.
  *
  * Importing this module is cheap, and so is a request: by default the resolvers send their own
  * SigV4-signed requests over the runtime's HTTP (the light transport: `aws4` + `node:http` on
@@ -11,17 +12,19 @@
  *   credentials/config file supplies the credentials (`@aws-sdk/credential-providers`), or the
  *   region comes from the shared config file (`@smithy/core`);
  * - when the SDK transport is chosen (`transport: "sdk"`: `@aws-sdk/client-ssm`,
- *   `@aws-sdk/client-s3`, `@aws-sdk/client-cloudformation`), or a program passes its own SDK
- *   client (`client`: custom middleware, tracing).
+ *   `@aws-sdk/client-s3`, `@aws-sdk/client-cloudformation`, `@aws-sdk/client-secrets-manager`,
+ *   `@aws-sdk/client-appconfigdata`), or a program passes its own SDK client (`client`: custom
+ *   middleware, tracing).
  * A package that is needed and cannot be loaded fails the call with an error naming it
- * (`npm install ...`). The three resolvers are registered by holoconf's main module; this entry
+ * (`npm install ...`). The resolvers are registered by holoconf's main module; this entry
  * exports them, plus functions that set their settings for the process.
  *
  * The AWS settings are resolver settings (see `configureResolver`): a group `aws` that every
  * AWS resolver reads (`region`, `profile`, `transport`) and a group per service (`ssm`, `s3`,
- * `cfn`: `endpoint`, `region`, `profile`, `transport`, `client`). Per process,
- * {@linkcode configureAws} and
- * {@linkcode configureSsm}/{@linkcode configureS3}/{@linkcode configureCfn} set them (or
+ * `cfn`, `secretsmanager`, `appconfig`: `endpoint`, `region`, `profile`, `transport`, `client`;
+ * `appconfig` also `extension`). Per process, {@linkcode configureAws} and
+ * {@linkcode configureSsm}/{@linkcode configureS3}/{@linkcode configureCfn}/
+ * {@linkcode configureSecretsManager}/{@linkcode configureAppConfig} set them (or
  * `configureResolver("aws", ...)`); per Config, `LoadOptions.resolverSettings` does:
  * `{ aws: { region: "eu-west-1" }, ssm: { endpoint: "http://127.0.0.1:4566" } }`.
  *
@@ -70,9 +73,12 @@ export type {
 export type { SourceLocation } from "../../src/errors.ts";
 export type { CfnResolver } from "./cfn.ts";
 export type { SsmResolver } from "./ssm.ts";
+export type { SecretsManagerResolver } from "./secretsmanager.ts";
 export { ssmResolver } from "./ssm.ts";
 export { s3Resolver } from "./s3.ts";
 export { cfnResolver } from "./cfn.ts";
+export { secretsmanagerResolver } from "./secretsmanager.ts";
+export { appconfigResolver } from "./appconfig.ts";
 
 /** Settings of every AWS resolver (the `aws` group). */
 export interface AwsGlobalOptions {
@@ -87,7 +93,10 @@ export interface AwsGlobalOptions {
   transport?: "light" | "sdk" | undefined;
 }
 
-/** Settings of one AWS service's resolver (the `ssm`, `s3` or `cfn` group). */
+/**
+ * Settings of one AWS service's resolver (the `ssm`, `s3`, `cfn`, `secretsmanager` or
+ * `appconfig` group).
+ */
 export interface AwsServiceOptions {
   /** Endpoint URL (a VPC endpoint, LocalStack, a test fake...). */
   endpoint?: string | undefined;
@@ -262,9 +271,63 @@ export function configureCfn(options: AwsServiceOptions): void {
 }
 
 /**
- * Clears every AWS setting of the process (the `aws`, `ssm`, `s3` and `cfn` groups; per-Config
- * settings are the Config's), the SDK clients holoconf made (destroyed, closing their
- * connections; a client the program gave is left alone) and what the light transport keeps:
+ * Sets the endpoint, region, profile, transport and/or SDK client of the `secretsmanager`
+ * resolver for the process (additive).
+ *
+ * @param options Endpoint, region, profile, transport and/or client (a `SecretsManagerClient`).
+ * @throws {ResolverError} `UNKNOWN_SETTING` for another field, `INVALID_SETTING` for a value
+ *   of the wrong type, a transport other than `light` and `sdk`, or a client without `send`.
+ *
+ * @example Read secrets from a local endpoint
+ * ```ts
+ * import { configureSecretsManager, reset } from "@holoconf/holoconf/aws";
+ * import assert from "node:assert/strict";
+ * configureSecretsManager({ endpoint: "http://127.0.0.1:4566" });
+ * assert.throws(() => configureSecretsManager({ regoin: "x" } as object), /Did you mean 'region'\?/);
+ * reset();
+ * ```
+ */
+export function configureSecretsManager(options: AwsServiceOptions): void {
+  configureChecked(AWS_SERVICE_SETTINGS.secretsmanager, options);
+}
+
+/** Settings of the `appconfig` resolver: a service's, plus the AppConfig extension's address. */
+export interface AppConfigOptions extends AwsServiceOptions {
+  /**
+   * Base URL of the AppConfig Lambda extension (or agent), e.g. `http://localhost:2772`: calls
+   * that name no `region=`, `profile=` or `endpoint=` read through it instead of AWS. Without
+   * it, `AWS_APPCONFIG_EXTENSION_HTTP_PORT` names the extension's port on `localhost`.
+   */
+  extension?: string | undefined;
+}
+
+/**
+ * Sets the endpoint, region, profile, transport, SDK client and/or AppConfig extension of the
+ * `appconfig` resolver for the process (additive).
+ *
+ * @param options Endpoint, region, profile, transport, client (an `AppConfigDataClient`) and/or
+ *   the extension's base URL.
+ * @throws {ResolverError} `UNKNOWN_SETTING` for another field, `INVALID_SETTING` for a value
+ *   of the wrong type, a transport other than `light` and `sdk`, or a client without `send`.
+ *
+ * @example Read through the AppConfig Lambda extension
+ * ```ts
+ * import { configureAppConfig, reset } from "@holoconf/holoconf/aws";
+ * import assert from "node:assert/strict";
+ * configureAppConfig({ extension: "http://localhost:2772" });
+ * assert.throws(() => configureAppConfig({ extension: 2772 } as object), /must be a string/);
+ * reset();
+ * ```
+ */
+export function configureAppConfig(options: AppConfigOptions): void {
+  configureChecked(AWS_SERVICE_SETTINGS.appconfig, options);
+}
+
+/**
+ * Clears every AWS setting of the process (the `aws`, `ssm`, `s3`, `cfn`, `secretsmanager` and
+ * `appconfig` groups; per-Config settings are the Config's), the SDK clients holoconf made
+ * (destroyed, closing their connections; a client the program gave is left alone), the AppConfig
+ * sessions, and what the light transport keeps:
  * cached credentials, regions read from the shared config, the retry quota, the learnt clock
  * offset and kept-alive connections.
  *

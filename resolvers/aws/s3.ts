@@ -7,9 +7,8 @@
  * @module
  */
 
-import { HoloconfError, NotFoundError, ParseError, ResolverError } from "../../src/errors.ts";
+import { NotFoundError, ResolverError } from "../../src/errors.ts";
 import type { ResolverCall } from "../../src/resolver.ts";
-import { utf8OrUndefined } from "../../src/_bytes.ts";
 import {
   AWS_KEYWORDS,
   awsFailure,
@@ -24,10 +23,9 @@ import { abortable } from "../../src/_abortable.ts";
 import { awsEnv, awsFlag } from "./_env.ts";
 import { enumKwarg, errorName, shown } from "../_args.ts";
 import { describeS3 } from "./_describe.ts";
-import { parseJsonValue } from "../json.ts";
-import { parseYamlValue } from "../../src/yaml.ts";
+import { type ContentMode, decodeContent, modeOfContentType } from "./_content.ts";
 
-type ParseMode = "yaml" | "json" | "text" | "binary";
+type ParseMode = ContentMode;
 
 const PARSE_MODES = ["yaml", "json", "text", "binary", "auto"] as const;
 
@@ -109,36 +107,7 @@ function chooseMode(requested: ParseMode | "auto", key: string, contentType: str
   const ext = dot < 0 ? "" : key.slice(dot + 1).toLowerCase();
   if (ext === "yaml" || ext === "yml") return "yaml";
   if (ext === "json") return "json";
-  const type = contentType.toLowerCase();
-  if (type.includes("yaml")) return "yaml";
-  if (type.includes("json")) return "json";
-  return "text";
-}
-
-function decode(bytes: Uint8Array, mode: ParseMode, what: string): unknown {
-  if (mode === "binary") return bytes;
-  const text = utf8OrUndefined(bytes);
-  if (text === undefined) {
-    throw new ResolverError(`${what} is not valid UTF-8`, {
-      help: "Use parse=binary to get the bytes",
-    });
-  }
-  if (mode === "text") return text;
-  // The content may be a secret (the resolver cannot see `sensitive=true`): parse errors give
-  // positions and reasons but never quote it.
-  try {
-    return mode === "json"
-      ? parseJsonValue(text, { sensitiveInput: true })
-      : parseYamlValue(text, { sensitive: true });
-  } catch (err) {
-    if (err instanceof HoloconfError) {
-      throw new ParseError(`Failed to parse ${mode.toUpperCase()} from ${what}: ${err.headline}`, {
-        cause: err,
-        help: "Check the object's content, or use parse=text to get it unparsed",
-      });
-    }
-    throw err;
-  }
+  return modeOfContentType(contentType);
 }
 
 async function getObject(arg: string, call: ResolverCall): Promise<unknown> {
@@ -168,7 +137,7 @@ async function getObject(arg: string, call: ResolverCall): Promise<unknown> {
     }
     throw awsFailure(what, err, { signal: call.signal, sensitiveInput: call.sensitiveInput });
   }
-  return decode(bytes, chooseMode(requested, key, contentType), what);
+  return decodeContent(bytes, chooseMode(requested, key, contentType), what);
 }
 
 /**

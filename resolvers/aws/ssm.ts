@@ -1,10 +1,14 @@
 /**
  * The `ssm` resolver: AWS Systems Manager Parameter Store (SPEC §7.8).
  *
- * `${ssm:/path}` with kwargs `region`, `profile`, `endpoint`. Every read uses `GetParameters`:
- * concurrent calls with the same client settings are grouped by the dispatcher (`batchGroup`,
- * at most `batchSize` = 10 names per request, requests sent in parallel), a single call is a
- * batch of one.
+ * `${ssm:/path}` with kwargs `region`, `profile`, `endpoint`. Every read of a parameter uses
+ * `GetParameters`: concurrent calls with the same client settings are grouped by the dispatcher
+ * (`batchGroup`, at most `batchSize` = 10 names per request, requests sent in parallel), a single
+ * call is a batch of one.
+ *
+ * `${ssm:/app/prod/}` (a trailing `/`: no parameter name ends with one) reads every parameter
+ * under the path as one mapping with `GetParametersByPath` (its pages followed), names relative to
+ * the path; `recursive=true` reads the whole hierarchy below it, nested one mapping per level.
  *
  * @module
  */
@@ -21,14 +25,15 @@ import {
   clientIdentity,
   type EffectiveSettings,
   effectiveSettings,
+  jsonAnswer,
   latestDeadline,
   oneCall,
   outsideBatch,
   type SdkPackage,
 } from "./_clients.ts";
-import { AwsRequestError } from "./_transport.ts";
-import { errorName, shown } from "../_args.ts";
 import { describeSsm } from "./_describe.ts";
+import { boolKwarg, errorName, shown } from "../_args.ts";
+import { isPath, PARAMETERS_PER_PAGE, type PathPage, readPath, requestPath } from "./_ssm_path.ts";
 
 /** The `ssm` resolver: an {@linkcode AwsResolver} with the batching hooks. */
 export interface SsmResolver extends AwsResolver {
@@ -43,7 +48,7 @@ export interface SsmResolver extends AwsResolver {
   resolveMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]>;
   /**
    * The client identity of a call (`region|profile|endpoint`): calls of different clients
-   * never share a batch.
+   * never share a batch; path reads (`${ssm:/app/}`) form batches of their own.
    *
    * @param key The parameter name.
    * @param call The call.
@@ -88,16 +93,8 @@ function fetchParameters(
         target: "AmazonSSM.GetParameters",
         input,
       });
-      let out: { Parameters?: unknown };
-      try {
-        out = JSON.parse(new TextDecoder().decode(response.body));
-      } catch {
-        throw new AwsRequestError("SerializationException", "The answer is not JSON", {
-          httpStatusCode: response.status,
-          requestId: response.requestId,
-        });
-      }
-      return Array.isArray(out?.Parameters) ? out.Parameters as Parameter[] : [];
+      const out = jsonAnswer<{ Parameters?: unknown }>(response);
+      return Array.isArray(out.Parameters) ? out.Parameters as Parameter[] : [];
     },
     sdk: async (client, module, signal) => {
       const out = await client.send(new module.GetParametersCommand(input), {
@@ -105,6 +102,36 @@ function fetchParameters(
       }) as { Parameters?: Parameter[] };
       return out.Parameters ?? [];
     },
+  }, context);
+}
+
+/** One `GetParametersByPath` page (`WithDecryption`) on the transport the settings select. */
+function fetchPathPage(
+  path: string,
+  options: { recursive: boolean; nextToken: string | undefined },
+  settings: EffectiveSettings,
+  context: { signal: AbortSignal; deadline: number | undefined },
+): Promise<PathPage> {
+  const input = {
+    Path: path,
+    Recursive: options.recursive,
+    WithDecryption: true,
+    MaxResults: PARAMETERS_PER_PAGE,
+    ...(options.nextToken === undefined ? {} : { NextToken: options.nextToken }),
+  };
+  return callAws(SSM_SDK, settings, {
+    light: async (send) => {
+      const response = await send({
+        protocol: "json",
+        target: "AmazonSSM.GetParametersByPath",
+        input,
+      });
+      return jsonAnswer<PathPage>(response);
+    },
+    sdk: async (client, module, signal) =>
+      await client.send(new module.GetParametersByPathCommand(input), {
+        abortSignal: signal,
+      }) as PathPage,
   }, context);
 }
 
@@ -120,7 +147,70 @@ function checkKey(key: string, call: ResolverCall): Error | undefined {
       help: "Parameter Store names are absolute paths, e.g. ${ssm:/app/db/password}",
     });
   }
+  try {
+    if (boolKwarg(call, "recursive", false) && !isPath(key)) {
+      return new ParseError("recursive=true reads a path: end the argument with /", {
+        code: "INVALID_KEYWORD_VALUE",
+        help: `Write \${ssm:${shown(key, call)}/,recursive=true} for every parameter below it`,
+      });
+    }
+  } catch (err) {
+    return err as Error;
+  }
   return undefined;
+}
+
+/**
+ * Reads each distinct path of a batch (with its `recursive`) once, its pages one after another,
+ * the paths in parallel; fills `results` for their calls.
+ */
+async function getPaths(
+  byPath: Map<string, number[]>,
+  keys: string[],
+  calls: ResolverCall[],
+  results: unknown[],
+): Promise<void> {
+  await Promise.all([...byPath.values()].map(async (indexes) => {
+    const first = calls[indexes[0]!]!;
+    const key = keys[indexes[0]!]!;
+    const settings = effectiveSettings(first);
+    const recursive = boolKwarg(first, "recursive", false);
+    const shared = allAborted(indexes.map((i) => calls[i]!.signal));
+    const context = {
+      signal: shared.signal,
+      deadline: latestDeadline(indexes.map((i) => calls[i]!)),
+    };
+    // A failed request is worded by awsFailure; readPath's own errors are final.
+    let requestError: unknown = undefined;
+    try {
+      const mapping = await readPath(key, {
+        fetchPage: (nextToken) =>
+          fetchPathPage(requestPath(key), { recursive, nextToken }, settings, context).catch(
+            (err) => {
+              requestError = err;
+              throw err;
+            },
+          ),
+        valueOf: toValue,
+        shownPath: shown(key, first),
+      });
+      for (const i of indexes) results[i] = mapping;
+    } catch (err) {
+      for (const i of indexes) {
+        const call = calls[i]!;
+        results[i] = err !== requestError ? err : awsFailure(
+          `SSM parameters under path '${shown(key, call)}'`,
+          err,
+          {
+            signal: call.signal.aborted ? call.signal : shared.signal,
+            sensitiveInput: call.sensitiveInput,
+          },
+        );
+      }
+    } finally {
+      shared.dispose();
+    }
+  }));
 }
 
 function notFound(key: string, call: ResolverCall): NotFoundError {
@@ -219,6 +309,7 @@ async function getParameters(
 async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]> {
   const results: unknown[] = new Array(keys.length);
   const byName = new Map<string, number[]>();
+  const byPath = new Map<string, number[]>();
   let group: string | undefined;
   keys.forEach((key, i) => {
     const call = calls[i]!;
@@ -235,13 +326,25 @@ async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]
       return;
     }
     group ??= id;
+    if (id !== group) {
+      results[i] = outsideBatch("ssm");
+      return;
+    }
+    if (isPath(key)) {
+      const path = JSON.stringify([key, boolKwarg(call, "recursive", false)]);
+      byPath.set(path, [...byPath.get(path) ?? [], i]);
+      return;
+    }
     const list = byName.get(key);
-    if (id !== group || (list === undefined && byName.size === GET_PARAMETERS_MAX)) {
+    if (list === undefined && byName.size === GET_PARAMETERS_MAX) {
       results[i] = outsideBatch("ssm");
     } else if (list === undefined) byName.set(key, [i]);
     else list.push(i);
   });
-  if (byName.size > 0) await getParameters([...byName.keys()], byName, keys, calls, results);
+  await Promise.all([
+    byName.size > 0 ? getParameters([...byName.keys()], byName, keys, calls, results) : undefined,
+    byPath.size > 0 ? getPaths(byPath, keys, calls, results) : undefined,
+  ]);
   return results;
 }
 
@@ -273,7 +376,7 @@ async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]
  * ```
  */
 export const ssmResolver: SsmResolver = {
-  params: { keywords: AWS_KEYWORDS },
+  params: { keywords: [...AWS_KEYWORDS, "recursive"] },
   settingsSpec: awsSettingsSpec("ssm"),
   network: true,
   // One call is a batch of one: whether a config is read with get, resolveAll or getSync, it
@@ -281,8 +384,8 @@ export const ssmResolver: SsmResolver = {
   resolve: oneCall(getMany),
   resolveMany: getMany,
   batchSize: GET_PARAMETERS_MAX,
-  batchGroup(_key: string, call: ResolverCall): string {
-    return clientIdentity(effectiveSettings(call));
+  batchGroup(key: string, call: ResolverCall): string {
+    return clientIdentity(effectiveSettings(call)) + (isPath(key) ? "|path" : "");
   },
   describe: (calls) => describeSsm(calls, GET_PARAMETERS_MAX),
 };

@@ -1,10 +1,18 @@
 /**
- * A loopback fake of the three AWS APIs holoconf uses, speaking the wire protocols the AWS SDK
- * for JavaScript v3 sends:
+ * A loopback fake of the AWS APIs holoconf uses, speaking the wire protocols the AWS SDK for
+ * JavaScript v3 sends:
  *
- * - SSM, JSON 1.1: `POST /` with `X-Amz-Target: AmazonSSM.GetParameter | AmazonSSM.GetParameters`;
+ * - SSM, JSON 1.1: `POST /` with `X-Amz-Target: AmazonSSM.GetParameter | GetParameters |
+ *   GetParametersByPath` (pages of `MaxResults` ≤ 10 with `NextToken`);
  * - S3, REST-XML: path-style `GET /bucket/key` (GetObject), XML errors (`NoSuchKey`, ...);
- * - CloudFormation, Query: `POST /` form body `Action=DescribeStacks&StackName=...`, XML replies.
+ * - CloudFormation, Query: `POST /` form body `Action=DescribeStacks&StackName=...`, XML replies;
+ * - Secrets Manager, JSON 1.1: `secretsmanager.GetSecretValue` (versions by id or stage) and
+ *   `secretsmanager.BatchGetSecretValue` (≤ 20 ids, per-secret failures in `Errors`, pages of
+ *   `secretsPageSize` ids with `NextToken`);
+ * - AppConfig Data, REST-JSON: `POST /configurationsessions`, `GET /configuration?
+ *   configuration_token=...` (each token used once; an empty body when the session already has
+ *   the deployed version; `Next-Poll-*` headers); and the AppConfig Lambda extension's unsigned
+ *   `GET /applications/<app>/environments/<env>/configurations/<profile>`.
  *
  * The server logic is a plain `(req: Request) => Promise<Response>` ({@linkcode FakeAwsCore.handle})
  * so the same fake can be mounted on Node's `http` server; {@linkcode startFakeAws} is a thin
@@ -63,6 +71,24 @@ export interface CfnStackFixture extends FixtureScope {
   outputs: Record<string, string | null>;
 }
 
+/** A Secrets Manager secret: its current value (stage `AWSCURRENT`) and other versions. */
+export interface SecretFixture extends FixtureScope {
+  /** The current value: a string is a `SecretString`, bytes a `SecretBinary`. */
+  value: string | Uint8Array;
+  /** Other versions by `VersionId`: their value and staging labels. */
+  versions?: Record<string, { value: string | Uint8Array; stages?: string[] }>;
+}
+
+/** An AppConfig configuration (by `application/environment/profile`). */
+export interface AppConfigFixture {
+  /** The deployed content. */
+  content: string | Uint8Array;
+  /** Its `Content-Type`. @default {"application/json"} */
+  contentType?: string;
+  /** `Next-Poll-Interval-In-Seconds`. @default {60} */
+  pollIntervalS?: number;
+}
+
 /** Faults to inject. */
 export interface FakeAwsFaults {
   /** Delay before every answer, in ms. @default {0} */
@@ -77,11 +103,17 @@ export interface FakeAwsFaults {
    */
   hang?: boolean;
   /**
-   * Names whose requests are refused with AccessDenied: SSM parameter names, `bucket/key`
-   * for S3, stack names for CloudFormation. A GetParameters request naming any of them fails
-   * as a whole, like IAM does.
+   * Names whose requests are refused with AccessDenied: SSM parameter names (and paths), `bucket/key`
+   * for S3, stack names for CloudFormation, secret ids. A GetParameters request naming any of them
+   * fails as a whole, like IAM does; a BatchGetSecretValue answers them in its `Errors`.
    */
   deny?: string[];
+  /** Secret ids whose value cannot be decrypted (`DecryptionFailure`). */
+  decryptFail?: string[];
+  /** Refuse `BatchGetSecretValue` itself (a role allowed `GetSecretValue` only). */
+  denyBatch?: boolean;
+  /** Secrets per `BatchGetSecretValue` page (values and errors). @default {20} */
+  secretsPageSize?: number;
 }
 
 /** Credentials the fake accepts: a secret key, or a secret key and a session token. */
@@ -115,17 +147,28 @@ export interface FakeAwsOptions extends FakeAwsFaults {
   s3?: Record<string, string | S3Fixture>;
   /** Stacks by name: OutputKey -> value, or a {@linkcode CfnStackFixture}. */
   cfn?: Record<string, Record<string, string | null> | CfnStackFixture>;
+  /** Secrets by name: a value (string or bytes) or a {@linkcode SecretFixture}. */
+  secrets?: Record<string, string | Uint8Array | SecretFixture>;
+  /** AppConfig configurations by `application/environment/profile`. */
+  appconfig?: Record<string, string | AppConfigFixture>;
 }
 
 /** What the fake saw of one request. */
 export interface FakeAwsRequest {
-  /** `GetParameter`, `GetParameters`, `GetObject`, `DescribeStacks`, or `Unknown`. */
+  /**
+   * `GetParameter`, `GetParameters`, `GetParametersByPath`, `GetObject`, `DescribeStacks`,
+   * `GetSecretValue`, `BatchGetSecretValue`, `StartConfigurationSession`,
+   * `GetLatestConfiguration`, `ExtensionGetConfiguration` (unsigned), or `Unknown`.
+   */
   operation: string;
   /** Region from the SigV4 credential scope. */
   region: string | undefined;
   /** Access key id from the SigV4 credential scope. */
   accessKeyId: string | undefined;
-  /** Names asked for (parameter names, `bucket/key`, stack name). */
+  /**
+   * Names asked for (parameter names or path, `bucket/key`, stack name, secret ids,
+   * `application/environment/profile` of a session).
+   */
   names: string[];
   /** `valid`, or the AWS error code the request was refused with for its signature. */
   signature: string;
@@ -149,6 +192,10 @@ export interface FakeAwsCore {
   readonly waiting: number;
   /** Resolves once `predicate` holds (checked now and after every arrival or release). */
   until(predicate: (fake: FakeAwsCore) => boolean): Promise<void>;
+  /** Deploys new content for an AppConfig configuration (sessions see it on their next poll). */
+  deployAppConfig(key: string, fixture: string | AppConfigFixture): void;
+  /** Makes every AppConfig token given so far invalid (as after 24 hours). */
+  expireAppConfigTokens(): void;
 }
 
 /** A running fake server. */
@@ -228,7 +275,12 @@ function cfnError(status: number, code: string, message: string): Response {
   });
 }
 
-type Service = "ssm" | "s3" | "cfn";
+type Service = "ssm" | "s3" | "cfn" | "secretsmanager" | "appconfig";
+
+/** The services whose errors are JSON (`__type` or `x-amzn-errortype`, `message`). */
+function jsonStyle(service: Service): boolean {
+  return service === "ssm" || service === "secretsmanager" || service === "appconfig";
+}
 
 /** SHA-256 and HMAC-SHA-256 for `@smithy/signature-v4`, over `node:crypto`. */
 class NodeSha256 {
@@ -258,7 +310,13 @@ function sha256Hex(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-const SIGNING_NAMES: Record<Service, string> = { ssm: "ssm", s3: "s3", cfn: "cloudformation" };
+const SIGNING_NAMES: Record<Service, string> = {
+  ssm: "ssm",
+  s3: "s3",
+  cfn: "cloudformation",
+  secretsmanager: "secretsmanager",
+  appconfig: "appconfig",
+};
 const AUTH_REGEXP =
   /^AWS4-HMAC-SHA256 Credential=([^/\s]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
 const AMZ_DATE_REGEXP = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
@@ -269,7 +327,7 @@ const SIGNATURE_MISMATCH = "The request signature we calculated does not match t
 const INVALID_TOKEN = "The security token included in the request is invalid.";
 
 /** [status, code, message] of each refusal, per service (`detail` is appended to the message). */
-const AUTH_ERRORS: Record<AuthFailure, Record<Service, [number, string, string]>> = {
+const AUTH_ERRORS: Record<AuthFailure, Record<"ssm" | "s3" | "cfn", [number, string, string]>> = {
   missing: {
     ssm: [400, "MissingAuthenticationTokenException", "Missing Authentication Token"],
     s3: [403, "AccessDenied", "Access Denied"],
@@ -321,10 +379,11 @@ const AUTH_ERRORS: Record<AuthFailure, Record<Service, [number, string, string]>
 
 /** An AWS refusal of the request's authentication, in each service's shape. */
 function authError(service: Service, kind: AuthFailure, detail = ""): Response {
-  const [status, code, message] = AUTH_ERRORS[kind][service];
+  const style = jsonStyle(service) ? "ssm" : service as "s3" | "cfn";
+  const [status, code, message] = AUTH_ERRORS[kind][style];
   // The skew messages are all detail (the times involved); S3's has none.
   const text = kind === "skew" && service === "s3" ? message : message + detail;
-  switch (service) {
+  switch (style) {
     case "ssm":
       return ssmError(status, code, text);
     case "s3":
@@ -459,27 +518,80 @@ async function verifySignature(
 const NEVER = new AbortController().signal;
 
 interface Classified {
-  service: Service | undefined;
+  service: Service | "appconfig-extension" | undefined;
   operation: string;
   names: string[];
   /** Parsed request details for the service handlers. */
-  ssmBody?: { Name?: string; Names?: string[] };
+  ssmBody?: {
+    Name?: string;
+    Names?: string[];
+    Path?: string;
+    Recursive?: boolean;
+    MaxResults?: number;
+    NextToken?: string;
+  };
+  /** A JSON body (Secrets Manager, AppConfig). */
+  json?: Record<string, unknown>;
+  /** The query string's `configuration_token`. */
+  token?: string | undefined;
   s3?: { bucket: string; key: string };
   stackName?: string | undefined;
 }
+
+function jsonOf(text: string): Record<string, unknown> {
+  try {
+    const out = JSON.parse(text);
+    return typeof out === "object" && out !== null ? out : {};
+  } catch {
+    return {};
+  }
+}
+
+const EXTENSION_PATH_REGEXP =
+  /^\/applications\/([^/]+)\/environments\/([^/]+)\/configurations\/([^/]+)$/;
 
 function classify(req: Request, text: string): Classified {
   const target = req.headers.get("x-amz-target");
   if (target !== null && target.startsWith("AmazonSSM.")) {
     const operation = target.slice("AmazonSSM.".length);
-    let body: { Name?: string; Names?: string[] } = {};
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = {};
-    }
-    const names = body.Names ?? (body.Name === undefined ? [] : [body.Name]);
+    const body = jsonOf(text) as NonNullable<Classified["ssmBody"]>;
+    const names = body.Names ??
+      (body.Name !== undefined ? [body.Name] : body.Path !== undefined ? [body.Path] : []);
     return { service: "ssm", operation, names, ssmBody: body };
+  }
+  if (target !== null && target.startsWith("secretsmanager.")) {
+    const json = jsonOf(text);
+    const names = Array.isArray(json.SecretIdList)
+      ? json.SecretIdList as string[]
+      : typeof json.SecretId === "string"
+      ? [json.SecretId]
+      : [];
+    return {
+      service: "secretsmanager",
+      operation: target.slice("secretsmanager.".length),
+      names,
+      json,
+    };
+  }
+  const url = new URL(req.url);
+  if (req.method === "POST" && url.pathname === "/configurationsessions") {
+    const json = jsonOf(text);
+    const key = `${json.ApplicationIdentifier}/${json.EnvironmentIdentifier}/` +
+      `${json.ConfigurationProfileIdentifier}`;
+    return { service: "appconfig", operation: "StartConfigurationSession", names: [key], json };
+  }
+  if (req.method === "GET" && url.pathname === "/configuration") {
+    const token = url.searchParams.get("configuration_token") ?? undefined;
+    return { service: "appconfig", operation: "GetLatestConfiguration", names: [], token };
+  }
+  const extension = req.method === "GET" ? EXTENSION_PATH_REGEXP.exec(url.pathname) : null;
+  if (extension !== null) {
+    const key = extension.slice(1).map(decodeURIComponent).join("/");
+    return {
+      service: "appconfig-extension",
+      operation: "ExtensionGetConfiguration",
+      names: [key],
+    };
   }
   const contentType = req.headers.get("content-type") ?? "";
   if (req.method === "POST" && contentType.startsWith("application/x-www-form-urlencoded")) {
@@ -513,7 +625,10 @@ function classify(req: Request, text: string): Classified {
 function throttled(service: Service): Response {
   switch (service) {
     case "ssm":
+    case "secretsmanager":
       return ssmError(400, "ThrottlingException", "Rate exceeded");
+    case "appconfig":
+      return ssmError(429, "ThrottlingException", "Rate exceeded");
     case "cfn":
       return cfnError(400, "Throttling", "Rate exceeded");
     case "s3":
@@ -525,11 +640,31 @@ function internalError(service: Service): Response {
   switch (service) {
     case "ssm":
       return ssmError(500, "InternalServerError", "An internal error occurred");
+    case "secretsmanager":
+      return ssmError(500, "InternalServiceError", "An internal error occurred");
+    case "appconfig":
+      return ssmError(500, "InternalServerException", "An internal error occurred");
     case "cfn":
       return cfnError(500, "InternalFailure", "An internal error occurred");
     case "s3":
       return s3Error(500, "InternalError", "We encountered an internal error. Please try again.");
   }
+}
+
+/** IAM's wording of a refusal: the action and the one resource it refused. */
+function deniedMessage(
+  service: Service,
+  operation: string,
+  denied: { name: string; region: string | undefined },
+): string {
+  const { name, region } = denied;
+  const arn = service === "ssm"
+    ? `arn:aws:ssm:${region ?? "us-east-1"}:123456789012:parameter${name}`
+    : name;
+  const prefix = service === "cfn" ? "cloudformation" : service;
+  const action = `${prefix}:${operation}`;
+  return `User: arn:aws:iam::123456789012:user/fake is not authorized to perform: ` +
+    `${action} on resource: ${arn} because no identity-based policy allows the ${action} action`;
 }
 
 /**
@@ -541,15 +676,11 @@ function accessDenied(
   operation: string,
   denied: { name: string; region: string | undefined },
 ): Response {
-  const { name, region } = denied;
-  const arn = service === "ssm"
-    ? `arn:aws:ssm:${region ?? "us-east-1"}:123456789012:parameter${name}`
-    : name;
-  const action = `${service === "ssm" ? "ssm" : "cloudformation"}:${operation}`;
-  const message = `User: arn:aws:iam::123456789012:user/fake is not authorized to perform: ` +
-    `${action} on resource: ${arn} because no identity-based policy allows the ${action} action`;
+  const message = deniedMessage(service, operation, denied);
   switch (service) {
     case "ssm":
+    case "secretsmanager":
+    case "appconfig":
       return ssmError(400, "AccessDeniedException", message);
     case "cfn":
       return cfnError(403, "AccessDenied", message);
@@ -572,6 +703,31 @@ function normaliseCfn(f: Record<string, string | null> | CfnStackFixture): CfnSt
   return { outputs: f as Record<string, string | null> };
 }
 
+function normaliseSecret(f: string | Uint8Array | SecretFixture): SecretFixture {
+  return typeof f === "string" || f instanceof Uint8Array ? { value: f } : f;
+}
+
+function normaliseAppConfig(f: string | AppConfigFixture): AppConfigFixture {
+  return typeof f === "string" ? { content: f } : f;
+}
+
+function bytesOf(content: string | Uint8Array): Uint8Array<ArrayBuffer> {
+  return typeof content === "string" ? new TextEncoder().encode(content) : new Uint8Array(content);
+}
+
+/** A secret's ARN: AWS appends 6 characters to the name. */
+function secretArn(name: string, region: string | undefined): string {
+  const suffix = createHash("sha256").update(name).digest("hex").slice(0, 6);
+  return `arn:aws:secretsmanager:${region ?? "us-east-1"}:123456789012:secret:${name}-${suffix}`;
+}
+
+/** The value fields of a secret version, as the JSON API gives them (bytes in base64). */
+function secretFields(value: string | Uint8Array): Record<string, string> {
+  return typeof value === "string"
+    ? { SecretString: value }
+    : { SecretBinary: btoa(String.fromCharCode(...value)) };
+}
+
 /**
  * Builds the fake's request handler and state, with no server attached.
  *
@@ -582,6 +738,18 @@ export function createFakeAwsCore(options: FakeAwsOptions = {}): FakeAwsCore {
   const ssm = new Map(Object.entries(options.ssm ?? {}).map(([k, v]) => [k, normaliseSsm(v)]));
   const s3 = new Map(Object.entries(options.s3 ?? {}).map(([k, v]) => [k, normaliseS3(v)]));
   const cfn = new Map(Object.entries(options.cfn ?? {}).map(([k, v]) => [k, normaliseCfn(v)]));
+  const secrets = new Map(
+    Object.entries(options.secrets ?? {}).map(([k, v]) => [k, normaliseSecret(v)]),
+  );
+  /** AppConfig configurations with the number of their current deployment. */
+  const appconfig = new Map(
+    Object.entries(options.appconfig ?? {}).map((
+      [k, v],
+    ) => [k, { fixture: normaliseAppConfig(v), version: 1 }]),
+  );
+  /** Unused AppConfig tokens: the configuration and the deployment the session last got. */
+  const appconfigTokens = new Map<string, { key: string; seen: number }>();
+  let nextToken = 1;
   const credentials = new Map(
     Object.entries(options.credentials ?? FAKE_AWS_CREDENTIALS).map((
       [id, c],
@@ -594,6 +762,9 @@ export function createFakeAwsCore(options: FakeAwsOptions = {}): FakeAwsCore {
     failFirst: 0,
     hang: false,
     deny: [],
+    decryptFail: [],
+    denyBatch: false,
+    secretsPageSize: 20,
   };
   const setFaults = (f: FakeAwsFaults): void => {
     if (f.latencyMs !== undefined) faults.latencyMs = f.latencyMs;
@@ -601,6 +772,9 @@ export function createFakeAwsCore(options: FakeAwsOptions = {}): FakeAwsCore {
     if (f.failFirst !== undefined) faults.failFirst = f.failFirst;
     if (f.hang !== undefined) faults.hang = f.hang;
     if (f.deny !== undefined) faults.deny = [...f.deny];
+    if (f.decryptFail !== undefined) faults.decryptFail = [...f.decryptFail];
+    if (f.denyBatch !== undefined) faults.denyBatch = f.denyBatch;
+    if (f.secretsPageSize !== undefined) faults.secretsPageSize = f.secretsPageSize;
   };
   setFaults(options);
 
@@ -676,7 +850,198 @@ export function createFakeAwsCore(options: FakeAwsOptions = {}): FakeAwsCore {
         headers: { "content-type": SSM_JSON },
       });
     }
+    if (c.operation === "GetParametersByPath") {
+      const path = body.Path ?? "";
+      const max = body.MaxResults ?? 10;
+      if (max > 10) {
+        return ssmError(
+          400,
+          "ValidationException",
+          "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: " +
+            "Member must have value less than or equal to 10",
+        );
+      }
+      const prefix = path.endsWith("/") ? path : `${path}/`;
+      const under = [...ssm.keys()].filter((name) =>
+        name.startsWith(prefix) && lookup(name) !== undefined &&
+        (body.Recursive === true || !name.slice(prefix.length).includes("/"))
+      ).sort();
+      const start = body.NextToken === undefined ? 0 : Number(body.NextToken.slice("page-".length));
+      if (!Number.isInteger(start) || start < 0 || start > under.length) {
+        return ssmError(400, "InvalidNextToken", "The specified token isn't valid.");
+      }
+      const page = under.slice(start, start + max);
+      const end = start + page.length;
+      return Response.json({
+        Parameters: page.map((name) => shape(name, lookup(name)!)),
+        ...(end < under.length ? { NextToken: `page-${end}` } : {}),
+      }, { headers: { "content-type": SSM_JSON } });
+    }
     return ssmError(400, "InvalidAction", `Unsupported operation ${c.operation}`);
+  };
+
+  /** The secret an id names (a name, a full ARN or a partial one), if visible. */
+  const findSecret = (
+    id: string,
+    seen: { region?: string; accessKeyId?: string },
+  ): { name: string; fixture: SecretFixture; arn: string } | undefined => {
+    for (const [name, fixture] of secrets) {
+      if (!visible(fixture, seen)) continue;
+      const arn = secretArn(name, seen.region);
+      if (id === name || id === arn || `${id}-${arn.slice(-6)}` === arn) {
+        return { name, fixture, arn };
+      }
+    }
+    return undefined;
+  };
+
+  const secretEntry = (
+    found: { name: string; fixture: SecretFixture; arn: string },
+    version: { id: string; value: string | Uint8Array; stages: string[] },
+  ) => ({
+    ARN: found.arn,
+    Name: found.name,
+    VersionId: version.id,
+    ...secretFields(version.value),
+    VersionStages: version.stages,
+    CreatedDate: 1_700_000_000,
+  });
+
+  const CURRENT = (fixture: SecretFixture) => ({
+    id: "v-current",
+    value: fixture.value,
+    stages: ["AWSCURRENT"],
+  });
+
+  const NOT_FOUND = "Secrets Manager can't find the specified secret.";
+
+  const serveSecrets = (c: Classified, seen: { region?: string; accessKeyId?: string }) => {
+    const json = c.json ?? {};
+    if (c.operation === "GetSecretValue") {
+      const id = String(json.SecretId ?? "");
+      const found = findSecret(id, seen);
+      if (found === undefined) return ssmError(400, "ResourceNotFoundException", NOT_FOUND);
+      if (faults.decryptFail.includes(id)) {
+        return ssmError(
+          400,
+          "DecryptionFailure",
+          "Secrets Manager can't decrypt the protected secret text using the provided KMS key.",
+        );
+      }
+      const versionId = json.VersionId as string | undefined;
+      const stage = json.VersionStage as string | undefined;
+      const versions = [
+        CURRENT(found.fixture),
+        ...Object.entries(found.fixture.versions ?? {}).map(([vid, v]) => ({
+          id: vid,
+          value: v.value,
+          stages: v.stages ?? [],
+        })),
+      ];
+      const version = versions.find((v) =>
+        (versionId === undefined || v.id === versionId) &&
+        (stage === undefined
+          ? versionId !== undefined || v.stages.includes("AWSCURRENT")
+          : v.stages.includes(stage))
+      );
+      if (version === undefined) {
+        return ssmError(
+          400,
+          "ResourceNotFoundException",
+          `Secrets Manager can't find the specified secret value for ${
+            versionId === undefined ? `staging label: ${stage}` : `VersionId: ${versionId}`
+          }`,
+        );
+      }
+      return Response.json(secretEntry(found, version), { headers: { "content-type": SSM_JSON } });
+    }
+    if (c.operation === "BatchGetSecretValue") {
+      if (json.Filters !== undefined) {
+        return ssmError(400, "InvalidParameterException", "The fake answers SecretIdList only");
+      }
+      const ids = Array.isArray(json.SecretIdList) ? json.SecretIdList as string[] : [];
+      if (ids.length === 0 || ids.length > 20) {
+        return ssmError(
+          400,
+          "InvalidParameterException",
+          "SecretIdList must hold between 1 and 20 secret ids",
+        );
+      }
+      const token = json.NextToken as string | undefined;
+      const start = token === undefined ? 0 : Number(token.slice("page-".length));
+      if (!Number.isInteger(start) || start < 0 || start >= ids.length) {
+        return ssmError(400, "InvalidNextTokenException", "The NextToken value is invalid.");
+      }
+      const page = ids.slice(start, start + faults.secretsPageSize);
+      const values: unknown[] = [];
+      const errors: unknown[] = [];
+      for (const id of page) {
+        const found = findSecret(id, seen);
+        const error = (code: string, message: string) =>
+          errors.push({ SecretId: id, ErrorCode: code, Message: message });
+        if (faults.deny.includes(id)) {
+          error(
+            "AccessDeniedException",
+            deniedMessage("secretsmanager", "GetSecretValue", { name: id, region: seen.region }),
+          );
+        } else if (found === undefined) error("ResourceNotFoundException", NOT_FOUND);
+        else if (faults.decryptFail.includes(id)) {
+          error(
+            "DecryptionFailure",
+            "Secrets Manager can't decrypt the protected secret text using the provided KMS key.",
+          );
+        } else values.push(secretEntry(found, CURRENT(found.fixture)));
+      }
+      const end = start + page.length;
+      return Response.json({
+        SecretValues: values,
+        Errors: errors,
+        ...(end < ids.length ? { NextToken: `page-${end}` } : {}),
+      }, { headers: { "content-type": SSM_JSON } });
+    }
+    return ssmError(400, "InvalidAction", `Unsupported operation ${c.operation}`);
+  };
+
+  const newToken = (key: string, seen: number): string => {
+    const token = `token-${nextToken++}-${crypto.randomUUID()}`;
+    appconfigTokens.set(token, { key, seen });
+    return token;
+  };
+
+  const serveAppConfig = (c: Classified) => {
+    if (c.operation === "StartConfigurationSession") {
+      const key = c.names[0]!;
+      if (!appconfig.has(key)) {
+        return ssmError(404, "ResourceNotFoundException", `Resource not found: ${key}`);
+      }
+      return Response.json({ InitialConfigurationToken: newToken(key, 0) }, { status: 201 });
+    }
+    const session = c.token === undefined ? undefined : appconfigTokens.get(c.token);
+    if (session === undefined) {
+      return ssmError(400, "BadRequestException", "Request is invalid: the token is not valid");
+    }
+    appconfigTokens.delete(c.token!);
+    const deployed = appconfig.get(session.key)!;
+    const changed = deployed.version !== session.seen;
+    const body = changed ? bytesOf(deployed.fixture.content) : new Uint8Array(0);
+    return new Response(body, {
+      status: 200,
+      headers: {
+        "content-type": deployed.fixture.contentType ?? "application/json",
+        "next-poll-configuration-token": newToken(session.key, deployed.version),
+        "next-poll-interval-in-seconds": String(deployed.fixture.pollIntervalS ?? 60),
+        ...(changed ? { "version-label": `v${deployed.version}` } : {}),
+      },
+    });
+  };
+
+  const serveExtension = (c: Classified) => {
+    const deployed = appconfig.get(c.names[0]!);
+    if (deployed === undefined) return new Response("Not found", { status: 404 });
+    return new Response(bytesOf(deployed.fixture.content), {
+      status: 200,
+      headers: { "content-type": deployed.fixture.contentType ?? "application/json" },
+    });
   };
 
   const serveS3 = (c: Classified, seen: { region?: string; accessKeyId?: string }) => {
@@ -752,7 +1117,7 @@ export function createFakeAwsCore(options: FakeAwsOptions = {}): FakeAwsCore {
     const body = new Uint8Array(await req.arrayBuffer());
     const c = classify(req, new TextDecoder().decode(body));
     const seen = parseAuthorization(req);
-    const refusal = c.service === undefined
+    const refusal = c.service === undefined || c.service === "appconfig-extension"
       ? undefined
       : await verifySignature(req, body, c.service, { credentials, now: now() });
     const record: FakeAwsRequest = {
@@ -767,6 +1132,10 @@ export function createFakeAwsCore(options: FakeAwsOptions = {}): FakeAwsCore {
     notify();
     if (c.service === undefined) return new Response("unsupported request", { status: 400 });
     if (refusal !== undefined) return refusal;
+    if (c.service === "appconfig-extension") {
+      if (faults.latencyMs > 0) await wait(faults.latencyMs, NEVER);
+      return serveExtension(c);
+    }
 
     if (faults.hang) {
       // Held until the client goes away, or released (then answered normally).
@@ -784,9 +1153,16 @@ export function createFakeAwsCore(options: FakeAwsOptions = {}): FakeAwsCore {
       faults.failFirst--;
       return internalError(c.service);
     }
-    const denied = c.names.find((n) => faults.deny.includes(n));
-    if (denied !== undefined) {
-      return accessDenied(c.service, c.operation, { name: denied, region: seen.region });
+    if (c.operation === "BatchGetSecretValue") {
+      // IAM refuses the batch action as a whole; a denied secret is one of its Errors.
+      if (faults.denyBatch) {
+        return accessDenied(c.service, c.operation, { name: "*", region: seen.region });
+      }
+    } else {
+      const denied = c.names.find((n) => faults.deny.includes(n));
+      if (denied !== undefined) {
+        return accessDenied(c.service, c.operation, { name: denied, region: seen.region });
+      }
     }
     switch (c.service) {
       case "ssm":
@@ -795,10 +1171,22 @@ export function createFakeAwsCore(options: FakeAwsOptions = {}): FakeAwsCore {
         return serveS3(c, seen);
       case "cfn":
         return serveCfn(c, seen);
+      case "secretsmanager":
+        return serveSecrets(c, seen);
+      case "appconfig":
+        return serveAppConfig(c);
     }
   };
 
   const core: FakeAwsCore = {
+    deployAppConfig: (key, fixture) => {
+      const prior = appconfig.get(key);
+      appconfig.set(key, {
+        fixture: normaliseAppConfig(fixture),
+        version: (prior?.version ?? 0) + 1,
+      });
+    },
+    expireAppConfigTokens: () => appconfigTokens.clear(),
     handle,
     count: (operation) => counts.get(operation) ?? 0,
     requests,
@@ -855,6 +1243,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const addr = await ready.promise;
   return {
     handle: core.handle,
+    deployAppConfig: core.deployAppConfig,
+    expireAppConfigTokens: core.expireAppConfigTokens,
     count: core.count,
     requests: core.requests,
     setFaults: core.setFaults,

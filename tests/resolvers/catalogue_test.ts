@@ -114,9 +114,11 @@ const KEYWORDS: Record<string, string[]> = {
   extract: ["path", "password"],
   http: HTTP_KEYWORDS,
   https: HTTP_KEYWORDS,
-  ssm: ["region", "profile", "endpoint"],
+  ssm: ["region", "profile", "endpoint", "recursive"],
   s3: ["parse", "region", "profile", "endpoint"],
   cfn: ["region", "profile", "endpoint"],
+  secretsmanager: ["key", "version_stage", "version_id", "parse", "region", "profile", "endpoint"],
+  appconfig: ["parse", "region", "profile", "endpoint"],
 };
 
 async function failure(config: Config, path: string): Promise<ParseError> {
@@ -179,7 +181,15 @@ Deno.test("exactly the built-ins that reach the network declare it (offline refu
     const loaded = await loadEntry(entry);
     if (typeof loaded !== "function" && loaded.network === true) network.push(entry.name);
   }
-  assert.deepEqual(network.sort(), ["cfn", "http", "https", "s3", "ssm"]);
+  assert.deepEqual(network.sort(), [
+    "appconfig",
+    "cfn",
+    "http",
+    "https",
+    "s3",
+    "secretsmanager",
+    "ssm",
+  ]);
 });
 
 // ------------------------------------------------------------------ names written once
@@ -330,6 +340,21 @@ const NAME_EXCEPTIONS: { names: string[]; file: string; reason: string }[] = [
     reason: "the s3 resolver's parse= modes",
   },
   {
+    names: ["json", "yaml"],
+    file: "resolvers/aws/_content.ts",
+    reason: "the parse= modes of the AWS resolvers' content",
+  },
+  {
+    names: ["json", "yaml"],
+    file: "resolvers/aws/appconfig.ts",
+    reason: "the appconfig resolver's parse= modes",
+  },
+  {
+    names: ["json"],
+    file: "resolvers/aws/secretsmanager.ts",
+    reason: "Secrets Manager speaks AWS's JSON 1.1 protocol; a parse= mode",
+  },
+  {
     names: ["json"],
     file: "resolvers/aws/_protocol.ts",
     reason: "the name of AWS's JSON 1.1 wire protocol",
@@ -354,6 +379,8 @@ const FAMILY_DATA: Record<string, string> = {
   ssm: "resolvers/aws/_settings.ts",
   s3: "resolvers/aws/_settings.ts",
   cfn: "resolvers/aws/_settings.ts",
+  secretsmanager: "resolvers/aws/_settings.ts",
+  appconfig: "resolvers/aws/_settings.ts",
   http: "resolvers/_http_settings.ts",
   https: "resolvers/_http_settings.ts",
 };

@@ -1,14 +1,16 @@
 // Shared set-up of the AWS resolver tests: fake credentials in the environment, a fake AWS
-// endpoint, the three services pointed at it, the transport under test, retries that do not
+// endpoint, every service pointed at it, the transport under test, retries that do not
 // sleep (a short SDK backoff; a fake clock for the light transport); all undone afterwards.
 // Every test that talks to the fake runs once per transport (`transportTest`): the light
 // transport and the AWS SDK pass the same suite.
 
 import { type FakeAws, type FakeAwsOptions, startFakeAws } from "../../fakes/fake_aws.ts";
 import {
+  configureAppConfig,
   configureAws,
   configureCfn,
   configureS3,
+  configureSecretsManager,
   configureSsm,
   reset,
 } from "../../../resolvers/aws/mod.ts";
@@ -41,6 +43,9 @@ const ENV_KEYS = [
   "AWS_ENDPOINT_URL_SSM",
   "AWS_ENDPOINT_URL_S3",
   "AWS_ENDPOINT_URL_CLOUDFORMATION",
+  "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+  "AWS_ENDPOINT_URL_APPCONFIGDATA",
+  "AWS_APPCONFIG_EXTENSION_HTTP_PORT",
   "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
   "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
   "AWS_CONTAINER_CREDENTIALS_FULL_URI",
@@ -129,6 +134,8 @@ export async function withFakeAws(
     configureSsm({ endpoint: fake.url });
     configureS3({ endpoint: fake.url });
     configureCfn({ endpoint: fake.url });
+    configureSecretsManager({ endpoint: fake.url });
+    configureAppConfig({ endpoint: fake.url });
     await fn(fake, { clock });
   } finally {
     reset();

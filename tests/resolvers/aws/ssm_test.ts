@@ -544,3 +544,144 @@ transportTest(
     );
   },
 );
+
+// ------------------------------------------------------------------ paths: ${ssm:/app/prod/}
+
+/** Parameters under /app/prod: direct ones, a hierarchy below them, and one elsewhere. */
+const TREE = {
+  "/app/prod/host": "db.internal",
+  "/app/prod/hosts": { value: "a,b", type: "StringList" as const },
+  "/app/prod/password": { value: "hunter2", type: "SecureString" as const },
+  "/app/prod/db/name": "orders",
+  "/app/prod/db/pool/size": "10",
+  "/app/production/other": "no",
+};
+
+transportTest(
+  "${ssm:/app/prod/} maps the parameters directly under the path, names relative to it",
+  async (transport) => {
+    await withFakeAws(transport, { ssm: TREE }, async (fake) => {
+      const value = await ssmResolver.resolve("/app/prod/", makeCall("ssm", "/app/prod/"));
+      const { password, ...rest } = value as Record<string, unknown>;
+      assert.deepEqual(rest, { host: "db.internal", hosts: ["a", "b"] });
+      assert.ok(password instanceof ResolvedValue && password.sensitive);
+      assert.equal(password.value, "hunter2");
+      assert.deepEqual(fake.requests.map((r) => [r.operation, r.names]), [
+        ["GetParametersByPath", ["/app/prod"]],
+      ]);
+    });
+  },
+);
+
+transportTest("recursive=true nests the whole hierarchy below the path", async (transport) => {
+  await withFakeAws(transport, { ssm: TREE }, async () => {
+    const config = Config.loads("db: ${ssm:/app/prod/,recursive=true}\n");
+    assert.deepEqual(await config.get("db"), {
+      db: { name: "orders", pool: { size: "10" } },
+      host: "db.internal",
+      hosts: ["a", "b"],
+      password: "hunter2",
+    });
+  });
+});
+
+transportTest("a path's pages are followed, 10 parameters each", async (transport) => {
+  const many = Object.fromEntries(
+    Array.from({ length: 23 }, (_, i) => [`/big/p${String(i).padStart(2, "0")}`, `v${i}`]),
+  );
+  await withFakeAws(transport, { ssm: many }, async (fake) => {
+    const value = await ssmResolver.resolve("/big/", makeCall("ssm", "/big/")) as object;
+    assert.equal(Object.keys(value).length, 23);
+    assert.equal((value as Record<string, string>).p22, "v22");
+    assert.equal(fake.count("GetParametersByPath"), 3);
+  });
+});
+
+transportTest(
+  "a path read and name reads of one batch are both answered, in batch groups of their own",
+  async (transport) => {
+    await withFakeAws(transport, { ssm: TREE }, async (fake) => {
+      const calls = [makeCall("ssm", "/app/prod/host"), makeCall("ssm", "/app/prod/db/")];
+      assert.notEqual(
+        ssmResolver.batchGroup("/app/prod/host", calls[0]!),
+        ssmResolver.batchGroup("/app/prod/db/", calls[1]!),
+      );
+      const values = await ssmResolver.resolveMany(["/app/prod/host", "/app/prod/db/"], calls);
+      assert.deepEqual(values, ["db.internal", { name: "orders" }]);
+      assert.deepEqual(fake.requests.map((r) => r.operation).sort(), [
+        "GetParameters",
+        "GetParametersByPath",
+      ]);
+    });
+  },
+);
+
+transportTest("a path with no parameter is not found, so default= applies", async (transport) => {
+  await withFakeAws(transport, { ssm: TREE }, async () => {
+    await assert.rejects(
+      ssmResolver.resolve("/app/staging/", makeCall("ssm", "/app/staging/")),
+      (e) =>
+        e instanceof NotFoundError &&
+        /No SSM parameter under path \/app\/staging\//.test(e.message),
+    );
+    const config = Config.loads("x: ${ssm:/app/staging/,default=none}\n");
+    assert.equal(await config.get("x"), "none");
+  });
+});
+
+transportTest(
+  "a name that is both a parameter and the path of others cannot be nested",
+  async (transport) => {
+    await withFakeAws(transport, {
+      ssm: { "/c/db": "leaf", "/c/db/host": "h" },
+    }, async () => {
+      await assert.rejects(
+        ssmResolver.resolve("/c/", makeCall("ssm", "/c/", { kwargs: { recursive: "true" } })),
+        (e) =>
+          e instanceof ResolverError &&
+          /SSM path \/c\/: 'db' is a parameter and the path of others/.test(e.message),
+      );
+      // Without recursive=true only /c/db is under /c/: no conflict.
+      assert.deepEqual(await ssmResolver.resolve("/c/", makeCall("ssm", "/c/")), { db: "leaf" });
+    });
+  },
+);
+
+transportTest("a denied path fails with AccessDenied naming the path", async (transport) => {
+  await withFakeAws(transport, { ssm: TREE, deny: ["/app/prod"] }, async () => {
+    await assert.rejects(
+      ssmResolver.resolve("/app/prod/", makeCall("ssm", "/app/prod/")),
+      (e) =>
+        e instanceof ResolverError && e.code === "AWS_ERROR" &&
+        /Failed to get SSM parameters under path '\/app\/prod\/': AccessDeniedException/.test(
+          e.message,
+        ),
+    );
+  });
+});
+
+Deno.test("recursive=true on a parameter name (no trailing /) is refused before any request", async () => {
+  await assert.rejects(
+    ssmResolver.resolve("/app/db", makeCall("ssm", "/app/db", { kwargs: { recursive: "true" } })),
+    (e) =>
+      e instanceof ParseError && e.code === "INVALID_KEYWORD_VALUE" &&
+      /recursive=true reads a path: end the argument with \//.test(e.message),
+  );
+});
+
+transportTest(
+  "a path mapping with a SecureString is redacted as a whole; get() of a plain leaf reads it",
+  async (transport) => {
+    await withFakeAws(transport, { ssm: TREE }, async () => {
+      const config = Config.loads("prod: ${ssm:/app/prod/}\nplain: ${ssm:/app/prod/db/}\n");
+      const dump = await config.toYaml({ redact: true });
+      assert.match(dump, /^prod: '\[REDACTED\]'$/m);
+      assert.match(dump, /^plain:\n {2}name: orders$/m);
+      assert.ok(!dump.includes("hunter2") && !dump.includes("db.internal"), dump);
+      // get() returns values; a redacted read of any leaf of the sensitive mapping is redacted.
+      assert.equal(await config.get("prod.host"), "db.internal");
+      assert.equal(await config.get("prod.host", { redact: true }), "[REDACTED]");
+      assert.equal(await config.get("plain.name", { redact: true }), "orders");
+    });
+  },
+);
