@@ -202,3 +202,31 @@ Deno.test("an extension that does not answer is an error naming it and the way a
     );
   });
 });
+
+transportTest(
+  "live config: config.refresh() polls AppConfig when its poll interval passed, in the same session",
+  async (transport) => {
+    await withFakeAws(transport, {
+      appconfig: { [KEY]: { content: FLAGS, pollIntervalS: 30 } },
+    }, async (fake, { clock }) => {
+      const ops = () => fake.requests.map((r) => r.operation);
+      // One clock for the Config's TTLs and the transport's session bookkeeping.
+      const config = Config.loads(`flags: \${appconfig:${KEY}}\n`, { now: () => clock.now() });
+      assert.deepEqual(await config.get("flags"), JSON.parse(FLAGS));
+      assert.deepEqual(ops(), ["StartConfigurationSession", "GetLatestConfiguration"]);
+      // Within the poll interval the value has not expired: a refresh asks nothing.
+      clock.advance(29_000);
+      assert.deepEqual(await config.refresh(), { changes: [], failures: [] });
+      assert.equal(fake.requests.length, 2);
+      // Past it: the refresh polls with the kept token and reports the new deployment.
+      fake.deployAppConfig(KEY, { content: '{"newCheckout":{"enabled":false}}' });
+      clock.advance(1_000);
+      const set = await config.refresh();
+      assert.deepEqual(set.failures, []);
+      assert.deepEqual(set.changes.map((c) => c.path), ["flags"]);
+      assert.deepEqual(await config.get("flags"), { newCheckout: { enabled: false } });
+      assert.deepEqual(ops().slice(2), ["GetLatestConfiguration"]);
+      assert.equal(fake.count("StartConfigurationSession"), 1);
+    });
+  },
+);
