@@ -51,6 +51,8 @@ export const OPTIONAL_PEERS: Readonly<Record<string, string>> = {
   "@aws-sdk/client-ssm": "the AWS SDK transport for ${ssm:}",
   "@aws-sdk/client-s3": "the AWS SDK transport for ${s3:}",
   "@aws-sdk/client-cloudformation": "the AWS SDK transport for ${cfn:}",
+  "@aws-sdk/client-secrets-manager": "the AWS SDK transport for ${secretsmanager:}",
+  "@aws-sdk/client-appconfigdata": "the AWS SDK transport for ${appconfig:}",
   "@aws-sdk/credential-providers":
     "AWS credentials from profiles, SSO, web identity, credential_process or instance metadata",
   "@smithy/core": "the AWS region of a profile in the shared config file",
