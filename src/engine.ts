@@ -1524,9 +1524,9 @@ export class Engine {
         );
         return then(result, (r): Resolved => {
           if (r.fromDefault) return { value: r.value, sensitive: r.sensitive };
-          // Inherited sensitivity (secret arguments, secrets read through call.config) stays
-          // whatever sensitive= says.
-          const inherited = sensitiveInput || r.readSecret === true;
+          // Inherited sensitivity (secret arguments, secrets read through call.config) and a
+          // resolver registered as sensitive as a whole stay whatever sensitive= says.
+          const inherited = sensitiveInput || r.readSecret === true || reg.sensitive;
           const sensitiveOut = flag.given ? flag.on || inherited : r.sensitive || inherited;
           return r.secrets
             ? { value: r.value, sensitive: sensitiveOut, secrets: r.secrets }

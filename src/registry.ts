@@ -209,7 +209,8 @@ function checked(name: string, resolver: Resolver, options: RegisterOptions): Re
     resolver,
     timeout: options.timeout,
     live: livePolicy(options),
-    sensitive: options.sensitive ?? false,
+    sensitive: options.sensitive ??
+      (typeof resolver === "object" && (resolver as { sensitive?: unknown }).sensitive === true),
     network: options.network ??
       (typeof resolver === "object" && (resolver as { network?: unknown }).network === true),
     batchSize,

@@ -166,6 +166,13 @@ export interface ResolverObject {
    */
   network?: boolean;
   /**
+   * Declares that every value of this resolver is a secret (`secretsmanager`): like
+   * `RegisterOptions.sensitive`, which wins over it. A reference's `sensitive=false` cannot
+   * remove it (it can remove a single value's `ResolvedValue` hint, as upstream allows).
+   * @default {false}
+   */
+  sensitive?: boolean;
+  /**
    * Extra identity for single-flight de-duplication beyond name, args and kwargs
    * (e.g. the absolute path a relative file argument points to).
    */
@@ -258,7 +265,10 @@ export interface RegisterOptions {
   force?: boolean;
   /** Per-call timeout in ms (overrides the global default). */
   timeout?: number;
-  /** Mark every value of this resolver sensitive. @default {false} */
+  /**
+   * Mark every value of this resolver sensitive; a reference's `sensitive=false` cannot remove
+   * it. @default {false}
+   */
   sensitive?: boolean;
   /**
    * The resolver reaches the network: refused on an offline Config (see

@@ -2005,3 +2005,18 @@ Deno.test("a value built from a failed and a refreshed input uses the kept one a
   // Every reader agrees: a kept, b new, and `both` built from those two.
   assert.deepEqual(await config.resolveAll(), { a: "a@1", b: "b@2", both: "a@1+b@2" });
 });
+
+Deno.test("sensitive=false cannot remove a resolver's registered sensitivity, only a value's hint", async () => {
+  const config = Config.loads(
+    "a: ${always:x,sensitive=false}\nb: ${hinted:y,sensitive=false}\nc: ${declared:z,sensitive=false}\n",
+    {
+      resolvers: {
+        hinted: (k: string) => new ResolvedValue(`hint-${k}`, { sensitive: true }),
+        declared: { sensitive: true, resolve: (k: string) => `decl-${k}` },
+      },
+    },
+  );
+  config.registerResolver("always", (k: string) => `reg-${k}`, { sensitive: true });
+  const out = await config.toObject({ redact: true });
+  assert.deepEqual(out, { a: "[REDACTED]", b: "hint-y", c: "[REDACTED]" });
+});

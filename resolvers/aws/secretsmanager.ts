@@ -503,6 +503,7 @@ export const secretsmanagerResolver: SecretsManagerResolver = {
   params: { keywords: KEYWORDS },
   settingsSpec: awsSettingsSpec("secretsmanager"),
   network: true,
+  sensitive: true,
   resolve: oneCall(getMany),
   resolveMany: getMany,
   batchSize: CALLS_PER_BATCH,

@@ -399,3 +399,22 @@ transportTest(
     });
   },
 );
+
+transportTest(
+  "a secret stays sensitive with sensitive=false; an SSM SecureString hint does not",
+  async (transport) => {
+    await withFakeAws(transport, {
+      secrets: { "app/db": "hunter2" },
+      ssm: { "/app/pw": { value: "s3cure", type: "SecureString" } },
+    }, async () => {
+      const config = Config.loads(
+        "a: ${secretsmanager:app/db,sensitive=false}\nb: ${ssm:/app/pw,sensitive=false}\n",
+      );
+      const dump = await config.toYaml({ redact: true });
+      assert.ok(!dump.includes("hunter2"), dump);
+      assert.match(dump, /a: '\[REDACTED\]'/);
+      // Upstream parity: sensitive=false un-marks a single value's hint (a SecureString).
+      assert.match(dump, /b: s3cure/);
+    });
+  },
+);
