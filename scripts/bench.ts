@@ -1,5 +1,5 @@
 // `deno task bench [--json] [--only GROUP]`: holoconf's benchmarks (groups: async, schema, aws,
-// cold). Each figure is measured in one run side by side with its baseline. `--json` prints one JSON object per line:
+// live, secrets, cold). Each figure is measured in one run side by side with its baseline. `--json` prints one JSON object per line:
 // {"name": ..., "value": ..., "unit": ...}.
 
 import { benchAsync } from "./_bench_async.ts";
@@ -9,6 +9,7 @@ import { benchAws } from "./_bench_aws.ts";
 import { benchLive } from "./_bench_live.ts";
 import { benchCold } from "./_bench_cold.ts";
 import { benchSecrets } from "./_bench_secrets.ts";
+import { BENCH_AWS } from "./_bench_ssm.ts";
 
 const GROUPS: Record<string, () => Promise<Figure[]>> = {
   async: benchAsync,
@@ -19,6 +20,15 @@ const GROUPS: Record<string, () => Promise<Figure[]>> = {
   // Fresh processes on Node (the npm build) and Deno: start-up, SSM, CLI, bundled handler.
   cold: () => benchCold(),
 };
+
+// Every AWS figure talks to a loopback fake that checks signatures made with these fake keys: the
+// light transport (the default) takes its credentials and region from the environment, as on
+// Lambda, so the benchmarks never depend on the caller's own AWS setup.
+Deno.env.set("AWS_ACCESS_KEY_ID", BENCH_AWS.credentials.accessKeyId);
+Deno.env.set("AWS_SECRET_ACCESS_KEY", BENCH_AWS.credentials.secretAccessKey);
+Deno.env.set("AWS_REGION", BENCH_AWS.region);
+Deno.env.delete("AWS_SESSION_TOKEN");
+Deno.env.delete("AWS_PROFILE");
 
 const args = Deno.args;
 const json = args.includes("--json");
