@@ -626,7 +626,8 @@ Deno.test("a resolver registered with sensitive: true marks all its values", asy
   assert.equal(await config.get("a"), "v-x");
   const out = await redacted(config);
   assert.equal(out.a, "[REDACTED]");
-  assert.equal(out.b, "v-x", "an explicit sensitive=false overrides the resolver's own hint");
+  // Registered as sensitive as a whole: sensitive=false cannot remove it (only a value's hint).
+  assert.equal(out.b, "[REDACTED]", "sensitive=false does not un-mark a sensitive resolver");
 });
 
 Deno.test("a value a resolver built from a secret it read through call.config is sensitive", async () => {
