@@ -163,10 +163,11 @@ async function writeProbes(): Promise<{ config: string; node: Probe[]; deno: Pro
   }
   await Deno.writeTextFile(`${PROJECT}/handler.mjs`, HANDLER);
   await Deno.writeTextFile(`${PROJECT}/invoke_bundled.mjs`, INVOKE);
+  await Deno.remove(`${PROJECT}/dist`, { recursive: true }).catch(() => {});
   await run(`${PROJECT}/node_modules/.bin/esbuild`, [
     "handler.mjs",
     ...LAMBDA_BUNDLE_ARGS,
-    "--outfile=dist/handler.mjs",
+    "--outdir=dist",
     "--log-level=warning",
   ], PROJECT);
 

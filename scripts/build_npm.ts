@@ -59,17 +59,25 @@ export const OPTIONAL_PEERS: Readonly<Record<string, string>> = {
   "csv-parse": "the csv resolver",
 };
 /**
- * The esbuild command line of the README's Lambda recipe: one ESM file; the AWS SDK left to the
- * Lambda runtime (which ships it), and so are holoconf's other optional peers (a bundler cannot
- * resolve a package that is not installed; one the function needs is installed and bundled by
- * leaving its flag out); `require` defined for the CommonJS packages that a bundle may contain
- * (esbuild's ESM output has none).
+ * The esbuild command line of the README's Lambda recipe (the caller adds `--outdir`): ESM, the
+ * handler and the code it runs at start-up in one file, the modules holoconf loads on first use
+ * (and the packages only they import: the XML parser, the signers, the JSON Schema validator,
+ * the archive readers) in chunks next to it, still loaded on first use (`--splitting`; `.mjs`
+ * files, which Lambda runs as ESM); minified (whitespace and syntax: names stay, error classes take
+ * theirs from the class); the AWS SDK left to the Lambda runtime (which ships it), and so are
+ * holoconf's other optional peers (a bundler cannot resolve a package that is not installed; one
+ * the function needs is installed and bundled by leaving its flag out); `require` defined for the
+ * CommonJS packages that a bundle may contain (esbuild's ESM output has none).
  */
 export const LAMBDA_BUNDLE_ARGS: readonly string[] = [
   "--bundle",
   "--platform=node",
   "--target=node20",
   "--format=esm",
+  "--splitting",
+  "--out-extension:.js=.mjs",
+  "--minify-whitespace",
+  "--minify-syntax",
   "--external:@aws-sdk/*",
   ...Object.keys(OPTIONAL_PEERS).filter((name) => !name.startsWith("@aws-sdk/")).map((name) =>
     `--external:${name}`
