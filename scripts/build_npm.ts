@@ -137,7 +137,9 @@ interface DenoJson {
 }
 
 /**
- * Runs a command in `cwd`; fails on a non-zero exit.
+ * Runs a command in `cwd`; fails on a non-zero exit. What it prints goes to our standard error
+ * (standard output too, unless captured): a caller's standard output, such as the bench's
+ * `--json` lines, holds only the caller's own.
  *
  * @param cmd The program.
  * @param args Its arguments.
@@ -151,14 +153,17 @@ export async function run(
   cwd: string,
   capture = false,
 ): Promise<string> {
-  const out = await new Deno.Command(cmd, {
-    args,
-    cwd,
-    stdout: capture ? "piped" : "inherit",
-    stderr: "inherit",
-  }).output();
-  if (out.code !== 0) throw new Error(`${cmd} ${args.join(" ")} failed with exit code ${out.code}`);
-  return capture ? new TextDecoder().decode(out.stdout) : "";
+  const child = new Deno.Command(cmd, { args, cwd, stdout: "piped", stderr: "inherit" }).spawn();
+  const [stdout, status] = await Promise.all([
+    capture
+      ? new Response(child.stdout).text()
+      : child.stdout.pipeTo(Deno.stderr.writable, { preventClose: true }).then(() => ""),
+    child.status,
+  ]);
+  if (status.code !== 0) {
+    throw new Error(`${cmd} ${args.join(" ")} failed with exit code ${status.code}`);
+  }
+  return stdout;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -385,7 +390,7 @@ export async function buildNpm(): Promise<BuildResult> {
   const installed = await Deno.readTextFile(installedMarker).catch(() => "");
   if (installed !== stagePackage) {
     await Deno.writeTextFile(`${STAGE}/package.json`, stagePackage);
-    console.log("build:npm: installing the build dependencies (npm install)");
+    console.error("build:npm: installing the build dependencies (npm install)");
     await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], STAGE);
     await Deno.writeTextFile(installedMarker, stagePackage);
   }
@@ -418,9 +423,9 @@ export async function buildNpm(): Promise<BuildResult> {
   };
   await Deno.writeTextFile(`${STAGE}/tsconfig.json`, JSON.stringify(tsconfig, null, 2) + "\n");
   await Deno.remove(OUT, { recursive: true }).catch(() => {});
-  console.log(`build:npm: tsc ${TYPESCRIPT} (type check, declarations) -> npm/`);
+  console.error(`build:npm: tsc ${TYPESCRIPT} (type check, declarations) -> npm/`);
   await run("node", [`${STAGE}/node_modules/typescript/bin/tsc`, "-p", "tsconfig.json"], STAGE);
-  console.log(`build:npm: esbuild ${ESBUILD} (one ESM file per entry, chunks, maps) -> npm/`);
+  console.error(`build:npm: esbuild ${ESBUILD} (one ESM file per entry, chunks, maps) -> npm/`);
   const esbuild = (outDir: string, extra: string[]) =>
     run(`${STAGE}/node_modules/.bin/esbuild`, [
       ...ENTRY_POINTS,
