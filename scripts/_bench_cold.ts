@@ -6,8 +6,17 @@
 // Lambda Powertools' parameters utility with its SSM client peer, and esbuild for the bundled
 // handler. Deno runs the same probes from this repository's sources (`holoconf` is mod.ts in
 // deno.json's import map, as `@holoconf/holoconf` is for a JSR user), with the flags the README
-// gives. A loopback fake SSM (tests/fakes/fake_aws.ts, signature checks on) answers every request
-// after 20 ms; the probes find it, their credentials and region in the environment, as on Lambda.
+// gives, and the CLI as the README installs it: the bundle of `deno task build:cli` (the sources'
+// CLI is measured too, for comparison). A loopback fake SSM (tests/fakes/fake_aws.ts, signature
+// checks on) answers every request after 20 ms; the probes find it, their credentials and region
+// in the environment, as on Lambda.
+//
+// Environments: the named figures run every probe with a clean environment (PATH, HOME, DENO_DIR
+// and the probe's own variables), as a Lambda function gets. The same figures with the suffix
+// `_default_env` run them, in the same rounds, with this process's whole environment under the
+// probe's variables (AWS_PROFILE and AWS_DEFAULT_PROFILE removed). On this project's machines that
+// environment sets NODE_EXTRA_CA_CERTS, which adds ≈ 30–40 ms to every Node start; issue 14's
+// table was measured with it.
 //
 // Probes (one tiny module each, run in a fresh `node` or `deno run` process): an empty module; a
 // local config (env and references) loaded and `resolveAll()`ed; 50 `${ssm:...}` references
@@ -20,6 +29,7 @@
 // Runnable alone: `deno run -A scripts/_bench_cold.ts [rounds]` (default 11).
 
 import { buildNpm, ESBUILD, LAMBDA_BUNDLE_ARGS, parseNpmSpecifier, run } from "./build_npm.ts";
+import { buildCli } from "./build_cli.ts";
 import { denoRunFlags } from "./_conformance_lib.ts";
 import { type Figure, median, round } from "./_bench_util.ts";
 import { startFakeAws } from "../tests/fakes/fake_aws.ts";
@@ -163,10 +173,11 @@ async function writeProbes(): Promise<{ config: string; node: Probe[]; deno: Pro
   }
   await Deno.writeTextFile(`${PROJECT}/handler.mjs`, HANDLER);
   await Deno.writeTextFile(`${PROJECT}/invoke_bundled.mjs`, INVOKE);
+  await Deno.remove(`${PROJECT}/dist`, { recursive: true }).catch(() => {});
   await run(`${PROJECT}/node_modules/.bin/esbuild`, [
     "handler.mjs",
     ...LAMBDA_BUNDLE_ARGS,
-    "--outfile=dist/handler.mjs",
+    "--outdir=dist",
     "--log-level=warning",
   ], PROJECT);
 
@@ -216,7 +227,11 @@ async function writeProbes(): Promise<{ config: string; node: Probe[]; deno: Pro
       deno("deno_ssm50_lazy", [...network, DENO_LAZY_FLAG], d("ssm50")),
       deno("deno_powertools50", network, d("powertools50")),
       {
-        ...deno("deno_cli_get", cliFlags, `${ROOT}/src/cli/main.ts`, [
+        ...deno("deno_cli_get", cliFlags, await buildCli(), ["get", config, "database.url", "-r"]),
+        stdout: LOCAL_URL,
+      },
+      {
+        ...deno("deno_cli_get_source", cliFlags, `${ROOT}/src/cli/main.ts`, [
           "get",
           config,
           "database.url",
@@ -228,6 +243,9 @@ async function writeProbes(): Promise<{ config: string; node: Probe[]; deno: Pro
     ],
   };
 }
+
+/** The suffix of the figures measured in this process's own environment. */
+export const DEFAULT_ENV_SUFFIX = "_default_env";
 
 /** The variables of this process among `names` (the probes get these and no others). */
 function pick(names: string[]): Record<string, string> {
@@ -273,8 +291,7 @@ export async function benchCold(rounds: number = COLD_ROUNDS): Promise<Figure[]>
   });
   const noFiles = await Deno.makeTempDir({ prefix: "holoconf-bench-cold-" });
   // What Lambda hands a function: credentials and region in the environment, no AWS files.
-  const env: Record<string, string> = {
-    ...pick(["PATH", "HOME", "DENO_DIR"]),
+  const probeVariables: Record<string, string> = {
     AWS_CONFIG_FILE: `${noFiles}/no-config`,
     AWS_SHARED_CREDENTIALS_FILE: `${noFiles}/no-credentials`,
     AWS_ACCESS_KEY_ID: "AKIDBENCHFAKE",
@@ -285,13 +302,22 @@ export async function benchCold(rounds: number = COLD_ROUNDS): Promise<Figure[]>
     HOLOCONF_BENCH_ENV: "prod",
     NO_COLOR: "1",
   };
+  const clean = { ...pick(["PATH", "HOME", "DENO_DIR"]), ...probeVariables };
+  const inherited = { ...Deno.env.toObject(), ...probeVariables };
+  delete inherited.AWS_PROFILE;
+  delete inherited.AWS_DEFAULT_PROFILE;
+  const envs: [string, Record<string, string>][] = [["", clean], [DEFAULT_ENV_SUFFIX, inherited]];
   const probes = [...node, ...deno];
-  const times = new Map<string, number[]>(probes.map((p) => [p.name, []]));
+  const times = new Map<string, number[]>(
+    probes.flatMap((p) => envs.map(([suffix]) => [p.name + suffix, []])),
+  );
   try {
     for (let r = 0; r <= rounds; r++) {
       for (const probe of probes) {
-        const ms = await time(probe, env);
-        if (r > 0) times.get(probe.name)!.push(ms); // round 0 warms the caches
+        for (const [suffix, env] of envs) {
+          const ms = await time(probe, env);
+          if (r > 0) times.get(probe.name + suffix)!.push(ms); // round 0 warms the caches
+        }
       }
     }
   } finally {
@@ -309,19 +335,27 @@ export async function benchCold(rounds: number = COLD_ROUNDS): Promise<Figure[]>
     value: round(m(a) / m(b)),
     unit: "x",
   });
+  const ratios = (suffix: string): Figure[] => {
+    const of = (name: string, a: string, b: string) => ratio(name + suffix, a + suffix, b + suffix);
+    return [
+      of("cold_ssm50_node_vs_powertools", "node_powertools50", "node_ssm50"),
+      of("cold_ssm50_deno_vs_powertools", "deno_powertools50", "deno_ssm50"),
+      of("cold_ssm50_node_over_empty", "node_ssm50", "node_empty"),
+      of("cold_ssm50_deno_over_empty", "deno_ssm50", "deno_empty"),
+      of("cold_local_node_over_empty", "node_local", "node_empty"),
+      of("cold_local_deno_over_empty", "deno_local", "deno_empty"),
+      of("cold_ssm50_deno_lazy_over_empty", "deno_ssm50_lazy", "deno_empty"),
+      of("cold_local_deno_lazy_over_empty", "deno_local_lazy", "deno_empty"),
+      of("cli_get_local_vs_yaml_floor", "deno_cli_get", "deno_yaml_floor"),
+      of("cli_get_local_source_vs_yaml_floor", "deno_cli_get_source", "deno_yaml_floor"),
+      of("cli_get_local_node_vs_yaml_floor", "node_cli_get", "node_yaml_floor"),
+      of("bundled_local_node_over_empty", "node_bundled_local", "node_empty"),
+    ];
+  };
   return [
-    ratio("cold_ssm50_node_vs_powertools", "node_powertools50", "node_ssm50"),
-    ratio("cold_ssm50_deno_vs_powertools", "deno_powertools50", "deno_ssm50"),
-    ratio("cold_ssm50_node_over_empty", "node_ssm50", "node_empty"),
-    ratio("cold_ssm50_deno_over_empty", "deno_ssm50", "deno_empty"),
-    ratio("cold_local_node_over_empty", "node_local", "node_empty"),
-    ratio("cold_local_deno_over_empty", "deno_local", "deno_empty"),
-    ratio("cold_ssm50_deno_lazy_over_empty", "deno_ssm50_lazy", "deno_empty"),
-    ratio("cold_local_deno_lazy_over_empty", "deno_local_lazy", "deno_empty"),
-    ratio("cli_get_local_vs_yaml_floor", "deno_cli_get", "deno_yaml_floor"),
-    ratio("cli_get_local_node_vs_yaml_floor", "node_cli_get", "node_yaml_floor"),
-    ratio("bundled_local_node_over_empty", "node_bundled_local", "node_empty"),
-    ...probes.map((p) => ms(p.name)),
+    ...ratios(""),
+    ...ratios(DEFAULT_ENV_SUFFIX),
+    ...envs.flatMap(([suffix]) => probes.map((p) => ms(p.name + suffix))),
     { name: "cold_rounds", value: rounds, unit: "rounds" },
   ];
 }

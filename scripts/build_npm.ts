@@ -15,7 +15,8 @@
 //    goes together): one ESM file each (same paths as the sources:
 //    mod.js, core.js, resolvers/aws/mod.js, src/cli/main.js), code they share and every module
 //    they load on first use (`import()`) in chunks under _chunks/, dependencies left to npm
-//    (external), ES2022, comments dropped (the declarations keep the docs), and a source map per
+//    (external), ES2022, minified (whitespace and syntax; names kept, as error classes take
+//    theirs from the class), comments dropped (the declarations keep the docs), and a source map per
 //    file whose positions are those of the TypeScript sources (`node --enable-source-maps` prints
 //    `src/engine.ts:123` in stack traces; the maps carry no source text, to keep the install
 //    small). One file per entry instead of ~60 is what Node's start-up needs: measured with
@@ -60,17 +61,25 @@ export const OPTIONAL_PEERS: Readonly<Record<string, string>> = {
   "csv-parse": "the csv resolver",
 };
 /**
- * The esbuild command line of the README's Lambda recipe: one ESM file; the AWS SDK left to the
- * Lambda runtime (which ships it), and so are holoconf's other optional peers (a bundler cannot
- * resolve a package that is not installed; one the function needs is installed and bundled by
- * leaving its flag out); `require` defined for the CommonJS packages that a bundle may contain
- * (esbuild's ESM output has none).
+ * The esbuild command line of the README's Lambda recipe (the caller adds `--outdir`): ESM, the
+ * handler and the code it runs at start-up in one file, the modules holoconf loads on first use
+ * (and the packages only they import: the XML parser, the signers, the JSON Schema validator,
+ * the archive readers) in chunks next to it, still loaded on first use (`--splitting`; `.mjs`
+ * files, which Lambda runs as ESM); minified (whitespace and syntax: names stay, error classes take
+ * theirs from the class); the AWS SDK left to the Lambda runtime (which ships it), and so are
+ * holoconf's other optional peers (a bundler cannot resolve a package that is not installed; one
+ * the function needs is installed and bundled by leaving its flag out); `require` defined for the
+ * CommonJS packages that a bundle may contain (esbuild's ESM output has none).
  */
 export const LAMBDA_BUNDLE_ARGS: readonly string[] = [
   "--bundle",
   "--platform=node",
   "--target=node20",
   "--format=esm",
+  "--splitting",
+  "--out-extension:.js=.mjs",
+  "--minify-whitespace",
+  "--minify-syntax",
   "--external:@aws-sdk/*",
   ...Object.keys(OPTIONAL_PEERS).filter((name) => !name.startsWith("@aws-sdk/")).map((name) =>
     `--external:${name}`
@@ -103,6 +112,13 @@ const ESBUILD_ARGS = [
   "--log-level=warning",
 ];
 
+/**
+ * Minification of the package's JavaScript (see step 3): whitespace and syntax only. Names stay:
+ * the error classes take theirs from the class (`new.target.name`), and stack traces read well
+ * without the maps. The audit (step 4) reads the same bundle built without these.
+ */
+const MINIFY_ARGS = ["--minify-whitespace", "--minify-syntax"];
+
 /** Where the build went and what it found. */
 export interface BuildResult {
   /** The package directory (npm/). */
@@ -123,7 +139,9 @@ interface DenoJson {
 }
 
 /**
- * Runs a command in `cwd`; fails on a non-zero exit.
+ * Runs a command in `cwd`; fails on a non-zero exit. What it prints goes to our standard error
+ * (standard output too, unless captured): a caller's standard output, such as the bench's
+ * `--json` lines, holds only the caller's own.
  *
  * @param cmd The program.
  * @param args Its arguments.
@@ -137,14 +155,17 @@ export async function run(
   cwd: string,
   capture = false,
 ): Promise<string> {
-  const out = await new Deno.Command(cmd, {
-    args,
-    cwd,
-    stdout: capture ? "piped" : "inherit",
-    stderr: "inherit",
-  }).output();
-  if (out.code !== 0) throw new Error(`${cmd} ${args.join(" ")} failed with exit code ${out.code}`);
-  return capture ? new TextDecoder().decode(out.stdout) : "";
+  const child = new Deno.Command(cmd, { args, cwd, stdout: "piped", stderr: "inherit" }).spawn();
+  const [stdout, status] = await Promise.all([
+    capture
+      ? new Response(child.stdout).text()
+      : child.stdout.pipeTo(Deno.stderr.writable, { preventClose: true }).then(() => ""),
+    child.status,
+  ]);
+  if (status.code !== 0) {
+    throw new Error(`${cmd} ${args.join(" ")} failed with exit code ${status.code}`);
+  }
+  return stdout;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -234,16 +255,17 @@ const SHARED_MODULES = ["core.ts", "resolvers/catalogue.ts"];
 
 /**
  * Shapes the chunks of the staged copy (never the sources): every module loaded on first use
- * (the targets of relative `import()`s) and the `./aws` entry also import core.ts and the
- * catalogue, which have no side effects and are loaded already whenever those modules are. The
- * code of the library then reaches esbuild from every entry alike and lands in a few chunks
- * (mod.js loads 3 instead of 12: each chunk is one more module for Node to resolve and load at
- * start-up) instead of one chunk per combination of lazy modules that happen to share it.
+ * (the targets of relative `import()`s), the `./aws` entry and core.ts also import core.ts and
+ * the catalogue, which have no side effects and are loaded already whenever those modules are
+ * (`holoconf/core` then loads the catalogue's code too, and still registers nothing). The code
+ * of the library then reaches esbuild from every entry alike and lands in a few chunks (mod.js
+ * loads 2 instead of 12: each chunk is one more module for Node to resolve and load at start-up)
+ * instead of one chunk per combination of lazy modules that happen to share it.
  *
  * @returns The staged modules that were given the imports.
  */
 async function shapeChunks(): Promise<string[]> {
-  const targets = new Set<string>(["resolvers/aws/mod.ts"]);
+  const targets = new Set<string>(["resolvers/aws/mod.ts", "core.ts"]);
   for await (const file of walk(STAGE)) {
     if (!file.endsWith(".ts") || file.includes("/node_modules/")) continue;
     const code = (await Deno.readTextFile(file)).replace(/\/\*[\s\S]*?\*\//g, "");
@@ -284,12 +306,15 @@ const NODE20_MISSING: [RegExp, string][] = [
   ],
 ];
 
-/** Audits the built JavaScript; returns the `Deno` mentions, throws on a real problem. */
-async function audit(files: string[]): Promise<string[]> {
+/**
+ * Audits the built JavaScript (line by line: the unminified bundle); returns the `Deno`
+ * mentions, throws on a real problem.
+ */
+async function audit(dir: string, files: string[]): Promise<string[]> {
   const denoUses: string[] = [];
   const problems: string[] = [];
   for (const file of files) {
-    const rel = file.slice(OUT.length + 1);
+    const rel = file.slice(dir.length + 1);
     const lines = (await Deno.readTextFile(file)).split("\n");
     lines.forEach((line, i) => {
       const code = codeOnly(line);
@@ -367,7 +392,7 @@ export async function buildNpm(): Promise<BuildResult> {
   const installed = await Deno.readTextFile(installedMarker).catch(() => "");
   if (installed !== stagePackage) {
     await Deno.writeTextFile(`${STAGE}/package.json`, stagePackage);
-    console.log("build:npm: installing the build dependencies (npm install)");
+    console.error("build:npm: installing the build dependencies (npm install)");
     await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], STAGE);
     await Deno.writeTextFile(installedMarker, stagePackage);
   }
@@ -400,23 +425,31 @@ export async function buildNpm(): Promise<BuildResult> {
   };
   await Deno.writeTextFile(`${STAGE}/tsconfig.json`, JSON.stringify(tsconfig, null, 2) + "\n");
   await Deno.remove(OUT, { recursive: true }).catch(() => {});
-  console.log(`build:npm: tsc ${TYPESCRIPT} (type check, declarations) -> npm/`);
+  console.error(`build:npm: tsc ${TYPESCRIPT} (type check, declarations) -> npm/`);
   await run("node", [`${STAGE}/node_modules/typescript/bin/tsc`, "-p", "tsconfig.json"], STAGE);
-  console.log(`build:npm: esbuild ${ESBUILD} (one ESM file per entry, chunks, maps) -> npm/`);
-  await run(`${STAGE}/node_modules/.bin/esbuild`, [
-    ...ENTRY_POINTS,
-    ...ESBUILD_ARGS,
-    `--outdir=${OUT}`,
-    `--outbase=${STAGE}`,
-  ], STAGE);
+  console.error(`build:npm: esbuild ${ESBUILD} (one ESM file per entry, chunks, maps) -> npm/`);
+  const esbuild = (outDir: string, extra: string[]) =>
+    run(`${STAGE}/node_modules/.bin/esbuild`, [
+      ...ENTRY_POINTS,
+      ...ESBUILD_ARGS,
+      ...extra,
+      `--outdir=${outDir}`,
+      `--outbase=${STAGE}`,
+    ], STAGE);
+  // The audit reads the bundle before minification: one statement per line.
+  const audited = `${STAGE}/audited`;
+  await Deno.remove(audited, { recursive: true }).catch(() => {});
+  await esbuild(audited, []);
+  await esbuild(OUT, MINIFY_ARGS);
 
   const jsFiles = (await Array.fromAsync(walk(OUT))).filter((f) => f.endsWith(".js")).sort();
   for (const entry of ENTRY_POINTS) {
     const js = `${OUT}/${entry.replace(/\.ts$/, ".js")}`;
     if (!jsFiles.includes(js)) throw new Error(`esbuild did not emit ${js}`);
   }
+  const auditedFiles = (await Array.fromAsync(walk(audited))).filter((f) => f.endsWith(".js"));
   // The built code must import exactly what package.json declares.
-  for (const file of jsFiles) {
+  for (const file of auditedFiles) {
     const code = (await Deno.readTextFile(file)).replace(/\/\*[\s\S]*?\*\//g, "");
     for (const spec of bareImports(code)) {
       if (!(packageOf(spec) in allImports)) {
@@ -424,7 +457,7 @@ export async function buildNpm(): Promise<BuildResult> {
       }
     }
   }
-  const denoUses = await audit(jsFiles);
+  const denoUses = await audit(audited, auditedFiles.sort());
   // Declarations keep the sources' `./x.ts` specifiers; point them at the emitted `./x.js`
   // (which TypeScript maps to `./x.d.ts`) so every consumer's compiler resolves them.
   for await (const file of walk(OUT)) {

@@ -241,7 +241,12 @@ interface BatchedCall {
   start(signal: AbortSignal, lease: SlotLease): void;
 }
 
-const NEVER_ABORTED = new AbortController().signal;
+let neverAborted: AbortSignal | undefined;
+
+/** A signal that never aborts, made on first use (nothing runs at module load). */
+function neverAbortedSignal(): AbortSignal {
+  return neverAborted ??= new AbortController().signal;
+}
 
 /**
  * A call as the engine hands it over: without its signal, and with its settings as a function
@@ -319,7 +324,7 @@ export class Dispatcher {
     const name = reg.name;
     const key = keyOf(draft.args);
     const obj = typeof reg.resolver === "function" ? undefined : reg.resolver;
-    const view = new DispatchedCall(draft, NEVER_ABORTED);
+    const view = new DispatchedCall(draft, neverAbortedSignal());
     const carry = request.carry;
     // Single-flight: an identical call in flight is shared. Synchronous resolvers finish before
     // anyone could share them, so they skip building the key (unless a refresh may reuse it).
@@ -336,7 +341,8 @@ export class Dispatcher {
     const identityOf = () => known ??= this.#identity(name, obj, key, view);
     const lifeOf = (raw: unknown): CallLife => {
       const suggested = raw instanceof ResolvedValue ? raw.ttl : undefined;
-      return { ...lifetime(request.live, suggested, this.#options.now()), identity: identityOf };
+      const now = () => this.#options.now();
+      return { ...lifetime(request.live, suggested, now), identity: identityOf };
     };
 
     const timeout = reg.timeout ?? getSchedulerSettings().defaultTimeout;
@@ -377,7 +383,7 @@ export class Dispatcher {
       }
       // Stale-if-error: a refreshed call that fails keeps its earlier result while allowed.
       const previous = identity === undefined ? undefined : carry?.fallback.get(identity);
-      const now = this.#options.now();
+      const now = previous === undefined ? 0 : this.#options.now();
       if (previous !== undefined && now < previous.life.staleUntil) {
         const life = { life: retryLife(previous, now), ttl: previous.ttl, identity: identityOf };
         return hooks.fallBack(previous.result, err, life);
@@ -540,17 +546,19 @@ function deadlineOf(timeout: number, scope: CallScope): number | undefined {
 }
 
 /**
- * The lifetime of a value settled `now`: the program's `ttl` (else the resolver's suggestion)
- * and the policy's `maxStale` and stale-while-revalidate.
+ * The lifetime of a value settled now: the program's `ttl` (else the resolver's suggestion)
+ * and the policy's `maxStale` and stale-while-revalidate. The clock is read only for a value
+ * that has a TTL (Node's first `performance.now()` loads its perf_hooks module, ≈ 1 ms of a
+ * cold start).
  */
 function lifetime(
   policy: LivePolicy,
   suggested: number | undefined,
-  now: number,
+  now: () => number,
 ): { life: Lifetime; ttl: number } {
   const ttl = policy.ttl ?? suggested;
   if (ttl === undefined) return { life: FOREVER, ttl: Infinity };
-  const expiresAt = now + ttl;
+  const expiresAt = now() + ttl;
   const staleUntil = expiresAt + (policy.maxStale ?? Infinity);
   return {
     life: { expiresAt, staleUntil, swrUntil: policy.staleWhileRevalidate ? staleUntil : expiresAt },

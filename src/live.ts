@@ -262,6 +262,7 @@ export class Live {
    */
   async get(path: string): Promise<Resolved> {
     const first = await this.#engine.read(path, false);
+    if (first.life.expiresAt === Infinity) return first.resolved; // no TTL: no clock read
     const now = this.#options.now();
     if (first.life.expiresAt > now) return first.resolved;
     if (now < first.life.swrUntil) {
@@ -285,6 +286,7 @@ export class Live {
     const { resolved, life } = this.#engine.read(path, true) as Awaited<
       ReturnType<Engine["read"]>
     >;
+    if (life.expiresAt === Infinity) return resolved; // no TTL: no clock read
     const now = this.#options.now();
     if (life.expiresAt > now) return resolved;
     this.#background();
@@ -298,6 +300,7 @@ export class Live {
    */
   async whole(): Promise<void> {
     const life = this.#engine.life;
+    if (life.expiresAt === Infinity) return; // no TTL: no clock read
     const now = this.#options.now();
     if (life.expiresAt > now) return;
     if (now < life.swrUntil) {

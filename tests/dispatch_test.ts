@@ -437,6 +437,22 @@ Deno.test("through a Config, a short resolveMany result fails the unanswered pat
 
 // ------------------------------------------------------------------ lifetimes (TTL bookkeeping)
 
+Deno.test("a call without a TTL settles, fails or misses without reading the clock", async () => {
+  let reads = 0;
+  const d = newDispatcher([], () => {
+    reads++;
+    return 100;
+  });
+  await dispatch(d, registered(() => "v"), "ok").result;
+  await rejection(dispatch(d, registered(() => Promise.reject(new Error("no"))), "fails").result);
+  await rejection(
+    dispatch(d, registered(() => Promise.reject(new NotFoundError("x"))), "miss").result,
+  );
+  assert.equal(reads, 0);
+  await dispatch(d, registered(() => "v", { ttl: 1_000 }), "ttl").result;
+  assert.equal(reads, 1, "a value with a TTL reads it once");
+});
+
 Deno.test("a call's lifetime: the program's ttl, else the value's own; maxStale and SWR bound its use", async () => {
   const d = newDispatcher([], () => 100);
   const plain = registered(() => "v");

@@ -64,6 +64,25 @@ function sourced(text: string, options: LoadOptions = {}) {
 
 // ------------------------------------------------------------------ TTL
 
+Deno.test("a config without TTLs never reads its clock: get, getSync, resolveAll, exports", async () => {
+  let reads = 0;
+  const config = Config.loads(
+    "a: ${src:a}\nb: ${env:HOLOCONF_LIVE_TEST_UNSET,default=x}\nc: ${a}\n",
+    {
+      resolvers: { src: source().fn },
+      now: () => {
+        reads++;
+        return 0;
+      },
+    },
+  );
+  await config.resolveAll();
+  assert.equal(await config.get("c"), "a@1");
+  assert.equal(config.getSync("b"), "x");
+  await config.toYaml();
+  assert.equal(reads, 0);
+});
+
 Deno.test("ttl= (seconds) makes a value expire; without a TTL it is resolved once", async () => {
   const { clock, src, config } = sourced("a: ${src:a,ttl=10}\nb: ${src:b}\n");
   assert.deepEqual([await config.get("a"), await config.get("b")], ["a@1", "b@1"]);

@@ -3,7 +3,7 @@
  * chosen per runtime by measurement (docs/aws-transport.md):
  *
  * - Node: `aws4`, which signs with `node:crypto` (≈ 1 ms for the first signature; Node's first
- *   WebCrypto HMAC costs 33–38 ms);
+ *   WebCrypto HMAC costs 33–38 ms), loaded with `require` where it can (`requireOnNode`);
  * - Deno, Bun and edge runtimes: `aws4fetch`'s `AwsV4Signer`, which signs with WebCrypto (native
  *   there, and `aws4` would load Node's compatibility layer).
  *
@@ -14,6 +14,7 @@
  */
 
 import { onNodeItself } from "../../src/runtime_aws_http.ts";
+import { requireOnNode } from "../../src/runtime.ts";
 import type { AwsCredentials } from "./_credentials.ts";
 
 /** Which package signs. */
@@ -80,6 +81,12 @@ interface Aws4Module {
   sign(request: Aws4Request, credentials: AwsCredentials): Aws4Request;
 }
 
+async function importAws4(): Promise<Aws4Module> {
+  // @ts-ignore: aws4 ships no type declarations; Aws4Module above describes what is used.
+  const imported = await import("aws4");
+  return (imported.default ?? imported) as Aws4Module;
+}
+
 /**
  * Signs a request: the headers to send, in lower case, with `authorization`, `x-amz-date`,
  * `host`, `x-amz-security-token` (with a session token) and, for S3, `x-amz-content-sha256`.
@@ -112,9 +119,8 @@ export async function signRequest(
   const date = amzDate(input.now);
   const out: Record<string, string> = {};
   if (implementation === "aws4") {
-    // @ts-ignore: aws4 ships no type declarations; Aws4Module below describes what is used.
-    const imported = await import("aws4");
-    const aws4 = (imported.default ?? imported) as Aws4Module;
+    // `require` where it can (a CommonJS package: see requireOnNode), else the import.
+    const aws4 = (requireOnNode("aws4") ?? await importAws4()) as Aws4Module;
     const signed = aws4.sign({
       host: url.host,
       path: url.pathname + url.search,

@@ -3,7 +3,8 @@
 // (node:module register) under which every `@aws-sdk/*` specifier fails to resolve, as a package
 // that is not installed does, and prints `TRIPWIRE` first. The child resolves a SecureString on the
 // default transport (must work), then, as the positive control, on the SDK transport (must fail
-// with the error naming the package to install).
+// with the error naming the package to install). The hooks also report an ESM import of `aws4`,
+// which the signer loads with `require` on Node.
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -19,6 +20,7 @@ const SECRET = "light-pa55-4c1e";
 
 const HOOKS = `
 export async function resolve(specifier, context, next) {
+  if (specifier === "aws4") process.stderr.write("ESM-IMPORT aws4\\n");
   if (specifier.startsWith("@aws-sdk/")) {
     process.stderr.write("TRIPWIRE " + specifier + "\\n");
     const error = new Error("Cannot find package '" + specifier + "' (tripwire)");
@@ -61,10 +63,11 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-test("the light transport resolves ${ssm:} in Node without loading @aws-sdk/*", async () => {
+/** Runs PROBE in a child `node` under the hooks; its exit code and output. */
+function runProbe() {
   const env = { ...process.env };
   for (const name of Object.keys(env)) if (name.startsWith("AWS_")) delete env[name];
-  const { code, stdout, stderr } = await new Promise((resolve) => {
+  return new Promise((resolve) => {
     execFile(
       process.execPath,
       ["--import", join(dir, "register.mjs"), "--input-type=module", "--eval", PROBE],
@@ -84,6 +87,10 @@ test("the light transport resolves ${ssm:} in Node without loading @aws-sdk/*", 
       (error, stdout, stderr) => resolve({ code: error ? error.code : 0, stdout, stderr }),
     );
   });
+}
+
+test("the light transport resolves ${ssm:} in Node without loading @aws-sdk/*", async () => {
+  const { code, stdout, stderr } = await runProbe();
   assert.equal(code, 0, stderr);
   const report = JSON.parse(stdout.trim());
   assert.equal(report.light, SECRET);
@@ -93,4 +100,12 @@ test("the light transport resolves ${ssm:} in Node without loading @aws-sdk/*", 
   assert.deepEqual(stderr.match(/TRIPWIRE \S+/g), ["TRIPWIRE @aws-sdk/client-ssm"]);
   // The one request the fake saw is the light transport's (the SDK never got to send).
   assert.deepEqual(fake.requests.map((r) => r.operation), ["GetParameters"]);
+});
+
+test("the light transport loads its signer (aws4, CommonJS) with require, not through the ESM loader", async () => {
+  // import() of a CommonJS package costs a fresh Node ≈ 6 ms more than require (runtime.ts).
+  const { code, stdout, stderr } = await runProbe();
+  assert.equal(code, 0, stderr);
+  assert.equal(JSON.parse(stdout.trim()).light, SECRET);
+  assert.doesNotMatch(stderr, /ESM-IMPORT aws4/);
 });

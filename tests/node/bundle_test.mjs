@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 
@@ -36,12 +36,36 @@ test("a handler bundled by the README's recipe registers the built-ins and resol
     const built = await run(join(PROJECT, "node_modules", ".bin", "esbuild"), [
       join(dir, "handler.mjs"),
       ...args,
-      `--outfile=${join(dir, "dist", "handler.mjs")}`,
+      `--outdir=${join(dir, "dist")}`,
       "--log-level=error",
     ]);
     assert.equal(built.code, 0, built.stderr);
-    const bundle = await readFile(join(dir, "dist", "handler.mjs"), "utf8");
-    assert.ok(!bundle.includes("@aws-sdk/client-ssm/dist"), "the AWS SDK is not bundled");
+    const files = await readdir(join(dir, "dist"));
+    const code = Object.fromEntries(
+      await Promise.all(files.map(async (f) => [f, await readFile(join(dir, "dist", f), "utf8")])),
+    );
+    for (const [file, text] of Object.entries(code)) {
+      assert.ok(!text.includes("@aws-sdk/client-ssm/dist"), `the AWS SDK is bundled in ${file}`);
+    }
+    // What the handler loads at start-up (its file and the chunks it imports statically) leaves
+    // the modules holoconf loads on first use, and the packages only they need, to first use.
+    const startup = new Set();
+    const visit = (file) => {
+      if (startup.has(file)) return;
+      startup.add(file);
+      for (
+        const m of code[file].matchAll(
+          /\b(?:import|export)\b[^;"]*?from\s*"\.\/([^"]+)"|\bimport\s*"\.\/([^"]+)"/g,
+        )
+      ) {
+        visit(m[1] ?? m[2]);
+      }
+    };
+    visit("handler.mjs");
+    // The SigV4 signers (aws4, aws4fetch) are such packages: their files hold "aws4_request".
+    const signers = files.filter((f) => code[f].includes("aws4_request"));
+    assert.ok(signers.length > 0, "the signers are bundled");
+    for (const f of signers) assert.ok(!startup.has(f), `${f} loads at start-up`);
     await writeFile(
       join(dir, "invoke.mjs"),
       'const { handler } = await import("./dist/handler.mjs");\nconsole.log(await handler({}));\n',

@@ -82,6 +82,25 @@ test("package exports the library and the AWS settings", () => {
   assert.equal(typeof configureSsm, "function");
 });
 
+test("the minified build keeps the error classes' names, and its stack traces point at the sources", async () => {
+  const error = await Config.loads("a: ${b}\n").get("a").catch((e) => e);
+  assert.equal(error.name, "PathNotFoundError");
+  assert.equal(new NotFoundError("x").name, "NotFoundError");
+  // With --enable-source-maps, a frame of the library names its TypeScript file.
+  const probe = 'import { Config } from "holoconf";' +
+    'try { Config.loads("a: [").getRaw("a"); } catch (e) { console.log(e.stack); }';
+  const stack = await new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ["--enable-source-maps", "--input-type=module", "-e", probe],
+      { cwd: PROJECT },
+      (e, stdout) => e ? reject(e) : resolve(stdout),
+    );
+  });
+  assert.match(stack, /^ParseError: /);
+  assert.match(stack, /src\/[a-z_]+\.ts:\d+:\d+/);
+});
+
 test("holoconf/core is the same API without the built-ins: importing it registers nothing", async () => {
   // What core registered is read before the main entry is imported, in the same process.
   const probe = 'const core = await import("holoconf/core"); const before = core.resolverNames();' +

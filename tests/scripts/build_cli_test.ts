@@ -1,0 +1,91 @@
+// Tests of scripts/build_cli.ts: the CLI bundle the install line and the compile task run.
+
+import assert from "node:assert/strict";
+import { buildCli, bundleImports, npmSpecifiers } from "../../scripts/build_cli.ts";
+import { CATALOGUE } from "../../resolvers/catalogue.ts";
+import { denoRunFlags } from "../../scripts/_conformance_lib.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+
+Deno.test("bundleImports reads static, side-effect and dynamic imports of minified code", () => {
+  const code =
+    'import{a as b,c}from"./chunk-A.js";import"./chunk-B.js";import*as m from"js-yaml";' +
+    'import d,{e}from"./chunk-C.js";export{f}from"./chunk-D.js";' +
+    'const x=n.length===0?"no file roots to read it from":"cannot",y=()=>import("./ssm-E.js");' +
+    'const z=await import("aws4");';
+  const found = bundleImports(code);
+  assert.deepEqual([...found.static].sort(), [
+    "./chunk-A.js",
+    "./chunk-B.js",
+    "./chunk-C.js",
+    "./chunk-D.js",
+    "js-yaml",
+  ]);
+  assert.deepEqual([...found.dynamic].sort(), ["./ssm-E.js", "aws4"]);
+});
+
+Deno.test("npmSpecifiers lists the import map's npm packages only", () => {
+  assert.deepEqual(
+    npmSpecifiers({ "js-yaml": "npm:js-yaml@^5", holoconf: "./mod.ts", "a/b": "npm:a@1/b" }),
+    ["js-yaml", "a/b"],
+  );
+});
+
+Deno.test("the CLI bundle answers like the sources, and loads its on-demand modules on demand", async () => {
+  // Inside the repository: deno.json's import map applies to the bundle's bare specifiers there.
+  await Deno.mkdir(`${ROOT}/.tmp`, { recursive: true });
+  const dir = await Deno.makeTempDir({ dir: `${ROOT}/.tmp`, prefix: "cli_bundle_test_" });
+  try {
+    const main = await buildCli(`${dir}/cli`);
+    await Deno.writeTextFile(`${dir}/app.yaml`, "db:\n  host: ${env:HOLOCONF_BUNDLE_HOST}\n");
+    const tasks = (JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`)) as {
+      tasks: Record<string, string>;
+    }).tasks;
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        ...denoRunFlags(tasks.cli!),
+        "--config",
+        `${ROOT}/deno.json`,
+        main,
+        "get",
+        `${dir}/app.yaml`,
+        "db.host",
+        "-r",
+      ],
+      env: { HOLOCONF_BUNDLE_HOST: "db.internal", NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder();
+    assert.equal(text.decode(out.stderr), "");
+    assert.equal(text.decode(out.stdout), "db.internal\n");
+
+    // Every module loaded on first use is a chunk of its own, named after its module.
+    const files = (await Array.fromAsync(Deno.readDir(`${dir}/cli`))).map((e) => e.name);
+    const onDemand = [
+      ...CATALOGUE.filter((e) => e.load !== undefined).map((e) => e.module),
+      "_args.ts",
+      "plan.ts",
+    ].map((m) => m.split("/").pop()!.replace(/\.ts$/, ""));
+    for (const name of onDemand) {
+      assert.ok(files.some((f) => f.startsWith(`${name}-`)), `no chunk for ${name}: ${files}`);
+    }
+    // What runs at start-up (main.js and the chunks it imports statically) leaves them, and
+    // node:util (the general argument parser's), to first use.
+    const startup = new Set<string>();
+    const visit = async (file: string) => {
+      if (startup.has(file)) return;
+      startup.add(file);
+      const found = bundleImports(await Deno.readTextFile(`${dir}/cli/${file}`));
+      assert.ok(!found.static.has("node:util"), `${file} imports node:util at start-up`);
+      for (const spec of found.static) if (spec.startsWith("./")) await visit(spec.slice(2));
+    };
+    await visit("main.js");
+    for (const name of onDemand) {
+      assert.ok(![...startup].some((f) => f.startsWith(`${name}-`)), `${name} loads at start-up`);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
