@@ -152,6 +152,8 @@ export interface LoadOptions<T = unknown, Out = T> {
    * `APP__DB__PORT=5433` sets `db.port` (a key matches ignoring case; a number indexes a list:
    * `APP__SERVERS__0__HOST`). The text is coerced by the attached JSON Schema (a string
    * otherwise). Only `<envPrefix><envSeparator>` is matched: `APP` never reads `APPLE` or `HOME`.
+   * Their values (from the environment or an `envFiles` file) are sensitive: redacted by
+   * redacted exports, their source still shown.
    */
   envPrefix?: string;
   /** Between `envPrefix` and each key. @default {"__"} */
@@ -159,7 +161,8 @@ export interface LoadOptions<T = unknown, Out = T> {
   /**
    * Values set over everything else, by access path: `{ "db.port": 5433 }` (origin
    * `override db.port`), or `path=value` texts read as YAML, as the CLI's `--set`
-   * (`["db.port=5433"]`, origin `--set db.port`).
+   * (`["db.port=5433"]`, origin `--set db.port`). Sensitive where it replaces a value that is
+   * not a literal (an interpolation, a `???`, a sensitive value); literal otherwise.
    */
   overrides?: Readonly<Record<string, unknown>> | readonly string[];
   /**
@@ -259,7 +262,10 @@ export interface ResolveAllOptions {
 export interface ExportOptions {
   /** Resolve interpolations. @default {false} (true when `redact` is set) */
   resolve?: boolean;
-  /** Replace sensitive values by `[REDACTED]`. @default {false} */
+  /**
+   * Replace sensitive values by `[REDACTED]`; with `resolve: false`, the override values that
+   * are sensitive (see `envPrefix` and `overrides`). @default {false}
+   */
   redact?: boolean;
 }
 
@@ -718,6 +724,8 @@ export class Config<in out T = any, in out Out = T> {
    * disallowed null gives the default, a mapping gets its missing children's defaults.
    *
    * @param path Access path.
+   * @param options `redact` replaces the override values that are sensitive (see `envPrefix`
+   *   and `overrides`) by `[REDACTED]`.
    * @returns Plain raw data.
    * @throws {PathNotFoundError} When the path does not exist and has no schema default.
    *
@@ -729,10 +737,13 @@ export class Config<in out T = any, in out Out = T> {
    * assert.equal(config.getRaw("a"), "${env:HOME}");
    * config.setSchema(Schema.fromObject({ properties: { port: { default: 8080 } } }));
    * assert.equal(config.getRaw("port"), 8080);
+   * // An override of an interpolation is sensitive: it may be a secret.
+   * const set = Config.loads("db:\n  pw: ${env:PW}\n", { overrides: { "db.pw": "x" } });
+   * assert.deepEqual(set.getRaw("db", { redact: true }), { pw: "[REDACTED]" });
    * ```
    */
-  getRaw(path: string): unknown {
-    return this.#engine.rawValue(path);
+  getRaw(path: string, options: GetOptions = {}): unknown {
+    return this.#engine.rawValue(path, options);
   }
 
   /**
@@ -1453,7 +1464,7 @@ export class Config<in out T = any, in out Out = T> {
     await this.#pending;
     const redact = options.redact ?? false;
     const resolve = options.resolve ?? redact;
-    if (!resolve) return toPlain(this.#engine.root) as Record<string, unknown>;
+    if (!resolve) return this.#engine.rawExport({ redact }) as Record<string, unknown>;
     await this.#live.whole();
     return await this.#engine.exportResolved(redact) as Record<string, unknown>;
   }

@@ -873,15 +873,26 @@ export class Engine {
    * defaults.
    *
    * @param path Access path.
+   * @param options `redact` replaces the values given sensitive (overrides) by `[REDACTED]`.
    * @returns Plain raw data (a copy).
    * @throws {PathNotFoundError} When the path is not in the raw tree and has no default.
    */
-  rawValue(path: string): Value {
+  rawValue(path: string, options: { redact?: boolean } = {}): Value {
     const segs = parsePath(path);
     const node = this.rawNode(path);
     if (!node) return this.#missing(segs, "get").value;
-    const raw: Resolved = { value: toPlain(node) as Value, sensitive: false };
+    const raw: Resolved = { value: rawPlain(node, options.redact ?? false), sensitive: false };
     return this.#withSchemaDefaults(raw, segs, "get").value;
+  }
+
+  /**
+   * The whole raw tree as plain data (nothing resolved, no schema defaults).
+   *
+   * @param options `redact` replaces the values given sensitive (overrides) by `[REDACTED]`.
+   * @returns Plain raw data (a copy).
+   */
+  rawExport(options: { redact?: boolean } = {}): Value {
+    return rawPlain(this.root, options.redact ?? false);
   }
 
   /**
@@ -1003,7 +1014,7 @@ export class Engine {
     if (node.kind === "scalar") {
       if (isMandatory(node)) throw missingMandatory(path, node.source);
       if (typeof node.value !== "string" || !needsInterpolation(node.value)) {
-        return { value: node.value, sensitive: false };
+        return { value: node.value, sensitive: node.sensitive === true };
       }
     }
     const { memo, pending: inProgress } = ctx.gen;
@@ -1096,7 +1107,13 @@ export class Engine {
         const template = this.#parse(text, path, node.source);
         return then(
           this.#evaluateParts(template, path, node.source, ctx),
-          (r) => this.#coerce(path, segs, r),
+          // A value given sensitive (an override) is sensitive whatever it resolves to.
+          (r) =>
+            this.#coerce(
+              path,
+              segs,
+              node.sensitive && !r.sensitive ? { ...r, sensitive: true } : r,
+            ),
         );
       }
       case "map": {
@@ -1723,7 +1740,7 @@ export class Engine {
       case "scalar": {
         if (
           (typeof node.value !== "string" || !needsInterpolation(node.value)) && !isMandatory(node)
-        ) return node.value;
+        ) return redact && node.sensitive ? REDACTED : node.value;
         // Memoized after resolveAll(); otherwise resolved here, siblings in parallel (a ???
         // fails there, or has its failure from `replaced`).
         const r = replaced?.get(node) ?? ctx.gen.memo.get(node) ??
@@ -1914,11 +1931,27 @@ function collectValues(root: MapNode): ValueAt[] {
   return out;
 }
 
+/** A raw node as plain data; with `redact`, a value given sensitive is `[REDACTED]`. */
+function rawPlain(node: TreeNode, redact: boolean): Value {
+  if (!redact) return toPlain(node) as Value;
+  switch (node.kind) {
+    case "scalar":
+      return node.sensitive ? REDACTED : node.value;
+    case "seq":
+      return node.items.map((n) => rawPlain(n, true));
+    case "map": {
+      const out: { [key: string]: Value } = {};
+      for (const [k, v] of node.entries) defineOwn(out, k, rawPlain(v, true));
+      return out;
+    }
+  }
+}
+
 /** A value that needs no resolving, as resolved; undefined for an interpolated string. */
 function literalOf(node: TreeNode): Resolved | undefined {
   if (node.kind === "scalar") {
     if (typeof node.value === "string" && needsInterpolation(node.value)) return undefined;
-    return { value: node.value, sensitive: false };
+    return { value: node.value, sensitive: node.sensitive === true };
   }
   return { value: node.kind === "map" ? {} : [], sensitive: false };
 }

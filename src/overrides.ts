@@ -13,6 +13,12 @@
  * (`env APP__DB__PORT`, `--set db.port`, `override db.port`). Its text is data: `${...}` in it
  * stays literal (escaped as `\${`) unless `interpolate` is set.
  *
+ * Sensitivity: a value from the environment (a variable with the prefix, from the process or a
+ * `.env` file) is sensitive, since environments carry secrets; a `--set` or API override is
+ * sensitive where it replaces a value that is not a literal (an interpolation, which might be a
+ * secret, a `???` still to be supplied, or a value already sensitive), literal otherwise. A
+ * sensitive override is redacted like a resolved secret; its source is still shown.
+ *
  * @module
  */
 
@@ -30,6 +36,7 @@ import { envEntries, getEnv } from "./runtime.ts";
 import { formatPath, parsePath, type PathSegment } from "./path.ts";
 import { coerceString, type CoercionType } from "./schema/coerce.ts";
 import { fromPlain, MANDATORY, type MapNode, type TreeNode } from "./tree.ts";
+import { needsInterpolation } from "./interpolation/parser.ts";
 import { parseYamlValue } from "./yaml.ts";
 
 /** One value set from outside the files. */
@@ -42,6 +49,11 @@ export interface Override {
   value: { text: string } | { data: unknown };
   /** Where it came from: no position (`line` and `column` are 0). */
   source: SourceLocation;
+  /**
+   * Sensitive whatever it replaces (a value from the environment); otherwise sensitive only
+   * where it replaces a value that is not a literal.
+   */
+  sensitive: boolean;
 }
 
 /** Options of {@linkcode envOverrides}. */
@@ -137,6 +149,7 @@ export function envOverrides(
       fromEnvName: true,
       value: { text },
       source: { file: where, line: 0, column: 0 },
+      sensitive: true,
     });
   }
   return out;
@@ -174,6 +187,7 @@ export function givenOverrides(
       fromEnvName: false,
       value: { data },
       source: { file: `override ${key}`, line: 0, column: 0 },
+      sensitive: false,
     }));
   }
   return (overrides as readonly string[]).map((arg) => {
@@ -206,6 +220,7 @@ export function givenOverrides(
       fromEnvName: false,
       value: { data },
       source: { file: where, line: 0, column: 0 },
+      sensitive: false,
     };
   });
 }
@@ -269,7 +284,7 @@ function setAt(
   at: PathSegment[],
   options: ApplyOverridesOptions,
 ): TreeNode {
-  if (i === o.path.length) return valueNode(o, at, options);
+  if (i === o.path.length) return valueNode(o, at, options, holdsPlaceholder(node));
   const token = o.path[i]!;
   const allowNew = options.allowNew ?? false;
   if (typeof token === "string" && RESERVED_KEYS.includes(token.toLowerCase())) {
@@ -383,8 +398,33 @@ function unknownKey(o: Override, at: PathSegment[], token: string | number, keys
   });
 }
 
-/** The override's value as nodes with its source; text escaped unless `interpolate`. */
-function valueNode(o: Override, at: PathSegment[], options: ApplyOverridesOptions): TreeNode {
+/**
+ * Whether a value an override replaces is not a literal: it holds an interpolation (which might
+ * be a secret), a `???` still to be supplied, or a value already sensitive.
+ */
+function holdsPlaceholder(node: TreeNode): boolean {
+  switch (node.kind) {
+    case "scalar":
+      return node.sensitive === true ||
+        (typeof node.value === "string" &&
+          (node.value === MANDATORY || needsInterpolation(node.value)));
+    case "seq":
+      return node.items.some(holdsPlaceholder);
+    case "map":
+      return [...node.entries.values()].some(holdsPlaceholder);
+  }
+}
+
+/**
+ * The override's value as nodes with its source; text escaped unless `interpolate`; sensitive
+ * when the override is, or when it replaces a value that is not a literal.
+ */
+function valueNode(
+  o: Override,
+  at: PathSegment[],
+  options: ApplyOverridesOptions,
+  replacesPlaceholder: boolean,
+): TreeNode {
   let data: unknown;
   if ("text" in o.value) {
     const type = options.coercionTypeAt?.(at);
@@ -393,26 +433,38 @@ function valueNode(o: Override, at: PathSegment[], options: ApplyOverridesOption
   } else {
     data = o.value.data;
   }
-  return withSource(fromPlain(data), o.source, options.interpolate ?? false);
+  return withSource(fromPlain(data), {
+    source: o.source,
+    interpolate: options.interpolate ?? false,
+    sensitive: o.sensitive || replacesPlaceholder,
+  });
 }
 
-/** A copy of `node` whose nodes all have `source`; strings escaped unless `interpolate`. */
-function withSource(node: TreeNode, source: SourceLocation, interpolate: boolean): TreeNode {
+/** How {@linkcode withSource} marks an override's nodes. */
+interface Marks {
+  source: SourceLocation;
+  /** Leave `${` as written (else escaped: literal text). */
+  interpolate: boolean;
+  /** Mark every scalar sensitive. */
+  sensitive: boolean;
+}
+
+/** A copy of `node` whose nodes all have the source (and sensitivity) of `marks`. */
+function withSource(node: TreeNode, marks: Marks): TreeNode {
+  const source = marks.source;
   switch (node.kind) {
     case "scalar": {
       const v = node.value;
-      const value = typeof v === "string" && !interpolate ? v.replaceAll("${", "\\${") : v;
-      return { kind: "scalar", value, source };
+      const value = typeof v === "string" && !marks.interpolate ? v.replaceAll("${", "\\${") : v;
+      return marks.sensitive
+        ? { kind: "scalar", value, source, sensitive: true }
+        : { kind: "scalar", value, source };
     }
     case "seq":
-      return {
-        kind: "seq",
-        items: node.items.map((n) => withSource(n, source, interpolate)),
-        source,
-      };
+      return { kind: "seq", items: node.items.map((n) => withSource(n, marks)), source };
     case "map": {
       const entries = new Map<string, TreeNode>();
-      for (const [k, v] of node.entries) entries.set(k, withSource(v, source, interpolate));
+      for (const [k, v] of node.entries) entries.set(k, withSource(v, marks));
       return { kind: "map", entries, source };
     }
   }

@@ -22,6 +22,11 @@ export interface ScalarNode {
   value: null | boolean | number | string;
   /** Where it was written, when it came from a file or string. */
   source?: SourceLocation | undefined;
+  /**
+   * Sensitive as given (an override from the environment, or one replacing a placeholder):
+   * redacted like a resolved secret.
+   */
+  sensitive?: true | undefined;
 }
 
 /** A mapping with string keys, in document order. */

@@ -828,6 +828,59 @@ Deno.test("precedence: files < .env files < environment < overrides, each with i
   });
 });
 
+Deno.test("a value from the environment is redacted like a secret, its source still shown", async () => {
+  const secret = "env-s3cr3t-18";
+  using t = tempDir({ ".env": `HC18Z__DB__HOST=dotenv-host-18\n` });
+  await withProcessEnv({ HC18Z__DB__PASSWORD: secret, HC18Z_PW: "file-pw" }, async () => {
+    const text = "db:\n  host: h\n  password: ${env:HC18Z_PW,sensitive=true}\n" +
+      "  port: 1\n  dsn: pg://app:${db.password}@${db.host}/x\n";
+    const config = Config.loads(text, {
+      envFiles: [`${t.dir}/.env`],
+      envPrefix: "HC18Z",
+      schema: Schema.fromObject({ properties: { db: { properties: { port: { enum: [1] } } } } }),
+    });
+    await config.ready();
+    const redacted = {
+      host: "[REDACTED]",
+      password: "[REDACTED]",
+      port: 1,
+      dsn: "[REDACTED]",
+    };
+    assert.deepEqual(await config.toObject({ redact: true }), { db: redacted });
+    assert.deepEqual(await config.get("db", { redact: true }), redacted);
+    assert.equal(await config.get("db.password", { redact: true }), "[REDACTED]");
+    // Raw exports redact the sensitive overrides too (placeholders stay as written).
+    assert.deepEqual(await config.toObject({ resolve: false, redact: true }), {
+      db: { ...redacted, dsn: "pg://app:${db.password}@${db.host}/x" },
+    });
+    assert.equal(config.getRaw("db.password", { redact: true }), "[REDACTED]");
+    // The data itself is there for the program, and the source names the variable.
+    assert.equal(await config.get("db.dsn"), `pg://app:${secret}@dotenv-host-18/x`);
+    assert.equal(config.getSource("db.password")?.file, "env HC18Z__DB__PASSWORD");
+    assert.equal(config.getSource("db.host")?.file, `env HC18Z__DB__HOST (${t.dir}/.env)`);
+    // A schema issue at an overridden value does not quote it.
+    const issues = await config.validateCollect();
+    assert.ok(!JSON.stringify(issues).includes(secret));
+  });
+});
+
+Deno.test("a --set or API override is sensitive where it replaces a non-literal", async () => {
+  const text = "a: ${env:HC18Y_NOPE,default=x}\nb: plain\nc: ???\n";
+  const config = Config.loads(text, { overrides: ["a=set-a", "b=set-b", "c=set-c"] });
+  assert.deepEqual(await config.toObject({ redact: true }), {
+    a: "[REDACTED]",
+    b: "set-b",
+    c: "[REDACTED]",
+  });
+  // With interpolateOverrides, the value given is sensitive whatever it resolves to.
+  const opted = Config.loads("a: ${env:HC18Y_NOPE,default=x}\nb: plain\n", {
+    overrides: { a: "${b}-x" },
+    interpolateOverrides: true,
+  });
+  assert.deepEqual(await opted.toObject({ redact: true }), { a: "[REDACTED]", b: "plain" });
+  assert.equal(await opted.get("a"), "plain-x");
+});
+
 Deno.test("overrides stay on top of configs merged in later", async () => {
   const config = Config.loads("a: 1\nb: 1\n", { overrides: { a: 2 } });
   config.merge(Config.loads("a: 3\nb: 3\n"));

@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { applyOverrides, envOverrides, givenOverrides, type Override } from "../src/overrides.ts";
-import { fromPlain, type MapNode, toPlain } from "../src/tree.ts";
+import { fromPlain, type MapNode, toPlain, type TreeNode } from "../src/tree.ts";
 import { HoloconfError, ParseError } from "../src/errors.ts";
 import { assertNotShown } from "./_error_views.ts";
 
@@ -262,4 +262,55 @@ Deno.test("applyOverrides() gives every node of a value the override's source", 
   for (const node of [a, b, item]) {
     assert.deepEqual(node?.source, { file: "override a", line: 0, column: 0 });
   }
+});
+
+/** The sensitive marks of a tree's scalars, by path. */
+function sensitiveLeaves(node: TreeNode, at = ""): string[] {
+  if (node.kind === "scalar") return node.sensitive ? [at] : [];
+  const children: [string, TreeNode][] = node.kind === "map"
+    ? [...node.entries].map(([k, v]) => [at === "" ? k : `${at}.${k}`, v])
+    : node.items.map((v, i) => [`${at}[${i}]`, v]);
+  return children.flatMap(([p, v]) => sensitiveLeaves(v, p));
+}
+
+Deno.test("applyOverrides() marks a value from the environment sensitive, wherever it goes", () => {
+  const base = { db: { host: "h", password: "${env:PW,sensitive=true}" }, port: 1 };
+  const env = envOverrides([["APP__DB__PASSWORD", "x"], ["APP__PORT", "2"]], { prefix: "APP" });
+  const dotenv = envOverrides([["APP__DB__HOST", "y"]], { prefix: "APP", file: ".env" });
+  const out = applyOverrides(tree(base), [...dotenv, ...env], {});
+  assert.deepEqual(sensitiveLeaves(out), ["db.host", "db.password", "port"]);
+  // The source still says where the value came from.
+  const host = out.entries.get("db");
+  assert.equal(
+    host?.kind === "map" ? host.entries.get("host")?.source?.file : "",
+    "env APP__DB__HOST (.env)",
+  );
+});
+
+Deno.test("applyOverrides() marks a given value sensitive where it replaces a non-literal", () => {
+  const base = {
+    literal: "a",
+    interpolated: "${env:PW}",
+    mandatory: "???",
+    deep: { user: "u", pw: "${vault:db}" },
+    list: [1, "x-${env:X}"],
+  };
+  const given = givenOverrides([
+    "literal=1",
+    "interpolated=2",
+    "mandatory=3",
+    "deep={user: v, pw: w}",
+    "list[0]=4",
+  ]);
+  const out = applyOverrides(tree(base), given, {});
+  // A replaced mapping that holds an interpolation makes the whole new mapping sensitive; a list
+  // item replaces the item only (here a literal).
+  assert.deepEqual(sensitiveLeaves(out), ["interpolated", "mandatory", "deep.user", "deep.pw"]);
+  // A value already sensitive (from the environment) stays so under a later --set; a new key
+  // replaces nothing.
+  const layered = applyOverrides(tree({ a: "plain" }), [
+    ...envOverrides([["APP__A", "from-env"]], { prefix: "APP" }),
+    ...givenOverrides({ a: "given", b: "new" }),
+  ], { allowNew: true });
+  assert.deepEqual(sensitiveLeaves(layered), ["a"]);
 });

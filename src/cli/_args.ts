@@ -515,13 +515,13 @@ A file named - is read from standard input (once): cat app.yaml | holoconf get -
 Exit codes: 0 ok; 1 not found, invalid or resolution failure; 2 unreadable file or usage error.`,
   get: `Usage: holoconf get <files...> <path> [options]
 
-Print the value at <path> (e.g. database.host, servers[0].url) of the merged files. With -r, a
-mapping or list is printed with its sensitive values redacted; a sensitive value asked for by
-its own path is printed.
+Print the value at <path> (e.g. database.host, servers[0].url) of the merged files. A mapping
+or list is printed with its sensitive values redacted (raw: the sensitive overrides, such as
+--env-prefix variables); a sensitive value asked for by its own path is printed.
 
 Options:
   -r, --resolve            Resolve interpolations (default: print the raw value)
-      --no-redact          Show sensitive values inside a resolved mapping or list
+      --no-redact          Show sensitive values inside a mapping or list
   -f, --format <F>         text (default), json or yaml
   -d, --default <V>        Print V instead of failing (exit 0)
   -s, --schema <S>         Attach a schema (defaults and coercion)
@@ -532,7 +532,7 @@ Print the merged configuration (raw by default).
 
 Options:
   -r, --resolve            Resolve interpolations (sensitive values redacted)
-      --no-redact          Show sensitive values in a resolved dump
+      --no-redact          Show sensitive values (raw: the sensitive overrides)
   -f, --format <F>         yaml (default) or json
   -o, --output <FILE>      Write to FILE instead of stdout
       --sources            Print where each value comes from (file:line:column)

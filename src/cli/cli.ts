@@ -253,12 +253,15 @@ async function runGet(ctx: Context, cmd: GetCommand): Promise<number> {
     value = cmd.resolve
       ? await withProgress(ctx, () => config.get(cmd.path))
       : config.getRaw(cmd.path);
-    // A mapping or list is redacted like `dump -r`; a scalar asked for by path is printed (that
-    // is what scripts read a secret with). The second get reads the memo.
+    // A mapping or list is redacted like `dump` (raw: its sensitive overrides); a scalar asked
+    // for by path is printed (that is what scripts read a secret with). The second get reads
+    // the memo.
     const container = typeof value === "object" && value !== null &&
       !(value instanceof Uint8Array);
-    if (cmd.resolve && cmd.redact && container) {
-      value = await config.get(cmd.path, { redact: true });
+    if (cmd.redact && container) {
+      value = cmd.resolve
+        ? await config.get(cmd.path, { redact: true })
+        : config.getRaw(cmd.path, { redact: true });
     }
   } catch (error) {
     if (cmd.default !== undefined) {
@@ -299,7 +302,8 @@ async function runDump(ctx: Context, cmd: DumpCommand): Promise<number> {
         await prepareTrace(ctx, config, cmd.trace);
         await withProgress(ctx, () => config.resolveAll(resolveAllOptions(cmd)));
       }
-      const options = { resolve: cmd.resolve, redact: cmd.resolve && cmd.redact };
+      // Raw, `redact` replaces the sensitive overrides (the environment's values...).
+      const options = { resolve: cmd.resolve, redact: cmd.redact };
       text = cmd.format === "json" ? await config.toJson(options) : await config.toYaml(options);
     } catch (error) {
       printError(ctx, messageOf(error));

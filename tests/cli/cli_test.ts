@@ -1164,6 +1164,49 @@ Deno.test("--env-file feeds ${env:} and, with --env-prefix, overrides", async ()
   assert.match(missing.stderr, /File not found: .*nope\.env/);
 });
 
+Deno.test("dump and get redact the environment's values and --set over a placeholder", async () => {
+  await using t = await tempFiles({
+    "app.yaml": "db:\n  host: h\n  password: ${env:HC18R_PW,sensitive=true}\n  port: 1\n",
+    ".env": "HC18R__DB__PASSWORD=dotenv-s3cr3t\n",
+  });
+  const common = ["--env-file", ".env", "--env-prefix", "HC18R"];
+  const expected = "db:\n  host: h\n  password: '[REDACTED]'\n  port: 1\n";
+  for (const resolve of [["-r"], []]) {
+    const dump = await run(["dump", "app.yaml", ...resolve, ...common], { cwd: t.dir });
+    assert.deepEqual(dump, { code: 0, stdout: expected, stderr: "" });
+    const get = await run(["get", "app.yaml", "db", ...resolve, ...common], { cwd: t.dir });
+    assert.deepEqual(get, {
+      code: 0,
+      stdout: expected.replaceAll(/^db:\n|^ {2}/gm, ""),
+      stderr: "",
+    });
+  }
+  // A --set over the placeholder is sensitive as well; over a literal it is not.
+  const set = await run([
+    "dump",
+    "app.yaml",
+    "-r",
+    "--set",
+    "db.password=set-s3cr3t",
+    "--set",
+    "db.port=2",
+  ], {
+    cwd: t.dir,
+  });
+  assert.deepEqual(set, {
+    code: 0,
+    stdout: "db:\n  host: h\n  password: '[REDACTED]'\n  port: 2\n",
+    stderr: "",
+  });
+  // Asked for by its own path, or with --no-redact, the value is printed; its source is shown.
+  const own = await run(["get", "app.yaml", "db.password", "-r", ...common], { cwd: t.dir });
+  assert.deepEqual(own, { code: 0, stdout: "dotenv-s3cr3t\n", stderr: "" });
+  const shown = await run(["dump", "app.yaml", "--no-redact", ...common], { cwd: t.dir });
+  assert.match(shown.stdout, /password: dotenv-s3cr3t/);
+  const sources = await run(["dump", "app.yaml", "--sources", ...common], { cwd: t.dir });
+  assert.match(sources.stdout, /db\.password: env HC18R__DB__PASSWORD \(.*\.env\)/);
+});
+
 Deno.test("check lists the ??? values of each file; get -r of one fails with its file:line", async () => {
   await using t = await tempFiles({ "base.yaml": "db:\n  host: h\n  password: ???\n" });
   const check = await run(["check", "base.yaml"], { cwd: t.dir });
