@@ -22,6 +22,7 @@ import { awsEnv, awsFlag, homeDirectory } from "./_env.ts";
 import { importOptional } from "./_sdk_package.ts";
 import { type Clock, SYSTEM_CLOCK } from "./_retry.ts";
 import { resetAppConfigSessions } from "./_appconfig_sessions.ts";
+import { withoutSigningDetails } from "./_protocol.ts";
 
 /** An AWS resolver object: `resolve` always returns a promise. */
 export interface AwsResolver extends ResolverObject {
@@ -479,7 +480,10 @@ export function awsFailure(
       help: own?.help ?? awsHelp(cause.name),
     });
   }
-  const message = own?.headline ?? errorMessage(err);
+  const raw = own?.headline ?? errorMessage(err);
+  // A signature error (the SDK's as well) quotes the signed request, the session token included:
+  // cut there, and the original error is then not kept as the cause.
+  const message = own ? raw : withoutSigningDetails(raw);
   const text = message === "" || message === name
     ? name
     : message.startsWith(`${name}: `)
@@ -487,7 +491,7 @@ export function awsFailure(
     : `${name}: ${message}`;
   return new ResolverError(`Failed to get ${what}: ${text}`, {
     code: "AWS_ERROR",
-    cause: err,
+    cause: message === raw ? err : redactedCause(err),
     help: own?.help ?? awsHelp(name),
   });
 }

@@ -188,6 +188,49 @@ function statusCode(status: number): string {
   }
 }
 
+/** Where a signature error starts to quote what was signed (headers, the session token...). */
+const SIGNING_DETAILS_REGEXP =
+  /\s*(?:the\s+)?(?:canonical\s*string|canonical\s*request|string[\s-]*to[\s-]*sign)\b[\s\S]*$/i;
+/** A session token written as a header or a query parameter. */
+const TOKEN_FIELD_REGEXP = /(x-amz-security-token\s*[:=]\s*)[^\s'"&;,]+/gi;
+/** An access key id (long-term `AKIA…`, temporary `ASIA…`). */
+const ACCESS_KEY_ID_REGEXP = /\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b/g;
+
+/**
+ * An AWS error message without what a signature error quotes of the request: the text is cut
+ * where "The Canonical String for this request should have been" (or the string to sign) starts,
+ * since it lists the signed headers, the session token among them; a session token or access
+ * key id still left (given in `credentials`, or shaped like one) becomes `[REDACTED]`. Both
+ * transports' messages go through it.
+ *
+ * @param message AWS's message.
+ * @param credentials The texts of the credentials the request was signed with, when known.
+ * @returns The message to show.
+ *
+ * @example
+ * ```ts
+ * import { withoutSigningDetails } from "./_protocol.ts";
+ * import assert from "node:assert/strict";
+ * const m = "The request signature we calculated does not match.\n\nThe Canonical String for " +
+ *   "this request should have been\n'POST\nx-amz-security-token:IQoJtoken\n'";
+ * assert.equal(withoutSigningDetails(m), "The request signature we calculated does not match.");
+ * assert.equal(withoutSigningDetails("key ASIAXXXXXXXXXXXXXXXX", []), "key [REDACTED]");
+ * ```
+ */
+export function withoutSigningDetails(
+  message: string,
+  credentials: readonly (string | undefined)[] = [],
+): string {
+  let out = message.replace(SIGNING_DETAILS_REGEXP, "");
+  for (const c of credentials) {
+    if (c !== undefined && c.length >= 4) out = out.replaceAll(c, "[REDACTED]");
+  }
+  return out.replace(TOKEN_FIELD_REGEXP, "$1[REDACTED]").replace(
+    ACCESS_KEY_ID_REGEXP,
+    "[REDACTED]",
+  );
+}
+
 /**
  * Reads an error answer. Never quotes the body: the message is AWS's `message` field, or
  * `HTTP <status>` when the body has none.

@@ -26,7 +26,12 @@ import { AWS_SERVICES, type AwsService } from "./_settings.ts";
 import { _resetCredentials, type CredentialProvider, credentialProvider } from "./_credentials.ts";
 import { resolveEndpoint } from "./_endpoint.ts";
 import { awsEnv } from "./_env.ts";
-import { type AwsOperation, buildRequest, parseErrorResponse } from "./_protocol.ts";
+import {
+  type AwsOperation,
+  buildRequest,
+  parseErrorResponse,
+  withoutSigningDetails,
+} from "./_protocol.ts";
 import { _resetRegions, resolveRegion } from "./_region.ts";
 import {
   _resetRetryQuota,
@@ -289,7 +294,9 @@ export async function awsRequest(
       return { ...response, requestId };
     }
     const info = await parseErrorResponse(operation.protocol, response);
-    throw new AwsRequestError(info.code, info.message, {
+    // A signature error quotes the canonical request, the session token among its headers.
+    const message = withoutSigningDetails(info.message, [creds.sessionToken, creds.accessKeyId]);
+    throw new AwsRequestError(info.code, message, {
       httpStatusCode: response.status,
       requestId: requestId ?? info.requestId,
       retryAfterMs: retryAfterMs(response.headers["retry-after"], clock.now()),

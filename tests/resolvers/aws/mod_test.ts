@@ -25,6 +25,7 @@ import { startFakeAws } from "../../fakes/fake_aws.ts";
 import { startFakeContainerCredentials } from "../../fakes/fake_container_credentials.ts";
 import { closeAwsConnections, sendWithNodeHttp } from "../../../src/runtime_aws_http.ts";
 import { missingSdkTripwires, ROOT, runProbe, writeTripwireImportMap } from "../../_tripwire.ts";
+import { assertNotShown } from "../../_error_views.ts";
 
 /** The client settings a call of `service` uses, with the process-wide settings. */
 function settingsOf(service: AwsService, kwargs: Record<string, string> = {}): EffectiveSettings {
@@ -368,6 +369,56 @@ transportTest("a session token is sent with temporary credentials", async (trans
     );
   });
 });
+
+transportTest(
+  "a signature error's canonical string (the session token among it) is cut from the error",
+  async (transport) => {
+    const key = "ASIAQ7EXAMPLEKEY2345";
+    const token = "IQoJb3JpZ2luX2VjSESSIONTOKENxyz0123456789";
+    // AWS's answer to a signature mismatch quotes the canonical request, every signed header.
+    const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (req) => {
+      const canonical = ["POST", "/", "", `host:${req.headers.get("host")}`].concat(
+        `x-amz-security-token:${req.headers.get("x-amz-security-token")}`,
+        `authorization:${req.headers.get("authorization")}`,
+      ).join("\n");
+      return Response.json({
+        __type: "InvalidSignatureException",
+        message: "The request signature we calculated does not match the signature you " +
+          "provided.\n\nThe Canonical String for this request should have been\n'" + canonical +
+          "'\n\nThe String-to-Sign should have been\n'AWS4-HMAC-SHA256\n...'",
+      }, { status: 400, headers: { "content-type": "application/x-amz-json-1.1" } });
+    });
+    try {
+      await withAwsEnv({
+        AWS_ACCESS_KEY_ID: key,
+        AWS_SECRET_ACCESS_KEY: "secret-key",
+        AWS_SESSION_TOKEN: token,
+        AWS_REGION: "us-east-1",
+        AWS_ENDPOINT_URL: `http://127.0.0.1:${server.addr.port}`,
+        AWS_MAX_ATTEMPTS: "1",
+      }, async () => {
+        configureAws({ transport });
+        try {
+          for (const text of ["a: ${ssm:/app/x}\n", "a: ${secretsmanager:app/x}\n"]) {
+            const config = Config.loads(text);
+            const e = await config.get("a").then(() => undefined, (e: unknown) => e);
+            assert.ok(e instanceof ResolverError, String(e));
+            assert.equal(e.code, "AWS_ERROR");
+            assert.match(e.message, /InvalidSignatureException: The request signature we/);
+            assert.doesNotMatch(e.message, /Canonical String|String-to-Sign/);
+            assertNotShown(e, [token, key]);
+            const failure = await config.resolveAll().then(() => undefined, (e: unknown) => e);
+            assertNotShown(failure, [token, key]);
+          }
+        } finally {
+          reset();
+        }
+      });
+    } finally {
+      await server.shutdown();
+    }
+  },
+);
 
 Deno.test("the transport is a setting: per service, per process and per Config", async () => {
   await withFakeAws("light", { ssm: { "/a": "1" }, s3: { "b/k": "v" } }, async (fake) => {

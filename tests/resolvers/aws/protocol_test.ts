@@ -3,6 +3,7 @@ import {
   buildRequest,
   EMPTY_BODY_SHA256,
   parseErrorResponse,
+  withoutSigningDetails,
 } from "../../../resolvers/aws/_protocol.ts";
 
 const encode = (t: string) => new TextEncoder().encode(t);
@@ -129,4 +130,28 @@ Deno.test("errors without a readable body are named from the status and never qu
     })).code,
     "BadRequest",
   );
+});
+
+Deno.test("withoutSigningDetails() cuts what a signature error quotes, and credentials left", () => {
+  const headline = "The request signature we calculated does not match the signature you provided.";
+  for (
+    const tail of [
+      "\n\nThe Canonical String for this request should have been\n'POST\n/\nx-amz-security-token:t'",
+      " The canonical request was 'GET /'",
+      "\nThe String-to-Sign should have been 'AWS4-HMAC-SHA256...'",
+    ]
+  ) {
+    assert.equal(withoutSigningDetails(headline + tail), headline);
+  }
+  // What is left: the credentials given, a token field, an access key id.
+  assert.equal(
+    withoutSigningDetails("token my-session-token for key-id-1", ["my-session-token", "key-id-1"]),
+    "token [REDACTED] for [REDACTED]",
+  );
+  assert.equal(
+    withoutSigningDetails("sent X-Amz-Security-Token=abc%2F123&x and AKIAIOSFODNN7EXAMPLE"),
+    "sent X-Amz-Security-Token=[REDACTED]&x and [REDACTED]",
+  );
+  // Other messages are kept whole.
+  assert.equal(withoutSigningDetails("Parameter /a not found."), "Parameter /a not found.");
 });
