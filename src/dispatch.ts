@@ -39,8 +39,8 @@ import {
 } from "./scheduler.ts";
 import type { MP } from "./_maybe_promise.ts";
 import { bytesToText } from "./_bytes.ts";
-import { type Resolved, toValue } from "./value.ts";
-import { wrapResolverError } from "./_resolver_errors.ts";
+import { type Resolved, toValue, UnsupportedValueError } from "./value.ts";
+import { errorName, redactedCause, wrapResolverError } from "./_resolver_errors.ts";
 
 /** One resolver invocation, reported after it settles (never carries the value). */
 export interface TraceEvent {
@@ -736,7 +736,7 @@ function settledOrPending(raw: unknown, name: string): Promise<unknown> | Return
     throw new ResolverError(`Resolver '${name}' returned a value whose 'then' cannot be read`, {
       code: "RESOLVER_BAD_VALUE",
       resolver: name,
-      cause: e,
+      cause: redactedCause(e),
     });
   }
   return pending ?? new Returned(raw);
@@ -750,10 +750,14 @@ function normalizeResult(raw: unknown, registeredSensitive: boolean, name: strin
     const value = toValue(raw, 0, found);
     return { value, sensitive: found.sensitive };
   } catch (e) {
+    // Only holoconf's own refusal is quoted: what a getter or a Proxy trap of the value threw
+    // may quote a secret in a form no redaction recognises (encoded, transformed).
     throw new ResolverError(`Resolver '${name}' returned an unsupported value`, {
       code: "RESOLVER_BAD_VALUE",
       resolver: name,
-      detail: e instanceof Error ? e.message : String(e),
+      detail: e instanceof UnsupportedValueError
+        ? e.message
+        : `Reading it threw ${errorName(e)} (its message is not shown: it may quote the value)`,
     });
   }
 }

@@ -81,9 +81,15 @@ export function cloneValue(v: Value): Value {
   return out;
 }
 
+/**
+ * A value {@linkcode toValue} refuses, in holoconf's words: its message never quotes the value
+ * (unlike an error the value's own code throws, a getter's or a Proxy trap's).
+ */
+export class UnsupportedValueError extends TypeError {}
+
 export function toValue(x: unknown, depth = 0, found?: { sensitive: boolean }): Value {
   // As for parsed YAML and JSON; a larger limit would be reached only after a stack overflow.
-  if (depth > 1_000) throw new RangeError("Resolved value nested too deeply");
+  if (depth > 1_000) throw new UnsupportedValueError("Resolved value nested too deeply");
   if (x === undefined || x === null) return null;
   switch (typeof x) {
     case "string":
@@ -96,14 +102,14 @@ export function toValue(x: unknown, depth = 0, found?: { sensitive: boolean }): 
         return Number(x);
       }
       // The number itself is left out: it may be a secret (a sensitive resolver's result).
-      throw new RangeError(
+      throw new UnsupportedValueError(
         `A ${x < 0n ? "negative " : ""}integer of ${String(x).replace("-", "").length} digits ` +
           "does not fit a safe JavaScript number",
       );
     case "object":
       break;
     default:
-      throw new TypeError(`Unsupported value of type ${typeof x}`);
+      throw new UnsupportedValueError(`Unsupported value of type ${typeof x}`);
   }
   if (x instanceof Uint8Array) return x;
   if (x instanceof ArrayBuffer) return new Uint8Array(x);

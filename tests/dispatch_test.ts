@@ -24,6 +24,7 @@ import type { Resolved } from "../src/value.ts";
 import { NotFoundError, ResolveAllError, ResolverError } from "../src/errors.ts";
 import { Config } from "../src/config.ts";
 import { makeResolverCall } from "./_call.ts";
+import { assertNotShown } from "./_error_views.ts";
 
 /** A resolver as the registry hands it to the engine (checked, defaults applied). */
 function registered(resolver: Resolver, options: RegisterOptions = {}) {
@@ -433,6 +434,51 @@ Deno.test("through a Config, a short resolveMany result fails the unanswered pat
   assert.equal(failure.headline, "Resolver 'many' returned 1 results for 2 calls");
   assert.equal(failure.resolver, "many");
   assert.equal(config.getSync("a"), "first");
+});
+
+Deno.test("RESOLVER_BAD_VALUE never quotes what a getter or a Proxy trap of the value threw", async () => {
+  const secret = "tok-s3cr3t-value";
+  const encoded = btoa(secret);
+  const values: [string, (k: string) => unknown][] = [
+    ["getter", (k) => ({
+      get a() {
+        throw new Error(`getter ${btoa(k)}`);
+      },
+    })],
+    ["proxy trap", (k) =>
+      new Proxy({}, {
+        ownKeys() {
+          throw new Error(`trap ${btoa(k)}`);
+        },
+      })],
+    ["then getter", (k) => ({
+      get then() {
+        throw new Error(`then ${btoa(k)}`);
+      },
+    })],
+  ];
+  for (const [name, value] of values) {
+    // With a sensitive input, and from a resolver whose every value is sensitive.
+    const config = Config.loads(`a: \${src:\${tok:x}}\nb: \${secretive:${secret}}\n`, {
+      resolvers: {
+        tok: { resolve: () => secret, sensitive: true },
+        src: value,
+        secretive: { resolve: value, sensitive: true },
+      },
+    });
+    for (const path of ["a", "b"]) {
+      const e = await rejection(config.get(path));
+      assert.ok(e instanceof ResolverError, `${name} ${path}: ${e}`);
+      assert.equal(e.code, "RESOLVER_BAD_VALUE", `${name} ${path}`);
+      assertNotShown(e, [encoded]);
+    }
+  }
+  // holoconf's own refusal still says what is wrong.
+  const own = await rejection(
+    Config.loads("a: ${f:x}\n", { resolvers: { f: () => () => 1 } })
+      .get("a"),
+  );
+  assert.match(String((own as ResolverError).message), /Unsupported value of type function/);
 });
 
 // ------------------------------------------------------------------ lifetimes (TTL bookkeeping)
