@@ -1379,7 +1379,8 @@ export class Config<in out T = any, in out Out = T> {
    *   `kind` (`resolution`, `coercion` or `schema`), `code`, `expected` and `source` when known.
    *   A Standard Schema validator's issue has its `code` (zod) or `type` (valibot) as `code`
    *   (else `invalid`) and its `expected` if it names one; at or inside a sensitive value it is
-   *   reported at that value and without the validator's message.
+   *   reported at that value, and about a mapping or sequence holding one at its own path, both
+   *   with a fixed message naming its code instead of the validator's.
    *
    * @example
    * ```ts

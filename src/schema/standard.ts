@@ -11,6 +11,7 @@ import { formatPath, type PathSegment } from "../path.ts";
 import type { Value } from "../value.ts";
 import { navigateValue } from "../value.ts";
 import { bytesToText } from "../_bytes.ts";
+import { errorMessage, errorName } from "../_resolver_errors.ts";
 import { failureIssues, type ResolvedTree, withSources } from "./_issues.ts";
 import { pointerOf } from "./_walk.ts";
 import type { Schema } from "./schema.ts";
@@ -136,23 +137,32 @@ export type StandardOutcome =
   | { ok: true; value: unknown }
   | { ok: false; issues: ValidationIssue[] };
 
-const WITHHELD = "invalid (the validator's message is not shown: the value is sensitive)";
+/** The message of an issue whose text is withheld, naming its code. */
+function withheld(code: string, where: "at" | "above"): string {
+  return `invalid: ${code} (the validator's message is not shown: ${
+    where === "at" ? "the value is sensitive" : "the value holds a sensitive value"
+  })`;
+}
+
+/** A code as the validator gave it, when it reads as one (else `invalid`). */
+const CODE_REGEXP = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
 /**
  * Validates a resolved config with a Standard Schema validator: the values that did not
  * resolve (or coerce) are issues of their own, and the validator's issues about them, or about
  * a mapping or sequence holding one, are dropped; the others become `kind: "schema"` issues
  * with their JSON pointer, dotted path and source. An issue at or inside a sensitive value is
- * reported at that value, without the validator's message (which may quote the value); an
- * issue about a mapping or sequence holding one keeps its message unless that quotes it.
+ * reported at that value, and an issue about a mapping or sequence holding one (the root
+ * included) at its own path, both without the validator's message, which may quote the value
+ * in any form (upper-cased, parsed, cut): a fixed message names the issue's code.
  *
  * @param validator The validator.
  * @param tree The config resolved once for validation (with the attached JSON Schema's defaults
  *   and coercion, if any).
  * @param attached The attached JSON Schema (for the `expected` type of a value that failed).
  * @returns The validator's output, or every issue.
- * @throws {ValidationError} When the validator throws (its error as `cause`, unless it quotes a
- *   sensitive value).
+ * @throws {ValidationError} When the validator throws: its message and error as `cause`, or,
+ *   when the config holds a sensitive value, the error's name only and no `cause`.
  */
 export async function validateStandard(
   validator: StandardSchemaV1,
@@ -172,12 +182,15 @@ export async function validateStandard(
   try {
     result = await props.validate(tree.data);
   } catch (e) {
-    const text = e instanceof Error ? e.message : String(e);
-    const quoted = quotesSecret(text);
+    // Its message may quote a sensitive value in any form (a parse error of a secret...).
+    const hidden = secrets.length > 0;
+    const text = hidden
+      ? `${errorName(e)} (its message is not shown: the config holds a sensitive value)`
+      : errorMessage(e);
     throw new ValidationError([], {
-      detail: `The ${props.vendor} validator failed: ${quoted ? WITHHELD : text}`,
+      detail: `The ${props.vendor} validator failed: ${text}`,
       help: "Fix the validator: it should report issues, not throw",
-      ...(quoted ? {} : { cause: e }),
+      ...(hidden ? {} : { cause: e }),
     });
   }
   if (result.issues === undefined && failures.length === 0) {
@@ -190,15 +203,14 @@ export async function validateStandard(
     // About a value that failed (it is null here), or about what holds one: not judged.
     if (tree.unknown.some((u) => startsWith(u, segs) || startsWith(segs, u))) continue;
     const inside = secrets.find((s) => startsWith(segs, s.segs));
+    const above = inside === undefined && secrets.some((s) => startsWith(s.segs, segs));
     const at = inside?.segs ?? segs;
     const raw = issue as unknown as Record<string, unknown>;
+    const given = typeof raw.code === "string" ? raw.code : raw.type;
+    const code = typeof given === "string" && CODE_REGEXP.test(given) ? given : "invalid";
     const message = typeof issue.message === "string" ? issue.message : String(issue.message);
-    const shown = inside !== undefined || quotesSecret(message) ? WITHHELD : message;
-    const code = typeof raw.code === "string"
-      ? raw.code
-      : typeof raw.type === "string"
-      ? raw.type
-      : "invalid";
+    const hidden = inside !== undefined || above || quotesSecret(message);
+    const shown = hidden ? withheld(code, inside !== undefined ? "at" : "above") : message;
     const key = `${pointerOf(at)}\u0000${shown}\u0000${code}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -208,9 +220,7 @@ export async function validateStandard(
       message: shown,
       kind: "schema",
       code,
-      ...(typeof raw.expected === "string" && inside === undefined
-        ? { expected: raw.expected }
-        : {}),
+      ...(typeof raw.expected === "string" && !hidden ? { expected: raw.expected } : {}),
     });
   }
   return { ok: false, issues: withSources([...failures, ...issues], tree.root) };

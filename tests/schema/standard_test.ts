@@ -232,54 +232,99 @@ Deno.test("an issue at a sensitive value is reported there without the validator
   });
   const issues = await secretConfig().validateCollect(schema);
   assertNoSecret(issues);
-  assert.deepEqual(issues.map((i) => [i.pointer, i.path, i.code, i.expected]), [
-    ["/db/password", "db.password", "number", undefined],
+  assert.deepEqual(issues.map((i) => [i.pointer, i.path, i.code, i.expected, i.message]), [
+    ["/db/password", "db.password", "number", undefined, withheldAt("number")],
     // Inside a sensitive mapping: reported at the mapping, its keys kept to itself.
-    ["/creds", "creds", "number", undefined],
-    ["/url", "url", "max_length", undefined],
+    ["/creds", "creds", "number", undefined, withheldAt("number")],
+    ["/url", "url", "max_length", undefined, withheldAt("max_length")],
   ]);
-  for (const issue of issues) {
-    assert.equal(
-      issue.message,
-      "invalid (the validator's message is not shown: the value is sensitive)",
-    );
-  }
   const error = await secretConfig().validate(schema).catch((e: unknown) => e);
   assert.ok(error instanceof ValidationError);
   assertNoSecret(error);
 });
 
-Deno.test("an issue about a mapping holding a secret keeps its message unless it quotes it", async () => {
-  const quoting = reporting((value) => [
-    { message: `bad db ${JSON.stringify((value as { db: unknown }).db)}`, path: ["db"] },
-    { message: "db needs a port", path: ["db"] },
+/** The message of an issue at a sensitive value. */
+const withheldAt = (code: string) =>
+  `invalid: ${code} (the validator's message is not shown: the value is sensitive)`;
+/** The message of an issue about a mapping or sequence holding a sensitive value. */
+const withheldAbove = (code: string) =>
+  `invalid: ${code} (the validator's message is not shown: the value holds a sensitive value)`;
+
+Deno.test("an issue about a mapping holding a secret, the root included, is shown by its code only", async () => {
+  // Quoted in a form no text search finds: upper-cased, cut, reversed.
+  const altering = reporting((value) => {
+    const pw = (value as { db: { password: string } }).db.password;
+    return [
+      { message: `bad db ${pw.toUpperCase()}`, path: ["db"] },
+      { message: `db needs a port, not ${pw.slice(0, 6)}…`, path: ["db"] },
+      { message: `root ${[...pw].reverse().join("")}` },
+      { message: "user is short", path: ["db", "user"] },
+    ];
+  });
+  const issues = await secretConfig().validateCollect(altering);
+  assert.deepEqual(issues.map((i) => [i.path, i.message]), [
+    ["db", withheldAbove("invalid")],
+    ["", withheldAbove("invalid")],
+    // A sibling of the secret keeps its message.
+    ["db.user", "user is short"],
   ]);
-  const issues = await secretConfig().validateCollect(quoting);
-  assertNoSecret(issues);
-  assert.deepEqual(issues.map((i) => i.message), [
-    "invalid (the validator's message is not shown: the value is sensitive)",
-    "db needs a port",
-  ]);
+  // valibot and zod the same way: a mapping-level check, a transform of the secret.
+  const check = v.pipe(
+    v.object({ db: v.object({ user: v.string(), password: v.string() }) }),
+    v.check((o) => o.db.password.length > 100, (i) => {
+      const input = i.input as { db: { password: string } };
+      return `password ${input.db.password.slice(0, 8)}… too short`;
+    }),
+  );
+  const refined = z.object({ db: z.object({ password: z.string() }) }).superRefine((o, ctx) => {
+    ctx.addIssue({ code: "custom", message: `bad ${o.db.password.toUpperCase()}` });
+  });
+  for (const schema of [check, refined]) {
+    const found = await secretConfig().validateCollect(schema);
+    assert.ok(found.length > 0);
+    assert.ok(!JSON.stringify(found).toLowerCase().includes(SECRET.slice(0, 6).toLowerCase()));
+  }
 });
 
-Deno.test("a validator that throws fails validate(); its error is kept unless it quotes a secret", async () => {
-  const throwing = (message: string): StandardSchemaV1 => ({
+Deno.test("a validator that throws fails validate(); with a secret in the config, by name only", async () => {
+  const throwing = (message: (value: unknown) => string): StandardSchemaV1 => ({
     "~standard": {
       version: 1,
       vendor: "thrower",
-      validate: () => {
-        throw new Error(message);
+      validate: (value) => {
+        throw new SyntaxError(message(value));
       },
     },
   });
-  const plain = await secretConfig().validate(throwing("broken rule")).catch((e: unknown) => e);
+  const plain = await Config.loads("a: 1\n").validate(throwing(() => "broken rule"))
+    .catch((e: unknown) => e);
   assert.ok(plain instanceof ValidationError);
   assert.match(plain.message, /The thrower validator failed: broken rule/);
   assert.ok(plain.cause instanceof Error);
-  const quoting = await secretConfig().validate(throwing(`bad ${SECRET}`)).catch((e) => e);
-  assert.ok(quoting instanceof ValidationError);
-  assert.equal(quoting.cause, undefined);
-  assertNoSecret(quoting);
+  // JSON.parse of a secret says what it choked on, in its own words.
+  const parsing = throwing((value) => {
+    try {
+      JSON.parse((value as { db: { password: string } }).db.password);
+      return "parsed";
+    } catch (e) {
+      return (e as Error).message;
+    }
+  });
+  // zod's transform runs JSON.parse on the secret: the validator throws its SyntaxError.
+  const transform = z.object({
+    db: z.object({ password: z.string().transform((t) => JSON.parse(t) as unknown) }),
+  });
+  for (const validator of [throwing(() => "broken rule"), parsing, transform]) {
+    const e = await secretConfig().validate(validator).catch((e: unknown) => e);
+    assert.ok(e instanceof ValidationError);
+    assert.match(
+      e.message,
+      /The (thrower|zod) validator failed: SyntaxError \(its message is not shown: the config holds a sensitive value\)/,
+    );
+    assert.equal(e.cause, undefined);
+    assertNoSecret(e);
+    assert.ok(!e.message.includes(SECRET.slice(0, 5)));
+  }
 });
 
 Deno.test("isStandardSchema() tells validators from other objects", () => {
