@@ -10,7 +10,8 @@
  * 2. `AWS_ACCESS_KEY_ID` + `AWS_SECRET_ACCESS_KEY` (+ `AWS_SESSION_TOKEN`,
  *    `AWS_CREDENTIAL_EXPIRATION`): Lambda, CI. Read on every request, no SDK.
  * 3. The container credentials endpoint (ECS, Lambda SnapStart, EKS Pod Identity), no SDK:
- *    `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` (on `http://169.254.170.2`, and preferred) or
+ *    `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` (a path starting with `/`, requested from
+ *    `http://169.254.170.2` and nowhere else; preferred) or
  *    `AWS_CONTAINER_CREDENTIALS_FULL_URI`, which must be `https:` or name a loopback host
  *    (127.0.0.0/8, `[::1]`, `localhost`), the ECS host 169.254.170.2 or the EKS hosts
  *    169.254.170.23 / `[fd00:ec2::23]` (names are not resolved to check them); the
@@ -263,6 +264,35 @@ export function checkContainerUri(uri: string): URL {
   );
 }
 
+/**
+ * The URL of `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` on the link-local host: a path, and
+ * nothing that moves the request elsewhere (`@attacker.example/creds` would make the base its
+ * user name and send the container token to another host).
+ */
+function relativeContainerUrl(relative: string, base: string): URL {
+  const home = new URL(base);
+  let url: URL | undefined;
+  if (relative.startsWith("/")) {
+    try {
+      url = new URL(`${home.origin}${relative}`);
+    } catch {
+      url = undefined;
+    }
+  }
+  if (
+    url === undefined || url.origin !== home.origin || url.username !== "" || url.password !== ""
+  ) {
+    throw new CredentialsProviderError(
+      "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is not a path on the container credentials host",
+      {
+        help: `It must start with '/' and is requested from ${home.origin} (e.g. ` +
+          "/v2/credentials/<id>); use AWS_CONTAINER_CREDENTIALS_FULL_URI for another host",
+      },
+    );
+  }
+  return url;
+}
+
 function allowedHttpHost(host: string): boolean {
   if (CONTAINER_HOSTS.includes(host) || host === "localhost" || host === "[::1]") return true;
   const parts = host.split(".");
@@ -300,7 +330,7 @@ function containerProvider(
   full: string | undefined,
 ): CredentialProvider {
   const url = relative !== undefined
-    ? new URL(`${options.linkLocalBase ?? CONTAINER_LINK_LOCAL_BASE}${relative}`)
+    ? relativeContainerUrl(relative, options.linkLocalBase ?? CONTAINER_LINK_LOCAL_BASE)
     : checkContainerUri(full!);
   const key = `${url.href}|${env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") ?? ""}`;
   let provider = containerProviders.get(key);

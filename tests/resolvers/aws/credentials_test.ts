@@ -137,6 +137,39 @@ Deno.test("a full URI naming a host that is not allowed is refused before any re
   }
 });
 
+Deno.test("a relative URI that is not a path on the link-local host is refused before any request", async () => {
+  for (
+    const relative of [
+      "@attacker.example/creds", // the base would become a user name
+      ".attacker.example/creds", // 169.254.170.2.attacker.example
+      ":8080@attacker.example/creds",
+      "v2/credentials",
+    ]
+  ) {
+    await withAwsEnv({
+      AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: relative,
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: "container-auth-token",
+    }, () => {
+      const sent: string[] = [];
+      assert.throws(
+        () =>
+          credentialProvider({
+            send: (r) => {
+              sent.push(r.url);
+              return Promise.reject(new Error("no request expected"));
+            },
+          }),
+        (e: unknown) =>
+          e instanceof CredentialsProviderError &&
+          /RELATIVE_URI is not a path on the container credentials host/.test(e.message),
+        relative,
+      );
+      assert.deepEqual(sent, []);
+      return Promise.resolve();
+    });
+  }
+});
+
 Deno.test("container credentials are fetched again 5 minutes before they expire", async () => {
   const clock = manualClock(Date.UTC(2030, 0, 1));
   const start = clock.now();
