@@ -411,44 +411,60 @@ function hiddenResolverError(
 /**
  * An error met while following a reference whose target path came from a sensitive value: a
  * fresh error in which that path (as written, as normalised, and every other path the error
- * names but the referencing one) is `[REDACTED]`. Never throws.
+ * names but the referencing one) is `[REDACTED]`. An error of the target (or of a value reached
+ * through it) could still say which value the target is, by its text (`Environment variable
+ * not found: X`) or its place: it keeps its class and code only, with the headline
+ * `The value at [REDACTED] failed (CODE)`, its path `[REDACTED]` and the referencing node's
+ * source. Never throws.
  *
  * @param e The error.
- * @param info The referencing path, the target path text and the secrets inside it.
+ * @param info The referencing path and its source, the target path text and the secrets
+ *   inside it.
  * @returns The error to throw.
  */
 export function hideRefTarget(
   e: unknown,
-  info: { path: string; target: string; secrets: readonly string[] },
+  info: { path: string; source: string | undefined; target: string; secrets: readonly string[] },
 ): HoloconfError {
   // Paths as written and as normalised; matched as whole words (a one-letter path is no reason
   // to hide every letter `a` of the message).
   const secrets = [info.target, info.target.trim(), ...info.secrets];
   const normal = safely(() => formatPath(parsePath(info.target.trim())));
   if (normal !== undefined) secrets.push(normal);
+  const context = { path: info.path, ...(info.source ? { source: info.source } : {}) };
   // Codes and class names are not made of paths: they are kept (`secrets: []` below).
   try {
     if (!isA(e, HoloconfError)) {
       return new ResolverError(`Reference could not be resolved: ${errorName(e)}`, {
-        path: info.path,
+        ...context,
         resolver: "ref",
         cause: redactedChain(e, []),
       });
     }
     // Paths the error names are paths reached from the secret one.
-    const named = [stringField(e, "path")];
+    const ownPath = stringField(e, "path");
+    const named = [ownPath];
     if (isA(e, CircularReferenceError)) {
       named.push(...(safely(() => Array.isArray(e.chain) ? e.chain.map(String) : []) ?? []));
     }
     const derived = named.filter((p): p is string => p !== undefined && p !== info.path);
-    return rebuild(e, {
+    const fresh = rebuild(e, {
       text: redactor([], [...secrets, ...derived]),
       path: (p) => p === info.path ? p : REDACTED,
-      context: { path: info.path },
+      context,
       secrets: [],
     });
+    // An error of the referencing value itself (a malformed path, its default=) keeps its text.
+    if (ownPath === info.path) return fresh;
+    fresh.headline = `The value at ${REDACTED} failed (${fresh.code})`;
+    fresh.detail = [];
+    fresh.source = info.source;
+    fresh.help = "The reference's path comes from a sensitive value: what failed at its " +
+      "target is not shown, nor where the target is written";
+    fresh.refresh();
+    return fresh;
   } catch {
-    return new ResolverError("Reference could not be resolved", { path: info.path });
+    return new ResolverError("Reference could not be resolved", context);
   }
 }
 

@@ -1366,6 +1366,7 @@ export class Engine {
           (e) => {
             throw hideRefTarget(e, {
               path,
+              source: source ? formatSource(source) : undefined,
               target: stringify(t.value),
               secrets: t.secrets ?? [],
             });

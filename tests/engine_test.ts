@@ -1460,19 +1460,47 @@ Deno.test("a reference path computed from a sensitive value is [REDACTED] in eve
     [`items[${PATH_SECRET}`, ParseError, `Invalid reference path: [REDACTED]`],
     // an empty key (a leading dot) inside a parse error
     [`.${PATH_SECRET}`, ParseError, `Invalid reference path: [REDACTED]`],
-    // the normalised path (index rewritten)
-    [`items[0].${PATH_SECRET}`, PathNotFoundError, "Path not found"],
-    [`items[00001].${PATH_SECRET}`, PathNotFoundError, "Path not found"],
+    // the normalised path (index rewritten): the target's error, by its code only
+    [
+      `items[0].${PATH_SECRET}`,
+      PathNotFoundError,
+      "The value at [REDACTED] failed (PATH_NOT_FOUND)",
+    ],
+    [
+      `items[00001].${PATH_SECRET}`,
+      PathNotFoundError,
+      "The value at [REDACTED] failed (PATH_NOT_FOUND)",
+    ],
     // a failure on the way names a prefix of the path
-    [`feedQ9z.${PATH_SECRET}`, ResolverError, "Resolver 'boom' error: backend down"],
+    [`feedQ9z.${PATH_SECRET}`, ResolverError, "The value at [REDACTED] failed (RESOLVER_FAILED)"],
   ];
   for (const [target, cls, headline] of cases) {
     const e = await refFailure(text, target);
     assert.ok(e instanceof cls, `${target}: ${e}`);
     assert.equal(e.headline, headline, target);
+    // Where the referencing value is written; a path of a parse error is the referencing one.
     assert.equal(e.path, cls === ParseError ? "v" : "[REDACTED]", target);
+    assert.equal(e.source, "<string>:3:4", target);
     assertNotShown(e, [PATH_SECRET, target], target);
     assertNotShown(e, target.startsWith("feedQ9z") ? ["feedQ9z"] : [], target);
+  }
+});
+
+Deno.test("a target reached through a secret path is not identified by its error's text or source", async () => {
+  // The target's own headline (the variable it reads) and its place would say which one it is.
+  const text = `billing:\n  api_url: x\n  stripe_key: \${env:HOLOCONF_ENGINE_UNSET_Q7}\n` +
+    `  other: ???\nv: \${ref:\${env:${PATH_VAR},sensitive=true}}\n`;
+  for (
+    const [target, code] of [
+      ["billing.stripe_key", "NOT_FOUND"],
+      ["billing.other", "MISSING_MANDATORY_VALUE"],
+    ]
+  ) {
+    const e = await refFailure(text, target!);
+    assert.equal(e.code, code, target);
+    assert.equal(e.headline, `The value at [REDACTED] failed (${code})`, target);
+    assert.deepEqual([e.path, e.source], ["[REDACTED]", "<string>:5:4"], target);
+    assertNotShown(e, ["HOLOCONF_ENGINE_UNSET_Q7", "stripe_key", "other", ":3:", ":4:"], target);
   }
 });
 
@@ -1491,7 +1519,7 @@ Deno.test("a secret reference path stays hidden in a cycle, a concatenated path 
     PATH_SECRET,
   );
   assert.ok(concat instanceof PathNotFoundError);
-  assert.equal(concat.help, "Check that '[REDACTED]' exists in the configuration");
+  assert.equal(concat.headline, "The value at [REDACTED] failed (PATH_NOT_FOUND)");
   assertNotShown(concat, [PATH_SECRET]);
 
   // The default's own failure is about the referencing path: that path stays readable.
@@ -1523,6 +1551,7 @@ Deno.test("a failing value reached through a secret reference path leaves the pl
     assert.ok(v instanceof ResolverError && feed instanceof ResolverError);
     assert.equal(v.path, "[REDACTED]");
     assert.equal(feed.path, "feedQ9z");
+    assert.equal(feed.headline, "backend down");
     assertNotShown(v, ["feedQ9z"]);
   } finally {
     Deno.env.delete(PATH_VAR);
