@@ -27,6 +27,7 @@ export {
   Config,
   type ExportOptions,
   type GetOptions,
+  isOfflineFlag,
   type LiveHandle,
   type LoadOptions,
   type PathSpec,

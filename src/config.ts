@@ -180,16 +180,39 @@ export interface LoadOptions<T = unknown, Out = T> {
   /**
    * Refuse every resolver that declares `network` (http, https, ssm, s3, cfn; custom ones that
    * say so) with code `OFFLINE`. Also on when the environment has `HOLOCONF_OFFLINE=1` (or
-   * `true`, `yes`, `on`), whatever this says. Per-Config mocks (`resolvers: { ssm: ... }`) that
-   * do not declare `network` still run.
+   * `true`, `yes`, `on`), whatever this says, read when the Config loads and only where the
+   * runtime lets the program read it: under Deno without env permission for that variable it
+   * is not seen (the Config is online, and nothing warns). This option is the guarantee.
+   * Per-Config mocks (`resolvers: { ssm: ... }`) that do not declare `network` still run.
    * @default {false}
    */
   offline?: boolean;
 }
 
-/** Whether `HOLOCONF_OFFLINE` asks for offline mode. */
+/**
+ * Whether a value of `HOLOCONF_OFFLINE` turns test mode on (`LoadOptions.offline`): `1`,
+ * `true`, `yes` or `on`, in any letter case, blanks around ignored. A Config reads the variable
+ * itself; a tool with its own view of the environment (the CLI) asks this with its value.
+ *
+ * @param value The variable's value (undefined: unset, or not readable).
+ * @returns True when it asks for offline mode.
+ *
+ * @example
+ * ```ts
+ * import { isOfflineFlag } from "@holoconf/holoconf";
+ * import assert from "node:assert/strict";
+ * assert.equal(isOfflineFlag(" TRUE "), true);
+ * assert.equal(isOfflineFlag("0"), false);
+ * assert.equal(isOfflineFlag(undefined), false);
+ * ```
+ */
+export function isOfflineFlag(value: string | undefined): boolean {
+  return /^(1|true|yes|on)$/i.test(value?.trim() ?? "");
+}
+
+/** Whether `HOLOCONF_OFFLINE` asks for offline mode (when it can be read). */
 function offlineFromEnv(): boolean {
-  return /^(1|true|yes|on)$/i.test(getEnv("HOLOCONF_OFFLINE")?.trim() ?? "");
+  return isOfflineFlag(getEnv("HOLOCONF_OFFLINE"));
 }
 
 /**

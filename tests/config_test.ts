@@ -1068,6 +1068,37 @@ Deno.test("offline: HOLOCONF_OFFLINE=1 refuses the network built-ins; a per-Conf
   });
 });
 
+Deno.test("offline: HOLOCONF_OFFLINE is not seen without permission to read it; offline: true is", async () => {
+  // A process allowed to read HOME only: the variable is set, but the Config cannot see it.
+  const script = `
+    import { Config } from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
+    const text = "a: \${ssm:/app/a}\\n";
+    const mock = { ssm: { resolve: () => "reached", network: true } };
+    const online = await Config.loads(text, { resolvers: mock }).get("a");
+    const offline = await Config.loads(text, { resolvers: mock, offline: true }).get("a")
+      .catch((e) => e.code);
+    console.log(JSON.stringify([online, offline]));
+  `;
+  using t = tempDir({ "probe.ts": script });
+  const run = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--no-prompt",
+      "--allow-env=HOME",
+      "--config",
+      new URL("../deno.json", import.meta.url).pathname,
+      `${t.dir}/probe.ts`,
+    ],
+    env: { HOLOCONF_OFFLINE: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(run.stderr);
+  assert.equal(run.code, 0, stderr);
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(run.stdout)), ["reached", "OFFLINE"]);
+});
+
 Deno.test("testing recipe: a unit test overrides ssm with a mock (README example)", async () => {
   // The config as it is deployed: two SSM parameters, one of them a secret.
   const yaml = "db:\n  host: ${ssm:/app/db/host}\n  password: ${ssm:/app/db/password}\n";

@@ -14,6 +14,7 @@ import {
   getResolver,
   getSchedulerSettings,
   HoloconfError,
+  isOfflineFlag,
   type LoadOptions,
   parseTemplate,
   type PathSpec,
@@ -157,7 +158,8 @@ function loadOptions(ctx: Context, flags: CommonFlags): LoadOptions {
   if (flags.envPrefix !== undefined) options.envPrefix = flags.envPrefix;
   if (flags.envSeparator !== undefined) options.envSeparator = flags.envSeparator;
   if (flags.allowNew) options.allowNew = true;
-  if (flags.offline) options.offline = true;
+  // HOLOCONF_OFFLINE as the CLI's environment says (the Config also reads the process's).
+  if (flags.offline || isOfflineFlag(ctx.io.env("HOLOCONF_OFFLINE"))) options.offline = true;
   return options;
 }
 

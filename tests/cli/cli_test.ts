@@ -1232,6 +1232,16 @@ Deno.test("check lists the ??? values of each file; get -r of one fails with its
   assert.deepEqual(supplied, { code: 0, stdout: "x\n", stderr: "" });
 });
 
+Deno.test("HOLOCONF_OFFLINE in the CLI's environment turns offline on, as --offline does", async () => {
+  await using t = await tempFiles({ "app.yaml": "a: ${ssm:/app/a}\n" });
+  const env = (value: string) => (name: string) => name === "HOLOCONF_OFFLINE" ? value : undefined;
+  for (const value of ["1", "true", " On "]) {
+    const r = await run(["get", t.path("app.yaml"), "a", "-r"], { env: env(value) });
+    assert.equal(r.code, 1, value);
+    assert.match(r.stderr, /Resolver 'ssm' uses the network, and this Config is offline/, value);
+  }
+});
+
 Deno.test("--offline refuses network resolvers with the path", async () => {
   await using t = await tempFiles({ "app.yaml": "a: ${ssm:/app/a}\n" });
   const r = await run(["get", t.path("app.yaml"), "a", "-r", "--offline"]);
