@@ -34,6 +34,7 @@
  */
 export type ErrorCode =
   | "ASYNC_RESOLUTION_REQUIRED"
+  | "AWS_ENDPOINT_NOT_ALLOWED"
   | "AWS_ERROR"
   | "CIRCULAR_REFERENCE"
   | "CYCLIC_VALUE"
@@ -82,6 +83,8 @@ export type ErrorCode =
  */
 const ERROR_CODES: Readonly<Record<ErrorCode, string>> = {
   ASYNC_RESOLUTION_REQUIRED: "getSync met a value that needs an asynchronous resolver",
+  AWS_ENDPOINT_NOT_ALLOWED:
+    "an endpoint= written in the config is neither loopback nor in the aws endpointAllowlist",
   AWS_ERROR: "an AWS request failed",
   CIRCULAR_REFERENCE: "references form a loop",
   CYCLIC_VALUE: "an object given to Config.fromObject contains itself",

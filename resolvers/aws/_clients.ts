@@ -23,6 +23,7 @@ import { importOptional } from "./_sdk_package.ts";
 import { type Clock, SYSTEM_CLOCK } from "./_retry.ts";
 import { resetAppConfigSessions } from "./_appconfig_sessions.ts";
 import { withoutSigningDetails } from "./_protocol.ts";
+import { checkConfigEndpoint } from "./_endpoint.ts";
 
 /** An AWS resolver object: `resolve` always returns a promise. */
 export interface AwsResolver extends ResolverObject {
@@ -65,6 +66,13 @@ export interface SdkClient {
 export interface EffectiveSettings {
   /** Endpoint URL, or undefined for the service's default. */
   endpoint: string | undefined;
+  /**
+   * The endpoint was written in config text (`endpoint=`): checked against loopback and
+   * `endpointAllowlist` before any request.
+   */
+  endpointFromConfig: boolean;
+  /** The `aws` setting `endpointAllowlist`: patterns a config-text endpoint may match. */
+  endpointAllowlist: readonly string[];
   /** Region, or undefined for the default chain. */
   region: string | undefined;
   /** Profile, or undefined for the default chain. */
@@ -145,7 +153,10 @@ export function effectiveSettings(
   call: Pick<ResolverCall, "kwargs" | "settings">,
 ): EffectiveSettings {
   const settings = call.settings as Partial<
-    Record<"region" | "profile" | "endpoint" | "transport" | "client", unknown>
+    Record<
+      "region" | "profile" | "endpoint" | "transport" | "client" | "endpointAllowlist",
+      unknown
+    >
   >;
   let own = false;
   const pick = (k: "region" | "profile" | "endpoint"): string | undefined => {
@@ -157,11 +168,14 @@ export function effectiveSettings(
     return settings[k] as string | undefined;
   };
   const endpoint = pick("endpoint");
+  // Picked first: so far only the endpoint can have come from the kwargs.
+  const endpointFromConfig = own;
   const region = pick("region");
   const profile = pick("profile");
   const transport = settings.transport === undefined ? "light" : checkTransport(settings.transport);
   const client = own || settings.client === undefined ? undefined : checkClient(settings.client);
-  return { endpoint, region, profile, transport, client };
+  const endpointAllowlist = (settings.endpointAllowlist as readonly string[] | undefined) ?? [];
+  return { endpoint, endpointFromConfig, endpointAllowlist, region, profile, transport, client };
 }
 
 /**
@@ -249,6 +263,9 @@ export async function callAws<M, T>(
   context: { signal: AbortSignal; deadline: number | undefined },
 ): Promise<T> {
   const { signal, deadline } = context;
+  if (settings.endpointFromConfig && settings.endpoint !== undefined) {
+    await abortable(checkConfigEndpoint(settings.endpoint, settings.endpointAllowlist), signal);
+  }
   if (settings.client === undefined && settings.transport === "light") {
     const send = (operation: AwsOperation) =>
       awsRequest({
@@ -467,6 +484,8 @@ export function awsFailure(
       cause: options.signal.reason,
     });
   }
+  // Refused before any request: nothing to add.
+  if (err instanceof ResolverError && err.code === "AWS_ENDPOINT_NOT_ALLOWED") return err;
   const name = errorName(err);
   // holoconf's own errors (no region, no credentials, a package to install) say what to do;
   // their help names no input of the call.

@@ -37,6 +37,7 @@ import { abortable } from "../../src/_abortable.ts";
 import { awsEnv as env, fileExists, homeDirectory, sharedFiles } from "./_env.ts";
 import { loadOnce } from "./_once.ts";
 import { importOptional } from "./_sdk_package.ts";
+import { isLoopbackHost } from "./_endpoint.ts";
 
 /** Credentials to sign with. */
 export interface AwsCredentials {
@@ -294,10 +295,7 @@ function relativeContainerUrl(relative: string, base: string): URL {
 }
 
 function allowedHttpHost(host: string): boolean {
-  if (CONTAINER_HOSTS.includes(host) || host === "localhost" || host === "[::1]") return true;
-  const parts = host.split(".");
-  return parts.length === 4 && parts[0] === "127" &&
-    parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+  return CONTAINER_HOSTS.includes(host) || isLoopbackHost(host);
 }
 
 /** The `Authorization` header value: the token file (read now) or the token variable. */

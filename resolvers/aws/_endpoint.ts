@@ -18,6 +18,81 @@ import { ResolverError } from "../../src/errors.ts";
 import { AWS_SERVICES, type AwsService } from "./_settings.ts";
 import { awsEnv as env, awsFlag as flag } from "./_env.ts";
 
+/**
+ * Whether a URL's host (as `URL.hostname` gives it) is a loopback address: `127.0.0.0/8`,
+ * `[::1]` or `localhost` (names are not resolved to check them).
+ *
+ * @param host The host.
+ * @returns True for loopback.
+ *
+ * @example
+ * ```ts
+ * import { isLoopbackHost } from "./_endpoint.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(isLoopbackHost(new URL("http://127.0.0.1:4566").hostname), true);
+ * assert.equal(isLoopbackHost(new URL("http://127.0.0.1.example.com").hostname), false);
+ * ```
+ */
+export function isLoopbackHost(host: string): boolean {
+  if (host === "localhost" || host === "[::1]") return true;
+  const parts = host.split(".");
+  return parts.length === 4 && parts[0] === "127" &&
+    parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+}
+
+/**
+ * Checks an endpoint written in config text (`endpoint=`). The request is signed with the
+ * program's credentials and carries its session token, so a hostile config could send a signed
+ * request for a secret's name to its own server and replay it to AWS: such an endpoint must be a
+ * loopback URL (a local fake, LocalStack) or match a pattern of the `aws` setting
+ * `endpointAllowlist` (patterns as the http allowlist's, e.g.
+ * `https://vpce-*.ssm.eu-west-1.vpce.amazonaws.com/*`). Endpoints the program sets (settings,
+ * `configureSsm({ endpoint })`, `AWS_ENDPOINT_URL*`) are trusted and not checked here. A text that
+ * is not a URL is left to the transport, which refuses it.
+ *
+ * @param endpoint The endpoint as written.
+ * @param allowlist The `endpointAllowlist` setting.
+ * @returns When allowed.
+ * @throws {ResolverError} `AWS_ENDPOINT_NOT_ALLOWED`, naming neither the endpoint nor the path.
+ *
+ * @example
+ * ```ts
+ * import { checkConfigEndpoint } from "./_endpoint.ts";
+ * import assert from "node:assert/strict";
+ * await checkConfigEndpoint("http://127.0.0.1:4566", []);
+ * await checkConfigEndpoint("https://ssm.internal.example.com", ["https://*.internal.example.com/*"]);
+ * await assert.rejects(checkConfigEndpoint("https://evil.example.com", []), {
+ *   code: "AWS_ENDPOINT_NOT_ALLOWED",
+ * });
+ * ```
+ */
+export async function checkConfigEndpoint(
+  endpoint: string,
+  allowlist: readonly string[],
+): Promise<void> {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return;
+  }
+  if ((url.protocol === "http:" || url.protocol === "https:") && isLoopbackHost(url.hostname)) {
+    return;
+  }
+  if (allowlist.length > 0) {
+    // The http resolver's matcher, loaded only for an endpoint that needs it.
+    const { urlMatchesPattern } = await import("../http.ts");
+    if (allowlist.some((pattern) => urlMatchesPattern(url, pattern))) return;
+  }
+  throw new ResolverError("The endpoint= written in the config is not allowed", {
+    code: "AWS_ENDPOINT_NOT_ALLOWED",
+    help: "Requests go there signed with the program's AWS credentials: an endpoint in config " +
+      "text must be a loopback URL or match the aws setting endpointAllowlist " +
+      "(configureAws({ endpointAllowlist: ['https://*.vpce.amazonaws.com/*'] })); an endpoint " +
+      "the program sets (configureSsm({ endpoint }), AWS_ENDPOINT_URL...) is trusted",
+  });
+}
+
 /** A resolved endpoint. */
 export interface AwsEndpoint {
   /** Base URL (scheme, host, port and any path prefix; no trailing slash). */

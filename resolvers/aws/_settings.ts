@@ -62,9 +62,9 @@ export type AwsTransport = "light" | "sdk";
 export const AWS_TRANSPORTS: readonly AwsTransport[] = Object.freeze(["light", "sdk"]);
 
 /**
- * The settings every AWS resolver reads (group `aws`): region, profile and transport. A new
- * setting of every AWS resolver is one more field here, read in `effectiveSettings`
- * (`_clients.ts`).
+ * The settings every AWS resolver reads (group `aws`): region, profile, transport, and the
+ * patterns an `endpoint=` written in config text may match besides loopback URLs. A new setting
+ * of every AWS resolver is one more field here, read in `effectiveSettings` (`_clients.ts`).
  */
 export const AWS_SETTINGS: ResolverSettingsSpec = Object.freeze<ResolverSettingsSpec>({
   key: "aws",
@@ -72,6 +72,7 @@ export const AWS_SETTINGS: ResolverSettingsSpec = Object.freeze<ResolverSettings
     region: { type: "string" },
     profile: { type: "string" },
     transport: { type: "string" },
+    endpointAllowlist: { type: "string[]" },
   }),
 });
 

@@ -91,6 +91,15 @@ export interface AwsGlobalOptions {
    * `sdk` (the AWS SDK's clients, imported on first use). @default {"light"}
    */
   transport?: "light" | "sdk" | undefined;
+  /**
+   * Where an `endpoint=` written in config text may send requests besides loopback URLs:
+   * patterns as the http allowlist's (`https://*.vpce.amazonaws.com/*`; `*` in the host stays in
+   * the host). Requests are signed with the program's credentials, so any other config-text
+   * endpoint is refused (`AWS_ENDPOINT_NOT_ALLOWED`) before anything is sent. Endpoints the
+   * program sets (`configureSsm({ endpoint })`, per-Config settings, `AWS_ENDPOINT_URL*`) are
+   * trusted. @default {[]}
+   */
+  endpointAllowlist?: readonly string[] | undefined;
 }
 
 /**
@@ -117,8 +126,8 @@ export interface AwsServiceOptions {
 }
 
 /**
- * Sets the region, profile and/or transport of every AWS resolver for the process (the `aws`
- * settings group). Additive: a field left out (or `undefined`) keeps its current value; only
+ * Sets the region, profile, transport and/or endpoint allowlist of every AWS resolver for the
+ * process (the `aws` settings group). Additive: a field left out (or `undefined`) keeps its current value; only
  * {@linkcode reset} clears settings. Clients already created keep theirs; calls made afterwards
  * pick a client matching the new settings.
  *

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { encodeSegment, resolveEndpoint, s3ObjectUrl } from "../../../resolvers/aws/_endpoint.ts";
+import {
+  checkConfigEndpoint,
+  encodeSegment,
+  isLoopbackHost,
+  resolveEndpoint,
+  s3ObjectUrl,
+} from "../../../resolvers/aws/_endpoint.ts";
 import { withAwsEnv } from "./_light.ts";
 
 Deno.test("endpoint: explicit, then the service's variable, then AWS_ENDPOINT_URL, then AWS's", async () => {
@@ -104,4 +110,38 @@ Deno.test("encodeSegment escapes everything but RFC 3986's unreserved characters
   assert.equal(encodeSegment("AZaz09-_.~"), "AZaz09-_.~");
   assert.equal(encodeSegment("!'()*"), "%21%27%28%29%2A");
   assert.equal(encodeSegment("a/b?c#d&e=f+g h%"), "a%2Fb%3Fc%23d%26e%3Df%2Bg%20h%25");
+});
+
+Deno.test("checkConfigEndpoint() allows loopback and allowlisted endpoints, nothing else", async () => {
+  for (
+    const url of [
+      "http://127.0.0.1:4566",
+      "https://127.9.9.9",
+      "http://[::1]:4566",
+      "http://localhost",
+    ]
+  ) {
+    await checkConfigEndpoint(url, []);
+  }
+  const allowlist = ["https://*.vpce.amazonaws.com/*", "https://ssm.eu-west-1.amazonaws.com"];
+  await checkConfigEndpoint("https://vpce-0a1.ssm.eu-west-1.vpce.amazonaws.com", allowlist);
+  await checkConfigEndpoint("https://ssm.eu-west-1.amazonaws.com/", allowlist);
+  for (
+    const url of [
+      "https://ssm.us-east-1.amazonaws.com", // AWS itself, but not allowlisted
+      "http://vpce-0a1.ssm.eu-west-1.vpce.amazonaws.com", // the pattern's scheme is https
+      "https://evil.example/.vpce.amazonaws.com/",
+      "https://vpce.amazonaws.com@evil.example/",
+      "http://127.0.0.1.evil.example",
+      "http://128.0.0.1",
+    ]
+  ) {
+    await assert.rejects(
+      checkConfigEndpoint(url, allowlist),
+      { code: "AWS_ENDPOINT_NOT_ALLOWED" },
+      url,
+    );
+  }
+  assert.equal(isLoopbackHost("127.0.0.1"), true);
+  assert.equal(isLoopbackHost("127.0.0.256"), false);
 });

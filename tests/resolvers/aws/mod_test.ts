@@ -12,8 +12,10 @@ import {
 } from "../../../resolvers/aws/mod.ts";
 import {
   _clientCacheSize,
+  _setExtraClientConfig,
   _setLightTransportOptions,
   type AwsService,
+  type AwsTransport,
   type EffectiveSettings,
   effectiveSettings,
 } from "../../../resolvers/aws/_clients.ts";
@@ -35,6 +37,8 @@ function settingsOf(service: AwsService, kwargs: Record<string, string> = {}): E
 /** No setting at all: the default chain, on the light transport. */
 const NONE = {
   endpoint: undefined,
+  endpointFromConfig: false,
+  endpointAllowlist: [],
   region: undefined,
   profile: undefined,
   transport: "light",
@@ -58,7 +62,13 @@ Deno.test("settings precedence: kwargs > per-service > global > SDK default", ()
     assert.deepEqual(settingsOf("s3"), { ...NONE, region: "eu-west-1", profile: "global" });
     assert.deepEqual(
       settingsOf("ssm", { region: "ap-south-1", profile: "kw", endpoint: "http://x" }),
-      { ...NONE, endpoint: "http://x", region: "ap-south-1", profile: "kw" },
+      {
+        ...NONE,
+        endpoint: "http://x",
+        endpointFromConfig: true,
+        region: "ap-south-1",
+        profile: "kw",
+      },
     );
   } finally {
     reset();
@@ -417,6 +427,96 @@ transportTest(
     } finally {
       await server.shutdown();
     }
+  },
+);
+
+/**
+ * Runs `fn` with the requests of `transport` answered in the process (no network), as SSM's
+ * GetParameters answers `/x`: the URL of each request is recorded.
+ */
+async function withAnsweredRequests(
+  transport: AwsTransport,
+  fn: (urls: string[]) => Promise<void>,
+): Promise<void> {
+  const urls: string[] = [];
+  const body = () =>
+    new TextEncoder().encode(JSON.stringify({
+      Parameters: [{ Name: "/x", Type: "String", Value: "v" }],
+      InvalidParameters: [],
+    }));
+  const headers = { "content-type": "application/x-amz-json-1.1" };
+  await withAwsEnv({
+    AWS_ACCESS_KEY_ID: "AKIDTESTFAKE",
+    AWS_SECRET_ACCESS_KEY: "secret-key",
+    AWS_SESSION_TOKEN: "session-token",
+    AWS_REGION: "us-east-1",
+    AWS_MAX_ATTEMPTS: "1",
+  }, async () => {
+    configureAws({ transport });
+    _setLightTransportOptions({
+      send: (r) => {
+        urls.push(r.url);
+        return Promise.resolve({ status: 200, headers, body: body() });
+      },
+    });
+    _setExtraClientConfig({
+      requestHandler: {
+        handle: (r: { protocol: string; hostname: string; port?: number; path: string }) => {
+          urls.push(`${r.protocol}//${r.hostname}${r.port ? `:${r.port}` : ""}${r.path}`);
+          return Promise.resolve({ response: { statusCode: 200, headers, body: body() } });
+        },
+      },
+    });
+    try {
+      await fn(urls);
+    } finally {
+      _setLightTransportOptions(undefined);
+      _setExtraClientConfig(undefined);
+      reset();
+    }
+  });
+}
+
+transportTest(
+  "an endpoint= in config text must be loopback or match endpointAllowlist",
+  async (transport) => {
+    await withAnsweredRequests(transport, async (urls) => {
+      const read = (endpoint: string) =>
+        Config.loads(`a: \${ssm:/x,endpoint=${endpoint}}\n`).get("a");
+      // Anywhere else, refused before a request is signed or sent.
+      for (
+        const endpoint of [
+          "https://attacker.example",
+          "http://127.0.0.1.attacker.example",
+          "http://localhost@attacker.example:8080",
+          "https://ssm.us-east-1.amazonaws.com",
+        ]
+      ) {
+        await assert.rejects(read(endpoint), (e: unknown) => {
+          assert.ok(e instanceof ResolverError, String(e));
+          assert.equal(e.code, "AWS_ENDPOINT_NOT_ALLOWED", endpoint);
+          assert.ok(!e.message.includes("attacker"), e.message);
+          return true;
+        });
+      }
+      assert.deepEqual(urls, []);
+      // Loopback: a local fake, LocalStack.
+      assert.equal(await read("http://localhost:4566"), "v");
+      assert.equal(await read("http://127.0.0.1:4566"), "v");
+      // The program's allowlist (the http allowlist's patterns).
+      configureAws({ endpointAllowlist: ["https://*.vpce.amazonaws.com/*"] });
+      assert.equal(await read("https://vpce-1.ssm.us-east-1.vpce.amazonaws.com"), "v");
+      await assert.rejects(read("https://attacker.example"), { code: "AWS_ENDPOINT_NOT_ALLOWED" });
+      // An endpoint the program sets is trusted, allowlist or not.
+      configureSsm({ endpoint: "https://ssm.internal.example.com" });
+      assert.equal(await Config.loads("a: ${ssm:/x}\n").get("a"), "v");
+      assert.deepEqual(urls.map((u) => new URL(u).host), [
+        "localhost:4566",
+        "127.0.0.1:4566",
+        "vpce-1.ssm.us-east-1.vpce.amazonaws.com",
+        "ssm.internal.example.com",
+      ]);
+    });
   },
 );
 
