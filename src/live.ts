@@ -11,7 +11,7 @@
 
 import { ResolverError } from "./errors.ts";
 import { asyncRequired, type Engine } from "./engine.ts";
-import type { ChangeSet } from "./change_set.ts";
+import { type ChangeSet, frozenCopy } from "./change_set.ts";
 import type { Resolved } from "./value.ts";
 import { abortable } from "./_abortable.ts";
 import { backgroundTimer } from "./runtime.ts";
@@ -114,7 +114,7 @@ export class Live {
    * what this one asks, else the one that runs after it.
    *
    * @param options What to refresh, deadline, signal.
-   * @returns What changed and what failed.
+   * @returns What changed and what failed: a frozen copy of its own (see `frozenCopy`).
    * @throws {RangeError} For a `timeout` that is not > 0.
    * @throws {ResolverError} `RESOLVER_ABORTED` or `RESOLVER_TIMEOUT` when, joining a refresh,
    *   the signal aborts or the timeout passes first.
@@ -128,9 +128,9 @@ export class Live {
       paths: options.paths === undefined ? undefined : new Set(options.paths),
     };
     const running = this.#running;
-    if (running === undefined) return this.#start(scope, options).promise;
+    if (running === undefined) return this.#start(scope, options).promise.then(frozenCopy);
     const job = covers(running.scope, scope) ? running : this.#queue(scope, options);
-    return this.#wait(job.promise, options);
+    return this.#wait(job.promise, options).then(frozenCopy);
   }
 
   /** Waits for a refresh this call did not start, within its own timeout and signal. */
@@ -212,8 +212,9 @@ export class Live {
   }
 
   /**
-   * Tells every listener what a refresh or reload did, when it did anything. A listener that
-   * throws (or rejects) is reported once through `onWarning`; the others still run.
+   * Tells every listener what a refresh or reload did, when it did anything: each gets a frozen
+   * copy of its own. A listener that throws (or rejects) is reported once through `onWarning`;
+   * the others still run.
    *
    * @param set The change set.
    */
@@ -221,7 +222,7 @@ export class Live {
     if (set.changes.length === 0 && set.failures.length === 0) return;
     for (const listener of [...this.#listeners]) {
       try {
-        const r = listener(set);
+        const r = listener(frozenCopy(set));
         if (r !== undefined && typeof (r as Promise<void>).then === "function") {
           (r as Promise<void>).then(undefined, () => this.#listenerFailed(listener));
         }
