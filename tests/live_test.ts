@@ -94,26 +94,6 @@ Deno.test("ttl= (seconds) makes a value expire; without a TTL it is resolved onc
   assert.deepEqual(src.calls, ["a", "b", "a"]);
 });
 
-Deno.test("the same call with and without ttl= are two calls, each with its lifetime, in any order", async () => {
-  for (
-    const [text, path, before, after] of [
-      ["b: ${src:k}\na: ${src:k,ttl=10}\n", "", { a: "k@1", b: "k@1" }, { a: "k@2", b: "k@1" }],
-      ["a: ${src:k,ttl=10}\nb: ${src:k}\n", "", { a: "k@1", b: "k@1" }, { a: "k@2", b: "k@1" }],
-      ["x: ${src:k}-${src:k,ttl=10}\n", "x", "k@1-k@1", "k@1-k@2"],
-    ] as const
-  ) {
-    const { clock, src, config } = sourced(text);
-    await config.resolveAll();
-    assert.deepEqual(await config.get(path), before, text);
-    assert.equal(src.calls.length, 2, `${text}: not joined, whatever their order`);
-    src.version = 2;
-    clock.time = 10_000;
-    await config.refresh();
-    assert.deepEqual(await config.get(path), after, text);
-    assert.equal(src.calls.length, 3, `${text}: only the call with a TTL is made again`);
-  }
-});
-
 Deno.test("a resolver's TTL: registration, below its settings group, below ttl=", async () => {
   const clock = manualClock();
   const src = source();
