@@ -569,9 +569,11 @@ export class Engine {
       this.#keepStale(old, gen, leaf.node, before, now);
     });
     if (this.#gen !== old) return undefined;
-    // Values memoized on the old tree while this ran, built only from what did not change.
+    // Values memoized on the old tree while this ran, built only from what did not change. Not
+    // with `force`: their calls may have been made before it was asked for (they are resolved
+    // again when next read).
     const known = new Map<TreeNode, boolean>();
-    for (const [node, value] of old.memo) {
+    for (const [node, value] of options.force ? [] : old.memo) {
       if (!gen.memo.has(node) && builtFromFresh(node, old.links, stale, known)) {
         this.#carry(old, gen, node, value);
       }
