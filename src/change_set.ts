@@ -14,7 +14,7 @@ import { cloneValue, type Resolved, type Value } from "./value.ts";
 export interface Change {
   /**
    * Where: an access path; a key with `.`, `[` or `]` is written quoted, `["a.b"]`, as in
-   * `dumpSources()`.
+   * `dumpSources()` (`get()` and `refresh({ paths })` read it back).
    */
   readonly path: string;
   /** The value is sensitive before or after: `before` and `after` are then left out. */

@@ -358,6 +358,22 @@ Deno.test("the failure of a secret's refresh is reported without the secret", as
   assert.equal(await config.get("pw"), secret);
 });
 
+Deno.test("a change set's path of a key with '.' reads back with get() and refresh({ paths })", async () => {
+  const clock = manualClock();
+  let version = 1;
+  const config = Config.loads('m:\n  "a.b": ${src:x,ttl=1}\n  "c.d": ${src:y,ttl=1}\n', {
+    resolvers: { src: (k: string) => `${k}${version}` },
+    now: clock.now,
+  });
+  await config.resolveAll();
+  version = 2;
+  clock.time = 1_000;
+  const set = await config.refresh({ paths: ['m["a.b"]'] });
+  assert.deepEqual(set.changes.map((c) => c.path), ['m["a.b"]']);
+  assert.equal(await config.get(set.changes[0]!.path), "x2");
+  assert.equal(await config.get('m["c.d"]'), "y2", "expired: fetched again when read");
+});
+
 Deno.test("a throwing listener is reported once and breaks neither the refresh nor the others", async () => {
   const src = source();
   const warnings: string[] = [];
