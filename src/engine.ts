@@ -1434,8 +1434,14 @@ export class Engine {
     ctx: Ctx,
   ): MP<Resolved> {
     const name = call.resolver;
+    const own = this.#options.registry;
+    // Offline, a network resolver registered lazily is refused without loading it.
+    if (this.#options.offline) {
+      const traits = own.declared(name) ?? globalRegistry().declared(name);
+      if (traits?.network) throw offlineRefusal(name, path, source);
+    }
     // A built-in registered lazily is a promise until its module has loaded.
-    const found = this.#options.registry.lookup(name) ?? globalRegistry().lookup(name);
+    const found = own.lookup(name) ?? globalRegistry().lookup(name);
     if (!found) {
       throw new ResolverError(`Unknown resolver: ${name}`, {
         code: "UNKNOWN_RESOLVER",
