@@ -31,7 +31,7 @@ import {
   type RefreshOptions,
 } from "./live.ts";
 import type { ChangeSet } from "./change_set.ts";
-import { watchFiles } from "./_file_watch.ts";
+import { type FileWatch, watchFiles } from "./_file_watch.ts";
 import { toHoloconfError } from "./_resolver_errors.ts";
 import type { LivePolicy } from "./registry.ts";
 import { Schema } from "./schema/schema.ts";
@@ -243,7 +243,10 @@ export interface WatchOptions {
 }
 
 /** How to load the config's tree again: the same files, merged the same way. */
-type Recipe = () => Pick<LoadedTrees, "tree" | "files">;
+type Recipe = () => Promise<Pick<LoadedTrees, "tree" | "files">>;
+
+/** How many times a reload starts over when the config changed while it ran. */
+const RELOAD_ATTEMPTS = 3;
 
 /** Options of `resolveAll`. */
 export interface ResolveAllOptions {
@@ -341,8 +344,13 @@ export class Config<in out T = any, in out Out = T> {
   #live: Live;
   /** Loads the tree again, for `watch()`. */
   #recipe: Recipe;
-  /** Files a reload may find that are not loaded now (optional files that were missing). */
+  /**
+   * Files to watch besides those loaded: the paths loaded from (optional files that were missing
+   * included), this config's and those of the configs merged in.
+   */
   #watchPaths: string[] = [];
+  /** The running file watches, told of the files of a config merged in. */
+  #watches = new Set<FileWatch>();
 
   private constructor(root: MapNode, options: LoadOptions<T, Out>, files: string[]) {
     const cwd = runtimeCwd();
@@ -382,7 +390,7 @@ export class Config<in out T = any, in out Out = T> {
     };
     this.#base = root;
     this.#layers = new OverrideLayers(options);
-    this.#recipe = () => ({ tree: root, files: [...files] });
+    this.#recipe = () => Promise.resolve({ tree: root, files: [...files] });
     this.#engineRef = this.#newEngine(root, cwd);
     this.#live = new Live(this.#engineRef, {
       now: this.#settings.now,
@@ -513,7 +521,7 @@ export class Config<in out T = any, in out Out = T> {
     // Entries given as text resolve relative `${file:}` paths against basePath, as `loads`.
     const base = config.#settings.basePath;
     if (base !== undefined) { for (const t of texts) config.#engineRef.setSourceBase(base, t); }
-    config.#reloadsFrom(path, () => loadTrees(path));
+    config.#reloadsFrom(path, () => Promise.resolve(loadTrees(path)));
     return config;
   }
 
@@ -539,7 +547,7 @@ export class Config<in out T = any, in out Out = T> {
   ): Config<T, Out> {
     const { tree, files } = loadTrees(path, { optional: true });
     const config = new Config(tree, options, files);
-    config.#reloadsFrom(path, () => loadTrees(path, { optional: true }));
+    config.#reloadsFrom(path, () => Promise.resolve(loadTrees(path, { optional: true })));
     return config;
   }
 
@@ -945,7 +953,8 @@ export class Config<in out T = any, in out Out = T> {
   // ------------------------------------------------------------------ changing
 
   /**
-   * Merges another config on top of this one (the other wins; SPEC §2). Clears the memo.
+   * Merges another config on top of this one (the other wins; SPEC §2). Clears the memo. A
+   * running {@linkcode watch} watches its files too.
    *
    * @param other The overlay.
    *
@@ -970,15 +979,16 @@ export class Config<in out T = any, in out Out = T> {
     const [own, overlay] = [this.#recipe, other.#recipe];
     // A reload merges the files again (each side's overrides are applied by its own Config: this
     // one's over the result when it reloads, the other's over its own files here).
-    this.#recipe = () => {
-      const a = own();
-      const b = overlay();
+    this.#recipe = async () => {
+      const a = await own();
+      const b = await overlay();
       return {
         tree: mergeTrees(a.tree, other.#withOverrides(b.tree)) as MapNode,
         files: [...a.files, ...b.files],
       };
     };
     this.#watchPaths.push(...other.#watchPaths);
+    for (const watch of this.#watches) watch.add([...other.#settings.files, ...other.#watchPaths]);
     this.#engineRef.root = merged;
     this.#engineRef.inheritSourceBases(other.#engine);
     this.#engineRef.clear();
@@ -1168,16 +1178,19 @@ export class Config<in out T = any, in out Out = T> {
   }
 
   /**
-   * Watches the files the config was loaded from (and optional files that were missing): after
-   * a change (a burst of them, `debounce` ms quiet), loads them again, merges them the same
-   * way, recomputes the values that were known (literals, and values resolved before: calls
-   * that did not expire are reused) and calls the {@linkcode onChange} listeners. A file that
-   * no longer loads (it does not parse, a required one was deleted, it became a FIFO) leaves
-   * the previous values in place; the error goes to the listeners (`failures`, path `""`) and
-   * to `onWarning`. A deleted optional file counts as empty, as when loading. On Node the
-   * files' directories are watched (`node:fs`); on Deno the files are checked every `interval`
-   * ms (`Deno.watchFs` opens changed files, and a FIFO blocks it forever). Files a glob would
-   * match anew are found at the next reload. Nothing of it keeps the process alive.
+   * Watches the files the config was loaded from (and optional files that were missing), and
+   * those of the configs merged in (before or after it started): after a change (a burst of
+   * them, `debounce` ms quiet), loads them again, merges them the same way, recomputes the
+   * values that were known (literals, and values resolved before: calls that did not expire
+   * are reused) and calls the {@linkcode onChange} listeners. A reload never overlaps a refresh: it waits for the one
+   * running, and a refresh asked meanwhile runs after it. A file that no longer loads (it does
+   * not parse, a required one was deleted, it became a FIFO) leaves the previous values in
+   * place; the error goes to the listeners (`failures`, path `""`) and to `onWarning`, as does
+   * a reload given up because the config kept changing under it (`merge()`, `clearCache()`...
+   * during three attempts in a row). A deleted optional file counts as empty, as when loading.
+   * On Node the files' directories are watched (`node:fs`); on Deno the files are checked every
+   * `interval` ms (`Deno.watchFs` opens changed files, and a FIFO blocks it forever). Files a
+   * glob would match anew are found at the next reload. Nothing of it keeps the process alive.
    *
    * @param options `debounce` and `interval` (ms).
    * @returns `stop()` ends it.
@@ -1203,42 +1216,72 @@ export class Config<in out T = any, in out Out = T> {
     const interval = options.interval ?? 1_000;
     if (!(debounce >= 0)) throw new RangeError(`debounce must be >= 0 ms, got ${debounce}`);
     if (!(interval > 0)) throw new RangeError(`interval must be > 0 ms, got ${interval}`);
-    return watchFiles(uniq([...this.#settings.files, ...this.#watchPaths]), {
+    const watch = watchFiles(uniq([...this.#settings.files, ...this.#watchPaths]), {
       debounce,
       interval,
-      reload: () => this.#reloadFiles(),
+      // Run by the live side: never at the same time as a refresh or another reload.
+      reload: () => this.#live.reload(() => this.#reloadFiles()),
       onError: (e) => this.#warn(`Watching the config files stopped: ${errorText(e)}`),
     });
+    this.#watches.add(watch);
+    return {
+      stop: () => {
+        this.#watches.delete(watch);
+        watch.stop();
+      },
+    };
   }
 
-  /** Loads the files again and applies what changed (see `watch`); never rejects. */
+  /**
+   * Loads the files again and applies what changed (see `watch`), from the start again when
+   * the config changed meanwhile (`merge()`, `clearCache()`...: the engine refuses to replace
+   * a tree it did not start from); never rejects.
+   */
   async #reloadFiles(): Promise<void> {
-    let loaded: ReturnType<Recipe>;
-    let tree: MapNode;
-    try {
-      loaded = this.#recipe();
-      // The overrides stay on top of the files read again (an override of a key the edit
-      // removed fails here, and the previous values stay).
-      tree = this.#withOverrides(loaded.tree);
-    } catch (e) {
-      const error = toHoloconfError(e, "");
-      this.#warn(
-        `The config files could not be loaded again; the previous values stay. ${error.message}`,
-      );
-      this.#live.emit({ changes: [], failures: [{ path: "", error }] });
-      return;
+    for (let attempt = 1; attempt <= RELOAD_ATTEMPTS; attempt++) {
+      let loaded: Awaited<ReturnType<Recipe>>;
+      let tree: MapNode;
+      try {
+        await this.#pending; // the .env files of the load, parsed
+        loaded = await this.#recipe();
+        // The overrides stay on top of the files read again (an override of a key the edit
+        // removed fails here, and the previous values stay).
+        tree = this.#withOverrides(loaded.tree);
+      } catch (e) {
+        this.#reloadFailed(
+          "The config files could not be loaded again; the previous values stay.",
+          toHoloconfError(e, ""),
+        );
+        return;
+      }
+      let set: ChangeSet | undefined;
+      try {
+        set = await this.#engineRef.reload(tree);
+      } catch (e) {
+        set = undefined;
+        this.#warn(`Reloading the config failed: ${errorText(e)}`);
+      }
+      if (set !== undefined) {
+        this.#base = loaded.tree;
+        this.#settings.files.splice(0, this.#settings.files.length, ...loaded.files);
+        this.#live.emit(set);
+        return;
+      }
     }
-    let set: ChangeSet | undefined;
-    try {
-      set = await this.#engineRef.reload(tree);
-    } catch (e) {
-      this.#warn(`Reloading the config failed: ${errorText(e)}`);
-      return;
-    }
-    if (set === undefined) return;
-    this.#base = loaded.tree;
-    this.#settings.files.splice(0, this.#settings.files.length, ...loaded.files);
-    this.#live.emit(set);
+    this.#reloadFailed(
+      "The config changed during each attempt to reload its files; the previous values stay " +
+        "until the next change of the files.",
+      new HoloconfError("The config files could not be reloaded", {
+        help: "merge(), clearCache(), setSchema() or registerResolver() ran during each of " +
+          `${RELOAD_ATTEMPTS} reloads in a row`,
+      }),
+    );
+  }
+
+  /** Reports a reload that left the previous values: to `onWarning` and the listeners. */
+  #reloadFailed(message: string, error: HoloconfError): void {
+    this.#warn(`${message} ${error.message}`);
+    this.#live.emit({ changes: [], failures: [{ path: "", error }] });
   }
 
   #warn(message: string): void {

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { type ChangeSet, Config, ResolvedValue } from "../mod.ts";
 import { type FakeClock, installFakeClock } from "./_fake_clock.ts";
-import { until } from "./_async.ts";
+import { tick, until } from "./_async.ts";
 import { CAN_MAKE_FIFO, makeFifo } from "./_special_files.ts";
 
 const DEBOUNCE = 50;
@@ -255,4 +255,152 @@ Deno.test("watch: overrides stay on top of a reloaded file; one whose key the ed
     watch.stop();
     Deno.removeSync(dir, { recursive: true });
   }
+});
+
+/**
+ * A loopback source: `${src:key}` is `key@version`; while `hold` is on, each call waits for
+ * `release()`.
+ */
+function heldSource() {
+  const s = {
+    version: 1,
+    hold: false,
+    calls: [] as string[],
+    held: [] as (() => void)[],
+    release() {
+      for (const r of s.held.splice(0)) r();
+    },
+    fn: async (key: string): Promise<string> => {
+      s.calls.push(key);
+      const version = s.version;
+      if (s.hold) await new Promise<void>((r) => s.held.push(r));
+      return `${key}@${version}`;
+    },
+  };
+  return s;
+}
+
+Deno.test("watch: a refresh asked while a reload runs waits for it: the edit is never dropped", async () => {
+  using clock = installFakeClock();
+  const dir = tempDir({ "app.yaml": "a: ${src:a,ttl=1}\nb: 1\n" });
+  const src = heldSource();
+  const config = Config.load(`${dir}/app.yaml`, { resolvers: { src: src.fn }, now: () => clock.now });
+  const seen: ChangeSet[] = [];
+  config.onChange((s) => void seen.push(s));
+  assert.equal(await config.get("a"), "a@1");
+  const watch = config.watch({ debounce: DEBOUNCE, interval: INTERVAL });
+  try {
+    // The edit's reload calls `a` again (expired by then) and is held there.
+    src.version = 2;
+    src.hold = true;
+    Deno.writeTextFileSync(`${dir}/app.yaml`, "a: ${src:a,ttl=1}\nb: 2\n");
+    await clock.advance(INTERVAL + DEBOUNCE);
+    await until(() => src.held.length === 1);
+    // A refresh asked meanwhile (its call would not be held) runs after the reload.
+    src.hold = false;
+    src.version = 3;
+    const refreshing = config.refresh();
+    await tick(2);
+    assert.deepEqual(src.calls, ["a", "a"], "the refresh has not started");
+    src.release();
+    assert.deepEqual(await refreshing, { changes: [], failures: [] }, "nothing expired after it");
+    assert.deepEqual(seen, [{
+      changes: [
+        { path: "a", sensitive: false, before: "a@1", after: "a@2" },
+        { path: "b", sensitive: false, before: 1, after: 2 },
+      ],
+      failures: [],
+    }]);
+    assert.deepEqual(await config.toObject({ resolve: true }), { a: "a@2", b: 2 });
+  } finally {
+    watch.stop();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("watch: a reload waits for the refresh running, then applies the edit", async () => {
+  using clock = installFakeClock();
+  const dir = tempDir({ "app.yaml": "a: ${src:a,ttl=1}\nb: 1\n" });
+  const src = heldSource();
+  const config = Config.load(`${dir}/app.yaml`, { resolvers: { src: src.fn }, now: () => clock.now });
+  const seen: ChangeSet[] = [];
+  config.onChange((s) => void seen.push(s));
+  assert.equal(await config.get("a"), "a@1");
+  const watch = config.watch({ debounce: DEBOUNCE, interval: INTERVAL });
+  try {
+    await clock.advance(1_000); // `a` expired
+    src.version = 2;
+    src.hold = true;
+    const refreshing = config.refresh();
+    await until(() => src.held.length === 1);
+    Deno.writeTextFileSync(`${dir}/app.yaml`, "a: ${src:a,ttl=1}\nb: 2\n");
+    await clock.advance(INTERVAL + DEBOUNCE); // the reload is asked for: it waits
+    assert.deepEqual(seen, []);
+    src.release();
+    const set = await refreshing;
+    assert.deepEqual(set.changes.map((c) => c.path), ["a"]);
+    await until(() => seen.length === 2);
+    assert.deepEqual(seen[1], {
+      changes: [{ path: "b", sensitive: false, before: 1, after: 2 }],
+      failures: [],
+    });
+    assert.deepEqual(src.calls, ["a", "a"], "the reload reused the refreshed call");
+    assert.deepEqual(await config.toObject({ resolve: true }), { a: "a@2", b: 2 });
+  } finally {
+    watch.stop();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("watch: a merge() during a reload starts it over: the edit and the merge both stay", async () => {
+  using clock = installFakeClock();
+  const dir = tempDir({ "app.yaml": "a: ${src:a}\nb: 1\n", "more.yaml": "c: 1\n" });
+  const src = heldSource();
+  const config = Config.load(`${dir}/app.yaml`, { resolvers: { src: src.fn }, now: () => clock.now });
+  const seen: ChangeSet[] = [];
+  config.onChange((s) => void seen.push(s));
+  assert.equal(await config.get("a"), "a@1");
+  const watch = config.watch({ debounce: DEBOUNCE, interval: INTERVAL });
+  try {
+    src.hold = true;
+    Deno.writeTextFileSync(`${dir}/app.yaml`, "a: ${src:a2}\nb: 2\n");
+    await clock.advance(INTERVAL + DEBOUNCE);
+    await until(() => src.held.length === 1); // the reload makes the new call, held
+    config.merge(Config.load(`${dir}/more.yaml`));
+    src.hold = false;
+    src.release();
+    await until(() => seen.length === 1);
+    // Against the merged config (whose memo the merge cleared): `b` changed, `a` is lazy again.
+    assert.deepEqual(seen[0], {
+      changes: [{ path: "b", sensitive: false, before: 1, after: 2 }],
+      failures: [],
+    });
+    assert.deepEqual(await config.toObject({ resolve: true }), { a: "a2@1", b: 2, c: 1 });
+    assert.deepEqual(src.calls, ["a", "a2", "a2"], "read on the merged tree");
+  } finally {
+    watch.stop();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("watch: the files of a config merged after it started are watched too", async () => {
+  using clock = installFakeClock();
+  const dir = tempDir({ "a.yaml": "x: 1\n", "b.yaml": "y: 1\n" });
+  const config = Config.load(`${dir}/a.yaml`);
+  const seen: ChangeSet[] = [];
+  config.onChange((s) => void seen.push(s));
+  const watch = config.watch({ debounce: DEBOUNCE, interval: INTERVAL });
+  try {
+    config.merge(Config.load(`${dir}/b.yaml`));
+    assert.equal(await config.get("y"), 1);
+    const set = await changeAndReload(clock, seen, () => {
+      Deno.writeTextFileSync(`${dir}/b.yaml`, "y: 2\n");
+    });
+    assert.deepEqual(set.changes, [{ path: "y", sensitive: false, before: 1, after: 2 }]);
+    assert.deepEqual(await config.toObject(), { x: 1, y: 2 });
+  } finally {
+    watch.stop();
+    Deno.removeSync(dir, { recursive: true });
+  }
+  assert.deepEqual(clock.pending(), [], "stop() ends the watch of the merged files too");
 });
