@@ -144,7 +144,8 @@ export interface LoadOptions<T = unknown, Out = T> {
    * the environment's). Read like config files (regular files of at most 16 MiB);
    * `{ path, optional: true }` skips a missing one. Parsed with the `dotenv` package, imported
    * on first use: until it is loaded (the first Config with `.env` files in a process),
-   * synchronous reads wait for `await config.ready()`.
+   * synchronous reads wait for `await config.ready()`. `watch()` watches them, and a reload
+   * reads them again; `merge()` carries them into the config merged into.
    */
   envFiles?: (string | PathSpec)[];
   /**
@@ -242,8 +243,12 @@ export interface WatchOptions {
   interval?: number;
 }
 
-/** How to load the config's tree again: the same files, merged the same way. */
-type Recipe = () => Promise<Pick<LoadedTrees, "tree" | "files">>;
+/**
+ * How to load the config's tree again: the same files, merged the same way, each merged config's
+ * override layers read again and applied to its own files (`envs`: their `.env` variables, in
+ * merge order).
+ */
+type Recipe = () => Promise<Pick<LoadedTrees, "tree" | "files"> & { envs: OverrideLayers[] }>;
 
 /** How many times a reload starts over when the config changed while it ran. */
 const RELOAD_ATTEMPTS = 3;
@@ -337,6 +342,8 @@ export class Config<in out T = any, in out Out = T> {
   #base: MapNode;
   /** Overrides and the `.env` files (src/overrides.ts), applied over `#base`. */
   #layers: OverrideLayers;
+  /** The override layers of the configs merged in, in merge order: their `.env` variables. */
+  #mergedLayers: OverrideLayers[] = [];
   /** The `.env` files being parsed (the parser loads on first use): reads wait or refuse. */
   #pending: Promise<void> | undefined;
   #registry = new ResolverRegistry();
@@ -346,7 +353,7 @@ export class Config<in out T = any, in out Out = T> {
   #recipe: Recipe;
   /**
    * Files to watch besides those loaded: the paths loaded from (optional files that were missing
-   * included), this config's and those of the configs merged in.
+   * included) and the `.env` files, this config's and those of the configs merged in.
    */
   #watchPaths: string[] = [];
   /** The running file watches, told of the files of a config merged in. */
@@ -390,7 +397,8 @@ export class Config<in out T = any, in out Out = T> {
     };
     this.#base = root;
     this.#layers = new OverrideLayers(options);
-    this.#recipe = () => Promise.resolve({ tree: root, files: [...files] });
+    this.#watchPaths.push(...this.#layers.envFilePaths.map((p) => resolvePosix(cwd, p)));
+    this.#recipe = () => Promise.resolve({ tree: root, files: [...files], envs: [] });
     this.#engineRef = this.#newEngine(root, cwd);
     this.#live = new Live(this.#engineRef, {
       now: this.#settings.now,
@@ -432,10 +440,24 @@ export class Config<in out T = any, in out Out = T> {
     }
   }
 
-  /** `base` with the overrides, coerced by the attached JSON Schema. */
-  #withOverrides(base: MapNode): MapNode {
+  /** `base` with the overrides (this config's, or `layers`), coerced by the attached JSON Schema. */
+  #withOverrides(base: MapNode, layers: OverrideLayers = this.#layers): MapNode {
     const schema = this.#schema instanceof Schema ? this.#schema : undefined;
-    return this.#layers.apply(base, schema && ((path) => schema.coercionTypeAt(path)));
+    return layers.apply(base, schema && ((path) => schema.coercionTypeAt(path)));
+  }
+
+  /**
+   * The Config's environment (`${env:...}`): the process environment, else the `.env` files of
+   * the configs merged in (the latest merged first), else this config's own.
+   */
+  #env(name: string): string | undefined {
+    const own = getEnv(name);
+    if (own !== undefined) return own;
+    for (let i = this.#mergedLayers.length - 1; i >= 0; i--) {
+      const v = this.#mergedLayers[i]!.fileVar(name);
+      if (v !== undefined) return v;
+    }
+    return this.#layers.fileVar(name);
   }
 
   /**
@@ -473,7 +495,7 @@ export class Config<in out T = any, in out Out = T> {
       context: {
         onWarning: this.#settings.onWarning,
         fileRoots: this.#settings.roots,
-        env: (name) => this.#layers.env(name),
+        env: (name) => this.#env(name),
       },
       settingsFor: (reg) => this.#settings.resolverSettings.for(reg),
       liveFor: (reg) => {
@@ -521,7 +543,7 @@ export class Config<in out T = any, in out Out = T> {
     // Entries given as text resolve relative `${file:}` paths against basePath, as `loads`.
     const base = config.#settings.basePath;
     if (base !== undefined) { for (const t of texts) config.#engineRef.setSourceBase(base, t); }
-    config.#reloadsFrom(path, () => Promise.resolve(loadTrees(path)));
+    config.#reloadsFrom(path, () => Promise.resolve({ ...loadTrees(path), envs: [] }));
     return config;
   }
 
@@ -547,7 +569,10 @@ export class Config<in out T = any, in out Out = T> {
   ): Config<T, Out> {
     const { tree, files } = loadTrees(path, { optional: true });
     const config = new Config(tree, options, files);
-    config.#reloadsFrom(path, () => Promise.resolve(loadTrees(path, { optional: true })));
+    config.#reloadsFrom(
+      path,
+      () => Promise.resolve({ ...loadTrees(path, { optional: true }), envs: [] }),
+    );
     return config;
   }
 
@@ -953,10 +978,14 @@ export class Config<in out T = any, in out Out = T> {
   // ------------------------------------------------------------------ changing
 
   /**
-   * Merges another config on top of this one (the other wins; SPEC §2). Clears the memo. A
-   * running {@linkcode watch} watches its files too.
+   * Merges another config on top of this one (the other wins; SPEC §2). Clears the memo. The
+   * other config's overrides stay applied to its values, its `.env` variables feed `${env:...}`
+   * here too (over this config's `.env` files, under the process environment), and a running
+   * {@linkcode watch} watches its files and `.env` files too.
    *
-   * @param other The overlay.
+   * @param other The overlay (its `.env` files parsed: see {@linkcode ready}).
+   * @throws {HoloconfError} `ASYNC_RESOLUTION_REQUIRED` while the other config's `.env` files
+   *   are being parsed.
    *
    * @example
    * ```ts
@@ -978,15 +1007,19 @@ export class Config<in out T = any, in out Out = T> {
     this.#base = base;
     const [own, overlay] = [this.#recipe, other.#recipe];
     // A reload merges the files again (each side's overrides are applied by its own Config: this
-    // one's over the result when it reloads, the other's over its own files here).
+    // one's over the result when it reloads, the other's, read again, over its own files here).
     this.#recipe = async () => {
       const a = await own();
       const b = await overlay();
+      const layers = await other.#layers.reread();
       return {
-        tree: mergeTrees(a.tree, other.#withOverrides(b.tree)) as MapNode,
+        tree: mergeTrees(a.tree, other.#withOverrides(b.tree, layers)) as MapNode,
         files: [...a.files, ...b.files],
+        envs: [...a.envs, ...b.envs, layers],
       };
     };
+    // Its .env variables feed ${env:...} here too, over this config's .env files.
+    this.#mergedLayers.push(...other.#mergedLayers, other.#layers);
     this.#watchPaths.push(...other.#watchPaths);
     for (const watch of this.#watches) watch.add([...other.#settings.files, ...other.#watchPaths]);
     this.#engineRef.root = merged;
@@ -1178,11 +1211,13 @@ export class Config<in out T = any, in out Out = T> {
   }
 
   /**
-   * Watches the files the config was loaded from (and optional files that were missing), and
-   * those of the configs merged in (before or after it started): after a change (a burst of
-   * them, `debounce` ms quiet), loads them again, merges them the same way, recomputes the
+   * Watches the files the config was loaded from (and optional files that were missing), its
+   * `.env` files, and those of the configs merged in (before or after it started): after a
+   * change (a burst of them, `debounce` ms quiet), loads them again, merges them the same way,
+   * reads the `.env` files and the environment's prefixed variables again, recomputes the
    * values that were known (literals, and values resolved before: calls that did not expire
-   * are reused) and calls the {@linkcode onChange} listeners. A reload never overlaps a refresh: it waits for the one
+   * are reused, unless they read an environment variable that changed) and calls the
+   * {@linkcode onChange} listeners. A reload never overlaps a refresh: it waits for the one
    * running, and a refresh asked meanwhile runs after it. A file that no longer loads (it does
    * not parse, a required one was deleted, it became a FIFO) leaves the previous values in
    * place; the error goes to the listeners (`failures`, path `""`) and to `onWarning`, as does
@@ -1233,20 +1268,22 @@ export class Config<in out T = any, in out Out = T> {
   }
 
   /**
-   * Loads the files again and applies what changed (see `watch`), from the start again when
-   * the config changed meanwhile (`merge()`, `clearCache()`...: the engine refuses to replace
-   * a tree it did not start from); never rejects.
+   * Loads the files and the override layers again and applies what changed (see `watch`), from
+   * the start again when the config changed meanwhile (`merge()`, `clearCache()`...: the
+   * engine refuses to replace a tree it did not start from); never rejects.
    */
   async #reloadFiles(): Promise<void> {
     for (let attempt = 1; attempt <= RELOAD_ATTEMPTS; attempt++) {
       let loaded: Awaited<ReturnType<Recipe>>;
+      let layers: OverrideLayers;
       let tree: MapNode;
       try {
         await this.#pending; // the .env files of the load, parsed
         loaded = await this.#recipe();
+        layers = await this.#layers.reread();
         // The overrides stay on top of the files read again (an override of a key the edit
         // removed fails here, and the previous values stay).
-        tree = this.#withOverrides(loaded.tree);
+        tree = this.#withOverrides(loaded.tree, layers);
       } catch (e) {
         this.#reloadFailed(
           "The config files could not be loaded again; the previous values stay.",
@@ -1254,6 +1291,11 @@ export class Config<in out T = any, in out Out = T> {
         );
         return;
       }
+      // The environment the values are recomputed with (and the calls reused are checked
+      // against): the one read again. Put back if the engine refuses the new tree.
+      const before = { layers: this.#layers, merged: this.#mergedLayers };
+      this.#layers = layers;
+      this.#mergedLayers = loaded.envs;
       let set: ChangeSet | undefined;
       try {
         set = await this.#engineRef.reload(tree);
@@ -1267,6 +1309,8 @@ export class Config<in out T = any, in out Out = T> {
         this.#live.emit(set);
         return;
       }
+      this.#layers = before.layers;
+      this.#mergedLayers = before.merged;
     }
     this.#reloadFailed(
       "The config changed during each attempt to reload its files; the previous values stay " +

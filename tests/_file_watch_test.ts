@@ -404,3 +404,68 @@ Deno.test("watch: the files of a config merged after it started are watched too"
   }
   assert.deepEqual(clock.pending(), [], "stop() ends the watch of the merged files too");
 });
+
+Deno.test("watch: an edited .env file is read again: ${env:...} and prefixed overrides follow it", async () => {
+  using clock = installFakeClock();
+  const dir = tempDir({
+    "app.yaml": "greeting: ${env:HCFLW_GREETING}\nport: 1\nother: ${src:o}\nlazy: ${env:HCFLW_LAZY}\n",
+    ".env": "HCFLW_GREETING=hello\nHCFLW_LAZY=l\nHCFLW__PORT=2\n",
+  });
+  const src = heldSource();
+  const config = Config.load(`${dir}/app.yaml`, {
+    envFiles: [`${dir}/.env`, { path: `${dir}/.env.local`, optional: true }],
+    envPrefix: "HCFLW",
+    resolvers: { src: src.fn },
+  });
+  const seen: ChangeSet[] = [];
+  config.onChange((s) => void seen.push(s));
+  assert.deepEqual([await config.get("greeting"), await config.get("port")], ["hello", "2"]);
+  assert.equal(await config.get("other"), "o@1");
+  const watch = config.watch({ debounce: DEBOUNCE, interval: INTERVAL });
+  try {
+    const edited = await changeAndReload(clock, seen, () => {
+      Deno.writeTextFileSync(`${dir}/.env`, "HCFLW_GREETING=bonjour\nHCFLW_LAZY=l\nHCFLW__PORT=3\n");
+    });
+    assert.deepEqual(edited, {
+      changes: [
+        { path: "greeting", sensitive: false, before: "hello", after: "bonjour" },
+        { path: "port", sensitive: false, before: "2", after: "3" },
+      ],
+      failures: [],
+    });
+    assert.deepEqual(src.calls, ["o"], "a call that read no variable is reused");
+    assert.equal(config.getSource("port")?.file, `env HCFLW__PORT (${dir}/.env)`);
+    // An optional .env file missing at load is watched for its creation; a later file wins.
+    const added = await changeAndReload(clock, seen, () => {
+      Deno.writeTextFileSync(`${dir}/.env.local`, "HCFLW_GREETING=hallo\n");
+    });
+    assert.deepEqual(added.changes.map((c) => [c.path, c.after]), [["greeting", "hallo"]]);
+    // The process environment still wins over the files, read again at each reload.
+    Deno.env.set("HCFLW_GREETING", "process");
+    try {
+      const edit = await changeAndReload(clock, seen, () => {
+        Deno.writeTextFileSync(`${dir}/app.yaml`, "greeting: ${env:HCFLW_GREETING}\nport: 1\nother: ${src:o}\nlazy: ${env:HCFLW_LAZY}\nnew: 1\n");
+      });
+      assert.deepEqual(edit.changes.map((c) => [c.path, c.after]), [
+        ["greeting", "process"],
+        ["new", 1],
+      ]);
+    } finally {
+      Deno.env.delete("HCFLW_GREETING");
+    }
+    // A required .env file deleted: the previous values stay, the failure is reported.
+    const gone = await changeAndReload(clock, seen, () => Deno.removeSync(`${dir}/.env`));
+    assert.equal(gone.failures[0]!.path, "");
+    assert.equal(gone.failures[0]!.error.code, "FILE_NOT_FOUND");
+    assert.deepEqual(await config.toObject({ resolve: true }), {
+      greeting: "process",
+      port: "3",
+      other: "o@1",
+      lazy: "l",
+      new: 1,
+    });
+  } finally {
+    watch.stop();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
