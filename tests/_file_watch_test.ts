@@ -469,3 +469,45 @@ Deno.test("watch: an edited .env file is read again: ${env:...} and prefixed ove
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("watch: a reload the config keeps changing under is given up after 3 attempts, and says so", async () => {
+  using clock = installFakeClock();
+  const dir = tempDir({ "app.yaml": "a: 1\n" });
+  const warnings: string[] = [];
+  let pokes = 0;
+  // A resolver that clears the cache while the reload waits for it: the tree changes under it.
+  const poke = () => {
+    pokes++;
+    config.clearCache();
+    return Promise.resolve("p");
+  };
+  const config = Config.load(`${dir}/app.yaml`, {
+    resolvers: { poke },
+    onWarning: (m) => warnings.push(m),
+  });
+  const seen: ChangeSet[] = [];
+  config.onChange((s) => void seen.push(s));
+  assert.equal(await config.get("a"), 1);
+  const watch = config.watch({ debounce: DEBOUNCE, interval: INTERVAL });
+  try {
+    const set = await changeAndReload(clock, seen, () => {
+      Deno.writeTextFileSync(`${dir}/app.yaml`, "a: ${poke:x}\n");
+    });
+    assert.equal(pokes, 3);
+    assert.deepEqual(set.changes, []);
+    assert.equal(set.failures[0]!.path, "");
+    assert.equal(set.failures[0]!.error.code, "HOLOCONF_ERROR");
+    assert.match(set.failures[0]!.error.message, /could not be reloaded/);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /changed during each attempt to reload/);
+    assert.equal(await config.get("a"), 1, "the previous values stay");
+    // The next change of the files tries again.
+    const next = await changeAndReload(clock, seen, () => {
+      Deno.writeTextFileSync(`${dir}/app.yaml`, "a: 2\n");
+    });
+    assert.deepEqual(next.changes, [{ path: "a", sensitive: false, before: 1, after: 2 }]);
+  } finally {
+    watch.stop();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
