@@ -26,7 +26,7 @@ import {
   type SourceLocation,
 } from "./errors.ts";
 import { type PathSpec, readConfigText } from "./loader.ts";
-import { envEntries, getEnv } from "./runtime.ts";
+import { envEntries } from "./runtime.ts";
 import { formatPath, parsePath, type PathSegment } from "./path.ts";
 import { coerceString, type CoercionType } from "./schema/coerce.ts";
 import { fromPlain, MANDATORY, type MapNode, type TreeNode } from "./tree.ts";
@@ -563,16 +563,6 @@ export class OverrideLayers {
    */
   fileVar(name: string): string | undefined {
     return this.#fileVars.get(name);
-  }
-
-  /**
-   * The Config's environment: a process environment variable, else the `.env` files' one.
-   *
-   * @param name The variable.
-   * @returns Its value, or undefined.
-   */
-  env(name: string): string | undefined {
-    return getEnv(name) ?? this.#fileVars.get(name);
   }
 
   /**

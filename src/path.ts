@@ -126,7 +126,8 @@ function quotedKey(path: string, start: number): [string, number] {
     throw new ParseError("Invalid quoted key in path", {
       column: start + 1,
       path,
-      help: 'A quoted key is a JSON string: \\" and \\\\ for a quote and a backslash, e.g. m["a\\"b"]',
+      help:
+        'A quoted key is a JSON string: \\" and \\\\ for a quote and a backslash, e.g. m["a\\"b"]',
     });
   }
   if (path[j + 1] !== "]") {

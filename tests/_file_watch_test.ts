@@ -284,7 +284,10 @@ Deno.test("watch: a refresh asked while a reload runs waits for it: the edit is 
   using clock = installFakeClock();
   const dir = tempDir({ "app.yaml": "a: ${src:a,ttl=1}\nb: 1\n" });
   const src = heldSource();
-  const config = Config.load(`${dir}/app.yaml`, { resolvers: { src: src.fn }, now: () => clock.now });
+  const config = Config.load(`${dir}/app.yaml`, {
+    resolvers: { src: src.fn },
+    now: () => clock.now,
+  });
   const seen: ChangeSet[] = [];
   config.onChange((s) => void seen.push(s));
   assert.equal(await config.get("a"), "a@1");
@@ -322,7 +325,10 @@ Deno.test("watch: a reload waits for the refresh running, then applies the edit"
   using clock = installFakeClock();
   const dir = tempDir({ "app.yaml": "a: ${src:a,ttl=1}\nb: 1\n" });
   const src = heldSource();
-  const config = Config.load(`${dir}/app.yaml`, { resolvers: { src: src.fn }, now: () => clock.now });
+  const config = Config.load(`${dir}/app.yaml`, {
+    resolvers: { src: src.fn },
+    now: () => clock.now,
+  });
   const seen: ChangeSet[] = [];
   config.onChange((s) => void seen.push(s));
   assert.equal(await config.get("a"), "a@1");
@@ -356,7 +362,10 @@ Deno.test("watch: a merge() during a reload starts it over: the edit and the mer
   using clock = installFakeClock();
   const dir = tempDir({ "app.yaml": "a: ${src:a}\nb: 1\n", "more.yaml": "c: 1\n" });
   const src = heldSource();
-  const config = Config.load(`${dir}/app.yaml`, { resolvers: { src: src.fn }, now: () => clock.now });
+  const config = Config.load(`${dir}/app.yaml`, {
+    resolvers: { src: src.fn },
+    now: () => clock.now,
+  });
   const seen: ChangeSet[] = [];
   config.onChange((s) => void seen.push(s));
   assert.equal(await config.get("a"), "a@1");
@@ -408,7 +417,8 @@ Deno.test("watch: the files of a config merged after it started are watched too"
 Deno.test("watch: an edited .env file is read again: ${env:...} and prefixed overrides follow it", async () => {
   using clock = installFakeClock();
   const dir = tempDir({
-    "app.yaml": "greeting: ${env:HCFLW_GREETING}\nport: 1\nother: ${src:o}\nlazy: ${env:HCFLW_LAZY}\n",
+    "app.yaml":
+      "greeting: ${env:HCFLW_GREETING}\nport: 1\nother: ${src:o}\nlazy: ${env:HCFLW_LAZY}\n",
     ".env": "HCFLW_GREETING=hello\nHCFLW_LAZY=l\nHCFLW__PORT=2\n",
   });
   const src = heldSource();
@@ -424,7 +434,10 @@ Deno.test("watch: an edited .env file is read again: ${env:...} and prefixed ove
   const watch = config.watch({ debounce: DEBOUNCE, interval: INTERVAL });
   try {
     const edited = await changeAndReload(clock, seen, () => {
-      Deno.writeTextFileSync(`${dir}/.env`, "HCFLW_GREETING=bonjour\nHCFLW_LAZY=l\nHCFLW__PORT=3\n");
+      Deno.writeTextFileSync(
+        `${dir}/.env`,
+        "HCFLW_GREETING=bonjour\nHCFLW_LAZY=l\nHCFLW__PORT=3\n",
+      );
     });
     assert.deepEqual(edited, {
       changes: [
@@ -444,7 +457,10 @@ Deno.test("watch: an edited .env file is read again: ${env:...} and prefixed ove
     Deno.env.set("HCFLW_GREETING", "process");
     try {
       const edit = await changeAndReload(clock, seen, () => {
-        Deno.writeTextFileSync(`${dir}/app.yaml`, "greeting: ${env:HCFLW_GREETING}\nport: 1\nother: ${src:o}\nlazy: ${env:HCFLW_LAZY}\nnew: 1\n");
+        Deno.writeTextFileSync(
+          `${dir}/app.yaml`,
+          "greeting: ${env:HCFLW_GREETING}\nport: 1\nother: ${src:o}\nlazy: ${env:HCFLW_LAZY}\nnew: 1\n",
+        );
       });
       assert.deepEqual(edit.changes.map((c) => [c.path, c.after]), [
         ["greeting", "process"],

@@ -1938,7 +1938,9 @@ Deno.test("a value memoized while a refresh runs is kept unless built from what 
 
 Deno.test("refresh({ force }) keeps no value memoized meanwhile: a call made before the force is made again", async () => {
   const v = versioned();
-  const config = Config.loads("x: ${v:x}\ny: ${v:y}\nboth: ${x}+${y}\n", { resolvers: { v: v.fn } });
+  const config = Config.loads("x: ${v:x}\ny: ${v:y}\nboth: ${x}+${y}\n", {
+    resolvers: { v: v.fn },
+  });
   assert.equal(await config.get("x"), "x@1");
   v.hold = true;
   const all = config.resolveAll(); // y called with version 1, held

@@ -455,7 +455,9 @@ Deno.test("each listener and each refresh() caller gets a frozen change set of i
   assert.deepEqual(one, expected);
   assert.deepEqual(two, expected);
   assert.notEqual(one, two, "two callers of one refresh get two copies");
-  assert.ok(Object.isFrozen(one) && Object.isFrozen(one!.changes) && Object.isFrozen(one!.failures));
+  assert.ok(
+    Object.isFrozen(one) && Object.isFrozen(one!.changes) && Object.isFrozen(one!.failures),
+  );
   assert.ok(Object.isFrozen((one!.changes[0]!.after as { list: number[] }).list));
   assert.equal(await config.get("a.list[0]"), 2);
 });
