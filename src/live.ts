@@ -157,13 +157,14 @@ export class Live {
     if (this.#running === undefined) return this.#startReload(run);
     const queued = this.#queue.find((w) => w.kind === "reload");
     if (queued !== undefined) return queued.promise as Promise<void>;
-    const done = Promise.withResolvers<void>();
+    let settle!: { resolve: () => void; reject: (e: unknown) => void };
+    const promise = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
     this.#queue.push({
       kind: "reload",
-      promise: done.promise,
-      start: () => void this.#startReload(run).then(done.resolve, done.reject),
+      promise,
+      start: () => void this.#startReload(run).then(settle.resolve, settle.reject),
     });
-    return done.promise;
+    return promise;
   }
 
   async #startReload(run: () => Promise<void>): Promise<void> {
