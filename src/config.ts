@@ -344,6 +344,11 @@ export class Config<in out T = any, in out Out = T> {
   #layers: OverrideLayers;
   /** The override layers of the configs merged in, in merge order: their `.env` variables. */
   #mergedLayers: OverrideLayers[] = [];
+  /**
+   * While a reload recomputes the values: the layers it read again, whose environment its calls
+   * (and the calls it reuses) are checked against; kept when the reload is applied.
+   */
+  #reloading: { layers: OverrideLayers; merged: OverrideLayers[] } | undefined;
   /** The `.env` files being parsed (the parser loads on first use): reads wait or refuse. */
   #pending: Promise<void> | undefined;
   #registry = new ResolverRegistry();
@@ -453,11 +458,13 @@ export class Config<in out T = any, in out Out = T> {
   #env(name: string): string | undefined {
     const own = getEnv(name);
     if (own !== undefined) return own;
-    for (let i = this.#mergedLayers.length - 1; i >= 0; i--) {
-      const v = this.#mergedLayers[i]!.fileVar(name);
+    const { layers, merged } = this.#reloading ??
+      { layers: this.#layers, merged: this.#mergedLayers };
+    for (let i = merged.length - 1; i >= 0; i--) {
+      const v = merged[i]!.fileVar(name);
       if (v !== undefined) return v;
     }
-    return this.#layers.fileVar(name);
+    return layers.fileVar(name);
   }
 
   /**
@@ -1292,25 +1299,25 @@ export class Config<in out T = any, in out Out = T> {
         return;
       }
       // The environment the values are recomputed with (and the calls reused are checked
-      // against): the one read again. Put back if the engine refuses the new tree.
-      const before = { layers: this.#layers, merged: this.#mergedLayers };
-      this.#layers = layers;
-      this.#mergedLayers = loaded.envs;
+      // against): the one read again, kept if the engine takes the new tree.
+      this.#reloading = { layers, merged: loaded.envs };
       let set: ChangeSet | undefined;
       try {
         set = await this.#engineRef.reload(tree);
       } catch (e) {
-        set = undefined;
         this.#warn(`Reloading the config failed: ${errorText(e)}`);
+        return;
+      } finally {
+        this.#reloading = undefined;
       }
       if (set !== undefined) {
         this.#base = loaded.tree;
+        this.#layers = layers;
+        this.#mergedLayers = loaded.envs;
         this.#settings.files.splice(0, this.#settings.files.length, ...loaded.files);
         this.#live.emit(set);
         return;
       }
-      this.#layers = before.layers;
-      this.#mergedLayers = before.merged;
     }
     this.#reloadFailed(
       "The config changed during each attempt to reload its files; the previous values stay " +

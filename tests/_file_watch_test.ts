@@ -368,14 +368,20 @@ Deno.test("watch: a reload waits for the refresh running, then applies the edit"
 
 Deno.test("watch: a merge() during a reload starts it over: the edit and the merge both stay", async () => {
   using clock = installFakeClock();
-  using w = watched(clock, { "app.yaml": "a: ${src:a}\nb: 1\n", "more.yaml": "c: 1\n" });
+  using w = watched(clock, {
+    "app.yaml": "a: ${src:a}\nb: 1\n",
+    "more.yaml": "c: 1\nd: ${env:HCFLW_MORE}\n",
+    "more.env": "HCFLW_MORE=more\n",
+  });
   const { dir, src, config, seen } = w;
   assert.equal(await config.get("a"), "a@1");
   src.hold = true;
   Deno.writeTextFileSync(`${dir}/app.yaml`, "a: ${src:a2}\nb: 2\n");
   await clock.advance(INTERVAL + DEBOUNCE);
   await until(() => src.held.length === 1); // the reload makes the new call, held
-  config.merge(Config.load(`${dir}/more.yaml`));
+  const more = Config.load(`${dir}/more.yaml`, { envFiles: [`${dir}/more.env`] });
+  await more.ready();
+  config.merge(more);
   src.hold = false;
   src.release();
   await until(() => seen.length === 1);
@@ -384,7 +390,7 @@ Deno.test("watch: a merge() during a reload starts it over: the edit and the mer
     changes: [{ path: "b", sensitive: false, before: 1, after: 2 }],
     failures: [],
   });
-  assert.deepEqual(await config.toObject({ resolve: true }), { a: "a2@1", b: 2, c: 1 });
+  assert.deepEqual(await config.toObject({ resolve: true }), { a: "a2@1", b: 2, c: 1, d: "more" });
   assert.deepEqual(src.calls, ["a", "a2", "a2"], "read on the merged tree");
 });
 
