@@ -9,7 +9,9 @@
  * specifier but not a computed one, `deno compile` embeds literal targets by itself, and the
  * npm build rewrites them to `.js`. Their first call is therefore asynchronous: `getSync`
  * before the module has loaded fails with `ASYNC_RESOLUTION_REQUIRED`, as it does for calls that
- * load a parser on first use. (Deno prepares literal `import()` targets when the program starts,
+ * load a parser on first use. What they declare that matters before they run (`settingsSpec`,
+ * `network`, `sensitive`) is written here too, so that settings are checked and an offline
+ * Config refuses a network one (`OFFLINE`, `getSync` too) without loading it. (Deno prepares literal `import()` targets when the program starts,
  * unless it runs with the `lazy-dynamic-imports` unstable setting, which deno.json turns on.)
  *
  * Adding a built-in is one module and one entry here.
@@ -45,6 +47,13 @@ export interface CatalogueEntry {
    * given before it loads (the loaded resolver must declare the same; a test checks it).
    */
   readonly settingsSpec?: readonly ResolverSettingsSpec[];
+  /**
+   * For one loaded on first use: it reaches the network, as its module declares (a test checks
+   * it). Known before it loads, an offline Config refuses it without loading it.
+   */
+  readonly network?: boolean;
+  /** For one loaded on first use: every value it returns is sensitive, as its module declares. */
+  readonly sensitive?: boolean;
 }
 
 /** Every built-in resolver, in registration order. */
@@ -68,6 +77,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
     export: "ssmResolver",
     load: () => import("./aws/ssm.ts"),
     settingsSpec: awsSettingsSpec("ssm"),
+    network: true,
   },
   {
     name: "s3",
@@ -75,6 +85,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
     export: "s3Resolver",
     load: () => import("./aws/s3.ts"),
     settingsSpec: awsSettingsSpec("s3"),
+    network: true,
   },
   {
     name: "cfn",
@@ -82,6 +93,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
     export: "cfnResolver",
     load: () => import("./aws/cfn.ts"),
     settingsSpec: awsSettingsSpec("cfn"),
+    network: true,
   },
   {
     name: "secretsmanager",
@@ -89,6 +101,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
     export: "secretsmanagerResolver",
     load: () => import("./aws/secretsmanager.ts"),
     settingsSpec: awsSettingsSpec("secretsmanager"),
+    network: true,
+    sensitive: true,
   },
   {
     name: "appconfig",
@@ -96,6 +110,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
     export: "appconfigResolver",
     load: () => import("./aws/appconfig.ts"),
     settingsSpec: awsSettingsSpec("appconfig"),
+    network: true,
   },
   {
     name: "http",
@@ -103,6 +118,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
     export: "httpResolver",
     load: () => import("./http.ts"),
     settingsSpec: [HTTP_SETTINGS],
+    network: true,
   },
   {
     name: "https",
@@ -110,6 +126,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
     export: "httpsResolver",
     load: () => import("./http.ts"),
     settingsSpec: [HTTP_SETTINGS],
+    network: true,
   },
 ].map((entry) => Object.freeze(entry)));
 
@@ -149,6 +166,7 @@ export async function loadEntry(entry: CatalogueEntry): Promise<Resolver> {
  * assert.ok(registry.get("env")); // loaded with the library
  * assert.equal(registry.get("ssm"), undefined); // registered, loaded on first use
  * assert.ok(registry.has("ssm"));
+ * assert.deepEqual(registry.declared("ssm"), { network: true, sensitive: false }); // before it loads
  * assert.equal(typeof (await registry.lookup("ssm"))?.batchSize, "number");
  * ```
  */
@@ -159,6 +177,7 @@ export function registerBuiltins(registry: ResolverRegistry): void {
     else {
       registry.registerLazy(entry.name, () => loadEntry(entry), {
         settingsSpec: entry.settingsSpec ?? [],
+        declares: { network: entry.network ?? false, sensitive: entry.sensitive ?? false },
       });
     }
   }

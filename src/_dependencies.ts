@@ -19,6 +19,11 @@ export interface CallRecord<R> {
   readonly ttl: number;
   /** The nodes it read through `call.config`: when one of them changes, so may its value. */
   readonly reads: readonly TreeNode[];
+  /**
+   * The variables it read through `call.context.env`, with what each gave (undefined: unset):
+   * when one gives something else (a `.env` file edited), so may its value.
+   */
+  readonly env?: ReadonlyMap<string, string | undefined> | undefined;
   /** Its own lifetime bounded by the lifetimes of what it read. */
   readonly life: Lifetime;
 }

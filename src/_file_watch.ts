@@ -1,10 +1,10 @@
 // File watch of a Config (private): changes of its files (seen by the runtime adapter,
 // `watchPaths`), debounced, start one reload at a time (a change during a reload starts another
-// once it is done). What a reload does is the Config's; the watcher and its timers never keep
-// the process alive.
+// once it is done). Files can be added while it runs (a config merged in). What a reload does is
+// the Config's; the watcher and its timers never keep the process alive.
 
 import type { LiveHandle } from "./live.ts";
-import { backgroundTimer, watchPaths } from "./runtime.ts";
+import { backgroundTimer, type PathWatch, watchPaths } from "./runtime.ts";
 import { dirname } from "./_posix.ts";
 
 /** What {@linkcode watchFiles} needs. */
@@ -19,14 +19,25 @@ export interface FileWatchOptions {
   onError: (error: unknown) => void;
 }
 
+/** A running file watch. */
+export interface FileWatch extends LiveHandle {
+  /**
+   * Watches these files too (those already watched are skipped); nothing once stopped.
+   *
+   * @param files Absolute paths (missing ones too).
+   */
+  add(files: readonly string[]): void;
+}
+
 /**
  * Watches `files` and reloads after each burst of changes.
  *
  * @param files The files (absolute; missing ones too: their creation is a change).
  * @param options Debounce, poll interval, reload, error sink.
- * @returns Stops the watch, its timer and any reload to come.
+ * @returns Stops the watch, its timer and any reload to come; adds files to it.
+ * @throws {Error} When the runtime cannot watch them (no permission, no file system).
  */
-export function watchFiles(files: readonly string[], options: FileWatchOptions): LiveHandle {
+export function watchFiles(files: readonly string[], options: FileWatchOptions): FileWatch {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let reloading = false;
   let again = false;
@@ -54,15 +65,25 @@ export function watchFiles(files: readonly string[], options: FileWatchOptions):
     if (timer !== undefined) clearTimeout(timer);
     timer = backgroundTimer(fire, Math.max(1, options.debounce));
   };
-  const dirs = [...new Set(files.map((f) => dirname(f)))];
-  const watch = files.length === 0 ? undefined : watchPaths({ files, dirs }, schedule, {
-    interval: options.interval,
-    onError: options.onError,
-  });
+  const watched = new Set<string>();
+  const watches: PathWatch[] = [];
+  const add = (more: readonly string[]) => {
+    if (stopped) return;
+    const fresh = [...new Set(more)].filter((f) => !watched.has(f));
+    if (fresh.length === 0) return;
+    const dirs = [...new Set(fresh.map((f) => dirname(f)))];
+    watches.push(watchPaths({ files: fresh, dirs }, schedule, {
+      interval: options.interval,
+      onError: options.onError,
+    }));
+    for (const f of fresh) watched.add(f);
+  };
+  add(files);
   return {
+    add,
     stop: () => {
       stopped = true;
-      watch?.close();
+      for (const w of watches.splice(0)) w.close();
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
     },

@@ -7,40 +7,43 @@
  */
 
 import type { HoloconfError } from "./errors.ts";
+import { defineOwn } from "./tree.ts";
 import { cloneValue, type Resolved, type Value } from "./value.ts";
 
 /** One value that changed. */
 export interface Change {
   /**
    * Where: an access path; a key with `.`, `[` or `]` is written quoted, `["a.b"]`, as in
-   * `dumpSources()`.
+   * `dumpSources()` (`get()` and `refresh({ paths })` read it back).
    */
-  path: string;
+  readonly path: string;
   /** The value is sensitive before or after: `before` and `after` are then left out. */
-  sensitive: boolean;
+  readonly sensitive: boolean;
   /** The value before (a copy); left out when it had none, was not resolved, or is sensitive. */
-  before?: unknown;
+  readonly before?: unknown;
   /** The value after (a copy); left out when it has none, or is sensitive. */
-  after?: unknown;
+  readonly after?: unknown;
 }
 
 /** A value that could not be fetched again. */
 export interface RefreshFailure {
   /** Where (see {@linkcode Change.path}); `""` for the config itself (a file that no longer loads). */
-  path: string;
+  readonly path: string;
   /** Why, with nothing of a sensitive value in it. */
-  error: HoloconfError;
+  readonly error: HoloconfError;
 }
 
 /**
  * What one refresh or reload did: the values that changed, and the values it could not fetch
- * again (each keeps its last value while `maxStale` allows: stale-if-error).
+ * again (each keeps its last value while `maxStale` allows: stale-if-error). Each listener and
+ * each `refresh()` caller gets a copy of its own, frozen (the lists, their entries, `before` and
+ * `after` deeply; bytes are copies): none can change what another sees. The errors are shared.
  */
 export interface ChangeSet {
   /** Changed values, in the order of the config. */
-  changes: Change[];
+  readonly changes: readonly Change[];
   /** Failed values, in the order of the config. */
-  failures: RefreshFailure[];
+  readonly failures: readonly RefreshFailure[];
 }
 
 /**
@@ -70,6 +73,38 @@ export function changeOf(
     ...(before === undefined ? {} : { before: cloneValue(before.value) }),
     ...(after === undefined ? {} : { after: cloneValue(after.value) }),
   };
+}
+
+/**
+ * A copy of a change set for one consumer (a listener, a `refresh()` caller), frozen: its lists,
+ * their entries and the values in `before` and `after`, deeply. Bytes, which cannot be frozen,
+ * are copies of their own. The errors of `failures` are the same objects (not frozen: a
+ * program may still rethrow one and have context added to it).
+ *
+ * @param set The change set.
+ * @returns The frozen copy.
+ */
+export function frozenCopy(set: ChangeSet): ChangeSet {
+  const changes = set.changes.map((c): Change =>
+    Object.freeze({
+      path: c.path,
+      sensitive: c.sensitive,
+      ...("before" in c ? { before: frozenValue(c.before) } : {}),
+      ...("after" in c ? { after: frozenValue(c.after) } : {}),
+    })
+  );
+  const failures = set.failures.map((f) => Object.freeze({ path: f.path, error: f.error }));
+  return Object.freeze({ changes: Object.freeze(changes), failures: Object.freeze(failures) });
+}
+
+/** A copy of a value, frozen deeply (bytes copied, not frozen: a typed array cannot be). */
+function frozenValue(v: unknown): unknown {
+  if (v === null || typeof v !== "object") return v;
+  if (v instanceof Uint8Array) return v.slice();
+  if (Array.isArray(v)) return Object.freeze(v.map(frozenValue));
+  const out: { [key: string]: unknown } = {};
+  for (const [k, x] of Object.entries(v)) defineOwn(out, k, frozenValue(x));
+  return Object.freeze(out);
 }
 
 /** Whether two resolved values are equal: the same data (keys in any order), bytes by content. */

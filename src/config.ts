@@ -31,7 +31,7 @@ import {
   type RefreshOptions,
 } from "./live.ts";
 import type { ChangeSet } from "./change_set.ts";
-import { watchFiles } from "./_file_watch.ts";
+import { type FileWatch, watchFiles } from "./_file_watch.ts";
 import { toHoloconfError } from "./_resolver_errors.ts";
 import type { LivePolicy } from "./registry.ts";
 import { Schema } from "./schema/schema.ts";
@@ -144,7 +144,8 @@ export interface LoadOptions<T = unknown, Out = T> {
    * the environment's). Read like config files (regular files of at most 16 MiB);
    * `{ path, optional: true }` skips a missing one. Parsed with the `dotenv` package, imported
    * on first use: until it is loaded (the first Config with `.env` files in a process),
-   * synchronous reads wait for `await config.ready()`.
+   * synchronous reads wait for `await config.ready()`. `watch()` watches them, and a reload
+   * reads them again; `merge()` carries them into the config merged into.
    */
   envFiles?: (string | PathSpec)[];
   /**
@@ -268,8 +269,15 @@ export interface WatchOptions {
   interval?: number;
 }
 
-/** How to load the config's tree again: the same files, merged the same way. */
-type Recipe = () => Pick<LoadedTrees, "tree" | "files">;
+/**
+ * How to load the config's tree again: the same files, merged the same way, each merged config's
+ * override layers read again and applied to its own files (`envs`: their `.env` variables, in
+ * merge order).
+ */
+type Recipe = () => Promise<Pick<LoadedTrees, "tree" | "files"> & { envs: OverrideLayers[] }>;
+
+/** How many times a reload starts over when the config changed while it ran. */
+const RELOAD_ATTEMPTS = 3;
 
 /** Options of `resolveAll`. */
 export interface ResolveAllOptions {
@@ -363,6 +371,13 @@ export class Config<in out T = any, in out Out = T> {
   #base: MapNode;
   /** Overrides and the `.env` files (src/overrides.ts), applied over `#base`. */
   #layers: OverrideLayers;
+  /** The override layers of the configs merged in, in merge order: their `.env` variables. */
+  #mergedLayers: OverrideLayers[] = [];
+  /**
+   * While a reload recomputes the values: the layers it read again, whose environment its calls
+   * (and the calls it reuses) are checked against; kept when the reload is applied.
+   */
+  #reloading: { layers: OverrideLayers; merged: OverrideLayers[] } | undefined;
   /** The `.env` files being parsed (the parser loads on first use): reads wait or refuse. */
   #pending: Promise<void> | undefined;
   #registry = new ResolverRegistry();
@@ -370,8 +385,13 @@ export class Config<in out T = any, in out Out = T> {
   #live: Live;
   /** Loads the tree again, for `watch()`. */
   #recipe: Recipe;
-  /** Files a reload may find that are not loaded now (optional files that were missing). */
+  /**
+   * Files to watch besides those loaded: the paths loaded from (optional files that were missing
+   * included) and the `.env` files, this config's and those of the configs merged in.
+   */
   #watchPaths: string[] = [];
+  /** The running file watches, told of the files of a config merged in. */
+  #watches = new Set<FileWatch>();
 
   private constructor(root: MapNode, options: LoadOptions<T, Out>, files: string[]) {
     const cwd = runtimeCwd();
@@ -411,7 +431,8 @@ export class Config<in out T = any, in out Out = T> {
     };
     this.#base = root;
     this.#layers = new OverrideLayers(options);
-    this.#recipe = () => ({ tree: root, files: [...files] });
+    this.#watchPaths.push(...this.#layers.envFilePaths.map((p) => resolvePosix(cwd, p)));
+    this.#recipe = () => Promise.resolve({ tree: root, files: [...files], envs: [] });
     this.#engineRef = this.#newEngine(root, cwd);
     this.#live = new Live(this.#engineRef, {
       now: this.#settings.now,
@@ -453,10 +474,26 @@ export class Config<in out T = any, in out Out = T> {
     }
   }
 
-  /** `base` with the overrides, coerced by the attached JSON Schema. */
-  #withOverrides(base: MapNode): MapNode {
+  /** `base` with the overrides (this config's, or `layers`), coerced by the attached JSON Schema. */
+  #withOverrides(base: MapNode, layers: OverrideLayers = this.#layers): MapNode {
     const schema = this.#schema instanceof Schema ? this.#schema : undefined;
-    return this.#layers.apply(base, schema && ((path) => schema.coercionTypeAt(path)));
+    return layers.apply(base, schema && ((path) => schema.coercionTypeAt(path)));
+  }
+
+  /**
+   * The Config's environment (`${env:...}`): the process environment, else the `.env` files of
+   * the configs merged in (the latest merged first), else this config's own.
+   */
+  #env(name: string): string | undefined {
+    const own = getEnv(name);
+    if (own !== undefined) return own;
+    const { layers, merged } = this.#reloading ??
+      { layers: this.#layers, merged: this.#mergedLayers };
+    for (let i = merged.length - 1; i >= 0; i--) {
+      const v = merged[i]!.fileVar(name);
+      if (v !== undefined) return v;
+    }
+    return layers.fileVar(name);
   }
 
   /**
@@ -494,7 +531,7 @@ export class Config<in out T = any, in out Out = T> {
       context: {
         onWarning: this.#settings.onWarning,
         fileRoots: this.#settings.roots,
-        env: (name) => this.#layers.env(name),
+        env: (name) => this.#env(name),
       },
       settingsFor: (reg) => this.#settings.resolverSettings.for(reg),
       liveFor: (reg) => {
@@ -542,7 +579,7 @@ export class Config<in out T = any, in out Out = T> {
     // Entries given as text resolve relative `${file:}` paths against basePath, as `loads`.
     const base = config.#settings.basePath;
     if (base !== undefined) { for (const t of texts) config.#engineRef.setSourceBase(base, t); }
-    config.#reloadsFrom(path, () => loadTrees(path));
+    config.#reloadsFrom(path, () => Promise.resolve({ ...loadTrees(path), envs: [] }));
     return config;
   }
 
@@ -568,7 +605,10 @@ export class Config<in out T = any, in out Out = T> {
   ): Config<T, Out> {
     const { tree, files } = loadTrees(path, { optional: true });
     const config = new Config(tree, options, files);
-    config.#reloadsFrom(path, () => loadTrees(path, { optional: true }));
+    config.#reloadsFrom(
+      path,
+      () => Promise.resolve({ ...loadTrees(path, { optional: true }), envs: [] }),
+    );
     return config;
   }
 
@@ -979,9 +1019,14 @@ export class Config<in out T = any, in out Out = T> {
   // ------------------------------------------------------------------ changing
 
   /**
-   * Merges another config on top of this one (the other wins; SPEC §2). Clears the memo.
+   * Merges another config on top of this one (the other wins; SPEC §2). Clears the memo. The
+   * other config's overrides stay applied to its values, its `.env` variables feed `${env:...}`
+   * here too (over this config's `.env` files, under the process environment), and a running
+   * {@linkcode watch} watches its files and `.env` files too.
    *
-   * @param other The overlay.
+   * @param other The overlay (its `.env` files parsed: see {@linkcode ready}).
+   * @throws {HoloconfError} `ASYNC_RESOLUTION_REQUIRED` while the other config's `.env` files
+   *   are being parsed.
    *
    * @example
    * ```ts
@@ -1003,16 +1048,21 @@ export class Config<in out T = any, in out Out = T> {
     this.#base = base;
     const [own, overlay] = [this.#recipe, other.#recipe];
     // A reload merges the files again (each side's overrides are applied by its own Config: this
-    // one's over the result when it reloads, the other's over its own files here).
-    this.#recipe = () => {
-      const a = own();
-      const b = overlay();
+    // one's over the result when it reloads, the other's, read again, over its own files here).
+    this.#recipe = async () => {
+      const a = await own();
+      const b = await overlay();
+      const layers = await other.#layers.reread();
       return {
-        tree: mergeTrees(a.tree, other.#withOverrides(b.tree)) as MapNode,
+        tree: mergeTrees(a.tree, other.#withOverrides(b.tree, layers)) as MapNode,
         files: [...a.files, ...b.files],
+        envs: [...a.envs, ...b.envs, layers],
       };
     };
+    // Its .env variables feed ${env:...} here too, over this config's .env files.
+    this.#mergedLayers.push(...other.#mergedLayers, other.#layers);
     this.#watchPaths.push(...other.#watchPaths);
+    for (const watch of this.#watches) watch.add([...other.#settings.files, ...other.#watchPaths]);
     this.#engineRef.root = merged;
     this.#engineRef.inheritSourceBases(other.#engine);
     this.#engineRef.clear();
@@ -1202,16 +1252,21 @@ export class Config<in out T = any, in out Out = T> {
   }
 
   /**
-   * Watches the files the config was loaded from (and optional files that were missing): after
-   * a change (a burst of them, `debounce` ms quiet), loads them again, merges them the same
-   * way, recomputes the values that were known (literals, and values resolved before: calls
-   * that did not expire are reused) and calls the {@linkcode onChange} listeners. A file that
-   * no longer loads (it does not parse, a required one was deleted, it became a FIFO) leaves
-   * the previous values in place; the error goes to the listeners (`failures`, path `""`) and
-   * to `onWarning`. A deleted optional file counts as empty, as when loading. On Node the
-   * files' directories are watched (`node:fs`); on Deno the files are checked every `interval`
-   * ms (`Deno.watchFs` opens changed files, and a FIFO blocks it forever). Files a glob would
-   * match anew are found at the next reload. Nothing of it keeps the process alive.
+   * Watches the files the config was loaded from (and optional files that were missing), its
+   * `.env` files, and those of the configs merged in (before or after it started): after a
+   * change (a burst of them, `debounce` ms quiet), loads them again, merges them the same way,
+   * reads the `.env` files and the environment's prefixed variables again, recomputes the
+   * values that were known (literals, and values resolved before: calls that did not expire
+   * are reused, unless they read an environment variable that changed) and calls the
+   * {@linkcode onChange} listeners. A reload never overlaps a refresh: it waits for the one
+   * running, and a refresh asked meanwhile runs after it. A file that no longer loads (it does
+   * not parse, a required one was deleted, it became a FIFO) leaves the previous values in
+   * place; the error goes to the listeners (`failures`, path `""`) and to `onWarning`, as does
+   * a reload given up because the config kept changing under it (`merge()`, `clearCache()`...
+   * during three attempts in a row). A deleted optional file counts as empty, as when loading.
+   * On Node the files' directories are watched (`node:fs`); on Deno the files are checked every
+   * `interval` ms (`Deno.watchFs` opens changed files, and a FIFO blocks it forever). Files a
+   * glob would match anew are found at the next reload. Nothing of it keeps the process alive.
    *
    * @param options `debounce` and `interval` (ms).
    * @returns `stop()` ends it.
@@ -1237,42 +1292,81 @@ export class Config<in out T = any, in out Out = T> {
     const interval = options.interval ?? 1_000;
     if (!(debounce >= 0)) throw new RangeError(`debounce must be >= 0 ms, got ${debounce}`);
     if (!(interval > 0)) throw new RangeError(`interval must be > 0 ms, got ${interval}`);
-    return watchFiles(uniq([...this.#settings.files, ...this.#watchPaths]), {
+    const watch = watchFiles(uniq([...this.#settings.files, ...this.#watchPaths]), {
       debounce,
       interval,
-      reload: () => this.#reloadFiles(),
+      // Run by the live side: never at the same time as a refresh or another reload.
+      reload: () => this.#live.reload(() => this.#reloadFiles()),
       onError: (e) => this.#warn(`Watching the config files stopped: ${errorText(e)}`),
     });
+    this.#watches.add(watch);
+    return {
+      stop: () => {
+        this.#watches.delete(watch);
+        watch.stop();
+      },
+    };
   }
 
-  /** Loads the files again and applies what changed (see `watch`); never rejects. */
+  /**
+   * Loads the files and the override layers again and applies what changed (see `watch`), from
+   * the start again when the config changed meanwhile (`merge()`, `clearCache()`...: the
+   * engine refuses to replace a tree it did not start from); never rejects.
+   */
   async #reloadFiles(): Promise<void> {
-    let loaded: ReturnType<Recipe>;
-    let tree: MapNode;
-    try {
-      loaded = this.#recipe();
-      // The overrides stay on top of the files read again (an override of a key the edit
-      // removed fails here, and the previous values stay).
-      tree = this.#withOverrides(loaded.tree);
-    } catch (e) {
-      const error = toHoloconfError(e, "");
-      this.#warn(
-        `The config files could not be loaded again; the previous values stay. ${error.message}`,
-      );
-      this.#live.emit({ changes: [], failures: [{ path: "", error }] });
-      return;
+    for (let attempt = 1; attempt <= RELOAD_ATTEMPTS; attempt++) {
+      let loaded: Awaited<ReturnType<Recipe>>;
+      let layers: OverrideLayers;
+      let tree: MapNode;
+      try {
+        await this.#pending; // the .env files of the load, parsed
+        loaded = await this.#recipe();
+        layers = await this.#layers.reread();
+        // The overrides stay on top of the files read again (an override of a key the edit
+        // removed fails here, and the previous values stay).
+        tree = this.#withOverrides(loaded.tree, layers);
+      } catch (e) {
+        this.#reloadFailed(
+          "The config files could not be loaded again; the previous values stay.",
+          toHoloconfError(e, ""),
+        );
+        return;
+      }
+      // The environment the values are recomputed with (and the calls reused are checked
+      // against): the one read again, kept if the engine takes the new tree.
+      this.#reloading = { layers, merged: loaded.envs };
+      let set: ChangeSet | undefined;
+      try {
+        set = await this.#engineRef.reload(tree);
+      } catch (e) {
+        this.#warn(`Reloading the config failed: ${errorText(e)}`);
+        return;
+      } finally {
+        this.#reloading = undefined;
+      }
+      if (set !== undefined) {
+        this.#base = loaded.tree;
+        this.#layers = layers;
+        this.#mergedLayers = loaded.envs;
+        this.#settings.files.splice(0, this.#settings.files.length, ...loaded.files);
+        this.#live.emit(set);
+        return;
+      }
     }
-    let set: ChangeSet | undefined;
-    try {
-      set = await this.#engineRef.reload(tree);
-    } catch (e) {
-      this.#warn(`Reloading the config failed: ${errorText(e)}`);
-      return;
-    }
-    if (set === undefined) return;
-    this.#base = loaded.tree;
-    this.#settings.files.splice(0, this.#settings.files.length, ...loaded.files);
-    this.#live.emit(set);
+    this.#reloadFailed(
+      "The config changed during each attempt to reload its files; the previous values stay " +
+        "until the next change of the files.",
+      new HoloconfError("The config files could not be reloaded", {
+        help: "merge(), clearCache(), setSchema() or registerResolver() ran during each of " +
+          `${RELOAD_ATTEMPTS} reloads in a row`,
+      }),
+    );
+  }
+
+  /** Reports a reload that left the previous values: to `onWarning` and the listeners. */
+  #reloadFailed(message: string, error: HoloconfError): void {
+    this.#warn(`${message} ${error.message}`);
+    this.#live.emit({ changes: [], failures: [{ path: "", error }] });
   }
 
   #warn(message: string): void {

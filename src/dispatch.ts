@@ -2,8 +2,8 @@
  * The dispatcher: the policy of a resolver call, between the engine (which decides what to
  * evaluate) and the scheduler (which runs work under the limits). For each call the engine
  * hands it, the dispatcher decides
- * - single-flight: an identical call in flight (same resolver, arguments, keywords and the
- *   resolver's own `identity`) is joined, not started again;
+ * - single-flight: an identical call in flight (same resolver, arguments, keywords, lifetime
+ *   policy (`ttl=`...) and the resolver's own `identity`) is joined, not started again;
  * - batching: calls of a resolver with `resolveMany` are grouped by its `batchGroup` and by the
  *   request they belong to (deadline, limits, nesting, secret inputs), `batchSize` at a time;
  * - the timeout (the resolver's own, else the process default) and the texts of timeout and
@@ -330,7 +330,7 @@ export class Dispatcher {
     // anyone could share them, so they skip building the key (unless a refresh may reuse it).
     const identity = obj?.synchronous && carry === undefined
       ? undefined
-      : this.#identity(name, obj, key, view);
+      : this.#identity(name, obj, key, view, request.live);
     if (identity !== undefined && carry !== undefined) {
       const reused = carry.reuse.get(identity);
       if (reused !== undefined) return hooks.reuse(reused);
@@ -338,7 +338,7 @@ export class Dispatcher {
     const shared = identity === undefined ? undefined : request.inFlight.get(identity);
     if (shared) return hooks.join(shared.owner, shared.result);
     let known = identity;
-    const identityOf = () => known ??= this.#identity(name, obj, key, view);
+    const identityOf = () => known ??= this.#identity(name, obj, key, view, request.live);
     const lifeOf = (raw: unknown): CallLife => {
       const suggested = raw instanceof ResolvedValue ? raw.ttl : undefined;
       const now = () => this.#options.now();
@@ -466,17 +466,24 @@ export class Dispatcher {
     });
   }
 
-  /** The single-flight key: name, arguments (bytes by identity), keywords, resolver identity. */
+  /**
+   * The single-flight key: name, arguments (bytes by identity), keywords, lifetime policy,
+   * resolver identity. The policy is part of it: `${src:k}` and `${src:k,ttl=10}` are two calls,
+   * else the first in the tree would give both its lifetime (a refresh reusing the one without
+   * TTL for the other, which would never be fetched again).
+   */
   #identity(
     name: string,
     obj: ResolverObject | undefined,
     key: string,
     call: ResolverCall,
+    live: LivePolicy,
   ): string {
     const args = JSON.stringify([
       // Bytes by identity: memoized values hand the same Uint8Array to every consumer.
       call.args.map((a) => typeof a === "string" ? a : { bytes: this.#idOf(a) }),
       call.kwargsAll,
+      [String(live.ttl), String(live.maxStale), String(live.staleWhileRevalidate)],
     ]);
     return name + "\u0000" + args + "\u0000" + (obj?.identity ? obj.identity(key, call) : "");
   }

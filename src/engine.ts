@@ -569,9 +569,11 @@ export class Engine {
       this.#keepStale(old, gen, leaf.node, before, now);
     });
     if (this.#gen !== old) return undefined;
-    // Values memoized on the old tree while this ran, built only from what did not change.
+    // Values memoized on the old tree while this ran, built only from what did not change. Not
+    // with `force`: their calls may have been made before it was asked for (they are resolved
+    // again when next read).
     const known = new Map<TreeNode, boolean>();
-    for (const [node, value] of old.memo) {
+    for (const [node, value] of options.force ? [] : old.memo) {
       if (!gen.memo.has(node) && builtFromFresh(node, old.links, stale, known)) {
         this.#carry(old, gen, node, value);
       }
@@ -584,8 +586,9 @@ export class Engine {
    * Replaces the raw tree with `root` (the files loaded again) and recomputes, on the new tree,
    * the values that were known: literals, and every interpolated value resolved before, which
    * reuses the calls that have not expired (nothing is fetched again for an unchanged
-   * `${ssm:...}`). A value that fails keeps its earlier value when its text did not change and
-   * its lifetime allows. Swapped in at once, like {@linkcode refresh}.
+   * `${ssm:...}`) unless they read the Config's environment and a variable they read changed
+   * (a `.env` file edited). A value that fails keeps its earlier value when its text did not
+   * change and its lifetime allows. Swapped in at once, like {@linkcode refresh}.
    *
    * @param root The new raw tree.
    * @returns What changed (literals included) and what failed; undefined when the tree was
@@ -597,11 +600,16 @@ export class Engine {
     const gen = newGeneration(root);
     const reuse = new Map<string, CallResult>();
     const fallback = new Map<string, CarriedCall<CallResult>>();
+    const env = this.#options.context.env;
+    const sameEnv = (read: ReadonlyMap<string, string | undefined> | undefined) =>
+      read === undefined || [...read].every(([name, value]) => env?.(name) === value);
     for (const c of allCalls(old.links)) {
       if (c.result === undefined) continue;
-      // A call that read other values may see different ones in the new tree: called again.
-      if (c.reads.length === 0 && c.own.expiresAt > now) reuse.set(c.identity(), c.result);
-      else fallback.set(c.identity(), { result: c.result, life: c.own, ttl: c.ttl });
+      // A call that read other values may see different ones in the new tree, one that read
+      // the environment different variables: called again.
+      if (c.reads.length === 0 && c.own.expiresAt > now && sameEnv(c.env)) {
+        reuse.set(c.identity(), c.result);
+      } else fallback.set(c.identity(), { result: c.result, life: c.own, ttl: c.ttl });
     }
     const before = new Map<string, { node: TreeNode; known: Resolved | undefined }>();
     for (const leaf of collectValues(old.root)) {
@@ -1450,8 +1458,14 @@ export class Engine {
     ctx: Ctx,
   ): MP<Resolved> {
     const name = call.resolver;
+    const own = this.#options.registry;
+    // Offline, a network resolver registered lazily is refused without loading it.
+    if (this.#options.offline) {
+      const traits = own.declared(name) ?? globalRegistry().declared(name);
+      if (traits?.network) throw offlineRefusal(name, path, source);
+    }
     // A built-in registered lazily is a promise until its module has loaded.
-    const found = this.#options.registry.lookup(name) ?? globalRegistry().lookup(name);
+    const found = own.lookup(name) ?? globalRegistry().lookup(name);
     if (!found) {
       throw new ResolverError(`Unknown resolver: ${name}`, {
         code: "UNKNOWN_RESOLVER",
@@ -1635,6 +1649,19 @@ export class Engine {
       secrets: info.secrets,
       live: ctx.live,
     };
+    const context = this.#contextFor(source);
+    // The variables the call reads from the Config's environment, for a reload to know whether
+    // its result still holds (see `reload`).
+    let envRead: Map<string, string | undefined> | undefined;
+    const env = context.env;
+    const callContext = env === undefined ? context : Object.freeze({
+      ...context,
+      env: (name: string) => {
+        const value = env(name);
+        (envRead ??= new Map()).set(name, value);
+        return value;
+      },
+    });
     /** The result callers get, remembered with the call's lifetime and what it read. */
     const recorded = (r: CallResult, life: CallLife): CallResult => {
       const read = vertex.links;
@@ -1645,6 +1672,7 @@ export class Engine {
         own: life.life,
         ttl: life.ttl,
         reads: read?.nodes ?? [],
+        env: envRead,
         life: read ? earliest(life.life, read.life) : life.life,
       };
       this.#usedCall(caller, ctx, out.record);
@@ -1662,7 +1690,7 @@ export class Engine {
         resolver: reg.name,
         source,
         sensitiveInput: info.sensitiveInput,
-        context: this.#contextFor(source),
+        context: callContext,
         // Read when the resolver reads it: a settings error then fails the call like any other.
         settingsOf: () => settingsFor(reg),
       },
@@ -1703,6 +1731,7 @@ export class Engine {
             own: life.life,
             ttl: life.ttl,
             reads: vertex.links?.nodes ?? [],
+            env: envRead,
             life: life.life,
           });
         },

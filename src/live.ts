@@ -1,17 +1,18 @@
 /**
- * Live config: what keeps a Config's values current once resolved. One refresh at a time
- * (concurrent `refresh()` calls share it, or the next one), reads that meet an expired value
- * (they wait for the refresh, or, with stale-while-revalidate and for `getSync`, return the last
- * value and start it), change events, and the automatic refresh that follows the values'
- * expiries. What a refresh does to the values is the engine's (`Engine.refresh`); file watching
- * is `_file_watch.ts`.
+ * Live config: what keeps a Config's values current once resolved. One refresh or file reload
+ * at a time (concurrent `refresh()` calls share one, or the next one; a reload waits for the
+ * refresh running, and the other way round), reads that meet an expired value (they wait for the
+ * refresh, or, with stale-while-revalidate and for `getSync`, return the last value and start
+ * it), change events, and the automatic refresh that follows the values' expiries. What a
+ * refresh does to the values is the engine's (`Engine.refresh`), what a reload does the
+ * Config's; file watching is `_file_watch.ts`.
  *
  * @module
  */
 
 import { ResolverError } from "./errors.ts";
 import { asyncRequired, type Engine } from "./engine.ts";
-import type { ChangeSet } from "./change_set.ts";
+import { type ChangeSet, frozenCopy } from "./change_set.ts";
 import type { Resolved } from "./value.ts";
 import { abortable } from "./_abortable.ts";
 import { backgroundTimer } from "./runtime.ts";
@@ -76,6 +77,11 @@ interface Job {
   promise: Promise<ChangeSet>;
 }
 
+/** A refresh or a reload waiting for its turn. */
+type Waiting =
+  & ({ kind: "refresh" } & Job | { kind: "reload"; promise: Promise<void> })
+  & { start: () => void };
+
 function emptyChangeSet(): ChangeSet {
   return { changes: [], failures: [] };
 }
@@ -96,8 +102,10 @@ export class Live {
   #options: LiveOptions;
   #listeners = new Set<ChangeListener>();
   #warned = new WeakSet<ChangeListener>();
-  #running: Job | undefined;
-  #queued: (Job & { start: () => void }) | undefined;
+  /** The refresh running, or `"reload"` while a reload runs. */
+  #running: Job | "reload" | undefined;
+  /** What runs next, in order: at most one refresh and one reload. */
+  #queue: Waiting[] = [];
   #expiryWatchers = new Set<(expiresAt: number) => void>();
 
   /**
@@ -114,7 +122,7 @@ export class Live {
    * what this one asks, else the one that runs after it.
    *
    * @param options What to refresh, deadline, signal.
-   * @returns What changed and what failed.
+   * @returns What changed and what failed: a frozen copy of its own (see `frozenCopy`).
    * @throws {RangeError} For a `timeout` that is not > 0.
    * @throws {ResolverError} `RESOLVER_ABORTED` or `RESOLVER_TIMEOUT` when, joining a refresh,
    *   the signal aborts or the timeout passes first.
@@ -128,9 +136,50 @@ export class Live {
       paths: options.paths === undefined ? undefined : new Set(options.paths),
     };
     const running = this.#running;
-    if (running === undefined) return this.#start(scope, options).promise;
-    const job = covers(running.scope, scope) ? running : this.#queue(scope, options);
-    return this.#wait(job.promise, options);
+    if (running === undefined) return this.#start(scope, options).promise.then(frozenCopy);
+    const job = running !== "reload" && covers(running.scope, scope)
+      ? running
+      : this.#queueRefresh(scope, options);
+    return this.#wait(job.promise, options).then(frozenCopy);
+  }
+
+  /**
+   * Runs a reload of the Config's files (`run`, which applies and reports what it did, and never
+   * rejects) when no refresh or other reload runs: refreshes and reloads never overlap, so
+   * neither replaces the values the other computed from an older state. A refresh asked while
+   * it runs runs after it; a reload asked while one waits shares that one (it reads the files
+   * when it starts).
+   *
+   * @param run The reload.
+   * @returns When it ran.
+   */
+  reload(run: () => Promise<void>): Promise<void> {
+    if (this.#running === undefined) return this.#startReload(run);
+    const queued = this.#queue.find((w) => w.kind === "reload");
+    if (queued !== undefined) return queued.promise as Promise<void>;
+    let settle!: { resolve: () => void; reject: (e: unknown) => void };
+    const promise = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+    this.#queue.push({
+      kind: "reload",
+      promise,
+      start: () => void this.#startReload(run).then(settle.resolve, settle.reject),
+    });
+    return promise;
+  }
+
+  async #startReload(run: () => Promise<void>): Promise<void> {
+    this.#running = "reload";
+    try {
+      await run();
+    } finally {
+      this.#next();
+    }
+  }
+
+  /** The running job ended: starts the next one, if any. */
+  #next(): void {
+    this.#running = undefined;
+    this.#queue.shift()?.start();
   }
 
   /** Waits for a refresh this call did not start, within its own timeout and signal. */
@@ -164,10 +213,7 @@ export class Live {
           signal: options.signal,
         });
       } finally {
-        this.#running = undefined;
-        const next = this.#queued;
-        this.#queued = undefined;
-        next?.start();
+        this.#next();
       }
       if (set === undefined) return emptyChangeSet();
       this.emit(set);
@@ -176,9 +222,9 @@ export class Live {
     return job;
   }
 
-  /** The refresh that runs after the one running, widened to do what this call asks too. */
-  #queue(scope: Scope, options: RefreshOptions): Job {
-    const queued = this.#queued;
+  /** The refresh that runs after the running job, widened to do what this call asks too. */
+  #queueRefresh(scope: Scope, options: RefreshOptions): Job {
+    const queued = this.#queue.find((w) => w.kind === "refresh");
     if (queued !== undefined) {
       queued.scope.force ||= scope.force;
       if (queued.scope.paths !== undefined) {
@@ -190,13 +236,15 @@ export class Live {
     let settle!: { resolve: (s: ChangeSet) => void; reject: (e: unknown) => void };
     const promise = new Promise<ChangeSet>((resolve, reject) => (settle = { resolve, reject }));
     const job = {
+      kind: "refresh" as const,
       scope: { force: scope.force, paths: scope.paths && new Set(scope.paths) },
       // Its calls are not stopped by this caller's signal: it only stops this caller's wait.
       options: options.timeout === undefined ? {} : { timeout: options.timeout },
       promise,
-      start: () => this.#start(job.scope, job.options).promise.then(settle.resolve, settle.reject),
+      start: () =>
+        void this.#start(job.scope, job.options).promise.then(settle.resolve, settle.reject),
     };
-    this.#queued = job;
+    this.#queue.push(job);
     return job;
   }
 
@@ -212,8 +260,9 @@ export class Live {
   }
 
   /**
-   * Tells every listener what a refresh or reload did, when it did anything. A listener that
-   * throws (or rejects) is reported once through `onWarning`; the others still run.
+   * Tells every listener what a refresh or reload did, when it did anything: each gets a frozen
+   * copy of its own. A listener that throws (or rejects) is reported once through `onWarning`;
+   * the others still run.
    *
    * @param set The change set.
    */
@@ -221,7 +270,7 @@ export class Live {
     if (set.changes.length === 0 && set.failures.length === 0) return;
     for (const listener of [...this.#listeners]) {
       try {
-        const r = listener(set);
+        const r = listener(frozenCopy(set));
         if (r !== undefined && typeof (r as Promise<void>).then === "function") {
           (r as Promise<void>).then(undefined, () => this.#listenerFailed(listener));
         }

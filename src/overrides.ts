@@ -32,7 +32,7 @@ import {
   type SourceLocation,
 } from "./errors.ts";
 import { type PathSpec, readConfigText } from "./loader.ts";
-import { envEntries, getEnv } from "./runtime.ts";
+import { envEntries } from "./runtime.ts";
 import { formatPath, parsePath, type PathSegment } from "./path.ts";
 import { coerceString, type CoercionType } from "./schema/coerce.ts";
 import { fromPlain, MANDATORY, type MapNode, type TreeNode } from "./tree.ts";
@@ -587,13 +587,34 @@ export class OverrideLayers {
   }
 
   /**
-   * The Config's environment: a process environment variable, else the `.env` files' one.
+   * The same layers read again (a reload): the `.env` files, the environment's variables with
+   * the prefix and the given overrides, the `.env` files parsed.
+   *
+   * @returns The new layers, ready; these are left as they are.
+   * @throws {NotFoundError} A missing `.env` file that is not optional (`FILE_NOT_FOUND`).
+   * @throws {ParseError} A `.env` file that cannot be read (not a regular file, too large...).
+   * @throws {HoloconfError} As the constructor, or the parser could not be loaded.
+   */
+  async reread(): Promise<OverrideLayers> {
+    const layers = new OverrideLayers(this.#settings);
+    await layers.prepare();
+    return layers;
+  }
+
+  /** The `.env` files, as given (missing optional ones too: their creation is a change). */
+  get envFilePaths(): string[] {
+    return (this.#settings.envFiles ?? []).map((e) => typeof e === "string" ? e : e.path);
+  }
+
+  /**
+   * A variable of the `.env` files (later files over earlier ones); the process environment is
+   * not read.
    *
    * @param name The variable.
    * @returns Its value, or undefined.
    */
-  env(name: string): string | undefined {
-    return getEnv(name) ?? this.#fileVars.get(name);
+  fileVar(name: string): string | undefined {
+    return this.#fileVars.get(name);
   }
 
   /**

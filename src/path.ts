@@ -13,22 +13,27 @@ const DIGITS_REGEXP = /^[0-9]+$/;
 
 /**
  * Splits an access path into keys and indexes (`""` is the root `[]`). Indexes are
- * non-negative integers. Every `.` separates two steps: an empty key (`a..b`, `.a`, `a.`,
- * `a.[0]`) is an error, not a path with the empty key dropped (upstream reads `a..b` as `a.b`).
- * Relative references (`${.x}`, `${..x}`) are interpolation syntax, not access paths.
+ * non-negative integers. A key that holds `.`, `[` or `]` (or the empty key) is written quoted
+ * in brackets, as a JSON string: `m["a.b"]`, `m["say \"hi\""]` (the form `formatPath` writes
+ * with `quoteKeys`, as change sets and `dumpSources()` do). Every `.` separates two steps: an
+ * empty key (`a..b`, `.a`, `a.`, `a.[0]`) is an error, not a path with the empty key dropped
+ * (upstream reads `a..b` as `a.b`). Relative references (`${.x}`, `${..x}`) are interpolation
+ * syntax, not access paths.
  *
  * @param path The access path, e.g. `servers[0].host`.
  * @returns The segments: strings for keys, numbers for indexes.
  * @throws {ParseError} "Invalid array index in path: <x>" for a bracket that does not hold a
  *   non-negative integer, "Unexpected ']' in path" for a stray `]`, "Unclosed '[' in path" for a
- *   `[` without `]`, "Empty key in path" for a `.` not between two steps. `column` is the
- *   1-based column of the problem.
+ *   `[` without `]`, "Empty key in path" for a `.` not between two steps; for a quoted key,
+ *   "Unclosed quoted key in path", "Invalid quoted key in path" (not a JSON string) and
+ *   "Expected ']' after a quoted key in path". `column` is the 1-based column of the problem.
  *
  * @example Parse keys and indexes
  * ```ts
  * import { parsePath } from "./path.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(parsePath("a[0][1].b"), ["a", 0, 1, "b"]);
+ * assert.deepEqual(parsePath('m["a.b"].c'), ["m", "a.b", "c"]);
  * assert.deepEqual(parsePath(""), []);
  * assert.throws(() => parsePath("a[-1]"), /Invalid array index in path: -1/);
  * ```
@@ -61,6 +66,12 @@ export function parsePath(path: string): PathSegment[] {
       if (key === "" && afterDot) throw emptyKey(i + 1);
       afterDot = false;
       pushKey();
+      if (path[i + 1] === '"') {
+        const [quoted, end] = quotedKey(path, i + 1);
+        segments.push(quoted);
+        i = end;
+        continue;
+      }
       const close = path.indexOf("]", i + 1);
       if (close < 0) {
         throw new ParseError("Unclosed '[' in path", {
@@ -93,12 +104,48 @@ export function parsePath(path: string): PathSegment[] {
   return segments;
 }
 
+/**
+ * Reads the quoted key that starts at `start` (its `"`) up to the `]` after it: a JSON string.
+ *
+ * @returns The key, and the index after the `]`.
+ */
+function quotedKey(path: string, start: number): [string, number] {
+  let j = start + 1;
+  while (j < path.length && path[j] !== '"') j += path[j] === "\\" ? 2 : 1;
+  if (j >= path.length) {
+    throw new ParseError("Unclosed quoted key in path", {
+      column: start + 1,
+      path,
+      help: 'Close the key with \'"]\', e.g. m["a.b"]',
+    });
+  }
+  let key: unknown;
+  try {
+    key = JSON.parse(path.slice(start, j + 1));
+  } catch {
+    throw new ParseError("Invalid quoted key in path", {
+      column: start + 1,
+      path,
+      help:
+        'A quoted key is a JSON string: \\" and \\\\ for a quote and a backslash, e.g. m["a\\"b"]',
+    });
+  }
+  if (path[j + 1] !== "]") {
+    throw new ParseError("Expected ']' after a quoted key in path", {
+      column: j + 2,
+      path,
+      help: 'Write a quoted key as ["key"], e.g. m["a.b"].c',
+    });
+  }
+  return [key as string, j + 2];
+}
+
 /** Options of {@linkcode formatPath}. */
 export interface FormatPathOptions {
   /**
    * Write a key that an access path cannot hold (one with `.`, `[` or `]`, or the empty key)
    * as a quoted segment `["a.b"]` (JSON string rules), so that every key path prints
-   * differently. `parsePath` does not read that form. @default {false}
+   * differently and `parsePath` reads it back. @default {false}
    */
   quoteKeys?: boolean;
 }
@@ -107,7 +154,8 @@ const SPECIAL_KEY_REGEXP = /[.[\]]/;
 
 /**
  * Writes segments back as an access path: keys joined with `.`, indexes as `[n]`.
- * The inverse of {@linkcode parsePath} for keys that contain no `.`, `[` or `]`.
+ * The inverse of {@linkcode parsePath} for keys that contain no `.`, `[` or `]`; with
+ * `quoteKeys`, for every key.
  *
  * @param segments Keys and indexes.
  * @param options `quoteKeys` to keep keys with `.`, `[` or `]` apart from nested paths.

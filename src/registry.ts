@@ -52,10 +52,24 @@ const NAME_REGEXP = /^[\p{L}\p{N}_-]+$/u;
 /** Imports a lazily registered resolver: see {@linkcode ResolverRegistry.registerLazy}. */
 export type ResolverLoader = () => Promise<Resolver>;
 
+/** What a resolver declares about itself that matters before it runs. */
+export interface ResolverTraits {
+  /** It reaches the network (refused on an offline Config). */
+  network: boolean;
+  /** Every value it returns is sensitive. */
+  sensitive: boolean;
+}
+
 /** Options of {@linkcode ResolverRegistry.registerLazy}. */
 export interface LazyRegisterOptions extends RegisterOptions {
   /** The settings groups the resolver declares (see `ResolverObject.settingsSpec`). */
   settingsSpec?: readonly ResolverSettingsSpec[];
+  /**
+   * What the resolver's object declares (`network`, `sensitive`), known before it loads; the
+   * registration's own `network` and `sensitive` win over it, as over the loaded object's.
+   * @default {{ network: false, sensitive: false }}
+   */
+  declares?: ResolverTraits;
 }
 
 /** A resolver registered by its loader and not loaded yet. */
@@ -65,6 +79,8 @@ interface LazyResolver {
   options: RegisterOptions;
   /** The settings groups it declares before it is loaded. */
   settingsSpec: readonly ResolverSettingsSpec[];
+  /** Its traits before it is loaded. */
+  traits: ResolverTraits;
   /** The load in progress (forgotten when it fails, so that the next use tries again). */
   loading: Promise<RegisteredResolver> | undefined;
 }
@@ -102,7 +118,8 @@ export class ResolverRegistry {
    * @param load Imports the resolver (e.g. `() => import("./csv.ts").then((m) => m.csvResolver)`).
    * @param options As for {@linkcode register} (`params` and `batchSize` are read once loaded),
    *   and the `settingsSpec` the resolver declares, known before it loads so that its settings can
-   *   be given meanwhile (the loaded resolver's own declaration then replaces it).
+   *   be given meanwhile (the loaded resolver's own declaration then replaces it), and what it
+   *   `declares` (`network`, `sensitive`): an offline Config refuses it without loading it.
    * @throws {ResolverError} For a taken name without `force`, `ref`, a bad name or a bad
    *   settings declaration.
    * @throws {RangeError} For a negative timeout, a `ttl` that is not > 0 or a negative
@@ -112,10 +129,35 @@ export class ResolverRegistry {
     checkName(name);
     checkTimeout(options);
     livePolicy(options);
-    const settingsSpec = options.settingsSpec ?? [];
+    const { settingsSpec = [], declares, ...register } = options;
     const declared = declaredSettings(name, { resolve: () => undefined, settingsSpec });
+    const traits = {
+      network: register.network ?? declares?.network ?? false,
+      sensitive: register.sensitive ?? declares?.sensitive ?? false,
+    };
     this.#claim(name, options);
-    this.#map.set(name, { name, load, options, settingsSpec: declared, loading: undefined });
+    this.#map.set(name, {
+      name,
+      load,
+      options: register,
+      settingsSpec: declared,
+      traits,
+      loading: undefined,
+    });
+  }
+
+  /**
+   * Whether a resolver reaches the network and returns sensitive values, loaded or not: for a
+   * resolver registered lazily, what its registration declares until it loads.
+   *
+   * @param name Its name.
+   * @returns Its traits, or undefined when the name is free.
+   */
+  declared(name: string): ResolverTraits | undefined {
+    const entry = this.#map.get(name);
+    if (entry === undefined) return undefined;
+    if (isLazy(entry)) return entry.traits;
+    return { network: entry.network, sensitive: entry.sensitive };
   }
 
   /**

@@ -887,6 +887,33 @@ Deno.test("overrides stay on top of configs merged in later", async () => {
   assert.deepEqual(await config.toObject(), { a: 2, b: 3 });
 });
 
+Deno.test("merge() carries the other config's .env layer whole: its overrides and its variables", async () => {
+  using t = tempDir({
+    "base.env": "HC18M_SHARED=base\nHC18M_BASE=base-only\n",
+    "other.env": "HC18M_SHARED=other\nHC18M_OTHER=other-only\nHC18M__C=3\n",
+  });
+  await withProcessEnv({ HC18M_PROCESS: "process" }, async () => {
+    const other = Config.loads(
+      "b: ${env:HC18M_OTHER}\nc: 1\nshared: ${env:HC18M_SHARED}\np: ${env:HC18M_PROCESS}\n",
+      { envFiles: [`${t.dir}/other.env`], envPrefix: "HC18M" },
+    );
+    await other.ready();
+    const base = Config.loads("a: ${env:HC18M_BASE}\nmine: ${env:HC18M_SHARED}\n", {
+      envFiles: [`${t.dir}/base.env`],
+    });
+    await base.ready();
+    base.merge(other);
+    assert.deepEqual(await base.resolveAll(), {
+      a: "base-only", // this config's .env files still count
+      mine: "other", // the other's over this config's (the other wins, as in merge)
+      b: "other-only", // its values read its variables
+      c: "3", // its prefixed overrides stay
+      shared: "other",
+      p: "process", // the process environment over every .env file
+    });
+  });
+});
+
 Deno.test("environment overrides are coerced by the JSON Schema, strings without one", async () => {
   await withProcessEnv({ HC18C__PORT: "5433", HC18C__DEBUG: "true" }, async () => {
     const text = "port: 1\ndebug: false\n";

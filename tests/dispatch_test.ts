@@ -166,6 +166,49 @@ Deno.test("calls differing in arguments or in the resolver's identity are not jo
   assert.equal(inFlight.size, 2);
 });
 
+Deno.test("calls differing in their lifetime policy (ttl=...) are not joined", () => {
+  let runs = 0;
+  const reg = registered(() => {
+    runs++;
+    return new Promise(() => {});
+  });
+  const d = newDispatcher();
+  const inFlight: InFlightCalls<string, Resolved> = new Map();
+  dispatch(d, reg, "k", { inFlight, owner: "no ttl" });
+  const withTtl = dispatch(d, reg, "k", { inFlight, owner: "ttl", live: { ttl: 10_000 } });
+  const again = dispatch(d, reg, "k", { inFlight, owner: "ttl again", live: { ttl: 10_000 } });
+  assert.equal(runs, 2);
+  assert.deepEqual(withTtl.steps, ["start"]);
+  assert.deepEqual(again.steps, ["join ttl"]);
+});
+
+Deno.test("through a Config, the same call with and without ttl= is two calls, each with its lifetime, in any order", async () => {
+  for (
+    const [text, path, before, after] of [
+      ["b: ${src:k}\na: ${src:k,ttl=10}\n", "", { a: "k@1", b: "k@1" }, { a: "k@2", b: "k@1" }],
+      ["a: ${src:k,ttl=10}\nb: ${src:k}\n", "", { a: "k@1", b: "k@1" }, { a: "k@2", b: "k@1" }],
+      ["x: ${src:k}-${src:k,ttl=10}\n", "x", "k@1-k@1", "k@1-k@2"],
+    ] as const
+  ) {
+    let time = 0;
+    let version = 1;
+    const calls: string[] = [];
+    const src = (key: string) => {
+      calls.push(key);
+      return Promise.resolve(`${key}@${version}`);
+    };
+    const config = Config.loads(text, { resolvers: { src }, now: () => time });
+    await config.resolveAll();
+    assert.deepEqual(await config.get(path), before, text);
+    assert.equal(calls.length, 2, `${text}: not joined, whatever their order`);
+    version = 2;
+    time = 10_000;
+    await config.refresh();
+    assert.deepEqual(await config.get(path), after, text);
+    assert.equal(calls.length, 3, `${text}: only the call with a TTL is made again`);
+  }
+});
+
 Deno.test("a synchronous resolver's calls are never recorded for joining", () => {
   const reg = registered({ resolve: (k: string) => `${k}!`, synchronous: true });
   const d = newDispatcher();

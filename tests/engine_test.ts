@@ -1965,6 +1965,27 @@ Deno.test("a value memoized while a refresh runs is kept unless built from what 
   assert.deepEqual(v.calls.sort(), ["a", "a", "f"]);
 });
 
+Deno.test("refresh({ force }) keeps no value memoized meanwhile: a call made before the force is made again", async () => {
+  const v = versioned();
+  const config = Config.loads("x: ${v:x}\ny: ${v:y}\nboth: ${x}+${y}\n", {
+    resolvers: { v: v.fn },
+  });
+  assert.equal(await config.get("x"), "x@1");
+  v.hold = true;
+  const all = config.resolveAll(); // y called with version 1, held
+  await until(() => v.waiting("y") === 1);
+  v.version = 2;
+  const forced = config.refresh({ force: true }); // x called with version 2, held
+  await until(() => v.waiting("x") === 1);
+  v.hold = false;
+  v.release("y"); // y (version 1) memoized on the old tree while the force runs
+  await all;
+  v.release("x");
+  await forced;
+  assert.deepEqual(await config.resolveAll(), { x: "x@2", y: "y@2", both: "x@2+y@2" });
+  assert.deepEqual(v.calls.sort(), ["x", "x", "y", "y"]);
+});
+
 Deno.test("a default= after not found lives as long as the call's TTL", async () => {
   let time = 0;
   let present = false;

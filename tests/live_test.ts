@@ -251,7 +251,8 @@ Deno.test("concurrent refresh() calls share one refresh; a force asked meanwhile
   src.hold = false;
   src.release();
   const sets = await Promise.all(storm);
-  assert.ok(sets.every((s) => s === sets[0]));
+  // One refresh (one call of `a` above): the same change set for all (each its own copy).
+  for (const set of sets) assert.deepEqual(set, sets[0]);
   await forced;
   // The forced refresh ran once, after: both values again.
   assert.deepEqual(src.calls.sort(), ["a", "a", "a", "b", "b"]);
@@ -357,6 +358,22 @@ Deno.test("the failure of a secret's refresh is reported without the secret", as
   assert.equal(await config.get("pw"), secret);
 });
 
+Deno.test("a change set's path of a key with '.' reads back with get() and refresh({ paths })", async () => {
+  const clock = manualClock();
+  let version = 1;
+  const config = Config.loads('m:\n  "a.b": ${src:x,ttl=1}\n  "c.d": ${src:y,ttl=1}\n', {
+    resolvers: { src: (k: string) => `${k}${version}` },
+    now: clock.now,
+  });
+  await config.resolveAll();
+  version = 2;
+  clock.time = 1_000;
+  const set = await config.refresh({ paths: ['m["a.b"]'] });
+  assert.deepEqual(set.changes.map((c) => c.path), ['m["a.b"]']);
+  assert.equal(await config.get(set.changes[0]!.path), "x2");
+  assert.equal(await config.get('m["c.d"]'), "y2", "expired: fetched again when read");
+});
+
 Deno.test("a throwing listener is reported once and breaks neither the refresh nor the others", async () => {
   const src = source();
   const warnings: string[] = [];
@@ -384,6 +401,65 @@ Deno.test("a throwing listener is reported once and breaks neither the refresh n
     "An onChange listener threw; its errors are ignored",
   ]);
   assert.deepEqual(failures.unhandled, []);
+});
+
+Deno.test("each listener and each refresh() caller gets a frozen change set of its own", async () => {
+  const clock = manualClock();
+  let version = 1;
+  const src = () => ({ list: [version], bytes: new Uint8Array([version]) });
+  const config = Config.loads("a: ${src:x,ttl=1}\nb: ${bad:y,ttl=1}\n", {
+    resolvers: {
+      src,
+      bad: () => {
+        if (version > 1) throw new Error("down");
+        return "b";
+      },
+    },
+    now: clock.now,
+  });
+  await config.resolveAll();
+  const mutations: string[] = [];
+  const seen: ChangeSet[] = [];
+  config.onChange((s) => {
+    // A listener that tries to change what the others get: each attempt throws.
+    const attempts: [string, () => void][] = [
+      ["changes", () => (s.changes as unknown[]).length = 0],
+      ["failures", () => (s.failures as unknown[]).push({ path: "evil" })],
+      ["path", () => ((s.changes[0] as { path: string }).path = "evil")],
+      ["after", () => ((s.changes[0]!.after as { list: number[] }).list[0] = 99)],
+    ];
+    for (const [what, attempt] of attempts) {
+      try {
+        attempt();
+      } catch (e) {
+        if (e instanceof TypeError) mutations.push(what);
+      }
+    }
+    (s.changes[0]!.after as { bytes: Uint8Array }).bytes[0] = 99; // its own copy
+  });
+  config.onChange((s) => void seen.push(s));
+  version = 2;
+  clock.time = 1_000;
+  const [one, two] = await Promise.all([config.refresh(), config.refresh()]);
+  assert.deepEqual(mutations, ["changes", "failures", "path", "after"]);
+  const expected = {
+    changes: [{
+      path: "a",
+      sensitive: false,
+      before: { list: [1], bytes: new Uint8Array([1]) },
+      after: { list: [2], bytes: new Uint8Array([2]) },
+    }],
+    failures: [{ path: "b", error: one!.failures[0]!.error }],
+  };
+  assert.deepEqual(seen, [expected]);
+  assert.deepEqual(one, expected);
+  assert.deepEqual(two, expected);
+  assert.notEqual(one, two, "two callers of one refresh get two copies");
+  assert.ok(
+    Object.isFrozen(one) && Object.isFrozen(one!.changes) && Object.isFrozen(one!.failures),
+  );
+  assert.ok(Object.isFrozen((one!.changes[0]!.after as { list: number[] }).list));
+  assert.equal(await config.get("a.list[0]"), 2);
 });
 
 Deno.test("a listener may call refresh() itself: no deadlock, the config stays consistent", async () => {

@@ -65,6 +65,31 @@ Deno.test("parsePath rejects a stray ] and an unclosed [", () => {
   assertPathError("a[0", "Unclosed '[' in path", 2);
 });
 
+Deno.test("parsePath reads a quoted key (a JSON string in brackets), as formatPath quotes it", () => {
+  assert.deepEqual(parsePath('m["a.b"]'), ["m", "a.b"]);
+  assert.deepEqual(parsePath('m["a.b"].c[0]'), ["m", "a.b", "c", 0]);
+  assert.deepEqual(parsePath('["x[1]"]["y]"]'), ["x[1]", "y]"]);
+  assert.deepEqual(parsePath('m[""]'), ["m", ""]);
+  assert.deepEqual(parsePath('m["say \\"hi\\" \\\\ \\u00e9"]'), ["m", 'say "hi" \\ é']);
+  assert.deepEqual(parsePath('m["plain"]'), ["m", "plain"]);
+  const keys = ["a.b", "[0]", "x]", "", 'q"uote', "back\\slash", "a..b"];
+  for (const key of keys) {
+    const segs = ["m", key, 0, "n"];
+    assert.deepEqual(parsePath(formatPath(segs, { quoteKeys: true })), segs, key);
+  }
+});
+
+Deno.test("parsePath rejects a malformed quoted key; a..b stays an error", () => {
+  assertPathError('m["a.b', "Unclosed quoted key in path", 3);
+  assertPathError('m["a\\"]', "Unclosed quoted key in path", 3);
+  assertPathError('m["a\\q"]', "Invalid quoted key in path", 3);
+  assertPathError('m["a"x]', "Expected ']' after a quoted key in path", 6);
+  assertPathError('m["a"', "Expected ']' after a quoted key in path", 6);
+  assertPathError('m.["a"]', "Empty key in path", 3);
+  assertPathError("m['a']", "Invalid array index in path: 'a'", 3);
+  assertPathError("a..b", "Empty key in path", 3);
+});
+
 Deno.test("formatPath writes keys with dots and indexes in brackets", () => {
   assert.equal(formatPath(["a", "b", 0, "c"]), "a.b[0].c");
   assert.equal(formatPath([]), "");

@@ -338,6 +338,38 @@ Deno.test("a lazily registered resolver loads on first use; getSync needs it loa
   }
 });
 
+Deno.test("a lazily registered resolver's declared traits are known before it loads: offline refuses it unloaded", async () => {
+  let loads = 0;
+  const load = () => {
+    loads++;
+    return Promise.resolve({ network: true, resolve: () => "remote" });
+  };
+  const r = new ResolverRegistry();
+  r.registerLazy("net", load, { declares: { network: true, sensitive: true } });
+  r.registerLazy("plain", load);
+  r.registerLazy("forced", load, { declares: { network: true, sensitive: true }, network: false });
+  assert.deepEqual(r.declared("net"), { network: true, sensitive: true });
+  assert.deepEqual(r.declared("plain"), { network: false, sensitive: false });
+  assert.deepEqual(r.declared("forced"), { network: false, sensitive: true }, "options win");
+  assert.equal(r.declared("none"), undefined);
+  globalRegistry().registerLazy("regtest_lazy_net", load, {
+    declares: { network: true, sensitive: false },
+  });
+  try {
+    const config = Config.loads("v: ${regtest_lazy_net:a}\n", { offline: true });
+    assert.throws(() => config.getSync("v"), { code: "OFFLINE", path: "v" });
+    await assert.rejects(config.get("v"), { code: "OFFLINE", path: "v" });
+    assert.equal(loads, 0, "refused without loading its module");
+    assert.equal(await Config.loads("v: ${regtest_lazy_net:a}\n").get("v"), "remote");
+    assert.deepEqual(globalRegistry().declared("regtest_lazy_net"), {
+      network: true,
+      sensitive: false,
+    });
+  } finally {
+    unregisterResolver("regtest_lazy_net");
+  }
+});
+
 Deno.test("a failed load is a ResolverError with its cause, per caller, and the next use loads again", async () => {
   let loads = 0;
   const cause = new Error("module missing");

@@ -284,7 +284,7 @@ async function getConfiguration(key: string, call: ResolverCall): Promise<unknow
     });
   const base = extensionBase(call);
   let content: AppConfigContent | undefined;
-  let pollIntervalMs: number | undefined;
+  let pollInMs: number | undefined;
   if (base !== undefined) {
     content = await extensionContent(base, target, call, what);
   } else {
@@ -296,19 +296,26 @@ async function getConfiguration(key: string, call: ResolverCall): Promise<unknow
       if (!call.signal.aborted && errorName(err) === "ResourceNotFoundException") throw notFound();
       throw awsFailure(what, err, { signal: call.signal, sensitiveInput: call.sensitiveInput });
     }
-    pollIntervalMs = appConfigSession(sessionKey).pollIntervalMs;
+    // The time left until the session may poll again: a value read from the session's kept
+    // content (another Config polled it earlier) expires when AppConfig allows the next poll,
+    // not a whole interval later.
+    const session = appConfigSession(sessionKey);
+    if (session.pollIntervalMs > 0) pollInMs = session.nextPollAt - awsClock().now();
   }
   if (content === undefined) throw notFound();
   const mode: ContentMode = requested === "auto"
     ? modeOfContentType(content.contentType)
     : requested;
   const value = decodeContent(content.bytes, mode, what);
-  // The poll interval rides along as a lifetime hint for live config (ResolvedValue's `ttl`,
-  // where the library supports it): a refresh then polls when AppConfig allows it.
-  const hint: { sensitive?: boolean; ttl?: number } = pollIntervalMs === undefined ||
-      pollIntervalMs <= 0
+  // The time until the next poll rides along as a lifetime hint for live config
+  // (ResolvedValue's `ttl`, where the library supports it): a refresh then polls when AppConfig
+  // allows it. The session is the process's, shared by every Config, so it keeps time on the
+  // AWS family's clock (`awsClock`), not on a Config's `now`: only this duration crosses over,
+  // and the Config measures it on its own clock (the two run at the same rate, in ms). A poll
+  // already due (the clocks drifted apart) asks for the soonest refresh.
+  const hint: { sensitive?: boolean; ttl?: number } = pollInMs === undefined
     ? {}
-    : { ttl: pollIntervalMs };
+    : { ttl: Math.max(1, pollInMs) };
   return new ResolvedValue(value, hint);
 }
 

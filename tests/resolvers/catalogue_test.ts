@@ -162,6 +162,27 @@ Deno.test("a lazily loaded built-in declares in the catalogue the settings its m
   }
 });
 
+Deno.test("a lazily loaded built-in declares in the catalogue the network and sensitive traits of its module", async () => {
+  for (const entry of CATALOGUE) {
+    const loaded = await loadEntry(entry);
+    const own: { network?: boolean; sensitive?: boolean } = typeof loaded === "function"
+      ? {}
+      : loaded;
+    if (entry.resolver !== undefined) {
+      assert.deepEqual([entry.network, entry.sensitive], [undefined, undefined], entry.name);
+      continue;
+    }
+    assert.equal(entry.network ?? false, own.network ?? false, `${entry.name}: network`);
+    assert.equal(entry.sensitive ?? false, own.sensitive ?? false, `${entry.name}: sensitive`);
+  }
+  // The registry answers before the module loads.
+  const registry = new ResolverRegistry();
+  registerBuiltins(registry);
+  assert.equal(registry.get("secretsmanager"), undefined);
+  assert.deepEqual(registry.declared("secretsmanager"), { network: true, sensitive: true });
+  assert.deepEqual(registry.declared("csv"), { network: false, sensitive: false });
+});
+
 Deno.test("settings of a built-in that is not loaded yet are accepted before its first use", async () => {
   const registry = new ResolverRegistry();
   registerBuiltins(registry);

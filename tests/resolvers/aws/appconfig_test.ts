@@ -230,3 +230,28 @@ transportTest(
     });
   },
 );
+
+transportTest(
+  "live config: a value read from the session's kept content expires at the session's next poll",
+  async (transport) => {
+    await withFakeAws(transport, {
+      appconfig: { [KEY]: { content: FLAGS, pollIntervalS: 30 } },
+    }, async (fake, { clock }) => {
+      const first = Config.loads(`flags: \${appconfig:${KEY}}\n`, { now: () => clock.now() });
+      await first.get("flags");
+      clock.advance(25_000);
+      // A second Config reads the kept content (no request): 5 s of the interval are left.
+      const second = Config.loads(`flags: \${appconfig:${KEY}}\n`, { now: () => clock.now() });
+      assert.deepEqual(await second.get("flags"), JSON.parse(FLAGS));
+      assert.equal(fake.count("GetLatestConfiguration"), 1);
+      fake.deployAppConfig(KEY, { content: '{"newCheckout":{"enabled":false}}' });
+      clock.advance(4_999);
+      assert.deepEqual(await second.refresh(), { changes: [], failures: [] });
+      clock.advance(1); // 30 s: AppConfig allows the next poll
+      const set = await second.refresh();
+      assert.deepEqual(set.changes.map((c) => c.path), ["flags"]);
+      assert.deepEqual(await second.get("flags"), { newCheckout: { enabled: false } });
+      assert.equal(fake.count("GetLatestConfiguration"), 2);
+    });
+  },
+);
