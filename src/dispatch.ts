@@ -41,6 +41,7 @@ import type { MP } from "./_maybe_promise.ts";
 import { bytesToText } from "./_bytes.ts";
 import { type Resolved, toValue } from "./value.ts";
 import { wrapResolverError } from "./_resolver_errors.ts";
+import { SharedWork } from "./_abortable.ts";
 
 /** One resolver invocation, reported after it settles (never carries the value). */
 export interface TraceEvent {
@@ -152,8 +153,16 @@ export interface CallCarry<R> {
 export interface CallScope {
   /** Synchronous access (`getSync`): no batching; a synchronous resolver needs no free slot. */
   sync: boolean;
-  /** The request's deadline or caller signal. */
+  /**
+   * What ends the request's interest in the call: its deadline or caller signal, or, inside
+   * work other requests joined, the signal of that shared work (see `SharedWork`).
+   */
   signal: AbortSignal | undefined;
+  /**
+   * The request's own deadline or caller signal when `signal` is narrower (inside shared
+   * work): calls share a batch request only within one request.
+   */
+  requestSignal?: AbortSignal | undefined;
   /** The request's own concurrency limit (`resolveAll({ maxConcurrency })`). */
   batchLimit: Semaphore | undefined;
   /** The request's deadline in ms, for messages. */
@@ -170,6 +179,11 @@ export interface Flight<V, R> {
   owner: V;
   /** Its outcome. */
   result: Promise<R>;
+  /**
+   * Its waiters, when some may give up: it is aborted only once each of them did. Undefined
+   * when its starter never gives up (no deadline, no signal).
+   */
+  shared: SharedWork | undefined;
 }
 
 /** Identical calls in flight by single-flight key: one table per tree generation. */
@@ -182,9 +196,10 @@ export interface CallHooks<V, R extends Resolved> {
    *
    * @param owner The owner of the call in flight.
    * @param result Its outcome.
+   * @param shared Its waiters, which this one joins (`SharedWork.wait`), when some may give up.
    * @returns This call's outcome.
    */
-  join(owner: V, result: Promise<R>): MP<R>;
+  join(owner: V, result: Promise<R>, shared: SharedWork | undefined): MP<R>;
   /**
    * The call starts: the signal it runs with and the slot it holds (a batched call shares both
    * with its group).
@@ -335,8 +350,11 @@ export class Dispatcher {
       const reused = carry.reuse.get(identity);
       if (reused !== undefined) return hooks.reuse(reused);
     }
-    const shared = identity === undefined ? undefined : request.inFlight.get(identity);
-    if (shared) return hooks.join(shared.owner, shared.result);
+    const flight = identity === undefined ? undefined : request.inFlight.get(identity);
+    // A call every waiter gave up is ending: a new caller starts it again.
+    if (flight && !flight.shared?.signal.aborted) {
+      return hooks.join(flight.owner, flight.result, flight.shared);
+    }
     let known = identity;
     const identityOf = () => known ??= this.#identity(name, obj, key, view);
     const lifeOf = (raw: unknown): CallLife => {
@@ -361,8 +379,8 @@ export class Dispatcher {
       emit?.("ok");
       return r;
     };
-    const fail = (e: unknown): R => {
-      const err = wrapResolverError(e, {
+    const wrap = (e: unknown) =>
+      wrapResolverError(e, {
         name,
         key,
         path: draft.path,
@@ -370,6 +388,8 @@ export class Dispatcher {
         sensitive: draft.sensitiveInput || hooks.readSecret(),
         secrets: request.secrets,
       });
+    const fail = (e: unknown): R => {
+      const err = wrap(e);
       emit?.(
         err.code === "RESOLVER_TIMEOUT"
           ? "timeout"
@@ -391,9 +411,14 @@ export class Dispatcher {
       throw err;
     };
 
+    // A call others may join runs on its waiters' shared signal: the deadline or abort of the
+    // request that started it ends it only if nobody else waits for it by then.
+    const shared = identity !== undefined && scope.signal !== undefined && !scope.signal.aborted
+      ? new SharedWork()
+      : undefined;
     const limits: Omit<CallTask<unknown>, "run"> = {
       timeout,
-      signal: scope.signal,
+      signal: shared?.signal ?? scope.signal,
       batchLimit: scope.batchLimit,
       // Nested calls take slots like any other: the caller lends its own while it waits.
       inlineIfFull: scope.sync && obj?.synchronous === true,
@@ -423,13 +448,19 @@ export class Dispatcher {
     const result = (raw as Promise<unknown>).then(finish, fail);
     const settled = () => {
       hooks.end();
+      shared?.dispose();
       if (identity !== undefined && request.inFlight.get(identity)?.result === result) {
         request.inFlight.delete(identity);
       }
     };
-    if (identity !== undefined) request.inFlight.set(identity, { owner: request.owner, result });
+    if (identity !== undefined) {
+      request.inFlight.set(identity, { owner: request.owner, result, shared });
+    }
     result.then(settled, settled);
-    return result;
+    // The starter is one waiter: when it gives up while others still wait, it stops waiting.
+    return shared
+      ? shared.wait(result, scope.signal, (reason) => wrap(timeoutError("deadline", reason)))
+      : result;
   }
 
   /**
@@ -489,7 +520,8 @@ export class Dispatcher {
    */
   #group(obj: ResolverObject, key: string, call: ResolverCall, scope: CallScope): string {
     return call.resolver + "\u0000" + (obj.batchGroup ? obj.batchGroup(key, call) : "") +
-      "\u0000" + this.#idOf(scope.signal) + "/" + this.#idOf(scope.batchLimit) + "/" +
+      "\u0000" + this.#idOf(scope.requestSignal ?? scope.signal) + "/" +
+      this.#idOf(scope.batchLimit) + "/" +
       (scope.nested ? "n" : "") + (call.sensitiveInput ? "/s" : "");
   }
 

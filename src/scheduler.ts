@@ -6,7 +6,7 @@
  * @module
  */
 
-import { abortable } from "./_abortable.ts";
+import { abortable, allAborted } from "./_abortable.ts";
 
 /** Process-wide scheduler settings. */
 export interface SchedulerSettings {
@@ -499,6 +499,8 @@ export function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
 interface BatchEntry<C> {
   key: string;
   call: C;
+  /** What ends the call's interest (its `task.signal`). */
+  signal: AbortSignal | undefined;
   timeoutError: CallTask<unknown>["timeoutError"];
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -518,14 +520,18 @@ export interface BatchSpec<C> {
     signal: AbortSignal,
     lease: SlotLease,
   ) => Promise<BatchOutcome[]>;
-  /** Task settings for each group request (timeout, signal, batch limit, errors). */
+  /**
+   * Task settings of the call (timeout, signal, batch limit, errors); a group request takes
+   * them from its first call, and its signal aborts only once every call's signal did.
+   */
   task: Omit<CallTask<unknown[]>, "run">;
 }
 
 /**
  * Groups calls that are pending at the same time into requests of at most `size` keys.
  * A full group is sent at once; the rest go out on the next macrotask. Each group request
- * takes one slot of the limiter.
+ * takes one slot of the limiter. A call whose signal aborts stops waiting at once, and is left
+ * out of a request not sent yet.
  */
 export class Batcher<C> {
   #pending = new Map<string, { spec: BatchSpec<C>; entries: BatchEntry<C>[] }>();
@@ -537,17 +543,20 @@ export class Batcher<C> {
    * @param group Calls of different groups never share a request.
    * @param key The call's key.
    * @param call The call object handed to `runMany`.
-   * @param spec How the group runs (the first call of a group decides).
+   * @param spec How the group runs (the first call of a group decides), and this call's signal
+   *   and errors.
    * @returns The call's value.
    */
   enqueue(group: string, key: string, call: C, spec: BatchSpec<C>): Promise<unknown> {
-    return new Promise((resolve, reject) => {
+    const signal = spec.task.signal;
+    const timeoutError = spec.task.timeoutError;
+    const queued = new Promise((resolve, reject) => {
       let g = this.#pending.get(group);
       if (!g) {
         g = { spec, entries: [] };
         this.#pending.set(group, g);
       }
-      g.entries.push({ key, call, timeoutError: spec.task.timeoutError, resolve, reject });
+      g.entries.push({ key, call, signal, timeoutError, resolve, reject });
       if (g.entries.length >= g.spec.size) {
         this.#pending.delete(group);
         this.#send(g.spec, g.entries);
@@ -555,6 +564,9 @@ export class Batcher<C> {
         this.#timer = setTimeout(() => this.#flush(), 0);
       }
     });
+    return signal === undefined
+      ? queued
+      : abortable(queued, signal, (reason) => timeoutError("deadline", reason));
   }
 
   #flush(): void {
@@ -568,7 +580,12 @@ export class Batcher<C> {
     }
   }
 
-  #send(spec: BatchSpec<C>, entries: BatchEntry<C>[]): void {
+  #send(spec: BatchSpec<C>, queued: BatchEntry<C>[]): void {
+    // A call that gave up while queued has its error already: it is not asked for.
+    const entries = queued.filter((e) => !e.signal?.aborted);
+    if (entries.length === 0) return;
+    const signals = entries.map((e) => e.signal);
+    const shared = signals.some((s) => s !== signals[0]) ? allAborted(signals) : undefined;
     const keys = entries.map((e) => e.key);
     const calls = entries.map((e) => e.call);
     // A timeout or abort of the group request fails each call with its own error (naming its
@@ -578,8 +595,9 @@ export class Batcher<C> {
     try {
       request = runCall<BatchOutcome[]>({
         ...spec.task,
+        signal: shared?.signal ?? signals[0],
         timeoutError: (kind, reason) => {
-          const e = spec.task.timeoutError(kind, reason);
+          const e = entries[0]!.timeoutError(kind, reason);
           timeouts.set(e, { kind, reason });
           return e;
         },
@@ -595,7 +613,9 @@ export class Batcher<C> {
       entries.forEach((e, i) => e.reject(t && i > 0 ? e.timeoutError(t.kind, t.reason) : err));
     };
     // Every entry settles, even if `runMany` broke its contract (settling twice is a no-op).
-    Promise.resolve(request).then((outcomes) => {
+    const done = Promise.resolve(request);
+    if (shared) done.finally(() => shared.dispose()).catch(() => {});
+    done.then((outcomes) => {
       entries.forEach((e, i) => {
         const o = outcomes[i]!;
         if ("error" in o) e.reject(o.error);

@@ -205,6 +205,66 @@ Deno.test("identical calls whose arguments come from different nested values are
   assert.deepEqual(g.calls, ["k"]);
 });
 
+/** An async resolver that records each call's signal and answers when released. */
+function watched(): {
+  fn: (key: string, call: ResolverCall) => Promise<string>;
+  signals: AbortSignal[];
+  release: () => void;
+} {
+  const signals: AbortSignal[] = [];
+  const gate = Promise.withResolvers<void>();
+  return {
+    signals,
+    release: () => gate.resolve(),
+    fn: async (key: string, call: ResolverCall) => {
+      signals.push(call.signal);
+      await gate.promise;
+      return `${key}!`;
+    },
+  };
+}
+
+Deno.test("a call shared by two values goes on for the value a lazy get joined", async () => {
+  const w = watched();
+  const config = Config.loads("a: ${slow:k}\nb: ${slow:k}\n", { resolvers: { slow: w.fn } });
+  const caller = new AbortController();
+  const all = rejectionOf(config.resolveAll({ signal: caller.signal }), "the aborted resolveAll");
+  await until(() => w.signals.length === 1); // a started the call, b joined it
+  const lazy = config.get("b");
+  lazy.catch(() => {}); // inspected below
+  await tick();
+  caller.abort();
+  const err = await all;
+  assert.ok(err instanceof ResolveAllError, String(err));
+  assert.deepEqual(err.failures.map((f) => f.path).sort(), ["a", "b"]);
+  assert.equal(w.signals[0]!.aborted, false, "b still needs the call a started");
+  w.release();
+  assert.equal(await lazy, "k!");
+  assert.equal(w.signals.length, 1);
+});
+
+Deno.test("shared work is aborted once every request waiting for it gave up", async () => {
+  const w = watched();
+  const config = Config.loads("a: ${slow:k}\nb: x-${a}\n", { resolvers: { slow: w.fn } });
+  const first = new AbortController();
+  const second = new AbortController();
+  const one = rejectionOf(config.resolveAll({ signal: first.signal }), "the first resolveAll");
+  await until(() => w.signals.length === 1);
+  const two = rejectionOf(config.resolveAll({ signal: second.signal }), "the second resolveAll");
+  await tick();
+  first.abort();
+  assert.ok((await one) instanceof ResolveAllError);
+  assert.equal(w.signals[0]!.aborted, false, "the second request still waits");
+  second.abort();
+  assert.ok((await two) instanceof ResolveAllError);
+  assert.equal(w.signals[0]!.aborted, true, "nobody waits any more");
+  // The next request starts the value again rather than join the aborted one.
+  const next = config.get("b");
+  await until(() => w.signals.length === 2);
+  w.release();
+  assert.equal(await next, "x-k!");
+});
+
 // ------------------------------------------------------------------ getSync
 
 Deno.test("getSync() resolves literals, references, env and sync custom resolvers", () => {

@@ -15,10 +15,10 @@
  */
 
 import { NotFoundError, ParseError, ResolverError } from "../../src/errors.ts";
+import { allAborted } from "../../src/_abortable.ts";
 import { ResolvedValue, type ResolverCall } from "../../src/resolver.ts";
 import { awsHttpSender, HttpConnectionError } from "../../src/runtime_aws_http.ts";
 import {
-  allAborted,
   AWS_KEYWORDS,
   awsClock,
   awsFailure,
@@ -204,7 +204,7 @@ async function sessionContent(
   };
   const pending = run();
   session.pending = pending;
-  session.join = shared.join;
+  session.join = (signal) => shared.join(signal);
   try {
     return await pending;
   } catch (err) {

@@ -16,12 +16,12 @@
  */
 
 import { NotFoundError, ParseError, ResolverError } from "../../src/errors.ts";
+import { allAborted } from "../../src/_abortable.ts";
 import { ResolvedValue, type ResolverCall } from "../../src/resolver.ts";
 import { decodeBase64 } from "../../src/_bytes.ts";
 import { parsePath, type PathSegment } from "../../src/path.ts";
 import { navigateValue, type Value } from "../../src/value.ts";
 import {
-  allAborted,
   AWS_KEYWORDS,
   awsFailure,
   type AwsResolver,
@@ -426,7 +426,7 @@ async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]
       const chunk = batchGet(ids, settings!, context);
       for (const id of ids) {
         const outcome = chunk.then((m) => m.get(id) ?? { error: new Error("no answer") });
-        const entry = { outcome, join: shared.join };
+        const entry = { outcome, join: (signal: AbortSignal) => shared.join(signal) };
         const key = `${group}\u0000${id}`;
         inFlight.set(key, entry);
         outcome.finally(() => {
