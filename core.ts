@@ -67,6 +67,7 @@ export type {
   PathDepth,
   PathKey,
   PathTail,
+  Redacted,
   ValueAtPath,
   ValueDepth,
   ValueOfIndex,
