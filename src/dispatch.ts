@@ -5,7 +5,8 @@
  * - single-flight: an identical call in flight (same resolver, arguments, keywords and the
  *   resolver's own `identity`) is joined, not started again;
  * - batching: calls of a resolver with `resolveMany` are grouped by its `batchGroup` and by the
- *   request they belong to (deadline, limits, nesting, secret inputs), `batchSize` at a time;
+ *   request they belong to (deadline, limits, nesting, secret inputs), `batchSize` distinct
+ *   requests at a time (calls with one `requestKey` count once);
  * - the timeout (the resolver's own, else the process default) and the texts of timeout and
  *   abort errors;
  * - the slot lease and signal each call runs with (handed to the engine for nested reads);
@@ -479,6 +480,7 @@ export class Dispatcher {
     const batched: BatchedCall = { call, start: (signal, lease) => hooks.start(signal, lease) };
     return this.#batcher.enqueue(this.#group(obj, key, view, request.scope), key, batched, {
       size: group.size,
+      requestKey: obj.requestKey?.(key, view),
       runMany: (keys, calls, signal, lease) =>
         serveMany(
           resolver.name,

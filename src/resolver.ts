@@ -150,10 +150,20 @@ export interface ResolverObject {
    * calls: it hands over at most `batchSize` calls, all with the same `batchGroup`.
    */
   resolveMany?(keys: string[], calls: ResolverCall[]): Promise<unknown[]>;
-  /** Largest group handed to `resolveMany` (default 10). */
+  /**
+   * Largest group handed to `resolveMany` (default 10), counted in distinct requests: calls
+   * with the same {@linkcode ResolverObject.requestKey} count once.
+   */
   batchSize?: number;
   /** Calls with different group keys never share a batch (e.g. different regions). */
   batchGroup?(key: string, call: ResolverCall): string;
+  /**
+   * What a call asks the source for, when calls that differ (another field of one secret,
+   * another `default=`) ask it for the same thing: calls with one request key count once
+   * towards `batchSize`, so a batch holds `batchSize` distinct requests however many calls
+   * select from them. `resolveMany` still gets every call, and serves each request once.
+   */
+  requestKey?(key: string, call: ResolverCall): string;
   /**
    * Declares that `resolve` never returns a promise: `getSync` may then run it even while the
    * process-wide concurrency limit is saturated (it holds no slot across a tick).

@@ -506,6 +506,16 @@ interface BatchEntry<C> {
   reject: (error: unknown) => void;
 }
 
+/** Calls of one group waiting for their request. */
+interface PendingGroup<C> {
+  spec: BatchSpec<C>;
+  entries: BatchEntry<C>[];
+  /** The request keys of its calls (see `enqueue`). */
+  requestKeys: Set<string>;
+  /** Distinct requests among its calls: what `size` limits. */
+  distinct: number;
+}
+
 /** How one call of a batch ended: its value, or its own failure. */
 export type BatchOutcome = { value: unknown } | { error: unknown };
 
@@ -528,13 +538,15 @@ export interface BatchSpec<C> {
 }
 
 /**
- * Groups calls that are pending at the same time into requests of at most `size` keys.
- * A full group is sent at once; the rest go out on the next macrotask. Each group request
- * takes one slot of the limiter. A call whose signal aborts stops waiting at once, and is left
- * out of a request not sent yet.
+ * Groups calls that are pending at the same time into requests of at most `size` distinct
+ * requests: calls with the same request key ask the source for the same thing and count once.
+ * A full group is sent at once (a group of calls with request keys once a call that does not
+ * fit arrives, so that later calls for what it asks can still join it); the rest go out on the
+ * next macrotask. Each group request takes one slot of the limiter. A call whose signal aborts
+ * stops waiting at once, and is left out of a request not sent yet.
  */
 export class Batcher<C> {
-  #pending = new Map<string, { spec: BatchSpec<C>; entries: BatchEntry<C>[] }>();
+  #pending = new Map<string, PendingGroup<C>>();
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   /**
@@ -543,21 +555,39 @@ export class Batcher<C> {
    * @param group Calls of different groups never share a request.
    * @param key The call's key.
    * @param call The call object handed to `runMany`.
-   * @param spec How the group runs (the first call of a group decides), and this call's signal
-   *   and errors.
+   * @param spec How the group runs (the first call of a group decides), and this call's signal,
+   *   errors and `requestKey` (calls with the same one count once towards `size`; none: the
+   *   call counts alone).
    * @returns The call's value.
    */
-  enqueue(group: string, key: string, call: C, spec: BatchSpec<C>): Promise<unknown> {
-    const signal = spec.task.signal;
-    const timeoutError = spec.task.timeoutError;
+  enqueue(
+    group: string,
+    key: string,
+    call: C,
+    spec: BatchSpec<C> & { requestKey?: string | undefined },
+  ): Promise<unknown> {
+    const { signal, timeoutError } = spec.task;
+    const requestKey = spec.requestKey;
     const queued = new Promise((resolve, reject) => {
       let g = this.#pending.get(group);
-      if (!g) {
-        g = { spec, entries: [] };
+      const known = requestKey !== undefined && g !== undefined && g.requestKeys.has(requestKey);
+      if (g !== undefined && !known && g.distinct >= g.spec.size) {
+        // Full: this call starts the next request.
+        this.#pending.delete(group);
+        this.#send(g.spec, g.entries);
+        g = undefined;
+      }
+      if (g === undefined) {
+        g = { spec, entries: [], requestKeys: new Set(), distinct: 0 };
         this.#pending.set(group, g);
       }
       g.entries.push({ key, call, signal, timeoutError, resolve, reject });
-      if (g.entries.length >= g.spec.size) {
+      if (!known) {
+        g.distinct++;
+        if (requestKey !== undefined) g.requestKeys.add(requestKey);
+      }
+      if (requestKey === undefined && g.distinct >= g.spec.size) {
+        // No later call can share a request with these: it goes now.
         this.#pending.delete(group);
         this.#send(g.spec, g.entries);
       } else if (this.#timer === undefined) {
@@ -573,11 +603,7 @@ export class Batcher<C> {
     this.#timer = undefined;
     const groups = [...this.#pending.values()];
     this.#pending.clear();
-    for (const g of groups) {
-      for (let i = 0; i < g.entries.length; i += g.spec.size) {
-        this.#send(g.spec, g.entries.slice(i, i + g.spec.size));
-      }
-    }
+    for (const g of groups) this.#send(g.spec, g.entries);
   }
 
   #send(spec: BatchSpec<C>, queued: BatchEntry<C>[]): void {

@@ -634,6 +634,37 @@ Deno.test("a call that gives up while queued for its batch is left out of the re
   await assert.rejects(kept, /gave up \(deadline\)/);
 });
 
+Deno.test("calls with one request key count once towards the batch size", async () => {
+  const requests: string[][] = [];
+  const batcher = new Batcher<string>();
+  const spec = (requestKey: string): BatchSpec<string> & { requestKey: string } => ({
+    size: 2,
+    requestKey,
+    runMany: (keys) => {
+      requests.push(keys);
+      return Promise.resolve(keys.map((k) => ({ value: k })));
+    },
+    task: { timeout: 0, signal: undefined, timeoutError: () => new Error("timeout") },
+  });
+  const calls = [
+    batcher.enqueue("g", "a.user", "c1", spec("a")),
+    batcher.enqueue("g", "a.password", "c2", spec("a")),
+    batcher.enqueue("g", "b.user", "c3", spec("b")),
+    batcher.enqueue("g", "a.host", "c4", spec("a")), // still fits: "a" is asked already
+  ];
+  assert.deepEqual(requests, [], "a full group waits for more calls of what it asks");
+  calls.push(batcher.enqueue("g", "c.user", "c5", spec("c"))); // a third request: next group
+  assert.deepEqual(requests, [["a.user", "a.password", "b.user", "a.host"]]);
+  assert.deepEqual(await Promise.all(calls), [
+    "a.user",
+    "a.password",
+    "b.user",
+    "a.host",
+    "c.user",
+  ]);
+  assert.deepEqual(requests, [["a.user", "a.password", "b.user", "a.host"], ["c.user"]]);
+});
+
 Deno.test("a rejected resolveMany fails every path of its group only", async () => {
   const obj: ResolverObject = {
     resolve: () => "single",
