@@ -175,8 +175,8 @@ export interface LoadOptions<T = unknown, Out = T> {
    */
   interpolateOverrides?: boolean;
   /**
-   * Refuse every resolver that declares `network` (http, https, ssm, s3, cfn; custom ones that
-   * say so) with code `OFFLINE`. Also on when the environment has `HOLOCONF_OFFLINE=1` (or
+   * Refuse every resolver that declares `network` (`http`, `https`, `ssm`, `s3`, `cfn`,
+   * `secretsmanager`, `appconfig`, and custom ones that say so) with code `OFFLINE`. Also on when the environment has `HOLOCONF_OFFLINE=1` (or
    * `true`, `yes`, `on`), whatever this says. Per-Config mocks (`resolvers: { ssm: ... }`) that
    * do not declare `network` still run.
    * @default {false}

@@ -112,7 +112,7 @@ export interface ResolverSettingField {
  * A group of settings a resolver reads, stored under `key`. Programs give the values, never
  * config text: per process with `configureResolver(key, values)`, per Config with
  * `LoadOptions.resolverSettings[key]`. Several resolvers may read one group (`http` and
- * `https` share `http`; `ssm`, `s3` and `cfn` share `aws`, each with its own group too).
+ * `https` share `http`; the AWS resolvers share `aws`, each with its own group too).
  * A field that is not in `fields` is refused with a "did you mean" suggestion.
  *
  * @example A resolver with a setting
@@ -170,7 +170,8 @@ export interface ResolverObject {
    */
   synchronous?: boolean;
   /**
-   * Declares that the resolver reaches the network (`http`, `https`, `ssm`, `s3`, `cfn`): an
+   * Declares that the resolver reaches the network (`http`, `https`, `ssm`, `s3`, `cfn`,
+   * `secretsmanager`, `appconfig`): an
    * offline Config (`LoadOptions.offline`, `HOLOCONF_OFFLINE=1`) refuses its calls with code
    * `OFFLINE`. `RegisterOptions.network` wins over it. @default {false}
    */

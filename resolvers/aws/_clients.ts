@@ -1,4 +1,4 @@
-// Shared by the ssm, s3 and cfn resolvers: their settings after precedence, the transport a call
+// Shared by the AWS resolvers (ssm, s3, cfn, secretsmanager, appconfig): their settings after precedence, the transport a call
 // goes through (holoconf's light transport by default; the AWS SDK when chosen, or through a
 // client the program gives), the cache of SDK clients, and how failures are worded.
 // Nothing here imports the AWS SDK at module level: a service's client package is loaded with a

@@ -568,8 +568,9 @@ Options:
       --check              types: exit 1 when FILE (-o) is not what would be written`,
   plan: `Usage: holoconf plan <files...> [options]
 
-List the remote references (ssm, s3, cfn, http, https), the requests resolving them would make,
-and the IAM actions needed. Nothing is called. Exit 1 when it lists invalid references.
+List the remote references (ssm, s3, cfn, secretsmanager, appconfig, http, https), the
+requests resolving them would make, and the IAM actions needed. Nothing is called. Exit 1 when
+it lists invalid references.
 
 Options:
   -f, --format <F>         text (default) or json`,
