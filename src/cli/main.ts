@@ -6,6 +6,7 @@
  * @module
  */
 
+import { MAX_CONFIG_FILE_BYTES } from "../../mod.ts";
 import { type CliIo, runCli } from "./cli.ts";
 
 interface Host {
@@ -67,18 +68,21 @@ async function host(): Promise<Host> {
   };
 }
 
-/** Largest config read from standard input (64 MiB, as for `${file:}`). */
-const MAX_STDIN_BYTES = 64 * 1024 * 1024;
-
-/** All of standard input as UTF-8 text, refused beyond {@linkcode MAX_STDIN_BYTES}. */
+/**
+ * All of standard input as UTF-8 text, refused beyond the loader's limit for a config file
+ * ({@linkcode MAX_CONFIG_FILE_BYTES}): a config is a config, wherever it comes from.
+ */
 async function readStdin(h: Host): Promise<string> {
   const decoder = new TextDecoder();
   let text = "";
   let size = 0;
   for await (const chunk of h.stdin()) {
     size += chunk.length;
-    if (size > MAX_STDIN_BYTES) {
-      throw new Error(`Standard input is larger than ${MAX_STDIN_BYTES} bytes (64 MiB)`);
+    if (size > MAX_CONFIG_FILE_BYTES) {
+      throw new Error(
+        `Standard input is larger than ${MAX_CONFIG_FILE_BYTES} bytes ` +
+          `(${MAX_CONFIG_FILE_BYTES / 1024 / 1024} MiB), the limit of a config file`,
+      );
     }
     text += decoder.decode(chunk, { stream: true });
   }
