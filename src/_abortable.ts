@@ -1,6 +1,117 @@
 // The one way holoconf stops waiting for a promise when a signal aborts (the scheduler's call
-// guard, the dispatcher's joined waits, the AWS transport), and the one way work that several
-// waiters share is aborted: only once every one of them gave up ({@linkcode SharedWork}).
+// guard, the dispatcher's joined waits, the AWS transport), the one way work that several
+// waiters share is aborted: only once every one of them gave up ({@linkcode SharedWork}), and
+// the one rule for time limits: what a timer can keep ({@linkcode MAX_TIMER_MS}) and a caller's
+// signal with a time limit ({@linkcode timeLimited}).
+
+/** Longest delay a runtime's `setTimeout` honours: a longer one fires at once. */
+export const MAX_TIMER_MS: number = 2 ** 31 - 1;
+
+/**
+ * Whether `ms` is a time limit a timer can keep: above 0 and at most {@linkcode MAX_TIMER_MS}.
+ * Anything else (0, a negative delay, NaN, one past 2^31-1 ms, `Infinity`) means no limit.
+ *
+ * @param ms A time limit in ms.
+ * @returns Whether it limits anything.
+ *
+ * @example
+ * ```ts
+ * import { isTimeLimit } from "./_abortable.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual([1, 0, Infinity, 2 ** 31].map(isTimeLimit), [true, false, false, false]);
+ * ```
+ */
+export function isTimeLimit(ms: number): boolean {
+  return ms > 0 && ms <= MAX_TIMER_MS;
+}
+
+/** A caller's signal with a time limit (see {@linkcode timeLimited}). */
+export interface TimeLimited {
+  /** Aborts when the caller's signal does (with its reason) or when the time is up. */
+  readonly signal: AbortSignal;
+  /** Whether the time ran out (rather than the caller aborting). */
+  readonly timedOut: boolean;
+  /** Stops the timer and forgets the caller's signal (once the work is over). */
+  clear(): void;
+}
+
+/** Options of {@linkcode timeLimited}. */
+export interface TimeLimitedOptions {
+  /** The abort reason when the time is up. */
+  reason: () => unknown;
+  /**
+   * Waits `ms` unless its signal aborts (a clock of the caller's, fake in tests).
+   * @default {setTimeout}
+   */
+  sleep?: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined;
+}
+
+/**
+ * `signal` with a time limit: a signal that aborts when `signal` does, with its reason, or once
+ * `ms` passed, with `options.reason()`, whichever comes first. A limit that is none (see
+ * {@linkcode isTimeLimit}) adds nothing. Call `clear` when the work is over: the timer and the
+ * listener go at once (a timer of its own, not `AbortSignal.timeout`, for that).
+ *
+ * @param signal The caller's signal.
+ * @param ms The time limit in ms.
+ * @param options The timeout's reason, and the clock to sleep on.
+ * @returns The limited signal, whether the time ran out, and `clear`.
+ *
+ * @example
+ * ```ts
+ * import { timeLimited } from "./_abortable.ts";
+ * import assert from "node:assert/strict";
+ * const caller = new AbortController();
+ * const clock = Promise.withResolvers<void>(); // the time is up when it resolves
+ * const limited = timeLimited(caller.signal, 1000, {
+ *   reason: () => "too slow",
+ *   sleep: () => clock.promise,
+ * });
+ * clock.resolve();
+ * await clock.promise;
+ * assert.deepEqual([limited.signal.reason, limited.timedOut], ["too slow", true]);
+ * limited.clear();
+ * ```
+ */
+export function timeLimited(
+  signal: AbortSignal,
+  ms: number,
+  options: TimeLimitedOptions,
+): TimeLimited {
+  const controller = new AbortController();
+  let timedOut = false;
+  let cleared = false;
+  let stopTimer = () => {};
+  const onAbort = () => controller.abort(signal.reason);
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
+  if (isTimeLimit(ms) && !controller.signal.aborted) {
+    const fire = () => {
+      if (cleared || controller.signal.aborted) return;
+      timedOut = true;
+      controller.abort(options.reason());
+    };
+    if (options.sleep) {
+      const stop = new AbortController();
+      options.sleep(ms, stop.signal).then(fire, () => {});
+      stopTimer = () => stop.abort();
+    } else {
+      const timer = setTimeout(fire, ms);
+      stopTimer = () => clearTimeout(timer);
+    }
+  }
+  return {
+    signal: controller.signal,
+    get timedOut() {
+      return timedOut;
+    },
+    clear() {
+      cleared = true;
+      stopTimer();
+      signal.removeEventListener("abort", onAbort);
+    },
+  };
+}
 
 /**
  * `promise`, or a rejection as soon as `signal` aborts: with `signal.reason`, or with what

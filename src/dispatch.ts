@@ -42,7 +42,7 @@ import type { MP } from "./_maybe_promise.ts";
 import { bytesToText } from "./_bytes.ts";
 import { type Resolved, toValue } from "./value.ts";
 import { wrapResolverError } from "./_resolver_errors.ts";
-import { SharedWork } from "./_abortable.ts";
+import { isTimeLimit, SharedWork } from "./_abortable.ts";
 
 /** One resolver invocation, reported after it settles (never carries the value). */
 export interface TraceEvent {
@@ -570,11 +570,11 @@ export class Dispatcher {
 }
 
 /**
- * When a call starting now is aborted at the latest: its timeout from now (a limit the scheduler
- * treats as none, 0 or past 2^31-1 ms, gives none), or the request's deadline if sooner.
+ * When a call starting now is aborted at the latest: its timeout from now (none for a limit that
+ * is none, see `isTimeLimit`), or the request's deadline if sooner.
  */
 function deadlineOf(timeout: number, scope: CallScope): number | undefined {
-  const own = timeout > 0 && timeout <= 2 ** 31 - 1 ? Date.now() + timeout : undefined;
+  const own = isTimeLimit(timeout) ? Date.now() + timeout : undefined;
   if (own === undefined) return scope.endsAt;
   return scope.endsAt === undefined ? own : Math.min(own, scope.endsAt);
 }

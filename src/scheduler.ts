@@ -6,7 +6,7 @@
  * @module
  */
 
-import { abortable, allAborted } from "./_abortable.ts";
+import { abortable, allAborted, isTimeLimit } from "./_abortable.ts";
 
 /** Process-wide scheduler settings. */
 export interface SchedulerSettings {
@@ -255,8 +255,6 @@ export function schedulerStats(): {
   return { active: l.active, waiting: l.waiting, peak: l.peak, resetPeak: () => l.resetPeak() };
 }
 
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /** How a call ended for timing purposes. */
 export type TimeoutKind = "call" | "deadline";
 
@@ -441,8 +439,8 @@ function guard<T>(task: CallTask<T>, work: Promise<T>, controller: AbortControll
     controller.abort(task.timeoutError(kind, reason));
   };
   const onOuterAbort = () => stop("deadline", outer?.reason);
-  // Beyond 2^31-1 ms timers fire at once: treat such limits as none.
-  if (task.timeout > 0 && task.timeout <= MAX_TIMER_MS) {
+  // 0, or beyond 2^31-1 ms (timers would fire at once): no limit.
+  if (isTimeLimit(task.timeout)) {
     timer = setTimeout(() => stop("call", undefined), task.timeout);
   }
   if (outer?.aborted) onOuterAbort();

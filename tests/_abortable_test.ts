@@ -1,8 +1,17 @@
-// Tests of src/_abortable.ts: waiting for a promise until a signal aborts, and work shared by
-// several waiters, aborted only once every one of them gave up. No timers: abort controllers.
+// Tests of src/_abortable.ts: waiting for a promise until a signal aborts, work shared by
+// several waiters, aborted only once every one of them gave up, and time limits. No real
+// timers: abort controllers and the fake clock.
 
 import assert from "node:assert/strict";
-import { abortable, allAborted, SharedWork } from "../src/_abortable.ts";
+import {
+  abortable,
+  allAborted,
+  isTimeLimit,
+  MAX_TIMER_MS,
+  SharedWork,
+  timeLimited,
+} from "../src/_abortable.ts";
+import { installFakeClock } from "./_fake_clock.ts";
 
 /** Work that settles only when its signal aborts (with the signal's reason). */
 function heldWork(signal: AbortSignal): Promise<never> {
@@ -79,4 +88,45 @@ Deno.test("after dispose() the work's signal no longer follows its waiters", () 
   shared.dispose();
   a.abort();
   assert.equal(shared.signal.aborted, false);
+});
+
+Deno.test("isTimeLimit(): 0, NaN and delays past 2^31-1 ms limit nothing", () => {
+  assert.deepEqual(
+    [1, MAX_TIMER_MS, 0, -1, NaN, MAX_TIMER_MS + 1, Infinity].map(isTimeLimit),
+    [true, true, false, false, false, false, false],
+  );
+});
+
+Deno.test("timeLimited(): the time runs out on the fake clock; clear() disarms the timer", async () => {
+  using clock = installFakeClock();
+  const caller = new AbortController();
+  const limited = timeLimited(caller.signal, 50, { reason: () => new Error("too slow") });
+  assert.deepEqual(clock.pending(), [50]);
+  await clock.advance(50);
+  assert.equal(limited.timedOut, true);
+  assert.match(String(limited.signal.reason), /too slow/);
+  limited.clear();
+  const early = timeLimited(caller.signal, 50, { reason: () => "never" });
+  early.clear();
+  assert.deepEqual(clock.pending(), [], "cleared: no timer left");
+  await clock.advance(100);
+  assert.equal(early.signal.aborted, false);
+});
+
+Deno.test("timeLimited(): the caller's abort passes through with its reason, not as a timeout", () => {
+  using clock = installFakeClock();
+  const caller = new AbortController();
+  const limited = timeLimited(caller.signal, 50, { reason: () => "timeout" });
+  caller.abort("caller left");
+  assert.equal(limited.signal.reason, "caller left");
+  assert.equal(limited.timedOut, false);
+  limited.clear();
+  // A limit that is none arms no timer; an aborted caller aborts it at once.
+  const none = timeLimited(new AbortController().signal, MAX_TIMER_MS + 1, { reason: () => "x" });
+  assert.deepEqual(clock.pending(), []);
+  none.clear();
+  assert.equal(
+    timeLimited(AbortSignal.abort("gone"), 50, { reason: () => "x" }).signal.reason,
+    "gone",
+  );
 });

@@ -32,7 +32,7 @@ import { ResolverError } from "../../src/errors.ts";
 import { readTextFileSync, runtimeName } from "../../src/runtime.ts";
 import { type AwsHttpSend, awsHttpSender } from "../../src/runtime_aws_http.ts";
 import { type Clock, RetryQuota, SYSTEM_CLOCK, withRetries } from "./_retry.ts";
-import { abortable, SharedWork } from "../../src/_abortable.ts";
+import { abortable, SharedWork, timeLimited } from "../../src/_abortable.ts";
 import { awsEnv as env, fileExists, homeDirectory, sharedFiles } from "./_env.ts";
 import { loadOnce } from "./_once.ts";
 import { importOptional } from "./_sdk_package.ts";
@@ -385,15 +385,10 @@ async function fetchContainerCredentials(
   const { clock, send, signal } = context;
   return await withRetries(async () => {
     const token = containerToken();
-    const timeout = new AbortController();
-    const timer = new AbortController();
-    clock.sleep(CONTAINER_TIMEOUT_MS, timer.signal).then(
-      () =>
-        timeout.abort(new CredentialsProviderError("The container credentials endpoint timed out")),
-      () => {},
-    );
-    const onAbort = () => timeout.abort(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
+    const limited = timeLimited(signal, CONTAINER_TIMEOUT_MS, {
+      reason: () => new CredentialsProviderError("The container credentials endpoint timed out"),
+      sleep: (ms, stop) => clock.sleep(ms, stop),
+    });
     try {
       const response = await send({
         method: "GET",
@@ -402,15 +397,14 @@ async function fetchContainerCredentials(
           accept: "application/json",
           ...(token === undefined ? {} : { authorization: token }),
         },
-        signal: timeout.signal,
+        signal: limited.signal,
       }).catch((err) => {
-        if (timeout.signal.aborted && !signal.aborted) throw timeout.signal.reason;
+        if (limited.timedOut) throw limited.signal.reason;
         throw err;
       });
       return containerAnswer(response.status, response.body);
     } finally {
-      timer.abort();
-      signal.removeEventListener("abort", onAbort);
+      limited.clear();
     }
   }, { signal, clock, random: () => 0, quota: new RetryQuota() });
 }
