@@ -23,6 +23,10 @@ interface Host {
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
+// Node's built-ins by computed specifier: Deno would otherwise prepare them at start-up even where
+// they are not used (the `node:fs` of the Node branch; `node:util` when no command needs it).
+const nodeModule = (name: string): Promise<Any> => import(`node:${name}`);
+
 async function host(): Promise<Host> {
   const deno = (globalThis as Any).Deno;
   if (deno !== undefined) {
@@ -44,9 +48,6 @@ async function host(): Promise<Host> {
     };
   }
   const process = (globalThis as Any).process;
-  // Computed specifiers: Deno would otherwise prepare these Node modules at start-up even
-  // though only Node takes this branch.
-  const nodeModule = (name: string) => import(`node:${name}`);
   const fs: typeof import("node:fs") = await nodeModule("fs");
   const tty: typeof import("node:tty") = await nodeModule("tty");
   return {
@@ -130,6 +131,8 @@ const io: CliIo = {
   writeFile: (path, text) => h.writeFile(path, text),
   cwd: ".",
   env: (name) => h.env(name),
+  // The general argument parser, on first use (the simple `get` form never needs it).
+  argParser: async () => (await nodeModule("util") as typeof import("node:util")).parseArgs,
 };
 let code: number;
 try {
