@@ -87,10 +87,13 @@ export type KeyPaths<V, K extends keyof V, D extends number> = PathKey<K> extend
  * import type { ConfigPath } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
  * type App = { db: { port: number }; hosts: string[] };
- * const paths: ConfigPath<App>[] = ["", "db", "db.port", "hosts", "hosts[0]"];
+ * // Exactly these: the whole config, each key, and an index of the list.
+ * type Expected = "" | "db" | "db.port" | "hosts" | `hosts[${number}]`;
+ * type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+ * const exact: Same<ConfigPath<App>, Expected> = true; // compiles only if the types are equal
  * // @ts-expect-error: not a path of App
  * const wrong: ConfigPath<App> = "db.prot";
- * assert.equal(paths.length + wrong.length, 12);
+ * assert.deepEqual([exact, wrong], [true, "db.prot"]);
  * ```
  */
 export type ConfigPath<T> = IsUntyped<T> extends true ? string
