@@ -34,19 +34,23 @@ function counter(): { fn: (key: string) => string; calls: string[] } {
   };
 }
 
-/** An async resolver whose calls stay pending until released by hand. */
+/** An async resolver whose calls stay pending until released by hand; records their signals. */
 function gated(): {
-  fn: (key: string) => Promise<string>;
+  fn: (key: string, call: ResolverCall) => Promise<string>;
   calls: string[];
+  signals: AbortSignal[];
   release: () => void;
 } {
   const calls: string[] = [];
+  const signals: AbortSignal[] = [];
   const gate = Promise.withResolvers<void>();
   return {
     calls,
+    signals,
     release: () => gate.resolve(),
-    fn: async (key: string) => {
+    fn: async (key: string, call: ResolverCall) => {
       calls.push(key);
+      signals.push(call.signal);
       await gate.promise;
       return `${key}!`;
     },
@@ -205,27 +209,8 @@ Deno.test("identical calls whose arguments come from different nested values are
   assert.deepEqual(g.calls, ["k"]);
 });
 
-/** An async resolver that records each call's signal and answers when released. */
-function watched(): {
-  fn: (key: string, call: ResolverCall) => Promise<string>;
-  signals: AbortSignal[];
-  release: () => void;
-} {
-  const signals: AbortSignal[] = [];
-  const gate = Promise.withResolvers<void>();
-  return {
-    signals,
-    release: () => gate.resolve(),
-    fn: async (key: string, call: ResolverCall) => {
-      signals.push(call.signal);
-      await gate.promise;
-      return `${key}!`;
-    },
-  };
-}
-
 Deno.test("a call shared by two values goes on for the value a lazy get joined", async () => {
-  const w = watched();
+  const w = gated();
   const config = Config.loads("a: ${slow:k}\nb: ${slow:k}\n", { resolvers: { slow: w.fn } });
   const caller = new AbortController();
   const all = rejectionOf(config.resolveAll({ signal: caller.signal }), "the aborted resolveAll");
@@ -244,7 +229,7 @@ Deno.test("a call shared by two values goes on for the value a lazy get joined",
 });
 
 Deno.test("shared work is aborted once every request waiting for it gave up", async () => {
-  const w = watched();
+  const w = gated();
   const config = Config.loads("a: ${slow:k}\nb: x-${a}\n", { resolvers: { slow: w.fn } });
   const first = new AbortController();
   const second = new AbortController();
@@ -1414,7 +1399,7 @@ Deno.test("a resolver's identity() takes part in single-flight de-duplication", 
   const config = Config.loads("a: ${obj:k}\nb: ${obj:k}\nc: ${obj:k}\n", {
     resolvers: {
       obj: {
-        resolve: (k: string) => g.fn(k),
+        resolve: (k: string, call: ResolverCall) => g.fn(k, call),
         // same arguments, but the call made for `c` means something else (like a relative
         // file path defined in another directory)
         identity: (_k: string, call) => (call.path === "c" ? "other" : "same"),
