@@ -267,7 +267,8 @@ Deno.test("batching hooks that are not functions are refused at registration", (
   const r = new ResolverRegistry();
   for (const hook of ["resolveMany", "batchGroup", "identity", "requestKey"]) {
     assert.throws(
-      () => r.register("h", { resolve: () => 1, resolveMany: async () => [], [hook]: "x" }),
+      () =>
+        r.register("h", { resolve: () => 1, resolveMany: () => Promise.resolve([]), [hook]: "x" }),
       (e: unknown) =>
         e instanceof ResolverError && e.code === "RESOLVER_INVALID" &&
         e.message.includes(`${hook} must be a function`),
