@@ -68,6 +68,7 @@ export type {
   PathDepth,
   PathKey,
   PathTail,
+  Redacted,
   ValueAtPath,
   ValueDepth,
   ValueOfIndex,
@@ -133,4 +134,4 @@ export type {
   TextPart,
 } from "./src/interpolation/ast.ts";
 export { exportText } from "./src/export.ts";
-export { readConfigText } from "./src/loader.ts";
+export { MAX_CONFIG_FILE_BYTES, readConfigText } from "./src/loader.ts";

@@ -12,6 +12,7 @@
  */
 
 import { concatBytes } from "../src/_bytes.ts";
+import { timeLimited } from "../src/_abortable.ts";
 import { HoloconfError, NotFoundError, ParseError, ResolverError } from "../src/errors.ts";
 import type {
   PlannedCall,
@@ -42,8 +43,6 @@ import { byText, plural } from "./_describe.ts";
 
 /** Seconds a request may take (connection, redirects and body) unless `timeout=` says otherwise. */
 const DEFAULT_TIMEOUT_SECONDS = 30;
-/** Largest delay `setTimeout` accepts (longer ones fire at once). */
-const MAX_TIMER_MS = 2_147_483_647;
 /** Redirects followed before giving up. */
 const MAX_REDIRECTS = 10;
 /** Largest response body read (50 MiB); a longer one is an error. */
@@ -430,14 +429,10 @@ async function resolveHttp(
     );
   }
 
-  // A timer of our own (not AbortSignal.timeout) so it is cleared as soon as the call ends.
-  const timeout = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    timeout.abort(new DOMException("Request timeout", "TimeoutError"));
-  }, Math.min(timeoutSeconds * 1000, MAX_TIMER_MS));
-  const signal = AbortSignal.any([call.signal, timeout.signal]);
+  const limited = timeLimited(call.signal, timeoutSeconds * 1000, {
+    reason: () => new DOMException("Request timeout", "TimeoutError"),
+  });
+  const signal = limited.signal;
   let current = url;
   try {
     for (let hop = 0;; hop++) {
@@ -463,7 +458,7 @@ async function resolveHttp(
   } catch (e) {
     if (e instanceof ResolverError) throw e;
     if (call.signal.aborted) throw call.signal.reason ?? e;
-    if (timedOut) {
+    if (limited.timedOut) {
       throw httpError(
         current,
         call,
@@ -474,7 +469,7 @@ async function resolveHttp(
     }
     throw httpError(current, call, `Connection error: ${errorText(e, call)}`, url, e);
   } finally {
-    clearTimeout(timer);
+    limited.clear();
     await transport.close().catch(() => {});
   }
 }

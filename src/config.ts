@@ -42,7 +42,7 @@ import {
   type StandardSchemaV1,
   validateStandard,
 } from "./schema/standard.ts";
-import type { ConfigData, ConfigPath, ConfigValue } from "./typed_path.ts";
+import type { ConfigData, ConfigPath, ConfigValue, Redacted } from "./typed_path.ts";
 import {
   defineOwn,
   fromPlain,
@@ -179,12 +179,13 @@ export interface LoadOptions<T = unknown, Out = T> {
    */
   interpolateOverrides?: boolean;
   /**
-   * Refuse every resolver that declares `network` (http, https, ssm, s3, cfn; custom ones that
-   * say so) with code `OFFLINE`. Also on when the environment has `HOLOCONF_OFFLINE=1` (or
-   * `true`, `yes`, `on`), whatever this says, read when the Config loads and only where the
-   * runtime lets the program read it: under Deno without env permission for that variable it
-   * is not seen (the Config is online, and nothing warns). This option is the guarantee.
-   * Per-Config mocks (`resolvers: { ssm: ... }`) that do not declare `network` still run.
+   * Refuse every resolver that declares `network` (`http`, `https`, `ssm`, `s3`, `cfn`,
+   * `secretsmanager`, `appconfig`, and custom ones that say so) with code `OFFLINE`. Also on when
+   * the environment has `HOLOCONF_OFFLINE=1` (or `true`, `yes`, `on`), whatever this says, read
+   * when the Config loads and only where the runtime lets the program read it: under Deno without
+   * env permission for that variable it is not seen (the Config is online, and nothing warns).
+   * This option is the guarantee. Per-Config mocks (`resolvers: { ssm: ... }`) that do not
+   * declare `network` still run.
    * @default {false}
    */
   offline?: boolean;
@@ -745,10 +746,60 @@ export class Config<in out T = any, in out Out = T> {
    * assert.equal(await config.get("db.password"), "s3cr3t");
    * ```
    */
+  get<P extends ConfigPath<T>>(
+    path: P,
+    options?: GetOptions & { redact?: false | undefined },
+  ): Promise<ConfigValue<T, P>>;
+  /**
+   * Resolves a path with its sensitive values replaced by `[REDACTED]`: any part of the value
+   * may then be that text, whatever the type at `path` says (see {@linkcode Redacted}).
+   *
+   * @param path Access path (for a typed `Config<T>`, one of the paths of `T`).
+   * @param options `redact: true`.
+   * @returns The resolved value, redacted.
+   * @throws {PathNotFoundError} When the path does not exist (and no schema default).
+   * @throws {ResolverError} When a resolver fails.
+   *
+   * @example
+   * ```ts
+   * import { Config, ResolvedValue } from "@holoconf/holoconf";
+   * import assert from "node:assert/strict";
+   * const config = Config.loads<{ port: number }>("port: ${vault:p}\n", {
+   *   resolvers: { vault: () => new ResolvedValue(5432, { sensitive: true }) },
+   * });
+   * const port = await config.get("port", { redact: true }); // number | "[REDACTED]"
+   * assert.equal(port, "[REDACTED]");
+   * ```
+   */
+  get<P extends ConfigPath<T>>(
+    path: P,
+    options: GetOptions & { redact: true },
+  ): Promise<Redacted<ConfigValue<T, P>>>;
+  /**
+   * Resolves a path, redacted or not as `options.redact` says (typed as possibly redacted).
+   *
+   * @param path Access path (for a typed `Config<T>`, one of the paths of `T`).
+   * @param options `redact` replaces the sensitive values in the result by `[REDACTED]`.
+   * @returns The resolved value.
+   * @throws {PathNotFoundError} When the path does not exist (and no schema default).
+   * @throws {ResolverError} When a resolver fails.
+   *
+   * @example
+   * ```ts
+   * import { Config } from "@holoconf/holoconf";
+   * import assert from "node:assert/strict";
+   * const redact: boolean = false;
+   * assert.equal(await Config.loads("a: 1\n").get("a", { redact }), 1);
+   * ```
+   */
+  get<P extends ConfigPath<T>>(
+    path: P,
+    options?: GetOptions,
+  ): Promise<Redacted<ConfigValue<T, P>>>;
   async get<P extends ConfigPath<T>>(
     path: P,
     options: GetOptions = {},
-  ): Promise<ConfigValue<T, P>> {
+  ): Promise<ConfigValue<T, P> | Redacted<ConfigValue<T, P>>> {
     await this.#pending;
     const r = await this.#live.get(path);
     if (options.redact) {

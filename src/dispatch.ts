@@ -5,7 +5,8 @@
  * - single-flight: an identical call in flight (same resolver, arguments, keywords, lifetime
  *   policy (`ttl=`...) and the resolver's own `identity`) is joined, not started again;
  * - batching: calls of a resolver with `resolveMany` are grouped by its `batchGroup` and by the
- *   request they belong to (deadline, limits, nesting, secret inputs), `batchSize` at a time;
+ *   request they belong to (deadline, limits, nesting, secret inputs), `batchSize` distinct
+ *   requests at a time (calls with one `requestKey` count once);
  * - the timeout (the resolver's own, else the process default) and the texts of timeout and
  *   abort errors;
  * - the slot lease and signal each call runs with (handed to the engine for nested reads);
@@ -41,6 +42,7 @@ import type { MP } from "./_maybe_promise.ts";
 import { bytesToText } from "./_bytes.ts";
 import { type Resolved, toValue, UnsupportedValueError } from "./value.ts";
 import { errorName, redactedCause, wrapResolverError } from "./_resolver_errors.ts";
+import { isTimeLimit, SharedWork } from "./_abortable.ts";
 
 /** One resolver invocation, reported after it settles (never carries the value). */
 export interface TraceEvent {
@@ -152,8 +154,16 @@ export interface CallCarry<R> {
 export interface CallScope {
   /** Synchronous access (`getSync`): no batching; a synchronous resolver needs no free slot. */
   sync: boolean;
-  /** The request's deadline or caller signal. */
+  /**
+   * What ends the request's interest in the call: its deadline or caller signal, or, inside
+   * work other requests joined, the signal of that shared work (see `SharedWork`).
+   */
   signal: AbortSignal | undefined;
+  /**
+   * The request's own deadline or caller signal when `signal` is narrower (inside shared
+   * work): calls share a batch request only within one request.
+   */
+  requestSignal?: AbortSignal | undefined;
   /** The request's own concurrency limit (`resolveAll({ maxConcurrency })`). */
   batchLimit: Semaphore | undefined;
   /** The request's deadline in ms, for messages. */
@@ -170,6 +180,11 @@ export interface Flight<V, R> {
   owner: V;
   /** Its outcome. */
   result: Promise<R>;
+  /**
+   * Its waiters, when some may give up: it is aborted only once each of them did. Undefined
+   * when its starter never gives up (no deadline, no signal).
+   */
+  shared: SharedWork | undefined;
 }
 
 /** Identical calls in flight by single-flight key: one table per tree generation. */
@@ -182,9 +197,10 @@ export interface CallHooks<V, R extends Resolved> {
    *
    * @param owner The owner of the call in flight.
    * @param result Its outcome.
+   * @param shared Its waiters, which this one joins (`SharedWork.wait`), when some may give up.
    * @returns This call's outcome.
    */
-  join(owner: V, result: Promise<R>): MP<R>;
+  join(owner: V, result: Promise<R>, shared: SharedWork | undefined): MP<R>;
   /**
    * The call starts: the signal it runs with and the slot it holds (a batched call shares both
    * with its group).
@@ -335,8 +351,11 @@ export class Dispatcher {
       const reused = carry.reuse.get(identity);
       if (reused !== undefined) return hooks.reuse(reused);
     }
-    const shared = identity === undefined ? undefined : request.inFlight.get(identity);
-    if (shared) return hooks.join(shared.owner, shared.result);
+    const flight = identity === undefined ? undefined : request.inFlight.get(identity);
+    // A call every waiter gave up is ending: a new caller starts it again.
+    if (flight && !flight.shared?.signal.aborted) {
+      return hooks.join(flight.owner, flight.result, flight.shared);
+    }
     let known = identity;
     const identityOf = () => known ??= this.#identity(name, obj, key, view, request.live);
     const lifeOf = (raw: unknown): CallLife => {
@@ -361,8 +380,8 @@ export class Dispatcher {
       emit?.("ok");
       return r;
     };
-    const fail = (e: unknown): R => {
-      const err = wrapResolverError(e, {
+    const wrap = (e: unknown) =>
+      wrapResolverError(e, {
         name,
         key,
         path: draft.path,
@@ -370,6 +389,8 @@ export class Dispatcher {
         sensitive: draft.sensitiveInput || hooks.readSecret(),
         secrets: request.secrets,
       });
+    const fail = (e: unknown): R => {
+      const err = wrap(e);
       emit?.(
         err.code === "RESOLVER_TIMEOUT"
           ? "timeout"
@@ -391,9 +412,14 @@ export class Dispatcher {
       throw err;
     };
 
+    // A call others may join runs on its waiters' shared signal: the deadline or abort of the
+    // request that started it ends it only if nobody else waits for it by then.
+    const shared = identity !== undefined && scope.signal !== undefined && !scope.signal.aborted
+      ? new SharedWork()
+      : undefined;
     const limits: Omit<CallTask<unknown>, "run"> = {
       timeout,
-      signal: scope.signal,
+      signal: shared?.signal ?? scope.signal,
       batchLimit: scope.batchLimit,
       // Nested calls take slots like any other: the caller lends its own while it waits.
       inlineIfFull: scope.sync && obj?.synchronous === true,
@@ -423,13 +449,19 @@ export class Dispatcher {
     const result = (raw as Promise<unknown>).then(finish, fail);
     const settled = () => {
       hooks.end();
+      shared?.dispose();
       if (identity !== undefined && request.inFlight.get(identity)?.result === result) {
         request.inFlight.delete(identity);
       }
     };
-    if (identity !== undefined) request.inFlight.set(identity, { owner: request.owner, result });
+    if (identity !== undefined) {
+      request.inFlight.set(identity, { owner: request.owner, result, shared });
+    }
     result.then(settled, settled);
-    return result;
+    // The starter is one waiter: when it gives up while others still wait, it stops waiting.
+    return shared
+      ? shared.wait(result, scope.signal, (reason) => wrap(timeoutError("deadline", reason)))
+      : result;
   }
 
   /**
@@ -448,6 +480,7 @@ export class Dispatcher {
     const batched: BatchedCall = { call, start: (signal, lease) => hooks.start(signal, lease) };
     return this.#batcher.enqueue(this.#group(obj, key, view, request.scope), key, batched, {
       size: group.size,
+      requestKey: obj.requestKey?.(key, view),
       runMany: (keys, calls, signal, lease) =>
         serveMany(
           resolver.name,
@@ -496,7 +529,8 @@ export class Dispatcher {
    */
   #group(obj: ResolverObject, key: string, call: ResolverCall, scope: CallScope): string {
     return call.resolver + "\u0000" + (obj.batchGroup ? obj.batchGroup(key, call) : "") +
-      "\u0000" + this.#idOf(scope.signal) + "/" + this.#idOf(scope.batchLimit) + "/" +
+      "\u0000" + this.#idOf(scope.requestSignal ?? scope.signal) + "/" +
+      this.#idOf(scope.batchLimit) + "/" +
       (scope.nested ? "n" : "") + (call.sensitiveInput ? "/s" : "");
   }
 
@@ -543,11 +577,11 @@ export class Dispatcher {
 }
 
 /**
- * When a call starting now is aborted at the latest: its timeout from now (a limit the scheduler
- * treats as none, 0 or past 2^31-1 ms, gives none), or the request's deadline if sooner.
+ * When a call starting now is aborted at the latest: its timeout from now (none for a limit that
+ * is none, see `isTimeLimit`), or the request's deadline if sooner.
  */
 function deadlineOf(timeout: number, scope: CallScope): number | undefined {
-  const own = timeout > 0 && timeout <= 2 ** 31 - 1 ? Date.now() + timeout : undefined;
+  const own = isTimeLimit(timeout) ? Date.now() + timeout : undefined;
   if (own === undefined) return scope.endsAt;
   return scope.endsAt === undefined ? own : Math.min(own, scope.endsAt);
 }

@@ -67,7 +67,7 @@ import {
 } from "./_dependencies.ts";
 import { type Change, changeOf, type ChangeSet, type RefreshFailure } from "./change_set.ts";
 import type { LivePolicy } from "./registry.ts";
-import { abortable } from "./_abortable.ts";
+import { abortable, SharedWork } from "./_abortable.ts";
 import { bytesToText } from "./_bytes.ts";
 import { checkArguments, REFERENCE_PARAMS } from "./_arguments.ts";
 import { allOf, attempt, type MP, then } from "./_maybe_promise.ts";
@@ -154,6 +154,11 @@ interface Pending {
   height: number;
   /** What the value (or, for a call's vertex, what it read) is built from, once known. */
   links?: Links<CallResult>;
+  /**
+   * A node's waiters, when some may give up (see `SharedWork`): its evaluation runs on their
+   * shared signal, so it ends only once every request waiting for it gave up.
+   */
+  shared?: SharedWork | undefined;
 }
 
 /** What a resolver call's `call.config` handle works with: its vertex, slot and signal. */
@@ -1029,20 +1034,30 @@ export class Engine {
     const memoized = memo.get(node);
     if (memoized) return memoized;
     const pending = inProgress.get(node);
-    if (pending) return this.#waitFor(pending, ctx, pending.promise);
+    // A node every waiter gave up is ending: this request evaluates it again.
+    if (pending && !pending.shared?.signal.aborted) {
+      return this.#waitFor(pending, ctx, pending.promise, pending.shared);
+    }
     // Too high is a fact about a node in its generation (its links' heights are memoized):
     // remembered, so a long chain is not walked again for each value above it.
     if ((ctx.gen.heights.get(node) ?? 0) > MAX_DEPTH) throw this.#tooHighAt(path);
     if (ctx.depth > MAX_DEPTH) throw depthExceeded(path);
-    const rec: Pending = { path, promise: undefined, waitsOn: new Set(), height: 0 };
+    // Other requests may join this evaluation: a deadline or abort ends it only once every one
+    // of them gave up, so it runs on their shared signal (batched with its request's calls).
+    const signal = ctx.signal;
+    const shared = signal !== undefined && !signal.aborted ? new SharedWork() : undefined;
+    const rec: Pending = { path, promise: undefined, waitsOn: new Set(), height: 0, shared };
     inProgress.set(node, rec);
     const waiter = ctx.waiter;
     waiter?.waitsOn.add(rec);
     const done = () => {
       if (inProgress.get(node) === rec) inProgress.delete(node);
       waiter?.waitsOn.delete(rec);
+      shared?.dispose();
     };
-    const inner: Ctx = { ...ctx, waiter: rec };
+    const inner: Ctx = shared
+      ? { ...ctx, waiter: rec, signal: shared.signal, requestSignal: ctx.requestSignal ?? signal }
+      : { ...ctx, waiter: rec };
     const complete = (v: Resolved): Resolved => {
       done();
       if (rec.height > MAX_DEPTH) {
@@ -1068,7 +1083,9 @@ export class Engine {
     }
     if (!isPromiseLike(r)) return complete(r);
     rec.promise = r.then(complete, failed);
-    return rec.promise;
+    return shared
+      ? shared.wait(rec.promise, signal, (reason) => stoppedWaiting(path, reason, ctx.deadline))
+      : rec.promise;
   }
 
   /** A depth error that proves the node at `path` is too high. */
@@ -1080,9 +1097,15 @@ export class Engine {
 
   /**
    * Waits for `promise`, the outcome of another request's in-flight node or call (`target`),
-   * refusing waits that close a loop.
+   * refusing waits that close a loop; as one of its waiters (`shared`) when it has some that
+   * may give up.
    */
-  #waitFor<T>(target: Pending, ctx: Ctx, promise: Promise<T> | undefined): MP<T> {
+  #waitFor<T>(
+    target: Pending,
+    ctx: Ctx,
+    promise: Promise<T> | undefined,
+    shared: SharedWork | undefined,
+  ): MP<T> {
     const waiter = ctx.waiter;
     if (waiter) {
       const chain = findPath(target, waiter);
@@ -1100,12 +1123,12 @@ export class Engine {
       waiter.waitsOn.add(target);
       p = p.finally(() => waiter.waitsOn.delete(target));
     }
-    // Work started by another request keeps running; this request stops waiting at its own
-    // deadline.
+    // Work started by another request keeps running while anyone waits for it; this request
+    // stops waiting at its own deadline.
     const signal = ctx.signal;
-    return signal
-      ? abortable(p, signal, (reason) => stoppedWaiting(target.path, reason, ctx.deadline))
-      : p;
+    const stop = (reason: unknown) => stoppedWaiting(target.path, reason, ctx.deadline);
+    if (shared) return shared.wait(p, signal, stop);
+    return signal ? abortable(p, signal, stop) : p;
   }
 
   #evaluateNode(path: string, segs: PathSegment[], node: TreeNode, ctx: Ctx): MP<Resolved> {
@@ -1703,8 +1726,8 @@ export class Engine {
       hooks: {
         // Joining a call in flight goes through the wait-for graph (cycles) and stops at this
         // request's own deadline.
-        join: (owner, result) =>
-          then(this.#waitFor(owner, ctx, result), (r) => {
+        join: (owner, result, shared) =>
+          then(this.#waitFor(owner, ctx, result, shared), (r) => {
             raise(caller, owner.height);
             this.#usedCall(caller, ctx, r.record);
             return r;

@@ -66,9 +66,17 @@ export interface LoadedTrees {
 }
 
 /**
- * Largest config file the loader reads: 16 MiB. A bigger file is refused before it is read
+ * Largest config the loader reads: 16 MiB. A bigger file is refused before it is read
  * (code `FILE_TOO_LARGE`), and at most one byte more is ever read, so a file that grows while
- * it is read is refused too. (`${file:}` values have their own limit of 64 MiB.)
+ * it is read is refused too. The CLI holds a config read from standard input to the same limit.
+ * (`${file:}` values have their own limit of 64 MiB.)
+ *
+ * @example
+ * ```ts
+ * import { MAX_CONFIG_FILE_BYTES } from "@holoconf/holoconf";
+ * import assert from "node:assert/strict";
+ * assert.equal(MAX_CONFIG_FILE_BYTES, 16 * 1024 * 1024);
+ * ```
  */
 export const MAX_CONFIG_FILE_BYTES: number = 16 * 1024 * 1024;
 

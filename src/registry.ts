@@ -96,8 +96,8 @@ export class ResolverRegistry {
    * @param resolver Function or object form.
    * @param options `force` replaces an existing one; `timeout`, `sensitive`, `params`.
    * @throws {ResolverError} For a taken name without `force`, `ref`, a bad name, keyword names
-   *   in `params` that are not identifiers, or an object whose `resolveMany`, `batchGroup` or
-   *   `identity` is not a function.
+   *   in `params` that are not identifiers, or an object whose `resolveMany`, `batchGroup`,
+   *   `requestKey` or `identity` is not a function.
    * @throws {RangeError} For a negative timeout, a `ttl` that is not > 0, a negative
    *   `maxStale`, a `params.positional` that is not an integer >= 0 or `Infinity`, or a
    *   `batchSize` that is not a positive integer.
@@ -318,7 +318,7 @@ function validate(name: string, resolver: Resolver, options: RegisterOptions): n
  * positive integer (NaN, 0, 2.5, Infinity) would never fill or never flush a group.
  */
 function batchSizeOf(name: string, resolver: ResolverObject): number | undefined {
-  for (const hook of ["resolveMany", "batchGroup", "identity"] as const) {
+  for (const hook of ["resolveMany", "batchGroup", "identity", "requestKey"] as const) {
     if (resolver[hook] !== undefined && typeof resolver[hook] !== "function") {
       throw new ResolverError(`Resolver '${name}': ${hook} must be a function`, {
         code: "RESOLVER_INVALID",

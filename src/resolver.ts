@@ -112,7 +112,7 @@ export interface ResolverSettingField {
  * A group of settings a resolver reads, stored under `key`. Programs give the values, never
  * config text: per process with `configureResolver(key, values)`, per Config with
  * `LoadOptions.resolverSettings[key]`. Several resolvers may read one group (`http` and
- * `https` share `http`; `ssm`, `s3` and `cfn` share `aws`, each with its own group too).
+ * `https` share `http`; the AWS resolvers share `aws`, each with its own group too).
  * A field that is not in `fields` is refused with a "did you mean" suggestion.
  *
  * @example A resolver with a setting
@@ -150,17 +150,28 @@ export interface ResolverObject {
    * calls: it hands over at most `batchSize` calls, all with the same `batchGroup`.
    */
   resolveMany?(keys: string[], calls: ResolverCall[]): Promise<unknown[]>;
-  /** Largest group handed to `resolveMany` (default 10). */
+  /**
+   * Largest group handed to `resolveMany` (default 10), counted in distinct requests: calls
+   * with the same {@linkcode ResolverObject.requestKey} count once.
+   */
   batchSize?: number;
   /** Calls with different group keys never share a batch (e.g. different regions). */
   batchGroup?(key: string, call: ResolverCall): string;
+  /**
+   * What a call asks the source for, when calls that differ (another field of one secret,
+   * another `default=`) ask it for the same thing: calls with one request key count once
+   * towards `batchSize`, so a batch holds `batchSize` distinct requests however many calls
+   * select from them. `resolveMany` still gets every call, and serves each request once.
+   */
+  requestKey?(key: string, call: ResolverCall): string;
   /**
    * Declares that `resolve` never returns a promise: `getSync` may then run it even while the
    * process-wide concurrency limit is saturated (it holds no slot across a tick).
    */
   synchronous?: boolean;
   /**
-   * Declares that the resolver reaches the network (`http`, `https`, `ssm`, `s3`, `cfn`): an
+   * Declares that the resolver reaches the network (`http`, `https`, `ssm`, `s3`, `cfn`,
+   * `secretsmanager`, `appconfig`): an
    * offline Config (`LoadOptions.offline`, `HOLOCONF_OFFLINE=1`) refuses its calls with code
    * `OFFLINE`. `RegisterOptions.network` wins over it. @default {false}
    */

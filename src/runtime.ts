@@ -6,6 +6,8 @@
  * @module
  */
 
+import { MAX_TIMER_MS } from "./_abortable.ts";
+
 /** File metadata the library needs. */
 export interface FileInfo {
   /** A regular file. */
@@ -505,9 +507,6 @@ export function readDirSync(path: string): DirEntry[] {
     isSymlink: e.isSymbolicLink(),
   }));
 }
-
-/** Longest delay a runtime's `setTimeout` honours (a longer one fires at once). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * `setTimeout` for background work: the delay capped at what runtimes honour (a later time is

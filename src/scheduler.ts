@@ -6,7 +6,7 @@
  * @module
  */
 
-import { abortable } from "./_abortable.ts";
+import { abortable, allAborted, isTimeLimit } from "./_abortable.ts";
 
 /** Process-wide scheduler settings. */
 export interface SchedulerSettings {
@@ -255,8 +255,6 @@ export function schedulerStats(): {
   return { active: l.active, waiting: l.waiting, peak: l.peak, resetPeak: () => l.resetPeak() };
 }
 
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /** How a call ended for timing purposes. */
 export type TimeoutKind = "call" | "deadline";
 
@@ -441,8 +439,8 @@ function guard<T>(task: CallTask<T>, work: Promise<T>, controller: AbortControll
     controller.abort(task.timeoutError(kind, reason));
   };
   const onOuterAbort = () => stop("deadline", outer?.reason);
-  // Beyond 2^31-1 ms timers fire at once: treat such limits as none.
-  if (task.timeout > 0 && task.timeout <= MAX_TIMER_MS) {
+  // 0, or beyond 2^31-1 ms (timers would fire at once): no limit.
+  if (isTimeLimit(task.timeout)) {
     timer = setTimeout(() => stop("call", undefined), task.timeout);
   }
   if (outer?.aborted) onOuterAbort();
@@ -499,9 +497,21 @@ export function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
 interface BatchEntry<C> {
   key: string;
   call: C;
+  /** What ends the call's interest (its `task.signal`). */
+  signal: AbortSignal | undefined;
   timeoutError: CallTask<unknown>["timeoutError"];
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+}
+
+/** Calls of one group waiting for their request. */
+interface PendingGroup<C> {
+  spec: BatchSpec<C>;
+  entries: BatchEntry<C>[];
+  /** The request keys of its calls (see `enqueue`). */
+  requestKeys: Set<string>;
+  /** Distinct requests among its calls: what `size` limits. */
+  distinct: number;
 }
 
 /** How one call of a batch ended: its value, or its own failure. */
@@ -518,17 +528,23 @@ export interface BatchSpec<C> {
     signal: AbortSignal,
     lease: SlotLease,
   ) => Promise<BatchOutcome[]>;
-  /** Task settings for each group request (timeout, signal, batch limit, errors). */
+  /**
+   * Task settings of the call (timeout, signal, batch limit, errors); a group request takes
+   * them from its first call, and its signal aborts only once every call's signal did.
+   */
   task: Omit<CallTask<unknown[]>, "run">;
 }
 
 /**
- * Groups calls that are pending at the same time into requests of at most `size` keys.
- * A full group is sent at once; the rest go out on the next macrotask. Each group request
- * takes one slot of the limiter.
+ * Groups calls that are pending at the same time into requests of at most `size` distinct
+ * requests: calls with the same request key ask the source for the same thing and count once.
+ * A full group is sent at once (a group of calls with request keys once a call that does not
+ * fit arrives, so that later calls for what it asks can still join it); the rest go out on the
+ * next macrotask. Each group request takes one slot of the limiter. A call whose signal aborts
+ * stops waiting at once, and is left out of a request not sent yet.
  */
 export class Batcher<C> {
-  #pending = new Map<string, { spec: BatchSpec<C>; entries: BatchEntry<C>[] }>();
+  #pending = new Map<string, PendingGroup<C>>();
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   /**
@@ -537,38 +553,63 @@ export class Batcher<C> {
    * @param group Calls of different groups never share a request.
    * @param key The call's key.
    * @param call The call object handed to `runMany`.
-   * @param spec How the group runs (the first call of a group decides).
+   * @param spec How the group runs (the first call of a group decides), and this call's signal,
+   *   errors and `requestKey` (calls with the same one count once towards `size`; none: the
+   *   call counts alone).
    * @returns The call's value.
    */
-  enqueue(group: string, key: string, call: C, spec: BatchSpec<C>): Promise<unknown> {
-    return new Promise((resolve, reject) => {
+  enqueue(
+    group: string,
+    key: string,
+    call: C,
+    spec: BatchSpec<C> & { requestKey?: string | undefined },
+  ): Promise<unknown> {
+    const { signal, timeoutError } = spec.task;
+    const requestKey = spec.requestKey;
+    const queued = new Promise((resolve, reject) => {
       let g = this.#pending.get(group);
-      if (!g) {
-        g = { spec, entries: [] };
+      const known = requestKey !== undefined && g !== undefined && g.requestKeys.has(requestKey);
+      if (g !== undefined && !known && g.distinct >= g.spec.size) {
+        // Full: this call starts the next request.
+        this.#pending.delete(group);
+        this.#send(g.spec, g.entries);
+        g = undefined;
+      }
+      if (g === undefined) {
+        g = { spec, entries: [], requestKeys: new Set(), distinct: 0 };
         this.#pending.set(group, g);
       }
-      g.entries.push({ key, call, timeoutError: spec.task.timeoutError, resolve, reject });
-      if (g.entries.length >= g.spec.size) {
+      g.entries.push({ key, call, signal, timeoutError, resolve, reject });
+      if (!known) {
+        g.distinct++;
+        if (requestKey !== undefined) g.requestKeys.add(requestKey);
+      }
+      if (requestKey === undefined && g.distinct >= g.spec.size) {
+        // No later call can share a request with these: it goes now.
         this.#pending.delete(group);
         this.#send(g.spec, g.entries);
       } else if (this.#timer === undefined) {
         this.#timer = setTimeout(() => this.#flush(), 0);
       }
     });
+    return signal === undefined
+      ? queued
+      : abortable(queued, signal, (reason) => timeoutError("deadline", reason));
   }
 
   #flush(): void {
     this.#timer = undefined;
     const groups = [...this.#pending.values()];
     this.#pending.clear();
-    for (const g of groups) {
-      for (let i = 0; i < g.entries.length; i += g.spec.size) {
-        this.#send(g.spec, g.entries.slice(i, i + g.spec.size));
-      }
-    }
+    for (const g of groups) this.#send(g.spec, g.entries);
   }
 
-  #send(spec: BatchSpec<C>, entries: BatchEntry<C>[]): void {
+  #send(spec: BatchSpec<C>, queued: BatchEntry<C>[]): void {
+    // A call that gave up while queued has its error already: it is not asked for.
+    const entries = queued.filter((e) => !e.signal?.aborted);
+    if (entries.length === 0) return;
+    const signals = entries.map((e) => e.signal);
+    const shared = signals.some((s) => s !== signals[0]) ? allAborted(signals) : undefined;
     const keys = entries.map((e) => e.key);
     const calls = entries.map((e) => e.call);
     // A timeout or abort of the group request fails each call with its own error (naming its
@@ -578,8 +619,9 @@ export class Batcher<C> {
     try {
       request = runCall<BatchOutcome[]>({
         ...spec.task,
+        signal: shared?.signal ?? signals[0],
         timeoutError: (kind, reason) => {
-          const e = spec.task.timeoutError(kind, reason);
+          const e = entries[0]!.timeoutError(kind, reason);
           timeouts.set(e, { kind, reason });
           return e;
         },
@@ -595,7 +637,9 @@ export class Batcher<C> {
       entries.forEach((e, i) => e.reject(t && i > 0 ? e.timeoutError(t.kind, t.reason) : err));
     };
     // Every entry settles, even if `runMany` broke its contract (settling twice is a no-op).
-    Promise.resolve(request).then((outcomes) => {
+    const done = Promise.resolve(request);
+    if (shared) done.finally(() => shared.dispose()).catch(() => {});
+    done.then((outcomes) => {
       entries.forEach((e, i) => {
         const o = outcomes[i]!;
         if ("error" in o) e.reject(o.error);

@@ -87,10 +87,13 @@ export type KeyPaths<V, K extends keyof V, D extends number> = PathKey<K> extend
  * import type { ConfigPath } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
  * type App = { db: { port: number }; hosts: string[] };
- * const paths: ConfigPath<App>[] = ["", "db", "db.port", "hosts", "hosts[0]"];
+ * // Exactly these: the whole config, each key, and an index of the list.
+ * type Expected = "" | "db" | "db.port" | "hosts" | `hosts[${number}]`;
+ * type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+ * const exact: Same<ConfigPath<App>, Expected> = true; // compiles only if the types are equal
  * // @ts-expect-error: not a path of App
  * const wrong: ConfigPath<App> = "db.prot";
- * assert.equal(paths.length + wrong.length, 12);
+ * assert.deepEqual([exact, wrong], [true, "db.prot"]);
  * ```
  */
 export type ConfigPath<T> = IsUntyped<T> extends true ? string
@@ -168,3 +171,30 @@ export type ConfigValue<T, P extends string> = IsUntyped<T> extends true ? unkno
  * @typeParam T The config type.
  */
 export type ConfigData<T> = IsUntyped<T> extends true ? Record<string, unknown> : T;
+
+/**
+ * A value of type `T` as `get(path, { redact: true })` returns it: each part that may be
+ * sensitive may come back as `"[REDACTED]"` instead, a scalar or a whole mapping or sequence
+ * (a sensitive value asked for itself is replaced whole). `unknown` stays `unknown`.
+ *
+ * @typeParam T The type of the value.
+ *
+ * @example What a redacted read may hold
+ * ```ts
+ * import { Config, type Redacted, ResolvedValue } from "@holoconf/holoconf";
+ * import assert from "node:assert/strict";
+ * type App = { db: { user: string; port: number } };
+ * const config = Config.loads<App>("db:\n  user: app\n  port: ${vault:port}\n", {
+ *   resolvers: { vault: () => new ResolvedValue(5432, { sensitive: true }) },
+ * });
+ * const db: Redacted<App["db"]> = await config.get("db", { redact: true });
+ * assert.deepEqual(db, { user: "app", port: "[REDACTED]" });
+ * // @ts-expect-error: the port may be "[REDACTED]": not a number
+ * const port: number = db === "[REDACTED]" ? 0 : db.port;
+ * assert.equal(port, "[REDACTED]");
+ * ```
+ */
+export type Redacted<T> = unknown extends T ? unknown
+  : T extends Uint8Array ? T | "[REDACTED]"
+  : T extends object ? { [K in keyof T]: Redacted<T[K]> } | "[REDACTED]"
+  : T | "[REDACTED]";

@@ -6,8 +6,7 @@
 // batcher's flush and `tick()` rely on them (as does a test that an overflowing delay is not
 // used).
 
-/** Largest delay a runtime timer honours; longer ones fire at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+import { MAX_TIMER_MS } from "../src/_abortable.ts";
 
 /** The runtime's own timer functions, captured when this module loads. */
 export const REAL_TIMERS: {

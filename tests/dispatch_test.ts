@@ -40,16 +40,19 @@ const SCOPE: CallScope = {
   nested: false,
 };
 
-/** Hooks that record each step; `owner` names the call for joins. */
-function recorder(owner: string) {
+/**
+ * Hooks that record each step; `owner` names the call for joins, and a join waits as the
+ * engine does, as one of the call's waiters, giving up when `joinSignal` aborts.
+ */
+function recorder(owner: string, joinSignal?: AbortSignal) {
   const steps: string[] = [];
   const starts: AbortSignal[] = [];
   /** The lifetime each settled, kept or missed call was given. */
   const lives: CallLife[] = [];
   const hooks: CallHooks<string, Resolved> = {
-    join: (other, result) => {
+    join: (other, result, shared) => {
       steps.push(`join ${other}`);
-      return result;
+      return shared ? shared.wait(result, joinSignal, () => new Error("joiner gave up")) : result;
     },
     start: (signal) => {
       steps.push("start");
@@ -91,9 +94,10 @@ function dispatch(
     sensitiveInput?: boolean;
     live?: LivePolicy | undefined;
     carry?: CallCarry<Resolved> | undefined;
+    joinSignal?: AbortSignal;
   } = {},
 ) {
-  const rec = recorder(options.owner ?? key);
+  const rec = recorder(options.owner ?? key, options.joinSignal);
   const { signal: _, settings, ...rest } = makeResolverCall({
     resolver: reg.name,
     args: [key],
@@ -147,6 +151,42 @@ Deno.test("an identical call in flight is joined through the caller's join hook,
   const third = dispatch(d, reg, "k", { inFlight });
   assert.equal(runs, 2);
   assert.deepEqual(third.steps, ["start"]);
+});
+
+Deno.test("a joined call is aborted only once its starter and every joiner gave up", async () => {
+  const signals: AbortSignal[] = [];
+  const reg = registered((_key: string, call: ResolverCall) => {
+    signals.push(call.signal);
+    return new Promise(() => {});
+  });
+  const d = newDispatcher();
+  const inFlight: InFlightCalls<string, Resolved> = new Map();
+  const starter = new AbortController();
+  const joiner = new AbortController();
+  const first = dispatch(d, reg, "k", {
+    owner: "first",
+    inFlight,
+    scope: { signal: starter.signal },
+  });
+  const second = dispatch(d, reg, "k", { owner: "second", inFlight, joinSignal: joiner.signal });
+  assert.deepEqual(second.steps, ["join first"]);
+  starter.abort();
+  const stopped = await rejection(first.result);
+  assert.ok(
+    stopped instanceof ResolverError && stopped.code === "RESOLVER_ABORTED",
+    String(stopped),
+  );
+  assert.equal(signals[0]!.aborted, false, "the joiner still waits");
+  joiner.abort();
+  assert.equal(signals[0]!.aborted, true, "nobody waits any more");
+  // An identical call made now starts again rather than join the ending one.
+  const later = new AbortController();
+  const third = dispatch(d, reg, "k", { inFlight, scope: { signal: later.signal } });
+  assert.equal(signals.length, 2);
+  const ended = await rejection(second.result);
+  assert.ok(ended instanceof ResolverError && ended.code === "RESOLVER_ABORTED", String(ended));
+  later.abort(); // frees its slot
+  await rejection(third.result);
 });
 
 Deno.test("calls differing in arguments or in the resolver's identity are not joined", () => {

@@ -34,19 +34,23 @@ function counter(): { fn: (key: string) => string; calls: string[] } {
   };
 }
 
-/** An async resolver whose calls stay pending until released by hand. */
+/** An async resolver whose calls stay pending until released by hand; records their signals. */
 function gated(): {
-  fn: (key: string) => Promise<string>;
+  fn: (key: string, call: ResolverCall) => Promise<string>;
   calls: string[];
+  signals: AbortSignal[];
   release: () => void;
 } {
   const calls: string[] = [];
+  const signals: AbortSignal[] = [];
   const gate = Promise.withResolvers<void>();
   return {
     calls,
+    signals,
     release: () => gate.resolve(),
-    fn: async (key: string) => {
+    fn: async (key: string, call: ResolverCall) => {
       calls.push(key);
+      signals.push(call.signal);
       await gate.promise;
       return `${key}!`;
     },
@@ -203,6 +207,47 @@ Deno.test("identical calls whose arguments come from different nested values are
   g.release();
   assert.deepEqual(await all, { p: "k", q: "k", a: "k!", b: "k!" });
   assert.deepEqual(g.calls, ["k"]);
+});
+
+Deno.test("a call shared by two values goes on for the value a lazy get joined", async () => {
+  const w = gated();
+  const config = Config.loads("a: ${slow:k}\nb: ${slow:k}\n", { resolvers: { slow: w.fn } });
+  const caller = new AbortController();
+  const all = rejectionOf(config.resolveAll({ signal: caller.signal }), "the aborted resolveAll");
+  await until(() => w.signals.length === 1); // a started the call, b joined it
+  const lazy = config.get("b");
+  lazy.catch(() => {}); // inspected below
+  await tick();
+  caller.abort();
+  const err = await all;
+  assert.ok(err instanceof ResolveAllError, String(err));
+  assert.deepEqual(err.failures.map((f) => f.path).sort(), ["a", "b"]);
+  assert.equal(w.signals[0]!.aborted, false, "b still needs the call a started");
+  w.release();
+  assert.equal(await lazy, "k!");
+  assert.equal(w.signals.length, 1);
+});
+
+Deno.test("shared work is aborted once every request waiting for it gave up", async () => {
+  const w = gated();
+  const config = Config.loads("a: ${slow:k}\nb: x-${a}\n", { resolvers: { slow: w.fn } });
+  const first = new AbortController();
+  const second = new AbortController();
+  const one = rejectionOf(config.resolveAll({ signal: first.signal }), "the first resolveAll");
+  await until(() => w.signals.length === 1);
+  const two = rejectionOf(config.resolveAll({ signal: second.signal }), "the second resolveAll");
+  await tick();
+  first.abort();
+  assert.ok((await one) instanceof ResolveAllError);
+  assert.equal(w.signals[0]!.aborted, false, "the second request still waits");
+  second.abort();
+  assert.ok((await two) instanceof ResolveAllError);
+  assert.equal(w.signals[0]!.aborted, true, "nobody waits any more");
+  // The next request starts the value again rather than join the aborted one.
+  const next = config.get("b");
+  await until(() => w.signals.length === 2);
+  w.release();
+  assert.equal(await next, "x-k!");
 });
 
 // ------------------------------------------------------------------ getSync
@@ -1354,7 +1399,7 @@ Deno.test("a resolver's identity() takes part in single-flight de-duplication", 
   const config = Config.loads("a: ${obj:k}\nb: ${obj:k}\nc: ${obj:k}\n", {
     resolvers: {
       obj: {
-        resolve: (k: string) => g.fn(k),
+        resolve: (k: string, call: ResolverCall) => g.fn(k, call),
         // same arguments, but the call made for `c` means something else (like a relative
         // file path defined in another directory)
         identity: (_k: string, call) => (call.path === "c" ? "other" : "same"),

@@ -263,6 +263,21 @@ Deno.test("bad params are refused at registration", () => {
   assert.deepEqual(r.names(), []);
 });
 
+Deno.test("batching hooks that are not functions are refused at registration", () => {
+  const r = new ResolverRegistry();
+  for (const hook of ["resolveMany", "batchGroup", "identity", "requestKey"]) {
+    assert.throws(
+      () =>
+        r.register("h", { resolve: () => 1, resolveMany: () => Promise.resolve([]), [hook]: "x" }),
+      (e: unknown) =>
+        e instanceof ResolverError && e.code === "RESOLVER_INVALID" &&
+        e.message.includes(`${hook} must be a function`),
+      hook,
+    );
+  }
+  assert.deepEqual(r.names(), []);
+});
+
 Deno.test("settingsSpec is checked and copied at registration, frozen", () => {
   const r = new ResolverRegistry();
   const fields: Record<string, { type: "string" | "boolean"; secret?: boolean }> = {

@@ -3,10 +3,10 @@
 // never timed; the limit on waiting is a safety net only).
 
 import assert from "node:assert/strict";
-import { backgroundTimer, unrefTimer, watchPaths } from "../src/runtime.ts";
+import { backgroundTimer, type PathWatch, unrefTimer, watchPaths } from "../src/runtime.ts";
 import { installFakeClock } from "./_fake_clock.ts";
 import { CAN_MAKE_FIFO, makeFifo } from "./_special_files.ts";
-import { SAFETY_MS, until } from "./_async.ts";
+import { SAFETY_MS, tick, until } from "./_async.ts";
 
 /** Runs `script` in a fresh Deno process: it must print "done" and exit by itself. */
 async function assertExitsAlone(script: string): Promise<void> {
@@ -94,16 +94,26 @@ Deno.test("watchPaths (poll) sees a file written, deleted, created and replaced 
 
 Deno.test("watchPaths (node:fs) reports an edit in the files' directory, until closed", async () => {
   const dir = Deno.makeTempDirSync({ prefix: "holoconf_watch_" });
+  const target = { files: [`${dir}/a.yaml`], dirs: [dir] };
   let changes = 0;
-  const watch = watchPaths({ files: [`${dir}/a.yaml`], dirs: [dir] }, () => changes++, {
-    interval: 100,
-    api: "node",
-  });
+  const watch = watchPaths(target, () => changes++, { interval: 100, api: "node" });
+  let probe: PathWatch | undefined;
   try {
     Deno.writeTextFileSync(`${dir}/a.yaml`, "a: 1\n");
     await until(() => changes > 0, 5_000);
+    watch.close();
+    const seen = changes;
+    // A second watch, left open, tells when the next edit has been reported: by then the closed
+    // one would have seen it too.
+    let probed = 0;
+    probe = watchPaths(target, () => probed++, { interval: 100, api: "node" });
+    Deno.writeTextFileSync(`${dir}/a.yaml`, "a: 2\n");
+    await until(() => probed > 0, 5_000);
+    await tick(2);
+    assert.equal(changes, seen, "nothing is reported after close()");
   } finally {
     watch.close();
+    probe?.close();
     Deno.removeSync(dir, { recursive: true });
   }
 });

@@ -14,7 +14,13 @@ import {
   ResolverError,
   type ResolverObject,
 } from "../mod.ts";
-import { getSchedulerSettings, schedulerStats, Semaphore } from "../src/scheduler.ts";
+import {
+  Batcher,
+  type BatchSpec,
+  getSchedulerSettings,
+  schedulerStats,
+  Semaphore,
+} from "../src/scheduler.ts";
 import { noHang, rejectionOf, tick, until, watchGlobalFailures } from "./_async.ts";
 import { type FakeClock, installFakeClock } from "./_fake_clock.ts";
 
@@ -420,6 +426,17 @@ Deno.test("resolveMany receives concurrent keys in groups of batchSize (10/10/5)
   assert.ok(b.signals.every((s) => s instanceof AbortSignal));
 });
 
+Deno.test("resolveAll with a signal batches the calls of its values together", async () => {
+  const b = batchingResolver({});
+  const config = Config.loads("a: ${many:1}\nb: ${many:2}\nc: x-${many:3}\n", {
+    resolvers: { many: b.obj },
+  });
+  const caller = new AbortController();
+  const out = await config.resolveAll({ signal: caller.signal });
+  assert.deepEqual(out, { a: "many-1", b: "many-2", c: "x-many-3" });
+  assert.deepEqual(b.batches.map((x) => [...x].sort()), [["1", "2", "3"]]);
+});
+
 Deno.test("an Error in resolveMany's result fails only that path", async () => {
   const b = batchingResolver({ failKey: "key3" });
   const entries: Record<string, string> = {};
@@ -568,6 +585,84 @@ Deno.test("a batched request that never settles times out every call of the grou
   ]);
   assert.equal(signals.length, 2);
   assert.ok(signals.every((s) => s.aborted));
+});
+
+/** A batch spec whose requests never settle; records each request's keys and signal. */
+function heldBatches(size: number) {
+  const requests: { keys: string[]; signal: AbortSignal }[] = [];
+  const spec = (signal: AbortSignal | undefined): BatchSpec<string> => ({
+    size,
+    runMany: (keys, _calls, requestSignal) => {
+      requests.push({ keys, signal: requestSignal });
+      return new Promise(() => {});
+    },
+    task: { timeout: 0, signal, timeoutError: (kind) => new Error(`gave up (${kind})`) },
+  });
+  return { requests, spec };
+}
+
+Deno.test("a batch request is aborted only once every call in it gave up; each stops waiting at once", async () => {
+  const b = heldBatches(2);
+  const batcher = new Batcher<string>();
+  const first = new AbortController();
+  const second = new AbortController();
+  const one = batcher.enqueue("g", "a", "a", b.spec(first.signal));
+  const two = batcher.enqueue("g", "b", "b", b.spec(second.signal)); // full: sent at once
+  assert.deepEqual(b.requests.map((r) => r.keys), [["a", "b"]]);
+  const request = b.requests[0]!.signal;
+  first.abort();
+  await assert.rejects(one, /gave up \(deadline\)/);
+  assert.equal(request.aborted, false, "the second call still waits");
+  second.abort();
+  assert.equal(request.aborted, true);
+  await assert.rejects(two, /gave up \(deadline\)/);
+});
+
+Deno.test("a call that gives up while queued for its batch is left out of the request", async () => {
+  const b = heldBatches(10);
+  const batcher = new Batcher<string>();
+  const quitter = new AbortController();
+  const stayer = new AbortController();
+  const gone = batcher.enqueue("g", "a", "a", b.spec(quitter.signal));
+  const kept = batcher.enqueue("g", "b", "b", b.spec(stayer.signal));
+  quitter.abort();
+  await assert.rejects(gone, /gave up \(deadline\)/);
+  await until(() => b.requests.length === 1);
+  assert.deepEqual(b.requests[0]!.keys, ["b"]);
+  assert.equal(b.requests[0]!.signal.aborted, false);
+  stayer.abort(); // frees the request's slot
+  await assert.rejects(kept, /gave up \(deadline\)/);
+});
+
+Deno.test("calls with one request key count once towards the batch size", async () => {
+  const requests: string[][] = [];
+  const batcher = new Batcher<string>();
+  const spec = (requestKey: string): BatchSpec<string> & { requestKey: string } => ({
+    size: 2,
+    requestKey,
+    runMany: (keys) => {
+      requests.push(keys);
+      return Promise.resolve(keys.map((k) => ({ value: k })));
+    },
+    task: { timeout: 0, signal: undefined, timeoutError: () => new Error("timeout") },
+  });
+  const calls = [
+    batcher.enqueue("g", "a.user", "c1", spec("a")),
+    batcher.enqueue("g", "a.password", "c2", spec("a")),
+    batcher.enqueue("g", "b.user", "c3", spec("b")),
+    batcher.enqueue("g", "a.host", "c4", spec("a")), // still fits: "a" is asked already
+  ];
+  assert.deepEqual(requests, [], "a full group waits for more calls of what it asks");
+  calls.push(batcher.enqueue("g", "c.user", "c5", spec("c"))); // a third request: next group
+  assert.deepEqual(requests, [["a.user", "a.password", "b.user", "a.host"]]);
+  assert.deepEqual(await Promise.all(calls), [
+    "a.user",
+    "a.password",
+    "b.user",
+    "a.host",
+    "c.user",
+  ]);
+  assert.deepEqual(requests, [["a.user", "a.password", "b.user", "a.host"], ["c.user"]]);
 });
 
 Deno.test("a rejected resolveMany fails every path of its group only", async () => {
@@ -918,6 +1013,26 @@ Deno.test("a call shared with another request stops at this resolveAll's deadlin
   assert.equal(signals[0]!.aborted, false);
   h.release("k");
   assert.equal(await noHang(lazy, "the lazy get"), "k!");
+});
+
+Deno.test("a lazy get that joins a call resolveAll started is not ended by resolveAll's deadline", async () => {
+  using clock = installFakeClock();
+  const h = held();
+  const signals = h.state.signals;
+  const config = Config.loads("a: ${slow:k}\n", { resolvers: { slow: h.fn } });
+  const all = rejectionOf(config.resolveAll({ timeout: 50 }), "resolveAll past deadline");
+  await until(() => signals.length === 1);
+  const lazy = config.get("a"); // no deadline of its own: joins the call in flight
+  lazy.catch(() => {}); // inspected below
+  await tick();
+  await clock.advance(50);
+  const err = await all;
+  assert.ok(err instanceof ResolveAllError, String(err));
+  assert.deepEqual(err.failures.map((f) => [f.path, f.error.code]), [["a", "RESOLVER_TIMEOUT"]]);
+  assert.equal(signals[0]!.aborted, false, "the call goes on for the lazy get");
+  h.release("k");
+  assert.equal(await noHang(lazy, "the lazy get"), "k!");
+  assert.equal(signals.length, 1, "one call served both");
 });
 
 /** Releases held calls as they start until `p` settles. */

@@ -8,6 +8,8 @@ import {
   Config,
   type ConfigPath,
   type ConfigValue,
+  type Redacted,
+  ResolvedValue,
   Schema,
   type StandardSchemaV1,
 } from "../mod.ts";
@@ -76,6 +78,41 @@ Deno.test("a typed config's get() takes the paths of T and returns the type at e
   assert.deepEqual(db, { host: "localhost", port: 5432 });
   const whole = await config.get("");
   expectType<Equal<typeof whole, App>>(true);
+});
+
+Deno.test("get(path, { redact: true }) is typed as possibly [REDACTED], not as the plain type", async () => {
+  type Secrets = { db: { port: number; hosts: string[] } };
+  const config = Config.loads<Secrets>(
+    "db:\n  port: ${vault:port}\n  hosts: ${vault:hosts}\n",
+    {
+      resolvers: {
+        vault: (k: string) => new ResolvedValue(k === "port" ? 5432 : ["a"], { sensitive: true }),
+      },
+    },
+  );
+  // @ts-expect-error: a redacted port is "[REDACTED]" at run time, not a number
+  const port: number = await config.get("db.port", { redact: true });
+  assert.equal(port, "[REDACTED]");
+  // @ts-expect-error: a redacted list may be "[REDACTED]" as a whole
+  const hosts: string[] = await config.get("db.hosts", { redact: true });
+  assert.equal(hosts, "[REDACTED]");
+  const db = await config.get("db", { redact: true });
+  expectType<Equal<typeof db, Redacted<Secrets["db"]>>>(true);
+  expectType<
+    Equal<typeof db, { port: number | "[REDACTED]"; hosts: string[] | "[REDACTED]" } | "[REDACTED]">
+  >(true);
+  assert.deepEqual(db, { port: "[REDACTED]", hosts: "[REDACTED]" });
+  // Without redact (or with redact: false) the type at the path is unchanged.
+  const plain = await config.get("db.port", { redact: false });
+  expectType<Equal<typeof plain, number>>(true);
+  assert.equal(plain, 5432);
+  // A flag known only at run time gives the possibly redacted type.
+  const flag: boolean = Math.random() < 2;
+  const either = await config.get("db.port", { redact: flag });
+  expectType<Equal<typeof either, number | "[REDACTED]">>(true);
+  // A config without a type stays unknown.
+  const untyped = await Config.loads("a: 1\n").get("a", { redact: true });
+  expectType<Equal<typeof untyped, unknown>>(true);
 });
 
 Deno.test("a typed config rejects wrong paths and wrong uses at compile time", async () => {

@@ -1,7 +1,16 @@
 // The AppConfig sessions the `appconfig` resolver keeps between reads (private): per client and
 // application/environment/profile, the token of the next GetLatestConfiguration, when AppConfig
-// allows the next poll, and the content last received. Kept here, apart from the resolver, so
-// that the AWS family's `reset()` forgets them without loading the resolver.
+// allows the next poll, the content last received, and the poll in flight. Kept here, apart from
+// the resolver, so that the AWS family's `reset()` forgets them without loading the resolver.
+//
+// A cache per client and configuration, like the SDK clients, not per Config: a session is the
+// AppConfig Data protocol's own state (each token is good for one poll, and AppConfig sets how
+// often a client may poll), so every reader of one configuration through one client shares it.
+// Sharing the poll in flight follows from the one-use token; it is not call policy (the
+// dispatcher's single-flight joins identical calls only, and reads with other keywords share a
+// session too).
+
+import type { SharedWork } from "../../src/_abortable.ts";
 
 /** Fetched configuration content. */
 export interface AppConfigContent {
@@ -21,10 +30,11 @@ export interface AppConfigSession {
   nextPollAt: number;
   /** The interval AppConfig asked for (`NextPollIntervalInSeconds`), in ms. */
   pollIntervalMs: number;
-  /** The poll in flight, which later reads join (a token is used once). */
-  pending: Promise<AppConfigContent | undefined> | undefined;
-  /** Adds a reader's signal to the poll in flight (it is given up when every reader gave up). */
-  join: ((signal: AbortSignal) => void) | undefined;
+  /**
+   * The poll in flight, which later reads join (a token is used once): its content, and its
+   * readers (it is aborted once every one of them gave up).
+   */
+  poll: { content: Promise<AppConfigContent | undefined>; readers: SharedWork } | undefined;
 }
 
 const sessions = new Map<string, AppConfigSession>();
@@ -43,8 +53,7 @@ export function appConfigSession(key: string): AppConfigSession {
       content: undefined,
       nextPollAt: 0,
       pollIntervalMs: 0,
-      pending: undefined,
-      join: undefined,
+      poll: undefined,
     };
     sessions.set(key, session);
   }

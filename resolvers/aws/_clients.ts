@@ -1,4 +1,4 @@
-// Shared by the ssm, s3 and cfn resolvers: their settings after precedence, the transport a call
+// Shared by the AWS resolvers (ssm, s3, cfn, secretsmanager, appconfig): their settings after precedence, the transport a call
 // goes through (holoconf's light transport by default; the AWS SDK when chosen, or through a
 // client the program gives), the cache of SDK clients, and how failures are worded.
 // Nothing here imports the AWS SDK at module level: a service's client package is loaded with a
@@ -566,36 +566,4 @@ function awsHelp(name: string): string | undefined {
     return "Configure AWS credentials (environment, shared files, or an instance role)";
   }
   return undefined;
-}
-
-/**
- * A signal that aborts once every signal joined to it has aborted (a shared request is given
- * up only when nobody waits for it any more): `signals` join at once, later callers through
- * `join` (one already aborted gives up at once and is not counted). `dispose` removes the
- * listeners.
- */
-export function allAborted(
-  signals: AbortSignal[],
-): { signal: AbortSignal; join(signal: AbortSignal): void; dispose(): void } {
-  const controller = new AbortController();
-  const listeners = new Map<AbortSignal, () => void>();
-  const join = (s: AbortSignal): void => {
-    if (s.aborted || controller.signal.aborted || listeners.has(s)) return;
-    const onAbort = () => {
-      listeners.delete(s);
-      if (listeners.size === 0) controller.abort(s.reason);
-    };
-    listeners.set(s, onAbort);
-    s.addEventListener("abort", onAbort, { once: true });
-  };
-  signals.forEach(join);
-  if (listeners.size === 0) controller.abort(signals[0]?.reason);
-  return {
-    signal: controller.signal,
-    join,
-    dispose: () => {
-      for (const [s, l] of listeners) s.removeEventListener("abort", l);
-      listeners.clear();
-    },
-  };
 }

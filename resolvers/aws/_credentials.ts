@@ -33,7 +33,7 @@ import { ResolverError } from "../../src/errors.ts";
 import { readTextFileSync, runtimeName } from "../../src/runtime.ts";
 import { type AwsHttpSend, awsHttpSender } from "../../src/runtime_aws_http.ts";
 import { type Clock, RetryQuota, SYSTEM_CLOCK, withRetries } from "./_retry.ts";
-import { abortable } from "../../src/_abortable.ts";
+import { abortable, SharedWork, timeLimited } from "../../src/_abortable.ts";
 import { awsEnv as env, fileExists, homeDirectory, sharedFiles } from "./_env.ts";
 import { loadOnce } from "./_once.ts";
 import { importOptional } from "./_sdk_package.ts";
@@ -346,8 +346,9 @@ function containerProvider(
 
 /**
  * Keeps credentials until 5 minutes before they expire, then fetches new ones with one fetch
- * at a time (every caller waits for the same one; a caller's abort ends only its own wait).
- * A failed refresh keeps credentials that have not expired yet.
+ * at a time (every caller waits for the same one; a caller's abort ends only its own wait, and
+ * the fetch once every caller gave up). A failed refresh keeps credentials that have not
+ * expired yet.
  *
  * @param fetch Gets fresh credentials.
  * @param clock Time source.
@@ -372,16 +373,18 @@ export function refreshing(
   clock: Clock,
 ): CredentialProvider {
   let current: AwsCredentials | undefined;
-  let inflight: Promise<AwsCredentials> | undefined;
+  let inflight: { fetched: Promise<AwsCredentials>; shared: SharedWork } | undefined;
   const fresh = (c: AwsCredentials) =>
     c.expiration === undefined || c.expiration - clock.now() > REFRESH_BEFORE_EXPIRY_MS;
   const usable = (c: AwsCredentials) => c.expiration === undefined || c.expiration > clock.now();
   return (signal) => {
     if (current !== undefined && fresh(current)) return Promise.resolve(current);
-    if (inflight === undefined) {
+    // A fetch every caller gave up is ending: this caller starts another.
+    if (inflight === undefined || inflight.shared.signal.aborted) {
       const previous = current;
-      // Nobody's abort ends a fetch others may wait for; it has its own time limit.
-      inflight = fetch(new AbortController().signal).then(
+      // It has its own time limit, and ends early only once nobody waits for it.
+      const shared = new SharedWork();
+      const fetched = fetch(shared.signal).then(
         (c) => {
           current = c;
           return c;
@@ -390,11 +393,15 @@ export function refreshing(
           if (previous !== undefined && usable(previous)) return previous;
           throw err;
         },
-      ).finally(() => {
-        inflight = undefined;
-      });
+      );
+      const mine = { fetched, shared };
+      inflight = mine;
+      fetched.finally(() => {
+        shared.dispose();
+        if (inflight === mine) inflight = undefined;
+      }).catch(() => {});
     }
-    return abortable(inflight, signal);
+    return inflight.shared.wait(inflight.fetched, signal, (reason) => reason);
   };
 }
 
@@ -406,15 +413,10 @@ async function fetchContainerCredentials(
   const { clock, send, signal } = context;
   return await withRetries(async () => {
     const token = containerToken();
-    const timeout = new AbortController();
-    const timer = new AbortController();
-    clock.sleep(CONTAINER_TIMEOUT_MS, timer.signal).then(
-      () =>
-        timeout.abort(new CredentialsProviderError("The container credentials endpoint timed out")),
-      () => {},
-    );
-    const onAbort = () => timeout.abort(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
+    const limited = timeLimited(signal, CONTAINER_TIMEOUT_MS, {
+      reason: () => new CredentialsProviderError("The container credentials endpoint timed out"),
+      sleep: (ms, stop) => clock.sleep(ms, stop),
+    });
     try {
       const response = await send({
         method: "GET",
@@ -423,15 +425,14 @@ async function fetchContainerCredentials(
           accept: "application/json",
           ...(token === undefined ? {} : { authorization: token }),
         },
-        signal: timeout.signal,
+        signal: limited.signal,
       }).catch((err) => {
-        if (timeout.signal.aborted && !signal.aborted) throw timeout.signal.reason;
+        if (limited.timedOut) throw limited.signal.reason;
         throw err;
       });
       return containerAnswer(response.status, response.body);
     } finally {
-      timer.abort();
-      signal.removeEventListener("abort", onAbort);
+      limited.clear();
     }
   }, { signal, clock, random: () => 0, quota: new RetryQuota() });
 }

@@ -15,10 +15,10 @@
  */
 
 import { NotFoundError, ParseError, ResolverError } from "../../src/errors.ts";
+import { SharedWork } from "../../src/_abortable.ts";
 import { ResolvedValue, type ResolverCall } from "../../src/resolver.ts";
 import { awsHttpSender, HttpConnectionError } from "../../src/runtime_aws_http.ts";
 import {
-  allAborted,
   AWS_KEYWORDS,
   awsClock,
   awsFailure,
@@ -165,9 +165,10 @@ function poll(token: string, settings: EffectiveSettings, context: RequestContex
 
 /**
  * The session's content: the kept content while AppConfig's poll interval runs, else one poll
- * (the session started first when it has no token yet). Concurrent reads share one poll. A kept
- * token AppConfig refuses (`BadRequestException`: expired after 24 hours) starts a new session.
- * `undefined` when AppConfig has no content for it (nothing deployed).
+ * (the session started first when it has no token yet). Concurrent reads share one poll, which
+ * ends early only once every one of them gave up. A kept token AppConfig refuses
+ * (`BadRequestException`: expired after 24 hours) starts a new session. `undefined` when
+ * AppConfig has no content for it (nothing deployed).
  */
 async function sessionContent(
   sessionKey: string,
@@ -177,20 +178,27 @@ async function sessionContent(
 ): Promise<AppConfigContent | undefined> {
   const clock = awsClock();
   const session = appConfigSession(sessionKey);
-  if (session.pending !== undefined) {
-    session.join?.(call.signal);
-    return await session.pending;
+  let inFlight = session.poll;
+  while (inFlight !== undefined && inFlight.readers.signal.aborted) {
+    // A poll every reader gave up is ending, its token spent: the next one starts after it.
+    await inFlight.content.catch(() => {});
+    inFlight = session.poll;
+  }
+  if (inFlight !== undefined) {
+    return await inFlight.readers.wait(inFlight.content, call.signal, (r) => r);
   }
   if (session.content !== undefined && clock.now() < session.nextPollAt) return session.content;
-  const shared = allAborted([call.signal]);
-  const context = { signal: shared.signal, deadline: call.deadline };
+  const readers = new SharedWork();
+  const context = { signal: readers.signal, deadline: call.deadline };
   const run = async (): Promise<AppConfigContent | undefined> => {
     const kept = session.token;
     let answer: Poll;
     try {
       answer = await poll(kept ?? await startSession(target, settings, context), settings, context);
     } catch (err) {
-      if (kept === undefined || errorName(err) !== "BadRequestException" || shared.signal.aborted) {
+      if (
+        kept === undefined || errorName(err) !== "BadRequestException" || readers.signal.aborted
+      ) {
         throw err;
       }
       session.token = undefined;
@@ -202,20 +210,18 @@ async function sessionContent(
     if (answer.content.bytes.length > 0) session.content = answer.content;
     return session.content;
   };
-  const pending = run();
-  session.pending = pending;
-  session.join = shared.join;
-  try {
-    return await pending;
-  } catch (err) {
+  const content = run().catch((err) => {
     // A failed poll used its token up (or never got one): the next read starts over.
     session.token = undefined;
     throw err;
-  } finally {
-    session.pending = undefined;
-    session.join = undefined;
-    shared.dispose();
-  }
+  });
+  const mine = { content, readers };
+  session.poll = mine;
+  content.finally(() => {
+    readers.dispose();
+    if (session.poll === mine) session.poll = undefined;
+  }).catch(() => {});
+  return await readers.wait(content, call.signal, (r) => r);
 }
 
 /** The extension's base URL, when reads go through it. */

@@ -12,7 +12,6 @@
 import { NotFoundError, ResolverError } from "../../src/errors.ts";
 import type { ResolverCall } from "../../src/resolver.ts";
 import {
-  allAborted,
   AWS_KEYWORDS,
   awsFailure,
   type AwsResolver,
@@ -26,7 +25,7 @@ import {
   outsideBatch,
   type SdkPackage,
 } from "./_clients.ts";
-import { abortable } from "../../src/_abortable.ts";
+import { abortable, allAborted } from "../../src/_abortable.ts";
 import { errorMessage, errorName, shown } from "../_args.ts";
 import { describeCfn } from "./_describe.ts";
 import { childElement, childElements, childText, parseXml } from "./_xml.ts";

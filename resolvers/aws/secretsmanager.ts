@@ -6,22 +6,23 @@
  * `endpoint`. Every value is sensitive.
  *
  * Calls pending together with the same client settings reach `resolveMany` as one batch group
- * (up to `batchSize` = 100 calls): their distinct secret ids are fetched once each, however many
- * fields the calls select, with `BatchGetSecretValue` requests of at most 20 ids sent in
- * parallel; calls pinned to a version (`version_id=`, or a `version_stage=` other than
- * `AWSCURRENT`) use one `GetSecretValue` per distinct version. An id already being fetched for
- * another batch group of the same client is joined, not asked again.
+ * of at most `batchSize` = 20 distinct secrets (`requestKey`: calls selecting several `key=`
+ * fields of one secret count once): the unpinned ids go out in one `BatchGetSecretValue`; calls
+ * pinned to a version (`version_id=`, or a `version_stage=` other than `AWSCURRENT`) use one
+ * `GetSecretValue` per distinct version. Larger sets are several groups, which the dispatcher
+ * sends in parallel; identical calls are joined by its single-flight. The resolver keeps no
+ * state between batches.
  *
  * @module
  */
 
 import { NotFoundError, ParseError, ResolverError } from "../../src/errors.ts";
+import { allAborted } from "../../src/_abortable.ts";
 import { ResolvedValue, type ResolverCall } from "../../src/resolver.ts";
 import { decodeBase64 } from "../../src/_bytes.ts";
 import { parsePath, type PathSegment } from "../../src/path.ts";
 import { navigateValue, type Value } from "../../src/value.ts";
 import {
-  allAborted,
   AWS_KEYWORDS,
   awsFailure,
   type AwsResolver,
@@ -44,8 +45,8 @@ import { describeSecretsManager } from "./_describe.ts";
 /** The `secretsmanager` resolver: an {@linkcode AwsResolver} with the batching hooks. */
 export interface SecretsManagerResolver extends AwsResolver {
   /**
-   * Serves the calls of one batch group (one client): each distinct secret once, unpinned ids
-   * with `BatchGetSecretValue` (20 per request, in parallel), pinned versions with
+   * Serves the calls of one batch group (one client, at most 20 distinct secrets): each distinct
+   * secret once, unpinned ids with one `BatchGetSecretValue`, pinned versions with
    * `GetSecretValue`.
    *
    * @param keys The secret ids (names or ARNs), one per call.
@@ -62,15 +63,21 @@ export interface SecretsManagerResolver extends AwsResolver {
    * @returns The group key.
    */
   batchGroup(key: string, call: ResolverCall): string;
-  /** Calls handed to `resolveMany` at most at once (100). */
+  /**
+   * What a call fetches: its secret id, or the pinned version. Calls that select different
+   * `key=` fields of one secret share it, and count once towards `batchSize`.
+   *
+   * @param key The secret id.
+   * @param call The call.
+   * @returns The request key.
+   */
+  requestKey(key: string, call: ResolverCall): string;
+  /** Distinct secrets handed to `resolveMany` at most at once (20, one `BatchGetSecretValue`). */
   batchSize: number;
 }
 
 /** Largest number of ids AWS accepts in one `BatchGetSecretValue` request. */
 export const BATCH_GET_SECRET_VALUE_MAX = 20;
-
-/** Calls the dispatcher hands over at once: their ids go out 20 per request, in parallel. */
-const CALLS_PER_BATCH = 100;
 
 /** Pages of one `BatchGetSecretValue` followed at most (AWS pages only a long answer). */
 const MAX_PAGES = BATCH_GET_SECRET_VALUE_MAX + 1;
@@ -251,9 +258,6 @@ async function batchGet(
   return outcomes;
 }
 
-/** Fetches of unpinned ids in flight, by client identity and id, for other groups to join. */
-const inFlight = new Map<string, { outcome: Promise<Outcome>; join(signal: AbortSignal): void }>();
-
 /** What a call asks for, after its arguments were checked. */
 interface Request {
   /** The secret id. */
@@ -288,13 +292,22 @@ function requestOf(id: string, call: ResolverCall): Request {
     }
     key = parsePath(rawKey);
   }
+  return { id, pinned: pinnedOf(id, call), mode, key };
+}
+
+/** The version a call is pinned to (`version_id=`, a `version_stage=` but AWSCURRENT), if any. */
+function pinnedOf(id: string, call: ResolverCall): Pinned | undefined {
   const versionId = call.kwargs.version_id?.trim() || undefined;
   const stage = call.kwargs.version_stage?.trim() || undefined;
   const versionStage = stage === CURRENT_STAGE && versionId === undefined ? undefined : stage;
-  const pinned = versionId === undefined && versionStage === undefined
+  return versionId === undefined && versionStage === undefined
     ? undefined
     : { id, versionId, versionStage };
-  return { id, pinned, mode, key };
+}
+
+/** What a call fetches: its secret id, or its pinned version. */
+function requestKeyOf(id: string, pinned: Pinned | undefined): string {
+  return pinned === undefined ? id : pinnedKey(pinned);
 }
 
 /** The call's value from its secret, sensitive. */
@@ -369,9 +382,10 @@ function failure(err: unknown, request: Request, call: ResolverCall, signal: Abo
 }
 
 /**
- * Serves the calls of one batch group (one client): checks each call, fetches each distinct
- * secret once (see the module notes) and answers each call from its secret. A call of another
- * client gets {@linkcode outsideBatch}.
+ * Serves the calls of one batch group (one client, at most 20 distinct secrets): checks each
+ * call, fetches each distinct secret once (see the module notes) and answers each call from its
+ * secret. A call of another client, or for a secret beyond the twentieth, gets
+ * {@linkcode outsideBatch}.
  */
 async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]> {
   const results: unknown[] = new Array(keys.length);
@@ -379,6 +393,7 @@ async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]
   let group: string | undefined;
   let settings: EffectiveSettings | undefined;
   const members: number[] = [];
+  const fetches = new Set<string>();
   keys.forEach((key, i) => {
     const call = calls[i]!;
     try {
@@ -387,10 +402,12 @@ async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]
       const id = clientIdentity(own);
       group ??= id;
       settings ??= own;
-      if (id !== group) {
+      const fetch = requestKeyOf(request.id, request.pinned);
+      if (id !== group || (!fetches.has(fetch) && fetches.size === BATCH_GET_SECRET_VALUE_MAX)) {
         results[i] = outsideBatch("secretsmanager");
         return;
       }
+      fetches.add(fetch);
       requests[i] = request;
       members.push(i);
     } catch (err) {
@@ -404,35 +421,18 @@ async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]
     deadline: latestDeadline(members.map((i) => calls[i]!)),
   };
   try {
-    const outcomes = new Map<string, Promise<Outcome>>();
-    const toFetch = new Set<string>();
+    const unpinned = new Set<string>();
     const pinned = new Map<string, Pinned>();
     for (const i of members) {
       const request = requests[i]!;
-      if (request.pinned !== undefined) {
-        pinned.set(pinnedKey(request.pinned), request.pinned);
-        continue;
-      }
-      if (outcomes.has(request.id) || toFetch.has(request.id)) continue;
-      const joined = inFlight.get(`${group}\u0000${request.id}`);
-      if (joined !== undefined) {
-        joined.join(shared.signal);
-        outcomes.set(request.id, joined.outcome);
-      } else toFetch.add(request.id);
+      if (request.pinned === undefined) unpinned.add(request.id);
+      else pinned.set(pinnedKey(request.pinned), request.pinned);
     }
-    const fetching = [...toFetch];
-    for (let start = 0; start < fetching.length; start += BATCH_GET_SECRET_VALUE_MAX) {
-      const ids = fetching.slice(start, start + BATCH_GET_SECRET_VALUE_MAX);
-      const chunk = batchGet(ids, settings!, context);
-      for (const id of ids) {
-        const outcome = chunk.then((m) => m.get(id) ?? { error: new Error("no answer") });
-        const entry = { outcome, join: shared.join };
-        const key = `${group}\u0000${id}`;
-        inFlight.set(key, entry);
-        outcome.finally(() => {
-          if (inFlight.get(key) === entry) inFlight.delete(key);
-        });
-        outcomes.set(id, outcome);
+    const outcomes = new Map<string, Promise<Outcome>>();
+    if (unpinned.size > 0) {
+      const batch = batchGet([...unpinned], settings!, context);
+      for (const id of unpinned) {
+        outcomes.set(id, batch.then((m) => m.get(id) ?? { error: new Error("no answer") }));
       }
     }
     for (const [key, version] of pinned) {
@@ -447,9 +447,7 @@ async function getMany(keys: string[], calls: ResolverCall[]): Promise<unknown[]
     for (const i of members) {
       const request = requests[i]!;
       const call = calls[i]!;
-      const outcome = await outcomes.get(
-        request.pinned === undefined ? request.id : pinnedKey(request.pinned),
-      )!;
+      const outcome = await outcomes.get(requestKeyOf(request.id, request.pinned))!;
       try {
         results[i] = "error" in outcome
           ? failure(outcome.error, request, call, shared.signal)
@@ -471,10 +469,10 @@ function pinnedKey(p: Pinned): string {
 /**
  * The `secretsmanager` resolver object (registered by default by holoconf's `mod.ts`).
  *
- * - `resolveMany` serves a batch group (one client, up to `batchSize` = 100 calls): each distinct
- *   unpinned secret once, with `BatchGetSecretValue` requests of at most 20 ids sent in
- *   parallel; each pinned version (`version_id=`, `version_stage=`) with one `GetSecretValue`.
- *   Several `key=` selections of one secret share its fetch. A per-secret error in the batch
+ * - `resolveMany` serves a batch group (one client, up to `batchSize` = 20 distinct secrets):
+ *   the unpinned ones with one `BatchGetSecretValue`, each pinned version (`version_id=`,
+ *   `version_stage=`) with one `GetSecretValue`. Several `key=` selections of one secret share
+ *   its fetch, and count once towards `batchSize` (`requestKey`). A per-secret error in the batch
  *   answer fails only the calls of that secret. A role without `BatchGetSecretValue` gets its ids
  *   read one by one with `GetSecretValue`.
  * - `resolve` is a batch of one.
@@ -506,9 +504,10 @@ export const secretsmanagerResolver: SecretsManagerResolver = {
   sensitive: true,
   resolve: oneCall(getMany),
   resolveMany: getMany,
-  batchSize: CALLS_PER_BATCH,
+  batchSize: BATCH_GET_SECRET_VALUE_MAX,
   batchGroup(_key: string, call: ResolverCall): string {
     return clientIdentity(effectiveSettings(call));
   },
+  requestKey: (key: string, call: ResolverCall): string => requestKeyOf(key, pinnedOf(key, call)),
   describe: (calls) => describeSecretsManager(calls, BATCH_GET_SECRET_VALUE_MAX),
 };

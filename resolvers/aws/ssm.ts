@@ -14,9 +14,9 @@
  */
 
 import { NotFoundError, ParseError, ResolverError } from "../../src/errors.ts";
+import { allAborted } from "../../src/_abortable.ts";
 import { ResolvedValue, type ResolverCall } from "../../src/resolver.ts";
 import {
-  allAborted,
   AWS_KEYWORDS,
   awsFailure,
   type AwsResolver,

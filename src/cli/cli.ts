@@ -30,6 +30,7 @@ import type {
   CommonFlags,
   DumpCommand,
   GetCommand,
+  ParseArgs,
   ParsedCommand,
   PlanCommand,
   SchemaCommand,
@@ -75,6 +76,11 @@ export interface CliIo {
   env(name: string): string | undefined;
   /** Timers for the progress line. @default {SYSTEM_CLOCK} */
   clock?: ProgressClock;
+  /**
+   * Loads the general argument parser, `node:util`'s `parseArgs` (the entry loads it on first
+   * use: the simple `get` form never needs it).
+   */
+  argParser(): Promise<ParseArgs>;
 }
 
 interface Context {
@@ -607,6 +613,12 @@ async function dispatch(ctx: Context, cmd: ParsedCommand): Promise<number> {
   }
 }
 
+/** Parses a command line with the general parser: its module and `parseArgs`, both on first use. */
+async function parseGeneral(argv: readonly string[], io: CliIo): Promise<ParsedCommand> {
+  const [args, parseArgs] = await Promise.all([argsModule(), io.argParser()]);
+  return args.parseCliArgs(argv, parseArgs);
+}
+
 /**
  * Runs the `holoconf` command line.
  *
@@ -619,10 +631,12 @@ async function dispatch(ctx: Context, cmd: ParsedCommand): Promise<number> {
  * ```ts
  * import { runCli } from "./cli.ts";
  * import assert from "node:assert/strict";
+ * import { parseArgs } from "node:util";
  * let out = "";
  * const code = await runCli(["--version"], {
  *   stdout: (t) => (out += t), stderr: () => {}, isTty: false, noColor: true,
  *   readFile: () => "", writeFile: () => {}, cwd: ".", env: () => undefined,
+ *   argParser: () => Promise.resolve(parseArgs),
  * });
  * assert.equal(code, 0);
  * assert.match(out, /^holoconf \d+\.\d+\.\d+/);
@@ -643,7 +657,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   let cmd: ParsedCommand;
   try {
     // The general parser (node:util) loads only when the simple `get` form does not apply.
-    cmd = parseSimpleGet(argv) ?? (await argsModule()).parseCliArgs(argv);
+    cmd = parseSimpleGet(argv) ?? await parseGeneral(argv, io);
   } catch (error) {
     if (!(error instanceof Error && error.name === "UsageError")) throw error;
     const usage = error as Error & { command?: string };

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { MAX_CONFIG_FILE_BYTES } from "../../mod.ts";
 import { type CliIo, runCli } from "./cli.ts";
 
 interface Host {
@@ -21,6 +22,10 @@ interface Host {
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
+
+// Node's built-ins by computed specifier: Deno would otherwise prepare them at start-up even where
+// they are not used (the `node:fs` of the Node branch; `node:util` when no command needs it).
+const nodeModule = (name: string): Promise<Any> => import(`node:${name}`);
 
 async function host(): Promise<Host> {
   const deno = (globalThis as Any).Deno;
@@ -43,9 +48,6 @@ async function host(): Promise<Host> {
     };
   }
   const process = (globalThis as Any).process;
-  // Computed specifiers: Deno would otherwise prepare these Node modules at start-up even
-  // though only Node takes this branch.
-  const nodeModule = (name: string) => import(`node:${name}`);
   const fs: typeof import("node:fs") = await nodeModule("fs");
   const tty: typeof import("node:tty") = await nodeModule("tty");
   return {
@@ -67,18 +69,21 @@ async function host(): Promise<Host> {
   };
 }
 
-/** Largest config read from standard input (64 MiB, as for `${file:}`). */
-const MAX_STDIN_BYTES = 64 * 1024 * 1024;
-
-/** All of standard input as UTF-8 text, refused beyond {@linkcode MAX_STDIN_BYTES}. */
+/**
+ * All of standard input as UTF-8 text, refused beyond the loader's limit for a config file
+ * ({@linkcode MAX_CONFIG_FILE_BYTES}): a config is a config, wherever it comes from.
+ */
 async function readStdin(h: Host): Promise<string> {
   const decoder = new TextDecoder();
   let text = "";
   let size = 0;
   for await (const chunk of h.stdin()) {
     size += chunk.length;
-    if (size > MAX_STDIN_BYTES) {
-      throw new Error(`Standard input is larger than ${MAX_STDIN_BYTES} bytes (64 MiB)`);
+    if (size > MAX_CONFIG_FILE_BYTES) {
+      throw new Error(
+        `Standard input is larger than ${MAX_CONFIG_FILE_BYTES} bytes ` +
+          `(${MAX_CONFIG_FILE_BYTES / 1024 / 1024} MiB), the limit of a config file`,
+      );
     }
     text += decoder.decode(chunk, { stream: true });
   }
@@ -126,6 +131,8 @@ const io: CliIo = {
   writeFile: (path, text) => h.writeFile(path, text),
   cwd: ".",
   env: (name) => h.env(name),
+  // The general argument parser, on first use (the simple `get` form never needs it).
+  argParser: async () => (await nodeModule("util") as typeof import("node:util")).parseArgs,
 };
 let code: number;
 try {

@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
 import { helpText, parseCliArgs, UsageError } from "../../src/cli/_args.ts";
+import { parseArgs } from "node:util";
 
 Deno.test("parseCliArgs() takes the last positional of get as the path", () => {
-  const cmd = parseCliArgs(["get", "a.yaml", "b.yaml", "db.host", "-r", "-d", "x", "-s", "s.yaml"]);
+  const cmd = parseCliArgs(
+    ["get", "a.yaml", "b.yaml", "db.host", "-r", "-d", "x", "-s", "s.yaml"],
+    parseArgs,
+  );
   assert.equal(cmd.command, "get");
   if (cmd.command !== "get") return;
   assert.deepEqual(cmd.files, ["a.yaml", "b.yaml"]);
@@ -27,7 +31,7 @@ Deno.test("parseCliArgs() reads the common flags, repeatable allowlist included"
     "--max-concurrency",
     "4",
     "--no-redact",
-  ]);
+  ], parseArgs);
   assert.equal(cmd.command, "dump");
   if (cmd.command !== "dump") return;
   assert.equal(cmd.ignoreMissing, true);
@@ -55,10 +59,10 @@ Deno.test("parseCliArgs() rejects bad usage with a UsageError naming the command
     ["check"],
   ];
   for (const argv of bad) {
-    assert.throws(() => parseCliArgs(argv), UsageError, argv.join(" "));
+    assert.throws(() => parseCliArgs(argv, parseArgs), UsageError, argv.join(" "));
   }
   try {
-    parseCliArgs(["validate", "a.yaml"]);
+    parseCliArgs(["validate", "a.yaml"], parseArgs);
   } catch (error) {
     assert.ok(error instanceof UsageError);
     assert.equal(error.command, "validate");
@@ -67,15 +71,18 @@ Deno.test("parseCliArgs() rejects bad usage with a UsageError naming the command
 });
 
 Deno.test("parseCliArgs() recognises help and version forms", () => {
-  assert.deepEqual(parseCliArgs(["--version"]), { command: "version" });
-  assert.deepEqual(parseCliArgs(["--help"]), { command: "help", topic: undefined });
-  assert.deepEqual(parseCliArgs(["help", "dump"]), { command: "help", topic: "dump" });
-  assert.deepEqual(parseCliArgs(["get", "--help"]), { command: "help", topic: "get" });
-  assert.deepEqual(parseCliArgs(["validate", "-h"]), { command: "help", topic: "validate" });
+  assert.deepEqual(parseCliArgs(["--version"], parseArgs), { command: "version" });
+  assert.deepEqual(parseCliArgs(["--help"], parseArgs), { command: "help", topic: undefined });
+  assert.deepEqual(parseCliArgs(["help", "dump"], parseArgs), { command: "help", topic: "dump" });
+  assert.deepEqual(parseCliArgs(["get", "--help"], parseArgs), { command: "help", topic: "get" });
+  assert.deepEqual(parseCliArgs(["validate", "-h"], parseArgs), {
+    command: "help",
+    topic: "validate",
+  });
 });
 
 Deno.test("parseCliArgs() keeps schema docs format as typed for the command to check", () => {
-  const cmd = parseCliArgs(["schema", "docs", "s.yaml", "-f", "html"]);
+  const cmd = parseCliArgs(["schema", "docs", "s.yaml", "-f", "html"], parseArgs);
   assert.equal(cmd.command, "schema");
   if (cmd.command !== "schema") return;
   assert.equal(cmd.action, "docs");

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { parseSimpleGet } from "../../src/cli/_fast_get.ts";
 import { parseCliArgs } from "../../src/cli/_args.ts";
+import { parseArgs } from "node:util";
 
 const SAME = [
   ["get", "a.yaml", "db.host"],
@@ -17,7 +18,7 @@ const SAME = [
 
 Deno.test("the simple get form parses exactly as the general parser does", () => {
   for (const argv of SAME) {
-    assert.deepEqual(parseSimpleGet(argv), parseCliArgs(argv), argv.join(" "));
+    assert.deepEqual(parseSimpleGet(argv), parseCliArgs(argv, parseArgs), argv.join(" "));
   }
 });
 

@@ -1,6 +1,7 @@
 /** Test helpers for the CLI: a fake {@linkcode CliIo} and temp files. */
 
 import type { CliIo } from "../../src/cli/cli.ts";
+import { parseArgs } from "node:util";
 import { runCli } from "../../src/cli/cli.ts";
 
 /** What a CLI run produced. */
@@ -36,6 +37,7 @@ export async function run(argv: string[], options: FakeIoOptions = {}): Promise<
     writeFile: (p, t) => Deno.writeTextFileSync(p, t),
     cwd: ".",
     env: () => undefined,
+    argParser: () => Promise.resolve(parseArgs),
     ...options,
   };
   const code = await runCli(argv, io);

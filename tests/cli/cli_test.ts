@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { parseArgs } from "node:util";
 import {
   configure,
   registerResolver,
@@ -691,6 +692,7 @@ Deno.test("a progress line appears on a TTY while resolveAll is slow, and is cle
       cwd: ".",
       env: () => undefined,
       clock,
+      argParser: () => Promise.resolve(parseArgs),
     });
     await started;
     assert.equal(written(), "");
@@ -1061,6 +1063,20 @@ Deno.test("src/cli imports nothing of the project but the deno.json exports and 
     [...code.matchAll(/\bimport\s*\(\s*([^"'\s][^)]*)\)/g)].map((m) => `${file}: ${m[1]}`)
   );
   assert.deepEqual(computed, ["main.ts: `node:${name}`"]);
+});
+
+Deno.test("only main.ts of src/cli touches the runtime: no other file imports a node: module", () => {
+  const found = cliSources().filter(({ file }) => file !== "main.ts").flatMap(({ file, code }) =>
+    [...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["'`](node:[^"'`]+)/g)].map((m) =>
+      `${file}: ${m[1]}`
+    )
+  );
+  assert.deepEqual(found, []);
+  // Nor Deno.* or process: those go through CliIo, which main.ts fills.
+  const globals = cliSources().filter(({ file }) => file !== "main.ts").flatMap(({ file, code }) =>
+    [...code.matchAll(/\b(Deno|process)\.[a-zA-Z]+/g)].map((m) => `${file}: ${m[0]}`)
+  );
+  assert.deepEqual(globals, []);
 });
 
 Deno.test("src/cli names no built-in resolver: what plan knows of one comes from the resolver", () => {

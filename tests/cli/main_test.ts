@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { VERSION } from "../../src/cli/_version.ts";
 import { buildCli } from "../../scripts/build_cli.ts";
 import { tempFiles } from "./_io.ts";
+import { MAX_CONFIG_FILE_BYTES } from "../../mod.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 
@@ -187,4 +188,26 @@ Deno.test("holoconf get - reads the config from standard input as a process", as
   assert.equal(decoder.decode(out.stderr), "");
   assert.equal(decoder.decode(out.stdout), "pg://piped/x\n");
   assert.equal(out.code, 0);
+});
+
+Deno.test("holoconf get - refuses standard input over the config file limit, as for a file", async () => {
+  const child = await spawnHoloconf(["get", "-", "a"], "piped");
+  const writer = child.stdin.getWriter();
+  const head = new TextEncoder().encode("a: 1\n#");
+  const body = new Uint8Array(MAX_CONFIG_FILE_BYTES + 1 - head.length).fill(0x78); // a comment
+  const written = (async () => {
+    try {
+      await writer.write(head);
+      await writer.write(body);
+      await writer.close();
+    } catch {
+      // The CLI stopped reading once past the limit.
+    }
+  })();
+  const out = await child.output();
+  await written;
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 2, stderr);
+  assert.match(stderr, new RegExp(`larger than ${MAX_CONFIG_FILE_BYTES} bytes \\(16 MiB\\)`));
+  assert.equal(new TextDecoder().decode(out.stdout), "");
 });

@@ -457,3 +457,39 @@ Deno.test("each built-in's name is a string literal only in its module, the cata
     "exceptions no longer needed",
   );
 });
+
+/** `text` with line breaks, JSDoc margins and Markdown list indents as single spaces. */
+function flat(text: string): string {
+  return text.replace(/\n[ \t]*(\* ?)?/g, " ").replace(/\s+/g, " ");
+}
+
+Deno.test("the docs of offline mode and of the AWS transport name every built-in they concern", async () => {
+  const networked: string[] = [];
+  const aws: string[] = [];
+  for (const entry of CATALOGUE) {
+    const resolver = await loadEntry(entry);
+    if (typeof resolver !== "function" && resolver.network === true) networked.push(entry.name);
+    if (entry.module.startsWith("aws/")) aws.push(entry.name);
+  }
+  const listed = (names: string[]) => names.map((n) => `\`${n}\``).join(", ");
+  const read = async (path: string) => flat(await Deno.readTextFile(new URL(path, ROOT)));
+  // Offline mode refuses what declares `network`: each place that lists them (a list opening
+  // with `http`, `https`) names them all.
+  for (const path of ["README.md", "docs/cli.md", "src/config.ts", "src/resolver.ts"]) {
+    const lists = [...(await read(path)).matchAll(/\(`http`, `https`((?:, `[a-z0-9]+`)*)/g)];
+    assert.ok(lists.length > 0, path);
+    for (const list of lists) {
+      const names = ["http", "https", ...list[1]!.split(", ").slice(1).map((n) => n.slice(1, -1))];
+      assert.deepEqual(names.sort(), [...networked].sort(), `${path}: ${list[0]}`);
+    }
+  }
+  // The light transport serves every AWS resolver; the SDK transport uses each one's client.
+  const readme = await read("README.md");
+  assert.ok(readme.includes(`By default the five AWS resolvers (${listed(aws)})`), "README");
+  assert.equal(aws.length, 5);
+  const imports = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT))).imports;
+  const clients = Object.keys(imports).filter((k) => k.startsWith("@aws-sdk/client-"));
+  assert.equal(clients.length, aws.length, "one SDK client package per AWS resolver");
+  const packages = clients.map((c, i) => `\`${i === 0 ? c : c.slice("@aws-sdk/client".length)}\``);
+  assert.ok(readme.includes(`(\`transport: "sdk"\`: ${packages.join(", ")})`), packages.join());
+});

@@ -11,6 +11,7 @@ import { ResolvedValue, type ResolverCall } from "../../../src/resolver.ts";
 import { mergedSettings } from "../../../src/resolver_settings.ts";
 import { awsSettingsSpec } from "../../../resolvers/aws/_clients.ts";
 import { makeCall, transportTest, withFakeAws } from "./_helpers.ts";
+import { noHang } from "../../_async.ts";
 
 const KEY = "orders/prod/flags";
 const FLAGS = '{"newCheckout":{"enabled":true}}';
@@ -85,6 +86,59 @@ transportTest("reads of one configuration pending together share one poll", asyn
     assert.equal(fake.count("GetLatestConfiguration"), 1);
   });
 });
+
+transportTest(
+  "a reader that gives up stops waiting; the shared poll goes on for the others",
+  async (transport) => {
+    await withFakeAws(transport, { appconfig: { [KEY]: FLAGS }, hang: true }, async (fake) => {
+      const leaving = new AbortController();
+      const first = appconfigResolver.resolve(
+        KEY,
+        makeCall("appconfig", KEY, { signal: leaving.signal }),
+      );
+      const second = appconfigResolver.resolve(KEY, call(KEY, { parse: "text" }));
+      await fake.until((f) => f.waiting === 1); // StartConfigurationSession, held
+      leaving.abort(new Error("first left"));
+      // It stops at once, while the request it shares is still held.
+      await assert.rejects(
+        noHang(first, "the reader that gave up"),
+        (e) => e instanceof ResolverError && e.code === "RESOLVER_ABORTED",
+      );
+      fake.releaseAll();
+      fake.setFaults({ hang: false });
+      assert.equal(plain(await second), FLAGS);
+      assert.equal(fake.count("StartConfigurationSession"), 1);
+    });
+  },
+);
+
+transportTest(
+  "a poll every reader gave up is aborted: the next read starts a new session",
+  async (transport) => {
+    await withFakeAws(transport, { appconfig: { [KEY]: FLAGS }, hang: true }, async (fake) => {
+      const one = new AbortController();
+      const two = new AbortController();
+      const first = appconfigResolver.resolve(
+        KEY,
+        makeCall("appconfig", KEY, { signal: one.signal }),
+      );
+      const second = appconfigResolver.resolve(
+        KEY,
+        makeCall("appconfig", KEY, { kwargs: { parse: "text" }, signal: two.signal }),
+      );
+      await fake.until((f) => f.waiting === 1);
+      one.abort();
+      two.abort();
+      await assert.rejects(first);
+      await assert.rejects(second);
+      // Had the poll gone on, this answer would start the session and the next read use it.
+      fake.releaseAll();
+      fake.setFaults({ hang: false });
+      assert.deepEqual(plain(await appconfigResolver.resolve(KEY, call(KEY))), JSON.parse(FLAGS));
+      assert.equal(fake.count("StartConfigurationSession"), 2);
+    });
+  },
+);
 
 transportTest("content is read by its type: YAML, text, bytes with parse=binary", async (
   transport,

@@ -223,6 +223,30 @@ Deno.test("concurrent callers share one refresh; one caller's abort does not end
   }
 });
 
+Deno.test("a refresh is aborted once every caller gave up; the next caller fetches again", async () => {
+  const clock = { now: () => 0, sleep: () => Promise.resolve() };
+  const signals: AbortSignal[] = [];
+  const provider = refreshing((signal) => {
+    signals.push(signal);
+    return new Promise((_, reject) =>
+      signal.addEventListener("abort", () => reject(signal.reason))
+    );
+  }, clock);
+  const one = new AbortController();
+  const two = new AbortController();
+  const first = provider(one.signal);
+  const second = provider(two.signal);
+  assert.equal(signals.length, 1, "one fetch for both callers");
+  one.abort(new Error("first left"));
+  await assert.rejects(first, /first left/);
+  assert.equal(signals[0]!.aborted, false, "the second caller still waits");
+  two.abort(new Error("second left"));
+  assert.equal(signals[0]!.aborted, true, "nobody waits any more");
+  await assert.rejects(second, /second left/);
+  provider(never).catch(() => {});
+  assert.equal(signals.length, 2, "a new caller starts a new fetch");
+});
+
 Deno.test("a failed refresh keeps credentials that have not expired; expired ones fail", async () => {
   const clock = { now: () => now, sleep: () => Promise.resolve() };
   let now = 0;

@@ -1,7 +1,8 @@
 // Tests of the secretsmanager resolver (resolvers/aws/secretsmanager.ts) against the loopback
-// fake AWS, on both transports: batching by secret id (BatchGetSecretValue, 20 ids a request,
-// requests in parallel), pinned versions (GetSecretValue), key= and parse=, per-secret errors,
-// pagination, the fallback for roles without the batch action, and redaction.
+// fake AWS, on both transports: batching by secret id (BatchGetSecretValue, a batch of 20
+// distinct secrets a request, batches in parallel), pinned versions (GetSecretValue), key= and
+// parse=, per-secret errors, pagination, the fallback for roles without the batch action, and
+// redaction.
 
 import assert from "node:assert/strict";
 import { secretsmanagerResolver } from "../../../resolvers/aws/mod.ts";
@@ -35,23 +36,36 @@ const DB = JSON.stringify({
   db: { hosts: ["db-1.internal", "db-2.internal"], port: 5432 },
 });
 
-for (const n of [19, 20, 21, 41]) {
-  const requests = Math.ceil(n / 20);
+for (const n of [19, 20]) {
   transportTest(
-    `secretsmanager resolveMany() of ${n} ids sends ${requests} BatchGetSecretValue of at most 20`,
+    `secretsmanager resolveMany() of ${n} ids sends one BatchGetSecretValue`,
     async (transport) => {
       await withFakeAws(transport, { secrets: fixtures(n) }, async (fake) => {
         const keys = ids(n);
         const values = await secretsmanagerResolver.resolveMany(keys, keys.map((k) => call(k)));
         assert.deepEqual(values.map(secretOf), keys.map((_, i) => `value-${i}`));
-        assert.equal(fake.count("BatchGetSecretValue"), requests);
+        assert.equal(fake.count("BatchGetSecretValue"), 1);
         assert.equal(fake.count("GetSecretValue"), 0);
-        assert.ok(fake.requests.every((r) => r.names.length <= 20));
-        assert.deepEqual(fake.requests.flatMap((r) => r.names).sort(), [...keys].sort());
+        assert.deepEqual(fake.requests[0]!.names.sort(), [...keys].sort());
       });
     },
   );
 }
+
+transportTest(
+  "resolveMany() serves 20 distinct secrets: a call for a 21st is outside the batch",
+  async (transport) => {
+    await withFakeAws(transport, { secrets: fixtures(21) }, async (fake) => {
+      const keys = [...ids(21), "app/secret-3"];
+      const values = await secretsmanagerResolver.resolveMany(keys, keys.map((k) => call(k)));
+      assert.deepEqual(values.slice(0, 20).map(secretOf), ids(20).map((_, i) => `value-${i}`));
+      assert.ok(values[20] instanceof ResolverError, String(values[20]));
+      assert.match((values[20] as Error).message, /serves one batch group at a time/);
+      assert.equal(secretOf(values[21]), "value-3", "a secret already in the batch still fits");
+      assert.deepEqual(fake.requests.map((r) => r.names.length), [20]);
+    });
+  },
+);
 
 transportTest(
   "resolveAll() of 45 secrets sends 3 BatchGetSecretValue requests in parallel",
@@ -332,7 +346,7 @@ Deno.test("secretsmanager checks its arguments before any request", async () => 
     secretsmanagerResolver.resolve("db", call("db", { parse: "yaml" })),
     (e) => e instanceof ParseError && /one of auto, json, text, binary/.test(e.help ?? ""),
   );
-  assert.equal(secretsmanagerResolver.batchSize, 100);
+  assert.equal(secretsmanagerResolver.batchSize, 20);
 });
 
 transportTest(
@@ -378,13 +392,13 @@ transportTest(
 );
 
 transportTest(
-  "an id another batch group of the same client is fetching is joined, not asked again",
+  "resolveMany() keeps nothing between batches: two groups asking for one id each fetch it",
   async (transport) => {
     await withFakeAws(transport, { secrets: fixtures(3), hang: true }, async (fake) => {
       const keys = ids(3);
       const first = secretsmanagerResolver.resolveMany(keys, keys.map((k) => call(k)));
       await fake.until((f) => f.waiting === 1);
-      // A second group (e.g. another request's batch) with one id in flight and one new.
+      // A second group (another Config's batch, say) with one of those ids and a new one.
       const second = secretsmanagerResolver.resolveMany([keys[1]!, "app/secret-x"], [
         call(keys[1]!),
         call("app/secret-x"),
@@ -395,7 +409,27 @@ transportTest(
       assert.deepEqual(a.map(secretOf), ["value-0", "value-1", "value-2"]);
       assert.equal(secretOf(b[0]), "value-1");
       assert.ok(b[1] instanceof NotFoundError);
-      assert.deepEqual(fake.requests.map((r) => r.names), [keys, ["app/secret-x"]]);
+      assert.deepEqual(fake.requests.map((r) => r.names), [keys, [keys[1], "app/secret-x"]]);
+    });
+  },
+);
+
+transportTest(
+  "key= selections of one secret count once: 120 selections of 30 secrets take 2 requests",
+  async (transport) => {
+    const keys = ids(30);
+    const fields = ["a", "b", "c", "d"];
+    const secrets = Object.fromEntries(
+      keys.map((k, i) => [k, JSON.stringify(Object.fromEntries(fields.map((f) => [f, i])))]),
+    );
+    await withFakeAws(transport, { secrets }, async (fake) => {
+      const lines = keys.flatMap((k, i) =>
+        fields.map((f) => `s${i}${f}: \${secretsmanager:${k},key=${f}}\n`)
+      );
+      const config = Config.loads(lines.join(""));
+      const values = await config.resolveAll<Record<string, number>>();
+      assert.equal(values.s29d, 29);
+      assert.deepEqual(fake.requests.map((r) => r.names.length).sort(), [10, 20]);
     });
   },
 );
