@@ -23,13 +23,17 @@
 // `resolveAll()`ed (through whatever `${ssm:}` uses); Powertools' `getParametersByName` of the
 // same 50 names; `holoconf get -r` on a local config and the YAML floor (a script that only
 // imports js-yaml, parses the same file and prints the value); a local-only Lambda handler
-// bundled with esbuild by the README's recipe. Rounds are interleaved (every probe once per
-// round, so load on the machine hits all alike), one warm-up round first; figures are medians.
+// bundled with esbuild by the README's recipe; for Deno, the local and SSM probes bundled by the
+// README's Deno recipe (`deno bundle`, scripts/build_cli.ts) and run without deno.json, next to an
+// empty module run the same way (Powertools cannot be bundled so: its SDK's CommonJS code
+// `require()`s Node's modules, which a bundle cannot do; it runs as above). Rounds are
+// interleaved (every probe once per round, so load on the machine hits all alike), one warm-up
+// round first; figures are medians.
 //
 // Runnable alone: `deno run -A scripts/_bench_cold.ts [rounds]` (default 11).
 
 import { buildNpm, ESBUILD, LAMBDA_BUNDLE_ARGS, parseNpmSpecifier, run } from "./build_npm.ts";
-import { buildCli } from "./build_cli.ts";
+import { buildCli, bundleApp } from "./build_cli.ts";
 import { denoRunFlags } from "./_conformance_lib.ts";
 import { type Figure, median, round } from "./_bench_util.ts";
 import { startFakeAws } from "../tests/fakes/fake_aws.ts";
@@ -200,6 +204,17 @@ async function writeProbes(): Promise<{ config: string; node: Probe[]; deno: Pro
   });
   const d = (f: string) => `${DIR}/deno/${f}.ts`;
   const network = [...DENO_LIBRARY_FLAGS, ...DENO_NETWORK_FLAGS];
+  // The README's Deno bundle recipe: the program bundled, run without deno.json.
+  const bundled = async (name: string, flags: readonly string[]) => ({
+    name: `deno_bundled_${name}`,
+    cmd: Deno.execPath(),
+    args: [
+      "run",
+      "--no-config",
+      ...flags,
+      await bundleApp(d(name), `${DIR}/deno_bundled/${name}`, DENO_CONFIG),
+    ],
+  });
   return {
     config,
     node: [
@@ -226,6 +241,13 @@ async function writeProbes(): Promise<{ config: string; node: Probe[]; deno: Pro
       deno("deno_ssm50", network, d("ssm50")),
       deno("deno_ssm50_lazy", [...network, DENO_LAZY_FLAG], d("ssm50")),
       deno("deno_powertools50", network, d("powertools50")),
+      {
+        name: "deno_empty_no_config",
+        cmd: Deno.execPath(),
+        args: ["run", "--no-config", ...DENO_LIBRARY_FLAGS, d("empty")],
+      },
+      await bundled("local", DENO_LIBRARY_FLAGS),
+      await bundled("ssm50", network),
       {
         ...deno("deno_cli_get", cliFlags, await buildCli(), ["get", config, "database.url", "-r"]),
         stdout: LOCAL_URL,
@@ -350,6 +372,9 @@ export async function benchCold(rounds: number = COLD_ROUNDS): Promise<Figure[]>
       of("cli_get_local_source_vs_yaml_floor", "deno_cli_get_source", "deno_yaml_floor"),
       of("cli_get_local_node_vs_yaml_floor", "node_cli_get", "node_yaml_floor"),
       of("bundled_local_node_over_empty", "node_bundled_local", "node_empty"),
+      of("bundled_local_deno_over_empty", "deno_bundled_local", "deno_empty_no_config"),
+      of("bundled_ssm50_deno_over_empty", "deno_bundled_ssm50", "deno_empty_no_config"),
+      of("bundled_ssm50_deno_vs_powertools", "deno_powertools50", "deno_bundled_ssm50"),
     ];
   };
   return [
