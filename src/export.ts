@@ -31,7 +31,7 @@ const LARGE_STRING_CHARS = 64 * 1024;
  *
  * @example
  * ```ts
- * import { exportText } from "./export.ts";
+ * import { exportText } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
  * assert.equal(exportText({ a: [1, 2] }, "yaml"), "a:\n  - 1\n  - 2\n");
  * assert.equal(exportText({ b: new Uint8Array([1]) }, "json"), '{\n  "b": "AQ=="\n}');

@@ -233,7 +233,7 @@ function tooLarge(path: string, size: string): ParseError {
  *
  * @example
  * ```ts
- * import { readConfigText } from "./loader.ts";
+ * import { readConfigText } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
  * const dir = Deno.makeTempDirSync();
  * Deno.writeTextFileSync(`${dir}/a.yaml`, "a: 1\n");

@@ -491,12 +491,12 @@ export function registerResolver(
  *
  * @example
  * ```ts
- * import { registerResolver, unregisterResolver } from "@holoconf/holoconf";
- * import { globalRegistry } from "./registry.ts";
+ * import { registerResolver, resolverNames, unregisterResolver } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
  * registerResolver("tmp", () => 1, { force: true });
+ * assert.ok(resolverNames().includes("tmp"));
  * unregisterResolver("tmp");
- * assert.equal(globalRegistry().get("tmp"), undefined);
+ * assert.ok(!resolverNames().includes("tmp"));
  * ```
  */
 export function unregisterResolver(name: string): void {

@@ -169,8 +169,7 @@ function state(): GlobalState {
  *
  * @example Allow 100 concurrent resolver calls with a 10 s default timeout
  * ```ts
- * import { configureScheduler } from "@holoconf/holoconf";
- * import { getSchedulerSettings } from "./scheduler.ts";
+ * import { configureScheduler, getSchedulerSettings } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
  * const before = getSchedulerSettings();
  * configureScheduler({ maxConcurrentResolvers: 100, defaultTimeout: 10_000 });
@@ -215,8 +214,7 @@ export const configure: (options: Partial<SchedulerSettings>) => void = configur
  *
  * @example
  * ```ts
- * import { configure } from "@holoconf/holoconf";
- * import { getSchedulerSettings } from "./scheduler.ts";
+ * import { configure, getSchedulerSettings } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
  * const before = getSchedulerSettings();
  * configure({ defaultTimeout: 5_000 });

@@ -104,3 +104,27 @@ Deno.test("importing any module of the library but mod.ts leaves global state as
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("the documentation's examples of public symbols import from the package name only", async () => {
+  // What JSR shows: every @example of every symbol the entries export (class members included)
+  // must run as a user's code, so it imports "@holoconf/holoconf", never a module of the sources.
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["doc", "--json", "mod.ts", "core.ts", "resolvers/aws/mod.ts"],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  const examples: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node === null || typeof node !== "object") return;
+    const record = node as Record<string, unknown>;
+    if (record.kind === "example" && typeof record.doc === "string") examples.push(record.doc);
+    Object.values(record).forEach(walk);
+  };
+  walk(JSON.parse(new TextDecoder().decode(out.stdout)));
+  assert.ok(examples.length > 50, `only ${examples.length} examples found`);
+  const relative = examples.filter((e) => /\bfrom\s*["']\.\.?\//.test(e));
+  assert.deepEqual(relative.map((e) => e.split("\n").find((l) => /from\s*["']\./.test(l))), []);
+});

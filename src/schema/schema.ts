@@ -663,7 +663,7 @@ export class Schema {
    *
    * @example
    * ```ts
-   * import { Schema } from "./schema.ts";
+   * import { Schema } from "@holoconf/holoconf";
    * import assert from "node:assert/strict";
    * const schema = Schema.fromYaml(`
    * properties:

@@ -110,7 +110,7 @@ export type InferSchemaOutput<S extends StandardSchemaV1> = NonNullable<
  *
  * @example
  * ```ts
- * import { isStandardSchema } from "./standard.ts";
+ * import { isStandardSchema } from "@holoconf/holoconf";
  * import assert from "node:assert/strict";
  * const positive = {
  *   "~standard": {
