@@ -11,6 +11,7 @@ import { getSchedulerSettings } from "../../src/scheduler.ts";
 import { MAX_CONFIG_FILE_BYTES } from "../../src/loader.ts";
 import { CAN_MAKE_FIFO, HAS_DEV_ZERO, makeFifo, makeSparseFile } from "../_special_files.ts";
 import { run, tempFiles } from "./_io.ts";
+import { load as parseYaml } from "js-yaml";
 import { noHang, until } from "../_async.ts";
 import { installFakeClock } from "../_fake_clock.ts";
 import { CATALOGUE } from "../../resolvers/catalogue.ts";
@@ -1003,6 +1004,27 @@ Deno.test("get and check of a config file over 16 MiB exit with 'too large' with
   assert.ok(check.stderr.startsWith(`✗ ${big}: ${reason}\n`), check.stderr);
 });
 
+Deno.test("dump and get -r of a file holding 3.5 MB scalars print them whole", async () => {
+  // js-yaml's plain-scalar check used to recurse per character: a large string overflowed the
+  // stack when dumped (issue 12, item 10).
+  const plain = "x".repeat(3_500_000);
+  const lines = Array.from({ length: 70_000 }, (_, i) => `line ${i} ${"y".repeat(40)}`);
+  await using t = await tempFiles({
+    "big.yaml": `plain: ${plain}\nquoted: "a: ${plain}"\nliteral: |\n${
+      lines.map((l) => `  ${l}`).join("\n")
+    }\n`,
+  });
+  const dump = await run(["dump", "big.yaml"], { cwd: t.dir });
+  assert.equal(dump.code, 0, dump.stderr.slice(0, 500));
+  assert.equal(dump.stderr, "");
+  const parsed = parseYaml(dump.stdout) as Record<string, string>;
+  assert.equal(parsed.plain, plain);
+  assert.equal(parsed.quoted, `a: ${plain}`);
+  assert.equal(parsed.literal, lines.join("\n") + "\n");
+  const get = await run(["get", "big.yaml", "quoted", "-r"], { cwd: t.dir });
+  assert.deepEqual(get, { code: 0, stdout: `a: ${plain}\n`, stderr: "" });
+});
+
 // --- what the CLI may use ----------------------------------------------------------------
 
 const ROOT = new URL("../../", import.meta.url);
@@ -1178,6 +1200,24 @@ Deno.test("--env-file feeds ${env:} and, with --env-prefix, overrides", async ()
   });
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /File not found: .*nope\.env/);
+});
+
+Deno.test("--env-file given twice: both files feed ${env:}, the later one wins", async () => {
+  await using t = await tempFiles({
+    "app.yaml": "a: ${env:HC18E_A}\nb: ${env:HC18E_B}\nc: ${env:HC18E_C}\n",
+    "base.env": "HC18E_A=base-a\nHC18E_B=base-b\n",
+    "local.env": "HC18E_B=local-b\nHC18E_C=local-c\n",
+  });
+  const r = await run(
+    ["dump", "app.yaml", "-r", "--env-file", "base.env", "--env-file", "local.env"],
+    { cwd: t.dir },
+  );
+  assert.deepEqual(r, { code: 0, stdout: "a: base-a\nb: local-b\nc: local-c\n", stderr: "" });
+  const swapped = await run(
+    ["get", "app.yaml", "b", "-r", "--env-file", "local.env", "--env-file", "base.env"],
+    { cwd: t.dir },
+  );
+  assert.deepEqual(swapped, { code: 0, stdout: "base-b\n", stderr: "" });
 });
 
 Deno.test("dump and get redact the environment's values and --set over a placeholder", async () => {
