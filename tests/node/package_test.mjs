@@ -297,3 +297,36 @@ test("npx holoconf --version matches the package", async () => {
   assert.equal(out.code, 0);
   assert.ok(out.stdout.includes(pkg.version), out.stdout);
 });
+
+test("config.watch() on Node: an edit reloads the file and reports the change; stop() ends it", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "holoconf-node-watch-"));
+  const file = join(dir, "app.yaml");
+  await writeFile(file, "db:\n  host: old.internal\n  url: pg://${.host}/app\n");
+  const config = Config.load(file);
+  assert.equal(await config.get("db.url"), "pg://old.internal/app");
+  const changed = new Promise((resolve) => config.onChange(resolve));
+  const watch = config.watch({ debounce: 20 });
+  try {
+    // node:fs.watch may report nothing for a write in the first instants of a watch.
+    await new Promise((r) => setTimeout(r, 100));
+    await writeFile(file, "db:\n  host: new.internal\n  url: pg://${.host}/app\n");
+    const set = await Promise.race([
+      changed,
+      new Promise((_, reject) => setTimeout(() => reject(new Error("no change event")), 10_000)),
+    ]);
+    assert.deepEqual(set.failures, []);
+    assert.deepEqual(set.changes.map((c) => c.path).sort(), ["db.host", "db.url"]);
+    assert.equal(await config.get("db.url"), "pg://new.internal/app");
+    // After stop(), an edit is no longer seen.
+    watch.stop();
+    let later = 0;
+    config.onChange(() => later++);
+    await writeFile(file, "db:\n  host: third.internal\n  url: pg://${.host}/app\n");
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(later, 0);
+    assert.equal(await config.get("db.url"), "pg://new.internal/app");
+  } finally {
+    watch.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
