@@ -15,6 +15,7 @@ import {
   registerResolver,
   resetResolverSettings,
   ResolvedValue,
+  type ResolverCall,
   type ResolverObject,
   unregisterResolver,
 } from "../mod.ts";
@@ -313,6 +314,77 @@ Deno.test("a resolver that never settles during a refresh: the deadline applies,
     ["w", "RESOLVER_TIMEOUT"],
   ]);
   assert.deepEqual(await config.resolveAll(), { v: "v-ok", w: "w-ok" });
+});
+
+Deno.test("refresh({ signal }) aborted while its calls never settle resolves at once with RESOLVER_ABORTED failures, aborts call.signal, keeps the old values", async () => {
+  using clock = installFakeClock();
+  let version = 1;
+  let hang = false;
+  const signals: AbortSignal[] = [];
+  const slow = (key: string, call: ResolverCall) => {
+    signals.push(call.signal);
+    // Never settles, and ignores its signal: only the engine can end the refresh.
+    return hang ? new Promise<string>(() => {}) : `${key}@${version}`;
+  };
+  const config = Config.loads("v: ${slow:v,ttl=1}\nw: ${slow:w,ttl=1}\n", {
+    resolvers: { slow },
+    now: () => clock.now,
+  });
+  await config.resolveAll();
+  hang = true;
+  version = 2;
+  await clock.advance(1_000);
+  const controller = new AbortController();
+  const refreshing = config.refresh({ signal: controller.signal });
+  await until(() => signals.length === 4);
+  const calls = signals.slice(2);
+  assert.ok(calls.every((s) => !s.aborted));
+  const at = clock.now;
+  controller.abort();
+  // It resolves (a change set, not a rejection) with no fake time passing: the abort ended it,
+  // not a timeout.
+  const set = await noHang(refreshing, "refresh");
+  assert.equal(clock.now, at);
+  assert.deepEqual(set.changes, []);
+  assert.deepEqual(set.failures.map((f) => [f.path, f.error.code]), [
+    ["v", "RESOLVER_ABORTED"],
+    ["w", "RESOLVER_ABORTED"],
+  ]);
+  assert.ok(calls.every((s) => s.aborted), "each call.signal of the refresh is aborted");
+  // Stale-if-error: the previous values, with no call (tried again after min(TTL, 10 s)).
+  assert.equal(await noHang(config.get("v"), "get v"), "v@1");
+  assert.equal(await noHang(config.get("w"), "get w"), "w@1");
+  assert.equal(signals.length, 4);
+  // The aborted refresh is over: the next one runs and gets the new values.
+  hang = false;
+  await clock.advance(1_000);
+  const next = await noHang(config.refresh(), "next refresh");
+  assert.deepEqual(next.changes.map((c) => [c.path, c.before, c.after]), [
+    ["v", "v@1", "v@2"],
+    ["w", "w@1", "w@2"],
+  ]);
+});
+
+Deno.test("refresh({ signal }) with a signal already aborted makes no resolver call: RESOLVER_ABORTED failures, old values kept", async () => {
+  const { clock, src, config } = sourced("v: ${src:v,ttl=1}\nw: ${src:w,ttl=1}\n");
+  await config.resolveAll();
+  src.version = 2;
+  clock.time = 1_000; // both expired: a refresh is due
+  const set = await noHang(config.refresh({ signal: AbortSignal.abort() }), "refresh");
+  assert.deepEqual(src.calls, ["v", "w"]);
+  assert.deepEqual(set.changes, []);
+  assert.deepEqual(set.failures.map((f) => [f.path, f.error.code]), [
+    ["v", "RESOLVER_ABORTED"],
+    ["w", "RESOLVER_ABORTED"],
+  ]);
+  assert.equal(await config.get("v"), "v@1");
+  assert.equal(await config.get("w"), "w@1");
+  assert.deepEqual(src.calls, ["v", "w"]);
+  // Without the signal, the same refresh fetches both again.
+  clock.time = 2_000;
+  await config.refresh();
+  assert.deepEqual(src.calls, ["v", "w", "v", "w"]);
+  assert.equal(await config.get("v"), "v@2");
 });
 
 // ------------------------------------------------------------------ events

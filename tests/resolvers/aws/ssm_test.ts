@@ -573,6 +573,50 @@ transportTest(
   },
 );
 
+transportTest(
+  "${ssm:/app/prod/} succeeds after two throttled GetParametersByPath attempts",
+  async (transport) => {
+    await withFakeAws(transport, { ssm: TREE, throttleFirst: 2 }, async (fake, { clock }) => {
+      const value = await ssmResolver.resolve("/app/prod/", makeCall("ssm", "/app/prod/"));
+      const { password, ...rest } = value as Record<string, unknown>;
+      assert.deepEqual(rest, { host: "db.internal", hosts: ["a", "b"] });
+      assert.ok(password instanceof ResolvedValue && password.sensitive);
+      assert.equal(password.value, "hunter2");
+      // Two throttled attempts and the one answered, all of the same path, nothing else.
+      assert.deepEqual(fake.requests.map((r) => [r.operation, r.names]), [
+        ["GetParametersByPath", ["/app/prod"]],
+        ["GetParametersByPath", ["/app/prod"]],
+        ["GetParametersByPath", ["/app/prod"]],
+      ]);
+      // The light transport's backoff after throttling (jitter 0.5), on the fake clock.
+      if (transport === "light") assert.deepEqual(clock.waits, [250, 500]);
+    });
+  },
+);
+
+transportTest(
+  "a throttled page in the middle of a path is retried; the mapping is whole",
+  async (transport) => {
+    const many = Object.fromEntries(
+      Array.from({ length: 23 }, (_, i) => [`/big/p${String(i).padStart(2, "0")}`, `v${i}`]),
+    );
+    await withFakeAws(transport, { ssm: many }, async (fake) => {
+      // Once the first page is asked for, the next request is throttled: a page after the
+      // first fails once and is asked again.
+      const throttleLater = fake.until((f) => f.count("GetParametersByPath") === 1)
+        .then(() => fake.setFaults({ throttleFirst: 1 }));
+      const value = await ssmResolver.resolve("/big/", makeCall("ssm", "/big/"));
+      await throttleLater;
+      assert.deepEqual(
+        value,
+        Object.fromEntries(Object.entries(many).map(([k, v]) => [k.slice(5), v])),
+      );
+      // Three pages of 10, 10 and 3, one after the first asked twice.
+      assert.equal(fake.count("GetParametersByPath"), 4);
+    });
+  },
+);
+
 transportTest("recursive=true nests the whole hierarchy below the path", async (transport) => {
   await withFakeAws(transport, { ssm: TREE }, async () => {
     const config = Config.loads("db: ${ssm:/app/prod/,recursive=true}\n");
