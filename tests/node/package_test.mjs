@@ -290,6 +290,18 @@ test("package.json names the repository, homepage and issue tracker", async () =
   assert.deepEqual(pkg.bugs, { url: "https://github.com/holoconf/holoconf-ts/issues" });
 });
 
+test("the package depends on no Standard Schema library: zod and valibot are the examples' only", async () => {
+  const { createRequire } = await import("node:module");
+  const pkg = createRequire(import.meta.url)("holoconf/package.json");
+  const named = [
+    ...Object.keys(pkg.dependencies ?? {}),
+    ...Object.keys(pkg.peerDependencies ?? {}),
+    ...Object.keys(pkg.optionalDependencies ?? {}),
+  ];
+  assert.ok(named.includes("js-yaml"), named.join(", "));
+  assert.deepEqual(named.filter((n) => /^(zod|valibot|@standard-schema\/)/.test(n)), []);
+});
+
 test("npx holoconf --version matches the package", async () => {
   const { createRequire } = await import("node:module");
   const pkg = createRequire(import.meta.url)("holoconf/package.json");
