@@ -356,8 +356,9 @@ export class Dispatcher {
     if (flight && !flight.shared?.signal.aborted) {
       return hooks.join(flight.owner, flight.result, flight.shared);
     }
-    let known = identity;
-    const identityOf = () => known ??= this.#identity(name, obj, key, view, request.live);
+    // Kept by the call's record for as long as its value is memoized: it holds only what the
+    // key is made of, not the call's state.
+    const identityOf = this.#identityOf(name, obj, key, view, request.live, identity);
     const lifeOf = (raw: unknown): CallLife => {
       const suggested = raw instanceof ResolvedValue ? raw.ttl : undefined;
       const now = () => this.#options.now();
@@ -499,6 +500,45 @@ export class Dispatcher {
     });
   }
 
+  /** The single-flight key of a call, computed when first asked unless `known`. */
+  #identityOf(
+    name: string,
+    obj: ResolverObject | undefined,
+    key: string,
+    view: DispatchedCall,
+    live: LivePolicy,
+    known: string | undefined,
+  ): () => string {
+    if (known !== undefined) return constant(known);
+    // Only the resolver's own `identity` hook needs the whole call.
+    if (obj?.identity) return this.#hookedIdentityOf(name, obj, key, view, live);
+    return this.#plainIdentityOf(name, view.args, view.kwargsAll, live);
+  }
+
+  // Each closure in a function of its own: a closure keeps every variable its function's
+  // closures capture, and these are kept as long as the call's value.
+
+  #hookedIdentityOf(
+    name: string,
+    obj: ResolverObject,
+    key: string,
+    view: DispatchedCall,
+    live: LivePolicy,
+  ): () => string {
+    let known: string | undefined;
+    return () => known ??= this.#identity(name, obj, key, view, live);
+  }
+
+  #plainIdentityOf(
+    name: string,
+    args: ResolverCall["args"],
+    kwargsAll: ResolverCall["kwargsAll"],
+    live: LivePolicy,
+  ): () => string {
+    let known: string | undefined;
+    return () => known ??= this.#plainKey(name, args, kwargsAll, live) + "\u0000";
+  }
+
   /**
    * The single-flight key: name, arguments (bytes by identity), keywords, lifetime policy,
    * resolver identity. The policy is part of it: `${src:k}` and `${src:k,ttl=10}` are two calls,
@@ -512,13 +552,23 @@ export class Dispatcher {
     call: ResolverCall,
     live: LivePolicy,
   ): string {
-    const args = JSON.stringify([
+    return this.#plainKey(name, call.args, call.kwargsAll, live) + "\u0000" +
+      (obj?.identity ? obj.identity(key, call) : "");
+  }
+
+  /** The single-flight key without the resolver's identity. */
+  #plainKey(
+    name: string,
+    args: ResolverCall["args"],
+    kwargsAll: ResolverCall["kwargsAll"],
+    live: LivePolicy,
+  ): string {
+    return name + "\u0000" + JSON.stringify([
       // Bytes by identity: memoized values hand the same Uint8Array to every consumer.
-      call.args.map((a) => typeof a === "string" ? a : { bytes: this.#idOf(a) }),
-      call.kwargsAll,
+      args.map((a) => typeof a === "string" ? a : { bytes: this.#idOf(a) }),
+      kwargsAll,
       [String(live.ttl), String(live.maxStale), String(live.staleWhileRevalidate)],
     ]);
-    return name + "\u0000" + args + "\u0000" + (obj?.identity ? obj.identity(key, call) : "");
   }
 
   /**
@@ -574,6 +624,11 @@ export class Dispatcher {
       // A warning listener that throws is ignored as well.
     }
   }
+}
+
+/** A function that returns `value`. */
+function constant<T>(value: T): () => T {
+  return () => value;
 }
 
 /**
