@@ -64,6 +64,7 @@ import {
   linkNode,
   type Links,
   newLinks,
+  NOTHING,
 } from "./_dependencies.ts";
 import { type Change, changeOf, type ChangeSet, type RefreshFailure } from "./change_set.ts";
 import type { LivePolicy } from "./registry.ts";
@@ -188,7 +189,7 @@ interface CallResult extends Resolved {
   /** The resolver read a sensitive value through `call.config`: inherited sensitivity. */
   readSecret?: boolean;
   /** The call, as the values built from it remember it. */
-  record?: CallRecord<CallResult>;
+  record?: CallRecord<CallResult> | undefined;
 }
 
 /** A refresh or reload in progress: what its calls reuse or fall back on, what failed. */
@@ -1685,16 +1686,18 @@ export class Engine {
         return value;
       },
     });
-    /** The result callers get, remembered with the call's lifetime and what it read. */
-    const recorded = (r: CallResult, life: CallLife): CallResult => {
+    /**
+     * The result callers get (`out`, a fresh object), remembered with the call's lifetime and
+     * what it read.
+     */
+    const recorded = (out: CallResult, life: CallLife): CallResult => {
       const read = vertex.links;
-      const out: CallResult = { ...r };
       out.record = {
         identity: life.identity,
         result: out,
         own: life.life,
         ttl: life.ttl,
-        reads: read?.nodes ?? [],
+        reads: read?.nodes ?? NOTHING,
         env: envRead,
         life: read ? earliest(life.life, read.life) : life.life,
       };
@@ -1753,7 +1756,7 @@ export class Engine {
             result: undefined,
             own: life.life,
             ttl: life.ttl,
-            reads: vertex.links?.nodes ?? [],
+            reads: vertex.links?.nodes ?? NOTHING,
             env: envRead,
             life: life.life,
           });
@@ -1768,8 +1771,16 @@ export class Engine {
           raise(caller, vertex.height);
           return recorded(
             state.readSecret
-              ? { value: r.value, sensitive: true, secrets: [...state.secrets], readSecret: true }
-              : r,
+              ? {
+                value: r.value,
+                sensitive: true,
+                secrets: [...state.secrets],
+                readSecret: true,
+                record: undefined,
+              }
+              : r.secrets
+              ? { value: r.value, sensitive: r.sensitive, secrets: r.secrets, record: undefined }
+              : { value: r.value, sensitive: r.sensitive, record: undefined },
             life,
           );
         },
