@@ -344,9 +344,15 @@ export class Dispatcher {
     const carry = request.carry;
     // Single-flight: an identical call in flight is shared. Synchronous resolvers finish before
     // anyone could share them, so they skip building the key (unless a refresh may reuse it).
-    const identity = obj?.synchronous && carry === undefined
-      ? undefined
-      : this.#identity(name, obj, key, view, request.live);
+    const joinable = !obj?.synchronous || carry !== undefined;
+    // The key is made before the call when something needs it then: a refresh's results, calls
+    // in flight to join, or the resolver's own `identity` hook (called before the resolver, as
+    // ever). Otherwise it is made when the call goes asynchronous (others may join it from then
+    // on), or never: a call that answers at once is joined by nobody.
+    let identity = joinable &&
+        (carry !== undefined || request.inFlight.size > 0 || obj?.identity !== undefined)
+      ? this.#identity(name, obj, key, view, request.live)
+      : undefined;
     if (identity !== undefined && carry !== undefined) {
       const reused = carry.reuse.get(identity);
       if (reused !== undefined) return hooks.reuse(reused);
@@ -357,13 +363,15 @@ export class Dispatcher {
       return hooks.join(flight.owner, flight.result, flight.shared);
     }
     // Kept by the call's record for as long as its value is memoized: it holds only what the
-    // key is made of, not the call's state.
-    const identityOf = this.#identityOf(name, obj, key, view, request.live, identity);
-    const lifeOf = (raw: unknown): CallLife => {
-      const suggested = raw instanceof ResolvedValue ? raw.ttl : undefined;
-      const now = () => this.#options.now();
-      return { ...lifetime(request.live, suggested, now), identity: identityOf };
-    };
+    // key is made of, not the call's state. Made once the key is known, if it is.
+    let identityOf: (() => string) | undefined;
+    const lifeOf = (raw: unknown): CallLife =>
+      lifetime(
+        request.live,
+        raw instanceof ResolvedValue ? raw.ttl : undefined,
+        this.#options,
+        identityOf ??= this.#identityOf(name, obj, key, view, request.live, identity),
+      );
 
     const timeout = reg.timeout ?? getSchedulerSettings().defaultTimeout;
     const shownKey = draft.sensitiveInput ? REDACTED : key;
@@ -407,6 +415,7 @@ export class Dispatcher {
       const previous = identity === undefined ? undefined : carry?.fallback.get(identity);
       const now = previous === undefined ? 0 : this.#options.now();
       if (previous !== undefined && now < previous.life.staleUntil) {
+        identityOf ??= this.#identityOf(name, obj, key, view, request.live, identity);
         const life = { life: retryLife(previous, now), ttl: previous.ttl, identity: identityOf };
         return hooks.fallBack(previous.result, err, life);
       }
@@ -415,24 +424,26 @@ export class Dispatcher {
 
     // A call others may join runs on its waiters' shared signal: the deadline or abort of the
     // request that started it ends it only if nobody else waits for it by then.
-    const shared = identity !== undefined && scope.signal !== undefined && !scope.signal.aborted
+    const shared = joinable && scope.signal !== undefined && !scope.signal.aborted
       ? new SharedWork()
       : undefined;
-    const limits: Omit<CallTask<unknown>, "run"> = {
-      timeout,
-      signal: shared?.signal ?? scope.signal,
-      batchLimit: scope.batchLimit,
-      // Nested calls take slots like any other: the caller lends its own while it waits.
-      inlineIfFull: scope.sync && obj?.synchronous === true,
-      timeoutError,
-    };
+    const signal = shared?.signal ?? scope.signal;
+    // Nested calls take slots like any other: the caller lends its own while it waits.
+    const inlineIfFull = scope.sync && obj?.synchronous === true;
     let raw: unknown;
     try {
       // `batchSize` is set (at registration) for objects with `resolveMany` only.
       raw = obj !== undefined && reg.batchSize !== undefined && !scope.sync
-        ? this.#batched(request, obj, key, view, { size: reg.batchSize, limits })
+        ? this.#batched(request, obj, key, view, {
+          size: reg.batchSize,
+          limits: { timeout, signal, batchLimit: scope.batchLimit, inlineIfFull, timeoutError },
+        })
         : runCall<unknown>({
-          ...limits,
+          timeout,
+          signal,
+          batchLimit: scope.batchLimit,
+          inlineIfFull,
+          timeoutError,
           run: (signal, lease) => {
             hooks.start(signal, lease);
             const call = new DispatchedCall(draft, signal, deadlineOf(timeout, scope));
@@ -447,6 +458,8 @@ export class Dispatcher {
       hooks.end();
       return finish(raw.value);
     }
+    // Others may join the call from now on: it needs its key.
+    if (joinable) identity ??= this.#identity(name, obj, key, view, request.live);
     const result = (raw as Promise<unknown>).then(finish, fail);
     const settled = () => {
       hooks.end();
@@ -650,15 +663,17 @@ function deadlineOf(timeout: number, scope: CallScope): number | undefined {
 function lifetime(
   policy: LivePolicy,
   suggested: number | undefined,
-  now: () => number,
-): { life: Lifetime; ttl: number } {
+  clock: { now(): number },
+  identity: () => string,
+): CallLife {
   const ttl = policy.ttl ?? suggested;
-  if (ttl === undefined) return { life: FOREVER, ttl: Infinity };
-  const expiresAt = now() + ttl;
+  if (ttl === undefined) return { life: FOREVER, ttl: Infinity, identity };
+  const expiresAt = clock.now() + ttl;
   const staleUntil = expiresAt + (policy.maxStale ?? Infinity);
   return {
     life: { expiresAt, staleUntil, swrUntil: policy.staleWhileRevalidate ? staleUntil : expiresAt },
     ttl,
+    identity,
   };
 }
 
