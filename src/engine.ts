@@ -204,6 +204,13 @@ interface RefFlag {
   inherited: boolean;
 }
 
+/** The `sensitive=` flag of a call or reference without one. */
+const NO_FLAG: Readonly<RefFlag & { given: boolean }> = Object.freeze({
+  given: false,
+  on: false,
+  inherited: false,
+});
+
 /**
  * One tree and everything resolved from it. `merge()`, `clearCache()` and `setSchema()` start a
  * new generation; a request reads and writes only the generation it started on, so a value
@@ -1049,44 +1056,53 @@ export class Engine {
     const shared = signal !== undefined && !signal.aborted ? new SharedWork() : undefined;
     const rec: Pending = { path, promise: undefined, waitsOn: new Set(), height: 0, shared };
     inProgress.set(node, rec);
-    const waiter = ctx.waiter;
-    waiter?.waitsOn.add(rec);
-    const done = () => {
-      if (inProgress.get(node) === rec) inProgress.delete(node);
-      waiter?.waitsOn.delete(rec);
-      shared?.dispose();
-    };
+    ctx.waiter?.waitsOn.add(rec);
     const inner: Ctx = shared
       ? { ...ctx, waiter: rec, signal: shared.signal, requestSignal: ctx.requestSignal ?? signal }
       : { ...ctx, waiter: rec };
-    const complete = (v: Resolved): Resolved => {
-      done();
-      if (rec.height > MAX_DEPTH) {
-        ctx.gen.heights.set(node, rec.height);
-        throw this.#tooHighAt(path);
-      }
-      ctx.gen.heights.set(node, rec.height);
-      if (rec.links) this.#remember(ctx.gen, node, rec.links);
-      memo.set(node, v);
-      return v;
-    };
-    const failed = (e: unknown): never => {
-      done();
-      // Depending on a node that is too high makes this one too high as well.
-      if (this.#tooHigh.has(e as object)) ctx.gen.heights.set(node, Infinity);
-      throw e;
-    };
     let r: MP<Resolved>;
     try {
       r = this.#evaluateNode(path, segs, node, inner);
     } catch (e) {
-      return failed(e);
+      return this.#nodeFailed(node, rec, ctx, e);
     }
-    if (!isPromiseLike(r)) return complete(r);
-    rec.promise = r.then(complete, failed);
+    if (!isPromiseLike(r)) return this.#nodeResolved(node, rec, ctx, r);
+    rec.promise = r.then(
+      (v) => this.#nodeResolved(node, rec, ctx, v),
+      (e) => this.#nodeFailed(node, rec, ctx, e),
+    );
     return shared
       ? shared.wait(rec.promise, signal, (reason) => stoppedWaiting(path, reason, ctx.deadline))
       : rec.promise;
+  }
+
+  /** The evaluation of `node` (its vertex `rec`, started by `ctx`) is over. */
+  #nodeDone(node: TreeNode, rec: Pending, ctx: Ctx): void {
+    const inProgress = ctx.gen.pending;
+    if (inProgress.get(node) === rec) inProgress.delete(node);
+    ctx.waiter?.waitsOn.delete(rec);
+    rec.shared?.dispose();
+  }
+
+  /** `node` evaluated to `v`: memoized with its height and links, unless it is too high. */
+  #nodeResolved(node: TreeNode, rec: Pending, ctx: Ctx, v: Resolved): Resolved {
+    this.#nodeDone(node, rec, ctx);
+    if (rec.height > MAX_DEPTH) {
+      ctx.gen.heights.set(node, rec.height);
+      throw this.#tooHighAt(rec.path);
+    }
+    ctx.gen.heights.set(node, rec.height);
+    if (rec.links) this.#remember(ctx.gen, node, rec.links);
+    ctx.gen.memo.set(node, v);
+    return v;
+  }
+
+  /** The evaluation of `node` failed with `e`. */
+  #nodeFailed(node: TreeNode, rec: Pending, ctx: Ctx, e: unknown): never {
+    this.#nodeDone(node, rec, ctx);
+    // Depending on a node that is too high makes this one too high as well.
+    if (this.#tooHigh.has(e as object)) ctx.gen.heights.set(node, Infinity);
+    throw e;
   }
 
   /** A depth error that proves the node at `path` is too high. */
@@ -1229,6 +1245,9 @@ export class Engine {
     if (isWholeInterpolation(t)) {
       return this.#evaluateInterp(t.parts[0] as Interpolation, path, source, ctx);
     }
+    // Plain text (most arguments): what the concatenation of one text would give.
+    const only = t.parts.length === 1 ? t.parts[0] : undefined;
+    if (only?.kind === "text") return { value: only.text, sensitive: false };
     return this.#concat(t.parts, path, source, ctx);
   }
 
@@ -1336,7 +1355,7 @@ export class Engine {
     source: SourceLocation | undefined,
     ctx: Ctx,
   ): MP<{ given: boolean; on: boolean; inherited: boolean }> {
-    if (!v) return { given: false, on: false, inherited: false };
+    if (!v) return NO_FLAG;
     return then(this.#evaluateParts(v, path, source, ctx), (r) => {
       // `true`/`false` in any case; blank counts as absent; anything else (`yes`) is an error,
       // never a silent "not sensitive". The value is not shown: it may come from a secret.
@@ -1524,14 +1543,20 @@ export class Engine {
     const { sensitive, deflt, ttl, rest } = this.#kwargs(call);
     // Every argument, keyword value, the sensitive flag and the ttl, in one batch (order matters
     // below).
-    const thunks: (() => MP<unknown>)[] = [
-      ...call.args.map((a) => () => this.#evaluateParts(a, path, source, ctx)),
-      ...rest.map((k) => () => this.#evaluateParts(k.value, path, source, ctx)),
-      () => this.#sensitiveFlag(sensitive, path, source, ctx),
-      () => this.#ttlArg(ttl, path, source, ctx),
-    ];
+    const values = call.args.length + rest.length;
+    const inputs: (ArgValue | undefined)[] = [...call.args];
+    for (const k of rest) inputs.push(k.value);
+    inputs.push(sensitive, ttl);
     return then(
-      allOf(thunks, (f) => f()),
+      allOf(
+        inputs,
+        (v, i): MP<unknown> =>
+          i < values
+            ? this.#evaluateParts(v!, path, source, ctx)
+            : i === values
+            ? this.#sensitiveFlag(v, path, source, ctx)
+            : this.#ttlArg(v, path, source, ctx),
+      ),
       (results) => {
         const args = results.slice(0, call.args.length) as Resolved[];
         const kws = results.slice(call.args.length, call.args.length + rest.length) as Resolved[];
