@@ -41,6 +41,7 @@ import { globalRegistry, type RegisteredResolver, type ResolverRegistry } from "
 import { isPromiseLike, Semaphore, type SlotLease } from "./scheduler.ts";
 import {
   type CallCarry,
+  type CallHooks,
   type CallLife,
   type CallScope,
   type CarriedCall,
@@ -167,15 +168,15 @@ interface CallState {
   /** The call's vertex of the wait-for graph: nested gets wait as part of it. */
   vertex: Pending;
   /** The slot the call holds, lent while a nested get waits. */
-  lease?: SlotLease;
+  lease: SlotLease | undefined;
   /** The call's signal: a nested get stops waiting (for a slot, too) when the call ends. */
-  signal?: AbortSignal;
+  signal: AbortSignal | undefined;
   /** The generation of the request that made the call: nested gets read the same tree. */
   gen: Generation;
   /** Depth of the node that made the call: a nested get is one reference below it. */
   depth: number;
   /** Whether the call read a sensitive value through its handle: its result is sensitive. */
-  readSecret: boolean;
+  sawSecret: boolean;
   /** The call's redaction set: secret inputs, and the secret texts it read through its handle. */
   secrets: string[];
   /** The refresh the call belongs to, if any (nested gets take part in it). */
@@ -992,13 +993,6 @@ export class Engine {
     if (into) linkNode(into, node, ctx.gen.links);
   }
 
-  /** The value the request is building used the result of a call. */
-  #usedCall(vertex: Pending | undefined, ctx: Ctx, record: CallRecord<CallResult> | undefined) {
-    if (record === undefined) return;
-    const into = vertex ? (vertex.links ??= newLinks()) : ctx.top;
-    if (into) linkCall(into, record);
-  }
-
   /** Schema defaults for what a path resolved to: a disallowed null, missing children. */
   #withSchemaDefaults(r: Resolved, segs: PathSegment[], purpose: "get" | "ref"): Resolved {
     const schema = this.schema;
@@ -1044,7 +1038,7 @@ export class Engine {
     const pending = inProgress.get(node);
     // A node every waiter gave up is ending: this request evaluates it again.
     if (pending && !pending.shared?.signal.aborted) {
-      return this.#waitFor(pending, ctx, pending.promise, pending.shared);
+      return waitFor(pending, ctx, pending.promise, pending.shared);
     }
     // Too high is a fact about a node in its generation (its links' heights are memoized):
     // remembered, so a long chain is not walked again for each value above it.
@@ -1110,42 +1104,6 @@ export class Engine {
     const e = depthExceeded(path);
     this.#tooHigh.add(e);
     return e;
-  }
-
-  /**
-   * Waits for `promise`, the outcome of another request's in-flight node or call (`target`),
-   * refusing waits that close a loop; as one of its waiters (`shared`) when it has some that
-   * may give up.
-   */
-  #waitFor<T>(
-    target: Pending,
-    ctx: Ctx,
-    promise: Promise<T> | undefined,
-    shared: SharedWork | undefined,
-  ): MP<T> {
-    const waiter = ctx.waiter;
-    if (waiter) {
-      const chain = findPath(target, waiter);
-      if (chain) {
-        throw new CircularReferenceError([...chain.map((p) => p.path), target.path]);
-      }
-    }
-    if (!promise) {
-      // Only possible when the target is on the current synchronous stack, i.e. a loop
-      // the graph could not see (no waiter): report it as a cycle rather than hang.
-      throw new CircularReferenceError([target.path, target.path]);
-    }
-    let p = promise;
-    if (waiter) {
-      waiter.waitsOn.add(target);
-      p = p.finally(() => waiter.waitsOn.delete(target));
-    }
-    // Work started by another request keeps running while anyone waits for it; this request
-    // stops waiting at its own deadline.
-    const signal = ctx.signal;
-    const stop = (reason: unknown) => stoppedWaiting(target.path, reason, ctx.deadline);
-    if (shared) return shared.wait(p, signal, stop);
-    return signal ? abortable(p, signal, stop) : p;
   }
 
   #evaluateNode(path: string, segs: PathSegment[], node: TreeNode, ctx: Ctx): MP<Resolved> {
@@ -1638,7 +1596,7 @@ export class Engine {
     // What the resolver reads taints what it returns: a secret read is an input of the call.
     const read = (r: Resolved): Value => {
       if (r.sensitive) {
-        state.readSecret = true;
+        state.sawSecret = true;
         state.secrets.push(...secretTexts(r));
       }
       return cloneValue(r.value);
@@ -1686,49 +1644,14 @@ export class Engine {
     },
   ): MP<CallResult> {
     const { path, source, ctx } = info;
-    const caller = ctx.waiter;
     const kwargs: Record<string, string> = Object.create(null);
     for (const [k, v] of kwargsAll) kwargs[k] = v;
-    const vertex: Pending = { path, promise: undefined, waitsOn: new Set(), height: 0 };
-    const state: CallState = {
-      vertex,
-      gen: ctx.gen,
-      depth: ctx.depth,
-      readSecret: false,
-      secrets: info.secrets,
-      live: ctx.live,
-    };
+    const made = new EngineCall(path, ctx, info.secrets);
     const context = this.#contextFor(source);
-    // The variables the call reads from the Config's environment, for a reload to know whether
-    // its result still holds (see `reload`).
-    let envRead: Map<string, string | undefined> | undefined;
     const env = context.env;
-    const callContext = env === undefined ? context : Object.freeze({
-      ...context,
-      env: (name: string) => {
-        const value = env(name);
-        (envRead ??= new Map()).set(name, value);
-        return value;
-      },
-    });
-    /**
-     * The result callers get (`out`, a fresh object), remembered with the call's lifetime and
-     * what it read.
-     */
-    const recorded = (out: CallResult, life: CallLife): CallResult => {
-      const read = vertex.links;
-      out.record = {
-        identity: life.identity,
-        result: out,
-        own: life.life,
-        ttl: life.ttl,
-        reads: read?.nodes ?? NOTHING,
-        env: envRead,
-        life: read ? earliest(life.life, read.life) : life.life,
-      };
-      this.#usedCall(caller, ctx, out.record);
-      return out;
-    };
+    const callContext = env === undefined
+      ? context
+      : Object.freeze({ ...context, env: made.envReader(env) });
     const settingsFor = this.#options.settingsFor;
     return this.#dispatcher.dispatch<Pending, CallResult>({
       resolver: reg,
@@ -1737,7 +1660,7 @@ export class Engine {
         kwargs,
         kwargsAll,
         path,
-        config: this.#handleFor(state),
+        config: this.#handleFor(made),
         resolver: reg.name,
         source,
         sensitiveInput: info.sensitiveInput,
@@ -1747,71 +1670,11 @@ export class Engine {
       },
       scope: ctx,
       inFlight: ctx.gen.calls,
-      owner: vertex,
+      owner: made.vertex,
       secrets: info.secrets,
       live: info.live,
       carry: ctx.live?.carry,
-      hooks: {
-        // Joining a call in flight goes through the wait-for graph (cycles) and stops at this
-        // request's own deadline.
-        join: (owner, result, shared) =>
-          then(this.#waitFor(owner, ctx, result, shared), (r) => {
-            raise(caller, owner.height);
-            this.#usedCall(caller, ctx, r.record);
-            return r;
-          }),
-        reuse: (r) => {
-          this.#usedCall(caller, ctx, r.record);
-          return r;
-        },
-        fallBack: (previous, error, life) => {
-          // Stale-if-error: the earlier result stays, the failure is reported (without the
-          // earlier value's secrets).
-          ctx.live?.failures.push({
-            path,
-            error: withoutSecrets(error, path, secretTexts(previous)),
-          });
-          const { record: _, ...kept } = previous;
-          return recorded(kept, life);
-        },
-        notFound: (life) => {
-          // A default= may apply: it lives as long as the answer would have.
-          this.#usedCall(caller, ctx, {
-            identity: life.identity,
-            result: undefined,
-            own: life.life,
-            ttl: life.ttl,
-            reads: vertex.links?.nodes ?? NOTHING,
-            env: envRead,
-            life: life.life,
-          });
-        },
-        start: (signal, lease) => {
-          state.signal = signal;
-          state.lease = lease;
-          caller?.waitsOn.add(vertex);
-        },
-        settle: (r, life): CallResult => {
-          // The node that made the call is as high as what the resolver read.
-          raise(caller, vertex.height);
-          return recorded(
-            state.readSecret
-              ? {
-                value: r.value,
-                sensitive: true,
-                secrets: [...state.secrets],
-                readSecret: true,
-                record: undefined,
-              }
-              : r.secrets
-              ? { value: r.value, sensitive: r.sensitive, secrets: r.secrets, record: undefined }
-              : { value: r.value, sensitive: r.sensitive, record: undefined },
-            life,
-          );
-        },
-        readSecret: () => state.readSecret,
-        end: () => caller?.waitsOn.delete(vertex),
-      },
+      hooks: made,
     });
   }
 
@@ -2059,4 +1922,198 @@ function inTreeOrder(failures: RefreshFailure[], leaves: readonly Leaf[]): Refre
     .map((f, i) => ({ f, i, p: place.get(f.path) }))
     .sort((a, b) => (a.p?.index ?? Infinity) - (b.p?.index ?? Infinity) || a.i - b.i)
     .map(({ f, p }) => ({ path: p?.at ?? f.path, error: f.error }));
+}
+
+/** The value the request is building used the result of a call. */
+function usedCall(
+  vertex: Pending | undefined,
+  ctx: Ctx,
+  record: CallRecord<CallResult> | undefined,
+): void {
+  if (record === undefined) return;
+  const into = vertex ? (vertex.links ??= newLinks()) : ctx.top;
+  if (into) linkCall(into, record);
+}
+
+/**
+ * Waits for `promise`, the outcome of another request's in-flight node or call (`target`),
+ * refusing waits that close a loop; as one of its waiters (`shared`) when it has some that
+ * may give up.
+ */
+function waitFor<T>(
+  target: Pending,
+  ctx: Ctx,
+  promise: Promise<T> | undefined,
+  shared: SharedWork | undefined,
+): MP<T> {
+  const waiter = ctx.waiter;
+  if (waiter) {
+    const chain = findPath(target, waiter);
+    if (chain) {
+      throw new CircularReferenceError([...chain.map((p) => p.path), target.path]);
+    }
+  }
+  if (!promise) {
+    // Only possible when the target is on the current synchronous stack, i.e. a loop
+    // the graph could not see (no waiter): report it as a cycle rather than hang.
+    throw new CircularReferenceError([target.path, target.path]);
+  }
+  let p = promise;
+  if (waiter) {
+    waiter.waitsOn.add(target);
+    p = p.finally(() => waiter.waitsOn.delete(target));
+  }
+  // Work started by another request keeps running while anyone waits for it; this request
+  // stops waiting at its own deadline.
+  const signal = ctx.signal;
+  const stop = (reason: unknown) => stoppedWaiting(target.path, reason, ctx.deadline);
+  if (shared) return shared.wait(p, signal, stop);
+  return signal ? abortable(p, signal, stop) : p;
+}
+
+/**
+ * A resolver call the engine hands to the dispatcher, as one object: what its `call.config`
+ * handle works with ({@linkcode CallState}) and the engine's part of each step of the call
+ * (`CallHooks`), rather than a closure per step. The call is a vertex of the wait-for graph
+ * of its own (see `#invoke`).
+ */
+class EngineCall implements CallState, CallHooks<Pending, CallResult> {
+  readonly vertex: Pending;
+  lease: SlotLease | undefined = undefined;
+  signal: AbortSignal | undefined = undefined;
+  readonly gen: Generation;
+  readonly depth: number;
+  sawSecret = false;
+  readonly secrets: string[];
+  readonly live: RefreshScope | undefined;
+  /** The node that made the call (undefined: a top-level read). */
+  readonly #caller: Pending | undefined;
+  readonly #ctx: Ctx;
+  readonly #path: string;
+  /**
+   * The variables the call reads from the Config's environment, for a reload to know whether
+   * its result still holds (see `reload`).
+   */
+  #envRead: Map<string, string | undefined> | undefined = undefined;
+
+  /**
+   * @param path The path of the node that made the call.
+   * @param ctx The request that made it.
+   * @param secrets The call's redaction set (its secret inputs; what it reads is added).
+   */
+  constructor(path: string, ctx: Ctx, secrets: string[]) {
+    this.vertex = { path, promise: undefined, waitsOn: new Set(), height: 0 };
+    this.gen = ctx.gen;
+    this.depth = ctx.depth;
+    this.secrets = secrets;
+    this.live = ctx.live;
+    this.#caller = ctx.waiter;
+    this.#ctx = ctx;
+    this.#path = path;
+  }
+
+  /** The Config's environment as the call reads it: each variable read is remembered. */
+  envReader(env: (name: string) => string | undefined): (name: string) => string | undefined {
+    return (name) => {
+      const value = env(name);
+      (this.#envRead ??= new Map()).set(name, value);
+      return value;
+    };
+  }
+
+  // Joining a call in flight goes through the wait-for graph (cycles) and stops at this
+  // request's own deadline.
+  join(
+    owner: Pending,
+    result: Promise<CallResult>,
+    shared: SharedWork | undefined,
+  ): MP<CallResult> {
+    return then(waitFor(owner, this.#ctx, result, shared), (r) => {
+      raise(this.#caller, owner.height);
+      usedCall(this.#caller, this.#ctx, r.record);
+      return r;
+    });
+  }
+
+  reuse(r: CallResult): CallResult {
+    usedCall(this.#caller, this.#ctx, r.record);
+    return r;
+  }
+
+  fallBack(previous: CallResult, error: HoloconfError, life: CallLife): CallResult {
+    // Stale-if-error: the earlier result stays, the failure is reported (without the earlier
+    // value's secrets).
+    const path = this.#path;
+    this.#ctx.live?.failures.push({
+      path,
+      error: withoutSecrets(error, path, secretTexts(previous)),
+    });
+    const { record: _, ...kept } = previous;
+    return this.#recorded(kept, life);
+  }
+
+  notFound(life: CallLife): void {
+    // A default= may apply: it lives as long as the answer would have.
+    usedCall(this.#caller, this.#ctx, {
+      identity: life.identity,
+      result: undefined,
+      own: life.life,
+      ttl: life.ttl,
+      reads: this.vertex.links?.nodes ?? NOTHING,
+      env: this.#envRead,
+      life: life.life,
+    });
+  }
+
+  start(signal: AbortSignal, lease: SlotLease): void {
+    this.signal = signal;
+    this.lease = lease;
+    this.#caller?.waitsOn.add(this.vertex);
+  }
+
+  settle(r: Resolved, life: CallLife): CallResult {
+    // The node that made the call is as high as what the resolver read.
+    raise(this.#caller, this.vertex.height);
+    return this.#recorded(
+      this.sawSecret
+        ? {
+          value: r.value,
+          sensitive: true,
+          secrets: [...this.secrets],
+          readSecret: true,
+          record: undefined,
+        }
+        : r.secrets
+        ? { value: r.value, sensitive: r.sensitive, secrets: r.secrets, record: undefined }
+        : { value: r.value, sensitive: r.sensitive, record: undefined },
+      life,
+    );
+  }
+
+  readSecret(): boolean {
+    return this.sawSecret;
+  }
+
+  end(): void {
+    this.#caller?.waitsOn.delete(this.vertex);
+  }
+
+  /**
+   * The result callers get (`out`, a fresh object), remembered with the call's lifetime and
+   * what it read.
+   */
+  #recorded(out: CallResult, life: CallLife): CallResult {
+    const read = this.vertex.links;
+    out.record = {
+      identity: life.identity,
+      result: out,
+      own: life.life,
+      ttl: life.ttl,
+      reads: read?.nodes ?? NOTHING,
+      env: this.#envRead,
+      life: read ? earliest(life.life, read.life) : life.life,
+    };
+    usedCall(this.#caller, this.#ctx, out.record);
+    return out;
+  }
 }
