@@ -1516,63 +1516,72 @@ export class Engine {
             : this.#ttlArg(v, path, source, ctx),
       ),
       (results) => {
-        const args = results.slice(0, call.args.length) as Resolved[];
-        const kws = results.slice(call.args.length, call.args.length + rest.length) as Resolved[];
-        const flag = results[results.length - 2] as RefFlag & { given: boolean };
-        const ttlMs = results[results.length - 1] as number | undefined;
+        const flag = results[values] as RefFlag & { given: boolean };
+        const ttlMs = results[values + 1] as number | undefined;
         const policy = this.#options.liveFor(reg);
         const live = ttlMs === undefined ? policy : { ...policy, ttl: ttlMs };
         const secrets: string[] = [];
         let sensitiveInput = flag.inherited;
-        const argValues = args.map((r) => {
+        const nArgs = call.args.length;
+        const argValues = new Array<string | Uint8Array>(nArgs);
+        for (let i = 0; i < nArgs; i++) {
+          const r = results[i] as Resolved;
           const v = r.value instanceof Uint8Array ? r.value : stringify(r.value);
           if (r.sensitive) {
             sensitiveInput = true;
             secrets.push(typeof v === "string" ? v : bytesToText(v), ...(r.secrets ?? []));
           }
-          return v;
-        });
-        const kwargsAll: [string, string][] = rest.map((k, i) => {
-          const r = kws[i]!;
+          argValues[i] = v;
+        }
+        const kwargsAll: [string, string][] = [];
+        for (let i = 0; i < rest.length; i++) {
+          const r = results[nArgs + i] as Resolved;
           const text = stringify(r.value);
           if (r.sensitive) {
             sensitiveInput = true;
             secrets.push(text, ...(r.secrets ?? []));
           }
-          return [k.name, text];
-        });
-        const result = attempt<CallResult>(
-          () =>
-            this.#invoke(reg, argValues, kwargsAll, {
-              path,
-              source,
-              ctx,
-              sensitiveInput,
-              secrets,
-              live,
-            }),
-          (e) => {
-            if (e instanceof NotFoundError && deflt) {
-              return then(
-                this.#evaluateDefault(deflt, flag.on, path, source, ctx),
-                (d): CallResult => ({ ...d, fromDefault: true }),
-              );
-            }
-            throw e;
-          },
-        );
-        return then(result, (r): Resolved => {
-          if (r.fromDefault) return { value: r.value, sensitive: r.sensitive };
-          // Inherited sensitivity (secret arguments, secrets read through call.config) and a
-          // resolver registered as sensitive as a whole stay whatever sensitive= says.
-          const inherited = sensitiveInput || r.readSecret === true || reg.sensitive;
-          const sensitiveOut = flag.given ? flag.on || inherited : r.sensitive || inherited;
-          return r.secrets
-            ? { value: r.value, sensitive: sensitiveOut, secrets: r.secrets }
-            : { value: r.value, sensitive: sensitiveOut };
-        });
+          kwargsAll.push([rest[i]!.name, text]);
+        }
+        let result: MP<CallResult>;
+        try {
+          const r = this.#invoke(reg, argValues, kwargsAll, {
+            path,
+            source,
+            ctx,
+            sensitiveInput,
+            secrets,
+            live,
+          });
+          result = isPromiseLike(r)
+            ? r.catch((e) => this.#callFailed(e, deflt, flag.on, path, source, ctx))
+            : r;
+        } catch (e) {
+          result = this.#callFailed(e, deflt, flag.on, path, source, ctx);
+        }
+        return isPromiseLike(result)
+          ? result.then((r) => callOutcome(r, sensitiveInput, flag, reg))
+          : callOutcome(result, sensitiveInput, flag, reg);
       },
     );
+  }
+
+  /** A call failed: its `default=` applies when the resolver reported not found. */
+  #callFailed(
+    e: unknown,
+    deflt: ArgValue | undefined,
+    sensitiveOn: boolean,
+    path: string,
+    source: SourceLocation | undefined,
+    ctx: Ctx,
+  ): MP<CallResult> {
+    if (e instanceof NotFoundError && deflt) {
+      return then(
+        this.#evaluateDefault(deflt, sensitiveOn, path, source, ctx),
+        (d): CallResult => ({ ...d, fromDefault: true }),
+      );
+    }
+    throw e;
   }
 
   #contexts = new Map<string | undefined, ResolverContext>();
@@ -1744,6 +1753,23 @@ function coerceBy(
   if (!type) return r;
   const c = coerceString(r.value, type);
   return c.ok ? { value: c.value, sensitive: r.sensitive } : { failed: type };
+}
+
+/** What a call's node gets from its result (or from its `default=`), with its sensitivity. */
+function callOutcome(
+  r: CallResult,
+  sensitiveInput: boolean,
+  flag: { given: boolean; on: boolean },
+  reg: RegisteredResolver,
+): Resolved {
+  if (r.fromDefault) return { value: r.value, sensitive: r.sensitive };
+  // Inherited sensitivity (secret arguments, secrets read through call.config) and a resolver
+  // registered as sensitive as a whole stay whatever sensitive= says.
+  const inherited = sensitiveInput || r.readSecret === true || reg.sensitive;
+  const sensitiveOut = flag.given ? flag.on || inherited : r.sensitive || inherited;
+  return r.secrets
+    ? { value: r.value, sensitive: sensitiveOut, secrets: r.secrets }
+    : { value: r.value, sensitive: sensitiveOut };
 }
 
 /** A value that failed, in the tree handed to the validator (which does not check it). */
