@@ -28,19 +28,35 @@ export interface CallRecord<R> {
   readonly life: Lifetime;
 }
 
-/** What one value was built from, directly; filled while it is evaluated. */
+/**
+ * What one value was built from, directly; filled while it is evaluated (by
+ * {@linkcode linkNode} and {@linkcode linkCall} only).
+ */
 export interface Links<R> {
   /** The calls it made (or joined, or reused). */
-  calls: CallRecord<R>[];
+  calls: readonly CallRecord<R>[];
   /** The nodes with links of their own it read. */
-  nodes: TreeNode[];
+  nodes: readonly TreeNode[];
   /** The earliest lifetime among all of them, transitively. */
   life: Lifetime;
 }
 
+/**
+ * The empty list every empty `Links` list (and every call record that read nothing) shares:
+ * most values are built from one call, so the lists are made on their first entry.
+ */
+export const NOTHING: readonly never[] = Object.freeze([]);
+
 /** An empty set of links, to fill. */
 export function newLinks<R>(): Links<R> {
-  return { calls: [], nodes: [], life: FOREVER };
+  return { calls: NOTHING, nodes: NOTHING, life: FOREVER };
+}
+
+/** `list` with `item` added: a list of its own on the first one, later ones pushed onto it. */
+function added<T>(list: readonly T[], item: T): readonly T[] {
+  if (list === NOTHING) return [item];
+  (list as T[]).push(item);
+  return list;
 }
 
 /**
@@ -55,14 +71,14 @@ export function linkNode<R>(
 ): boolean {
   const links = table.get(node);
   if (links === undefined) return false;
-  into.nodes.push(node);
+  into.nodes = added(into.nodes, node);
   into.life = earliest(into.life, links.life);
   return true;
 }
 
 /** Records that a value being built (`into`) used the result of a call. */
 export function linkCall<R>(into: Links<R>, record: CallRecord<R>): void {
-  into.calls.push(record);
+  into.calls = added(into.calls, record);
   into.life = earliest(into.life, record.life);
 }
 

@@ -344,9 +344,15 @@ export class Dispatcher {
     const carry = request.carry;
     // Single-flight: an identical call in flight is shared. Synchronous resolvers finish before
     // anyone could share them, so they skip building the key (unless a refresh may reuse it).
-    const identity = obj?.synchronous && carry === undefined
-      ? undefined
-      : this.#identity(name, obj, key, view, request.live);
+    const joinable = !obj?.synchronous || carry !== undefined;
+    // The key is made before the call when something needs it then: a refresh's results, calls
+    // in flight to join, or the resolver's own `identity` hook (called before the resolver, as
+    // ever). Otherwise it is made when the call goes asynchronous (others may join it from then
+    // on), or never: a call that answers at once is joined by nobody.
+    let identity = joinable &&
+        (carry !== undefined || request.inFlight.size > 0 || obj?.identity !== undefined)
+      ? this.#identity(name, obj, key, view, request.live)
+      : undefined;
     if (identity !== undefined && carry !== undefined) {
       const reused = carry.reuse.get(identity);
       if (reused !== undefined) return hooks.reuse(reused);
@@ -356,13 +362,16 @@ export class Dispatcher {
     if (flight && !flight.shared?.signal.aborted) {
       return hooks.join(flight.owner, flight.result, flight.shared);
     }
-    let known = identity;
-    const identityOf = () => known ??= this.#identity(name, obj, key, view, request.live);
-    const lifeOf = (raw: unknown): CallLife => {
-      const suggested = raw instanceof ResolvedValue ? raw.ttl : undefined;
-      const now = () => this.#options.now();
-      return { ...lifetime(request.live, suggested, now), identity: identityOf };
-    };
+    // Kept by the call's record for as long as its value is memoized: it holds only what the
+    // key is made of, not the call's state. Made once the key is known, if it is.
+    let identityOf: (() => string) | undefined;
+    const lifeOf = (raw: unknown): CallLife =>
+      lifetime(
+        request.live,
+        raw instanceof ResolvedValue ? raw.ttl : undefined,
+        this.#options,
+        identityOf ??= this.#identityOf(name, obj, key, view, request.live, identity),
+      );
 
     const timeout = reg.timeout ?? getSchedulerSettings().defaultTimeout;
     const shownKey = draft.sensitiveInput ? REDACTED : key;
@@ -406,6 +415,7 @@ export class Dispatcher {
       const previous = identity === undefined ? undefined : carry?.fallback.get(identity);
       const now = previous === undefined ? 0 : this.#options.now();
       if (previous !== undefined && now < previous.life.staleUntil) {
+        identityOf ??= this.#identityOf(name, obj, key, view, request.live, identity);
         const life = { life: retryLife(previous, now), ttl: previous.ttl, identity: identityOf };
         return hooks.fallBack(previous.result, err, life);
       }
@@ -414,24 +424,26 @@ export class Dispatcher {
 
     // A call others may join runs on its waiters' shared signal: the deadline or abort of the
     // request that started it ends it only if nobody else waits for it by then.
-    const shared = identity !== undefined && scope.signal !== undefined && !scope.signal.aborted
+    const shared = joinable && scope.signal !== undefined && !scope.signal.aborted
       ? new SharedWork()
       : undefined;
-    const limits: Omit<CallTask<unknown>, "run"> = {
-      timeout,
-      signal: shared?.signal ?? scope.signal,
-      batchLimit: scope.batchLimit,
-      // Nested calls take slots like any other: the caller lends its own while it waits.
-      inlineIfFull: scope.sync && obj?.synchronous === true,
-      timeoutError,
-    };
+    const signal = shared?.signal ?? scope.signal;
+    // Nested calls take slots like any other: the caller lends its own while it waits.
+    const inlineIfFull = scope.sync && obj?.synchronous === true;
     let raw: unknown;
     try {
       // `batchSize` is set (at registration) for objects with `resolveMany` only.
       raw = obj !== undefined && reg.batchSize !== undefined && !scope.sync
-        ? this.#batched(request, obj, key, view, { size: reg.batchSize, limits })
+        ? this.#batched(request, obj, key, view, {
+          size: reg.batchSize,
+          limits: { timeout, signal, batchLimit: scope.batchLimit, inlineIfFull, timeoutError },
+        })
         : runCall<unknown>({
-          ...limits,
+          timeout,
+          signal,
+          batchLimit: scope.batchLimit,
+          inlineIfFull,
+          timeoutError,
           run: (signal, lease) => {
             hooks.start(signal, lease);
             const call = new DispatchedCall(draft, signal, deadlineOf(timeout, scope));
@@ -446,6 +458,8 @@ export class Dispatcher {
       hooks.end();
       return finish(raw.value);
     }
+    // Others may join the call from now on: it needs its key.
+    if (joinable) identity ??= this.#identity(name, obj, key, view, request.live);
     const result = (raw as Promise<unknown>).then(finish, fail);
     const settled = () => {
       hooks.end();
@@ -499,6 +513,45 @@ export class Dispatcher {
     });
   }
 
+  /** The single-flight key of a call, computed when first asked unless `known`. */
+  #identityOf(
+    name: string,
+    obj: ResolverObject | undefined,
+    key: string,
+    view: DispatchedCall,
+    live: LivePolicy,
+    known: string | undefined,
+  ): () => string {
+    if (known !== undefined) return constant(known);
+    // Only the resolver's own `identity` hook needs the whole call.
+    if (obj?.identity) return this.#hookedIdentityOf(name, obj, key, view, live);
+    return this.#plainIdentityOf(name, view.args, view.kwargsAll, live);
+  }
+
+  // Each closure in a function of its own: a closure keeps every variable its function's
+  // closures capture, and these are kept as long as the call's value.
+
+  #hookedIdentityOf(
+    name: string,
+    obj: ResolverObject,
+    key: string,
+    view: DispatchedCall,
+    live: LivePolicy,
+  ): () => string {
+    let known: string | undefined;
+    return () => known ??= this.#identity(name, obj, key, view, live);
+  }
+
+  #plainIdentityOf(
+    name: string,
+    args: ResolverCall["args"],
+    kwargsAll: ResolverCall["kwargsAll"],
+    live: LivePolicy,
+  ): () => string {
+    let known: string | undefined;
+    return () => known ??= this.#plainKey(name, args, kwargsAll, live) + "\u0000";
+  }
+
   /**
    * The single-flight key: name, arguments (bytes by identity), keywords, lifetime policy,
    * resolver identity. The policy is part of it: `${src:k}` and `${src:k,ttl=10}` are two calls,
@@ -512,13 +565,23 @@ export class Dispatcher {
     call: ResolverCall,
     live: LivePolicy,
   ): string {
-    const args = JSON.stringify([
+    return this.#plainKey(name, call.args, call.kwargsAll, live) + "\u0000" +
+      (obj?.identity ? obj.identity(key, call) : "");
+  }
+
+  /** The single-flight key without the resolver's identity. */
+  #plainKey(
+    name: string,
+    args: ResolverCall["args"],
+    kwargsAll: ResolverCall["kwargsAll"],
+    live: LivePolicy,
+  ): string {
+    return name + "\u0000" + JSON.stringify([
       // Bytes by identity: memoized values hand the same Uint8Array to every consumer.
-      call.args.map((a) => typeof a === "string" ? a : { bytes: this.#idOf(a) }),
-      call.kwargsAll,
+      args.map((a) => typeof a === "string" ? a : { bytes: this.#idOf(a) }),
+      kwargsAll,
       [String(live.ttl), String(live.maxStale), String(live.staleWhileRevalidate)],
     ]);
-    return name + "\u0000" + args + "\u0000" + (obj?.identity ? obj.identity(key, call) : "");
   }
 
   /**
@@ -576,6 +639,11 @@ export class Dispatcher {
   }
 }
 
+/** A function that returns `value`. */
+function constant<T>(value: T): () => T {
+  return () => value;
+}
+
 /**
  * When a call starting now is aborted at the latest: its timeout from now (none for a limit that
  * is none, see `isTimeLimit`), or the request's deadline if sooner.
@@ -595,15 +663,17 @@ function deadlineOf(timeout: number, scope: CallScope): number | undefined {
 function lifetime(
   policy: LivePolicy,
   suggested: number | undefined,
-  now: () => number,
-): { life: Lifetime; ttl: number } {
+  clock: { now(): number },
+  identity: () => string,
+): CallLife {
   const ttl = policy.ttl ?? suggested;
-  if (ttl === undefined) return { life: FOREVER, ttl: Infinity };
-  const expiresAt = now() + ttl;
+  if (ttl === undefined) return { life: FOREVER, ttl: Infinity, identity };
+  const expiresAt = clock.now() + ttl;
   const staleUntil = expiresAt + (policy.maxStale ?? Infinity);
   return {
     life: { expiresAt, staleUntil, swrUntil: policy.staleWhileRevalidate ? staleUntil : expiresAt },
     ttl,
+    identity,
   };
 }
 

@@ -41,6 +41,7 @@ import { globalRegistry, type RegisteredResolver, type ResolverRegistry } from "
 import { isPromiseLike, Semaphore, type SlotLease } from "./scheduler.ts";
 import {
   type CallCarry,
+  type CallHooks,
   type CallLife,
   type CallScope,
   type CarriedCall,
@@ -64,6 +65,7 @@ import {
   linkNode,
   type Links,
   newLinks,
+  NOTHING,
 } from "./_dependencies.ts";
 import { type Change, changeOf, type ChangeSet, type RefreshFailure } from "./change_set.ts";
 import type { LivePolicy } from "./registry.ts";
@@ -166,15 +168,15 @@ interface CallState {
   /** The call's vertex of the wait-for graph: nested gets wait as part of it. */
   vertex: Pending;
   /** The slot the call holds, lent while a nested get waits. */
-  lease?: SlotLease;
+  lease: SlotLease | undefined;
   /** The call's signal: a nested get stops waiting (for a slot, too) when the call ends. */
-  signal?: AbortSignal;
+  signal: AbortSignal | undefined;
   /** The generation of the request that made the call: nested gets read the same tree. */
   gen: Generation;
   /** Depth of the node that made the call: a nested get is one reference below it. */
   depth: number;
   /** Whether the call read a sensitive value through its handle: its result is sensitive. */
-  readSecret: boolean;
+  sawSecret: boolean;
   /** The call's redaction set: secret inputs, and the secret texts it read through its handle. */
   secrets: string[];
   /** The refresh the call belongs to, if any (nested gets take part in it). */
@@ -188,7 +190,7 @@ interface CallResult extends Resolved {
   /** The resolver read a sensitive value through `call.config`: inherited sensitivity. */
   readSecret?: boolean;
   /** The call, as the values built from it remember it. */
-  record?: CallRecord<CallResult>;
+  record?: CallRecord<CallResult> | undefined;
 }
 
 /** A refresh or reload in progress: what its calls reuse or fall back on, what failed. */
@@ -202,6 +204,13 @@ interface RefFlag {
   on: boolean;
   inherited: boolean;
 }
+
+/** The `sensitive=` flag of a call or reference without one. */
+const NO_FLAG: Readonly<RefFlag & { given: boolean }> = Object.freeze({
+  given: false,
+  on: false,
+  inherited: false,
+});
 
 /**
  * One tree and everything resolved from it. `merge()`, `clearCache()` and `setSchema()` start a
@@ -984,13 +993,6 @@ export class Engine {
     if (into) linkNode(into, node, ctx.gen.links);
   }
 
-  /** The value the request is building used the result of a call. */
-  #usedCall(vertex: Pending | undefined, ctx: Ctx, record: CallRecord<CallResult> | undefined) {
-    if (record === undefined) return;
-    const into = vertex ? (vertex.links ??= newLinks()) : ctx.top;
-    if (into) linkCall(into, record);
-  }
-
   /** Schema defaults for what a path resolved to: a disallowed null, missing children. */
   #withSchemaDefaults(r: Resolved, segs: PathSegment[], purpose: "get" | "ref"): Resolved {
     const schema = this.schema;
@@ -1036,7 +1038,7 @@ export class Engine {
     const pending = inProgress.get(node);
     // A node every waiter gave up is ending: this request evaluates it again.
     if (pending && !pending.shared?.signal.aborted) {
-      return this.#waitFor(pending, ctx, pending.promise, pending.shared);
+      return waitFor(pending, ctx, pending.promise, pending.shared);
     }
     // Too high is a fact about a node in its generation (its links' heights are memoized):
     // remembered, so a long chain is not walked again for each value above it.
@@ -1048,44 +1050,53 @@ export class Engine {
     const shared = signal !== undefined && !signal.aborted ? new SharedWork() : undefined;
     const rec: Pending = { path, promise: undefined, waitsOn: new Set(), height: 0, shared };
     inProgress.set(node, rec);
-    const waiter = ctx.waiter;
-    waiter?.waitsOn.add(rec);
-    const done = () => {
-      if (inProgress.get(node) === rec) inProgress.delete(node);
-      waiter?.waitsOn.delete(rec);
-      shared?.dispose();
-    };
+    ctx.waiter?.waitsOn.add(rec);
     const inner: Ctx = shared
       ? { ...ctx, waiter: rec, signal: shared.signal, requestSignal: ctx.requestSignal ?? signal }
       : { ...ctx, waiter: rec };
-    const complete = (v: Resolved): Resolved => {
-      done();
-      if (rec.height > MAX_DEPTH) {
-        ctx.gen.heights.set(node, rec.height);
-        throw this.#tooHighAt(path);
-      }
-      ctx.gen.heights.set(node, rec.height);
-      if (rec.links) this.#remember(ctx.gen, node, rec.links);
-      memo.set(node, v);
-      return v;
-    };
-    const failed = (e: unknown): never => {
-      done();
-      // Depending on a node that is too high makes this one too high as well.
-      if (this.#tooHigh.has(e as object)) ctx.gen.heights.set(node, Infinity);
-      throw e;
-    };
     let r: MP<Resolved>;
     try {
       r = this.#evaluateNode(path, segs, node, inner);
     } catch (e) {
-      return failed(e);
+      return this.#nodeFailed(node, rec, ctx, e);
     }
-    if (!isPromiseLike(r)) return complete(r);
-    rec.promise = r.then(complete, failed);
+    if (!isPromiseLike(r)) return this.#nodeResolved(node, rec, ctx, r);
+    rec.promise = r.then(
+      (v) => this.#nodeResolved(node, rec, ctx, v),
+      (e) => this.#nodeFailed(node, rec, ctx, e),
+    );
     return shared
       ? shared.wait(rec.promise, signal, (reason) => stoppedWaiting(path, reason, ctx.deadline))
       : rec.promise;
+  }
+
+  /** The evaluation of `node` (its vertex `rec`, started by `ctx`) is over. */
+  #nodeDone(node: TreeNode, rec: Pending, ctx: Ctx): void {
+    const inProgress = ctx.gen.pending;
+    if (inProgress.get(node) === rec) inProgress.delete(node);
+    ctx.waiter?.waitsOn.delete(rec);
+    rec.shared?.dispose();
+  }
+
+  /** `node` evaluated to `v`: memoized with its height and links, unless it is too high. */
+  #nodeResolved(node: TreeNode, rec: Pending, ctx: Ctx, v: Resolved): Resolved {
+    this.#nodeDone(node, rec, ctx);
+    if (rec.height > MAX_DEPTH) {
+      ctx.gen.heights.set(node, rec.height);
+      throw this.#tooHighAt(rec.path);
+    }
+    ctx.gen.heights.set(node, rec.height);
+    if (rec.links) this.#remember(ctx.gen, node, rec.links);
+    ctx.gen.memo.set(node, v);
+    return v;
+  }
+
+  /** The evaluation of `node` failed with `e`. */
+  #nodeFailed(node: TreeNode, rec: Pending, ctx: Ctx, e: unknown): never {
+    this.#nodeDone(node, rec, ctx);
+    // Depending on a node that is too high makes this one too high as well.
+    if (this.#tooHigh.has(e as object)) ctx.gen.heights.set(node, Infinity);
+    throw e;
   }
 
   /** A depth error that proves the node at `path` is too high. */
@@ -1093,42 +1104,6 @@ export class Engine {
     const e = depthExceeded(path);
     this.#tooHigh.add(e);
     return e;
-  }
-
-  /**
-   * Waits for `promise`, the outcome of another request's in-flight node or call (`target`),
-   * refusing waits that close a loop; as one of its waiters (`shared`) when it has some that
-   * may give up.
-   */
-  #waitFor<T>(
-    target: Pending,
-    ctx: Ctx,
-    promise: Promise<T> | undefined,
-    shared: SharedWork | undefined,
-  ): MP<T> {
-    const waiter = ctx.waiter;
-    if (waiter) {
-      const chain = findPath(target, waiter);
-      if (chain) {
-        throw new CircularReferenceError([...chain.map((p) => p.path), target.path]);
-      }
-    }
-    if (!promise) {
-      // Only possible when the target is on the current synchronous stack, i.e. a loop
-      // the graph could not see (no waiter): report it as a cycle rather than hang.
-      throw new CircularReferenceError([target.path, target.path]);
-    }
-    let p = promise;
-    if (waiter) {
-      waiter.waitsOn.add(target);
-      p = p.finally(() => waiter.waitsOn.delete(target));
-    }
-    // Work started by another request keeps running while anyone waits for it; this request
-    // stops waiting at its own deadline.
-    const signal = ctx.signal;
-    const stop = (reason: unknown) => stoppedWaiting(target.path, reason, ctx.deadline);
-    if (shared) return shared.wait(p, signal, stop);
-    return signal ? abortable(p, signal, stop) : p;
   }
 
   #evaluateNode(path: string, segs: PathSegment[], node: TreeNode, ctx: Ctx): MP<Resolved> {
@@ -1228,6 +1203,9 @@ export class Engine {
     if (isWholeInterpolation(t)) {
       return this.#evaluateInterp(t.parts[0] as Interpolation, path, source, ctx);
     }
+    // Plain text (most arguments): what the concatenation of one text would give.
+    const only = t.parts.length === 1 ? t.parts[0] : undefined;
+    if (only?.kind === "text") return { value: only.text, sensitive: false };
     return this.#concat(t.parts, path, source, ctx);
   }
 
@@ -1335,7 +1313,7 @@ export class Engine {
     source: SourceLocation | undefined,
     ctx: Ctx,
   ): MP<{ given: boolean; on: boolean; inherited: boolean }> {
-    if (!v) return { given: false, on: false, inherited: false };
+    if (!v) return NO_FLAG;
     return then(this.#evaluateParts(v, path, source, ctx), (r) => {
       // `true`/`false` in any case; blank counts as absent; anything else (`yes`) is an error,
       // never a silent "not sensitive". The value is not shown: it may come from a secret.
@@ -1523,72 +1501,87 @@ export class Engine {
     const { sensitive, deflt, ttl, rest } = this.#kwargs(call);
     // Every argument, keyword value, the sensitive flag and the ttl, in one batch (order matters
     // below).
-    const thunks: (() => MP<unknown>)[] = [
-      ...call.args.map((a) => () => this.#evaluateParts(a, path, source, ctx)),
-      ...rest.map((k) => () => this.#evaluateParts(k.value, path, source, ctx)),
-      () => this.#sensitiveFlag(sensitive, path, source, ctx),
-      () => this.#ttlArg(ttl, path, source, ctx),
-    ];
+    const values = call.args.length + rest.length;
+    const inputs: (ArgValue | undefined)[] = [...call.args];
+    for (const k of rest) inputs.push(k.value);
+    inputs.push(sensitive, ttl);
     return then(
-      allOf(thunks, (f) => f()),
+      allOf(
+        inputs,
+        (v, i): MP<unknown> =>
+          i < values
+            ? this.#evaluateParts(v!, path, source, ctx)
+            : i === values
+            ? this.#sensitiveFlag(v, path, source, ctx)
+            : this.#ttlArg(v, path, source, ctx),
+      ),
       (results) => {
-        const args = results.slice(0, call.args.length) as Resolved[];
-        const kws = results.slice(call.args.length, call.args.length + rest.length) as Resolved[];
-        const flag = results[results.length - 2] as RefFlag & { given: boolean };
-        const ttlMs = results[results.length - 1] as number | undefined;
+        const flag = results[values] as RefFlag & { given: boolean };
+        const ttlMs = results[values + 1] as number | undefined;
         const policy = this.#options.liveFor(reg);
         const live = ttlMs === undefined ? policy : { ...policy, ttl: ttlMs };
         const secrets: string[] = [];
         let sensitiveInput = flag.inherited;
-        const argValues = args.map((r) => {
+        const nArgs = call.args.length;
+        const argValues = new Array<string | Uint8Array>(nArgs);
+        for (let i = 0; i < nArgs; i++) {
+          const r = results[i] as Resolved;
           const v = r.value instanceof Uint8Array ? r.value : stringify(r.value);
           if (r.sensitive) {
             sensitiveInput = true;
             secrets.push(typeof v === "string" ? v : bytesToText(v), ...(r.secrets ?? []));
           }
-          return v;
-        });
-        const kwargsAll: [string, string][] = rest.map((k, i) => {
-          const r = kws[i]!;
+          argValues[i] = v;
+        }
+        const kwargsAll: [string, string][] = [];
+        for (let i = 0; i < rest.length; i++) {
+          const r = results[nArgs + i] as Resolved;
           const text = stringify(r.value);
           if (r.sensitive) {
             sensitiveInput = true;
             secrets.push(text, ...(r.secrets ?? []));
           }
-          return [k.name, text];
-        });
-        const result = attempt<CallResult>(
-          () =>
-            this.#invoke(reg, argValues, kwargsAll, {
-              path,
-              source,
-              ctx,
-              sensitiveInput,
-              secrets,
-              live,
-            }),
-          (e) => {
-            if (e instanceof NotFoundError && deflt) {
-              return then(
-                this.#evaluateDefault(deflt, flag.on, path, source, ctx),
-                (d): CallResult => ({ ...d, fromDefault: true }),
-              );
-            }
-            throw e;
-          },
-        );
-        return then(result, (r): Resolved => {
-          if (r.fromDefault) return { value: r.value, sensitive: r.sensitive };
-          // Inherited sensitivity (secret arguments, secrets read through call.config) and a
-          // resolver registered as sensitive as a whole stay whatever sensitive= says.
-          const inherited = sensitiveInput || r.readSecret === true || reg.sensitive;
-          const sensitiveOut = flag.given ? flag.on || inherited : r.sensitive || inherited;
-          return r.secrets
-            ? { value: r.value, sensitive: sensitiveOut, secrets: r.secrets }
-            : { value: r.value, sensitive: sensitiveOut };
-        });
+          kwargsAll.push([rest[i]!.name, text]);
+        }
+        let result: MP<CallResult>;
+        try {
+          const r = this.#invoke(reg, argValues, kwargsAll, {
+            path,
+            source,
+            ctx,
+            sensitiveInput,
+            secrets,
+            live,
+          });
+          result = isPromiseLike(r)
+            ? r.catch((e) => this.#callFailed(e, deflt, flag.on, path, source, ctx))
+            : r;
+        } catch (e) {
+          result = this.#callFailed(e, deflt, flag.on, path, source, ctx);
+        }
+        return isPromiseLike(result)
+          ? result.then((r) => callOutcome(r, sensitiveInput, flag, reg))
+          : callOutcome(result, sensitiveInput, flag, reg);
       },
     );
+  }
+
+  /** A call failed: its `default=` applies when the resolver reported not found. */
+  #callFailed(
+    e: unknown,
+    deflt: ArgValue | undefined,
+    sensitiveOn: boolean,
+    path: string,
+    source: SourceLocation | undefined,
+    ctx: Ctx,
+  ): MP<CallResult> {
+    if (e instanceof NotFoundError && deflt) {
+      return then(
+        this.#evaluateDefault(deflt, sensitiveOn, path, source, ctx),
+        (d): CallResult => ({ ...d, fromDefault: true }),
+      );
+    }
+    throw e;
   }
 
   #contexts = new Map<string | undefined, ResolverContext>();
@@ -1612,7 +1605,7 @@ export class Engine {
     // What the resolver reads taints what it returns: a secret read is an input of the call.
     const read = (r: Resolved): Value => {
       if (r.sensitive) {
-        state.readSecret = true;
+        state.sawSecret = true;
         state.secrets.push(...secretTexts(r));
       }
       return cloneValue(r.value);
@@ -1660,47 +1653,14 @@ export class Engine {
     },
   ): MP<CallResult> {
     const { path, source, ctx } = info;
-    const caller = ctx.waiter;
     const kwargs: Record<string, string> = Object.create(null);
     for (const [k, v] of kwargsAll) kwargs[k] = v;
-    const vertex: Pending = { path, promise: undefined, waitsOn: new Set(), height: 0 };
-    const state: CallState = {
-      vertex,
-      gen: ctx.gen,
-      depth: ctx.depth,
-      readSecret: false,
-      secrets: info.secrets,
-      live: ctx.live,
-    };
+    const made = new EngineCall(path, ctx, info.secrets);
     const context = this.#contextFor(source);
-    // The variables the call reads from the Config's environment, for a reload to know whether
-    // its result still holds (see `reload`).
-    let envRead: Map<string, string | undefined> | undefined;
     const env = context.env;
-    const callContext = env === undefined ? context : Object.freeze({
-      ...context,
-      env: (name: string) => {
-        const value = env(name);
-        (envRead ??= new Map()).set(name, value);
-        return value;
-      },
-    });
-    /** The result callers get, remembered with the call's lifetime and what it read. */
-    const recorded = (r: CallResult, life: CallLife): CallResult => {
-      const read = vertex.links;
-      const out: CallResult = { ...r };
-      out.record = {
-        identity: life.identity,
-        result: out,
-        own: life.life,
-        ttl: life.ttl,
-        reads: read?.nodes ?? [],
-        env: envRead,
-        life: read ? earliest(life.life, read.life) : life.life,
-      };
-      this.#usedCall(caller, ctx, out.record);
-      return out;
-    };
+    const callContext = env === undefined
+      ? context
+      : Object.freeze({ ...context, env: made.envReader(env) });
     const settingsFor = this.#options.settingsFor;
     return this.#dispatcher.dispatch<Pending, CallResult>({
       resolver: reg,
@@ -1709,7 +1669,7 @@ export class Engine {
         kwargs,
         kwargsAll,
         path,
-        config: this.#handleFor(state),
+        config: this.#handleFor(made),
         resolver: reg.name,
         source,
         sensitiveInput: info.sensitiveInput,
@@ -1719,63 +1679,11 @@ export class Engine {
       },
       scope: ctx,
       inFlight: ctx.gen.calls,
-      owner: vertex,
+      owner: made.vertex,
       secrets: info.secrets,
       live: info.live,
       carry: ctx.live?.carry,
-      hooks: {
-        // Joining a call in flight goes through the wait-for graph (cycles) and stops at this
-        // request's own deadline.
-        join: (owner, result, shared) =>
-          then(this.#waitFor(owner, ctx, result, shared), (r) => {
-            raise(caller, owner.height);
-            this.#usedCall(caller, ctx, r.record);
-            return r;
-          }),
-        reuse: (r) => {
-          this.#usedCall(caller, ctx, r.record);
-          return r;
-        },
-        fallBack: (previous, error, life) => {
-          // Stale-if-error: the earlier result stays, the failure is reported (without the
-          // earlier value's secrets).
-          ctx.live?.failures.push({
-            path,
-            error: withoutSecrets(error, path, secretTexts(previous)),
-          });
-          const { record: _, ...kept } = previous;
-          return recorded(kept, life);
-        },
-        notFound: (life) => {
-          // A default= may apply: it lives as long as the answer would have.
-          this.#usedCall(caller, ctx, {
-            identity: life.identity,
-            result: undefined,
-            own: life.life,
-            ttl: life.ttl,
-            reads: vertex.links?.nodes ?? [],
-            env: envRead,
-            life: life.life,
-          });
-        },
-        start: (signal, lease) => {
-          state.signal = signal;
-          state.lease = lease;
-          caller?.waitsOn.add(vertex);
-        },
-        settle: (r, life): CallResult => {
-          // The node that made the call is as high as what the resolver read.
-          raise(caller, vertex.height);
-          return recorded(
-            state.readSecret
-              ? { value: r.value, sensitive: true, secrets: [...state.secrets], readSecret: true }
-              : r,
-            life,
-          );
-        },
-        readSecret: () => state.readSecret,
-        end: () => caller?.waitsOn.delete(vertex),
-      },
+      hooks: made,
     });
   }
 
@@ -1845,6 +1753,23 @@ function coerceBy(
   if (!type) return r;
   const c = coerceString(r.value, type);
   return c.ok ? { value: c.value, sensitive: r.sensitive } : { failed: type };
+}
+
+/** What a call's node gets from its result (or from its `default=`), with its sensitivity. */
+function callOutcome(
+  r: CallResult,
+  sensitiveInput: boolean,
+  flag: { given: boolean; on: boolean },
+  reg: RegisteredResolver,
+): Resolved {
+  if (r.fromDefault) return { value: r.value, sensitive: r.sensitive };
+  // Inherited sensitivity (secret arguments, secrets read through call.config) and a resolver
+  // registered as sensitive as a whole stay whatever sensitive= says.
+  const inherited = sensitiveInput || r.readSecret === true || reg.sensitive;
+  const sensitiveOut = flag.given ? flag.on || inherited : r.sensitive || inherited;
+  return r.secrets
+    ? { value: r.value, sensitive: sensitiveOut, secrets: r.secrets }
+    : { value: r.value, sensitive: sensitiveOut };
 }
 
 /** A value that failed, in the tree handed to the validator (which does not check it). */
@@ -2023,4 +1948,198 @@ function inTreeOrder(failures: RefreshFailure[], leaves: readonly Leaf[]): Refre
     .map((f, i) => ({ f, i, p: place.get(f.path) }))
     .sort((a, b) => (a.p?.index ?? Infinity) - (b.p?.index ?? Infinity) || a.i - b.i)
     .map(({ f, p }) => ({ path: p?.at ?? f.path, error: f.error }));
+}
+
+/** The value the request is building used the result of a call. */
+function usedCall(
+  vertex: Pending | undefined,
+  ctx: Ctx,
+  record: CallRecord<CallResult> | undefined,
+): void {
+  if (record === undefined) return;
+  const into = vertex ? (vertex.links ??= newLinks()) : ctx.top;
+  if (into) linkCall(into, record);
+}
+
+/**
+ * Waits for `promise`, the outcome of another request's in-flight node or call (`target`),
+ * refusing waits that close a loop; as one of its waiters (`shared`) when it has some that
+ * may give up.
+ */
+function waitFor<T>(
+  target: Pending,
+  ctx: Ctx,
+  promise: Promise<T> | undefined,
+  shared: SharedWork | undefined,
+): MP<T> {
+  const waiter = ctx.waiter;
+  if (waiter) {
+    const chain = findPath(target, waiter);
+    if (chain) {
+      throw new CircularReferenceError([...chain.map((p) => p.path), target.path]);
+    }
+  }
+  if (!promise) {
+    // Only possible when the target is on the current synchronous stack, i.e. a loop
+    // the graph could not see (no waiter): report it as a cycle rather than hang.
+    throw new CircularReferenceError([target.path, target.path]);
+  }
+  let p = promise;
+  if (waiter) {
+    waiter.waitsOn.add(target);
+    p = p.finally(() => waiter.waitsOn.delete(target));
+  }
+  // Work started by another request keeps running while anyone waits for it; this request
+  // stops waiting at its own deadline.
+  const signal = ctx.signal;
+  const stop = (reason: unknown) => stoppedWaiting(target.path, reason, ctx.deadline);
+  if (shared) return shared.wait(p, signal, stop);
+  return signal ? abortable(p, signal, stop) : p;
+}
+
+/**
+ * A resolver call the engine hands to the dispatcher, as one object: what its `call.config`
+ * handle works with ({@linkcode CallState}) and the engine's part of each step of the call
+ * (`CallHooks`), rather than a closure per step. The call is a vertex of the wait-for graph
+ * of its own (see `#invoke`).
+ */
+class EngineCall implements CallState, CallHooks<Pending, CallResult> {
+  readonly vertex: Pending;
+  lease: SlotLease | undefined = undefined;
+  signal: AbortSignal | undefined = undefined;
+  readonly gen: Generation;
+  readonly depth: number;
+  sawSecret = false;
+  readonly secrets: string[];
+  readonly live: RefreshScope | undefined;
+  /** The node that made the call (undefined: a top-level read). */
+  readonly #caller: Pending | undefined;
+  readonly #ctx: Ctx;
+  readonly #path: string;
+  /**
+   * The variables the call reads from the Config's environment, for a reload to know whether
+   * its result still holds (see `reload`).
+   */
+  #envRead: Map<string, string | undefined> | undefined = undefined;
+
+  /**
+   * @param path The path of the node that made the call.
+   * @param ctx The request that made it.
+   * @param secrets The call's redaction set (its secret inputs; what it reads is added).
+   */
+  constructor(path: string, ctx: Ctx, secrets: string[]) {
+    this.vertex = { path, promise: undefined, waitsOn: new Set(), height: 0 };
+    this.gen = ctx.gen;
+    this.depth = ctx.depth;
+    this.secrets = secrets;
+    this.live = ctx.live;
+    this.#caller = ctx.waiter;
+    this.#ctx = ctx;
+    this.#path = path;
+  }
+
+  /** The Config's environment as the call reads it: each variable read is remembered. */
+  envReader(env: (name: string) => string | undefined): (name: string) => string | undefined {
+    return (name) => {
+      const value = env(name);
+      (this.#envRead ??= new Map()).set(name, value);
+      return value;
+    };
+  }
+
+  // Joining a call in flight goes through the wait-for graph (cycles) and stops at this
+  // request's own deadline.
+  join(
+    owner: Pending,
+    result: Promise<CallResult>,
+    shared: SharedWork | undefined,
+  ): MP<CallResult> {
+    return then(waitFor(owner, this.#ctx, result, shared), (r) => {
+      raise(this.#caller, owner.height);
+      usedCall(this.#caller, this.#ctx, r.record);
+      return r;
+    });
+  }
+
+  reuse(r: CallResult): CallResult {
+    usedCall(this.#caller, this.#ctx, r.record);
+    return r;
+  }
+
+  fallBack(previous: CallResult, error: HoloconfError, life: CallLife): CallResult {
+    // Stale-if-error: the earlier result stays, the failure is reported (without the earlier
+    // value's secrets).
+    const path = this.#path;
+    this.#ctx.live?.failures.push({
+      path,
+      error: withoutSecrets(error, path, secretTexts(previous)),
+    });
+    const { record: _, ...kept } = previous;
+    return this.#recorded(kept, life);
+  }
+
+  notFound(life: CallLife): void {
+    // A default= may apply: it lives as long as the answer would have.
+    usedCall(this.#caller, this.#ctx, {
+      identity: life.identity,
+      result: undefined,
+      own: life.life,
+      ttl: life.ttl,
+      reads: this.vertex.links?.nodes ?? NOTHING,
+      env: this.#envRead,
+      life: life.life,
+    });
+  }
+
+  start(signal: AbortSignal, lease: SlotLease): void {
+    this.signal = signal;
+    this.lease = lease;
+    this.#caller?.waitsOn.add(this.vertex);
+  }
+
+  settle(r: Resolved, life: CallLife): CallResult {
+    // The node that made the call is as high as what the resolver read.
+    raise(this.#caller, this.vertex.height);
+    return this.#recorded(
+      this.sawSecret
+        ? {
+          value: r.value,
+          sensitive: true,
+          secrets: [...this.secrets],
+          readSecret: true,
+          record: undefined,
+        }
+        : r.secrets
+        ? { value: r.value, sensitive: r.sensitive, secrets: r.secrets, record: undefined }
+        : { value: r.value, sensitive: r.sensitive, record: undefined },
+      life,
+    );
+  }
+
+  readSecret(): boolean {
+    return this.sawSecret;
+  }
+
+  end(): void {
+    this.#caller?.waitsOn.delete(this.vertex);
+  }
+
+  /**
+   * The result callers get (`out`, a fresh object), remembered with the call's lifetime and
+   * what it read.
+   */
+  #recorded(out: CallResult, life: CallLife): CallResult {
+    const read = this.vertex.links;
+    out.record = {
+      identity: life.identity,
+      result: out,
+      own: life.life,
+      ttl: life.ttl,
+      reads: read?.nodes ?? NOTHING,
+      env: this.#envRead,
+      life: read ? earliest(life.life, read.life) : life.life,
+    };
+    usedCall(this.#caller, this.#ctx, out.record);
+    return out;
+  }
 }
