@@ -1934,7 +1934,10 @@ function literalOf(node: TreeNode): Resolved | undefined {
   return { value: node.kind === "map" ? {} : [], sensitive: false };
 }
 
-/** Failures by the place of their path in the tree, each error once, paths quoted. */
+/**
+ * Failures by the place of their path in the tree, paths quoted; each error once, and each path
+ * once (its first failure: the resolver's own error comes before the caller's "stopped waiting").
+ */
 function inTreeOrder(failures: RefreshFailure[], leaves: readonly Leaf[]): RefreshFailure[] {
   const place = new Map<string, { index: number; at: string }>();
   leaves.forEach((l, index) => {
@@ -1944,7 +1947,7 @@ function inTreeOrder(failures: RefreshFailure[], leaves: readonly Leaf[]): Refre
   });
   const seen = new Set<unknown>();
   return failures
-    .filter((f) => !seen.has(f.error) && seen.add(f.error))
+    .filter((f) => !seen.has(f.error) && !seen.has(f.path) && seen.add(f.error).add(f.path))
     .map((f, i) => ({ f, i, p: place.get(f.path) }))
     .sort((a, b) => (a.p?.index ?? Infinity) - (b.p?.index ?? Infinity) || a.i - b.i)
     .map(({ f, p }) => ({ path: p?.at ?? f.path, error: f.error }));

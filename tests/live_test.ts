@@ -365,6 +365,29 @@ Deno.test("refresh({ signal }) aborted while its calls never settle resolves at 
   ]);
 });
 
+Deno.test("an aborted refresh reports each failed path once, at the value that failed", async () => {
+  using clock = installFakeClock();
+  let hang = false;
+  const slow = (key: string) => hang ? new Promise<string>(() => {}) : `${key}@1`;
+  const config = Config.loads("v: ${slow:v,ttl=1}\nw: x-${v}\n", {
+    resolvers: { slow },
+    now: () => clock.now,
+  });
+  await config.resolveAll();
+  hang = true;
+  await clock.advance(1_000);
+  const controller = new AbortController();
+  const refreshing = config.refresh({ signal: controller.signal });
+  await tick();
+  controller.abort();
+  const set = await noHang(refreshing, "refresh");
+  // The call's own failure, once: not again as the "stopped waiting" of the value that made it,
+  // nor at w, which is built from v.
+  assert.deepEqual(set.failures.map((f) => f.path), ["v"]);
+  assert.equal(set.failures[0]!.error.code, "RESOLVER_ABORTED");
+  assert.equal(await noHang(config.get("w"), "get w"), "x-v@1");
+});
+
 Deno.test("refresh({ signal }) with a signal already aborted makes no resolver call: RESOLVER_ABORTED failures, old values kept", async () => {
   const { clock, src, config } = sourced("v: ${src:v,ttl=1}\nw: ${src:w,ttl=1}\n");
   await config.resolveAll();
