@@ -453,6 +453,32 @@ Deno.test("the failure of a secret's refresh is reported without the secret", as
   assert.equal(await config.get("pw"), secret);
 });
 
+Deno.test("the failure of a refresh of a value built from a secret read through call.config shows neither", async () => {
+  // The resolver read the password through its handle the first time: its value is sensitive,
+  // and so are the texts it was built from. Its refresh fails before reading anything, with an
+  // error that echoes what it returned before: only the earlier value's secrets can redact it.
+  const clock = manualClock();
+  const secret = "pa55-7f3a";
+  let last = "";
+  const dsn = async (_key: string, call: ResolverCall) => {
+    if (last !== "") throw new Error(`cannot refresh ${last} (password ${secret})`);
+    last = `pg://app:${await call.config.get("pw")}@db`;
+    return last;
+  };
+  const vault = () => new ResolvedValue(secret, { sensitive: true });
+  const config = Config.loads("pw: ${vault:pw}\ndsn: ${dsn:x,ttl=1}\n", {
+    resolvers: { vault, dsn },
+    now: clock.now,
+  });
+  assert.equal(await config.get("dsn"), `pg://app:${secret}@db`);
+  clock.time = 1_000;
+  const set = await config.refresh();
+  assert.deepEqual(set.failures.map((f) => f.path), ["dsn"]);
+  assertNotShown(set, [secret], "change set");
+  assert.equal(await config.get("dsn"), `pg://app:${secret}@db`); // stale-if-error
+  assert.match(await config.toYaml({ redact: true }), /dsn: '\[REDACTED\]'/);
+});
+
 Deno.test("a change set's path of a key with '.' reads back with get() and refresh({ paths })", async () => {
   const clock = manualClock();
   let version = 1;
