@@ -21,7 +21,9 @@ function tempDir(files: Record<string, string>): string {
 
 /**
  * Changes files, lets the next poll see it and the debounce pass, and waits for the change
- * event of the reload.
+ * event of the reload. Every edit in these tests changes the file's size: the poll compares
+ * sizes and times, and a rewrite of the same size within the file system's timestamp tick
+ * (milliseconds, or a few on some systems) looks unchanged.
  */
 async function changeAndReload(
   clock: FakeClock,
@@ -239,7 +241,7 @@ Deno.test("watch: overrides stay on top of a reloaded file; one whose key the ed
   const watch = config.watch({ debounce: DEBOUNCE, interval: INTERVAL });
   try {
     const edited = await changeAndReload(clock, seen, () => {
-      Deno.writeTextFileSync(`${dir}/app.yaml`, "db:\n  host: b\n  port: 2\n");
+      Deno.writeTextFileSync(`${dir}/app.yaml`, "db:\n  host: b\n  port: 22\n");
     });
     assert.deepEqual(edited.failures, []);
     assert.equal(await config.get("db.host"), "b");
@@ -322,7 +324,7 @@ Deno.test("watch: a refresh asked while a reload runs waits for it: the edit is 
   // The edit's reload calls `a` again (expired by then) and is held there.
   src.version = 2;
   src.hold = true;
-  Deno.writeTextFileSync(`${dir}/app.yaml`, "a: ${src:a,ttl=1}\nb: 2\n");
+  Deno.writeTextFileSync(`${dir}/app.yaml`, "a: ${src:a,ttl=1}\nb: 20\n");
   await clock.advance(INTERVAL + DEBOUNCE);
   await until(() => src.held.length === 1);
   // A refresh asked meanwhile (its call would not be held) runs after the reload.
@@ -336,11 +338,11 @@ Deno.test("watch: a refresh asked while a reload runs waits for it: the edit is 
   assert.deepEqual(seen, [{
     changes: [
       { path: "a", sensitive: false, before: "a@1", after: "a@2" },
-      { path: "b", sensitive: false, before: 1, after: 2 },
+      { path: "b", sensitive: false, before: 1, after: 20 },
     ],
     failures: [],
   }]);
-  assert.deepEqual(await config.toObject({ resolve: true }), { a: "a@2", b: 2 });
+  assert.deepEqual(await config.toObject({ resolve: true }), { a: "a@2", b: 20 });
 });
 
 Deno.test("watch: a reload waits for the refresh running, then applies the edit", async () => {
@@ -353,7 +355,7 @@ Deno.test("watch: a reload waits for the refresh running, then applies the edit"
   src.hold = true;
   const refreshing = config.refresh();
   await until(() => src.held.length === 1);
-  Deno.writeTextFileSync(`${dir}/app.yaml`, "a: ${src:a,ttl=1}\nb: 2\n");
+  Deno.writeTextFileSync(`${dir}/app.yaml`, "a: ${src:a,ttl=1}\nb: 20\n");
   await clock.advance(INTERVAL + DEBOUNCE); // the reload is asked for: it waits
   assert.deepEqual(seen, []);
   src.release();
@@ -361,11 +363,11 @@ Deno.test("watch: a reload waits for the refresh running, then applies the edit"
   assert.deepEqual(set.changes.map((c) => c.path), ["a"]);
   await until(() => seen.length === 2);
   assert.deepEqual(seen[1], {
-    changes: [{ path: "b", sensitive: false, before: 1, after: 2 }],
+    changes: [{ path: "b", sensitive: false, before: 1, after: 20 }],
     failures: [],
   });
   assert.deepEqual(src.calls, ["a", "a"], "the reload reused the refreshed call");
-  assert.deepEqual(await config.toObject({ resolve: true }), { a: "a@2", b: 2 });
+  assert.deepEqual(await config.toObject({ resolve: true }), { a: "a@2", b: 20 });
 });
 
 Deno.test("watch: a merge() during a reload starts it over: the edit and the merge both stay", async () => {
@@ -404,10 +406,10 @@ Deno.test("watch: the files of a config merged after it started are watched too"
     config.merge(Config.load(`${dir}/b.yaml`));
     assert.equal(await config.get("y"), 1);
     const set = await changeAndReload(clock, seen, () => {
-      Deno.writeTextFileSync(`${dir}/b.yaml`, "y: 2\n");
+      Deno.writeTextFileSync(`${dir}/b.yaml`, "y: 20\n");
     });
-    assert.deepEqual(set.changes, [{ path: "y", sensitive: false, before: 1, after: 2 }]);
-    assert.deepEqual(await config.toObject(), { x: 1, y: 2 });
+    assert.deepEqual(set.changes, [{ path: "y", sensitive: false, before: 1, after: 20 }]);
+    assert.deepEqual(await config.toObject(), { x: 1, y: 20 });
   }
   assert.deepEqual(clock.pending(), [], "stop() ends the watch of the merged files too");
 });
