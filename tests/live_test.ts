@@ -19,7 +19,7 @@ import {
   type ResolverObject,
   unregisterResolver,
 } from "../mod.ts";
-import { installFakeClock } from "./_fake_clock.ts";
+import { type FakeClock, installFakeClock } from "./_fake_clock.ts";
 import { noHang, rejectionOf, tick, until, watchGlobalFailures } from "./_async.ts";
 import { assertNotShown } from "./_error_views.ts";
 
@@ -295,17 +295,28 @@ Deno.test("with maxStale, a value that still fails past it is dropped and its er
   assert.equal(config.isResolved("v"), false);
 });
 
+/**
+ * A config of `text` whose `slow` resolver answers `<key>@<version>` until `hang` is set, then
+ * never settles (ignoring its signal: only the engine can end a refresh); read once, then
+ * `hang` set and the clock moved 1 s (every `ttl=1` value has expired). `signals` holds the
+ * signal of each call.
+ */
+async function expiredThenHanging(clock: FakeClock, text: string) {
+  const state = { version: 1, hang: false, signals: [] as AbortSignal[] };
+  const slow = (key: string, call: ResolverCall) => {
+    state.signals.push(call.signal);
+    return state.hang ? new Promise<string>(() => {}) : `${key}@${state.version}`;
+  };
+  const config = Config.loads(text, { resolvers: { slow }, now: () => clock.now });
+  await config.resolveAll();
+  state.hang = true;
+  await clock.advance(1_000);
+  return { config, state };
+}
+
 Deno.test("a resolver that never settles during a refresh: the deadline applies, old values kept", async () => {
   using clock = installFakeClock();
-  let hang = false;
-  const slow = (key: string) => hang ? new Promise(() => {}) : `${key}-ok`;
-  const config = Config.loads("v: ${slow:v,ttl=1}\nw: ${slow:w,ttl=1}\n", {
-    resolvers: { slow },
-    now: () => clock.now,
-  });
-  await config.resolveAll();
-  hang = true;
-  await clock.advance(1_000);
+  const { config } = await expiredThenHanging(clock, "v: ${slow:v,ttl=1}\nw: ${slow:w,ttl=1}\n");
   const refreshing = config.refresh({ timeout: 200 });
   await clock.advance(200);
   const set = await noHang(refreshing, "refresh");
@@ -313,27 +324,17 @@ Deno.test("a resolver that never settles during a refresh: the deadline applies,
     ["v", "RESOLVER_TIMEOUT"],
     ["w", "RESOLVER_TIMEOUT"],
   ]);
-  assert.deepEqual(await config.resolveAll(), { v: "v-ok", w: "w-ok" });
+  assert.deepEqual(await config.resolveAll(), { v: "v@1", w: "w@1" });
 });
 
 Deno.test("refresh({ signal }) aborted while its calls never settle resolves at once with RESOLVER_ABORTED failures, aborts call.signal, keeps the old values", async () => {
   using clock = installFakeClock();
-  let version = 1;
-  let hang = false;
-  const signals: AbortSignal[] = [];
-  const slow = (key: string, call: ResolverCall) => {
-    signals.push(call.signal);
-    // Never settles, and ignores its signal: only the engine can end the refresh.
-    return hang ? new Promise<string>(() => {}) : `${key}@${version}`;
-  };
-  const config = Config.loads("v: ${slow:v,ttl=1}\nw: ${slow:w,ttl=1}\n", {
-    resolvers: { slow },
-    now: () => clock.now,
-  });
-  await config.resolveAll();
-  hang = true;
-  version = 2;
-  await clock.advance(1_000);
+  const { config, state } = await expiredThenHanging(
+    clock,
+    "v: ${slow:v,ttl=1}\nw: ${slow:w,ttl=1}\n",
+  );
+  state.version = 2;
+  const { signals } = state;
   const controller = new AbortController();
   const refreshing = config.refresh({ signal: controller.signal });
   await until(() => signals.length === 4);
@@ -356,7 +357,7 @@ Deno.test("refresh({ signal }) aborted while its calls never settle resolves at 
   assert.equal(await noHang(config.get("w"), "get w"), "w@1");
   assert.equal(signals.length, 4);
   // The aborted refresh is over: the next one runs and gets the new values.
-  hang = false;
+  state.hang = false;
   await clock.advance(1_000);
   const next = await noHang(config.refresh(), "next refresh");
   assert.deepEqual(next.changes.map((c) => [c.path, c.before, c.after]), [
@@ -367,18 +368,11 @@ Deno.test("refresh({ signal }) aborted while its calls never settle resolves at 
 
 Deno.test("an aborted refresh reports each failed path once, at the value that failed", async () => {
   using clock = installFakeClock();
-  let hang = false;
-  const slow = (key: string) => hang ? new Promise<string>(() => {}) : `${key}@1`;
-  const config = Config.loads("v: ${slow:v,ttl=1}\nw: x-${v}\n", {
-    resolvers: { slow },
-    now: () => clock.now,
-  });
-  await config.resolveAll();
-  hang = true;
-  await clock.advance(1_000);
+  const { config, state } = await expiredThenHanging(clock, "v: ${slow:v,ttl=1}\nw: x-${v}\n");
   const controller = new AbortController();
   const refreshing = config.refresh({ signal: controller.signal });
-  await tick();
+  // Aborted while the refresh's call of v is in flight.
+  await until(() => state.signals.length === 2);
   controller.abort();
   const set = await noHang(refreshing, "refresh");
   // The call's own failure, once: not again as the "stopped waiting" of the value that made it,

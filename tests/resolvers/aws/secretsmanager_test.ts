@@ -67,44 +67,33 @@ transportTest(
   },
 );
 
-transportTest(
-  "resolveAll() of 45 secrets sends 3 BatchGetSecretValue requests in parallel",
-  async (transport) => {
-    const keys = ids(45);
-    await withFakeAws(transport, { secrets: fixtures(45), hang: true }, async (fake) => {
-      const config = Config.loads(keys.map((k, i) => `s${i}: \${secretsmanager:${k}}\n`).join(""));
-      const pending = config.resolveAll();
-      // The three requests are at the server at once before any is answered.
-      await fake.until((f) => f.waiting === 3);
-      fake.releaseAll();
-      const values = await pending;
-      assert.deepEqual(Object.values(values), keys.map((_, i) => `value-${i}`));
-      assert.equal(fake.count("BatchGetSecretValue"), 3);
-      assert.deepEqual(fake.requests.map((r) => r.names.length).sort(), [20, 20, 5]);
-    });
-  },
-);
-
-transportTest(
-  "resolveAll() of 41 secrets (one past two full batches) sends 3 BatchGetSecretValue requests: 20 + 20 + 1",
-  async (transport) => {
-    const keys = ids(41);
-    await withFakeAws(transport, { secrets: fixtures(41), hang: true }, async (fake) => {
-      const config = Config.loads(keys.map((k, i) => `s${i}: \${secretsmanager:${k}}\n`).join(""));
-      const pending = config.resolveAll();
-      // The three requests are at the server at once before any is answered.
-      await fake.until((f) => f.waiting === 3);
-      fake.releaseAll();
-      const values = await pending;
-      assert.deepEqual(Object.values(values), keys.map((_, i) => `value-${i}`));
-      assert.equal(fake.count("BatchGetSecretValue"), 3);
-      assert.equal(fake.count("GetSecretValue"), 0);
-      assert.deepEqual(fake.requests.map((r) => r.names.length).sort((a, b) => a - b), [1, 20, 20]);
-      // Every id asked exactly once across the three batches.
-      assert.deepEqual(fake.requests.flatMap((r) => r.names).sort(), [...keys].sort());
-    });
-  },
-);
+// Two full batches and one more (41), or a part of one (45): three requests either way.
+for (const [n, sizes] of [[41, [1, 20, 20]], [45, [5, 20, 20]]] as const) {
+  transportTest(
+    `resolveAll() of ${n} secrets sends 3 BatchGetSecretValue requests in parallel: ${
+      sizes.join(" + ")
+    }`,
+    async (transport) => {
+      const keys = ids(n);
+      await withFakeAws(transport, { secrets: fixtures(n), hang: true }, async (fake) => {
+        const config = Config.loads(
+          keys.map((k, i) => `s${i}: \${secretsmanager:${k}}\n`).join(""),
+        );
+        const pending = config.resolveAll();
+        // The three requests are at the server at once before any is answered.
+        await fake.until((f) => f.waiting === 3);
+        fake.releaseAll();
+        const values = await pending;
+        assert.deepEqual(Object.values(values), keys.map((_, i) => `value-${i}`));
+        assert.equal(fake.count("BatchGetSecretValue"), 3);
+        assert.equal(fake.count("GetSecretValue"), 0);
+        assert.deepEqual(fake.requests.map((r) => r.names.length).sort((a, b) => a - b), sizes);
+        // Every id asked exactly once across the three batches.
+        assert.deepEqual(fake.requests.flatMap((r) => r.names).sort(), [...keys].sort());
+      });
+    },
+  );
+}
 
 transportTest(
   "several key= selections of one secret share one fetch",

@@ -557,15 +557,21 @@ const TREE = {
   "/app/production/other": "no",
 };
 
+/** What `${ssm:/app/prod/}` maps from TREE: the direct children, the SecureString sensitive. */
+function assertProdMapping(value: unknown): void {
+  const { password, ...rest } = value as Record<string, unknown>;
+  assert.deepEqual(rest, { host: "db.internal", hosts: ["a", "b"] });
+  assert.ok(password instanceof ResolvedValue && password.sensitive);
+  assert.equal(password.value, "hunter2");
+}
+
 transportTest(
   "${ssm:/app/prod/} maps the parameters directly under the path, names relative to it",
   async (transport) => {
     await withFakeAws(transport, { ssm: TREE }, async (fake) => {
-      const value = await ssmResolver.resolve("/app/prod/", makeCall("ssm", "/app/prod/"));
-      const { password, ...rest } = value as Record<string, unknown>;
-      assert.deepEqual(rest, { host: "db.internal", hosts: ["a", "b"] });
-      assert.ok(password instanceof ResolvedValue && password.sensitive);
-      assert.equal(password.value, "hunter2");
+      assertProdMapping(
+        await ssmResolver.resolve("/app/prod/", makeCall("ssm", "/app/prod/")),
+      );
       assert.deepEqual(fake.requests.map((r) => [r.operation, r.names]), [
         ["GetParametersByPath", ["/app/prod"]],
       ]);
@@ -577,11 +583,9 @@ transportTest(
   "${ssm:/app/prod/} succeeds after two throttled GetParametersByPath attempts",
   async (transport) => {
     await withFakeAws(transport, { ssm: TREE, throttleFirst: 2 }, async (fake, { clock }) => {
-      const value = await ssmResolver.resolve("/app/prod/", makeCall("ssm", "/app/prod/"));
-      const { password, ...rest } = value as Record<string, unknown>;
-      assert.deepEqual(rest, { host: "db.internal", hosts: ["a", "b"] });
-      assert.ok(password instanceof ResolvedValue && password.sensitive);
-      assert.equal(password.value, "hunter2");
+      assertProdMapping(
+        await ssmResolver.resolve("/app/prod/", makeCall("ssm", "/app/prod/")),
+      );
       // Two throttled attempts and the one answered, all of the same path, nothing else.
       assert.deepEqual(fake.requests.map((r) => [r.operation, r.names]), [
         ["GetParametersByPath", ["/app/prod"]],
