@@ -84,30 +84,12 @@ export function bundleImports(code: string): BundleImports {
 export async function buildCli(outDir: string = CLI_DIR): Promise<string> {
   const denoJson = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`)) as DenoJson;
   const external = npmSpecifiers(denoJson.imports);
-  await Deno.remove(outDir, { recursive: true }).catch(() => {});
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "bundle",
-      "--quiet",
-      "--platform=deno",
-      "--minify",
-      "--code-splitting",
-      "--config",
-      `${ROOT}/deno.json`,
-      ...external.flatMap((name) => ["--external", name]),
-      "--outdir",
-      outDir,
-      `${ROOT}/${CLI_ENTRY}`,
-    ],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  if (!out.success) {
-    throw new Error(`deno bundle failed:\n${text.decode(out.stderr)}${text.decode(out.stdout)}`);
-  }
-  const main = `${outDir}/main.js`;
+  const main = await denoBundle(`${ROOT}/${CLI_ENTRY}`, outDir, `${ROOT}/deno.json`, [
+    "--platform=deno",
+    "--minify",
+    "--code-splitting",
+    ...external.flatMap((name) => ["--external", name]),
+  ]);
   const known = new Set(external);
   for await (const entry of Deno.readDir(outDir)) {
     if (!entry.name.endsWith(".js")) continue;
@@ -117,6 +99,33 @@ export async function buildCli(outDir: string = CLI_DIR): Promise<string> {
       throw new Error(`${entry.name} imports "${spec}", which is not an npm package of deno.json`);
     }
   }
+  return main;
+}
+
+/**
+ * `deno bundle` of `entry` into `outDir` (emptied first), with the import map of `config`.
+ *
+ * @returns The path of the bundled entry (`<outDir>/<entry name>.js`).
+ * @throws {Error} When `deno bundle` fails (its output in the message) or emits no such file.
+ */
+async function denoBundle(
+  entry: string,
+  outDir: string,
+  config: string,
+  flags: readonly string[],
+): Promise<string> {
+  await Deno.remove(outDir, { recursive: true }).catch(() => {});
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["bundle", "--quiet", "--config", config, ...flags, "--outdir", outDir, entry],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    const text = new TextDecoder();
+    throw new Error(`deno bundle failed:\n${text.decode(out.stderr)}${text.decode(out.stdout)}`);
+  }
+  const main = `${outDir}/${entry.split("/").pop()!.replace(/\.[cm]?[jt]sx?$/, "")}.js`;
   await Deno.stat(main);
   return main;
 }
@@ -151,33 +160,12 @@ export const DENO_APP_BUNDLE_ARGS: readonly string[] = [
  * @returns The path of the bundled entry (`<outDir>/<entry name>.js`).
  * @throws {Error} When `deno bundle` fails.
  */
-export async function bundleApp(
+export function bundleApp(
   entry: string,
   outDir: string,
   config: string = `${ROOT}/deno.json`,
 ): Promise<string> {
-  await Deno.remove(outDir, { recursive: true }).catch(() => {});
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "bundle",
-      "--quiet",
-      "--config",
-      config,
-      ...DENO_APP_BUNDLE_ARGS,
-      "--outdir",
-      outDir,
-      entry,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!out.success) {
-    const text = new TextDecoder();
-    throw new Error(`deno bundle failed:\n${text.decode(out.stderr)}${text.decode(out.stdout)}`);
-  }
-  const main = `${outDir}/${entry.split("/").pop()!.replace(/\.[cm]?[jt]sx?$/, "")}.js`;
-  await Deno.stat(main);
-  return main;
+  return denoBundle(entry, outDir, config, DENO_APP_BUNDLE_ARGS);
 }
 
 if (import.meta.main) {
