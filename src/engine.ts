@@ -2018,7 +2018,6 @@ class EngineCall implements CallState, CallHooks<Pending, CallResult> {
   /** The node that made the call (undefined: a top-level read). */
   readonly #caller: Pending | undefined;
   readonly #ctx: Ctx;
-  readonly #path: string;
   /**
    * The variables the call reads from the Config's environment, for a reload to know whether
    * its result still holds (see `reload`).
@@ -2038,7 +2037,6 @@ class EngineCall implements CallState, CallHooks<Pending, CallResult> {
     this.live = ctx.live;
     this.#caller = ctx.waiter;
     this.#ctx = ctx;
-    this.#path = path;
   }
 
   /** The Config's environment as the call reads it: each variable read is remembered. */
@@ -2072,7 +2070,7 @@ class EngineCall implements CallState, CallHooks<Pending, CallResult> {
   fallBack(previous: CallResult, error: HoloconfError, life: CallLife): CallResult {
     // Stale-if-error: the earlier result stays, the failure is reported (without the earlier
     // value's secrets).
-    const path = this.#path;
+    const path = this.vertex.path;
     this.#ctx.live?.failures.push({
       path,
       error: withoutSecrets(error, path, secretTexts(previous)),
