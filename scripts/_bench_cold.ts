@@ -204,17 +204,18 @@ async function writeProbes(): Promise<{ config: string; node: Probe[]; deno: Pro
   });
   const d = (f: string) => `${DIR}/deno/${f}.ts`;
   const network = [...DENO_LIBRARY_FLAGS, ...DENO_NETWORK_FLAGS];
-  // The README's Deno bundle recipe: the program bundled, run without deno.json.
-  const bundled = async (name: string, flags: readonly string[]) => ({
-    name: `deno_bundled_${name}`,
+  // Run without deno.json: the README's Deno bundle recipe (the program bundled) and its baseline.
+  const noConfig = (name: string, flags: readonly string[], file: string): Probe => ({
+    name,
     cmd: Deno.execPath(),
-    args: [
-      "run",
-      "--no-config",
-      ...flags,
-      await bundleApp(d(name), `${DIR}/deno_bundled/${name}`, DENO_CONFIG),
-    ],
+    args: ["run", "--no-config", ...flags, file],
   });
+  const bundled = async (name: string, flags: readonly string[]) =>
+    noConfig(
+      `deno_bundled_${name}`,
+      flags,
+      await bundleApp(d(name), `${DIR}/deno_bundled/${name}`, DENO_CONFIG),
+    );
   return {
     config,
     node: [
@@ -241,11 +242,7 @@ async function writeProbes(): Promise<{ config: string; node: Probe[]; deno: Pro
       deno("deno_ssm50", network, d("ssm50")),
       deno("deno_ssm50_lazy", [...network, DENO_LAZY_FLAG], d("ssm50")),
       deno("deno_powertools50", network, d("powertools50")),
-      {
-        name: "deno_empty_no_config",
-        cmd: Deno.execPath(),
-        args: ["run", "--no-config", ...DENO_LIBRARY_FLAGS, d("empty")],
-      },
+      noConfig("deno_empty_no_config", DENO_LIBRARY_FLAGS, d("empty")),
       await bundled("local", DENO_LIBRARY_FLAGS),
       await bundled("ssm50", network),
       {
