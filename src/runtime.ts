@@ -509,6 +509,37 @@ export function readDirSync(path: string): DirEntry[] {
 }
 
 /**
+ * Runs `run` on a later macrotask, once every promise reaction queued before it has run:
+ * `setImmediate` where the runtime has it (Node, Bun, Deno), else `setTimeout(run, 0)`. An
+ * immediate runs right after the current turn of the event loop; a zero-delay timeout waits for
+ * the next timer phase (≥ 1 ms on Node, ≈ 2.5 ms on Deno), and a fresh process's first batch of
+ * AWS requests waits for it.
+ *
+ * @param run What to run.
+ *
+ * @example
+ * ```ts
+ * import { nextMacrotask } from "./runtime.ts";
+ * import assert from "node:assert/strict";
+ * const order: string[] = [];
+ * const done = new Promise<void>((resolve) => {
+ *   nextMacrotask(() => {
+ *     order.push("macrotask");
+ *     resolve();
+ *   });
+ * });
+ * queueMicrotask(() => order.push("microtask"));
+ * await done;
+ * assert.deepEqual(order, ["microtask", "macrotask"]);
+ * ```
+ */
+export function nextMacrotask(run: () => void): void {
+  const immediate = (globalThis as { setImmediate?: unknown }).setImmediate;
+  if (typeof immediate === "function") (immediate as (run: () => void) => unknown)(run);
+  else setTimeout(run, 0);
+}
+
+/**
  * `setTimeout` for background work: the delay capped at what runtimes honour (a later time is
  * reached by the caller arming again), and the timer unref'd.
  *

@@ -7,6 +7,7 @@
  */
 
 import { abortable, allAborted, isTimeLimit } from "./_abortable.ts";
+import { nextMacrotask } from "./runtime.ts";
 
 /** Process-wide scheduler settings. */
 export interface SchedulerSettings {
@@ -538,12 +539,12 @@ export interface BatchSpec<C> {
  * requests: calls with the same request key ask the source for the same thing and count once.
  * A full group is sent at once (a group of calls with request keys once a call that does not
  * fit arrives, so that later calls for what it asks can still join it); the rest go out on the
- * next macrotask. Each group request takes one slot of the limiter. A call whose signal aborts
+ * next macrotask (`nextMacrotask`: an immediate, not a timer). Each group request takes one slot of the limiter. A call whose signal aborts
  * stops waiting at once, and is left out of a request not sent yet.
  */
 export class Batcher<C> {
   #pending = new Map<string, PendingGroup<C>>();
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #flushQueued = false;
 
   /**
    * Queues one call.
@@ -586,8 +587,9 @@ export class Batcher<C> {
         // No later call can share a request with these: it goes now.
         this.#pending.delete(group);
         this.#send(g.spec, g.entries);
-      } else if (this.#timer === undefined) {
-        this.#timer = setTimeout(() => this.#flush(), 0);
+      } else if (!this.#flushQueued) {
+        this.#flushQueued = true;
+        nextMacrotask(() => this.#flush());
       }
     });
     return signal === undefined
@@ -596,7 +598,7 @@ export class Batcher<C> {
   }
 
   #flush(): void {
-    this.#timer = undefined;
+    this.#flushQueued = false;
     const groups = [...this.#pending.values()];
     this.#pending.clear();
     for (const g of groups) this.#send(g.spec, g.entries);

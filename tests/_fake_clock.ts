@@ -2,9 +2,9 @@
 // clearTimeout and AbortSignal.timeout until `restore()` (or the end of a `using` block); fake
 // time then moves only when the test calls `advance(ms)`, so a 20 ms timeout fires exactly when
 // the test says, however slow the machine. Delays the runtime runs "at once" (0, negative, NaN,
-// above 2^31-1 ms) still go to the real timer: they are a macrotask turn, not time, and the
-// batcher's flush and `tick()` rely on them (as does a test that an overflowing delay is not
-// used).
+// above 2^31-1 ms) still go to the real timer: they are a macrotask turn, not time, and `tick()`
+// relies on them (as does a test that an overflowing delay is not used). The batcher's flush
+// takes an immediate (`nextMacrotask`), which the fake clock leaves alone.
 
 import { MAX_TIMER_MS } from "../src/_abortable.ts";
 

@@ -3,7 +3,13 @@
 // never timed; the limit on waiting is a safety net only).
 
 import assert from "node:assert/strict";
-import { backgroundTimer, type PathWatch, unrefTimer, watchPaths } from "../src/runtime.ts";
+import {
+  backgroundTimer,
+  nextMacrotask,
+  type PathWatch,
+  unrefTimer,
+  watchPaths,
+} from "../src/runtime.ts";
 import { installFakeClock } from "./_fake_clock.ts";
 import { CAN_MAKE_FIFO, makeFifo } from "./_special_files.ts";
 import { SAFETY_MS, tick, until } from "./_async.ts";
@@ -21,6 +27,56 @@ async function assertExitsAlone(script: string): Promise<void> {
 }
 
 const RUNTIME = JSON.stringify(new URL("../src/runtime.ts", import.meta.url).href);
+
+Deno.test("nextMacrotask runs after the promise reactions queued before and after it, through setImmediate", async () => {
+  const order: string[] = [];
+  const realSetTimeout = globalThis.setTimeout;
+  let timers = 0;
+  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+    timers++;
+    return realSetTimeout(...args);
+  }) as typeof setTimeout;
+  let done: Promise<void>;
+  try {
+    Promise.resolve().then(() => order.push("before"));
+    done = new Promise<void>((resolve) => {
+      nextMacrotask(() => {
+        order.push("macrotask");
+        resolve();
+      });
+    });
+    Promise.resolve().then(() => Promise.resolve()).then(() => order.push("after, two hops"));
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+  }
+  await done;
+  assert.deepEqual(order, ["before", "after, two hops", "macrotask"]);
+  assert.equal(timers, 0, "an immediate, not a zero-delay timer");
+});
+
+Deno.test("nextMacrotask falls back to setTimeout(0) where there is no setImmediate", async () => {
+  const g = globalThis as { setImmediate?: unknown };
+  const own = Object.getOwnPropertyDescriptor(globalThis, "setImmediate");
+  const realSetTimeout = globalThis.setTimeout;
+  const delays: unknown[] = [];
+  Object.defineProperty(globalThis, "setImmediate", { value: undefined, configurable: true });
+  globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+    delays.push(ms);
+    return realSetTimeout(fn, ms);
+  }) as typeof setTimeout;
+  let ran: Promise<void>;
+  try {
+    assert.equal(g.setImmediate, undefined);
+    ran = new Promise<void>((resolve) => nextMacrotask(resolve));
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+    if (own === undefined) delete g.setImmediate;
+    else Object.defineProperty(globalThis, "setImmediate", own);
+  }
+  await ran;
+  assert.deepEqual(delays, [0]);
+  assert.equal(typeof g.setImmediate, "function", "restored");
+});
 
 Deno.test("unrefTimer calls a timer object's unref and ignores what it cannot unref", () => {
   let unrefs = 0;

@@ -634,6 +634,38 @@ Deno.test("a call that gives up while queued for its batch is left out of the re
   await assert.rejects(kept, /gave up \(deadline\)/);
 });
 
+Deno.test("a group that is not full goes out on the next macrotask, without a timer", async () => {
+  const requests: string[][] = [];
+  const batcher = new Batcher<string>();
+  const spec: BatchSpec<string> = {
+    size: 10,
+    runMany: (keys) => {
+      requests.push(keys);
+      return Promise.resolve(keys.map((k) => ({ value: k })));
+    },
+    task: { timeout: 0, signal: undefined, timeoutError: () => new Error("timeout") },
+  };
+  const realSetTimeout = globalThis.setTimeout;
+  let timers = 0;
+  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+    timers++;
+    return realSetTimeout(...args);
+  }) as typeof setTimeout;
+  let calls: Promise<unknown>[];
+  try {
+    calls = [batcher.enqueue("g", "a", "a", spec), batcher.enqueue("g", "b", "b", spec)];
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+  }
+  assert.deepEqual(requests, [], "queued until the macrotask");
+  // Calls queued by promise reactions before the macrotask still join the group.
+  await Promise.resolve();
+  calls.push(batcher.enqueue("g", "c", "c", spec));
+  assert.deepEqual(await Promise.all(calls), ["a", "b", "c"]);
+  assert.deepEqual(requests, [["a", "b", "c"]]);
+  assert.equal(timers, 0, "no zero-delay timer: it waits ≥ 1 ms on Node, ≈ 2.5 ms on Deno");
+});
+
 Deno.test("calls with one request key count once towards the batch size", async () => {
   const requests: string[][] = [];
   const batcher = new Batcher<string>();
