@@ -21,7 +21,9 @@
 // Probes (one tiny module each, run in a fresh `node` or `deno run` process): an empty module; a
 // local config (env and references) loaded and `resolveAll()`ed; 50 `${ssm:...}` references
 // `resolveAll()`ed (through whatever `${ssm:}` uses); Powertools' `getParametersByName` of the
-// same 50 names; `holoconf get -r` on a local config and the YAML floor (a script that only
+// same 50 names; the SSM floor (the same 50 read by no library: five requests signed and sent
+// in parallel, see NODE_SSM_FLOOR); the local floor (the local config's text parsed by js-yaml,
+// nothing interpolated); `holoconf get -r` on a local config and the YAML floor (a script that only
 // imports js-yaml, parses the same file and prints the value); a local-only Lambda handler
 // bundled with esbuild by the README's recipe; for Deno, the local and SSM probes bundled by the
 // README's Deno recipe (`deno bundle`, scripts/build_cli.ts) and run without deno.json, next to an
@@ -76,6 +78,55 @@ const SSM_NAMES = Array.from({ length: SSM_COUNT }, (_, i) => `/bench/cold/param
 const SSM_CONFIG = SSM_NAMES.map((n, i) => `p${i}: \${ssm:${n}}\n`).join("");
 const LAST = `value-${SSM_COUNT - 1}`;
 
+/**
+ * The floor of the SSM probes: the same 50 parameters read by no library at all, the least any
+ * program can do. Five `GetParameters` requests of 10 names, signed by the package holoconf's
+ * light transport signs with on that runtime and sent in parallel over the runtime's own HTTP:
+ * `aws4` and `node:http` on Node, `aws4fetch` and `fetch` on Deno. No retries, no errors
+ * handled, no configuration read: a figure over its empty runtime above a target says that the
+ * target is out of reach of any library.
+ */
+const SSM_FLOOR_COMMON = `const names = ${JSON.stringify(SSM_NAMES)};
+const chunks = [];
+for (let i = 0; i < names.length; i += 10) chunks.push(names.slice(i, i + 10));
+const headers = { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AmazonSSM.GetParameters" };
+const body = (chunk) => JSON.stringify({ Names: chunk, WithDecryption: true });
+const check = (answers) => {
+  const values = {};
+  for (const a of answers) for (const p of a.Parameters) values[p.Name] = p.Value;
+  if (values[names[${SSM_COUNT - 1}]] !== ${
+  JSON.stringify(LAST)
+}) throw new Error("unexpected: " + JSON.stringify(answers));
+};
+`;
+const NODE_SSM_FLOOR = `import { request } from "node:http";
+import aws4 from "aws4";
+const env = process.env;
+const url = new URL(env.AWS_ENDPOINT_URL_SSM);
+const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY };
+${SSM_FLOOR_COMMON}const get = (chunk) => new Promise((resolve, reject) => {
+  const signed = aws4.sign({ host: url.host, path: "/", method: "POST", service: "ssm", region: env.AWS_REGION, headers: { ...headers }, body: body(chunk) }, credentials);
+  const req = request({ hostname: url.hostname, port: url.port, path: "/", method: "POST", headers: signed.headers }, (res) => {
+    const parts = [];
+    res.on("data", (part) => parts.push(part));
+    res.on("end", () => resolve(JSON.parse(Buffer.concat(parts).toString("utf8"))));
+  });
+  req.on("error", reject);
+  req.end(signed.body);
+});
+check(await Promise.all(chunks.map(get)));
+`;
+const DENO_SSM_FLOOR = `import { AwsV4Signer } from "aws4fetch";
+const env = (name) => Deno.env.get(name);
+const url = env("AWS_ENDPOINT_URL_SSM");
+${SSM_FLOOR_COMMON}const get = async (chunk) => {
+  const signed = await new AwsV4Signer({ url, method: "POST", headers, body: body(chunk), service: "ssm", region: env("AWS_REGION"), accessKeyId: env("AWS_ACCESS_KEY_ID"), secretAccessKey: env("AWS_SECRET_ACCESS_KEY") }).sign();
+  const response = await fetch(signed.url, { method: signed.method, headers: signed.headers, body: signed.body });
+  return await response.json();
+};
+check(await Promise.all(chunks.map(get)));
+`;
+
 /** Module sources of the probes, for `node` (.mjs) or `deno run` (.ts, not type-checked). */
 function probeSources(runtime: "node" | "deno"): Record<string, string> {
   const args = runtime === "node" ? "process.argv.slice(2)" : "Deno.args";
@@ -97,6 +148,12 @@ if (all.p${SSM_COUNT - 1} !== ${JSON.stringify(LAST)}) ${fail("all")}
 const names = ${JSON.stringify(SSM_NAMES)};
 const values = await getParametersByName(Object.fromEntries(names.map((n) => [n, {}])), { decrypt: true });
 if (values[names[${SSM_COUNT - 1}]] !== ${JSON.stringify(LAST)}) ${fail("values")}
+`,
+    ssm50_floor: runtime === "node" ? NODE_SSM_FLOOR : DENO_SSM_FLOOR,
+    // The local probe's floor: the same text parsed by the YAML package, nothing interpolated.
+    local_floor: `import { load } from "js-yaml";
+const doc = load(${JSON.stringify(LOCAL_CONFIG)});
+if (doc.database.port !== 5432) ${fail("doc")}
 `,
     yaml_floor: `import { load } from "js-yaml";
 const ARGS = ${args};
@@ -223,6 +280,8 @@ async function writeProbes(): Promise<{ config: string; node: Probe[]; deno: Pro
       node("node_local", "local.mjs"),
       node("node_ssm50", "ssm50.mjs"),
       node("node_powertools50", "powertools50.mjs"),
+      node("node_ssm50_floor", "ssm50_floor.mjs"),
+      node("node_local_floor", "local_floor.mjs"),
       {
         ...node("node_cli_get", `node_modules/holoconf/${bin}`, [
           "get",
@@ -242,6 +301,8 @@ async function writeProbes(): Promise<{ config: string; node: Probe[]; deno: Pro
       deno("deno_ssm50", network, d("ssm50")),
       deno("deno_ssm50_lazy", [...network, DENO_LAZY_FLAG], d("ssm50")),
       deno("deno_powertools50", network, d("powertools50")),
+      deno("deno_ssm50_floor", network, d("ssm50_floor")),
+      deno("deno_local_floor", DENO_LIBRARY_FLAGS, d("local_floor")),
       noConfig("deno_empty_no_config", DENO_LIBRARY_FLAGS, d("empty")),
       await bundled("local", DENO_LIBRARY_FLAGS),
       await bundled("ssm50", network),
@@ -372,6 +433,16 @@ export async function benchCold(rounds: number = COLD_ROUNDS): Promise<Figure[]>
       of("bundled_local_deno_over_empty", "deno_bundled_local", "deno_empty_no_config"),
       of("bundled_ssm50_deno_over_empty", "deno_bundled_ssm50", "deno_empty_no_config"),
       of("bundled_ssm50_deno_vs_powertools", "deno_powertools50", "deno_bundled_ssm50"),
+      // The floors: what no library at all takes (see NODE_SSM_FLOOR), and a YAML file parsed.
+      of("cold_ssm50_node_floor_over_empty", "node_ssm50_floor", "node_empty"),
+      of("cold_ssm50_deno_floor_over_empty", "deno_ssm50_floor", "deno_empty"),
+      of("cold_ssm50_node_over_floor", "node_ssm50", "node_ssm50_floor"),
+      of("cold_ssm50_deno_over_floor", "deno_ssm50", "deno_ssm50_floor"),
+      of("bundled_ssm50_deno_over_floor", "deno_bundled_ssm50", "deno_ssm50_floor"),
+      of("cold_local_node_floor_over_empty", "node_local_floor", "node_empty"),
+      of("cold_local_deno_floor_over_empty", "deno_local_floor", "deno_empty"),
+      of("cold_local_node_over_floor", "node_local", "node_local_floor"),
+      of("cold_local_deno_over_floor", "deno_local", "deno_local_floor"),
     ];
   };
   return [
