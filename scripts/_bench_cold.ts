@@ -24,8 +24,9 @@
 // same 50 names; the SSM floor (the same 50 read by no library: five requests signed and sent
 // in parallel, see NODE_SSM_FLOOR); the local floor (the local config's text parsed by js-yaml,
 // nothing interpolated); `holoconf get -r` on a local config and the YAML floor (a script that only
-// imports js-yaml, parses the same file and prints the value); a local-only Lambda handler
-// bundled with esbuild by the README's recipe; for Deno, the local and SSM probes bundled by the
+// imports js-yaml, parses the same file and prints the value); Lambda handlers of the local
+// config and of the 50 references, each bundled alone with esbuild by the README's recipe (the
+// AWS SDK external, as Lambda ships it: Powertools, which needs it, runs as installed); for Deno, the local and SSM probes bundled by the
 // README's Deno recipe (`deno bundle`, scripts/build_cli.ts) and run without deno.json, next to an
 // empty module run the same way (Powertools cannot be bundled so: its SDK's CommonJS code
 // `require()`s Node's modules, which a bundle cannot do; it runs as above). Rounds are
@@ -162,19 +163,32 @@ ${readFile}console.log(load(text).database.url);
   };
 }
 
-/** The local-only Lambda handler of the bundling recipe (before bundling). */
-const HANDLER = `import { Config } from "holoconf";
+/**
+ * The Lambda handlers of the bundling recipe (before bundling): the local config, and the 50
+ * `${ssm:}` references; each starts its work at cold start and awaits it in every invocation.
+ */
+const HANDLERS = {
+  local: { config: LOCAL_CONFIG, read: "database.url", expected: LOCAL_URL },
+  ssm50: { config: SSM_CONFIG, read: `p${SSM_COUNT - 1}`, expected: LAST },
+} as const;
 
-const config = Config.loads(${JSON.stringify(LOCAL_CONFIG)});
+function handlerSource(h: (typeof HANDLERS)[keyof typeof HANDLERS]): string {
+  return `import { Config } from "holoconf";
+
+const config = Config.loads(${JSON.stringify(h.config)});
 const ready = config.resolveAll(); // starts at cold start, awaited by every invocation
 
-export const handler = async () => (await ready).database.url;
+export const handler = async () => (await ready).${h.read};
 `;
-/** What the Lambda runtime does with the bundle: import it, call the handler once. */
-const INVOKE = `const { handler } = await import("./dist/handler.mjs");
-const url = await handler({});
-if (url !== ${JSON.stringify(LOCAL_URL)}) throw new Error("unexpected: " + url);
+}
+
+/** What the Lambda runtime does with a bundle: import it, call the handler once. */
+function invokeSource(name: string, expected: string): string {
+  return `const { handler } = await import("./dist/${name}/handler_${name}.mjs");
+const value = await handler({});
+if (value !== ${JSON.stringify(expected)}) throw new Error("unexpected: " + value);
 `;
+}
 
 interface Probe {
   name: string;
@@ -232,15 +246,21 @@ async function writeProbes(): Promise<{ config: string; node: Probe[]; deno: Pro
   for (const [name, source] of Object.entries(probeSources("deno"))) {
     await Deno.writeTextFile(`${DIR}/deno/${name}.ts`, source);
   }
-  await Deno.writeTextFile(`${PROJECT}/handler.mjs`, HANDLER);
-  await Deno.writeTextFile(`${PROJECT}/invoke_bundled.mjs`, INVOKE);
   await Deno.remove(`${PROJECT}/dist`, { recursive: true }).catch(() => {});
-  await run(`${PROJECT}/node_modules/.bin/esbuild`, [
-    "handler.mjs",
-    ...LAMBDA_BUNDLE_ARGS,
-    "--outdir=dist",
-    "--log-level=warning",
-  ], PROJECT);
+  for (const [name, h] of Object.entries(HANDLERS)) {
+    // One esbuild run per handler: each bundle is what that function alone would ship.
+    await Deno.writeTextFile(`${PROJECT}/handler_${name}.mjs`, handlerSource(h));
+    await Deno.writeTextFile(
+      `${PROJECT}/invoke_bundled_${name}.mjs`,
+      invokeSource(name, h.expected),
+    );
+    await run(`${PROJECT}/node_modules/.bin/esbuild`, [
+      `handler_${name}.mjs`,
+      ...LAMBDA_BUNDLE_ARGS,
+      `--outdir=dist/${name}`,
+      "--log-level=warning",
+    ], PROJECT);
+  }
 
   const bin = JSON.parse(
     await Deno.readTextFile(`${PROJECT}/node_modules/holoconf/package.json`),
@@ -292,7 +312,8 @@ async function writeProbes(): Promise<{ config: string; node: Probe[]; deno: Pro
         stdout: LOCAL_URL,
       },
       { ...node("node_yaml_floor", "yaml_floor.mjs", [config]), stdout: "${.host}" },
-      node("node_bundled_local", "invoke_bundled.mjs"),
+      node("node_bundled_local", "invoke_bundled_local.mjs"),
+      node("node_bundled_ssm50", "invoke_bundled_ssm50.mjs"),
     ],
     deno: [
       deno("deno_empty", DENO_LIBRARY_FLAGS, d("empty")),
@@ -430,6 +451,8 @@ export async function benchCold(rounds: number = COLD_ROUNDS): Promise<Figure[]>
       of("cli_get_local_source_vs_yaml_floor", "deno_cli_get_source", "deno_yaml_floor"),
       of("cli_get_local_node_vs_yaml_floor", "node_cli_get", "node_yaml_floor"),
       of("bundled_local_node_over_empty", "node_bundled_local", "node_empty"),
+      of("bundled_ssm50_node_vs_powertools", "node_powertools50", "node_bundled_ssm50"),
+      of("bundled_ssm50_node_over_floor", "node_bundled_ssm50", "node_ssm50_floor"),
       of("bundled_local_deno_over_empty", "deno_bundled_local", "deno_empty_no_config"),
       of("bundled_ssm50_deno_over_empty", "deno_bundled_ssm50", "deno_empty_no_config"),
       of("bundled_ssm50_deno_vs_powertools", "deno_powertools50", "deno_bundled_ssm50"),
