@@ -48,6 +48,17 @@ export type LivePolicy = Readonly<
 const DEFAULT_BATCH_SIZE = 10;
 
 const NAME_REGEXP = /^[\p{L}\p{N}_-]+$/u;
+/**
+ * The ASCII part of {@linkcode NAME_REGEXP}, tried first: V8 runs a Unicode property class in its
+ * regexp interpreter at first (≈ 0.2–0.7 ms for the first test, ≈ 0.1 ms for each of the next
+ * ones), and the library registers its 15 built-ins, with their keywords, when it is imported.
+ */
+const ASCII_NAME_REGEXP = /^[A-Za-z0-9_-]+$/;
+
+/** Letters and digits of any script, `_` and `-`: a resolver's or a settings group's name. */
+function isName(text: string): boolean {
+  return ASCII_NAME_REGEXP.test(text) || NAME_REGEXP.test(text);
+}
 
 /** Imports a lazily registered resolver: see {@linkcode ResolverRegistry.registerLazy}. */
 export type ResolverLoader = () => Promise<Resolver>;
@@ -269,7 +280,7 @@ function checkName(name: string): void {
       help: "Choose another name; ${ref:path} and ${path} always read this configuration",
     });
   }
-  if (!NAME_REGEXP.test(name)) {
+  if (!isName(name)) {
     throw new ResolverError(`Invalid resolver name: '${name}'`, {
       code: "RESOLVER_INVALID",
       help: "Resolver names use letters, digits, '_' and '-'",
@@ -340,6 +351,8 @@ function batchSizeOf(name: string, resolver: ResolverObject): number | undefined
 }
 
 const KEYWORD_REGEXP = /^[\p{L}\p{N}_]+$/u;
+/** The ASCII part of {@linkcode KEYWORD_REGEXP}, tried first (see ASCII_NAME_REGEXP). */
+const ASCII_KEYWORD_REGEXP = /^[A-Za-z0-9_]+$/;
 
 /** The `params` a resolver declares (options first, then the object's), checked and frozen. */
 function declaredParams(
@@ -359,7 +372,9 @@ function declaredParams(
   const keywords = declared.keywords ?? [];
   if (
     !Array.isArray(keywords) ||
-    !keywords.every((k) => typeof k === "string" && KEYWORD_REGEXP.test(k))
+    !keywords.every((k) =>
+      typeof k === "string" && (ASCII_KEYWORD_REGEXP.test(k) || KEYWORD_REGEXP.test(k))
+    )
   ) {
     throw new ResolverError(`Resolver '${name}' declares invalid keyword names`, {
       code: "RESOLVER_INVALID",
@@ -395,7 +410,7 @@ function declaredSettings(name: string, resolver: Resolver): readonly ResolverSe
   }
   return Object.freeze(declared.map((group: unknown): ResolverSettingsSpec => {
     const { key, fields } = (group ?? {}) as { key?: unknown; fields?: unknown };
-    if (typeof key !== "string" || !NAME_REGEXP.test(key)) {
+    if (typeof key !== "string" || !isName(key)) {
       throw invalid("A settings key uses letters, digits, '_' and '-'");
     }
     if (typeof fields !== "object" || fields === null || Array.isArray(fields)) {

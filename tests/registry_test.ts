@@ -263,6 +263,26 @@ Deno.test("bad params are refused at registration", () => {
   assert.deepEqual(r.names(), []);
 });
 
+Deno.test("keywords and settings group keys may use letters and digits of any script", () => {
+  const r = new ResolverRegistry();
+  r.register("k", {
+    resolve: () => 1,
+    params: { keywords: ["délai", "x_2", "名前"] },
+    settingsSpec: [{ key: "réglages-٣", fields: { x: { type: "string" } } }],
+  });
+  assert.deepEqual(r.get("k")?.params?.keywords, ["délai", "x_2", "名前"]);
+  assert.deepEqual(r.settingsSpecOf("k").map((g) => g.key), ["réglages-٣"]);
+  // Outside letters, digits, "_" (and "-" in names) of any script: refused.
+  for (const keywords of [["a·b"], ["é-x"], ["x\u00a0"]]) {
+    assert.throws(
+      () => r.register("bad", { resolve: () => 1, params: { keywords } }),
+      { code: "RESOLVER_INVALID" },
+      keywords[0],
+    );
+  }
+  assert.throws(() => r.register("a·b", () => 1), { code: "RESOLVER_INVALID" });
+});
+
 Deno.test("batching hooks that are not functions are refused at registration", () => {
   const r = new ResolverRegistry();
   for (const hook of ["resolveMany", "batchGroup", "identity", "requestKey"]) {
