@@ -539,8 +539,9 @@ export interface BatchSpec<C> {
  * requests: calls with the same request key ask the source for the same thing and count once.
  * A full group is sent at once (a group of calls with request keys once a call that does not
  * fit arrives, so that later calls for what it asks can still join it); the rest go out on the
- * next macrotask (`nextMacrotask`: an immediate, not a timer). Each group request takes one slot of the limiter. A call whose signal aborts
- * stops waiting at once, and is left out of a request not sent yet.
+ * next macrotask (`nextMacrotask`: an immediate, not a timer). Each group request takes one slot
+ * of the limiter. A call whose signal aborts stops waiting at once, and is left out of a request
+ * not sent yet.
  */
 export class Batcher<C> {
   #pending = new Map<string, PendingGroup<C>>();
