@@ -26,12 +26,12 @@
 // nothing interpolated); `holoconf get -r` on a local config and the YAML floor (a script that only
 // imports js-yaml, parses the same file and prints the value); Lambda handlers of the local
 // config and of the 50 references, each bundled alone with esbuild by the README's recipe (the
-// AWS SDK external, as Lambda ships it: Powertools, which needs it, runs as installed); for Deno, the local and SSM probes bundled by the
-// README's Deno recipe (`deno bundle`, scripts/build_cli.ts) and run without deno.json, next to an
-// empty module run the same way (Powertools cannot be bundled so: its SDK's CommonJS code
-// `require()`s Node's modules, which a bundle cannot do; it runs as above). Rounds are
-// interleaved (every probe once per round, so load on the machine hits all alike), one warm-up
-// round first; figures are medians.
+// AWS SDK external, as Lambda ships it: Powertools, which needs it, runs as installed); for Deno,
+// the local and SSM probes bundled by the README's Deno recipe (`deno bundle`,
+// scripts/build_cli.ts) and run without deno.json, next to an empty module run the same way
+// (Powertools cannot be bundled so: its SDK's CommonJS code `require()`s Node's modules, which a
+// bundle cannot do; it runs as above). Rounds are interleaved (every probe once per round, so load
+// on the machine hits all alike), one warm-up round first; figures are medians.
 //
 // Runnable alone: `deno run -A scripts/_bench_cold.ts [rounds]` (default 11).
 
@@ -87,27 +87,38 @@ const LAST = `value-${SSM_COUNT - 1}`;
  * handled, no configuration read: a figure over its empty runtime above a target says that the
  * target is out of reach of any library.
  */
+const LAST_JSON = JSON.stringify(LAST);
 const SSM_FLOOR_COMMON = `const names = ${JSON.stringify(SSM_NAMES)};
 const chunks = [];
 for (let i = 0; i < names.length; i += 10) chunks.push(names.slice(i, i + 10));
-const headers = { "content-type": "application/x-amz-json-1.1", "x-amz-target": "AmazonSSM.GetParameters" };
+const headers = {
+  "content-type": "application/x-amz-json-1.1",
+  "x-amz-target": "AmazonSSM.GetParameters",
+};
 const body = (chunk) => JSON.stringify({ Names: chunk, WithDecryption: true });
 const check = (answers) => {
   const values = {};
   for (const a of answers) for (const p of a.Parameters) values[p.Name] = p.Value;
-  if (values[names[${SSM_COUNT - 1}]] !== ${
-  JSON.stringify(LAST)
-}) throw new Error("unexpected: " + JSON.stringify(answers));
+  if (values[names.at(-1)] !== ${LAST_JSON}) {
+    throw new Error("unexpected: " + JSON.stringify(answers));
+  }
 };
 `;
 const NODE_SSM_FLOOR = `import { request } from "node:http";
 import aws4 from "aws4";
 const env = process.env;
 const url = new URL(env.AWS_ENDPOINT_URL_SSM);
-const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY };
+const credentials = {
+  accessKeyId: env.AWS_ACCESS_KEY_ID,
+  secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+};
 ${SSM_FLOOR_COMMON}const get = (chunk) => new Promise((resolve, reject) => {
-  const signed = aws4.sign({ host: url.host, path: "/", method: "POST", service: "ssm", region: env.AWS_REGION, headers: { ...headers }, body: body(chunk) }, credentials);
-  const req = request({ hostname: url.hostname, port: url.port, path: "/", method: "POST", headers: signed.headers }, (res) => {
+  const signed = aws4.sign({
+    host: url.host, path: "/", method: "POST", service: "ssm", region: env.AWS_REGION,
+    headers: { ...headers }, body: body(chunk),
+  }, credentials);
+  const options = { hostname: url.hostname, port: url.port, path: "/", method: "POST" };
+  const req = request({ ...options, headers: signed.headers }, (res) => {
     const parts = [];
     res.on("data", (part) => parts.push(part));
     res.on("end", () => resolve(JSON.parse(Buffer.concat(parts).toString("utf8"))));
@@ -121,9 +132,12 @@ const DENO_SSM_FLOOR = `import { AwsV4Signer } from "aws4fetch";
 const env = (name) => Deno.env.get(name);
 const url = env("AWS_ENDPOINT_URL_SSM");
 ${SSM_FLOOR_COMMON}const get = async (chunk) => {
-  const signed = await new AwsV4Signer({ url, method: "POST", headers, body: body(chunk), service: "ssm", region: env("AWS_REGION"), accessKeyId: env("AWS_ACCESS_KEY_ID"), secretAccessKey: env("AWS_SECRET_ACCESS_KEY") }).sign();
-  const response = await fetch(signed.url, { method: signed.method, headers: signed.headers, body: signed.body });
-  return await response.json();
+  const signed = await new AwsV4Signer({
+    url, method: "POST", headers, body: body(chunk), service: "ssm", region: env("AWS_REGION"),
+    accessKeyId: env("AWS_ACCESS_KEY_ID"), secretAccessKey: env("AWS_SECRET_ACCESS_KEY"),
+  }).sign();
+  const init = { method: signed.method, headers: signed.headers, body: signed.body };
+  return await (await fetch(signed.url, init)).json();
 };
 check(await Promise.all(chunks.map(get)));
 `;
