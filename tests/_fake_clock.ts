@@ -144,3 +144,30 @@ export function installFakeClock(): FakeClock {
     [Symbol.dispose]: restore,
   };
 }
+
+/** The delays of the `setTimeout` calls made while {@linkcode recordTimeouts} was installed. */
+export interface TimeoutRecord extends Disposable {
+  /** The delay each call asked for, in order. */
+  readonly delays: unknown[];
+}
+
+/**
+ * Records every `setTimeout` call (each still goes to the timer installed before) until disposed:
+ * `using timeouts = recordTimeouts()` in a block around the code under test.
+ *
+ * @returns The record; disposing it puts the previous `setTimeout` back.
+ */
+export function recordTimeouts(): TimeoutRecord {
+  const previous = globalThis.setTimeout;
+  const delays: unknown[] = [];
+  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+    delays.push(args[1]);
+    return previous(...args);
+  }) as typeof setTimeout;
+  return {
+    delays,
+    [Symbol.dispose]: () => {
+      globalThis.setTimeout = previous;
+    },
+  };
+}

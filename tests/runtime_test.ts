@@ -10,7 +10,7 @@ import {
   unrefTimer,
   watchPaths,
 } from "../src/runtime.ts";
-import { installFakeClock } from "./_fake_clock.ts";
+import { installFakeClock, recordTimeouts } from "./_fake_clock.ts";
 import { CAN_MAKE_FIFO, makeFifo } from "./_special_files.ts";
 import { SAFETY_MS, tick, until } from "./_async.ts";
 
@@ -30,14 +30,11 @@ const RUNTIME = JSON.stringify(new URL("../src/runtime.ts", import.meta.url).hre
 
 Deno.test("nextMacrotask runs after the promise reactions queued before and after it, through setImmediate", async () => {
   const order: string[] = [];
-  const realSetTimeout = globalThis.setTimeout;
-  let timers = 0;
-  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
-    timers++;
-    return realSetTimeout(...args);
-  }) as typeof setTimeout;
   let done: Promise<void>;
-  try {
+  let timeouts: unknown[];
+  {
+    using recorded = recordTimeouts();
+    timeouts = recorded.delays;
     Promise.resolve().then(() => order.push("before"));
     done = new Promise<void>((resolve) => {
       nextMacrotask(() => {
@@ -46,35 +43,29 @@ Deno.test("nextMacrotask runs after the promise reactions queued before and afte
       });
     });
     Promise.resolve().then(() => Promise.resolve()).then(() => order.push("after, two hops"));
-  } finally {
-    globalThis.setTimeout = realSetTimeout;
   }
   await done;
   assert.deepEqual(order, ["before", "after, two hops", "macrotask"]);
-  assert.equal(timers, 0, "an immediate, not a zero-delay timer");
+  assert.deepEqual(timeouts, [], "an immediate, not a zero-delay timer");
 });
 
 Deno.test("nextMacrotask falls back to setTimeout(0) where there is no setImmediate", async () => {
   const g = globalThis as { setImmediate?: unknown };
   const own = Object.getOwnPropertyDescriptor(globalThis, "setImmediate");
-  const realSetTimeout = globalThis.setTimeout;
-  const delays: unknown[] = [];
-  Object.defineProperty(globalThis, "setImmediate", { value: undefined, configurable: true });
-  globalThis.setTimeout = ((fn: () => void, ms?: number) => {
-    delays.push(ms);
-    return realSetTimeout(fn, ms);
-  }) as typeof setTimeout;
   let ran: Promise<void>;
+  let timeouts: unknown[];
+  Object.defineProperty(globalThis, "setImmediate", { value: undefined, configurable: true });
   try {
+    using recorded = recordTimeouts();
+    timeouts = recorded.delays;
     assert.equal(g.setImmediate, undefined);
     ran = new Promise<void>((resolve) => nextMacrotask(resolve));
   } finally {
-    globalThis.setTimeout = realSetTimeout;
     if (own === undefined) delete g.setImmediate;
     else Object.defineProperty(globalThis, "setImmediate", own);
   }
   await ran;
-  assert.deepEqual(delays, [0]);
+  assert.deepEqual(timeouts, [0]);
   assert.equal(typeof g.setImmediate, "function", "restored");
 });
 
