@@ -87,7 +87,6 @@ const LAST = `value-${SSM_COUNT - 1}`;
  * handled, no configuration read: a figure over its empty runtime above a target says that the
  * target is out of reach of any library.
  */
-const LAST_JSON = JSON.stringify(LAST);
 const SSM_FLOOR_COMMON = `const names = ${JSON.stringify(SSM_NAMES)};
 const chunks = [];
 for (let i = 0; i < names.length; i += 10) chunks.push(names.slice(i, i + 10));
@@ -99,7 +98,7 @@ const body = (chunk) => JSON.stringify({ Names: chunk, WithDecryption: true });
 const check = (answers) => {
   const values = {};
   for (const a of answers) for (const p of a.Parameters) values[p.Name] = p.Value;
-  if (values[names.at(-1)] !== ${LAST_JSON}) {
+  if (values[names.at(-1)] !== ${JSON.stringify(LAST)}) {
     throw new Error("unexpected: " + JSON.stringify(answers));
   }
 };
