@@ -2080,16 +2080,9 @@ class EngineCall implements CallState, CallHooks<Pending, CallResult> {
   }
 
   notFound(life: CallLife): void {
-    // A default= may apply: it lives as long as the answer would have.
-    usedCall(this.#caller, this.#ctx, {
-      identity: life.identity,
-      result: undefined,
-      own: life.life,
-      ttl: life.ttl,
-      reads: this.vertex.links?.nodes ?? NOTHING,
-      env: this.#envRead,
-      life: life.life,
-    });
+    // A default= may apply: it lives as long as the answer would have, what the resolver read
+    // to give it included.
+    usedCall(this.#caller, this.#ctx, this.#record(undefined, life));
   }
 
   start(signal: AbortSignal, lease: SlotLease): void {
@@ -2130,17 +2123,25 @@ class EngineCall implements CallState, CallHooks<Pending, CallResult> {
    * what it read.
    */
   #recorded(out: CallResult, life: CallLife): CallResult {
+    out.record = this.#record(out, life);
+    usedCall(this.#caller, this.#ctx, out.record);
+    return out;
+  }
+
+  /**
+   * The call as the values built from it remember it: its answer (none when it was not found),
+   * its own lifetime, and what it read, whose lifetimes bound its own.
+   */
+  #record(result: CallResult | undefined, life: CallLife): CallRecord<CallResult> {
     const read = this.vertex.links;
-    out.record = {
+    return {
       identity: life.identity,
-      result: out,
+      result,
       own: life.life,
       ttl: life.ttl,
       reads: read?.nodes ?? NOTHING,
       env: this.#envRead,
       life: read ? earliest(life.life, read.life) : life.life,
     };
-    usedCall(this.#caller, this.#ctx, out.record);
-    return out;
   }
 }

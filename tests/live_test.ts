@@ -670,6 +670,30 @@ Deno.test("auto refresh with an interval refreshes what expired on each tick; st
   assert.throws(() => config.startAutoRefresh({ interval: -1 }), RangeError);
 });
 
+Deno.test("a default= given because a call found nothing expires with what the call read through call.config", async () => {
+  // `look` has no TTL of its own; its answer depends on `pw`, which expires after 1 s. A value
+  // it answered and a default= it left to apply must both be asked again once `pw` expired.
+  const clock = manualClock();
+  const src = source();
+  const look = async (key: string, call: ResolverCall) => {
+    const pw = await call.config.get("pw");
+    if (key === "y" && pw === "pw@1") throw new NotFoundError(`no ${key}`);
+    return `${key}:${pw}`;
+  };
+  const config = Config.loads(
+    "pw: ${src:pw,ttl=1}\nfound: ${look:x}\nmissing: ${look:y,default=none}\n",
+    { resolvers: { src: src.fn, look }, now: clock.now },
+  );
+  assert.equal(await config.get("missing"), "none");
+  assert.equal(await config.get("found"), "x:pw@1");
+  src.version = 2;
+  clock.time = 1_000;
+  // Each read alone, the not-found one first: its expiry is its own, not a side effect of the
+  // other's refresh.
+  assert.equal(await config.get("missing"), "y:pw@2");
+  assert.equal(await config.get("found"), "x:pw@2");
+});
+
 Deno.test("stale-if-error covers a refresh answered not found (no default=) until maxStale", async () => {
   const clock = manualClock();
   let present = true;
